@@ -1,5 +1,5 @@
 // Copies what tsc does not emit but n8n loads from dist/: icons and codex files.
-import { cpSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, extname } from 'node:path';
 
 const ASSETS = new Set(['.svg', '.png', '.json']);
@@ -10,4 +10,4 @@ function copy(dir) {
     else if (ASSETS.has(extname(name))) cpSync(from, join('dist', from));
   }
 }
-for (const root of ['nodes', 'credentials']) copy(root);
+for (const root of ['nodes', 'credentials']) if (existsSync(root)) copy(root);
