@@ -1,0 +1,79 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** A searchable account picker (disabled accounts are marked in the list) with an "By ID" mode. */
+export function accountLocator(
+	overrides: Partial<INodeProperties> = {},
+	searchListMethod = 'searchAccounts',
+): INodeProperties {
+	return {
+		displayName: 'Account',
+		name: 'account',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The connected social account (from Social Account → Get Many)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 6a87b56e-ba73-4696-a415-3d524f1a92f8',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: UUID_REGEX, errorMessage: 'An account ID is a UUID' },
+					},
+				],
+			},
+		],
+		...overrides,
+	};
+}
+
+export const PLATFORM_OPTIONS = [
+	{ name: 'Bluesky', value: 'BLUESKY' },
+	{ name: 'Facebook', value: 'FACEBOOK' },
+	{ name: 'Google Business Profile', value: 'GOOGLE_BUSINESS_PROFILE' },
+	{ name: 'Instagram', value: 'INSTAGRAM' },
+	{ name: 'LinkedIn', value: 'LINKEDIN' },
+	{ name: 'Pinterest', value: 'PINTEREST' },
+	{ name: 'Telegram', value: 'TELEGRAM' },
+	{ name: 'Threads', value: 'THREADS' },
+	{ name: 'TikTok', value: 'TIKTOK' },
+	{ name: 'X', value: 'X' },
+	{ name: 'YouTube', value: 'YOUTUBE' },
+];
+
+export const POST_STATUS_OPTIONS = [
+	{ name: 'Draft', value: 'DRAFT' },
+	{ name: 'Failed', value: 'FAILED' },
+	{ name: 'Published', value: 'PUBLISHED' },
+	{ name: 'Scheduled', value: 'SCHEDULED' },
+];
+
+export const returnAllOrLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];

@@ -1,0 +1,55 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { ACCEPTED_CONTENT_TYPES, MAX_IMAGE_URLS_PER_REQUEST, UPLOAD_URLS_PATH, mediaTypeOf } from '../../helpers/api';
+import { postFastApiRequest } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Content Type',
+		name: 'contentType',
+		type: 'options',
+		options: ACCEPTED_CONTENT_TYPES.map((type) => ({ name: type, value: type })),
+		default: 'image/jpeg',
+		description: 'Exact MIME type of the file(s); the upload must send this same Content-Type',
+	},
+	{
+		displayName: 'Count',
+		name: 'count',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_IMAGE_URLS_PER_REQUEST },
+		default: 1,
+		description: `How many upload URLs to get (images: up to ${MAX_IMAGE_URLS_PER_REQUEST}; video, documents and captions: 1)`,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [maxRateLimitWaitOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['getUploadUrls'] } }, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await forEachItem.call(this, async (i) => {
+		const contentType = this.getNodeParameter('contentType', i) as string;
+		const count = this.getNodeParameter('count', i) as number;
+		const max = mediaTypeOf(contentType) === 'IMAGE' ? MAX_IMAGE_URLS_PER_REQUEST : 1;
+		if (!Number.isInteger(count) || count < 1 || count > max) {
+			throw new NodeOperationError(this.getNode(), `Count ${count} is out of range for ${contentType}`, {
+				itemIndex: i,
+				description: `PostFast gives 1 to ${max} upload URL${max > 1 ? 's' : ''} per request for ${contentType}.`,
+			});
+		}
+		const urls = await postFastApiRequest.call(this, 'POST', UPLOAD_URLS_PATH, {
+			body: { contentType, count },
+			itemIndex: i,
+			rateLimit: rateLimitPolicy.call(this, i),
+		});
+		return (urls as IDataObject[]).map((url) => ({ ...url, contentType }));
+	});
+}

@@ -1,0 +1,497 @@
+/**
+ * Social Post → Create. Each input item is one post. The node:
+ * 1. reads every item (account, text, time as UTC, media from binary properties and earlier keys);
+ * 2. looks the accounts up once, to send each post only its own platform's controls and to stop a
+ *    scheduled post to a disabled account before it sinks a whole batch;
+ * 3. uploads all binaries, sharing upload-URL requests across items;
+ * 4. groups posts whose request-wide fields (status, approval, controls) are equal and sends each
+ *    group in requests of at most 15 posts, mapping every returned post id back to its item.
+ * A post PostFast accepted is remembered for this execution, so a node-level retry after a later
+ * failure returns it instead of sending it again.
+ */
+import { createHash } from 'crypto';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { apiErrorDetails } from '../../../../shared/transport';
+import { ACCOUNTS_PATH, MAX_IMAGE_URLS_PER_REQUEST, MAX_POSTS_PER_REQUEST, POSTS_PATH, type SocialAccount } from '../../helpers/api';
+import { binaryPropertyNames, readBinaryMedia, uploadAll, type PendingUpload } from '../../helpers/media';
+import { finishItems, type ItemOutcome } from '../../helpers/outcome';
+import { getUuidParameter, toList, toUtcIso } from '../../helpers/utils';
+import { postFastApiRequest } from '../../transport';
+import { accountLocator } from '../common.descriptions';
+import { LIST_CONTROLS, PLATFORM_CONTROLS, controlsProperties } from './controls.description';
+
+const properties: INodeProperties[] = [
+	accountLocator({ description: 'The account to post to' }),
+	{
+		displayName: 'Content',
+		name: 'content',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description: 'Text of the post (may be empty, e.g. for a repost)',
+	},
+	{
+		displayName: 'Post As',
+		name: 'status',
+		type: 'options',
+		options: [
+			{ name: 'Scheduled', value: 'SCHEDULED', description: 'Publish at the scheduled time' },
+			{ name: 'Draft', value: 'DRAFT', description: 'Save in PostFast without a time' },
+		],
+		default: 'SCHEDULED',
+	},
+	{
+		displayName: 'Scheduled At',
+		name: 'scheduledAt',
+		type: 'dateTime',
+		required: true,
+		default: '',
+		description:
+			'When to publish (in the future, within a year). A time without an offset is read in the workflow\'s timezone; PostFast receives UTC.',
+		displayOptions: { show: { status: ['SCHEDULED'] } },
+	},
+	{
+		displayName: 'Binary Properties',
+		name: 'binaryProperties',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. data, photo_2',
+		description:
+			'Images or videos to upload from this item\'s binary properties, comma-separated, in carousel order. Leave empty for a text post.',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Approval Status',
+				name: 'approvalStatus',
+				type: 'options',
+				options: [
+					{ name: 'Approved', value: 'APPROVED' },
+					{ name: 'Pending Approval', value: 'PENDING_APPROVAL' },
+				],
+				default: 'APPROVED',
+			},
+			{
+				displayName: 'First Comment',
+				name: 'firstComment',
+				type: 'string',
+				typeOptions: { rows: 2 },
+				default: '',
+				description: 'Comment posted right after publishing (X, Instagram, Facebook, YouTube, Threads, TikTok)',
+			},
+			{
+				displayName: 'Uploaded Media',
+				name: 'uploadedMedia',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				description: 'Media uploaded earlier (File → Upload), placed after the binary properties\' media',
+				options: [
+					{
+						displayName: 'Media',
+						name: 'media',
+						values: [
+							{ displayName: 'Key', name: 'key', type: 'string', default: '', description: 'Media key, e.g. image/0b6f….png' },
+							{
+								displayName: 'Type',
+								name: 'type',
+								type: 'options',
+								options: [
+									{ name: 'Image', value: 'IMAGE' },
+									{ name: 'Video', value: 'VIDEO' },
+								],
+								default: 'IMAGE',
+							},
+							{
+								displayName: 'Cover Image Key',
+								name: 'coverImageKey',
+								type: 'string',
+								default: '',
+								description: 'For a video: key of an uploaded image to use as its cover',
+							},
+							{
+								displayName: 'Cover Timestamp (Ms)',
+								name: 'coverTimestamp',
+								type: 'number',
+								typeOptions: { minValue: 0 },
+								default: 0,
+								description: 'For a video: milliseconds into the video for the cover frame (0 = not set)',
+							},
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Uploaded Media (JSON)',
+				name: 'mediaItemsJson',
+				type: 'json',
+				default: '[]',
+				description: 'Media uploaded earlier as a JSON array of {key, type}, e.g. the "mediaItems" output of File → Upload',
+			},
+			{
+				displayName: 'Video Cover Timestamp (Ms)',
+				name: 'videoCoverTimestamp',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'For videos from binary properties: milliseconds into the video for the cover frame (0 = not set)',
+			},
+		],
+	},
+	...controlsProperties,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [maxRateLimitWaitOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['socialPost'], operation: ['create'] } }, properties);
+
+interface MediaItem extends IDataObject {
+	key: string;
+	type: 'IMAGE' | 'VIDEO';
+	sortOrder: number;
+}
+
+interface DraftPost {
+	itemIndex: number;
+	socialMediaId: string;
+	content: string;
+	status: 'SCHEDULED' | 'DRAFT';
+	approvalStatus: string;
+	scheduledAt?: string;
+	firstComment?: string;
+	/** Files to upload, in order, before the earlier-uploaded media. */
+	uploads: PendingUpload[];
+	uploadedMedia: Array<Omit<MediaItem, 'sortOrder'>>;
+	videoCoverTimestamp?: string;
+	/** Non-empty controls by platform collection parameter. */
+	controlsByParameter: Record<string, IDataObject>;
+	/** Identity of the post within this execution (for no-resend on node retry). */
+	fingerprint: string;
+}
+
+interface ReadyPost extends DraftPost {
+	platform?: string;
+	controls: IDataObject;
+	mediaItems: MediaItem[];
+}
+
+function parseMediaJson(this: IExecuteFunctions, raw: unknown, itemIndex: number): Array<Omit<MediaItem, 'sortOrder'>> {
+	let value = raw;
+	if (typeof raw === 'string') {
+		if (raw.trim() === '') return [];
+		try {
+			value = JSON.parse(raw);
+		} catch {
+			throw new NodeOperationError(this.getNode(), '"Uploaded Media (JSON)" is not valid JSON', {
+				itemIndex,
+				description: 'Give an array such as [{"key":"image/….png","type":"IMAGE"}].',
+			});
+		}
+	}
+	if (!Array.isArray(value)) {
+		throw new NodeOperationError(this.getNode(), '"Uploaded Media (JSON)" must be an array', { itemIndex });
+	}
+	return value.map((entry: IDataObject, n) => {
+		const key = String(entry?.key ?? '');
+		const type = String(entry?.type ?? '').toUpperCase();
+		if (!key || (type !== 'IMAGE' && type !== 'VIDEO')) {
+			throw new NodeOperationError(this.getNode(), `"Uploaded Media (JSON)" entry ${n} needs a key and a type of IMAGE or VIDEO`, {
+				itemIndex,
+				description: 'Documents and captions are not media items: put their keys in LinkedIn Controls → Document Key or YouTube Controls → Caption File Key.',
+			});
+		}
+		return {
+			key,
+			type: type as 'IMAGE' | 'VIDEO',
+			...(entry.coverImageKey ? { coverImageKey: String(entry.coverImageKey) } : {}),
+			...(entry.coverTimestamp ? { coverTimestamp: String(entry.coverTimestamp) } : {}),
+		};
+	});
+}
+
+function controlsOf(collection: IDataObject): IDataObject {
+	const controls: IDataObject = {};
+	for (const [name, value] of Object.entries(collection)) {
+		if (value === '' || value === undefined || value === null) continue;
+		if (LIST_CONTROLS.has(name)) {
+			const list = toList(value);
+			if (list.length > 0) controls[name] = list;
+		} else {
+			controls[name] = value;
+		}
+	}
+	return controls;
+}
+
+async function readPost(this: IExecuteFunctions, i: number): Promise<DraftPost> {
+	const socialMediaId = getUuidParameter.call(this, 'account', i, 'Account');
+	const content = String(this.getNodeParameter('content', i, '') ?? '');
+	const status = this.getNodeParameter('status', i) as 'SCHEDULED' | 'DRAFT';
+	const scheduledAt =
+		status === 'SCHEDULED' ? toUtcIso.call(this, this.getNodeParameter('scheduledAt', i), 'Scheduled At', i) : undefined;
+	const fields = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
+	const binaryProperties = binaryPropertyNames(this.getNodeParameter('binaryProperties', i, ''));
+	const uploads = await readBinaryMedia.call(this, i, binaryProperties);
+	for (const upload of uploads) {
+		if (!upload.contentType.startsWith('image/') && !upload.contentType.startsWith('video/')) {
+			throw new NodeOperationError(this.getNode(), `Binary property "${upload.property}" holds a ${upload.contentType} file, not an image or video`, {
+				itemIndex: i,
+				description: 'Posts carry images and videos. Upload documents or captions with File → Upload and put the key in LinkedIn Controls → Document Key or YouTube Controls → Caption File Key.',
+			});
+		}
+	}
+	const fixed = ((fields.uploadedMedia as IDataObject | undefined)?.media ?? []) as IDataObject[];
+	const uploadedMedia = [
+		...parseMediaJson.call(
+			this,
+			fixed.map((m) => ({ ...m, coverTimestamp: m.coverTimestamp ? String(m.coverTimestamp) : '' })),
+			i,
+		),
+		...parseMediaJson.call(this, fields.mediaItemsJson ?? '[]', i),
+	];
+	const controlsByParameter: Record<string, IDataObject> = {};
+	for (const group of PLATFORM_CONTROLS) {
+		const controls = controlsOf(this.getNodeParameter(group.parameter, i, {}) as IDataObject);
+		if (Object.keys(controls).length > 0) controlsByParameter[group.parameter] = controls;
+	}
+	const draft: Omit<DraftPost, 'fingerprint'> = {
+		itemIndex: i,
+		socialMediaId,
+		content,
+		status,
+		approvalStatus: String(fields.approvalStatus || 'APPROVED'),
+		...(scheduledAt ? { scheduledAt } : {}),
+		...(fields.firstComment ? { firstComment: String(fields.firstComment) } : {}),
+		uploads,
+		uploadedMedia,
+		...(fields.videoCoverTimestamp ? { videoCoverTimestamp: String(fields.videoCoverTimestamp) } : {}),
+		controlsByParameter,
+	};
+	const identity = {
+		...draft,
+		uploads: uploads.map((u) => [u.property, u.contentType, createHash('sha256').update(u.data).digest('hex')]),
+	};
+	return { ...draft, fingerprint: createHash('sha256').update(JSON.stringify(identity)).digest('hex') };
+}
+
+/** Static-data memo of posts PostFast accepted in this execution, keyed by post fingerprint. */
+function acceptedMemo(this: IExecuteFunctions): Record<string, IDataObject> {
+	const data = this.getWorkflowStaticData('node');
+	const executionId = this.getExecutionId();
+	const memo = (data.postFastAccepted ?? {}) as { executionId?: string; posts?: Record<string, IDataObject> };
+	if (memo.executionId !== executionId) {
+		// Only the current execution's retries matter; drop older runs' entries.
+		data.postFastAccepted = { executionId, posts: {} };
+	}
+	return (data.postFastAccepted as { posts: Record<string, IDataObject> }).posts;
+}
+
+function requestBody(posts: ReadyPost[]): IDataObject {
+	const [first] = posts;
+	return {
+		posts: posts.map((post) => ({
+			content: post.content,
+			socialMediaId: post.socialMediaId,
+			...(post.scheduledAt ? { scheduledAt: post.scheduledAt } : {}),
+			...(post.mediaItems.length ? { mediaItems: post.mediaItems } : {}),
+			...(post.firstComment ? { firstComment: post.firstComment } : {}),
+		})),
+		status: first.status,
+		approvalStatus: first.approvalStatus,
+		...(Object.keys(first.controls).length ? { controls: first.controls } : {}),
+	};
+}
+
+function outputOf(post: ReadyPost, postId: string): IDataObject {
+	return {
+		postId,
+		socialMediaId: post.socialMediaId,
+		...(post.platform ? { platform: post.platform } : {}),
+		status: post.status,
+		approvalStatus: post.approvalStatus,
+		scheduledAt: post.scheduledAt ?? null,
+		content: post.content,
+		mediaItems: post.mediaItems,
+		...(post.firstComment ? { firstComment: post.firstComment } : {}),
+		...(Object.keys(post.controls).length ? { controls: post.controls } : {}),
+	};
+}
+
+/** Index of the post a validation error names (`posts.3.scheduledAt` → 3), if any. */
+function postIndexOf(error: unknown): number | undefined {
+	const details = apiErrorDetails(error);
+	const paths = (details?.fieldPaths ?? []) as string[];
+	for (const path of paths) {
+		const match = /^posts\.(\d+)\b/.exec(path);
+		if (match) return Number(match[1]);
+	}
+	return undefined;
+}
+
+function isValidationError(error: unknown): boolean {
+	const details = apiErrorDetails(error);
+	return details?.kind === 'validation';
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const outcomes: ItemOutcome[] = items.map(() => ({}));
+	const continueOnFail = this.continueOnFail();
+	const rateLimit = rateLimitPolicy.call(this, 0);
+	const memo = acceptedMemo.call(this);
+	const fail = (itemIndex: number, error: Error): boolean => {
+		outcomes[itemIndex].error ??= error;
+		return !continueOnFail;
+	};
+
+	// 1. Read and check every item before anything is uploaded or created.
+	const drafts: DraftPost[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const draft = await readPost.call(this, i);
+			const earlier = memo[draft.fingerprint];
+			if (earlier) outcomes[i].output = [{ json: { ...earlier, alreadyCreated: true } }];
+			else drafts.push(draft);
+		} catch (error) {
+			if (fail(i, error as Error)) return finishItems.call(this, outcomes);
+		}
+	}
+	if (drafts.length === 0) return finishItems.call(this, outcomes);
+
+	// 2. Accounts: platform per post (for its controls) and disabled accounts.
+	const accounts = new Map<string, SocialAccount>();
+	try {
+		const list = (await postFastApiRequest.call(this, 'GET', ACCOUNTS_PATH, {
+			itemIndex: drafts[0].itemIndex,
+			rateLimit,
+		})) as SocialAccount[];
+		for (const account of list) accounts.set(account.id, account);
+	} catch (error) {
+		for (const draft of drafts) fail(draft.itemIndex, error as Error);
+		return finishItems.call(this, outcomes);
+	}
+	const ready: ReadyPost[] = [];
+	for (const draft of drafts) {
+		const account = accounts.get(draft.socialMediaId);
+		if (!account) {
+			const error = new NodeOperationError(this.getNode(), `Account ${draft.socialMediaId} is not connected to this PostFast workspace`, {
+				itemIndex: draft.itemIndex,
+				description: 'Pick the account from the list, or check that the API key belongs to the workspace the account is connected to.',
+			});
+			if (fail(draft.itemIndex, error)) return finishItems.call(this, outcomes);
+			continue;
+		}
+		if (draft.status === 'SCHEDULED' && account.connectionStatus === 'DISABLED') {
+			const name = account.displayName ?? account.platformUsername ?? account.id;
+			const error = new NodeOperationError(this.getNode(), `The ${account.platform} account "${name}" is disconnected (${account.disabledReason ?? 'disabled'}); PostFast only accepts drafts for it`, {
+				itemIndex: draft.itemIndex,
+				description: 'Reconnect the account in PostFast, or set "Post As" to Draft.',
+			});
+			if (fail(draft.itemIndex, error)) return finishItems.call(this, outcomes);
+			continue;
+		}
+		const group = PLATFORM_CONTROLS.find((g) => g.platform === account.platform);
+		ready.push({
+			...draft,
+			platform: account.platform,
+			controls: (group && draft.controlsByParameter[group.parameter]) ?? {},
+			mediaItems: [],
+		});
+	}
+
+	// 3. Uploads for all posts together: image URL requests are shared across items.
+	const uploads = ready.flatMap((post) => post.uploads);
+	const results = uploads.length ? await uploadAll.call(this, uploads, rateLimit, MAX_IMAGE_URLS_PER_REQUEST) : [];
+	const uploadedKeys = new Map<PendingUpload, { key: string; type: 'IMAGE' | 'VIDEO' | 'FILE' }>();
+	results.forEach((result, n) => {
+		if (result instanceof Error) fail(uploads[n].itemIndex, result);
+		else uploadedKeys.set(uploads[n], result);
+	});
+	if (!continueOnFail && ready.some((post) => outcomes[post.itemIndex].error)) return finishItems.call(this, outcomes);
+	const sendable = ready.filter((post) => !outcomes[post.itemIndex].error);
+	for (const post of sendable) {
+		const fromBinary = post.uploads.map((upload): Omit<MediaItem, 'sortOrder'> => {
+			const { key, type } = uploadedKeys.get(upload)!;
+			return {
+				key,
+				type: type as 'IMAGE' | 'VIDEO',
+				...(type === 'VIDEO' && post.videoCoverTimestamp ? { coverTimestamp: post.videoCoverTimestamp } : {}),
+			};
+		});
+		post.mediaItems = [...fromBinary, ...post.uploadedMedia].map((m, sortOrder): MediaItem => ({ ...m, sortOrder }) as MediaItem);
+	}
+
+	// 4. Batches: equal request-wide fields, at most MAX_POSTS_PER_REQUEST posts each.
+	const groups = new Map<string, ReadyPost[]>();
+	for (const post of sendable) {
+		const key = JSON.stringify([post.status, post.approvalStatus, post.controls]);
+		const group = groups.get(key) ?? [];
+		group.push(post);
+		groups.set(key, group);
+	}
+	const queue: ReadyPost[][] = [];
+	for (const group of groups.values()) {
+		for (let start = 0; start < group.length; start += MAX_POSTS_PER_REQUEST) {
+			queue.push(group.slice(start, start + MAX_POSTS_PER_REQUEST));
+		}
+	}
+	const accepted: ReadyPost[] = [];
+	while (queue.length > 0) {
+		const batch = queue.shift()!;
+		try {
+			const result = (await postFastApiRequest.call(this, 'POST', POSTS_PATH, {
+				body: requestBody(batch),
+				itemIndex: batch[0].itemIndex,
+				rateLimit,
+			})) as { postIds?: string[] };
+			const ids = result.postIds ?? [];
+			batch.forEach((post, n) => {
+				const json = outputOf(post, ids[n]);
+				memo[post.fingerprint] = json;
+				outcomes[post.itemIndex].output = [{ json }];
+				accepted.push(post);
+			});
+		} catch (error) {
+			// A 400 rejects the whole request and creates nothing: take out the post it names, or
+			// (if it names none) send the posts one by one, so good posts still go out.
+			if (batch.length > 1 && isValidationError(error)) {
+				const culprit = postIndexOf(error);
+				if (culprit !== undefined && culprit < batch.length) {
+					fail(batch[culprit].itemIndex, error as Error);
+					if (!continueOnFail) break;
+					queue.unshift(batch.filter((_, n) => n !== culprit));
+				} else {
+					queue.unshift(...batch.map((post) => [post]));
+				}
+				continue;
+			}
+			for (const post of batch) fail(post.itemIndex, error as Error);
+			if (!continueOnFail) break;
+		}
+	}
+	if (!continueOnFail && accepted.length > 0) {
+		const failed = outcomes.findIndex((o) => o.error);
+		if (failed !== -1) {
+			const error = outcomes[failed].error as Error & { description?: string };
+			const note = ` PostFast already created the posts of items ${accepted.map((p) => p.itemIndex).join(', ')} (post IDs ${accepted
+				.map((p) => memo[p.fingerprint].postId)
+				.join(', ')}); a retry of this node in the same execution will not send them again.`;
+			if (error instanceof NodeApiError || error instanceof NodeOperationError) error.description = `${error.description ?? ''}${note}`.trim();
+		}
+	}
+	return finishItems.call(this, outcomes);
+}

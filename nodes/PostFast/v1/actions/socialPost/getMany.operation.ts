@@ -1,0 +1,128 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import type { RequestContext } from '../../../../shared/transport';
+import { MAX_FILTER_IDS, MAX_PAGE_SIZE, POSTS_PATH, type PostsPage } from '../../helpers/api';
+import { checkUuids, toList, toUtcIso } from '../../helpers/utils';
+import { postFastApiRequest } from '../../transport';
+import { PLATFORM_OPTIONS, POST_STATUS_OPTIONS, returnAllOrLimit } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	...returnAllOrLimit,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Account IDs',
+				name: 'socialMediaIds',
+				type: 'string',
+				default: '',
+				description: 'Only posts to these accounts: comma-separated account IDs (up to 100)',
+			},
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'dateTime',
+				default: '',
+				description: 'Only posts scheduled at or after this time',
+			},
+			{
+				displayName: 'Platforms',
+				name: 'platforms',
+				type: 'multiOptions',
+				options: PLATFORM_OPTIONS,
+				default: [],
+			},
+			{
+				displayName: 'Post IDs',
+				name: 'ids',
+				type: 'string',
+				default: '',
+				description: 'Only these posts: comma-separated post IDs (up to 100)',
+			},
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: POST_STATUS_OPTIONS,
+				default: [],
+			},
+			{
+				displayName: 'To',
+				name: 'to',
+				type: 'dateTime',
+				default: '',
+				description: 'Only posts scheduled at or before this time',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [maxRateLimitWaitOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['socialPost'], operation: ['getMany'] } }, properties);
+
+/** Query string for `GET /social-posts` from the filters collection (dates as UTC, lists as CSV). */
+export function postFilters(this: IExecuteFunctions, filters: IDataObject, itemIndex: number): IDataObject {
+	const qs: IDataObject = {};
+	for (const name of ['ids', 'socialMediaIds'] as const) {
+		const ids = toList(filters[name]);
+		if (ids.length === 0) continue;
+		checkUuids.call(this, ids, name, itemIndex);
+		if (ids.length > MAX_FILTER_IDS) {
+			throw new NodeOperationError(this.getNode(), `"${name}" holds ${ids.length} IDs; PostFast accepts at most ${MAX_FILTER_IDS}`, { itemIndex });
+		}
+		qs[name] = ids.join(',');
+	}
+	for (const name of ['platforms', 'statuses'] as const) {
+		const values = toList(filters[name]);
+		if (values.length > 0) qs[name] = values.join(',');
+	}
+	for (const name of ['from', 'to'] as const) {
+		if (filters[name]) qs[name] = toUtcIso.call(this, filters[name], name, itemIndex);
+	}
+	return qs;
+}
+
+/**
+ * Reads pages (0-based `page`, up to 50 per page) until `limit` posts or the last page. The
+ * response's `pageInfo.page` is 1-based and `totalCount` is null when nothing matches.
+ */
+export async function listPosts(
+	this: RequestContext,
+	qs: IDataObject,
+	limit: number,
+	options: { itemIndex?: number; rateLimit?: ReturnType<typeof rateLimitPolicy> } = {},
+): Promise<IDataObject[]> {
+	const posts: IDataObject[] = [];
+	for (let page = 0; posts.length < limit; page++) {
+		const size = Math.min(MAX_PAGE_SIZE, limit - posts.length);
+		const result = (await postFastApiRequest.call(this, 'GET', POSTS_PATH, {
+			qs: { ...qs, page, limit: size },
+			...options,
+		})) as PostsPage;
+		posts.push(...((result.data ?? []) as IDataObject[]));
+		if (!result.pageInfo?.hasNextPage || (result.data ?? []).length === 0) break;
+	}
+	return posts.slice(0, limit);
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await forEachItem.call(this, async (i) => {
+		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
+		const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', i) as number);
+		const qs = postFilters.call(this, this.getNodeParameter('filters', i, {}) as IDataObject, i);
+		return await listPosts.call(this, qs, limit, { itemIndex: i, rateLimit: rateLimitPolicy.call(this, i) });
+	});
+}

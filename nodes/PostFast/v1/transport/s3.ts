@@ -1,0 +1,90 @@
+/**
+ * The upload leg: a PUT of the raw bytes to PostFast's pre-signed S3 URL. It is deliberately a plain
+ * `httpRequest` with no n8n credential, in a function that never reads the credential, so the
+ * `pf-api-key` can never reach S3 (postfast-api.md §7.1). The body is a Buffer with an explicit
+ * Content-Length (a stream would go chunked and S3 answers 501), and Content-Type is exactly the
+ * type the URL was requested for (a signed header: anything else is 403 SignatureDoesNotMatch).
+ */
+import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { parseApiError, type HeaderBag } from '../../../../contract/errors';
+
+export interface S3Upload {
+	signedUrl: string;
+	contentType: string;
+	data: Buffer;
+	/** Shown in errors, e.g. `binary property "data" (photo.jpg)`. */
+	label: string;
+	itemIndex: number;
+}
+
+/** The signed URL without its query string: the signature must never reach output or errors. */
+export function redactSignedUrl(url: string): string {
+	const queryAt = url.indexOf('?');
+	return queryAt === -1 ? url : `${url.slice(0, queryAt)}?…`;
+}
+
+function s3Hint(code: string | undefined, status: number): string {
+	switch (code) {
+		case 'SignatureDoesNotMatch':
+			return 'S3 refused the upload signature: the Content-Type sent must equal the one the upload URL was requested for. Check the binary file\'s MIME type.';
+		case 'AccessDenied':
+			return 'The upload URL expired or was refused. Run the node again to request a fresh URL; upload right after requesting it.';
+		case 'NotImplemented':
+		case 'MissingContentLength':
+			return 'S3 needs a body with a Content-Length. This is a defect in the node; please report it.';
+		case 'EntityTooLarge':
+			return 'The file is larger than S3 accepts in one upload (5 GiB). Use a smaller file.';
+		default:
+			return status >= 500
+				? 'The storage service had an error. Try again later.'
+				: 'The storage service refused the upload. Request a fresh upload URL and try again.';
+	}
+}
+
+/** PUTs the bytes; resolves with the ETag S3 returned. */
+export async function putToSignedUrl(this: IExecuteFunctions, upload: S3Upload): Promise<string | undefined> {
+	let response: IN8nHttpFullResponse;
+	const where = redactSignedUrl(upload.signedUrl);
+	try {
+		response = (await this.helpers.httpRequest({
+			method: 'PUT',
+			url: upload.signedUrl,
+			body: upload.data,
+			headers: {
+				'Content-Type': upload.contentType,
+				'Content-Length': String(upload.data.length),
+			},
+			json: false,
+			encoding: 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		const text = error instanceof Error ? error.message : String(error);
+		throw new NodeApiError(
+			this.getNode(),
+			{ message: text },
+			{
+				message: `Uploading ${upload.label} to ${where} failed: no response (${text})`,
+				description: 'The storage service did not answer. Check the network and run the node again.',
+				itemIndex: upload.itemIndex,
+				failure: { cause: 'temporarily-unavailable' },
+			},
+		);
+	}
+	if (response.statusCode >= 200 && response.statusCode < 300) {
+		const etag = response.headers.etag;
+		return typeof etag === 'string' ? etag : undefined;
+	}
+	const error = parseApiError('postfast', response.statusCode, response.headers as HeaderBag, response.body);
+	throw new NodeApiError(this.getNode(), { status: error.status, code: error.code ?? null, message: error.message } as JsonObject, {
+		message: `Uploading ${upload.label} to ${where} failed: ${response.statusCode} ${error.code ?? ''} ${error.message}`.replace(/\s+/g, ' '),
+		description: s3Hint(error.code, response.statusCode),
+		httpCode: String(response.statusCode),
+		itemIndex: upload.itemIndex,
+		...(response.statusCode >= 500 ? { failure: { cause: 'temporarily-unavailable' as const } } : {}),
+	});
+}
