@@ -1,0 +1,4 @@
+export * from './budgets';
+export * from './limits';
+export * from './planner';
+export { earliestFit, accountFits, earliestAccountFit } from './window';

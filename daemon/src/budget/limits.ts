@@ -1,0 +1,229 @@
+/**
+ * Rate budgets as data (daemon-anchors.md §4.4 point 1): each rule is one server window the client
+ * must never overrun. The tables below are the published limits of each service profile.
+ *
+ * A rule applies to a call when the call's service matches, its endpoint is in `endpoints` (all
+ * endpoints of the service when absent) and its method is in `methods` (all when absent). The rule's
+ * log is kept once per key (`shared`), once per key and endpoint (`endpoint`), or once per key and
+ * social account (`account`, a planner constraint on published posts rather than an HTTP window).
+ */
+import { POSTFAST_ENDPOINTS } from '../api/postfast';
+import { POSTSIDER_ENDPOINTS } from '../api/postsider';
+
+export type Service = 'postsider' | 'postfast';
+
+export interface BudgetRule {
+	/** Stable id, used in the database and in `status`: e.g. `postfast:daily:POST /social-posts`. */
+	id: string;
+	service: Service;
+	/**
+	 * The server's window name, which is also the rate-header suffix: PostFast `short`, `medium`,
+	 * `long`, `daily`; `''` for plain `X-RateLimit-*` headers (PostSider's per-minute limiter).
+	 * Undefined when the server reports nothing for this window (it is never learned from headers).
+	 */
+	header?: string;
+	/** Human label for status output and gating messages. */
+	label: string;
+	limit: number;
+	windowMs: number;
+	endpoints?: string[];
+	/** Endpoints that carry their own value for this window name and so are not counted here. */
+	excludeEndpoints?: string[];
+	/** HTTP methods counted (PostSider's hourly throttler counts mutating calls only). */
+	methods?: string[];
+	partition: 'shared' | 'endpoint' | 'account';
+	/** For `account` rules: platforms the cap applies to (e.g. `X`). */
+	platforms?: string[];
+	/** Slots kept free for manual or urgent calls (§4.4 point 7). */
+	reserve?: number;
+}
+
+export interface LimitTable {
+	rules: BudgetRule[];
+	/** Per-request maxima the planner batches up to. */
+	perRequest: {
+		/** PostFast `POST /social-posts`: posts per request. */
+		postfastPostsPerCreate: number;
+		/** PostFast `POST /file/get-signed-upload-urls`: image URLs per request (video/docs: 1). */
+		postfastImageUrlsPerRequest: number;
+	};
+}
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+/** PostFast throttler windows (postfast-api.md §3.1). */
+export const POSTFAST_WINDOWS = { short: MIN, medium: 5 * MIN, long: HOUR, daily: DAY } as const;
+export type PostFastWindow = keyof typeof POSTFAST_WINDOWS;
+
+export type PostFastProfile = 'vendor' | 'current';
+
+type WindowLimits = Partial<Record<PostFastWindow, number>>;
+
+/** postfast-api.md §3.6: the vendor page (docs v1, the default contract) and "current". */
+export const POSTFAST_PROFILES: Record<
+	PostFastProfile,
+	{ defaults: Record<PostFastWindow, number>; endpoints: Record<string, WindowLimits>; imageUrlsPerRequest: number }
+> = {
+	vendor: {
+		defaults: { short: 60, medium: 150, long: 300, daily: 1000 },
+		endpoints: {
+			[POSTFAST_ENDPOINTS.uploadUrls]: { daily: 150 },
+			[POSTFAST_ENDPOINTS.listAccounts]: { long: 90 },
+			[POSTFAST_ENDPOINTS.createPosts]: { daily: 75 },
+			[POSTFAST_ENDPOINTS.deletePost]: { long: 160 },
+		},
+		imageUrlsPerRequest: 4,
+	},
+	current: {
+		defaults: { short: 72, medium: 180, long: 360, daily: 2400 },
+		endpoints: {
+			[POSTFAST_ENDPOINTS.uploadUrls]: { short: 180, daily: 420 },
+			[POSTFAST_ENDPOINTS.listAccounts]: { long: 1260, daily: 12600 },
+			[POSTFAST_ENDPOINTS.createPosts]: { short: 180, daily: 420 },
+			[POSTFAST_ENDPOINTS.listPosts]: { long: 720, daily: 7200 },
+			[POSTFAST_ENDPOINTS.deletePost]: { long: 200 },
+			[POSTFAST_ENDPOINTS.bulkDelete]: { long: 200 },
+			[POSTFAST_ENDPOINTS.analytics]: { long: 1260, daily: 12600 },
+			[POSTFAST_ENDPOINTS.pinterestBoards]: { long: 330, daily: 3300 },
+			[POSTFAST_ENDPOINTS.youtubePlaylists]: { long: 330, daily: 3300 },
+		},
+		imageUrlsPerRequest: 8,
+	},
+};
+
+export interface PostFastLimitOptions {
+	profile?: PostFastProfile;
+	/**
+	 * How the default (global) windows are counted. The vendor page says "global rate limits (all
+	 * endpoints)"; the throttler code counts per endpoint (postfast-api.md §3.2). `shared` (default,
+	 * the stricter reading) counts every call in one log per window; `endpoint` keeps one per endpoint.
+	 */
+	globalScope?: 'shared' | 'endpoint';
+	/** Per-account daily caps on published posts (fair use): platform → posts per rolling 24 h. */
+	accountDailyCaps?: Record<string, number>;
+	/** Slots kept free on the scarce daily create and upload-URL budgets. */
+	reserveDaily?: number;
+}
+
+export function postfastLimits(opts: PostFastLimitOptions = {}): LimitTable {
+	const profile = POSTFAST_PROFILES[opts.profile ?? 'vendor'];
+	const scope = opts.globalScope ?? 'shared';
+	const rules: BudgetRule[] = [];
+	const overridden = Object.entries(profile.endpoints);
+	for (const [window, limit] of Object.entries(profile.defaults) as Array<[PostFastWindow, number]>) {
+		// In `endpoint` scope an endpoint's own value replaces the default for that window name only.
+		const exempt = scope === 'endpoint' ? overridden.filter(([, w]) => w[window] !== undefined).map(([e]) => e) : [];
+		rules.push({
+			id: `postfast:${window}`,
+			service: 'postfast',
+			header: window,
+			label: `PostFast ${window} window (${limit} per ${describeMs(POSTFAST_WINDOWS[window])}${scope === 'shared' ? ', all endpoints' : ', per endpoint'})`,
+			limit,
+			windowMs: POSTFAST_WINDOWS[window],
+			partition: scope,
+			...(exempt.length > 0 ? { excludeEndpoints: exempt } : {}),
+		});
+	}
+	for (const [endpoint, windows] of overridden) {
+		for (const [window, limit] of Object.entries(windows) as Array<[PostFastWindow, number]>) {
+			const scarce = window === 'daily' && (endpoint === POSTFAST_ENDPOINTS.createPosts || endpoint === POSTFAST_ENDPOINTS.uploadUrls);
+			rules.push({
+				id: `postfast:${window}:${endpoint}`,
+				service: 'postfast',
+				header: window,
+				label: `PostFast ${endpoint} ${window} window (${limit} per ${describeMs(POSTFAST_WINDOWS[window])})`,
+				limit,
+				windowMs: POSTFAST_WINDOWS[window],
+				endpoints: [endpoint],
+				partition: 'endpoint',
+				...(scarce && opts.reserveDaily ? { reserve: opts.reserveDaily } : {}),
+			});
+		}
+	}
+	// Docs v1: "X: 5 posts per account per day recommended" (postfast-api.md §2.11 fair usage).
+	const caps = opts.accountDailyCaps ?? { X: 5 };
+	for (const [platform, limit] of Object.entries(caps)) {
+		rules.push({
+			id: `postfast:account-daily:${platform}`,
+			service: 'postfast',
+			label: `PostFast ${platform} posts per account (${limit} per 24 h, fair use)`,
+			limit,
+			windowMs: DAY,
+			endpoints: [POSTFAST_ENDPOINTS.createPosts],
+			partition: 'account',
+			platforms: [platform],
+		});
+	}
+	return {
+		rules,
+		perRequest: { postfastPostsPerCreate: 15, postfastImageUrlsPerRequest: profile.imageUrlsPerRequest },
+	};
+}
+
+export interface PostSiderLimitOptions {
+	/**
+	 * The server's `API_LIMIT` (postsider-api.md §4): requests per minute per organisation over every
+	 * call, and, when set on the server, also requests per hour per mutating handler. Default 60.
+	 */
+	apiLimit?: number;
+	/**
+	 * The hourly per-handler throttler's limit. Defaults to `apiLimit` (the shipped `.env.example`
+	 * sets API_LIMIT=60, and the stricter reading wins when the server's setting is unknown).
+	 */
+	hourlyLimit?: number;
+	/** Slots kept free in the per-minute window (the dashboard shares it). */
+	reservePerMinute?: number;
+}
+
+const MUTATING = ['POST', 'PUT', 'DELETE', 'PATCH'];
+
+export function postsiderLimits(opts: PostSiderLimitOptions = {}): LimitTable {
+	const apiLimit = opts.apiLimit ?? 60;
+	const hourly = opts.hourlyLimit ?? apiLimit;
+	return {
+		rules: [
+			{
+				id: 'postsider:minute',
+				service: 'postsider',
+				header: '',
+				label: `PostSider API limit (${apiLimit} per minute, every call of the organisation)`,
+				limit: apiLimit,
+				windowMs: MIN,
+				partition: 'shared',
+				...(opts.reservePerMinute ? { reserve: opts.reservePerMinute } : {}),
+			},
+			{
+				id: 'postsider:hourly',
+				service: 'postsider',
+				label: `PostSider hourly throttler (${hourly} per hour per mutating endpoint)`,
+				limit: hourly,
+				windowMs: HOUR,
+				methods: MUTATING,
+				partition: 'endpoint',
+			},
+		],
+		perRequest: { postfastPostsPerCreate: 15, postfastImageUrlsPerRequest: 4 },
+	};
+}
+
+/** Both services' rules in one table (a daemon with keys of both kinds). */
+export function limitTable(parts: { postsider?: PostSiderLimitOptions; postfast?: PostFastLimitOptions } = {}): LimitTable {
+	const ps = postsiderLimits(parts.postsider);
+	const pf = postfastLimits(parts.postfast);
+	return { rules: [...ps.rules, ...pf.rules], perRequest: pf.perRequest };
+}
+
+/** Every endpoint id each service's client uses, for status listings. */
+export const KNOWN_ENDPOINTS: Record<Service, string[]> = {
+	postsider: Object.values(POSTSIDER_ENDPOINTS),
+	postfast: Object.values(POSTFAST_ENDPOINTS),
+};
+
+export function describeMs(ms: number): string {
+	if (ms % DAY === 0) return ms === DAY ? 'day' : `${ms / DAY} days`;
+	if (ms % HOUR === 0) return ms === HOUR ? 'hour' : `${ms / HOUR} hours`;
+	if (ms % MIN === 0) return ms === MIN ? 'minute' : `${ms / MIN} minutes`;
+	return `${ms / 1000} s`;
+}
