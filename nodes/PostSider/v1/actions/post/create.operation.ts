@@ -1,0 +1,325 @@
+import { createHash } from 'crypto';
+import {
+	NodeApiError,
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
+import { apiErrorDetails } from '../../../../shared/transport';
+import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { fetchChannels, type Channel } from '../../helpers/channels';
+import { toUtcIso } from '../../helpers/dates';
+import { readBinaries, splitNames, uploadForPost, type BinaryMedia, type MediaRef } from '../../helpers/media';
+import { providerSettingsProperty, settingsFor } from '../../helpers/providerSettings';
+import { postSiderRequest } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Channel Names or IDs',
+		name: 'channelIds',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getChannels' },
+		default: [],
+		required: true,
+		description:
+			'Channels to post to, each getting its own copy of the post. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Post Type',
+		name: 'postType',
+		type: 'options',
+		options: [
+			{ name: 'Draft', value: 'draft', description: 'Save without scheduling' },
+			{ name: 'Schedule', value: 'schedule', description: 'Publish at the given time' },
+			{ name: 'Now', value: 'now', description: 'Publish right away' },
+		],
+		default: 'draft',
+	},
+	{
+		displayName: 'Scheduled At',
+		name: 'scheduledAt',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		displayOptions: { show: { postType: ['schedule'] } },
+		description: 'When to publish; sent to PostSider as UTC. A time in the past publishes at once.',
+	},
+	{
+		displayName: 'Content',
+		name: 'content',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description: 'Text of the main post (may be empty when media is attached)',
+	},
+	{
+		displayName: 'Media Binary Properties',
+		name: 'binaryProperties',
+		type: 'string',
+		default: '',
+		placeholder: 'data, image2',
+		description: 'Comma-separated binary properties of the input item to upload and attach, in order',
+	},
+	{
+		displayName: 'Thread',
+		name: 'thread',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		placeholder: 'Add Thread Item',
+		description: 'Follow-up items published as replies under the main post (a thread on X, comments elsewhere)',
+		options: [
+			{
+				displayName: 'Item',
+				name: 'items',
+				values: [
+					{ displayName: 'Content', name: 'content', type: 'string', typeOptions: { rows: 2 }, default: '' },
+					{
+						displayName: 'Media Binary Properties',
+						name: 'binaryProperties',
+						type: 'string',
+						default: '',
+						description: 'Comma-separated binary properties to upload and attach to this item',
+					},
+				],
+			},
+		],
+	},
+	providerSettingsProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Draft Date',
+				name: 'draftDate',
+				type: 'dateTime',
+				default: '',
+				description: 'Date stored with a draft (PostSider requires one); default: now',
+			},
+			{
+				displayName: 'First Comment',
+				name: 'firstComment',
+				type: 'string',
+				default: '',
+				description: 'Comment published right after the post where the platform supports it',
+			},
+			{
+				displayName: 'Idempotency Key',
+				name: 'idempotencyKey',
+				type: 'string',
+				default: '',
+				description:
+					'Leave empty to derive the key from the post itself (channels, text, media bytes, settings), so running the same post again returns the first result instead of posting twice. Set your own to control it (A-Z, a-z, 0-9, . _ : -).',
+			},
+			maxRateLimitWaitOption,
+			{
+				displayName: 'Media From Earlier Uploads',
+				name: 'media',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				description: 'Media already in PostSider (from Media → Upload), attached after the binary media',
+				options: [
+					{
+						displayName: 'Media',
+						name: 'values',
+						values: [
+							{ displayName: 'ID', name: 'id', type: 'string', default: '' },
+							{ displayName: 'Path', name: 'path', type: 'string', default: '', description: 'The "path" URL Media → Upload returned' },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Settings JSON',
+				name: 'settingsJson',
+				type: 'json',
+				default: '{}',
+				description:
+					'Extra settings merged over the fields above, keyed by provider identifier or channel ID, e.g. {"x": {"community": "https://x.com/i/communities/1"}, "cm4ean…": {"title": "…"}}',
+			},
+			{
+				displayName: 'Shorten Links',
+				name: 'shortLink',
+				type: 'boolean',
+				default: false,
+				description: 'Whether PostSider should shorten URLs in the text (when a shortener is configured)',
+			},
+			{
+				displayName: 'Tags',
+				name: 'tags',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated names of existing PostSider tags (unknown names are ignored by PostSider)',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['post'], operation: ['create'] } }, properties);
+
+const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
+const channelCache = new WeakMap<object, Promise<Channel[]>>();
+
+function channelIdsOf(value: unknown): string[] {
+	return splitNames(value);
+}
+
+function parseJsonObject(this: IExecuteFunctions, value: unknown, i: number): IDataObject {
+	if (value && typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
+	if (typeof value !== 'string' || !value.trim()) return {};
+	try {
+		const parsed = JSON.parse(value) as unknown;
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as IDataObject;
+	} catch {
+		// fall through to the error below
+	}
+	throw new NodeOperationError(this.getNode(), 'Options → Settings JSON is not a JSON object', {
+		itemIndex: i,
+		description: 'Write an object keyed by provider or channel ID, e.g. {"x": {"who_can_reply_post": "following"}}',
+	});
+}
+
+/** Stable JSON (sorted keys), so the derived key does not depend on property order. */
+function stableJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+	if (value && typeof value === 'object') {
+		const entries = Object.keys(value as IDataObject)
+			.sort()
+			.map((k) => `${JSON.stringify(k)}:${stableJson((value as IDataObject)[k])}`);
+		return `{${entries.join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
+	const rateLimit = rateLimitPolicy.call(this, i);
+	const channelIds = channelIdsOf(this.getNodeParameter('channelIds', i, []));
+	if (channelIds.length === 0) {
+		throw new NodeOperationError(this.getNode(), 'No channel chosen', { itemIndex: i, description: 'Pick at least one channel in "Channel Names or IDs".' });
+	}
+	const postType = this.getNodeParameter('postType', i) as 'draft' | 'schedule' | 'now';
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const content = this.getNodeParameter('content', i, '') as string;
+	const chosenSettings = this.getNodeParameter('providerSettings', i, {}) as IDataObject;
+	const settingsJson = parseJsonObject.call(this, options.settingsJson, i);
+	const threadItems = ((this.getNodeParameter('thread', i, {}) as IDataObject).items ?? []) as IDataObject[];
+	const earlier = (((options.media as IDataObject | undefined)?.values ?? []) as IDataObject[]).map(
+		(m): MediaRef => ({ id: String(m.id ?? ''), path: String(m.path ?? '') }),
+	);
+
+	let date: string;
+	let dateIsAuto = false;
+	if (postType === 'schedule') date = toUtcIso.call(this, this.getNodeParameter('scheduledAt', i), 'Scheduled At', i);
+	else if (postType === 'draft' && options.draftDate) date = toUtcIso.call(this, options.draftDate, 'Draft Date', i);
+	else {
+		// `now` ignores the value and drafts need one; the derived key leaves it out.
+		date = new Date().toISOString();
+		dateIsAuto = true;
+	}
+
+	// Media bytes are read before anything is uploaded, so the derived key covers them.
+	const mainBinaries = await readBinaries.call(this, i, splitNames(this.getNodeParameter('binaryProperties', i, '')));
+	const threadBinaries: BinaryMedia[][] = [];
+	for (const item of threadItems) threadBinaries.push(await readBinaries.call(this, i, splitNames(item.binaryProperties)));
+
+	if (!channelCache.has(this)) channelCache.set(this, fetchChannels.call(this, undefined, i));
+	const known = await channelCache.get(this)!;
+	const channels = channelIds.map((id) => known.find((c) => c.id === id) ?? { id, identifier: '', name: id, disabled: false });
+
+	const tags = splitNames(options.tags).map((label) => ({ value: label, label }));
+	const shortLink = options.shortLink === true;
+	const firstComment = typeof options.firstComment === 'string' && options.firstComment ? options.firstComment : undefined;
+
+	const buildBody = (mainMedia: unknown[], threadMedia: unknown[][]): IDataObject => ({
+		type: postType,
+		date,
+		shortLink,
+		tags,
+		posts: channels.map((channel) => ({
+			integration: { id: channel.id },
+			value: [
+				{ content, image: mainMedia },
+				...threadItems.map((item, n) => ({ content: String(item.content ?? ''), image: threadMedia[n] })),
+			],
+			settings: settingsFor(channel, chosenSettings, settingsJson),
+			...(firstComment ? { firstComment } : {}),
+		})),
+	});
+
+	const ownKey = typeof options.idempotencyKey === 'string' ? options.idempotencyKey.trim() : '';
+	if (ownKey && !KEY_PATTERN.test(ownKey)) {
+		throw new NodeOperationError(this.getNode(), `Idempotency key "${ownKey}" has characters PostSider refuses`, {
+			itemIndex: i,
+			description: 'Use 1 to 255 characters from A-Z, a-z, 0-9 and . _ : -',
+		});
+	}
+	const logical = buildBody(
+		[...mainBinaries.map((b) => ({ sha256: b.sha256 })), ...earlier],
+		threadBinaries.map((list) => list.map((b) => ({ sha256: b.sha256 }))),
+	);
+	if (dateIsAuto) delete logical.date;
+	const idempotencyKey = ownKey || `n8n:${createHash('sha256').update(stableJson(logical)).digest('hex')}`;
+
+	const mainMedia: MediaRef[] = [];
+	for (const media of mainBinaries) mainMedia.push(await uploadForPost.call(this, i, media, rateLimit));
+	mainMedia.push(...earlier);
+	const threadMedia: MediaRef[][] = [];
+	for (const list of threadBinaries) {
+		const refs: MediaRef[] = [];
+		for (const media of list) refs.push(await uploadForPost.call(this, i, media, rateLimit));
+		threadMedia.push(refs);
+	}
+
+	const body = buildBody(mainMedia, threadMedia);
+	let created: Array<{ postId: string; integration: string }>;
+	try {
+		const response = await postSiderRequest.call(this, {
+			method: 'POST',
+			path: '/posts',
+			body,
+			headers: { 'Idempotency-Key': idempotencyKey },
+			itemIndex: i,
+			rateLimit,
+		});
+		created = response.body as Array<{ postId: string; integration: string }>;
+	} catch (error) {
+		const details = apiErrorDetails(error);
+		const messages = (details?.messages ?? []) as string[];
+		if (!ownKey && details?.status === 409 && messages.some((m) => /already used with a different request/.test(m))) {
+			// Same derived key = same channels, text, media bytes and settings: this post was created by an
+			// earlier run (its uploads or automatic date differ, not the post). Do not post it twice.
+			return channels.map((channel) => ({
+				status: 'alreadyCreated',
+				integration: channel.id,
+				channelName: channel.name,
+				provider: channel.identifier,
+				idempotencyKey,
+				message: 'PostSider already accepted this post in an earlier run; it was not sent again',
+			}));
+		}
+		// Both constructors hand back an error that already is one of theirs, unchanged.
+		if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+	}
+	return created.map((entry) => {
+		const channel = channels.find((c) => c.id === entry.integration);
+		return {
+			status: 'created',
+			postId: entry.postId,
+			integration: entry.integration,
+			channelName: channel?.name ?? null,
+			provider: channel?.identifier ?? null,
+			type: postType,
+			date,
+			idempotencyKey,
+		};
+	});
+}

@@ -1,0 +1,90 @@
+/** Uploading n8n binary data to PostSider (`POST /upload`, multipart field `file`). */
+import { createHash } from 'crypto';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { RateLimitPolicy } from '../../../shared/transport';
+import { postSiderRequest } from '../transport';
+
+/** Extensions `POST /posts` accepts in `image[].path` (postsider-api.md §3.1), case-sensitive. */
+export const POSTABLE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp', 'mp4'];
+
+export interface MediaRef {
+	id: string;
+	path: string;
+}
+
+export interface BinaryMedia {
+	property: string;
+	buffer: Buffer;
+	fileName: string;
+	mimeType: string;
+	sha256: string;
+}
+
+export function splitNames(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map(String).map((v) => v.trim()).filter(Boolean);
+	return typeof value === 'string'
+		? value
+				.split(',')
+				.map((v) => v.trim())
+				.filter(Boolean)
+		: [];
+}
+
+/** Reads binary properties of item `i` through n8n's helpers (never the raw `data` field). */
+export async function readBinaries(this: IExecuteFunctions, i: number, properties: string[]): Promise<BinaryMedia[]> {
+	const out: BinaryMedia[] = [];
+	for (const property of properties) {
+		const binary = this.helpers.assertBinaryData(i, property);
+		const buffer = await this.helpers.getBinaryDataBuffer(i, property);
+		out.push({
+			property,
+			buffer,
+			fileName: binary.fileName ?? property,
+			mimeType: binary.mimeType ?? 'application/octet-stream',
+			sha256: createHash('sha256').update(buffer).digest('hex'),
+		});
+	}
+	return out;
+}
+
+export function extensionOf(path: string): string {
+	const clean = path.split('?')[0];
+	const dot = clean.lastIndexOf('.');
+	return dot >= 0 ? clean.slice(dot + 1) : '';
+}
+
+/** Uploads one file; returns PostSider's media object. */
+export async function uploadBinary(
+	this: IExecuteFunctions,
+	i: number,
+	media: BinaryMedia,
+	rateLimit?: RateLimitPolicy,
+): Promise<IDataObject> {
+	const form = new FormData();
+	form.append('file', new Blob([new Uint8Array(media.buffer)], { type: media.mimeType }), media.fileName);
+	const response = await postSiderRequest.call(this, { method: 'POST', path: '/upload', body: form, itemIndex: i, rateLimit });
+	return response.body as IDataObject;
+}
+
+/** Uploads for a post: fails early when PostSider stored a type that posts cannot reference. */
+export async function uploadForPost(
+	this: IExecuteFunctions,
+	i: number,
+	media: BinaryMedia,
+	rateLimit?: RateLimitPolicy,
+): Promise<MediaRef> {
+	const stored = await uploadBinary.call(this, i, media, rateLimit);
+	const path = String(stored.path ?? '');
+	const extension = extensionOf(path);
+	if (!POSTABLE_EXTENSIONS.includes(extension)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`PostSider stored binary property "${media.property}" (${media.fileName}) as .${extension || '?'}, which posts cannot use`,
+			{
+				itemIndex: i,
+				description: `Posts accept only ${POSTABLE_EXTENSIONS.join(', ')} media. Convert the file (e.g. video to MP4, image to PNG or JPEG) and run again.`,
+			},
+		);
+	}
+	return { id: String(stored.id), path };
+}
