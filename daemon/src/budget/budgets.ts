@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { type HeaderBag, getHeader, retryAfterFromHeaders } from '../../../contract/errors';
-import { type BudgetRule, KNOWN_ENDPOINTS, type LimitTable, type Service, describeMs } from './limits';
+import { type BudgetRule, KNOWN_ENDPOINTS, type LimitTable, type Service } from './limits';
 import {
 	type LogState,
 	accountFits,
@@ -94,11 +94,14 @@ export interface BudgetsOptions {
 	/** Slots held back in every window. Default 0. */
 	marginSlots?: number;
 	/**
-	 * Pacing of long windows so a second client on the key is noticed before the window is spent:
-	 * a window of W ≥ 1 h also allows at most ceil(L·burst·W'/W) calls per W' = W/slices.
-	 * Costs nothing over a full window. `false` turns it off. Default { slices: 24, burst: 8 }: a daily window takes at least 3 h to spend.
+	 * Tail pacing of long windows, so that another client of the key (the n8n node, a script) still
+	 * finds room and is noticed through the rate headers before the window is spent: a window of at
+	 * least `minWindowMs` is used freely up to `tailFraction` of its capacity, and the rest is spread
+	 * over the last (1 − tailFraction) of the window, when the headers have shown what the other
+	 * client spends. Alone on the key, the whole window is still spent within its length.
+	 * `false` turns it off. Default { tailFraction: 0.75, minWindowMs: 1 h }.
 	 */
-	pacing?: { slices: number; burst: number } | false;
+	pacing?: { tailFraction: number; minWindowMs: number } | false;
 	/** Default freeze after a 429 without any Retry-After. Default 60 s. */
 	freezeFallbackMs?: number;
 	/** In the planner: assumed time from send to response. Default 1 s. */
@@ -115,7 +118,6 @@ interface Need {
 	/** Account caps: the post's anchor per unit (undefined = send time). */
 	anchors: Array<number | undefined>;
 	callIndexes: number[];
-	paced?: boolean;
 }
 
 const SCHEMA_VERSION = 1;
@@ -172,7 +174,7 @@ export class Budgets {
 			assumedLatencyMs: 1_000,
 			inFlightRetryMs: 1_000,
 			...opts,
-			pacing: opts.pacing === undefined ? { slices: 24, burst: 8 } : opts.pacing,
+			pacing: opts.pacing === undefined ? { tailFraction: 0.75, minWindowMs: 3_600_000 } : opts.pacing,
 		};
 		Budgets.migrate(db);
 		this.stmt = this.prepare();
@@ -233,7 +235,7 @@ export class Budgets {
 		return rule.partition === 'account' ? rule.windowMs : rule.windowMs + this.opts.marginMs;
 	}
 
-	/** The rules one call touches, with pacing rules derived from long windows. */
+	/** The rules one call touches. */
 	private rulesFor(keyId: string, call: CallSpec): BudgetRule[] {
 		const method = call.endpoint.split(' ')[0];
 		const rules = this.table(keyId).rules.filter(
@@ -248,23 +250,14 @@ export class Budgets {
 				`Budgets: no rate rule covers ${call.service} "${call.endpoint}"; name endpoints as the API clients do (e.g. "POST /social-posts").`,
 			);
 		}
+		return rules;
+	}
+
+	/** The tail-pacing fraction for a rule, if it is paced. */
+	private tailOf(rule: BudgetRule): number | undefined {
 		const pacing = this.opts.pacing;
-		if (!pacing) return rules;
-		const paced: BudgetRule[] = [];
-		for (const r of rules) {
-			if (r.partition === 'account' || r.windowMs < 3_600_000) continue;
-			const windowMs = r.windowMs / pacing.slices;
-			paced.push({
-				...r,
-				id: `${r.id}~pace`,
-				header: undefined,
-				reserve: 0,
-				label: `${r.label}, paced to ${Math.ceil((r.limit * pacing.burst) / pacing.slices)} per ${describeMs(windowMs)}`,
-				limit: Math.ceil((r.limit * pacing.burst) / pacing.slices),
-				windowMs,
-			});
-		}
-		return [...rules, ...paced];
+		if (!pacing || rule.partition === 'account' || rule.windowMs < pacing.minWindowMs) return undefined;
+		return pacing.tailFraction;
 	}
 
 	private needsFor(keyId: string, calls: CallSpec[]): Need[] {
@@ -312,16 +305,30 @@ export class Budgets {
 	}
 
 	/** The capacity in force: published limit, lowered by learned limits, reserves and headroom. */
-	private capacity(keyId: string, rule: BudgetRule, bucket: string, log: { external: number }, now: number): number {
+	private capacity(
+		keyId: string,
+		rule: BudgetRule,
+		bucket: string,
+		log: LogState & { external: number },
+		now: number,
+		units = 1,
+	): number {
 		let limit = rule.limit;
 		const learned = rule.header !== undefined ? this.stmt.learnedGet.get(keyId, bucket) : undefined;
 		if (learned?.limit_value != null) limit = Math.min(limit, learned.limit_value);
 		limit -= (rule.reserve ?? 0) + (rule.partition === 'account' ? 0 : this.opts.marginSlots);
 		if (log.external > 0 && learned) {
-			// Another client spends this window: keep room for what it may have sent since we last
-			// looked, at the rate we saw (§4.4 point 5), plus one.
-			const rate = log.external / rule.windowMs;
-			limit -= Math.ceil(rate * Math.max(0, now - learned.observed_at)) + 1;
+			// Another client spends this window (§4.4 point 5). Keep room for what it has sent since we
+			// last looked and will send until the window starts to free up, at the rate it showed
+			// between the start of our log and our last look (at least a quarter window, so a burst
+			// seen at once is not taken for a storm), plus one. Never below `units`: a full window
+			// then waits for its hits to leave.
+			const W = this.windowOf(rule);
+			const oldest = log.hits.find((h) => h + W > now) ?? now;
+			const rate = log.external / Math.max(learned.observed_at - oldest, W / 4);
+			const horizon = Math.max(0, now - learned.observed_at) + Math.max(0, oldest + W - now);
+			const headroom = Math.ceil(rate * horizon) + 1;
+			limit = Math.max(limit - headroom, Math.min(limit, units));
 		}
 		return limit;
 	}
@@ -381,8 +388,8 @@ export class Budgets {
 					continue;
 				}
 				const log = this.loadLog(keyId, need.bucket, W, now);
-				const cap = this.capacity(keyId, need.rule, need.bucket, log, now);
-				const fit = earliestFit(log, cap, W, need.units, now);
+				const cap = this.capacity(keyId, need.rule, need.bucket, log, now, need.units);
+				const fit = earliestFit(log, cap, W, need.units, now, this.tailOf(need.rule));
 				if (fit.kind === 'impossible') {
 					return {
 						ok: false,
@@ -522,7 +529,7 @@ export class Budgets {
 		else if (getHeader(observation.headers, 'x-ratelimit-remaining') !== undefined) named = byHeader.has('') ? [byHeader.get('')!] : [];
 		else {
 			// PostSider's hourly throttler answers 429 without X-RateLimit-* headers (postsider-api.md §4.3).
-			named = this.rulesFor(keyId, call).filter((r) => r.header === undefined && r.partition !== 'account' && !r.id.endsWith('~pace'));
+			named = this.rulesFor(keyId, call).filter((r) => r.header === undefined && r.partition !== 'account');
 		}
 		const reason = `${call.service} ${call.endpoint} answered 429${
 			retry.windows.length > 0 ? ` (window ${retry.windows.join(', ')})` : ''
@@ -590,7 +597,7 @@ export class Budgets {
 		let nextFreeAt: number;
 		if (rule.partition === 'account') nextFreeAt = earliestAccountFit(log.hits, rule.limit, W, now);
 		else {
-			const fit = earliestFit(log, cap, W, 1, now);
+			const fit = earliestFit(log, cap, W, 1, now, this.tailOf(rule));
 			nextFreeAt = fit.kind === 'at' ? fit.at : fit.kind === 'in-flight' ? now + this.opts.inFlightRetryMs : Number.POSITIVE_INFINITY;
 		}
 		if (frozenUntil !== undefined) nextFreeAt = Math.max(nextFreeAt, frozenUntil);
@@ -631,7 +638,7 @@ export class Budgets {
 				const log = this.loadLog(keyId, need.bucket, W, now - (need.rule.partition === 'account' ? W : 0));
 				const hits = [...log.hits];
 				for (let i = 0; i < log.inFlight; i++) insertSorted(hits, now + latency);
-				const cap = need.rule.partition === 'account' ? need.rule.limit : this.capacity(keyId, need.rule, need.bucket, log, now);
+				const cap = need.rule.partition === 'account' ? need.rule.limit : this.capacity(keyId, need.rule, need.bucket, log, now, need.units);
 				entry = { hits, cap, rule: need.rule };
 				logs.set(need.bucket, entry);
 			}
@@ -656,7 +663,7 @@ export class Budgets {
 						t = at;
 						for (let i = 0; i < sendAnchored; i++) t = Math.max(t, earliestAccountFit(entry.hits, entry.cap, W, t));
 					} else {
-						const fit = earliestFit({ hits: entry.hits, inFlight: 0 }, entry.cap, W, need.units, at);
+						const fit = earliestFit({ hits: entry.hits, inFlight: 0 }, entry.cap, W, need.units, at, this.tailOf(need.rule));
 						t = fit.kind === 'at' ? fit.at : Number.POSITIVE_INFINITY;
 					}
 					if (t > at) {

@@ -25,6 +25,10 @@ export type EarliestResult =
 /**
  * Earliest time ≥ `from` at which `need` more calls fit a window of `windowMs` holding at most
  * `capacity` calls. `hits` must be ascending.
+ *
+ * With `tailFraction`, the window is used freely up to that fraction of its capacity; the rest is
+ * spread evenly over the last (1 − tailFraction) of the window that began with the oldest hit
+ * (tail pacing).
  */
 export function earliestFit(
 	log: LogState,
@@ -32,16 +36,32 @@ export function earliestFit(
 	windowMs: number,
 	need: number,
 	from: number,
+	tailFraction?: number,
 ): EarliestResult {
 	if (need > capacity) return { kind: 'impossible' };
 	// At most `room` finished hits may still be inside the window when the calls go.
 	const room = capacity - need - log.inFlight;
 	if (room < 0) return { kind: 'in-flight' };
 	const n = log.hits.length;
-	if (n <= room) return { kind: 'at', at: from };
+	let at = from;
 	// The (room+1)-th most recent hit must have left the window.
-	const blocking = log.hits[n - 1 - room];
-	return { kind: 'at', at: Math.max(from, blocking + windowMs) };
+	if (n > room) at = Math.max(from, log.hits[n - 1 - room] + windowMs);
+	if (tailFraction !== undefined) {
+		const active = log.inFlight + activeAt(log.hits, windowMs, at);
+		if (active + need > Math.floor(capacity * tailFraction)) {
+			// Oldest hit still inside the window at `at`, and the newest one (in-flight calls: now).
+			let oldest = n > 0 && log.hits[n - 1] + windowMs > at ? log.hits[n - 1] : from;
+			for (let i = n - 1; i >= 0 && log.hits[i] + windowMs > at; i--) oldest = log.hits[i];
+			const newest = log.inFlight > 0 || n === 0 ? Math.max(from, log.hits[n - 1] ?? from) : log.hits[n - 1];
+			// The tail goes in the last part of the window: by then the rate headers have shown what
+			// any other client of the key spends, and little of the window is left for it to spend.
+			const start = Math.max(newest, oldest + windowMs * tailFraction);
+			const left = Math.max(1, capacity - active);
+			const gap = Math.max(0, oldest + windowMs - start) / (left + 1);
+			at = Math.max(at, start + gap);
+		}
+	}
+	return { kind: 'at', at };
 }
 
 /** Hits inside (t − windowMs, t]: how many slots a window ending at `t` uses. */
