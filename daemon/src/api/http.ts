@@ -23,7 +23,8 @@ export type { ApiError, HeaderBag, ServiceName };
 /** Every outcome of an API call. `receivedAt` is on the client's clock (see `now`). */
 export type ApiResult<T> =
 	| { ok: true; value: T; status: number; headers: HeaderBag; receivedAt: number }
-	| { ok: false; error: ApiError; receivedAt: number };
+	/** `headers` are the response's (empty when none arrived): the limiter reads rate headers off 429s. */
+	| { ok: false; error: ApiError; receivedAt: number; headers: HeaderBag };
 
 /**
  * What the budget limiter needs from every response (also failures): which endpoint, when it was
@@ -230,7 +231,12 @@ export class HttpTransport {
 			});
 		}
 		if (!response) {
-			return { ok: false, error: networkError(this.service, describeNetworkFailure(failure, timeoutMs)), receivedAt };
+			return {
+				ok: false,
+				error: networkError(this.service, describeNetworkFailure(failure, timeoutMs)),
+				receivedAt,
+				headers: {},
+			};
 		}
 		const status = response.statusCode;
 		if (status >= 300 && status < 400) {
@@ -240,10 +246,15 @@ export class HttpTransport {
 				location ? ` to ${redactUrl(location)}` : ''
 			}; redirects are refused. Check the base URL (${this.baseUrl}).`;
 			error.messages = [error.message];
-			return { ok: false, error, receivedAt };
+			return { ok: false, error, receivedAt, headers: resHeaders };
 		}
 		if (status >= 400) {
-			return { ok: false, error: parseApiError(this.service, status, resHeaders, response.body), receivedAt };
+			return {
+				ok: false,
+				error: parseApiError(this.service, status, resHeaders, response.body),
+				receivedAt,
+				headers: resHeaders,
+			};
 		}
 		const text = response.body;
 		const contentType = String(response.headers['content-type'] ?? '');
@@ -257,7 +268,7 @@ export class HttpTransport {
 				contentType || 'a non-JSON body'
 			} instead of JSON at ${spec.endpoint}; check the base URL (${this.baseUrl}).`;
 			error.messages = [error.message];
-			return { ok: false, error, receivedAt };
+			return { ok: false, error, receivedAt, headers: resHeaders };
 		}
 		return { ok: true, value: value as T, status, headers: resHeaders, receivedAt };
 	}

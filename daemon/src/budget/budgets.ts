@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { ApiResult } from '../api/http';
 import { type HeaderBag, getHeader, retryAfterFromHeaders } from '../../../contract/errors';
 import { type BudgetRule, KNOWN_ENDPOINTS, type LimitTable, type Service } from './limits';
 import {
@@ -58,6 +59,17 @@ export interface Observation {
 	headers: HeaderBag;
 	/** From the normalised error, when the caller has it (includes PostSider's body `retryAfter`). */
 	retryAfterMs?: number;
+}
+
+/** What `record` needs from a client result: `budgets.record(r, i, observationOf(result))`. */
+export function observationOf(result: ApiResult<unknown>): Observation {
+	if (result.ok) return { receivedAt: result.receivedAt, status: result.status, headers: result.headers };
+	return {
+		receivedAt: result.receivedAt,
+		status: result.error.status,
+		headers: result.headers,
+		...(result.error.retryAfterMs !== undefined ? { retryAfterMs: result.error.retryAfterMs } : {}),
+	};
 }
 
 export interface WindowStatus {
