@@ -21,14 +21,18 @@ export const CREDENTIAL_TYPE = 'postSiderApi';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
+const WEB_PAGE_HINT =
+	'The base URL answered with a web page, not the PostSider API. A self-hosted PostSider serves its API under /api: use https://<your-domain>/api as the base URL.';
+
+function looksLikeHtml(body: string): boolean {
+	return /^\s*<(!doctype|html|head|body)/i.test(body);
+}
+
 function hint(error: ApiError): string | undefined {
 	if (error.kind === 'auth') {
 		return 'Check the API key in the PostSider API credential: paste the raw key from Settings → API, without "Bearer".';
 	}
-	const body = typeof error.body === 'string' ? error.body : '';
-	if (error.status === 404 && /Cannot (GET|POST|PUT|DELETE) \//.test(error.message) === false && body.includes('<')) {
-		return 'The base URL answered with a web page, not the API. A self-hosted PostSider serves its API under /api: use https://<your-domain>/api as the base URL.';
-	}
+	if (typeof error.body === 'string' && looksLikeHtml(error.body)) return WEB_PAGE_HINT;
 	if (error.kind === 'conflict' && /Idempotency-Key/.test(error.message)) {
 		return 'The Idempotency-Key was already used for a different post, or that post is still being created. Use a new key (or leave the option empty so the node derives one from the post).';
 	}
@@ -113,6 +117,13 @@ export async function postSiderRequest<T = unknown>(this: RequestContext, reques
 		options,
 		{ itemIndex: request.itemIndex, rateLimit: request.rateLimit },
 	);
+	if (typeof response.body === 'string' && looksLikeHtml(response.body)) {
+		// A missing /api on a self-hosted server returns the dashboard's login page with 200.
+		throw new NodeOperationError(this.getNode(), `PostSider ${request.method} ${request.path} answered with a web page instead of JSON`, {
+			...(request.itemIndex !== undefined ? { itemIndex: request.itemIndex } : {}),
+			description: WEB_PAGE_HINT,
+		});
+	}
 	if (isForm && typeof response.body === 'string') {
 		// Multipart requests are not sent with `json: true`, so the JSON answer arrives as text.
 		try {
