@@ -1,0 +1,43 @@
+// The credential's base URL rules (postsider-api.md §2.1, §9 item 2) and output redaction, as tables.
+import { describe, expect, it } from 'vitest';
+import { redactSecrets } from '../../../nodes/shared/redact';
+import { resolveBaseUrl } from '../../../nodes/PostSider/v1/transport';
+
+describe('PostSider base URL', () => {
+	it.each([
+		['https://api.postsider.com', 'https://api.postsider.com/public/v1'],
+		['https://api.postsider.com/', 'https://api.postsider.com/public/v1'],
+		['  https://social.example.com/api  ', 'https://social.example.com/api/public/v1'],
+		['https://social.example.com/api/public/v1/', 'https://social.example.com/api/public/v1'],
+		['http://localhost:3000/api', 'http://localhost:3000/api/public/v1'],
+		['http://127.0.0.1:4000', 'http://127.0.0.1:4000/public/v1'],
+		['http://[::1]:4000', 'http://[::1]:4000/public/v1'],
+	])('%s → %s', (input, expected) => {
+		expect(resolveBaseUrl(input)).toEqual({ url: expected });
+	});
+
+	it.each([
+		['', /has no base URL/],
+		['api.postsider.com', /is not a URL/],
+		['ftp://api.postsider.com', /must start with https/],
+		['http://social.example.com/api', /plain http/],
+		['http://10.0.0.5/api', /plain http/],
+		['https://user:pw@social.example.com/api', /user name or password/],
+		['https://social.example.com/api?x=1', /query or fragment/],
+	])('refuses %s', (input, message) => {
+		const result = resolveBaseUrl(input);
+		expect('error' in result && result.error).toMatch(message);
+	});
+});
+
+describe('secret redaction', () => {
+	it('drops OAuth tokens at any depth and keeps everything else', () => {
+		const input = {
+			id: 'p1',
+			posts: [{ integration: { id: 'c1', token: 'tok-1', refreshToken: 'ref-1', access_token: 'a', name: 'Acme' } }],
+			tokenExpiration: '2026-12-01',
+		};
+		expect(redactSecrets(input)).toEqual({ id: 'p1', posts: [{ integration: { id: 'c1', name: 'Acme' } }] });
+		expect(input.posts[0].integration.token).toBe('tok-1');
+	});
+});
