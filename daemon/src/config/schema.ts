@@ -1,0 +1,120 @@
+/**
+ * The daemon's configuration file (`config.jsonc`): named API keys per service, account aliases,
+ * watched folders with per-folder defaults, the state directory and budget overrides.
+ * Validated with zod; every error names the JSON path and says how to fix it.
+ */
+import { z } from 'zod';
+
+/** A secret comes from an environment variable or from a file only the owner can read. */
+export const SecretSource = z
+	.object({
+		env: z.string().min(1).optional().describe('Name of the environment variable holding the key'),
+		file: z.string().min(1).optional().describe('Path of a file holding the key (mode 600 or stricter)'),
+	})
+	.strict()
+	.refine((s) => (s.env ? 1 : 0) + (s.file ? 1 : 0) === 1, {
+		message: 'give exactly one of "env" (an environment variable name) or "file" (a path to a mode-600 file)',
+	});
+
+export const PostSiderKey = z
+	.object({
+		service: z.literal('postsider'),
+		baseUrl: z.url().default('https://api.postsider.com/public/v1'),
+		apiKey: SecretSource,
+		/** The server's API_LIMIT (requests per minute), when the instance is self-hosted with another value. */
+		apiLimit: z.number().int().positive().optional(),
+	})
+	.strict();
+
+export const PostFastKey = z
+	.object({
+		service: z.literal('postfast'),
+		baseUrl: z.url().default('https://api.postfa.st'),
+		apiKey: SecretSource,
+		/** Which published limit table the account is on (postfast-api.md §3.6). */
+		profile: z.enum(['vendor', 'current']).default('vendor'),
+	})
+	.strict();
+
+export const KeyConfig = z.discriminatedUnion('service', [PostSiderKey, PostFastKey]);
+
+/** Platform names the sidecar uses for per-platform text, settings and media rules. */
+export const PLATFORMS = [
+	'x',
+	'linkedin',
+	'instagram',
+	'facebook',
+	'tiktok',
+	'youtube',
+	'threads',
+	'bluesky',
+	'pinterest',
+	'telegram',
+	'gbp',
+	'mastodon',
+	'other',
+] as const;
+export const Platform = z.enum(PLATFORMS);
+export type Platform = z.infer<typeof Platform>;
+
+export const AccountAlias = z
+	.object({
+		key: z.string().min(1).describe('Name of an entry in "keys"'),
+		/** PostSider channel (integration) id, or PostFast social account id. */
+		id: z.string().min(1),
+		platform: Platform,
+	})
+	.strict();
+
+export const FolderConfig = z
+	.object({
+		path: z.string().min(1).describe('Drop folder; inbox/, done/ and failed/ live inside it'),
+		/** Deep-merged under every sidecar of this folder (like a top-level `_defaults.json`). */
+		defaults: z.record(z.string(), z.unknown()).default({}),
+	})
+	.strict();
+
+export const BudgetOverride = z
+	.object({
+		/** Slots kept free in PostSider's per-minute window (the dashboard shares it). */
+		reservePerMinute: z.number().int().min(0).optional(),
+		/** Slots kept free on PostFast's daily create/upload budgets. */
+		reserveDaily: z.number().int().min(0).optional(),
+		/** PostFast per-account daily caps: platform (upper case) → posts per 24 h. */
+		accountDailyCaps: z.record(z.string(), z.number().int().positive()).optional(),
+	})
+	.strict();
+
+export const ConfigSchema = z
+	.object({
+		version: z.literal(1),
+		stateDir: z.string().min(1).optional(),
+		keys: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'key names use letters, digits, - and _'), KeyConfig),
+		accounts: z.record(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'aliases use letters, digits, ., - and _'), AccountAlias).default({}),
+		folders: z.array(FolderConfig).min(1, 'add at least one entry to "folders"'),
+		budgets: z.record(z.string(), BudgetOverride).default({}),
+		/** How long a media file must keep its size and mtime before it is ingested. */
+		stableMs: z.number().int().min(0).default(2000),
+		/** Full rescan of every inbox, catching what the watcher missed. */
+		rescanMs: z.number().int().min(1000).default(60_000),
+		/** Attempts for 5xx and network failures before a target fails. */
+		maxAttempts: z.number().int().min(1).default(8),
+		/** Use filesystem polling (network shares). */
+		polling: z.boolean().default(false),
+	})
+	.strict()
+	.superRefine((cfg, ctx) => {
+		for (const [alias, account] of Object.entries(cfg.accounts)) {
+			if (!cfg.keys[account.key]) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['accounts', alias, 'key'],
+					message: `account "${alias}" uses key "${account.key}", which is not defined in "keys" (defined: ${Object.keys(cfg.keys).join(', ') || 'none'})`,
+				});
+			}
+		}
+	});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type KeyConfig = z.infer<typeof KeyConfig>;
+export type AccountAlias = z.infer<typeof AccountAlias>;

@@ -1,0 +1,125 @@
+/**
+ * Media checks before any API call: the type by magic bytes (never by extension), the size caps of
+ * each service and the media count rules of each platform (postsider-api.md §5.1/§6.1,
+ * postfast-api.md §2.1/§2.11).
+ */
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Platform } from '../config/schema';
+
+export type MediaKind = 'image' | 'video';
+
+export interface MediaInfo {
+	path: string;
+	name: string;
+	size: number;
+	mime: string;
+	kind: MediaKind;
+	/** Extension PostSider's create accepts for this type, when it accepts it at all. */
+	postsiderOk: boolean;
+}
+
+/** Detects the media type from the first bytes. Returns undefined for anything we cannot post. */
+export function sniff(head: Buffer): { mime: string; kind: MediaKind } | undefined {
+	const at = (offset: number, bytes: number[]) => bytes.every((b, i) => head[offset + i] === b);
+	const ascii = (offset: number, text: string) => head.subarray(offset, offset + text.length).toString('latin1') === text;
+	if (at(0, [0xff, 0xd8, 0xff])) return { mime: 'image/jpeg', kind: 'image' };
+	if (at(0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { mime: 'image/png', kind: 'image' };
+	if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return { mime: 'image/gif', kind: 'image' };
+	if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return { mime: 'image/webp', kind: 'image' };
+	if (ascii(4, 'ftyp')) {
+		const brand = head.subarray(8, 12).toString('latin1');
+		if (brand === 'qt  ') return { mime: 'video/quicktime', kind: 'video' };
+		if (/^(avif|avis|heic|heix|mif1)$/.test(brand)) return undefined;
+		return { mime: 'video/mp4', kind: 'video' };
+	}
+	if (at(0, [0x1a, 0x45, 0xdf, 0xa3])) return { mime: 'video/webm', kind: 'video' };
+	return undefined;
+}
+
+export const MEDIA_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.gif', '.webp', '.mp4', '.mov', '.m4v', '.webm'];
+
+export async function inspectMedia(path: string): Promise<MediaInfo | { error: string }> {
+	const name = basename(path);
+	let size: number;
+	try {
+		size = (await stat(path)).size;
+	} catch {
+		return { error: `media file "${name}" is missing; put it next to the sidecar or fix the name in "media"` };
+	}
+	if (size === 0) return { error: `media file "${name}" is empty (0 bytes); copy it again` };
+	const handle = await open(path, 'r');
+	const head = Buffer.alloc(64);
+	try {
+		await handle.read(head, 0, 64, 0);
+	} finally {
+		await handle.close();
+	}
+	const type = sniff(head);
+	if (!type) {
+		return { error: `media file "${name}" is not a JPEG, PNG, GIF, WebP, MP4, MOV or WebM file (checked by its content, not its name); convert it to one of those` };
+	}
+	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (§3.1).
+	const postsiderOk = type.mime !== 'video/quicktime' && type.mime !== 'video/webm';
+	return { path, name, size, ...type, postsiderOk };
+}
+
+const MB = 1024 * 1024;
+
+/** Size caps per service (bytes). */
+export const SIZE_CAPS = {
+	postsider: { image: 10 * MB, video: 500 * MB },
+	postfast: { image: 10 * MB, video: 250 * MB },
+} as const;
+
+/** Tighter PostFast video caps per platform (postfast-api.md §2.1). */
+const POSTFAST_VIDEO_CAPS: Partial<Record<Platform, number>> = { bluesky: 100 * MB, telegram: 50 * MB };
+
+interface CountRule {
+	min?: number;
+	max?: number;
+	videoMax?: number;
+	/** A video must be the only item. */
+	videoAlone?: boolean;
+	needsVideo?: boolean;
+}
+
+/** Media counts per platform (the stricter of both services' rules). */
+export const COUNT_RULES: Partial<Record<Platform, CountRule>> = {
+	instagram: { min: 1, max: 10 },
+	tiktok: { min: 1, max: 35, videoAlone: true },
+	youtube: { min: 1, max: 1, needsVideo: true },
+	pinterest: { min: 1, max: 5 },
+	bluesky: { max: 4, videoAlone: true },
+	x: { max: 4, videoAlone: true },
+	linkedin: { max: 20, videoAlone: true },
+	threads: { max: 10 },
+	facebook: { max: 10 },
+	gbp: { min: 1, max: 1 },
+};
+
+/** Problems of one target's media, as messages (empty when fine). */
+export function checkMediaFor(service: 'postsider' | 'postfast', platform: Platform, media: MediaInfo[], draft: boolean): string[] {
+	const problems: string[] = [];
+	const caps = SIZE_CAPS[service];
+	for (const m of media) {
+		let cap: number = caps[m.kind];
+		if (service === 'postfast' && m.kind === 'video') cap = Math.min(cap, POSTFAST_VIDEO_CAPS[platform] ?? cap);
+		if (m.size > cap) {
+			problems.push(`"${m.name}" is ${(m.size / MB).toFixed(1)} MB; ${service} accepts at most ${cap / MB} MB for a ${m.kind}${service === 'postfast' && m.kind === 'video' ? ` on ${platform}` : ''}. Compress it`);
+		}
+		if (service === 'postsider' && !m.postsiderOk) {
+			problems.push(`"${m.name}" is ${m.mime}; PostSider posts only JPEG, PNG, GIF, WebP and MP4. Convert it to MP4`);
+		}
+	}
+	if (service === 'postfast' && media.length > 10) problems.push(`${media.length} media files; PostFast accepts at most 10 per post`);
+	const rule = COUNT_RULES[platform];
+	// PostSider checks media rules only for non-drafts; PostFast requires media even for drafts.
+	if (rule && !(draft && service === 'postsider')) {
+		if (rule.min && media.length < rule.min) problems.push(`${platform} needs at least ${rule.min} media file${rule.min > 1 ? 's' : ''}; add one`);
+		if (rule.max !== undefined && media.length > rule.max) problems.push(`${platform} takes at most ${rule.max} media files, this post has ${media.length}`);
+		if (rule.videoAlone && media.length > 1 && media.some((m) => m.kind === 'video')) problems.push(`${platform} takes a video only on its own; post the video separately`);
+		if (rule.needsVideo && media.some((m) => m.kind !== 'video')) problems.push(`${platform} needs a video`);
+	}
+	return problems;
+}

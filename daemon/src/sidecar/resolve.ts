@@ -1,0 +1,134 @@
+/**
+ * From raw sidecar JSON to a validated post: `_defaults.json` merge, schema check, target
+ * resolution against the config's keys and aliases, and time resolution. Every problem carries the
+ * sidecar JSON path it concerns.
+ */
+import type { Config, Platform } from '../config/schema';
+import { type Sidecar, SidecarSchema, type When } from './schema';
+
+export interface Issue {
+	/** JSON path inside the sidecar, `$.targets.1`. */
+	path: string;
+	message: string;
+}
+
+export interface ResolvedTarget {
+	/** What the sidecar said (alias or id). */
+	label: string;
+	keyName: string;
+	service: 'postsider' | 'postfast';
+	accountId: string;
+	platform: Platform;
+}
+
+export type Validated = { ok: true; sidecar: Sidecar; targets: ResolvedTarget[] } | { ok: false; issues: Issue[] };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Objects merge key by key; arrays and scalars in `over` replace those in `base`. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+	if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+	const out: Record<string, unknown> = { ...base };
+	for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+	return out;
+}
+
+const jsonPath = (path: ReadonlyArray<PropertyKey>) => (path.length === 0 ? '$' : `$.${path.map(String).join('.')}`);
+
+export function validateSidecar(raw: unknown, defaults: unknown[], config: Config): Validated {
+	if (!isPlainObject(raw)) return { ok: false, issues: [{ path: '$', message: 'the sidecar must be a JSON object such as {"version": 1, "text": "...", "targets": ["alias"], "when": "asap"}' }] };
+	let merged: unknown = {};
+	for (const d of defaults) merged = deepMerge(merged, d);
+	merged = deepMerge(merged, raw);
+	const parsed = SidecarSchema.safeParse(merged);
+	if (!parsed.success) {
+		return { ok: false, issues: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })) };
+	}
+	const sidecar = parsed.data;
+	const issues: Issue[] = [];
+	const targets: ResolvedTarget[] = [];
+	sidecar.targets.forEach((t, i) => {
+		const path = `$.targets.${i}`;
+		if (typeof t === 'string') {
+			const alias = config.accounts[t];
+			if (alias) {
+				const key = config.keys[alias.key];
+				targets.push({ label: t, keyName: alias.key, service: key.service, accountId: alias.id, platform: alias.platform });
+				return;
+			}
+			const m = /^(postsider|postfast):(.+)$/.exec(t);
+			if (m) {
+				const keyName = Object.entries(config.keys).find(([, k]) => k.service === m[1])?.[0];
+				if (!keyName) {
+					issues.push({ path, message: `no ${m[1]} key is configured; add one under "keys" in the config` });
+					return;
+				}
+				targets.push({ label: t, keyName, service: m[1] as ResolvedTarget['service'], accountId: m[2], platform: 'other' });
+				return;
+			}
+			const known = Object.keys(config.accounts);
+			issues.push({
+				path,
+				message: `"${t}" is not an account alias in the config (known: ${known.join(', ') || 'none'}); add it under "accounts" or write "postsider:<channel id>" / "postfast:<account id>"`,
+			});
+			return;
+		}
+		const key = config.keys[t.key];
+		if (!key) {
+			issues.push({ path: `${path}.key`, message: `key "${t.key}" is not defined in the config (defined: ${Object.keys(config.keys).join(', ')})` });
+			return;
+		}
+		targets.push({ label: `${t.key}:${t.id}`, keyName: t.key, service: key.service, accountId: t.id, platform: t.platform });
+	});
+	const seen = new Set<string>();
+	targets.forEach((t, i) => {
+		const id = `${t.service}:${t.accountId}`;
+		if (seen.has(id)) issues.push({ path: `$.targets.${i}`, message: `the account ${t.label} is listed twice; list each account once` });
+		seen.add(id);
+	});
+	if (sidecar.when === 'next-slot') {
+		targets.forEach((t, i) => {
+			if (t.service !== 'postsider') issues.push({ path: '$.when', message: `"next-slot" uses PostSider's slots, but target ${i} (${t.label}) is on PostFast; give an explicit time or post it from a separate sidecar` });
+		});
+	}
+	return issues.length > 0 ? { ok: false, issues } : { ok: true, sidecar, targets };
+}
+
+/** Offset of `tz` at instant `ms`, in ms (local = utc + offset). */
+function zoneOffset(ms: number, tz: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone: tz,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+	}).formatToParts(new Date(ms));
+	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** A wall-clock time in an IANA zone → epoch ms (a time skipped by a DST jump moves forward). */
+export function zonedToInstant(local: string, tz: string): number {
+	const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local)!;
+	const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
+	let guess = wall - zoneOffset(wall, tz);
+	guess = wall - zoneOffset(guess, tz);
+	return guess;
+}
+
+export type ResolvedWhen = { kind: 'at'; at: number } | { kind: 'asap' } | { kind: 'next-slot' };
+
+export function resolveWhen(when: When): ResolvedWhen {
+	if (when === 'asap' || when === 'next-slot') return { kind: when };
+	if (typeof when === 'string') return { kind: 'at', at: Date.parse(when) };
+	return { kind: 'at', at: zonedToInstant(when.local, when.tz) };
+}
+
+/** Placeholders allowed in text: {{stem}}, {{date}} (drop date, YYYY-MM-DD), {{n}} (media count). No code. */
+export function fillPlaceholders(text: string, vars: { stem: string; date: string; n: number }): string {
+	return text.replace(/\{\{\s*(stem|date|n)\s*\}\}/g, (_, name: 'stem' | 'date' | 'n') => String(vars[name]));
+}

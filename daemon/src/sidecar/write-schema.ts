@@ -1,0 +1,9 @@
+/** Writes daemon/schema/sidecar.schema.json from the zod schema (run by `npm run schema -w daemon`). */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sidecarJsonSchema } from './schema';
+
+const out = join(__dirname, '..', '..', '..', '..', 'schema', 'sidecar.schema.json');
+const schema = { ...(sidecarJsonSchema() as object), $id: 'https://postspool.invalid/schema/sidecar.schema.json', title: 'postspool sidecar v1' };
+writeFileSync(out, `${JSON.stringify(schema, null, '\t')}\n`);
+console.log(`wrote ${out}`);

@@ -1,0 +1,85 @@
+/**
+ * The daemon's durable state: one SQLite file (WAL, synchronous=FULL) holding every item (a dropped
+ * post), every target of it (one account on one service) and the budget logs. Each state change is
+ * committed before the side effect it announces (daemon-anchors.md §3.3).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Budgets } from '../budget/budgets';
+
+export type Db = Database.Database;
+
+/** Ordered migrations; `PRAGMA user_version` records how many have run. */
+const MIGRATIONS: string[] = [
+	`CREATE TABLE items (
+		id TEXT PRIMARY KEY,
+		identity TEXT NOT NULL UNIQUE,
+		name TEXT NOT NULL,
+		folder TEXT NOT NULL,
+		work_dir TEXT NOT NULL,
+		state TEXT NOT NULL,
+		post TEXT NOT NULL,
+		final_dir TEXT,
+		error TEXT,
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
+	);
+	CREATE INDEX items_state ON items (state);
+	CREATE TABLE targets (
+		id INTEGER PRIMARY KEY,
+		item_id TEXT NOT NULL REFERENCES items (id),
+		idx INTEGER NOT NULL,
+		label TEXT NOT NULL,
+		key_name TEXT NOT NULL,
+		service TEXT NOT NULL,
+		account_id TEXT NOT NULL,
+		platform TEXT NOT NULL,
+		state TEXT NOT NULL,
+		attempts INTEGER NOT NULL DEFAULT 0,
+		next_attempt_at INTEGER NOT NULL DEFAULT 0,
+		lease_owner TEXT,
+		lease_until INTEGER,
+		publish_at INTEGER,
+		media TEXT,
+		request TEXT,
+		remote_id TEXT,
+		error TEXT,
+		gating TEXT,
+		updated_at INTEGER NOT NULL,
+		UNIQUE (item_id, idx)
+	);
+	CREATE INDEX targets_due ON targets (state, next_attempt_at);
+	CREATE TABLE events (
+		id INTEGER PRIMARY KEY,
+		at INTEGER NOT NULL,
+		item_id TEXT,
+		target_id INTEGER,
+		level TEXT NOT NULL,
+		message TEXT NOT NULL
+	);
+	CREATE INDEX events_item ON events (item_id);`,
+];
+
+export function openDb(stateDir: string): Db {
+	mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+	const db = new Database(join(stateDir, 'postspool.sqlite'));
+	db.pragma('journal_mode = WAL');
+	// FULL: a transition is on disk before the HTTP call it announces.
+	db.pragma('synchronous = FULL');
+	db.pragma('busy_timeout = 5000');
+	db.pragma('foreign_keys = ON');
+	migrate(db);
+	return db;
+}
+
+export function migrate(db: Db): void {
+	const current = db.pragma('user_version', { simple: true }) as number;
+	for (let v = current; v < MIGRATIONS.length; v++) {
+		db.transaction(() => {
+			db.exec(MIGRATIONS[v]);
+			db.pragma(`user_version = ${v + 1}`);
+		}).immediate();
+	}
+	Budgets.migrate(db);
+}
