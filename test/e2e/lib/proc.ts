@@ -26,6 +26,12 @@ export interface RunOptions {
 const VITE_ENV = new Set(['NODE_ENV', 'TEST', 'MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL']);
 
 /**
+ * npm settings worth passing on: where packages come from and the cache. The others that `npm run`
+ * exports (ignore_scripts, nodedir, local_prefix pointing at the repo, …) would misdirect installs.
+ */
+const KEEP_NPM_SETTINGS = /registry|^cache$|^userconfig$|proxy|^cafile$|^strict_ssl$/i;
+
+/**
  * The environment for child processes. `npm run test:e2e` exports the repo's npm config
  * (`npm_config_ignore_scripts=true`, …) to its children; installs outside the repo must not inherit
  * it, and node-gyp must build against the headers of the Node that runs us, not the user .npmrc's.
@@ -33,8 +39,10 @@ const VITE_ENV = new Set(['NODE_ENV', 'TEST', 'MODE', 'DEV', 'PROD', 'SSR', 'BAS
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
+		const npmSetting = /^npm_config_(.*)$/i.exec(key)?.[1];
+		if (npmSetting !== undefined && !KEEP_NPM_SETTINGS.test(npmSetting)) continue;
 		if (
-			/^npm_(config|package|lifecycle)_/i.test(key) ||
+			/^npm_(package|lifecycle)_/i.test(key) ||
 			key === 'NODE_OPTIONS' ||
 			key.startsWith('VITEST') ||
 			VITE_ENV.has(key)
