@@ -89,23 +89,29 @@ export interface ExecutionResult {
 
 export async function execute(ctx: N8nContext, workflowId: string): Promise<ExecutionResult> {
 	const result = await n8n(ctx, ['execute', `--id=${workflowId}`, '--rawOutput'], 240_000);
-	// --rawOutput still prints log lines before the JSON.
-	const lines = result.stdout.split('\n');
-	const start = lines.findIndex((line) => line.startsWith('{'));
-	let parsed: IRunSubset | undefined;
-	if (start >= 0) {
-		try {
-			parsed = JSON.parse(lines.slice(start).join('\n')) as IRunSubset;
-		} catch {
-			parsed = undefined;
-		}
-	}
 	return {
 		code: result.code,
-		run: parsed,
+		run: parseRun(result.stdout),
 		output: `${result.stdout}\n${result.stderr}`,
 		ms: result.ms,
 	};
+}
+
+/**
+ * `--rawOutput` still prints log lines before the JSON, and on failure an error report after it:
+ * the run is the pretty-printed object from the first line starting with `{` to the first line that
+ * is exactly `}` (nested braces are indented, so that line closes the top-level object).
+ */
+export function parseRun(stdout: string): IRunSubset | undefined {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex((line) => line.startsWith('{'));
+	const end = lines.findIndex((line, i) => i > start && line === '}');
+	if (start < 0 || end < 0) return undefined;
+	try {
+		return JSON.parse(lines.slice(start, end + 1).join('\n')) as IRunSubset;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Each node's output items (main output 0, every run) of an execution, by node name. */
