@@ -37,6 +37,7 @@ const MIGRATIONS: string[] = [
 		platform TEXT NOT NULL,
 		state TEXT NOT NULL,
 		attempts INTEGER NOT NULL DEFAULT 0,
+		generation INTEGER NOT NULL DEFAULT 0,
 		next_attempt_at INTEGER NOT NULL DEFAULT 0,
 		lease_owner TEXT,
 		lease_until INTEGER,

@@ -20,7 +20,7 @@ export const TERMINAL: TargetState[] = ['confirmed', 'failed', 'needs-review', '
 
 const ALLOWED: Record<TargetState, TargetState[]> = {
 	pending: ['uploading', 'submitting', 'failed', 'cancelled', 'skipped', 'pending'],
-	uploading: ['uploading', 'submitting', 'pending', 'failed', 'cancelled'],
+	uploading: ['uploading', 'submitting', 'pending', 'failed', 'cancelled', 'skipped'],
 	submitting: ['confirmed', 'unknown', 'pending', 'failed', 'needs-review'],
 	unknown: ['confirmed', 'submitting', 'needs-review', 'unknown', 'failed'],
 	confirmed: [],
@@ -55,6 +55,8 @@ export interface TargetRow {
 	platform: string;
 	state: TargetState;
 	attempts: number;
+	/** Bumped by an explicit retry of a needs-review target: a new Idempotency-Key. */
+	generation: number;
 	next_attempt_at: number;
 	lease_owner: string | null;
 	lease_until: number | null;
@@ -67,7 +69,7 @@ export interface TargetRow {
 	updated_at: number;
 }
 
-export type TargetPatch = Partial<Pick<TargetRow, 'attempts' | 'next_attempt_at' | 'publish_at' | 'media' | 'request' | 'remote_id' | 'error' | 'gating'>> & {
+export type TargetPatch = Partial<Pick<TargetRow, 'attempts' | 'generation' | 'next_attempt_at' | 'publish_at' | 'media' | 'request' | 'remote_id' | 'error' | 'gating'>> & {
 	/** Keep the lease (default) or drop it. */
 	releaseLease?: boolean;
 };

@@ -1,0 +1,229 @@
+/**
+ * Intake: scan every inbox, wait for stability, validate the sidecar and the media, compute the
+ * content identity, record the item in SQLite and move it to .processing/<id>/. The row is
+ * committed before the move, so a crash in between is finished by the next scan (same identity).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Config } from '../config/schema';
+import type { Logger } from '../log';
+import { stableJson } from '../budget/planner';
+import { type MediaInfo, checkMediaFor, inspectMedia } from '../sidecar/media';
+import { type Issue, type ResolvedTarget, type ResolvedWhen, resolveWhen, validateSidecar } from '../sidecar/resolve';
+import type { Sidecar } from '../sidecar/schema';
+import type { Store, TargetState } from '../state/store';
+import { type ErrorFile, freePath, moveInto, rejectCandidate, writeJson } from './lifecycle';
+import { type Candidate, type FolderLayout, StabilityTracker, layoutOf, scanInbox } from './scan';
+
+/** What the pipeline needs about an item, stored as JSON in `items.post`. */
+export interface PostRecord {
+	name: string;
+	kind: 'file' | 'folder';
+	sidecar: Sidecar;
+	targets: ResolvedTarget[];
+	when: ResolvedWhen;
+	media: Array<Pick<MediaInfo, 'name' | 'mime' | 'kind' | 'size'> & { sha256: string }>;
+	droppedAt: number;
+}
+
+export function sha256File(path: string): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const hash = createHash('sha256');
+		createReadStream(path)
+			.on('data', (c) => hash.update(c))
+			.on('end', () => resolve(hash.digest('hex')))
+			.on('error', reject);
+	});
+}
+
+export type Validation =
+	| { ok: true; post: PostRecord; identity: string; skip: boolean }
+	| { ok: false; errors: ErrorFile['errors'] };
+
+function readJson(path: string): { ok: true; value: unknown } | { ok: false; message: string } {
+	try {
+		return { ok: true, value: JSON.parse(readFileSync(path, 'utf8')) };
+	} catch (err) {
+		return { ok: false, message: `${basename(path)} is not valid JSON (${(err as Error).message}); fix the syntax` };
+	}
+}
+
+const FIX: Record<string, string> = {
+	'$.when': 'Set "when" to a future time with an offset, or add "late": "post-now" / "skip".',
+};
+
+/** Validates a candidate without moving anything (also used by `plan`). */
+export async function validateCandidate(c: Candidate, folderDefaults: unknown, config: Config, now: number): Promise<Validation> {
+	const errors: ErrorFile['errors'] = [];
+	const asErrors = (issues: Issue[]) => issues.map((i) => ({ path: i.path, message: i.message, ...(FIX[i.path] ? { fix: FIX[i.path] } : {}) }));
+	if (c.problem) return { ok: false, errors: [c.problem] };
+	const raw = readJson(c.sidecarPath);
+	if (!raw.ok) return { ok: false, errors: [{ path: '$', message: raw.message }] };
+	const defaults: unknown[] = [folderDefaults];
+	for (const d of c.defaults) {
+		const v = readJson(d);
+		if (!v.ok) return { ok: false, errors: [{ path: d, message: v.message }] };
+		defaults.push(v.value);
+	}
+	const validated = validateSidecar(raw.value, defaults, config);
+	if (!validated.ok) return { ok: false, errors: asErrors(validated.issues) };
+	const { sidecar, targets } = validated;
+
+	// Media: a folder post's order comes from "media" when given.
+	let mediaPaths = c.mediaPaths;
+	if (sidecar.media) {
+		const dir = c.folderPath ?? join(c.sidecarPath, '..');
+		mediaPaths = [];
+		sidecar.media.forEach((name, i) => {
+			const p = join(dir, name);
+			if (basename(name) !== name || !existsSync(p)) errors.push({ path: `$.media.${i}`, message: `media file "${name}" is not in ${c.kind === 'folder' ? 'the post folder' : 'the inbox'}; fix the name or add the file` });
+			else mediaPaths.push(p);
+		});
+	}
+	const media: MediaInfo[] = [];
+	for (const [i, p] of mediaPaths.entries()) {
+		const info = await inspectMedia(p);
+		if ('error' in info) errors.push({ path: sidecar.media ? `$.media.${i}` : '$', message: info.error });
+		else media.push(info);
+	}
+	if (errors.length > 0) return { ok: false, errors };
+	targets.forEach((t, i) => {
+		for (const message of checkMediaFor(t.service, t.platform, media, sidecar.draft)) errors.push({ path: `$.targets.${i}`, target: t.label, message });
+	});
+	let when = resolveWhen(sidecar.when);
+	let skip = false;
+	if (when.kind === 'at' && when.at <= now && !sidecar.draft) {
+		if (sidecar.late === 'post-now') when = { kind: 'asap' };
+		else if (sidecar.late === 'skip') skip = true;
+		else errors.push({ path: '$.when', message: `the time ${new Date(when.at).toISOString()} is in the past`, fix: FIX['$.when'] });
+	}
+	if (errors.length > 0) return { ok: false, errors };
+
+	const hashes = await Promise.all(media.map((m) => sha256File(m.path)));
+	const identity = createHash('sha256')
+		.update(stableJson({ sidecar, targets: targets.map((t) => `${t.service}:${t.accountId}`), media: hashes }))
+		.digest('hex');
+	const post: PostRecord = {
+		name: c.name,
+		kind: c.kind,
+		sidecar,
+		targets,
+		when,
+		media: media.map((m, i) => ({ name: m.name, mime: m.mime, kind: m.kind, size: m.size, sha256: hashes[i] })),
+		droppedAt: now,
+	};
+	return { ok: true, post, identity, skip };
+}
+
+export interface IntakeOptions {
+	config: Config;
+	store: Store;
+	log: Logger;
+	now?(): number;
+	/** Called after an item was queued (wake the pipeline). */
+	onQueued?(itemId: string): void;
+}
+
+export class Intake {
+	readonly stability: StabilityTracker;
+	private readonly now: () => number;
+	private scanning: Promise<number | undefined> | undefined;
+	private again = false;
+
+	constructor(private readonly opts: IntakeOptions) {
+		this.now = opts.now ?? Date.now;
+		this.stability = new StabilityTracker(opts.config.stableMs);
+	}
+
+	get layouts(): FolderLayout[] {
+		return this.opts.config.folders.map((f) => layoutOf(f.path));
+	}
+
+	/**
+	 * Scans every inbox once (coalescing concurrent calls). Resolves to the delay after which
+	 * files that were not stable yet should be looked at again, if any.
+	 */
+	scan(): Promise<number | undefined> {
+		if (this.scanning) {
+			this.again = true;
+			return this.scanning;
+		}
+		this.scanning = (async () => {
+			let wait: number | undefined;
+			do {
+				this.again = false;
+				wait = undefined;
+				for (const folder of this.opts.config.folders) {
+					const w = await this.scanFolder(layoutOf(folder.path), folder.defaults);
+					if (w !== undefined) wait = Math.min(wait ?? w, w);
+				}
+			} while (this.again);
+			return wait;
+		})().finally(() => {
+			this.scanning = undefined;
+		});
+		return this.scanning;
+	}
+
+	private async scanFolder(layout: FolderLayout, folderDefaults: unknown): Promise<number | undefined> {
+		let wait: number | undefined;
+		for (const c of scanInbox(layout.inbox)) {
+			const watched = [c.sidecarPath, ...c.mediaPaths];
+			if (!this.stability.stable(watched)) {
+				const w = this.stability.waitFor(watched);
+				wait = Math.min(wait ?? w, w);
+				continue;
+			}
+			try {
+				await this.ingest(layout, c, folderDefaults);
+			} catch (err) {
+				this.opts.log.log('error', `could not ingest ${c.name}: ${(err as Error).message}`, { folder: layout.root });
+			}
+			this.stability.forget(watched);
+		}
+		return wait;
+	}
+
+	private async ingest(layout: FolderLayout, c: Candidate, folderDefaults: unknown): Promise<void> {
+		const { store, log, config } = this.opts;
+		const now = this.now();
+		const v = await validateCandidate(c, folderDefaults, config, now);
+		if (!v.ok) {
+			const dest = rejectCandidate(layout, c.name, c.movePaths, c.kind === 'folder', v.errors, now);
+			store.event(null, null, 'error', `${c.name}: ${v.errors.map((e) => `${e.path ?? ''} ${e.message}`.trim()).join('; ')}`);
+			log.log('warn', `rejected ${c.name}: ${v.errors[0].message}`, { path: v.errors[0].path, movedTo: dest });
+			return;
+		}
+		const existing = store.itemByIdentity(v.identity);
+		if (existing) {
+			if (existing.state === 'processing' && !existsSync(existing.work_dir)) {
+				// A crash between the commit and the move: finish the move.
+				moveInto(c.movePaths, existing.work_dir, c.kind === 'folder');
+				log.log('info', `resumed intake of ${c.name}`, { item: existing.id });
+				return;
+			}
+			const dest = freePath(join(layout.done, 'duplicates'), c.name);
+			moveInto(c.movePaths, dest, c.kind === 'folder');
+			writeJson(join(dest, 'duplicate-of.json'), {
+				item: existing.id,
+				state: existing.state,
+				location: existing.final_dir ?? existing.work_dir,
+				note: 'The same media and sidecar were already queued; nothing was posted again. Change the sidecar to post it again.',
+			});
+			store.event(existing.id, null, 'info', `re-drop of ${c.name} ignored (duplicate)`);
+			log.log('info', `duplicate of ${existing.id}: ${c.name}`, { movedTo: dest });
+			return;
+		}
+		const id = v.identity.slice(0, 12);
+		const workDir = join(layout.processing, id);
+		const targetState: TargetState = v.skip ? 'skipped' : 'pending';
+		store.insertItem(
+			{ id, identity: v.identity, name: c.name, folder: layout.root, work_dir: workDir, post: JSON.stringify(v.post) },
+			v.post.targets.map((t) => ({ label: t.label, key_name: t.keyName, service: t.service, account_id: t.accountId, platform: t.platform, state: targetState })),
+		);
+		moveInto(c.movePaths, workDir, c.kind === 'folder');
+		log.log('info', `queued ${c.name}`, { item: id, targets: v.post.targets.map((t) => t.label) });
+		this.opts.onQueued?.(id);
+	}
+}

@@ -1,0 +1,180 @@
+/**
+ * Discovery: a full directory scan of a drop folder's inbox is the truth; watcher events only say
+ * when to scan again. Finds single-file posts (`clip.mp4` + `clip.mp4.json` or `clip.json`),
+ * text-only posts (`note.json`), folder posts (`post.json` plus media) and `_defaults.json` files,
+ * and holds every file back until it is stable.
+ */
+import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { MEDIA_EXTENSIONS } from '../sidecar/media';
+
+export interface FolderLayout {
+	root: string;
+	inbox: string;
+	processing: string;
+	done: string;
+	failed: string;
+}
+
+export function layoutOf(root: string): FolderLayout {
+	return { root, inbox: join(root, 'inbox'), processing: join(root, '.processing'), done: join(root, 'done'), failed: join(root, 'failed') };
+}
+
+/** Temp, partial and system files that are never posts (daemon-anchors.md §2.5 point 6). */
+export function isIgnoredName(name: string): boolean {
+	return (
+		name.startsWith('.') ||
+		name.startsWith('~$') ||
+		name.endsWith('~') ||
+		/\.(part|partial|crdownload|download|tmp|temp|swp|swx)$/i.test(name) ||
+		/^(thumbs\.db|desktop\.ini|\.ds_store)$/i.test(name)
+	);
+}
+
+export const isMediaName = (name: string) => MEDIA_EXTENSIONS.includes(extname(name).toLowerCase());
+
+export interface Candidate {
+	/** Single-file, text-only or folder post. */
+	kind: 'file' | 'folder';
+	/** Name used for done/ and failed/ folders. */
+	name: string;
+	sidecarPath: string;
+	/** For single-file posts: the media path (if any). For folder posts: the folder. */
+	mediaPaths: string[];
+	folderPath?: string;
+	/** `_defaults.json` files from the inbox down to the post's parent folder, outermost first. */
+	defaults: string[];
+	/** Every path that moves with the post (sidecar, media, or the folder). */
+	movePaths: string[];
+	/** A problem found while grouping (ambiguous stem). */
+	problem?: { path: string; message: string };
+}
+
+function entries(dir: string): Dirent[] {
+	try {
+		return readdirSync(dir, { withFileTypes: true });
+	} catch {
+		return [];
+	}
+}
+
+const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Media of a folder post in natural name order (`01.jpg`, `2.jpg`, `10.jpg`). */
+export function folderMedia(dir: string): string[] {
+	return entries(dir)
+		.filter((e) => e.isFile() && !isIgnoredName(e.name) && isMediaName(e.name))
+		.map((e) => e.name)
+		.sort(natural.compare);
+}
+
+export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
+	const list = entries(inbox).filter((e) => !isIgnoredName(e.name));
+	const here = list.some((e) => e.isFile() && e.name === '_defaults.json') ? [...defaults, join(inbox, '_defaults.json')] : defaults;
+	const out: Candidate[] = [];
+	const files = list.filter((e) => e.isFile()).map((e) => e.name);
+	const media = files.filter(isMediaName);
+	for (const e of list) {
+		if (e.isDirectory()) {
+			const dir = join(inbox, e.name);
+			const inside = entries(dir);
+			if (inside.some((x) => x.isFile() && x.name === 'post.json')) {
+				out.push({
+					kind: 'folder',
+					name: e.name,
+					sidecarPath: join(dir, 'post.json'),
+					mediaPaths: folderMedia(dir).map((m) => join(dir, m)),
+					folderPath: dir,
+					defaults: here,
+					movePaths: [dir],
+				});
+			} else {
+				// A grouping folder (with its own _defaults.json), or a post folder whose post.json is not written yet.
+				out.push(...scanInbox(dir, here));
+			}
+			continue;
+		}
+		if (!e.isFile() || !e.name.endsWith('.json') || e.name === '_defaults.json') continue;
+		const sidecarPath = join(inbox, e.name);
+		const base = e.name.slice(0, -'.json'.length);
+		if (isMediaName(base) && files.includes(base)) {
+			out.push({ kind: 'file', name: base, sidecarPath, mediaPaths: [join(inbox, base)], defaults: here, movePaths: [join(inbox, base), sidecarPath] });
+			continue;
+		}
+		if (isMediaName(base)) continue; // `clip.mp4.json` whose media has not arrived yet: wait.
+		const sameStem = media.filter((m) => m.slice(0, -extname(m).length) === base && !files.includes(`${m}.json`));
+		if (sameStem.length > 1) {
+			out.push({
+				kind: 'file',
+				name: base,
+				sidecarPath,
+				mediaPaths: sameStem.map((m) => join(inbox, m)),
+				defaults: here,
+				movePaths: [sidecarPath, ...sameStem.map((m) => join(inbox, m))],
+				problem: {
+					path: '$',
+					message: `"${e.name}" could belong to ${sameStem.join(', ')}; name the sidecar after the exact file (e.g. "${sameStem[0]}.json") or put the post in its own folder with post.json`,
+				},
+			});
+			continue;
+		}
+		const mediaPaths = sameStem.map((m) => join(inbox, m));
+		out.push({ kind: 'file', name: base, sidecarPath, mediaPaths, defaults: here, movePaths: [...mediaPaths, sidecarPath] });
+	}
+	return out;
+}
+
+/**
+ * Holds files back until (size, mtime) stayed the same for `stableMs` between two looks, so
+ * half-written files (a paused writer, a copy in progress at startup) are never ingested.
+ */
+export class StabilityTracker {
+	private readonly seen = new Map<string, { size: number; mtimeMs: number; since: number }>();
+
+	constructor(
+		private readonly stableMs: number,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	/** True when every path is stable; records observations either way. Missing files are not stable. */
+	stable(paths: string[]): boolean {
+		let all = true;
+		for (const path of paths) if (!this.one(path)) all = false;
+		return all;
+	}
+
+	/** Milliseconds until the unstable paths could be stable at the earliest. */
+	waitFor(paths: string[]): number {
+		const now = this.now();
+		let wait = 0;
+		for (const p of paths) {
+			const s = this.seen.get(p);
+			wait = Math.max(wait, s ? s.since + this.stableMs - now : this.stableMs);
+		}
+		return Math.max(wait, 50);
+	}
+
+	forget(paths: string[]): void {
+		for (const p of paths) this.seen.delete(p);
+	}
+
+	private one(path: string): boolean {
+		let st;
+		try {
+			st = statSync(path);
+		} catch {
+			this.seen.delete(path);
+			return false;
+		}
+		if (st.isDirectory()) return true;
+		const now = this.now();
+		const prev = this.seen.get(path);
+		if (!prev || prev.size !== st.size || prev.mtimeMs !== st.mtimeMs) {
+			this.seen.set(path, { size: st.size, mtimeMs: st.mtimeMs, since: now });
+			return this.stableMs === 0;
+		}
+		return now - prev.since >= this.stableMs;
+	}
+}
+
+export const stemOf = (name: string) => basename(name, extname(name));

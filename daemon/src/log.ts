@@ -1,0 +1,41 @@
+/**
+ * Logging: JSON lines on stdout for service managers, a readable line on a TTY. Values that look
+ * like secrets are never passed in; `redact` is a last line of defence for free text.
+ */
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+	log(level: Level, msg: string, fields?: Record<string, unknown>): void;
+}
+
+const COLORS: Record<Level, string> = { debug: '\x1b[90m', info: '\x1b[36m', warn: '\x1b[33m', error: '\x1b[31m' };
+
+/** Removes anything that looks like a credential from free text (headers, query signatures). */
+export function redact(text: string): string {
+	return text
+		.replace(/(authorization|pf-api-key|x-amz-signature|x-amz-credential|api[_-]?key)(["'\s:=]+)[^\s"'&,]+/gi, '$1$2[redacted]')
+		.replace(/Bearer\s+[A-Za-z0-9._-]+/g, 'Bearer [redacted]');
+}
+
+export function createLogger(opts: { pretty?: boolean; stream?: NodeJS.WritableStream; minLevel?: Level } = {}): Logger {
+	const stream = opts.stream ?? process.stdout;
+	const pretty = opts.pretty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
+	const order: Level[] = ['debug', 'info', 'warn', 'error'];
+	const min = order.indexOf(opts.minLevel ?? 'info');
+	return {
+		log(level, msg, fields = {}) {
+			if (order.indexOf(level) < min) return;
+			const text = redact(msg);
+			if (pretty) {
+				const extra = Object.entries(fields)
+					.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+					.join(' ');
+				stream.write(`${COLORS[level]}${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)}\x1b[0m ${text}${extra ? ` \x1b[90m${redact(extra)}\x1b[0m` : ''}\n`);
+			} else {
+				stream.write(`${redact(JSON.stringify({ time: new Date().toISOString(), level, msg: text, ...fields }))}\n`);
+			}
+		},
+	};
+}
+
+export const silentLogger: Logger = { log() {} };
