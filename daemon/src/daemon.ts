@@ -1,0 +1,296 @@
+/**
+ * The running daemon: one instance per state directory. Watcher events are hints that trigger a
+ * rescan; a full rescan also runs at startup and every `rescanMs`. Post due-times live in SQLite
+ * and one timer is re-armed to the next one; node-cron only runs housekeeping.
+ */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, join } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import cron from 'node-cron';
+import { PostFastClient } from './api/postfast';
+import { PostSiderClient } from './api/postsider';
+import { Budgets } from './budget/budgets';
+import { type LimitTable, limitTable, postfastLimits, postsiderLimits } from './budget/limits';
+import { type LoadedConfig, resolveApiKey } from './config/load';
+import type { Config } from './config/schema';
+import { Intake } from './intake/ingest';
+import { isIgnoredName, layoutOf } from './intake/scan';
+import type { Logger } from './log';
+import { finalizeItem, recoverMoves } from './pipeline/finalize';
+import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
+import { type Db, openDb } from './state/db';
+import { acquireLock } from './state/lock';
+import { Store } from './state/store';
+
+export function limitsForKey(config: Config, keyName: string): LimitTable | undefined {
+	const key = config.keys[keyName];
+	if (!key) return undefined;
+	const o = config.budgets[keyName] ?? {};
+	if (key.service === 'postsider') return postsiderLimits({ apiLimit: key.apiLimit, reservePerMinute: o.reservePerMinute });
+	return postfastLimits({ profile: key.profile, reserveDaily: o.reserveDaily, accountDailyCaps: o.accountDailyCaps });
+}
+
+export function createBudgets(db: Db, config: Config, now: () => number): Budgets {
+	return new Budgets(db, { now, limits: limitTable(), limitsForKey: (k) => limitsForKey(config, k) });
+}
+
+/** API clients per key name, created on first use (keys are read then, never stored). */
+export function createClients(loaded: LoadedConfig, env: NodeJS.ProcessEnv, now: () => number): ClientSet {
+	const ps = new Map<string, PostSiderClient>();
+	const pf = new Map<string, PostFastClient>();
+	const userAgent = 'postspool-daemon/0.1';
+	return {
+		postsider(name) {
+			let c = ps.get(name);
+			if (!c) {
+				const key = loaded.config.keys[name];
+				c = new PostSiderClient({ baseUrl: key.baseUrl, apiKey: resolveApiKey(name, key, loaded.path, env), now, userAgent });
+				ps.set(name, c);
+			}
+			return c;
+		},
+		postfast(name) {
+			let c = pf.get(name);
+			if (!c) {
+				const key = loaded.config.keys[name];
+				c = new PostFastClient({ baseUrl: key.baseUrl, apiKey: resolveApiKey(name, key, loaded.path, env), now, userAgent });
+				pf.set(name, c);
+			}
+			return c;
+		},
+		imagesPerRequest(name) {
+			return limitsForKey(loaded.config, name)?.perRequest.postfastImageUrlsPerRequest ?? 4;
+		},
+	};
+}
+
+export interface DaemonOptions {
+	loaded: LoadedConfig;
+	log: Logger;
+	env?: NodeJS.ProcessEnv;
+	now?(): number;
+	/** Targets worked on at once. */
+	concurrency?: number;
+	onProgress?: WorkerOptions['onProgress'];
+	/** Exit once the queue is empty and nothing is waiting in an inbox (demo, tests). */
+	once?: boolean;
+}
+
+export class Daemon {
+	private db!: Db;
+	private store!: Store;
+	private budgets!: Budgets;
+	private intake!: Intake;
+	private worker!: Worker;
+	private releaseLock?: () => void;
+	private watcher?: FSWatcher;
+	private timers: NodeJS.Timeout[] = [];
+	private dueTimer?: NodeJS.Timeout;
+	private scanTimer?: NodeJS.Timeout;
+	private debounce?: NodeJS.Timeout;
+	private cronTask?: { stop(): void | Promise<void> };
+	private active = new Map<number, Promise<void>>();
+	private stopping = false;
+	private readonly now: () => number;
+	private idleResolve?: () => void;
+	readonly owner = `${hostname()}:${process.pid}`;
+	private watcherState: { backend: string; error?: string } = { backend: 'starting' };
+
+	constructor(private readonly o: DaemonOptions) {
+		this.now = o.now ?? Date.now;
+	}
+
+	get stateDir(): string {
+		return this.o.loaded.stateDir;
+	}
+
+	async start(): Promise<void> {
+		const { loaded, log } = this.o;
+		const config = loaded.config;
+		mkdirSync(loaded.stateDir, { recursive: true, mode: 0o700 });
+		this.releaseLock = acquireLock(loaded.stateDir);
+		this.db = openDb(loaded.stateDir);
+		this.store = new Store(this.db, this.now);
+		this.budgets = createBudgets(this.db, config, this.now);
+		for (const f of config.folders) {
+			const l = layoutOf(f.path);
+			for (const d of [l.inbox, l.processing, l.done, l.failed]) mkdirSync(d, { recursive: true });
+		}
+		recoverMoves(this.store);
+		// Leases of a previous process are void: it is gone (we hold the lock).
+		this.db.prepare(`UPDATE targets SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`).run();
+		for (const item of this.store.items('processing')) finalizeItem(this.store, item.id, this.now());
+		this.worker = new Worker({
+			store: this.store,
+			budgets: this.budgets,
+			clients: createClients(loaded, this.o.env ?? process.env, this.now),
+			log,
+			owner: this.owner,
+			maxAttempts: config.maxAttempts,
+			now: this.now,
+			onProgress: this.o.onProgress,
+			onSettled: (itemId) => {
+				const dest = finalizeItem(this.store, itemId, this.now());
+				if (dest) log.log('info', `${basename(dest)} → ${dest}`, { item: itemId, state: this.store.item(itemId)?.state });
+			},
+		});
+		this.intake = new Intake({ config, store: this.store, log, now: this.now, onQueued: () => this.pump() });
+		this.startWatcher(config);
+		this.timers.push(setInterval(() => this.rescan(), config.rescanMs));
+		this.timers.push(setInterval(() => this.writeStatus(), 5_000));
+		// Housekeeping only: prune old events nightly. Due times are in SQLite, not in cron.
+		this.cronTask = cron.schedule('17 3 * * *', () => {
+			const n = this.store.prune(30 * 86_400_000);
+			log.log('info', `housekeeping: pruned ${n} old events`);
+		});
+		log.log('info', 'postspool started', { stateDir: loaded.stateDir, folders: config.folders.map((f) => f.path), pid: process.pid });
+		await this.rescan();
+		this.pump();
+		this.writeStatus();
+	}
+
+	private startWatcher(config: Config): void {
+		const roots = config.folders.map((f) => layoutOf(f.path).inbox);
+		try {
+			this.watcher = watch(roots, {
+				ignoreInitial: true,
+				depth: 3,
+				ignored: (p) => isIgnoredName(basename(p)) && !roots.includes(p),
+				...(config.polling ? { backend: 'polling' as const, pollingInterval: 1000 } : {}),
+			});
+			this.watcherState = { backend: config.polling ? 'polling' : 'native' };
+			this.watcher.on('all', () => this.hint());
+			this.watcher.on('error', (err) => {
+				const e = err as NodeJS.ErrnoException;
+				const fix =
+					e.code === 'ENOSPC'
+						? 'the inotify watch limit is reached: raise fs.inotify.max_user_watches (sysctl), or set "polling": true'
+						: e.code === 'EMFILE'
+							? 'too many open files: raise the limit (ulimit -n) or set "polling": true'
+							: 'set "polling": true if the folder is on a network share';
+				this.watcherState = { backend: this.watcherState.backend, error: `${e.code ?? e.message}: ${fix}` };
+				this.o.log.log('warn', `file watcher error (${e.code ?? e.message}); rescans every ${config.rescanMs / 1000} s still find new posts — ${fix}`);
+			});
+		} catch (err) {
+			this.watcherState = { backend: 'none', error: (err as Error).message };
+			this.o.log.log('warn', `file watcher unavailable (${(err as Error).message}); relying on rescans every ${config.rescanMs / 1000} s`);
+		}
+	}
+
+	/** A watcher event: rescan soon (debounced); the scan decides what is real. */
+	private hint(): void {
+		if (this.stopping) return;
+		clearTimeout(this.debounce);
+		this.debounce = setTimeout(() => void this.rescan(), 250);
+	}
+
+	private async rescan(): Promise<void> {
+		if (this.stopping) return;
+		try {
+			const wait = await this.intake.scan();
+			clearTimeout(this.scanTimer);
+			if (wait !== undefined && !this.stopping) this.scanTimer = setTimeout(() => void this.rescan(), wait);
+		} catch (err) {
+			this.o.log.log('error', `scan failed: ${(err as Error).message}`);
+		}
+		this.checkIdle();
+	}
+
+	/** Starts work on due targets up to the concurrency; re-arms the one timer for the next due time. */
+	pump(): void {
+		if (this.stopping) return;
+		const limit = this.o.concurrency ?? 2;
+		while (this.active.size < limit) {
+			const t = this.store.claim(this.owner, 5 * 60_000, new Set(this.active.keys()));
+			if (!t) break;
+			const run = this.worker
+				.work(t)
+				.catch((err) => this.o.log.log('error', `worker: ${(err as Error).message}`))
+				.finally(() => {
+					this.active.delete(t.id);
+					this.pump();
+				});
+			this.active.set(t.id, run);
+		}
+		clearTimeout(this.dueTimer);
+		const next = this.store.nextDueAt();
+		if (next !== undefined && !this.stopping) {
+			// setTimeout holds at most ~24.8 days; re-arming on wake handles longer waits.
+			const delay = Math.min(Math.max(next - this.now(), 10), 2 ** 31 - 1);
+			this.dueTimer = setTimeout(() => this.pump(), delay);
+		}
+		this.checkIdle();
+	}
+
+	private checkIdle(): void {
+		if (!this.o.once || !this.idleResolve || this.active.size > 0) return;
+		const live = this.store.liveTargets().length;
+		const waiting = this.intake.stability ? this.o.loaded.config.folders.some((f) => this.hasInboxContent(layoutOf(f.path).inbox)) : false;
+		if (live === 0 && !waiting) this.idleResolve();
+	}
+
+	private hasInboxContent(inbox: string): boolean {
+		try {
+			return readdirSync(inbox).some((n) => !isIgnoredName(n) && n !== '_defaults.json');
+		} catch {
+			return false;
+		}
+	}
+
+	/** Resolves when the queue is empty and the inboxes hold nothing (for `run --once`). */
+	idle(): Promise<void> {
+		return new Promise((resolve) => {
+			this.idleResolve = resolve;
+			this.checkIdle();
+		});
+	}
+
+	/** A snapshot for `status` while the daemon runs (the CLI must not touch live budget rows). */
+	private writeStatus(): void {
+		if (this.stopping && !this.db?.open) return;
+		try {
+			const keys = Object.keys(this.o.loaded.config.keys);
+			const snapshot = {
+				pid: process.pid,
+				at: new Date(this.now()).toISOString(),
+				watcher: this.watcherState,
+				folders: this.o.loaded.config.folders.map((f) => f.path),
+				inFlight: this.active.size,
+				budgets: Object.fromEntries(keys.map((k) => [k, this.budgets.status(k)])),
+			};
+			writeFileSync(join(this.stateDir, 'status.json'), JSON.stringify(snapshot));
+		} catch {
+			/* best effort */
+		}
+	}
+
+	/** Graceful stop: no new work, in-flight calls get up to `graceMs` to finish, state committed. */
+	async stop(graceMs = 20_000): Promise<void> {
+		if (this.stopping) return;
+		this.stopping = true;
+		for (const t of this.timers) clearInterval(t);
+		clearTimeout(this.dueTimer);
+		clearTimeout(this.scanTimer);
+		clearTimeout(this.debounce);
+		await this.cronTask?.stop();
+		await this.watcher?.close().catch(() => undefined);
+		const pending = [...this.active.values()];
+		if (pending.length > 0) {
+			this.o.log.log('info', `stopping: waiting for ${pending.length} call(s) in flight`);
+			await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, graceMs).unref())]);
+		}
+		this.writeStatusFinal();
+		this.db.close();
+		this.releaseLock?.();
+		this.o.log.log('info', 'postspool stopped');
+	}
+
+	private writeStatusFinal(): void {
+		try {
+			writeFileSync(join(this.stateDir, 'status.json'), JSON.stringify({ pid: null, stoppedAt: new Date(this.now()).toISOString() }));
+		} catch {
+			/* best effort */
+		}
+	}
+}
