@@ -1,0 +1,98 @@
+/**
+ * `postspool plan [path]`: a dry run. Validates every post waiting in the inboxes (or under
+ * `path`) exactly as intake would, and gives each target an ETA and the budget that gates it,
+ * behind what is already queued. Exits 2 when a post is invalid.
+ */
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { CallSpec } from '../budget/budgets';
+import { planBacklog, postfastSequence, postsiderSequence } from '../budget/planner';
+import { type PostRecord, validateCandidate } from '../intake/ingest';
+import { type Candidate, layoutOf, scanInbox } from '../intake/scan';
+import { POSTFAST_PLATFORM } from '../pipeline/requests';
+import type { Platform } from '../config/schema';
+import { limitsForKey } from '../daemon';
+import { EXIT, type GlobalOpts, load, openState, print, when } from './context';
+
+function callsFor(service: 'postsider' | 'postfast', post: Pick<PostRecord, 'media' | 'when'>, accountId: string, platform: string, imagesPerRequest: number): CallSpec[] {
+	if (service === 'postsider') return [...(post.when.kind === 'next-slot' ? [{ service, endpoint: 'GET /find-slot/:id' }] : []), ...postsiderSequence({ files: post.media.length })];
+	return postfastSequence({
+		media: post.media.map((m) => m.mime),
+		imagesPerRequest,
+		posts: [{ accountId, platform: POSTFAST_PLATFORM[platform as Platform] ?? platform.toUpperCase(), publishAt: post.when.kind === 'at' ? post.when.at : undefined }],
+	});
+}
+
+export async function planCommand(opts: GlobalOpts, path?: string): Promise<number> {
+	const loaded = load(opts);
+	const config = loaded.config;
+	const s = openState(loaded);
+	try {
+		const groups: Array<{ defaults: unknown; candidates: Candidate[] }> = [];
+		if (path) {
+			const abs = resolve(path);
+			const folder = config.folders.find((f) => abs.startsWith(f.path));
+			const isDir = statSync(abs).isDirectory();
+			const found = scanInbox(isDir ? abs : dirname(abs)).filter((c) => isDir || c.sidecarPath === abs);
+			groups.push({ defaults: folder?.defaults ?? {}, candidates: found });
+		} else {
+			for (const f of config.folders) groups.push({ defaults: f.defaults, candidates: scanInbox(layoutOf(f.path).inbox) });
+		}
+		const imagesPerRequest = (key: string) => limitsForKey(config, key)?.perRequest.postfastImageUrlsPerRequest ?? 4;
+		// What is queued goes first.
+		const jobs = new Map<string, Array<{ item: string; calls: CallSpec[] }>>();
+		const push = (key: string, item: string, calls: CallSpec[]) => {
+			if (!jobs.has(key)) jobs.set(key, []);
+			jobs.get(key)!.push({ item, calls });
+		};
+		for (const t of s.store.liveTargets()) {
+			const post = JSON.parse(s.store.item(t.item_id)!.post) as PostRecord;
+			push(t.key_name, `queued:${t.id}`, callsFor(t.service, post, t.account_id, t.platform, imagesPerRequest(t.key_name)));
+		}
+		const results: Array<Record<string, unknown>> = [];
+		let invalid = 0;
+		for (const g of groups) {
+			for (const c of g.candidates) {
+				const v = await validateCandidate(c, g.defaults, config, Date.now());
+				if (!v.ok) {
+					invalid++;
+					results.push({ name: c.name, sidecar: c.sidecarPath, valid: false, errors: v.errors });
+					continue;
+				}
+				const existing = s.store.itemByIdentity(v.identity);
+				const entry: Record<string, unknown> = { name: c.name, sidecar: c.sidecarPath, valid: true, duplicateOf: existing?.id, targets: [] as unknown[] };
+				results.push(entry);
+				if (existing || v.skip) continue;
+				v.post.targets.forEach((t, i) => {
+					const id = `${c.sidecarPath}#${i}`;
+					push(t.keyName, id, callsFor(t.service, v.post, t.accountId, t.platform, imagesPerRequest(t.keyName)));
+					(entry.targets as unknown[]).push({ target: t.label, service: t.service, ref: id });
+				});
+			}
+		}
+		const etas = new Map<string, { at: number; gating?: string }>();
+		for (const [key, list] of jobs) for (const p of planBacklog(s.budgets, key, list)) etas.set(p.item, { at: p.at, gating: p.gating });
+		for (const r of results) {
+			for (const t of (r.targets as Array<Record<string, unknown>> | undefined) ?? []) {
+				const eta = etas.get(t.ref as string);
+				t.eta = eta && Number.isFinite(eta.at) ? new Date(Math.max(eta.at, Date.now())).toISOString() : null;
+				t.gating = eta?.gating ?? null;
+				delete t.ref;
+			}
+		}
+		print(opts, { posts: results, invalid }, () =>
+			results.length === 0
+				? 'nothing waiting in the inboxes'
+				: results
+						.map((r) =>
+							r.valid
+								? [`OK   ${r.name}${r.duplicateOf ? ` (duplicate of ${r.duplicateOf}: will not post again)` : ''}`, ...((r.targets as Array<Record<string, unknown>>) ?? []).map((t) => `     ${t.target}: ${t.eta ? when(Date.parse(t.eta as string)) : 'cannot fit the budgets'}${t.gating ? ` (gated by ${t.gating})` : ''}`)].join('\n')
+								: [`FAIL ${r.name}`, ...(r.errors as Array<{ path?: string; message: string; fix?: string }>).map((e) => `     ${e.path ?? ''} ${e.message}${e.fix ? ` — ${e.fix}` : ''}`)].join('\n'),
+						)
+						.join('\n'),
+		);
+		return invalid > 0 ? EXIT.validation : EXIT.ok;
+	} finally {
+		s.close();
+	}
+}

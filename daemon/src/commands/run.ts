@@ -1,0 +1,51 @@
+/** `postspool run`: the daemon in the foreground (JSON logs, or readable lines on a TTY). */
+import { Daemon } from '../daemon';
+import { LockError } from '../state/lock';
+import { createLogger } from '../log';
+import { CliError, EXIT, type GlobalOpts, load } from './context';
+
+export async function runCommand(opts: GlobalOpts & { once?: boolean; concurrency?: string; pretty?: boolean }): Promise<number> {
+	const loaded = load(opts);
+	const tty = Boolean(process.stdout.isTTY);
+	const log = createLogger({ pretty: opts.pretty ?? (tty && !opts.json) });
+	let lastProgress = 0;
+	const daemon = new Daemon({
+		loaded,
+		log,
+		once: opts.once,
+		concurrency: opts.concurrency ? Number(opts.concurrency) : undefined,
+		// Upload progress on a TTY only (a service log does not want a line per chunk).
+		onProgress: tty
+			? ({ item, file, sent, total }) => {
+					const now = Date.now();
+					if (sent < total && now - lastProgress < 250) return;
+					lastProgress = now;
+					process.stderr.write(`\r${item}: ${file} ${Math.floor((sent / Math.max(total, 1)) * 100)}% (${(sent / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MB)${sent >= total ? '\n' : ''}`);
+				}
+			: undefined,
+	});
+	try {
+		await daemon.start();
+	} catch (err) {
+		if (err instanceof LockError) throw new CliError(err.message, EXIT.error);
+		throw err;
+	}
+	return new Promise<number>((resolve) => {
+		let stopping = false;
+		const stop = (signal: string) => {
+			if (stopping) return;
+			stopping = true;
+			log.log('info', `${signal}: finishing in-flight calls`);
+			daemon.stop().then(
+				() => resolve(EXIT.ok),
+				(err) => {
+					log.log('error', `stop failed: ${(err as Error).message}`);
+					resolve(EXIT.error);
+				},
+			);
+		};
+		process.once('SIGTERM', () => stop('SIGTERM'));
+		process.once('SIGINT', () => stop('SIGINT'));
+		if (opts.once) void daemon.idle().then(() => stop('queue empty'));
+	});
+}
