@@ -633,10 +633,11 @@ export class Budgets {
 	}
 
 	/**
-	 * Send times for a queue of call sequences, in order (each no earlier than the one before), by
-	 * simulating the limiter forward from the current logs: in-flight calls are assumed answered
-	 * after `assumedLatencyMs`, planned ones likewise. `gating` names the budget that set the time
-	 * when it is later than the previous item's.
+	 * Send times for a queue of call sequences, by simulating the limiter forward from the current
+	 * logs: walking the queue in order, each sequence is placed at the earliest time every window it
+	 * touches allows, given the ones placed before it (a post held by its account's cap does not hold
+	 * up posts to other accounts). In-flight calls are assumed answered after `assumedLatencyMs`,
+	 * planned ones likewise. `gating` names the budget that set the time when it is not "now".
 	 */
 	plan(keyId: string, sequences: CallSpec[][]): Array<{ at: number; gating?: string }> {
 		const now = this.opts.now();
@@ -657,12 +658,12 @@ export class Budgets {
 			return entry;
 		};
 		const out: Array<{ at: number; gating?: string }> = [];
-		let previous = frozen ? frozen.until : now;
-		const firstGating = frozen ? `key frozen after a 429 (${frozen.reason})` : undefined;
+		const start = frozen ? frozen.until : now;
+		const frozenGating = frozen ? `key frozen after a 429 (${frozen.reason})` : undefined;
 		for (const calls of sequences) {
 			const needs = this.needsFor(keyId, calls);
-			let at = previous;
-			let gating: string | undefined = out.length === 0 ? firstGating : undefined;
+			let at = start;
+			let gating: string | undefined = frozenGating;
 			// Iterate to a fixed point: moving later for one window never makes another fit worse.
 			for (let round = 0; round < 4; round++) {
 				let moved = false;
@@ -692,7 +693,6 @@ export class Budgets {
 				const entry = logFor(need);
 				need.anchors.forEach((anchor) => insertSorted(entry.hits, need.rule.partition === 'account' ? (anchor ?? at) : at + latency));
 			}
-			previous = at;
 		}
 		return out;
 	}

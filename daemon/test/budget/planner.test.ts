@@ -1,0 +1,90 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import {
+	Budgets,
+	batchPostFastCreates,
+	batchUploadUrlRequests,
+	planBacklog,
+	postfastLimits,
+	postfastSequence,
+	postsiderSequence,
+	stableJson,
+} from '../../src/budget';
+
+const T0 = Date.UTC(2026, 10, 23);
+const DAY = 86_400_000;
+
+describe('batching up to the per-request maxima', () => {
+	it('PostFast creates: 15 per request, grouped by request-wide controls whatever their key order', () => {
+		const reel = { instagramPublishType: 'REEL', instagramPostToGrid: true };
+		const items = [
+			...Array.from({ length: 20 }, (_, i) => ({ n: i, accountId: `a${i}`, platform: 'FACEBOOK' })),
+			{ n: 20, accountId: 'ig', platform: 'INSTAGRAM', controls: reel },
+			{ n: 21, accountId: 'ig2', platform: 'INSTAGRAM', controls: { instagramPostToGrid: true, instagramPublishType: 'REEL' } },
+			{ n: 22, accountId: 'd', platform: 'FACEBOOK', status: 'DRAFT' as const },
+		];
+		const batches = batchPostFastCreates(items);
+		expect(batches.map((b) => b.items.map((i) => i.n))).toEqual([
+			Array.from({ length: 15 }, (_, i) => i),
+			[15, 16, 17, 18, 19],
+			[20, 21],
+			[22],
+		]);
+	});
+
+	it('never puts more posts of one account in a request than its daily cap', () => {
+		const items = Array.from({ length: 8 }, (_, i) => ({ n: i, accountId: 'x1', platform: 'X' }));
+		const batches = batchPostFastCreates(items, 15, { X: 5 });
+		expect(batches.map((b) => b.items.length)).toEqual([5, 3]);
+	});
+
+	it('upload URLs: images of a type share a request up to the count; video and documents get one each', () => {
+		const files = [
+			...Array.from({ length: 6 }, () => ({ contentType: 'image/png' })),
+			{ contentType: 'image/jpeg' },
+			{ contentType: 'video/mp4' },
+			{ contentType: 'video/mp4' },
+		];
+		expect(batchUploadUrlRequests(files, 4).map((b) => [b.contentType, b.items.length])).toEqual([
+			['image/png', 4],
+			['image/png', 2],
+			['image/jpeg', 1],
+			['video/mp4', 1],
+			['video/mp4', 1],
+		]);
+	});
+
+	it('sequences: a PostFast post reserves its upload-URL requests and its create together', () => {
+		const seq = postfastSequence({ media: ['image/png', 'image/png', 'video/mp4'], posts: [{ accountId: 'a', platform: 'X' }] });
+		expect(seq.map((c) => c.endpoint)).toEqual([
+			'POST /file/get-signed-upload-urls',
+			'POST /file/get-signed-upload-urls',
+			'POST /social-posts',
+		]);
+		expect(seq[2].accounts).toEqual([{ id: 'a', platform: 'X', publishAt: undefined }]);
+		expect(postsiderSequence({ files: 2 }).map((c) => c.endpoint)).toEqual(['POST /upload', 'POST /upload', 'POST /posts']);
+	});
+
+	it('stableJson sorts keys and drops undefined', () => {
+		expect(stableJson({ b: 1, a: [{ d: undefined, c: 2 }] })).toBe('{"a":[{"c":2}],"b":1}');
+	});
+});
+
+describe('ETAs with per-account caps', () => {
+	it('X posts to one account spread at 5 per rolling day and name the cap; other accounts are not held', () => {
+		const clock = { t: T0 };
+		const budgets = new Budgets(new Database(':memory:'), { now: () => clock.t, limits: postfastLimits(), assumedLatencyMs: 0 });
+		const jobs = Array.from({ length: 12 }, (_, i) => ({
+			item: i,
+			calls: postfastSequence({ posts: [{ accountId: i < 11 ? 'x1' : 'x2', platform: 'X' }] }),
+		}));
+		const plan = planBacklog(budgets, 'k', jobs);
+		expect(plan.slice(0, 5).every((p) => p.at === T0)).toBe(true);
+		expect(plan[5].at).toBe(T0 + DAY);
+		expect(plan[5].gating).toContain('X posts per account');
+		expect(plan[10].at).toBe(T0 + 2 * DAY);
+		// The x1 backlog does not hold up a post to another account.
+		expect(plan[11].at).toBe(T0);
+		expect(plan[11].gating).toBeUndefined();
+	});
+});
