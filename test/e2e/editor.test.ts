@@ -3,9 +3,9 @@
  * REST, then Debian's Chromium (driven by playwright-core) logs in, opens the node panel (N) and
  * finds both services' nodes with their icons. The screenshots are kept in `.artifacts/e2e/`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, selectors, type Browser, type Page } from 'playwright-core';
+import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServer, type N8nServer } from './lib/n8nCli';
 
@@ -125,70 +125,121 @@ describe('n8n editor in headless Chromium', () => {
 		}
 	});
 
-	it('lists PostSider and PostFast with their icons in the node panel', async () => {
+	let page: Page | undefined;
+
+	/** One browser and one logged-in tab for the browser tests; launched by the first that needs it. */
+	async function loggedInPage(): Promise<Page> {
+		if (page) return page;
 		selectors.setTestIdAttribute('data-test-id');
 		browser = await chromium.launch({
 			executablePath: CHROMIUM,
 			headless: true,
 			args: CHROMIUM_ARGS,
 		});
-		const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-		try {
-			await checkNodePanel(page);
-		} catch (error) {
-			// What the browser showed when it failed is the first thing to look at.
-			await page
-				.screenshot({ path: join(e2e.artifacts, 'editor-failure.png') })
-				.catch(() => undefined);
-			writeFileSync(
-				join(e2e.artifacts, 'editor-failure.html'),
-				await page.content().catch(() => ''),
-			);
-			throw error;
-		}
-	});
-
-	async function checkNodePanel(page: Page): Promise<void> {
+		page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 		await page.goto(`${server.url}/signin`);
 		await page.getByTestId('emailOrLdapLoginId').locator('input').fill(OWNER.email);
 		await page.getByTestId('password').locator('input').fill(OWNER.password);
 		await page.getByTestId('form-submit-button').click();
 		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60_000 });
+		return page;
+	}
 
-		await page.goto(`${server.url}/workflow/${workflowId}`);
-		await page.getByTestId('canvas-node').first().waitFor({ timeout: 60_000 });
-
-		for (const [search, type, shot] of [
-			['PostFast', 'postFast', 'node-panel-postfast.png'],
-			['PostSider', 'postSider', 'node-panel-postsider.png'],
-		] as const) {
-			await openNodePanel(page);
-			await page.getByTestId('node-creator-search-bar').fill(search);
-			// One panel entry per node type; n8n tags it with the type name, so this is our package's node.
-			const item = page.locator(
-				`[data-test-id="item-iterator-item"][data-keyboard-nav-id^="${e2e.packageName}.${type}-"]`,
+	/** Runs browser steps; on failure keeps what the browser showed, the first thing to look at. */
+	async function inBrowser(name: string, steps: (page: Page) => Promise<void>): Promise<void> {
+		const tab = await loggedInPage();
+		try {
+			await steps(tab);
+		} catch (error) {
+			await tab
+				.screenshot({ path: join(e2e.artifacts, `${name}-failure.png`) })
+				.catch(() => undefined);
+			writeFileSync(
+				join(e2e.artifacts, `${name}-failure.html`),
+				await tab.content().catch(() => ''),
 			);
-			await item.first().waitFor({ timeout: 30_000 });
-			await expect
-				.poll(() => item.first().getByTestId('node-creator-item-name').textContent())
-				.toBe(search);
-			// The icon is our SVG, served by n8n and actually decoded by the browser (not a fallback glyph).
-			const icon = item.first().locator('img').first();
-			await expect
-				.poll(
-					async () =>
-						icon.evaluate(
-							(img: { complete: boolean; naturalWidth: number }) =>
-								img.complete && img.naturalWidth > 0,
-						),
-					{ timeout: 15_000 },
-				)
-				.toBe(true);
-			expect(await icon.getAttribute('src'), `${search} icon src`).toContain(e2e.packageName);
-			await page.screenshot({ path: join(e2e.artifacts, shot) });
-			await page.keyboard.press('Escape');
+			throw error;
 		}
 	}
+
+	/** Waits until an <img> has really been fetched and decoded (not a broken-image or fallback glyph). */
+	async function expectIconLoaded(icon: Locator, what: string): Promise<void> {
+		await expect
+			.poll(
+				() =>
+					icon.evaluate(
+						(img: { complete: boolean; naturalWidth: number }) =>
+							img.complete && img.naturalWidth > 0,
+					),
+				{
+					timeout: 15_000,
+					message: `${what}: icon decoded`,
+				},
+			)
+			.toBe(true);
+		expect(await icon.getAttribute('src'), `${what}: icon from our package`).toContain(
+			`/icons/${e2e.packageName}/`,
+		);
+	}
+
+	it('lists PostSider and PostFast with their icons in the node panel', async () => {
+		await inBrowser('node-panel', async (tab) => {
+			await tab.goto(`${server.url}/workflow/${workflowId}`);
+			await tab.getByTestId('canvas-node').first().waitFor({ timeout: 60_000 });
+			for (const [search, type, shot] of [
+				['PostFast', 'postFast', 'node-panel-postfast.png'],
+				['PostSider', 'postSider', 'node-panel-postsider.png'],
+			] as const) {
+				await openNodePanel(tab);
+				await tab.getByTestId('node-creator-search-bar').fill(search);
+				// One panel entry per node type, tagged with the type name: this is our package's node.
+				const item = tab
+					.locator(
+						`[data-test-id="item-iterator-item"][data-keyboard-nav-id^="${e2e.packageName}.${type}-"]`,
+					)
+					.first();
+				await item.waitFor({ timeout: 30_000 });
+				await expect
+					.poll(() => item.getByTestId('node-creator-item-name').textContent())
+					.toBe(search);
+				await expectIconLoaded(item.locator('img').first(), search);
+				await tab.screenshot({ path: join(e2e.artifacts, shot) });
+				await tab.keyboard.press('Escape');
+			}
+		});
+	});
+
+	it('opens every example workflow on the canvas with our nodes and their icons', async () => {
+		const dir = join(e2e.repoRoot, 'examples', 'workflows');
+		const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+		expect(files.length).toBeGreaterThan(0);
+		await inBrowser('examples', async (tab) => {
+			for (const file of files) {
+				const { id: _ignored, ...wf } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+					id?: string;
+					nodes: { name: string; type: string }[];
+				};
+				const created = (await rest('POST', '/rest/workflows', wf)) as { data: { id: string } };
+				await tab.goto(`${server.url}/workflow/${created.data.id}`);
+				const nodes = tab.getByTestId('canvas-node');
+				await expect
+					.poll(() => nodes.count(), { timeout: 60_000, message: `${file}: nodes on the canvas` })
+					.toBe(wf.nodes.length);
+				for (const node of wf.nodes.filter((n) => n.type.startsWith(`${e2e.packageName}.`))) {
+					const onCanvas = tab.locator(
+						`[data-test-id="canvas-node"][data-node-name="${node.name}"]`,
+					);
+					expect(await onCanvas.getAttribute('data-node-type'), `${file}: ${node.name}`).toBe(
+						node.type,
+					);
+					await expectIconLoaded(onCanvas.locator('img').first(), `${file}: ${node.name}`);
+				}
+				await tab.screenshot({
+					path: join(e2e.artifacts, `example-${file.replace(/\.json$/, '')}.png`),
+				});
+			}
+		});
+	});
 });
 
 async function openNodePanel(page: Page): Promise<void> {
