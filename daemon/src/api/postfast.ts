@@ -3,113 +3,47 @@
  * signed URL → raw PUT to S3 with the exact Content-Type and a Content-Length and WITHOUT the key.
  * Every method resolves to an `ApiResult`; none throws for HTTP or network failures.
  */
+import * as C from '../../../contract/postfast';
 import { type ApiResult, type ClientOptions, HttpTransport } from './http';
 import { rawFileBody } from './upload';
 
-export type PostFastPlatform =
-	| 'TIKTOK'
-	| 'INSTAGRAM'
-	| 'FACEBOOK'
-	| 'X'
-	| 'YOUTUBE'
-	| 'LINKEDIN'
-	| 'THREADS'
-	| 'BLUESKY'
-	| 'PINTEREST'
-	| 'TELEGRAM'
-	| 'GOOGLE_BUSINESS_PROFILE';
+// Payload types are the contract's: one definition of the API for nodes, daemon and emulator.
+export type {
+	ListedPost as PostFastPost,
+	ListPostsQuery as ListPostsFilters,
+	MediaItemInput as PostFastMediaItem,
+	Platform as PostFastPlatform,
+	PostInput as PostFastPostInput,
+	PostsPage,
+	SignedUpload,
+	SocialAccount,
+} from '../../../contract/postfast';
 
-export interface PostFastMediaItem {
-	key: string;
-	type: 'IMAGE' | 'VIDEO';
-	sortOrder: number;
-	coverTimestamp?: string;
-	coverImageKey?: string;
-}
+type EndpointName = C.PostFastEndpointName;
 
-export interface PostFastPostInput {
-	content: string;
-	socialMediaId: string;
-	scheduledAt?: string;
-	mediaItems?: PostFastMediaItem[];
-	firstComment?: string;
-}
+/** The create body; `controls` values come from sidecars as JSON and the server checks them. */
+export type PostFastCreateBody = Omit<C.CreatePostsRequest, 'controls'> & { controls?: Record<string, unknown> };
 
-/** `POST /social-posts` body: 1–15 posts; status, approvalStatus and controls are request-wide. */
-export interface PostFastCreateBody {
-	posts: PostFastPostInput[];
-	status?: 'DRAFT' | 'SCHEDULED';
-	approvalStatus?: 'APPROVED' | 'PENDING_APPROVAL';
-	controls?: Record<string, unknown>;
-}
-
-export interface SocialAccount {
-	id: string;
-	platform: PostFastPlatform;
-	platformUsername: string | null;
-	displayName: string | null;
-	connectionStatus?: 'CONNECTED' | 'DISABLED';
-	disabledReason?: string | null;
-	[extra: string]: unknown;
-}
-
-export interface PostFastPost {
-	id: string;
-	content: string;
-	status: 'DRAFT' | 'SCHEDULED' | 'PUBLISHED' | 'FAILED';
-	socialMediaId: string;
-	scheduledAt: string | null;
-	publishedAt: string | null;
-	lastError: { message: string; code: string } | null;
-	[extra: string]: unknown;
-}
-
-export interface PostFastPage<T> {
-	data: T[];
-	totalCount: number | null;
-	pageInfo: { page: number; hasNextPage: boolean; perPage: number };
-}
-
-export interface ListPostsFilters {
-	page?: number;
-	limit?: number;
-	socialMediaIds?: string[];
-	ids?: string[];
-	platforms?: string[];
-	statuses?: string[];
-	from?: string;
-	to?: string;
-}
-
-/** Endpoint ids used by the limit tables (`budget/limits.ts`); S3 PUTs are outside them. */
-export const POSTFAST_ENDPOINTS = {
-	uploadUrls: 'POST /file/get-signed-upload-urls',
-	listAccounts: 'GET /social-media/my-social-accounts',
-	createPosts: 'POST /social-posts',
-	listPosts: 'GET /social-posts',
-	deletePost: 'DELETE /social-posts/:id',
-	bulkDelete: 'POST /social-posts/bulk-delete',
-	analytics: 'GET /social-posts/analytics',
-	pinterestBoards: 'GET /social-media/:id/pinterest-boards',
-	youtubePlaylists: 'GET /social-media/:id/youtube-playlists',
-} as const;
+/** Endpoint ids (`METHOD /path`) used by the limit tables and budgets; S3 PUTs are outside them. */
+export const POSTFAST_ENDPOINTS = Object.fromEntries(
+	Object.entries(C.POSTFAST_ENDPOINTS).map(([name, def]) => [name, def.key]),
+) as { [K in EndpointName]: (typeof C.POSTFAST_ENDPOINTS)[K]['key'] };
 
 const E = POSTFAST_ENDPOINTS;
-const seg = encodeURIComponent;
 const csv = (values?: string[]): string | undefined => (values && values.length > 0 ? values.join(',') : undefined);
 
 export class PostFastClient {
 	private readonly http: HttpTransport;
 
 	constructor(opts: ClientOptions) {
-		this.http = new HttpTransport('postfast', opts, { 'pf-api-key': opts.apiKey });
+		this.http = new HttpTransport('postfast', opts, { [C.POSTFAST_AUTH_HEADER]: opts.apiKey });
 	}
 
 	/** Pre-signed S3 PUT URLs. Images: up to the profile's per-request count; video/documents: 1. */
-	getUploadUrls(contentType: string, count: number): Promise<ApiResult<Array<{ key: string; signedUrl: string }>>> {
+	getUploadUrls(contentType: string, count: number): Promise<ApiResult<C.UploadUrlsResponse>> {
 		return this.http.request({
 			method: 'POST',
-			path: '/file/get-signed-upload-urls',
+			path: C.pathOf('uploadUrls'),
 			endpoint: E.uploadUrls,
 			json: { contentType, count },
 		});
@@ -138,15 +72,15 @@ export class PostFastClient {
 		return { ...result, value: { etag: Array.isArray(etag) ? etag[0] : etag } };
 	}
 
-	createPosts(body: PostFastCreateBody): Promise<ApiResult<{ postIds: string[] }>> {
-		return this.http.request({ method: 'POST', path: '/social-posts', endpoint: E.createPosts, json: body });
+	createPosts(body: PostFastCreateBody): Promise<ApiResult<C.CreatePostsResponse>> {
+		return this.http.request({ method: 'POST', path: C.pathOf('createPosts'), endpoint: E.createPosts, json: body });
 	}
 
 	/** Reconciliation reads: `page` is 0-based in the request, `pageInfo.page` 1-based in the answer. */
-	listPosts(filters: ListPostsFilters = {}): Promise<ApiResult<PostFastPage<PostFastPost>>> {
+	listPosts(filters: C.ListPostsQuery = {}): Promise<ApiResult<C.PostsPage>> {
 		return this.http.request({
 			method: 'GET',
-			path: '/social-posts',
+			path: C.pathOf('listPosts'),
 			endpoint: E.listPosts,
 			searchParams: {
 				page: filters.page,
@@ -161,31 +95,31 @@ export class PostFastClient {
 		});
 	}
 
-	listAccounts(): Promise<ApiResult<SocialAccount[]>> {
-		return this.http.request({ method: 'GET', path: '/social-media/my-social-accounts', endpoint: E.listAccounts });
+	listAccounts(): Promise<ApiResult<C.SocialAccount[]>> {
+		return this.http.request({ method: 'GET', path: C.pathOf('listAccounts'), endpoint: E.listAccounts });
 	}
 
 	/** `{deleted:false}` (200, not 404) for an unknown id. */
-	deletePost(id: string): Promise<ApiResult<{ deleted: boolean }>> {
-		return this.http.request({ method: 'DELETE', path: `/social-posts/${seg(id)}`, endpoint: E.deletePost });
+	deletePost(id: string): Promise<ApiResult<C.DeletePostResponse>> {
+		return this.http.request({ method: 'DELETE', path: C.pathOf('deletePost', { id }), endpoint: E.deletePost });
 	}
 
-	bulkDelete(ids: string[]): Promise<ApiResult<{ deletedIds: string[]; notFoundIds: string[] }>> {
-		return this.http.request({ method: 'POST', path: '/social-posts/bulk-delete', endpoint: E.bulkDelete, json: { ids } });
+	bulkDelete(ids: string[]): Promise<ApiResult<C.BulkDeleteResponse>> {
+		return this.http.request({ method: 'POST', path: C.pathOf('bulkDelete'), endpoint: E.bulkDelete, json: { ids } });
 	}
 
-	pinterestBoards(accountId: string): Promise<ApiResult<Array<{ id: string; boardId: string; name: string }>>> {
+	pinterestBoards(accountId: string): Promise<ApiResult<C.PinterestBoard[]>> {
 		return this.http.request({
 			method: 'GET',
-			path: `/social-media/${seg(accountId)}/pinterest-boards`,
+			path: C.pathOf('pinterestBoards', { id: accountId }),
 			endpoint: E.pinterestBoards,
 		});
 	}
 
-	youtubePlaylists(accountId: string): Promise<ApiResult<Array<{ id: string; playlistId: string; title: string }>>> {
+	youtubePlaylists(accountId: string): Promise<ApiResult<C.YoutubePlaylist[]>> {
 		return this.http.request({
 			method: 'GET',
-			path: `/social-media/${seg(accountId)}/youtube-playlists`,
+			path: C.pathOf('youtubePlaylists', { id: accountId }),
 			endpoint: E.youtubePlaylists,
 		});
 	}

@@ -9,6 +9,13 @@
  */
 import { POSTFAST_ENDPOINTS } from '../api/postfast';
 import { POSTSIDER_ENDPOINTS } from '../api/postsider';
+import {
+	FAIR_USE_DAILY_PUBLISHES,
+	POSTFAST_PROFILES,
+	POSTFAST_WINDOWS,
+	type PostFastProfile,
+	type PostFastWindow,
+} from '../../../contract/postfast';
 
 export type Service = 'postsider' | 'postfast';
 
@@ -53,45 +60,13 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-/** PostFast throttler windows (postfast-api.md §3.1). */
-export const POSTFAST_WINDOWS = { short: MIN, medium: 5 * MIN, long: HOUR, daily: DAY } as const;
-export type PostFastWindow = keyof typeof POSTFAST_WINDOWS;
-
-export type PostFastProfile = 'vendor' | 'current';
-
-type WindowLimits = Partial<Record<PostFastWindow, number>>;
-
-/** postfast-api.md §3.6: the vendor page (docs v1, the default contract) and "current". */
-export const POSTFAST_PROFILES: Record<
-	PostFastProfile,
-	{ defaults: Record<PostFastWindow, number>; endpoints: Record<string, WindowLimits>; imageUrlsPerRequest: number }
-> = {
-	vendor: {
-		defaults: { short: 60, medium: 150, long: 300, daily: 1000 },
-		endpoints: {
-			[POSTFAST_ENDPOINTS.uploadUrls]: { daily: 150 },
-			[POSTFAST_ENDPOINTS.listAccounts]: { long: 90 },
-			[POSTFAST_ENDPOINTS.createPosts]: { daily: 75 },
-			[POSTFAST_ENDPOINTS.deletePost]: { long: 160 },
-		},
-		imageUrlsPerRequest: 4,
-	},
-	current: {
-		defaults: { short: 72, medium: 180, long: 360, daily: 2400 },
-		endpoints: {
-			[POSTFAST_ENDPOINTS.uploadUrls]: { short: 180, daily: 420 },
-			[POSTFAST_ENDPOINTS.listAccounts]: { long: 1260, daily: 12600 },
-			[POSTFAST_ENDPOINTS.createPosts]: { short: 180, daily: 420 },
-			[POSTFAST_ENDPOINTS.listPosts]: { long: 720, daily: 7200 },
-			[POSTFAST_ENDPOINTS.deletePost]: { long: 200 },
-			[POSTFAST_ENDPOINTS.bulkDelete]: { long: 200 },
-			[POSTFAST_ENDPOINTS.analytics]: { long: 1260, daily: 12600 },
-			[POSTFAST_ENDPOINTS.pinterestBoards]: { long: 330, daily: 3300 },
-			[POSTFAST_ENDPOINTS.youtubePlaylists]: { long: 330, daily: 3300 },
-		},
-		imageUrlsPerRequest: 8,
-	},
-};
+// The published limits are the contract's (postfast-api.md §3.6): one table for emulator and daemon.
+export {
+	POSTFAST_PROFILES,
+	POSTFAST_WINDOWS,
+	type PostFastProfile,
+	type PostFastWindow,
+} from '../../../contract/postfast';
 
 export interface PostFastLimitOptions {
 	profile?: PostFastProfile;
@@ -101,14 +76,18 @@ export interface PostFastLimitOptions {
 	 * the stricter reading) counts every call in one log per window; `endpoint` keeps one per endpoint.
 	 */
 	globalScope?: 'shared' | 'endpoint';
-	/** Per-account daily caps on published posts (fair use): platform → posts per rolling 24 h. */
+	/**
+	 * Per-account caps on published posts (fair use): platform → posts per rolling 24 h (which also
+	 * keeps every UTC day under the cap). Default: the profile's published caps (vendor: X 5).
+	 */
 	accountDailyCaps?: Record<string, number>;
 	/** Slots kept free on the scarce daily create and upload-URL budgets. */
 	reserveDaily?: number;
 }
 
 export function postfastLimits(opts: PostFastLimitOptions = {}): LimitTable {
-	const profile = POSTFAST_PROFILES[opts.profile ?? 'vendor'];
+	const profileName = opts.profile ?? 'vendor';
+	const profile = POSTFAST_PROFILES[profileName];
 	const scope = opts.globalScope ?? 'shared';
 	const rules: BudgetRule[] = [];
 	const overridden = Object.entries(profile.endpoints);
@@ -142,8 +121,7 @@ export function postfastLimits(opts: PostFastLimitOptions = {}): LimitTable {
 			});
 		}
 	}
-	// Docs v1: "X: 5 posts per account per day recommended" (postfast-api.md §2.11 fair usage).
-	const caps = opts.accountDailyCaps ?? { X: 5 };
+	const caps: Record<string, number> = opts.accountDailyCaps ?? { ...FAIR_USE_DAILY_PUBLISHES[profileName] };
 	for (const [platform, limit] of Object.entries(caps)) {
 		rules.push({
 			id: `postfast:account-daily:${platform}`,
