@@ -1,0 +1,570 @@
+/**
+ * The example workflows users import (examples/workflows/*.json) and the e2e-only fixtures
+ * (test/e2e/workflows/*.json), run by a real n8n 2.41.1 with `n8n execute` against both emulators.
+ *
+ * Every workflow: exit 0, every node of ours ran and succeeded, every output item is paired, and no
+ * API key or OAuth token appears in anything n8n printed or stored. Then each workflow's effect is
+ * checked in the emulators: their request logs and their state, read back through the public API.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+	describeFailure,
+	execute,
+	n8nOk,
+	nodeOutputs,
+	type ExecutionResult,
+	type Item,
+} from './lib/n8nCli';
+import {
+	fillPlaceholders,
+	loadWorkflows,
+	writeForImport,
+	type PreparedWorkflow,
+} from './lib/workflows';
+
+const e2e = inject('e2e');
+const ctx = { bin: e2e.n8nBin, userFolder: e2e.userFolder };
+
+const CREDENTIALS = {
+	postSiderApi: { id: 'e2ePostSiderCred', name: 'PostSider (emulator)' },
+	postFastApi: { id: 'e2ePostFastCred0', name: 'PostFast (emulator)' },
+};
+const examples = loadWorkflows(
+	join(e2e.repoRoot, 'examples', 'workflows'),
+	e2e.packageName,
+	CREDENTIALS,
+);
+const fixtures = loadWorkflows(
+	join(e2e.repoRoot, 'test', 'e2e', 'workflows'),
+	e2e.packageName,
+	CREDENTIALS,
+);
+
+/** The part of the emulators' in-process API this suite uses (emulators/src/index.ts). */
+interface LoggedRequest {
+	at: number;
+	method: string;
+	path: string;
+	query?: Record<string, unknown>;
+	headers: Record<string, string | string[] | undefined>;
+	body?: unknown;
+	status: number;
+}
+interface Emulator {
+	origin: string;
+	baseUrl: string;
+	apiKey: string;
+	requests: LoggedRequest[];
+	store: unknown;
+	close(): Promise<void>;
+}
+type PostSiderEmulator = Emulator & { apiKeys?: unknown[] };
+type PostFastEmulator = Emulator & { s3Origin: string };
+interface EmulatorsModule {
+	startPostSider(options: {
+		uploadFromUrlAllow?: (url: string) => boolean;
+	}): Promise<PostSiderEmulator>;
+	startPostFast(options: { profile?: 'vendor' | 'current' }): Promise<PostFastEmulator>;
+}
+
+let ps: PostSiderEmulator;
+let pf: PostFastEmulator;
+const timings: Record<string, number> = {};
+
+/** What one workflow run did: n8n's result and the requests each emulator saw meanwhile. */
+interface Run {
+	wf: PreparedWorkflow;
+	result: ExecutionResult;
+	outputs: Record<string, Item[]>;
+	postSider: LoggedRequest[];
+	postFast: LoggedRequest[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the emulators back through their public APIs (not through our nodes).
+
+async function postSiderApi<T>(path: string): Promise<T> {
+	const res = await fetch(`${ps.baseUrl}${path}`, { headers: { authorization: ps.apiKey } });
+	if (!res.ok) throw new Error(`PostSider emulator GET ${path}: ${res.status} ${await res.text()}`);
+	return (await res.json()) as T;
+}
+async function postFastApi<T>(path: string, init: RequestInit = {}): Promise<T> {
+	const res = await fetch(`${pf.baseUrl}${path}`, {
+		...init,
+		headers: {
+			'pf-api-key': pf.apiKey,
+			'content-type': 'application/json',
+			...(init.headers as Record<string, string>),
+		},
+	});
+	if (!res.ok)
+		throw new Error(
+			`PostFast emulator ${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`,
+		);
+	return (await res.json()) as T;
+}
+
+interface PsChannel {
+	id: string;
+	identifier: string;
+	disabled: boolean;
+}
+interface PfAccount {
+	id: string;
+	platform: string;
+	connectionStatus?: string;
+	[key: string]: unknown;
+}
+interface PfPost {
+	id: string;
+	status: string;
+	socialMediaId: string;
+	content: string;
+	mediaItems: { key: string }[];
+	scheduledAt: string | null;
+}
+
+function header(request: LoggedRequest, name: string): string | undefined {
+	const value = (request.headers as Record<string, string | string[] | undefined>)[
+		name.toLowerCase()
+	];
+	return Array.isArray(value) ? value.join(', ') : value;
+}
+function bodyOf(request: LoggedRequest): Record<string, unknown> {
+	const body = request.body as unknown;
+	if (typeof body === 'string') return JSON.parse(body) as Record<string, unknown>;
+	if (Buffer.isBuffer(body)) return JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+	return (body ?? {}) as Record<string, unknown>;
+}
+
+/** Every API key and OAuth-token-like value the emulators hold: none may leave n8n. */
+function secrets(): string[] {
+	const found = new Set<string>([ps.apiKey, pf.apiKey]);
+	for (const key of ps.apiKeys ?? []) {
+		if (typeof key === 'string') found.add(key);
+		else if (key && typeof key === 'object')
+			for (const v of Object.values(key)) if (typeof v === 'string' && v.length >= 16) found.add(v);
+	}
+	const walk = (value: unknown, key = ''): void => {
+		if (typeof value === 'string') {
+			if (
+				/(token|secret|password)$/i.test(key) &&
+				value.length >= 8 &&
+				Number.isNaN(Date.parse(value))
+			)
+				found.add(value);
+		} else if (value instanceof Map) {
+			for (const [k, v] of value) walk(v, String(k));
+		} else if (Array.isArray(value)) {
+			for (const v of value) walk(v, key);
+		} else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+			for (const [k, v] of Object.entries(value)) walk(v, k);
+		}
+	};
+	walk(ps.store);
+	walk(pf.store);
+	return [...found].filter((s) => s.length >= 8);
+}
+
+/** n8n's database and logs after the run: plaintext keys must not be there (credentials are encrypted). */
+function userFolderFiles(): string[] {
+	const dir = join(e2e.userFolder, '.n8n');
+	return readdirSync(dir)
+		.filter((f) => f.startsWith('database.sqlite') || f.endsWith('.log'))
+		.map((f) => join(dir, f));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+beforeAll(async () => {
+	const started = Date.now();
+	// Loaded by path: the emulators are their own workspace, typed here by what this suite uses.
+	const entry = join(e2e.repoRoot, 'emulators', 'src', 'index.ts');
+	if (!existsSync(entry))
+		throw new Error(
+			`${entry} is missing: the e2e workflows run against the emulators workspace (emulators/).`,
+		);
+	const emulators = (await import(/* @vite-ignore */ entry)) as EmulatorsModule;
+	// The real PostSider refuses to fetch loopback URLs; here the media server is loopback.
+	ps = await emulators.startPostSider({ uploadFromUrlAllow: () => true });
+	pf = await emulators.startPostFast({});
+
+	const dir = join(e2e.work, 'import');
+	mkdirSync(dir, { recursive: true });
+	const credentialsFile = join(e2e.work, 'credentials.json');
+	writeFileSync(
+		credentialsFile,
+		JSON.stringify([
+			{
+				...CREDENTIALS.postSiderApi,
+				type: 'postSiderApi',
+				data: { apiKey: ps.apiKey, baseUrl: ps.origin },
+			},
+			{
+				...CREDENTIALS.postFastApi,
+				type: 'postFastApi',
+				data: { apiKey: pf.apiKey, baseUrl: pf.baseUrl },
+			},
+		]),
+		{ mode: 0o600 },
+	);
+	const creds = await n8nOk(ctx, ['import:credentials', `--input=${credentialsFile}`]);
+	timings.importCredentialsSeconds = creds.ms / 1000;
+
+	const channels = await postSiderApi<PsChannel[]>('/integrations');
+	const accounts = await postFastApi<PfAccount[]>('/social-media/my-social-accounts');
+	const placeholders: Record<string, string> = {};
+	for (const c of channels)
+		if (!c.disabled)
+			placeholders[`PS_CHANNEL_${c.identifier.toUpperCase().replace(/-/g, '_')}`] ??= c.id;
+	for (const a of accounts) {
+		if (a.connectionStatus === 'DISABLED') placeholders.PF_DISABLED_ACCOUNT ??= a.id;
+		else placeholders[`PF_ACCOUNT_${a.platform.toUpperCase()}`] ??= a.id;
+	}
+	for (const wf of fixtures) fillPlaceholders(wf, placeholders);
+
+	writeForImport([...examples, ...fixtures], dir);
+	const imported = await n8nOk(ctx, ['import:workflow', '--separate', `--input=${dir}`]);
+	timings.importWorkflowsSeconds = imported.ms / 1000;
+	timings.beforeAllSeconds = (Date.now() - started) / 1000;
+});
+
+afterAll(async () => {
+	writeFileSync(join(e2e.artifacts, 'workflows-timings.json'), JSON.stringify(timings, null, 2));
+	await Promise.allSettled([ps?.close(), pf?.close()]);
+});
+
+async function runWorkflow(wf: PreparedWorkflow): Promise<Run> {
+	const psFrom = ps.requests.length;
+	const pfFrom = pf.requests.length;
+	const result = await execute(ctx, wf.id);
+	timings[`execute ${wf.file}`] = result.ms / 1000;
+	writeFileSync(
+		join(e2e.artifacts, `execute-${wf.file.replace(/\.json$/, '')}.log`),
+		result.output,
+	);
+	return {
+		wf,
+		result,
+		outputs: nodeOutputs(result),
+		postSider: ps.requests.slice(psFrom),
+		postFast: pf.requests.slice(pfFrom),
+	};
+}
+
+/** What holds for every workflow run that is meant to succeed. */
+function expectCleanRun(run: Run): void {
+	const { wf, result } = run;
+	expect(result.code, `${wf.file}: n8n execute failed\n${describeFailure(result)}`).toBe(0);
+	expect(
+		result.run,
+		`${wf.file}: no execution JSON in n8n's output\n${describeFailure(result)}`,
+	).toBeDefined();
+	const runData = result.run!.data.resultData.runData;
+	for (const name of wf.ourNodes) {
+		expect(
+			runData[name],
+			`${wf.file}: node "${name}" did not run\n${describeFailure(result)}`,
+		).toBeDefined();
+		for (const task of runData[name])
+			expect(task.executionStatus, `${wf.file}: "${name}"\n${describeFailure(result)}`).toBe(
+				'success',
+			);
+		for (const item of run.outputs[name] ?? [])
+			expect(item.pairedItem, `${wf.file}: "${name}" output without pairedItem`).toBeDefined();
+	}
+	expectNoSecrets(wf.file, result.output);
+	// PostSider takes the raw key; a "Bearer " prefix would be a 401 on the real service.
+	for (const r of run.postSider)
+		if (!r.path.startsWith('/__'))
+			expect(header(r, 'authorization'), `${r.method} ${r.path}`).toBe(ps.apiKey);
+	for (const r of run.postFast) expectPostFastAuth(r);
+}
+
+function expectNoSecrets(where: string, text: string): void {
+	for (const secret of secrets()) {
+		expect(
+			text.includes(secret),
+			`${where}: a secret (${secret.slice(0, 4)}…) appears in n8n's output`,
+		).toBe(false);
+	}
+}
+
+/** API calls carry `pf-api-key`; the S3 leg never carries the key, in headers or URL. */
+function expectPostFastAuth(r: LoggedRequest): void {
+	const isS3 =
+		r.method === 'PUT' ||
+		/X-Amz-Signature/i.test(JSON.stringify(r.query ?? {})) ||
+		/^\/(postfast|bucket|s3)/.test(r.path);
+	if (isS3) {
+		expect(header(r, 'pf-api-key'), `S3 ${r.method} ${r.path} carried pf-api-key`).toBeUndefined();
+		expect(
+			JSON.stringify(r.headers).includes(pf.apiKey) ||
+				JSON.stringify(r.query ?? {}).includes(pf.apiKey),
+			`S3 ${r.path} carried the key`,
+		).toBe(false);
+	} else if (!r.path.startsWith('/__')) {
+		expect(header(r, 'pf-api-key'), `${r.method} ${r.path}`).toBe(pf.apiKey);
+	}
+}
+
+const requestsTo = (list: LoggedRequest[], method: string, path: string | RegExp) =>
+	list.filter(
+		(r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)),
+	);
+
+/** Checks specific to each workflow file, on top of `expectCleanRun`. */
+const CHECKS: Record<string, (run: Run) => Promise<void>> = {
+	async 'postsider-list-channels.json'(run) {
+		const enabled = (await postSiderApi<PsChannel[]>('/integrations')).filter((c) => !c.disabled);
+		const listed = (run.outputs.Channels ?? []).map((i) => i.json.id);
+		expect(new Set(listed)).toEqual(new Set(enabled.map((c) => c.id)));
+	},
+
+	async 'postsider-schedule-next-slot.json'(run) {
+		const creates = requestsTo(run.postSider, 'POST', '/public/v1/posts');
+		expect(creates, 'one create request').toHaveLength(1);
+		expect(header(creates[0], 'idempotency-key'), 'Idempotency-Key sent by default').toBeTruthy();
+		const body = bodyOf(creates[0]);
+		expect(body.type).toBe('schedule');
+		const out = run.outputs['Schedule Post'] ?? [];
+		expect(out).toHaveLength(1);
+		const post = await postSiderApi<{
+			id?: string;
+			integration?: { id?: string } | string;
+			publishDate?: string;
+		}>(`/posts/${String(out[0].json.postId)}`);
+		expect(JSON.stringify(post)).toContain(String(out[0].json.postId));
+		const slot = run.outputs['Next Slot']?.[0]?.json;
+		expect(new Date(String(out[0].json.date)).getTime(), 'scheduled into the slot found').toBe(
+			new Date(String(slot?.date)).getTime(),
+		);
+	},
+
+	async 'postsider-image-draft.json'(run) {
+		const uploads = requestsTo(run.postSider, 'POST', '/public/v1/upload');
+		expect(uploads, 'the binary is uploaded once, multipart').toHaveLength(1);
+		expect(header(uploads[0], 'content-type')).toMatch(/^multipart\/form-data/);
+		const creates = requestsTo(run.postSider, 'POST', '/public/v1/posts');
+		expect(creates).toHaveLength(1);
+		const body = bodyOf(creates[0]) as {
+			type: string;
+			posts: { value: { image?: { path: string }[] }[] }[];
+		};
+		expect(body.type).toBe('draft');
+		const path = body.posts[0].value[0].image?.[0]?.path;
+		expect(path, 'the post references the uploaded media').toBeTruthy();
+		// The stored file is served at its path and holds the PNG the workflow made.
+		const media = await fetch(new URL(path!, ps.origin));
+		expect(media.status).toBe(200);
+		expect(Buffer.from(await media.arrayBuffer()).subarray(0, 8)).toEqual(
+			Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		);
+	},
+
+	async 'postfast-list-accounts.json'(run) {
+		const accounts = await postFastApi<PfAccount[]>('/social-media/my-social-accounts');
+		const listed = (run.outputs['Get Accounts'] ?? []).map((i) => String(i.json.id));
+		expect(listed.length).toBeGreaterThan(0);
+		for (const id of listed) expect(accounts.map((a) => a.id)).toContain(id);
+	},
+
+	async 'postfast-schedule-text-posts.json'(run) {
+		const targets = run.outputs['Text Accounts'] ?? [];
+		const created = run.outputs['Schedule Post'] ?? [];
+		expect(created).toHaveLength(targets.length);
+		const creates = requestsTo(run.postFast, 'POST', '/social-posts');
+		// Batched: one request per group of equal controls (Threads' topic tag), not one per item.
+		expect(creates.length).toBeGreaterThan(0);
+		expect(creates.length).toBeLessThanOrEqual(2);
+		expect(creates.length).toBeLessThan(targets.length);
+		const ids = created.map((i) => String(i.json.id ?? i.json.postId));
+		expect(new Set(ids).size, 'no duplicate post ids').toBe(ids.length);
+		const stored = await postFastApi<{ data: PfPost[] }>(
+			`/social-posts?ids=${ids.join(',')}&limit=50`,
+		);
+		expect(stored.data.map((p) => p.id).sort()).toEqual([...ids].sort());
+		for (const p of stored.data) expect(p.status).toBe('SCHEDULED');
+	},
+
+	async 'postfast-image-post.json'(run) {
+		const urls = requestsTo(run.postFast, 'POST', '/file/get-signed-upload-urls');
+		expect(urls, 'one upload-URL request').toHaveLength(1);
+		const creates = requestsTo(run.postFast, 'POST', '/social-posts');
+		expect(creates).toHaveLength(1);
+		const body = bodyOf(creates[0]) as {
+			posts: { mediaItems?: { key: string; type: string }[]; firstComment?: string }[];
+		};
+		const key = body.posts[0].mediaItems?.[0]?.key;
+		expect(key, 'the post carries the uploaded media key').toBeTruthy();
+		expect(body.posts[0].mediaItems?.[0]?.type).toBe('IMAGE');
+		const out = run.outputs['Schedule Image Post'] ?? [];
+		expect(out).toHaveLength(1);
+		const id = String(out[0].json.id ?? out[0].json.postId);
+		const stored = await postFastApi<{ data: PfPost[] }>(`/social-posts?ids=${id}`);
+		expect(stored.data[0]?.mediaItems?.[0]?.key).toBe(key);
+	},
+
+	async 'postfast-delete-drafts.json'(run) {
+		expect(requestsTo(run.postFast, 'POST', '/social-posts/bulk-delete').length).toBeGreaterThan(0);
+		const left = await postFastApi<{ data: PfPost[] }>('/social-posts?statuses=DRAFT&limit=50');
+		expect(left.data, 'no drafts left').toHaveLength(0);
+	},
+};
+
+/** Seeds state a workflow needs before it runs (through the public API, as another client would). */
+const PREPARE: Record<string, () => Promise<void>> = {
+	async 'postfast-delete-drafts.json'() {
+		const accounts = await postFastApi<PfAccount[]>('/social-media/my-social-accounts');
+		const x = accounts.find((a) => a.platform === 'X');
+		if (!x) throw new Error('The PostFast emulator has no X account to seed drafts on');
+		await postFastApi('/social-posts', {
+			method: 'POST',
+			body: JSON.stringify({
+				status: 'DRAFT',
+				posts: [
+					{ content: 'draft one', socialMediaId: x.id },
+					{ content: 'draft two', socialMediaId: x.id },
+				],
+			}),
+		});
+	},
+};
+
+// Listing and reading first, creating next, deleting last.
+const order = (file: string) => (/list/.test(file) ? 0 : /delete/.test(file) ? 2 : 1);
+
+describe('example workflows in a real n8n', () => {
+	it('the examples cover both nodes and only use our package-form node types', () => {
+		const types = new Set(examples.flatMap((wf) => wf.json.nodes.map((n) => n.type)));
+		expect(types).toContain(`${e2e.packageName}.postSider`);
+		expect(types).toContain(`${e2e.packageName}.postFast`);
+		for (const type of types)
+			expect(
+				type.startsWith('CUSTOM.'),
+				`${type}: CUSTOM.* types do not exist in a real install`,
+			).toBe(false);
+	});
+
+	for (const wf of [...examples].sort(
+		(a, b) => order(a.file) - order(b.file) || a.file.localeCompare(b.file),
+	)) {
+		it(`${wf.file}: runs with n8n execute and does what it says`, async () => {
+			await PREPARE[wf.file]?.();
+			const run = await runWorkflow(wf);
+			expectCleanRun(run);
+			await CHECKS[wf.file]?.(run);
+		});
+	}
+});
+
+/** Fixture checks drive the runs themselves (some run a workflow twice, some expect a failure). */
+const FIXTURE_CHECKS: Record<string, (wf: PreparedWorkflow) => Promise<void>> = {
+	async 'postsider-rerun-idempotent.json'(wf) {
+		const first = await runWorkflow(wf);
+		expectCleanRun(first);
+		const second = await runWorkflow(wf);
+		expectCleanRun(second);
+		const [a] = requestsTo(first.postSider, 'POST', '/public/v1/posts');
+		const [b] = requestsTo(second.postSider, 'POST', '/public/v1/posts');
+		expect(header(a, 'idempotency-key'), 'Idempotency-Key on the first run').toBeTruthy();
+		expect(header(b, 'idempotency-key'), 'the re-run sends the same key').toBe(
+			header(a, 'idempotency-key'),
+		);
+		const idOf = (run: Run) => run.outputs['Schedule Post']?.[0]?.json.postId;
+		expect(idOf(second), 'the re-run answers with the first post').toBe(idOf(first));
+		const day = await postSiderApi<{ posts: { id: string; content: string }[] }>(
+			'/posts?startDate=2027-03-01T00:00:00.000Z&endDate=2027-03-01T23:59:59.999Z',
+		);
+		const ours = day.posts.filter((p) => p.content.startsWith('e2e: one post'));
+		expect(ours, 'exactly one post in PostSider after two runs').toHaveLength(1);
+	},
+
+	async 'postsider-error-continue.json'(wf) {
+		const run = await runWorkflow(wf);
+		expectCleanRun(run);
+		const [item] = run.outputs['Too Long'] ?? [];
+		expect(item?.json.error, 'an error item, not a crash').toBeDefined();
+		// PostSider's own reason, not a bare "400 Bad Request".
+		expect(JSON.stringify(item.json)).toMatch(/too long/i);
+		expect(
+			requestsTo(run.postSider, 'POST', '/public/v1/posts').every((r) => r.status >= 400),
+		).toBe(true);
+	},
+
+	async 'postsider-error-stops.json'(wf) {
+		const run = await runWorkflow(wf);
+		expect(run.result.code, 'n8n execute exits 1 on a node error').toBe(1);
+		expect(describeFailure(run.result)).toMatch(/too long/i);
+		expectNoSecrets(wf.file, run.result.output);
+	},
+
+	async 'postfast-partial-failure.json'(wf) {
+		const run = await runWorkflow(wf);
+		expectCleanRun(run);
+		const out = run.outputs['Schedule Posts'] ?? [];
+		expect(out, 'one output item per input item').toHaveLength(3);
+		const failed = out.filter((i) => i.json.error);
+		const created = out.filter((i) => !i.json.error);
+		expect(failed, 'only the disabled account fails').toHaveLength(1);
+		expect(JSON.stringify(failed[0].json)).toMatch(/disconnected|disabled/i);
+		expect(created).toHaveLength(2);
+		// Each accepted post exists exactly once, however the node split the batch after the 400.
+		const sent = requestsTo(run.postFast, 'POST', '/social-posts')
+			.filter((r) => r.status < 300)
+			.flatMap((r) => (bodyOf(r).posts as { content: string }[]).map((p) => p.content));
+		expect(sent.sort()).toEqual(['e2e: accepted post', 'e2e: second accepted post']);
+		const ids = created.map((i) => String(i.json.id ?? i.json.postId));
+		const stored = await postFastApi<{ data: PfPost[] }>(`/social-posts?ids=${ids.join(',')}`);
+		expect(stored.data).toHaveLength(2);
+	},
+};
+
+describe('e2e fixtures in a real n8n', () => {
+	for (const wf of fixtures) {
+		it(`${wf.file}`, async () => {
+			const check = FIXTURE_CHECKS[wf.file];
+			if (!check)
+				throw new Error(
+					`test/e2e/workflows/${wf.file} has no entry in FIXTURE_CHECKS: add what it must prove`,
+				);
+			await check(wf);
+		});
+	}
+});
+
+describe('after all runs', () => {
+	it('no post exists twice in either emulator', async () => {
+		const from = new Date(Date.now() - 86_400_000).toISOString();
+		const to = new Date(Date.now() + 2 * 365 * 86_400_000).toISOString();
+		const { posts } = await postSiderApi<{
+			posts: { content: string; publishDate: string; integration: { id: string } }[];
+		}>(`/posts?startDate=${from}&endDate=${to}`);
+		const psKeys = posts.map((p) => `${p.integration.id}|${p.publishDate}|${p.content}`);
+		expect(psKeys.length, 'the runs above created PostSider posts').toBeGreaterThan(0);
+		expect(new Set(psKeys).size, `duplicate PostSider posts: ${psKeys.join('\n')}`).toBe(
+			psKeys.length,
+		);
+
+		const pfPosts: PfPost[] = [];
+		for (let page = 0; ; page++) {
+			const res = await postFastApi<{ data: PfPost[]; pageInfo: { hasNextPage: boolean } }>(
+				`/social-posts?limit=50&page=${page}`,
+			);
+			pfPosts.push(...res.data);
+			if (!res.pageInfo.hasNextPage) break;
+		}
+		const pfKeys = pfPosts.map((p) => `${p.socialMediaId}|${p.scheduledAt}|${p.content}`);
+		expect(pfKeys.length, 'the runs above created PostFast posts').toBeGreaterThan(0);
+		expect(new Set(pfKeys).size, `duplicate PostFast posts: ${pfKeys.join('\n')}`).toBe(
+			pfKeys.length,
+		);
+	});
+
+	it("n8n's database and log files hold no API key or OAuth token in plain text", () => {
+		for (const file of userFolderFiles())
+			expectNoSecrets(file, readFileSync(file).toString('latin1'));
+	});
+});
