@@ -59,7 +59,13 @@ export function openState(loaded: LoadedConfig): StateAccess {
 	const db = openDb(loaded.stateDir);
 	const store = new Store(db);
 	let budgetDb: Db = db;
-	if (running !== undefined) budgetDb = new Database(db.serialize());
+	if (running !== undefined) {
+		const image = db.serialize();
+		// A WAL file's header (bytes 18-19 = 2) cannot be opened in memory: mark it rollback-journal.
+		image[18] = 1;
+		image[19] = 1;
+		budgetDb = new Database(image);
+	}
 	const budgets = createBudgets(budgetDb, loaded.config, Date.now);
 	return {
 		db,

@@ -1,0 +1,84 @@
+/** The state machine on a real SQLite file: CAS transitions, leases, outcomes, the instance lock. */
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../src/state/db';
+import { acquireLock, LockError } from '../src/state/lock';
+import { Store, TransitionError } from '../src/state/store';
+import { tempDir } from './helpers';
+
+function store(now = { t: 1_000 }) {
+	const dir = tempDir();
+	const s = new Store(openDb(dir), () => now.t);
+	s.insertItem({ id: 'item1', identity: 'i'.repeat(64), name: 'a', folder: dir, work_dir: dir, post: '{}' }, [
+		{ label: 'x', key_name: 'k', service: 'postsider', account_id: 'c1', platform: 'x' },
+		{ label: 'ig', key_name: 'f', service: 'postfast', account_id: 'a1', platform: 'instagram' },
+	]);
+	return { s, now, dir };
+}
+
+describe('state', () => {
+	it('runs migrations with WAL and FULL sync', () => {
+		const db = openDb(tempDir());
+		expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+		expect(db.pragma('synchronous', { simple: true })).toBe(2);
+		expect(db.pragma('user_version', { simple: true })).toBe(1);
+	});
+
+	it('refuses a second item with the same identity', () => {
+		const { s, dir } = store();
+		expect(s.insertItem({ id: 'item2', identity: 'i'.repeat(64), name: 'b', folder: dir, work_dir: dir, post: '{}' }, [])).toBe(false);
+		expect(s.items().length).toBe(1);
+	});
+
+	it('leases from pickup time and lets an expired lease be taken over', () => {
+		const { s, now } = store();
+		const a = s.claim('w1', 1000)!;
+		const b = s.claim('w2', 1000)!;
+		expect(a.id).not.toBe(b.id);
+		expect(s.claim('w3', 1000)).toBeUndefined();
+		now.t += 1001;
+		const c = s.claim('w3', 1000)!;
+		expect([a.id, b.id]).toContain(c.id);
+		// The old owner can no longer move it.
+		expect(() => s.transition(a.id === c.id ? a : b, 'uploading')).toThrow(TransitionError);
+		expect(s.transition(c, 'uploading').state).toBe('uploading');
+	});
+
+	it('refuses transitions the machine does not allow', () => {
+		const { s } = store();
+		const t = s.claim('w', 1000)!;
+		const done = s.transition(s.transition(t, 'submitting'), 'confirmed', { remote_id: 'p1' });
+		expect(() => s.transition(done, 'pending')).toThrow(/not a valid transition/);
+	});
+
+	it('derives the item outcome from its targets', () => {
+		const { s } = store();
+		const [t1, t2] = [s.claim('w', 1000)!, s.claim('w', 1000)!];
+		expect(s.itemOutcome('item1')).toBeUndefined();
+		s.transition(s.transition(t1, 'submitting'), 'confirmed');
+		expect(s.itemOutcome('item1')).toBeUndefined();
+		s.transition(t2, 'failed', { releaseLease: true });
+		expect(s.itemOutcome('item1')).toBe('failed');
+	});
+
+	it('the next due time drives the one timer', () => {
+		const { s, now } = store();
+		const t = s.claim('w', 1000)!;
+		s.transition(t, 'pending', { next_attempt_at: 50_000, releaseLease: true });
+		expect(s.nextDueAt()).toBe(0); // the other target is due now
+		const other = s.claim('w', 1000)!;
+		s.transition(other, 'pending', { next_attempt_at: 20_000, releaseLease: true });
+		expect(s.nextDueAt()).toBe(20_000);
+		void now;
+	});
+
+	it('one daemon per state directory; a stale lock is taken over', () => {
+		const dir = tempDir();
+		const release = acquireLock(dir);
+		expect(() => acquireLock(dir)).toThrow(LockError);
+		release();
+		writeFileSync(`${dir}/daemon.lock`, '999999\n');
+		const again = acquireLock(dir);
+		again();
+	});
+});
