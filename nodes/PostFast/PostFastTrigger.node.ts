@@ -96,7 +96,8 @@ export class PostFastTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: DEFAULT_LOOKBACK_HOURS,
-						description: 'Posts scheduled this long ago are still watched for a status change (a post can fail up to 2 hours after its time)',
+						description:
+							'Posts scheduled this long ago are still watched for a status change (a post can fail up to 2 hours after its time)',
 					},
 				],
 			},
@@ -134,7 +135,9 @@ export class PostFastTrigger implements INodeType {
 		if (manual) {
 			// "Fetch test event": show the newest real events (or a sample), never move the cursor.
 			const shown = (fresh.length ? fresh : posts).slice(-5);
-			const items = shown.length ? shown.map(toEvent) : [{ ...toEvent(samplePost()), sample: true }];
+			const items = shown.length
+				? shown.map(toEvent)
+				: [{ ...toEvent(samplePost()), sample: true }];
 			return [this.helpers.returnJsonArray(items)];
 		}
 
@@ -159,6 +162,7 @@ export class PostFastTrigger implements INodeType {
 }
 
 function toEvent(post: IDataObject): IDataObject {
-	const event = POST_EVENTS.find((e) => e.status === post.status)?.event ?? String(post.status).toLowerCase();
+	const event =
+		POST_EVENTS.find((e) => e.status === post.status)?.event ?? String(post.status).toLowerCase();
 	return { event, ...post };
 }

@@ -80,6 +80,7 @@ describe('PostFast package description', () => {
 			'youtubePrivacy', 'youtubeTags', 'linkedinAttachmentKey', 'linkedinAttachmentTitle', 'xRetweetUrl', 'pinterestBoardId',
 			'pinterestLink', 'gbpLocationId', 'gbpTopicType', 'gbpCallToActionType', 'gbpCallToActionUrl', 'gbpEventTitle',
 			'gbpEventStartDate', 'gbpEventEndDate', 'gbpOfferCouponCode', 'gbpOfferRedeemUrl', 'gbpOfferTerms', 'threadsTopicTag',
+			'xCommunityId', // vendor page; retired by the backend, offered and labelled as ignored
 		];
 		const offered = new Map<string, string>();
 		for (const group of PLATFORM_CONTROLS) {

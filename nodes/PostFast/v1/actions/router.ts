@@ -18,9 +18,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = resources[resource]?.[operation] as Operation | undefined;
 	if (!handler || typeof handler.execute !== 'function') {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`, {
-			description: 'Pick a resource and operation from the lists.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not supported`,
+			{
+				description: 'Pick a resource and operation from the lists.',
+			},
+		);
 	}
 	return [await handler.execute.call(this)];
 }

@@ -1,57 +1,63 @@
 /**
- * The PostFast API facts the node uses, in one place. TEMPORARY local values until
- * contract/postfast.ts lands; then this file only re-exports from the contract.
+ * The PostFast API facts the node uses, all from the one API definition (contract/postfast.ts).
+ * The node cannot know which limit profile the server runs, so it accepts every content type any
+ * profile accepts (the server has the last word) and defaults to the vendor page's image count.
  */
-export const UPLOAD_URLS_PATH = '/file/get-signed-upload-urls';
-export const ACCOUNTS_PATH = '/social-media/my-social-accounts';
-export const POSTS_PATH = '/social-posts';
-export const BULK_DELETE_PATH = '/social-posts/bulk-delete';
-export const ANALYTICS_PATH = '/social-posts/analytics';
-export const CONNECT_LINK_PATH = '/social-media/connect-link';
-export const accountPath = (id: string, what: string) => `/social-media/${encodeURIComponent(id)}/${what}`;
-export const postPath = (id: string) => `/social-posts/${encodeURIComponent(id)}`;
+import {
+	MAX_IMAGE_URLS_PER_REQUEST as IMAGE_URLS_BY_PROFILE,
+	POSTFAST_DEFAULT_PROFILE,
+	acceptedContentTypes,
+	mediaTypeForContentType,
+	pathOf,
+} from '../../../../contract/postfast';
 
-export const MAX_POSTS_PER_REQUEST = 15;
-export const MAX_IMAGE_URLS_PER_REQUEST = 4;
-export const MAX_PAGE_SIZE = 50;
-export const MAX_BULK_DELETE_IDS = 100;
-export const MAX_FILTER_IDS = 100;
+export {
+	CONTROLS,
+	MAX_BULK_DELETE_IDS,
+	MAX_FILTER_IDS,
+	MAX_MEDIA_ITEMS_PER_POST,
+	MAX_PAGE_SIZE,
+	MAX_POSTS_PER_REQUEST,
+	checkPostForPlatform,
+	checkControlTypes,
+	redactSignedUrl,
+	type ControlDef,
+	type CreatePostsResponse,
+	type ListedPost,
+	type Platform,
+	type PostControls,
+	type PostsPage,
+	type SignedUpload,
+	type SocialAccount,
+} from '../../../../contract/postfast';
 
+export const UPLOAD_URLS_PATH = pathOf('uploadUrls');
+export const ACCOUNTS_PATH = pathOf('listAccounts');
+export const POSTS_PATH = pathOf('createPosts');
+export const BULK_DELETE_PATH = pathOf('bulkDelete');
+export const ANALYTICS_PATH = pathOf('analytics');
+export const CONNECT_LINK_PATH = pathOf('connectLink');
+export const postPath = (id: string) => pathOf('deletePost', { id });
+export const ACCOUNT_LISTS = {
+	'pinterest-boards': 'pinterestBoards',
+	'youtube-playlists': 'youtubePlaylists',
+	'gbp-locations': 'gbpLocations',
+	'follower-history': 'followerHistory',
+} as const;
+export const accountPath = (id: string, what: keyof typeof ACCOUNT_LISTS) =>
+	pathOf(ACCOUNT_LISTS[what], { id });
+
+/** Image upload URLs per request under the vendor page's limits (the default profile). */
+export const MAX_IMAGE_URLS_PER_REQUEST = IMAGE_URLS_BY_PROFILE[POSTFAST_DEFAULT_PROFILE];
+/** The most any profile gives (the "Images per URL Request" option may go up to it). */
+export const MAX_IMAGE_URLS_ANY_PROFILE = Math.max(...Object.values(IMAGE_URLS_BY_PROFILE));
+
+/** Every content type some profile accepts for upload. */
 export const ACCEPTED_CONTENT_TYPES = [
-	'image/jpeg',
-	'image/png',
-	'image/gif',
-	'image/webp',
-	'video/mp4',
-	'video/webm',
-	'video/mov',
-	'video/quicktime',
-	'application/pdf',
-	'application/msword',
-	'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-	'application/vnd.ms-powerpoint',
-	'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-	'application/x-subrip',
-	'text/vtt',
+	...new Set([...acceptedContentTypes('vendor'), ...acceptedContentTypes('current')]),
 ];
 
+/** `IMAGE` / `VIDEO` for mediaItems; `FILE` for documents and captions (keys for controls). */
 export function mediaTypeOf(contentType: string): 'IMAGE' | 'VIDEO' | 'FILE' {
-	if (contentType.startsWith('image/')) return 'IMAGE';
-	if (contentType.startsWith('video/')) return 'VIDEO';
-	return 'FILE';
-}
-
-export interface SocialAccount {
-	id: string;
-	platform: string;
-	platformUsername?: string | null;
-	displayName?: string | null;
-	connectionStatus?: 'CONNECTED' | 'DISABLED';
-	disabledReason?: string | null;
-}
-
-export interface PostsPage {
-	data: Array<Record<string, unknown>>;
-	totalCount: number | null;
-	pageInfo: { page: number; hasNextPage: boolean; perPage: number };
+	return mediaTypeForContentType(contentType) ?? 'FILE';
 }

@@ -9,7 +9,13 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { RateLimitPolicy } from '../../../shared/transport';
 import { postFastApiRequest } from '../transport';
 import { putToSignedUrl } from '../transport/s3';
-import { ACCEPTED_CONTENT_TYPES, MAX_IMAGE_URLS_PER_REQUEST, UPLOAD_URLS_PATH, mediaTypeOf } from './api';
+import {
+	ACCEPTED_CONTENT_TYPES,
+	MAX_IMAGE_URLS_PER_REQUEST,
+	UPLOAD_URLS_PATH,
+	mediaTypeOf,
+	type SignedUpload,
+} from './api';
 
 export interface PendingUpload {
 	itemIndex: number;
@@ -53,7 +59,10 @@ const BY_EXTENSION: Record<string, string> = {
 /** PostFast refuses `image/jpg`; n8n and browsers sometimes produce it. */
 const ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg' };
 
-export function contentTypeOf(mimeType: string | undefined, fileName: string | undefined): string | undefined {
+export function contentTypeOf(
+	mimeType: string | undefined,
+	fileName: string | undefined,
+): string | undefined {
 	const declared = (mimeType ?? '').split(';')[0].trim().toLowerCase();
 	const normalised = ALIASES[declared] ?? declared;
 	if (normalised && normalised !== 'application/octet-stream') return normalised;
@@ -80,12 +89,16 @@ export async function readBinaryMedia(
 		const items = this.getInputData();
 		if (!items[itemIndex]?.binary?.[property]) {
 			const available = Object.keys(items[itemIndex]?.binary ?? {});
-			throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has no binary property "${property}"`, {
-				itemIndex,
-				description: available.length
-					? `Its binary properties are: ${available.join(', ')}. Put one of these names in "Binary Properties".`
-					: 'The item carries no binary data. Add a node that reads or downloads the file before this one, or clear "Binary Properties".',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Item ${itemIndex} has no binary property "${property}"`,
+				{
+					itemIndex,
+					description: available.length
+						? `Its binary properties are: ${available.join(', ')}. Put one of these names in "Binary Properties".`
+						: 'The item carries no binary data. Add a node that reads or downloads the file before this one, or clear "Binary Properties".',
+				},
+			);
 		}
 		const binary = this.helpers.assertBinaryData(itemIndex, property);
 		const contentType = contentTypeOf(binary.mimeType, binary.fileName);
@@ -104,17 +117,13 @@ export async function readBinaryMedia(
 		if (data.length === 0) {
 			throw new NodeOperationError(this.getNode(), `The file in ${label} is empty (0 bytes)`, {
 				itemIndex,
-				description: 'Check the node that produced the file; PostFast cannot publish an empty file.',
+				description:
+					'Check the node that produced the file; PostFast cannot publish an empty file.',
 			});
 		}
 		uploads.push({ itemIndex, property, fileName: binary.fileName, contentType, data });
 	}
 	return uploads;
-}
-
-interface SignedUrl {
-	key: string;
-	signedUrl: string;
 }
 
 /**
@@ -147,13 +156,13 @@ export async function uploadAll(
 
 	for (const batch of batches) {
 		const first = uploads[batch[0]];
-		let urls: SignedUrl[];
+		let urls: SignedUpload[];
 		try {
-			urls = await postFastApiRequest.call(this, 'POST', UPLOAD_URLS_PATH, {
+			urls = (await postFastApiRequest.call(this, 'POST', UPLOAD_URLS_PATH, {
 				body: { contentType: first.contentType, count: batch.length } as IDataObject,
 				itemIndex: first.itemIndex,
 				...(rateLimit ? { rateLimit } : {}),
-			}) as SignedUrl[];
+			})) as SignedUpload[];
 			if (!Array.isArray(urls) || urls.length !== batch.length) {
 				throw new NodeOperationError(
 					this.getNode(),

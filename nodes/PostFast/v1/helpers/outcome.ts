@@ -10,7 +10,11 @@ export interface ItemOutcome {
 }
 
 /** Rethrows an item's error as a node error of the right class, with its item index. */
-export function asNodeError(this: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
+export function asNodeError(
+	this: IExecuteFunctions,
+	error: Error,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(this.getNode(), error, { itemIndex });
 }
@@ -19,14 +23,18 @@ export function asNodeError(this: IExecuteFunctions, error: Error, itemIndex: nu
  * Turns per-item outcomes into the node's output, in input order, every item paired with its input.
  * Without continue-on-fail the first failed item's error is thrown.
  */
-export function finishItems(this: IExecuteFunctions, outcomes: ItemOutcome[]): INodeExecutionData[] {
+export function finishItems(
+	this: IExecuteFunctions,
+	outcomes: ItemOutcome[],
+): INodeExecutionData[] {
 	const out: INodeExecutionData[] = [];
 	for (let i = 0; i < outcomes.length; i++) {
 		const { output, error } = outcomes[i];
 		if (error) {
 			if (!this.continueOnFail()) {
 				const nodeError = asNodeError.call(this, error, i);
-				if (nodeError instanceof NodeApiError) throw new NodeApiError(this.getNode(), nodeError as unknown as JsonObject);
+				if (nodeError instanceof NodeApiError)
+					throw new NodeApiError(this.getNode(), nodeError as unknown as JsonObject);
 				throw nodeError;
 			}
 			out.push({ json: errorItemJson(error), pairedItem: { item: i } });

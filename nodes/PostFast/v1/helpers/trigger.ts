@@ -15,9 +15,14 @@ export function checkUuidList(this: IPollFunctions, value: unknown): string[] {
 	const uuid = new RegExp(UUID_REGEX);
 	const bad = ids.filter((id) => !uuid.test(id));
 	if (bad.length) {
-		throw new NodeOperationError(this.getNode(), `"Account IDs" holds values that are not UUIDs: ${bad.join(', ')}`, {
-			description: 'Give PostFast account IDs (UUIDs), comma-separated, as listed by Social Account → Get Many.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`"Account IDs" holds values that are not UUIDs: ${bad.join(', ')}`,
+			{
+				description:
+					'Give PostFast account IDs (UUIDs), comma-separated, as listed by Social Account → Get Many.',
+			},
+		);
 	}
 	return ids;
 }

@@ -20,13 +20,19 @@ export function toUtcIso(
 	let parsed: DateTime | undefined;
 	if (value instanceof Date) parsed = DateTime.fromJSDate(value);
 	else if (DateTime.isDateTime(value)) parsed = value as DateTime;
-	else if (typeof value === 'string' && value.trim() !== '') parsed = DateTime.fromISO(value.trim(), { zone, setZone: true });
+	else if (typeof value === 'string' && value.trim() !== '')
+		parsed = DateTime.fromISO(value.trim(), { zone, setZone: true });
 	else if (typeof value === 'number') parsed = DateTime.fromMillis(value);
 	if (!parsed?.isValid) {
-		throw new NodeOperationError(this.getNode(), `"${parameter}" is not a valid date: ${JSON.stringify(value)}`, {
-			itemIndex,
-			description: 'Use an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`"${parameter}" is not a valid date: ${JSON.stringify(value)}`,
+			{
+				itemIndex,
+				description:
+					'Use an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00.',
+			},
+		);
 	}
 	return parsed.toUTC().toISO({ suppressMilliseconds: false }) as string;
 }
@@ -47,27 +53,47 @@ export function getUuidParameter(
 	const raw = this.getNodeParameter(name, itemIndex, '', { extractValue: true });
 	const value = String(raw ?? '').trim();
 	if (!UUID.test(value)) {
-		throw new NodeOperationError(this.getNode(), `${what} "${value}" is not a PostFast ID (a UUID)`, {
-			itemIndex,
-			description: `Pick the ${what.toLowerCase()} from the list, or map a UUID such as 6a87b56e-ba73-4696-a415-3d524f1a92f8.`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`${what} "${value}" is not a PostFast ID (a UUID)`,
+			{
+				itemIndex,
+				description: `Pick the ${what.toLowerCase()} from the list, or map a UUID such as 6a87b56e-ba73-4696-a415-3d524f1a92f8.`,
+			},
+		);
 	}
 	return value;
 }
 
 /** Checks a list of UUIDs (filters and bulk delete). */
-export function checkUuids(this: IExecuteFunctions, ids: string[], parameter: string, itemIndex: number): string[] {
+export function checkUuids(
+	this: IExecuteFunctions,
+	ids: string[],
+	parameter: string,
+	itemIndex: number,
+): string[] {
 	const bad = ids.filter((id) => !UUID.test(id));
 	if (bad.length > 0) {
-		throw new NodeOperationError(this.getNode(), `"${parameter}" holds values that are not UUIDs: ${bad.slice(0, 5).join(', ')}`, {
-			itemIndex,
-			description: 'PostFast IDs are UUIDs, e.g. 6a87b56e-ba73-4696-a415-3d524f1a92f8. Separate several with commas.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`"${parameter}" holds values that are not UUIDs: ${bad.slice(0, 5).join(', ')}`,
+			{
+				itemIndex,
+				description:
+					'PostFast IDs are UUIDs, e.g. 6a87b56e-ba73-4696-a415-3d524f1a92f8. Separate several with commas.',
+			},
+		);
 	}
 	return ids;
 }
 
 /** Output items for a list result, all paired with one input item. */
-export function itemsOf(list: Array<Record<string, unknown>>, itemIndex: number): INodeExecutionData[] {
-	return list.map((json) => ({ json: json as INodeExecutionData['json'], pairedItem: { item: itemIndex } }));
+export function itemsOf(
+	list: Array<Record<string, unknown>>,
+	itemIndex: number,
+): INodeExecutionData[] {
+	return list.map((json) => ({
+		json: json as INodeExecutionData['json'],
+		pairedItem: { item: itemIndex },
+	}));
 }

@@ -1,5 +1,15 @@
-import { searchAccounts, searchGbpAccounts, searchPinterestAccounts, searchYoutubeAccounts } from './listSearch';
+import {
+	searchAccounts,
+	searchGbpAccounts,
+	searchPinterestAccounts,
+	searchYoutubeAccounts,
+} from './listSearch';
 import { getGbpLocations, getPinterestBoards, getYoutubePlaylists } from './loadOptions';
 
-export const listSearch = { searchAccounts, searchGbpAccounts, searchPinterestAccounts, searchYoutubeAccounts };
+export const listSearch = {
+	searchAccounts,
+	searchGbpAccounts,
+	searchPinterestAccounts,
+	searchYoutubeAccounts,
+};
 export const loadOptions = { getGbpLocations, getPinterestBoards, getYoutubePlaylists };

@@ -22,8 +22,11 @@ function hint(error: ApiError): string | undefined {
 		case 'auth':
 			return 'PostFast refused the API key (it answers 401 or 403 "Missing organizationId or activeWorkspaceId" for a wrong, rotated or empty key). Paste the current workspace key into the PostFast API credential.';
 		case 'rate-limited': {
-			const windows = error.rateLimitWindows?.length ? ` (${error.rateLimitWindows.join(', ')} window)` : '';
-			if (error.retryAfterMs === undefined) return `PostFast's rate limit is used up${windows}; run again later.`;
+			const windows = error.rateLimitWindows?.length
+				? ` (${error.rateLimitWindows.join(', ')} window)`
+				: '';
+			if (error.retryAfterMs === undefined)
+				return `PostFast's rate limit is used up${windows}; run again later.`;
 			const at = new Date(Date.now() + error.retryAfterMs).toISOString();
 			return `PostFast's rate limit for this endpoint is used up${windows}. Run again after ${at}: calls made while blocked still count and extend the block.`;
 		}
@@ -87,15 +90,14 @@ export async function postFastRequest<T = unknown>(
 		...(options.qs ? { qs: options.qs } : {}),
 		...(options.body !== undefined ? { body: options.body } : {}),
 	};
-	return await apiRequest.call<RequestContext, [ServiceInfo, IHttpRequestOptions, object], Promise<ApiResponse<T>>>(
-		this,
-		POSTFAST,
-		request,
-		{
-			...(options.itemIndex !== undefined ? { itemIndex: options.itemIndex } : {}),
-			...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
-		},
-	);
+	return await apiRequest.call<
+		RequestContext,
+		[ServiceInfo, IHttpRequestOptions, object],
+		Promise<ApiResponse<T>>
+	>(this, POSTFAST, request, {
+		...(options.itemIndex !== undefined ? { itemIndex: options.itemIndex } : {}),
+		...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+	});
 }
 
 /** Same as `postFastRequest`, returning only the parsed body. */
@@ -105,5 +107,11 @@ export async function postFastApiRequest<T = unknown>(
 	path: string,
 	options: PostFastRequestOptions = {},
 ): Promise<T> {
-	return (await postFastRequest.call<RequestContext, [IHttpRequestMethods, string, PostFastRequestOptions], Promise<ApiResponse<T>>>(this, method, path, options)).body;
+	return (
+		await postFastRequest.call<
+			RequestContext,
+			[IHttpRequestMethods, string, PostFastRequestOptions],
+			Promise<ApiResponse<T>>
+		>(this, method, path, options)
+	).body;
 }

@@ -9,6 +9,7 @@ import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-wo
 import { NodeApiError } from 'n8n-workflow';
 
 import { parseApiError, type HeaderBag } from '../../../../contract/errors';
+import { redactSignedUrl } from '../../../../contract/postfast';
 
 export interface S3Upload {
 	signedUrl: string;
@@ -19,16 +20,10 @@ export interface S3Upload {
 	itemIndex: number;
 }
 
-/** The signed URL without its query string: the signature must never reach output or errors. */
-export function redactSignedUrl(url: string): string {
-	const queryAt = url.indexOf('?');
-	return queryAt === -1 ? url : `${url.slice(0, queryAt)}?…`;
-}
-
 function s3Hint(code: string | undefined, status: number): string {
 	switch (code) {
 		case 'SignatureDoesNotMatch':
-			return 'S3 refused the upload signature: the Content-Type sent must equal the one the upload URL was requested for. Check the binary file\'s MIME type.';
+			return "S3 refused the upload signature: the Content-Type sent must equal the one the upload URL was requested for. Check the binary file's MIME type.";
 		case 'AccessDenied':
 			return 'The upload URL expired or was refused. Run the node again to request a fresh URL; upload right after requesting it.';
 		case 'NotImplemented':
@@ -44,7 +39,10 @@ function s3Hint(code: string | undefined, status: number): string {
 }
 
 /** PUTs the bytes; resolves with the ETag S3 returned. */
-export async function putToSignedUrl(this: IExecuteFunctions, upload: S3Upload): Promise<string | undefined> {
+export async function putToSignedUrl(
+	this: IExecuteFunctions,
+	upload: S3Upload,
+): Promise<string | undefined> {
 	let response: IN8nHttpFullResponse;
 	const where = redactSignedUrl(upload.signedUrl);
 	try {
@@ -69,7 +67,8 @@ export async function putToSignedUrl(this: IExecuteFunctions, upload: S3Upload):
 			{ message: text },
 			{
 				message: `Uploading ${upload.label} to ${where} failed: no response (${text})`,
-				description: 'The storage service did not answer. Check the network and run the node again.',
+				description:
+					'The storage service did not answer. Check the network and run the node again.',
 				itemIndex: upload.itemIndex,
 				failure: { cause: 'temporarily-unavailable' },
 			},
@@ -79,12 +78,27 @@ export async function putToSignedUrl(this: IExecuteFunctions, upload: S3Upload):
 		const etag = response.headers.etag;
 		return typeof etag === 'string' ? etag : undefined;
 	}
-	const error = parseApiError('postfast', response.statusCode, response.headers as HeaderBag, response.body);
-	throw new NodeApiError(this.getNode(), { status: error.status, code: error.code ?? null, message: error.message } as JsonObject, {
-		message: `Uploading ${upload.label} to ${where} failed: ${response.statusCode} ${error.code ?? ''} ${error.message}`.replace(/\s+/g, ' '),
-		description: s3Hint(error.code, response.statusCode),
-		httpCode: String(response.statusCode),
-		itemIndex: upload.itemIndex,
-		...(response.statusCode >= 500 ? { failure: { cause: 'temporarily-unavailable' as const } } : {}),
-	});
+	const error = parseApiError(
+		'postfast',
+		response.statusCode,
+		response.headers as HeaderBag,
+		response.body,
+	);
+	throw new NodeApiError(
+		this.getNode(),
+		{ status: error.status, code: error.code ?? null, message: error.message } as JsonObject,
+		{
+			message:
+				`Uploading ${upload.label} to ${where} failed: ${response.statusCode} ${error.code ?? ''} ${error.message}`.replace(
+					/\s+/g,
+					' ',
+				),
+			description: s3Hint(error.code, response.statusCode),
+			httpCode: String(response.statusCode),
+			itemIndex: upload.itemIndex,
+			...(response.statusCode >= 500
+				? { failure: { cause: 'temporarily-unavailable' as const } }
+				: {}),
+		},
+	);
 }

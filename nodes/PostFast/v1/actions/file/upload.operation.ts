@@ -2,9 +2,25 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
-import { MAX_IMAGE_URLS_PER_REQUEST } from '../../helpers/api';
-import { binaryPropertyNames, readBinaryMedia, uploadAll, type PendingUpload, type UploadedMedia } from '../../helpers/media';
+import { MAX_IMAGE_URLS_ANY_PROFILE, MAX_IMAGE_URLS_PER_REQUEST } from '../../helpers/api';
+import {
+	binaryPropertyNames,
+	readBinaryMedia,
+	uploadAll,
+	type PendingUpload,
+	type UploadedMedia,
+} from '../../helpers/media';
 import { finishItems, type ItemOutcome } from '../../helpers/outcome';
+
+/** Shared with Social Post → Create, which uploads the same way. */
+export const imagesPerRequestOption: INodeProperties = {
+	displayName: 'Images per URL Request',
+	name: 'imagesPerRequest',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_IMAGE_URLS_ANY_PROFILE },
+	default: MAX_IMAGE_URLS_PER_REQUEST,
+	description: `How many image upload URLs to ask for in one request: PostFast's per-request maximum, ${MAX_IMAGE_URLS_PER_REQUEST} (${MAX_IMAGE_URLS_ANY_PROFILE} on current plans). Images of the same type from all items share requests.`,
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -14,7 +30,8 @@ const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		placeholder: 'e.g. data, photo_2',
-		description: 'Names of the binary properties holding the files, comma-separated; each file becomes one PostFast media key, in this order',
+		description:
+			'Names of the binary properties holding the files, comma-separated; each file becomes one PostFast media key, in this order',
 	},
 	{
 		displayName: 'Options',
@@ -22,21 +39,14 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Images per URL Request',
-				name: 'imagesPerRequest',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: MAX_IMAGE_URLS_PER_REQUEST,
-				description: 'How many image upload URLs to ask for in one request (PostFast\'s per-request maximum); images of the same type from all items share requests',
-			},
-			maxRateLimitWaitOption,
-		],
+		options: [imagesPerRequestOption, maxRateLimitWaitOption],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['upload'] } },
+	properties,
+);
 
 /** `mediaItems` entries ready for Social Post → Create ("Uploaded Media"). */
 export function mediaItemsOf(media: UploadedMedia[]) {
@@ -51,14 +61,25 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const pending: PendingUpload[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
-			pending.push(...(await readBinaryMedia.call(this, i, binaryPropertyNames(this.getNodeParameter('binaryProperties', i)))));
+			pending.push(
+				...(await readBinaryMedia.call(
+					this,
+					i,
+					binaryPropertyNames(this.getNodeParameter('binaryProperties', i)),
+				)),
+			);
 		} catch (error) {
 			outcomes[i].error = error as Error;
 			if (!this.continueOnFail()) return finishItems.call(this, outcomes);
 		}
 	}
 	const options = this.getNodeParameter('options', 0, {}) as { imagesPerRequest?: number };
-	const results = await uploadAll.call(this, pending, rateLimitPolicy.call(this, 0), options.imagesPerRequest);
+	const results = await uploadAll.call(
+		this,
+		pending,
+		rateLimitPolicy.call(this, 0),
+		options.imagesPerRequest,
+	);
 	const media: UploadedMedia[][] = items.map(() => []);
 	results.forEach((result, n) => {
 		const { itemIndex } = pending[n];
@@ -69,7 +90,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (outcomes[i].error) continue;
 		outcomes[i].output = [
 			{
-				json: { media: media[i], mediaItems: mediaItemsOf(media[i]), keys: media[i].map((m) => m.key) },
+				json: {
+					media: media[i],
+					mediaItems: mediaItemsOf(media[i]),
+					keys: media[i].map((m) => m.key),
+				},
 				...(items[i].binary ? { binary: items[i].binary } : {}),
 			},
 		];

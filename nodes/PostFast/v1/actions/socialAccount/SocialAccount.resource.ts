@@ -7,7 +7,14 @@ import * as getMany from './getMany.operation';
 import * as getPinterestBoards from './getPinterestBoards.operation';
 import * as getYoutubePlaylists from './getYoutubePlaylists.operation';
 
-export { createConnectLink, getFollowerHistory, getGbpLocations, getMany, getPinterestBoards, getYoutubePlaylists };
+export {
+	createConnectLink,
+	getFollowerHistory,
+	getGbpLocations,
+	getMany,
+	getPinterestBoards,
+	getYoutubePlaylists,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -20,7 +27,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create Connect Link',
 				value: 'createConnectLink',
-				description: 'Create a link that lets someone connect their social accounts to the workspace',
+				description:
+					'Create a link that lets someone connect their social accounts to the workspace',
 				action: 'Create a connect link',
 			},
 			{

@@ -1,14 +1,24 @@
 /** The three per-account lookups (Pinterest boards, YouTube playlists, GBP locations) share this shape. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
-import { accountPath } from '../../helpers/api';
+import { accountPath, type ACCOUNT_LISTS } from '../../helpers/api';
 import { getUuidParameter } from '../../helpers/utils';
 import { postFastApiRequest } from '../../transport';
 import { accountLocator } from '../common.descriptions';
 
-export function accountListOperation(operation: string, endpoint: string, searchListMethod: string, platform: string) {
+export function accountListOperation(
+	operation: string,
+	endpoint: keyof typeof ACCOUNT_LISTS,
+	searchListMethod: string,
+	platform: string,
+) {
 	const properties: INodeProperties[] = [
 		accountLocator({ description: `The ${platform} account` }, searchListMethod),
 		{
@@ -21,7 +31,10 @@ export function accountListOperation(operation: string, endpoint: string, search
 		},
 	];
 	return {
-		description: updateDisplayOptions({ show: { resource: ['socialAccount'], operation: [operation] } }, properties),
+		description: updateDisplayOptions(
+			{ show: { resource: ['socialAccount'], operation: [operation] } },
+			properties,
+		),
 		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 			return await forEachItem.call(this, async (i) => {
 				const id = getUuidParameter.call(this, 'account', i, 'Account');

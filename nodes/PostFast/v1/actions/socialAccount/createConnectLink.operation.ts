@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
@@ -35,7 +40,8 @@ const properties: INodeProperties[] = [
 				name: 'externalId',
 				type: 'string',
 				default: '',
-				description: 'Your own reference for the person connecting (max 128 characters: letters, digits and -._~:@)',
+				description:
+					'Your own reference for the person connecting (max 128 characters: letters, digits and -._~:@)',
 			},
 			{
 				displayName: 'Platforms',
@@ -71,7 +77,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['socialAccount'], operation: ['createConnectLink'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['socialAccount'], operation: ['createConnectLink'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await forEachItem.call(this, async (i) => {

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
@@ -16,8 +21,20 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{ displayName: 'From', name: 'from', type: 'dateTime', default: '', description: 'Start of the range (default: 90 days ago; the range is at most 365 days)' },
-			{ displayName: 'To', name: 'to', type: 'dateTime', default: '', description: 'End of the range (default: now)' },
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'dateTime',
+				default: '',
+				description: 'Start of the range (default: 90 days ago; the range is at most 365 days)',
+			},
+			{
+				displayName: 'To',
+				name: 'to',
+				type: 'dateTime',
+				default: '',
+				description: 'End of the range (default: now)',
+			},
 		],
 	},
 	{
@@ -30,7 +47,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['socialAccount'], operation: ['getFollowerHistory'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['socialAccount'], operation: ['getFollowerHistory'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await forEachItem.call(this, async (i) => {
@@ -38,7 +58,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const qs: IDataObject = {};
 		for (const name of ['from', 'to'] as const) {
-			if (filters[name]) qs[name] = toUtcIso.call(this, filters[name], name === 'from' ? 'From' : 'To', i);
+			if (filters[name])
+				qs[name] = toUtcIso.call(this, filters[name], name === 'from' ? 'From' : 'To', i);
 		}
 		return (await postFastApiRequest.call(this, 'GET', accountPath(id, 'follower-history'), {
 			qs,

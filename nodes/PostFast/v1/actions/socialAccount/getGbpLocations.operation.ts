@@ -1,3 +1,8 @@
 import { accountListOperation } from './accountList';
 
-export const { description, execute } = accountListOperation('getGbpLocations', 'gbp-locations', 'searchGbpAccounts', 'Google Business Profile');
+export const { description, execute } = accountListOperation(
+	'getGbpLocations',
+	'gbp-locations',
+	'searchGbpAccounts',
+	'Google Business Profile',
+);

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
@@ -32,7 +37,8 @@ const properties: INodeProperties[] = [
 					{ name: 'Disabled', value: 'DISABLED' },
 				],
 				default: '',
-				description: 'Only connected or only disabled accounts (disabled accounts accept drafts only)',
+				description:
+					'Only connected or only disabled accounts (disabled accounts accept drafts only)',
 			},
 		],
 	},
@@ -46,19 +52,26 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['socialAccount'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['socialAccount'], operation: ['getMany'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await forEachItem.call(this, async (i) => {
-		const filters = this.getNodeParameter('filters', i, {}) as { platforms?: string[]; connectionStatus?: string };
-		const accounts = await postFastApiRequest.call(this, 'GET', ACCOUNTS_PATH, {
+		const filters = this.getNodeParameter('filters', i, {}) as {
+			platforms?: string[];
+			connectionStatus?: string;
+		};
+		const accounts = (await postFastApiRequest.call(this, 'GET', ACCOUNTS_PATH, {
 			itemIndex: i,
 			rateLimit: rateLimitPolicy.call(this, i),
-		}) as SocialAccount[];
+		})) as SocialAccount[];
 		return accounts.filter(
 			(account) =>
 				(!filters.platforms?.length || filters.platforms.includes(account.platform)) &&
-				(!filters.connectionStatus || (account.connectionStatus ?? 'CONNECTED') === filters.connectionStatus),
+				(!filters.connectionStatus ||
+					(account.connectionStatus ?? 'CONNECTED') === filters.connectionStatus),
 		) as unknown as IDataObject[];
 	});
 }

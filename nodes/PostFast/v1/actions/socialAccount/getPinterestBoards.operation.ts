@@ -1,3 +1,8 @@
 import { accountListOperation } from './accountList';
 
-export const { description, execute } = accountListOperation('getPinterestBoards', 'pinterest-boards', 'searchPinterestAccounts', 'Pinterest');
+export const { description, execute } = accountListOperation(
+	'getPinterestBoards',
+	'pinterest-boards',
+	'searchPinterestAccounts',
+	'Pinterest',
+);

@@ -1,3 +1,8 @@
 import { accountListOperation } from './accountList';
 
-export const { description, execute } = accountListOperation('getYoutubePlaylists', 'youtube-playlists', 'searchYoutubeAccounts', 'YouTube');
+export const { description, execute } = accountListOperation(
+	'getYoutubePlaylists',
+	'youtube-playlists',
+	'searchYoutubeAccounts',
+	'YouTube',
+);

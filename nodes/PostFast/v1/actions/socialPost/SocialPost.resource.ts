@@ -25,7 +25,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create',
 				value: 'create',
-				description: 'Schedule a post or save a draft, with media from binary data; items are batched into few requests',
+				description:
+					'Schedule a post or save a draft, with media from binary data; items are batched into few requests',
 				action: 'Create a post',
 			},
 			{

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
@@ -26,11 +31,16 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['socialPost'], operation: ['bulkDelete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['socialPost'], operation: ['bulkDelete'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await forEachItem.call(this, async (i) => {
-		const ids = [...new Set(checkUuids.call(this, toList(this.getNodeParameter('postIds', i)), 'Post IDs', i))];
+		const ids = [
+			...new Set(checkUuids.call(this, toList(this.getNodeParameter('postIds', i)), 'Post IDs', i)),
+		];
 		if (ids.length === 0) {
 			throw new NodeOperationError(this.getNode(), 'No post IDs to delete', {
 				itemIndex: i,

@@ -1,181 +1,79 @@
 /**
- * PostFast's platform controls (postfast-api.md §2.11), one collection per platform. PostFast applies
- * `controls` to every post of a create request, so the node sends each post only the collection of
- * its own account's platform and batches posts whose resulting controls are equal.
+ * PostFast's platform controls, one collection per platform, generated from the contract's
+ * catalogue (contract/postfast.ts `CONTROLS`). PostFast applies `controls` to every post of a
+ * create request, so the node sends each post only its own platform's collection and batches posts
+ * whose resulting controls are equal.
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-type ControlKind = 'boolean' | 'string' | 'list' | 'options' | 'pickBoard' | 'pickPlaylist' | 'pickLocation';
-
-interface ControlSpec {
-	name: string;
-	displayName: string;
-	kind: ControlKind;
-	description: string;
-	default?: boolean | string;
-	options?: string[];
-	/** For `list`: the maximum number of entries PostFast accepts. */
-	max?: number;
-}
+import { CONTROLS, type ControlDef, type Platform } from '../../helpers/api';
 
 export interface PlatformControls {
-	/** Account platform as PostFast names it. */
-	platform: string;
+	platform: Platform;
 	/** Node parameter holding this platform's controls. */
 	parameter: string;
 	displayName: string;
-	controls: ControlSpec[];
+	controls: ControlDef[];
 }
 
-const bool = (name: string, displayName: string, def: boolean, description: string): ControlSpec => ({
-	name,
-	displayName,
-	kind: 'boolean',
-	default: def,
-	description,
-});
-const text = (name: string, displayName: string, description: string): ControlSpec => ({
-	name,
-	displayName,
-	kind: 'string',
-	description,
-});
-const choice = (name: string, displayName: string, options: string[], def: string, description: string): ControlSpec => ({
-	name,
-	displayName,
-	kind: 'options',
-	options,
-	default: def,
-	description,
-});
-const list = (name: string, displayName: string, description: string, max?: number): ControlSpec => ({
-	name,
-	displayName,
-	kind: 'list',
-	description: `${description} (comma-separated)`,
-	...(max ? { max } : {}),
-});
-
-export const PLATFORM_CONTROLS: PlatformControls[] = [
-	{
-		platform: 'TIKTOK',
-		parameter: 'tiktokControls',
-		displayName: 'TikTok Controls',
-		controls: [
-			bool('tiktokAllowComments', 'Allow Comments', true, 'Whether viewers may comment'),
-			bool('tiktokAllowDuet', 'Allow Duet', true, 'Whether viewers may duet'),
-			bool('tiktokAllowStitch', 'Allow Stitch', true, 'Whether viewers may stitch'),
-			bool('tiktokAutoAddMusic', 'Auto Add Music', false, 'Whether TikTok adds music to a photo post (not with a music sound ID)'),
-			bool('tiktokBrandContent', 'Branded Content', false, 'Whether the post is paid partnership content'),
-			bool('tiktokBrandOrganic', 'Brand Organic', false, 'Whether the post promotes your own brand'),
-			bool('tiktokIsAigc', 'AI-Generated Content', false, 'Whether the content is AI-generated'),
-			bool('tiktokIsDraft', 'Send as TikTok Draft', false, 'Whether to send to the TikTok inbox as a draft instead of publishing'),
-			text('tiktokMusicSoundId', 'Music Sound ID', 'A TikTok commercial sound ID (max 128 characters)'),
-			text('tiktokMusicSoundName', 'Music Sound Name', 'Display name of the sound (max 256 characters)'),
-			choice('tiktokPrivacy', 'Privacy', ['PUBLIC', 'MUTUAL_FRIENDS', 'FOLLOWER_OF_CREATOR', 'ONLY_ME'], 'PUBLIC', 'Who can view the post (ignored on Business-API accounts)'),
-			text('tiktokTitle', 'Title', 'Title of a photo carousel (max 90 characters)'),
-		],
-	},
-	{
-		platform: 'INSTAGRAM',
-		parameter: 'instagramControls',
-		displayName: 'Instagram Controls',
-		controls: [
-			list('instagramCollaborators', 'Collaborators', 'Up to 3 Instagram usernames', 3),
-			bool('instagramIsAiGenerated', 'AI-Generated', false, 'Whether to label the post as AI-generated'),
-			text('instagramLocationId', 'Location ID', 'A numeric Facebook Page ID for the location tag'),
-			text('instagramLocationName', 'Location Name', 'Display name of the location'),
-			bool('instagramPostToGrid', 'Post to Grid', true, 'Whether a Reel also appears on the profile grid'),
-			choice('instagramPublishType', 'Publish Type', ['TIMELINE', 'STORY', 'REEL'], 'TIMELINE', 'Where the post is published'),
-			choice('instagramTrialReelStrategy', 'Trial Reel Strategy', ['MANUAL', 'SS_PERFORMANCE'], 'MANUAL', 'Publish as a trial Reel (Publish Type must be REEL, no collaborators)'),
-		],
-	},
-	{
-		platform: 'FACEBOOK',
-		parameter: 'facebookControls',
-		displayName: 'Facebook Controls',
-		controls: [
-			choice('facebookContentType', 'Content Type', ['POST', 'REEL', 'STORY'], 'POST', 'POST: up to 10 photos or 1 video; REEL: 1 video; STORY: 1 image or video'),
-			text('facebookPlaceId', 'Place ID', 'A numeric Facebook Page ID to tag as the place'),
-			text('facebookPlaceName', 'Place Name', 'Display name of the place'),
-			list('facebookReelsCollaborators', 'Reels Collaborators', 'Facebook usernames to invite as Reel collaborators'),
-			list('facebookTargetCountries', 'Target Countries', 'Up to 25 ISO 3166 alpha-2 country codes', 25),
-		],
-	},
-	{
-		platform: 'YOUTUBE',
-		parameter: 'youtubeControls',
-		displayName: 'YouTube Controls',
-		controls: [
-			text('youtubeCaptionKey', 'Caption File Key', 'Key of an uploaded .srt or .vtt file (file/…); needs Language'),
-			text('youtubeCategoryId', 'Category ID', 'YouTube category ID, e.g. 22'),
-			bool('youtubeContainsSyntheticMedia', 'Contains Synthetic Media', false, 'Whether the video contains realistic altered or synthetic content'),
-			bool('youtubeIsShort', 'Is Short', true, 'Whether the video is a YouTube Short'),
-			text('youtubeLanguage', 'Language', 'BCP-47 language of the video, e.g. en or pt-BR'),
-			bool('youtubeMadeForKids', 'Made for Kids', false, 'Whether the video is made for kids (COPPA)'),
-			{ name: 'youtubePlaylistId', displayName: 'Playlist Name or ID', kind: 'pickPlaylist', description: 'Playlist to add the video to. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.' },
-			choice('youtubePrivacy', 'Privacy', ['PUBLIC', 'PRIVATE', 'UNLISTED'], 'PUBLIC', 'Who can view the video'),
-			list('youtubeTags', 'Tags', 'Video tags'),
-			text('youtubeThumbnailKey', 'Thumbnail Key', 'Key of an uploaded image to use as the thumbnail'),
-			text('youtubeTitle', 'Title', 'Video title (max 100 characters, no < or >; default: the first 100 characters of the content)'),
-		],
-	},
-	{
-		platform: 'LINKEDIN',
-		parameter: 'linkedinControls',
-		displayName: 'LinkedIn Controls',
-		controls: [
-			text('linkedinAttachmentKey', 'Document Key', 'Key of an uploaded PDF/Office document (file/…) to attach'),
-			text('linkedinAttachmentTitle', 'Document Title', 'Title shown for the document (default: Document)'),
-		],
-	},
-	{
-		platform: 'X',
-		parameter: 'xControls',
-		displayName: 'X Controls',
-		controls: [text('xRetweetUrl', 'Retweet URL', 'Repost this x.com post instead (content and media are then ignored)')],
-	},
-	{
-		platform: 'PINTEREST',
-		parameter: 'pinterestControls',
-		displayName: 'Pinterest Controls',
-		controls: [
-			{ name: 'pinterestBoardId', displayName: 'Board Name or ID', kind: 'pickBoard', description: 'Board to pin to (required for Pinterest). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.' },
-			text('pinterestLink', 'Link', 'Destination link of the pin'),
-		],
-	},
-	{
-		platform: 'GOOGLE_BUSINESS_PROFILE',
+const PLATFORM_LABELS: Partial<
+	Record<Platform, { parameter: string; label: string; prefix: string }>
+> = {
+	TIKTOK: { parameter: 'tiktokControls', label: 'TikTok', prefix: 'tiktok' },
+	INSTAGRAM: { parameter: 'instagramControls', label: 'Instagram', prefix: 'instagram' },
+	FACEBOOK: { parameter: 'facebookControls', label: 'Facebook', prefix: 'facebook' },
+	YOUTUBE: { parameter: 'youtubeControls', label: 'YouTube', prefix: 'youtube' },
+	LINKEDIN: { parameter: 'linkedinControls', label: 'LinkedIn', prefix: 'linkedin' },
+	X: { parameter: 'xControls', label: 'X', prefix: 'x' },
+	PINTEREST: { parameter: 'pinterestControls', label: 'Pinterest', prefix: 'pinterest' },
+	GOOGLE_BUSINESS_PROFILE: {
 		parameter: 'gbpControls',
-		displayName: 'Google Business Profile Controls',
-		controls: [
-			choice('gbpCallToActionType', 'Call to Action Type', ['BOOK', 'ORDER', 'SHOP', 'LEARN_MORE', 'SIGN_UP', 'CALL'], 'LEARN_MORE', 'Button shown on the post'),
-			text('gbpCallToActionUrl', 'Call to Action URL', 'Where the button leads'),
-			text('gbpEventEndDate', 'Event End Date', 'ISO 8601 end of the event or offer'),
-			text('gbpEventStartDate', 'Event Start Date', 'ISO 8601 start of the event or offer'),
-			text('gbpEventTitle', 'Event Title', 'Title of the event or offer (max 58 characters)'),
-			{ name: 'gbpLocationId', displayName: 'Location Name or ID', kind: 'pickLocation', description: 'Business location (required for Google Business Profile). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.' },
-			text('gbpOfferCouponCode', 'Offer Coupon Code', 'Coupon code of an OFFER post'),
-			text('gbpOfferRedeemUrl', 'Offer Redeem URL', 'Where to redeem an OFFER'),
-			text('gbpOfferTerms', 'Offer Terms', 'Terms of an OFFER'),
-			choice('gbpTopicType', 'Topic Type', ['STANDARD', 'EVENT', 'OFFER'], 'STANDARD', 'Kind of post (EVENT and OFFER need dates)'),
-		],
+		label: 'Google Business Profile',
+		prefix: 'gbp',
 	},
-	{
-		platform: 'THREADS',
-		parameter: 'threadsControls',
-		displayName: 'Threads Controls',
-		controls: [text('threadsTopicTag', 'Topic Tag', 'Topic tag, 1–50 characters, no . or &')],
-	},
-];
-
-const LOAD_METHODS: Partial<Record<ControlKind, string>> = {
-	pickBoard: 'getPinterestBoards',
-	pickPlaylist: 'getYoutubePlaylists',
-	pickLocation: 'getGbpLocations',
+	THREADS: { parameter: 'threadsControls', label: 'Threads', prefix: 'threads' },
 };
 
-function optionsOf(values: string[]): INodePropertyOptions[] {
+/** Display names where the one derived from the control name reads badly. */
+const DISPLAY_NAMES: Record<string, string> = {
+	tiktokIsAigc: 'AI-Generated Content',
+	tiktokIsDraft: 'Send as TikTok Draft',
+	instagramIsAiGenerated: 'AI-Generated',
+	youtubeIsShort: 'Is Short',
+	youtubeCategoryId: 'Category ID',
+	youtubeCaptionKey: 'Caption File Key',
+	linkedinAttachmentKey: 'Document Key',
+	linkedinAttachmentTitle: 'Document Title',
+	xRetweetUrl: 'Retweet URL',
+	xCommunityId: 'Community ID',
+	gbpCallToActionUrl: 'Call to Action URL',
+	gbpCallToActionType: 'Call to Action Type',
+	gbpOfferRedeemUrl: 'Offer Redeem URL',
+	instagramLocationId: 'Location ID',
+	facebookPlaceId: 'Place ID',
+	tiktokMusicSoundId: 'Music Sound ID',
+	pinterestBoardId: 'Board Name or ID',
+	youtubePlaylistId: 'Playlist Name or ID',
+	gbpLocationId: 'Location Name or ID',
+};
+
+/** Controls whose value is picked from the chosen account's boards, playlists or locations. */
+const PICKERS: Record<string, string> = {
+	pinterestBoardId: 'getPinterestBoards',
+	youtubePlaylistId: 'getYoutubePlaylists',
+	gbpLocationId: 'getGbpLocations',
+};
+
+function displayNameOf(def: ControlDef, prefix: string): string {
+	if (DISPLAY_NAMES[def.name]) return DISPLAY_NAMES[def.name];
+	const words = def.name
+		.slice(prefix.length)
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.split(' ');
+	return words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+}
+
+function optionsOf(values: readonly string[]): INodePropertyOptions[] {
 	return values.map((value) => ({
 		name: value
 			.toLowerCase()
@@ -186,38 +84,81 @@ function optionsOf(values: string[]): INodePropertyOptions[] {
 	}));
 }
 
-function propertyOf(spec: ControlSpec): INodeProperties {
-	const base = { displayName: spec.displayName, name: spec.name, description: spec.description };
-	switch (spec.kind) {
+function descriptionOf(def: ControlDef): string {
+	const parts = [def.description.replace(/\.$/, '')];
+	if (def.type === 'string[]')
+		parts.push(`comma-separated${def.maxItems ? `, at most ${def.maxItems}` : ''}`);
+	if (def.maxLength) parts.push(`max ${def.maxLength} characters`);
+	if (def.requiredForPlatform) parts.push('required for this platform');
+	if (def.noOp) parts.push('PostFast accepts it but ignores it');
+	const text = parts.join('; ');
+	return PICKERS[def.name]
+		? `${text}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`
+		: text;
+}
+
+function propertyOf(def: ControlDef, prefix: string): INodeProperties {
+	const base = {
+		displayName: displayNameOf(def, prefix),
+		name: def.name,
+		description: descriptionOf(def),
+	};
+	if (PICKERS[def.name]) {
+		return {
+			...base,
+			type: 'options',
+			default: '',
+			typeOptions: {
+				loadOptionsMethod: PICKERS[def.name],
+				loadOptionsDependsOn: ['account.value'],
+			},
+		};
+	}
+	switch (def.type) {
 		case 'boolean':
-			return { ...base, type: 'boolean', default: spec.default ?? false };
-		case 'options':
-			return { ...base, type: 'options', options: optionsOf(spec.options ?? []), default: spec.default ?? '' };
-		case 'list':
-		case 'string':
-			return { ...base, type: 'string', default: '' };
-		default:
+			return {
+				...base,
+				type: 'boolean',
+				default: typeof def.default === 'boolean' ? def.default : false,
+			};
+		case 'enum':
 			return {
 				...base,
 				type: 'options',
-				default: '',
-				typeOptions: { loadOptionsMethod: LOAD_METHODS[spec.kind], loadOptionsDependsOn: ['account.value'] },
+				options: optionsOf(def.values ?? []),
+				default: typeof def.default === 'string' ? def.default : (def.values?.[0] ?? ''),
 			};
+		default:
+			return { ...base, type: 'string', default: '' };
 	}
 }
 
-/** One "<Platform> Controls" collection per platform. */
-export const controlsProperties: INodeProperties[] = PLATFORM_CONTROLS.map((group) => ({
-	displayName: group.displayName,
-	name: group.parameter,
-	type: 'collection',
-	placeholder: 'Add Control',
-	default: {},
-	description: `Sent only with posts to ${group.displayName.replace(' Controls', '')} accounts`,
-	options: group.controls.map(propertyOf),
-}));
+export const PLATFORM_CONTROLS: PlatformControls[] = Object.entries(PLATFORM_LABELS).map(
+	([platform, meta]) => ({
+		platform: platform as Platform,
+		parameter: meta!.parameter,
+		displayName: `${meta!.label} Controls`,
+		controls: CONTROLS.filter((def) => def.platform === platform),
+	}),
+);
 
-/** `list` controls and their caps, for turning comma-separated text into arrays. */
-export const LIST_CONTROLS = new Map(
-	PLATFORM_CONTROLS.flatMap((group) => group.controls.filter((c) => c.kind === 'list').map((c) => [c.name, c.max] as const)),
+/** One "<Platform> Controls" collection per platform, options sorted by display name. */
+export const controlsProperties: INodeProperties[] = PLATFORM_CONTROLS.map((group) => {
+	const prefix = PLATFORM_LABELS[group.platform]!.prefix;
+	return {
+		displayName: group.displayName,
+		name: group.parameter,
+		type: 'collection',
+		placeholder: 'Add Control',
+		default: {},
+		description: `Sent only with posts to ${PLATFORM_LABELS[group.platform]!.label} accounts`,
+		options: group.controls
+			.map((def) => propertyOf(def, prefix))
+			.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+});
+
+/** Controls whose value is a list: comma-separated text in the UI, an array for PostFast. */
+export const LIST_CONTROLS = new Set(
+	CONTROLS.filter((def) => def.type === 'string[]').map((def) => def.name),
 );

@@ -10,17 +10,40 @@
  * failure returns it instead of sending it again.
  */
 import { createHash } from 'crypto';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
 import { apiErrorDetails } from '../../../../shared/transport';
-import { ACCOUNTS_PATH, MAX_IMAGE_URLS_PER_REQUEST, MAX_POSTS_PER_REQUEST, POSTS_PATH, type SocialAccount } from '../../helpers/api';
-import { binaryPropertyNames, readBinaryMedia, uploadAll, type PendingUpload } from '../../helpers/media';
+import {
+	ACCOUNTS_PATH,
+	MAX_IMAGE_URLS_PER_REQUEST,
+	MAX_MEDIA_ITEMS_PER_POST,
+	MAX_POSTS_PER_REQUEST,
+	POSTS_PATH,
+	checkControlTypes,
+	checkPostForPlatform,
+	mediaTypeOf,
+	type Platform,
+	type PostControls,
+	type SocialAccount,
+} from '../../helpers/api';
+import {
+	binaryPropertyNames,
+	readBinaryMedia,
+	uploadAll,
+	type PendingUpload,
+} from '../../helpers/media';
 import { finishItems, type ItemOutcome } from '../../helpers/outcome';
 import { getUuidParameter, toList, toUtcIso } from '../../helpers/utils';
 import { postFastApiRequest } from '../../transport';
 import { accountLocator } from '../common.descriptions';
+import { imagesPerRequestOption } from '../file/upload.operation';
 import { LIST_CONTROLS, PLATFORM_CONTROLS, controlsProperties } from './controls.description';
 
 const properties: INodeProperties[] = [
@@ -50,7 +73,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		description:
-			'When to publish (in the future, within a year). A time without an offset is read in the workflow\'s timezone; PostFast receives UTC.',
+			"When to publish (in the future, within a year). A time without an offset is read in the workflow's timezone; PostFast receives UTC.",
 		displayOptions: { show: { status: ['SCHEDULED'] } },
 	},
 	{
@@ -60,7 +83,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. data, photo_2',
 		description:
-			'Images or videos to upload from this item\'s binary properties, comma-separated, in carousel order. Leave empty for a text post.',
+			"Images or videos to upload from this item's binary properties, comma-separated, in carousel order. Leave empty for a text post.",
 	},
 	{
 		displayName: 'Additional Fields',
@@ -85,7 +108,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { rows: 2 },
 				default: '',
-				description: 'Comment posted right after publishing (X, Instagram, Facebook, YouTube, Threads, TikTok)',
+				description:
+					'Comment posted right after publishing (X, Instagram, Facebook, YouTube, Threads, TikTok)',
 			},
 			{
 				displayName: 'Uploaded Media',
@@ -93,13 +117,20 @@ const properties: INodeProperties[] = [
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
 				default: {},
-				description: 'Media uploaded earlier (File → Upload), placed after the binary properties\' media',
+				description:
+					"Media uploaded earlier (File → Upload), placed after the binary properties' media",
 				options: [
 					{
 						displayName: 'Media',
 						name: 'media',
 						values: [
-							{ displayName: 'Key', name: 'key', type: 'string', default: '', description: 'Media key, e.g. image/0b6f….png' },
+							{
+								displayName: 'Key',
+								name: 'key',
+								type: 'string',
+								default: '',
+								description: 'Media key, e.g. image/0b6f….png',
+							},
 							{
 								displayName: 'Type',
 								name: 'type',
@@ -123,7 +154,8 @@ const properties: INodeProperties[] = [
 								type: 'number',
 								typeOptions: { minValue: 0 },
 								default: 0,
-								description: 'For a video: milliseconds into the video for the cover frame (0 = not set)',
+								description:
+									'For a video: milliseconds into the video for the cover frame (0 = not set)',
 							},
 						],
 					},
@@ -134,7 +166,8 @@ const properties: INodeProperties[] = [
 				name: 'mediaItemsJson',
 				type: 'json',
 				default: '[]',
-				description: 'Media uploaded earlier as a JSON array of {key, type}, e.g. the "mediaItems" output of File → Upload',
+				description:
+					'Media uploaded earlier as a JSON array of {key, type}, e.g. the "mediaItems" output of File → Upload',
 			},
 			{
 				displayName: 'Video Cover Timestamp (Ms)',
@@ -142,7 +175,8 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
-				description: 'For videos from binary properties: milliseconds into the video for the cover frame (0 = not set)',
+				description:
+					'For videos from binary properties: milliseconds into the video for the cover frame (0 = not set)',
 			},
 		],
 	},
@@ -153,11 +187,14 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [maxRateLimitWaitOption],
+		options: [imagesPerRequestOption, maxRateLimitWaitOption],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['socialPost'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['socialPost'], operation: ['create'] } },
+	properties,
+);
 
 interface MediaItem extends IDataObject {
 	key: string;
@@ -189,7 +226,11 @@ interface ReadyPost extends DraftPost {
 	mediaItems: MediaItem[];
 }
 
-function parseMediaJson(this: IExecuteFunctions, raw: unknown, itemIndex: number): Array<Omit<MediaItem, 'sortOrder'>> {
+function parseMediaJson(
+	this: IExecuteFunctions,
+	raw: unknown,
+	itemIndex: number,
+): Array<Omit<MediaItem, 'sortOrder'>> {
 	let value = raw;
 	if (typeof raw === 'string') {
 		if (raw.trim() === '') return [];
@@ -203,16 +244,23 @@ function parseMediaJson(this: IExecuteFunctions, raw: unknown, itemIndex: number
 		}
 	}
 	if (!Array.isArray(value)) {
-		throw new NodeOperationError(this.getNode(), '"Uploaded Media (JSON)" must be an array', { itemIndex });
+		throw new NodeOperationError(this.getNode(), '"Uploaded Media (JSON)" must be an array', {
+			itemIndex,
+		});
 	}
 	return value.map((entry: IDataObject, n) => {
 		const key = String(entry?.key ?? '');
 		const type = String(entry?.type ?? '').toUpperCase();
 		if (!key || (type !== 'IMAGE' && type !== 'VIDEO')) {
-			throw new NodeOperationError(this.getNode(), `"Uploaded Media (JSON)" entry ${n} needs a key and a type of IMAGE or VIDEO`, {
-				itemIndex,
-				description: 'Documents and captions are not media items: put their keys in LinkedIn Controls → Document Key or YouTube Controls → Caption File Key.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`"Uploaded Media (JSON)" entry ${n} needs a key and a type of IMAGE or VIDEO`,
+				{
+					itemIndex,
+					description:
+						'Documents and captions are not media items: put their keys in LinkedIn Controls → Document Key or YouTube Controls → Caption File Key.',
+				},
+			);
 		}
 		return {
 			key,
@@ -242,23 +290,33 @@ async function readPost(this: IExecuteFunctions, i: number): Promise<DraftPost> 
 	const content = String(this.getNodeParameter('content', i, '') ?? '');
 	const status = this.getNodeParameter('status', i) as 'SCHEDULED' | 'DRAFT';
 	const scheduledAt =
-		status === 'SCHEDULED' ? toUtcIso.call(this, this.getNodeParameter('scheduledAt', i), 'Scheduled At', i) : undefined;
+		status === 'SCHEDULED'
+			? toUtcIso.call(this, this.getNodeParameter('scheduledAt', i), 'Scheduled At', i)
+			: undefined;
 	const fields = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
 	const binaryProperties = binaryPropertyNames(this.getNodeParameter('binaryProperties', i, ''));
 	const uploads = await readBinaryMedia.call(this, i, binaryProperties);
 	for (const upload of uploads) {
 		if (!upload.contentType.startsWith('image/') && !upload.contentType.startsWith('video/')) {
-			throw new NodeOperationError(this.getNode(), `Binary property "${upload.property}" holds a ${upload.contentType} file, not an image or video`, {
-				itemIndex: i,
-				description: 'Posts carry images and videos. Upload documents or captions with File → Upload and put the key in LinkedIn Controls → Document Key or YouTube Controls → Caption File Key.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Binary property "${upload.property}" holds a ${upload.contentType} file, not an image or video`,
+				{
+					itemIndex: i,
+					description:
+						'Posts carry images and videos. Upload documents or captions with File → Upload and put the key in LinkedIn Controls → Document Key or YouTube Controls → Caption File Key.',
+				},
+			);
 		}
 	}
 	const fixed = ((fields.uploadedMedia as IDataObject | undefined)?.media ?? []) as IDataObject[];
 	const uploadedMedia = [
 		...parseMediaJson.call(
 			this,
-			fixed.map((m) => ({ ...m, coverTimestamp: m.coverTimestamp ? String(m.coverTimestamp) : '' })),
+			fixed.map((m) => ({
+				...m,
+				coverTimestamp: m.coverTimestamp ? String(m.coverTimestamp) : '',
+			})),
 			i,
 		),
 		...parseMediaJson.call(this, fields.mediaItemsJson ?? '[]', i),
@@ -278,21 +336,33 @@ async function readPost(this: IExecuteFunctions, i: number): Promise<DraftPost> 
 		...(fields.firstComment ? { firstComment: String(fields.firstComment) } : {}),
 		uploads,
 		uploadedMedia,
-		...(fields.videoCoverTimestamp ? { videoCoverTimestamp: String(fields.videoCoverTimestamp) } : {}),
+		...(fields.videoCoverTimestamp
+			? { videoCoverTimestamp: String(fields.videoCoverTimestamp) }
+			: {}),
 		controlsByParameter,
 	};
 	const identity = {
 		...draft,
-		uploads: uploads.map((u) => [u.property, u.contentType, createHash('sha256').update(u.data).digest('hex')]),
+		uploads: uploads.map((u) => [
+			u.property,
+			u.contentType,
+			createHash('sha256').update(u.data).digest('hex'),
+		]),
 	};
-	return { ...draft, fingerprint: createHash('sha256').update(JSON.stringify(identity)).digest('hex') };
+	return {
+		...draft,
+		fingerprint: createHash('sha256').update(JSON.stringify(identity)).digest('hex'),
+	};
 }
 
 /** Static-data memo of posts PostFast accepted in this execution, keyed by post fingerprint. */
 function acceptedMemo(this: IExecuteFunctions): Record<string, IDataObject> {
 	const data = this.getWorkflowStaticData('node');
 	const executionId = this.getExecutionId();
-	const memo = (data.postFastAccepted ?? {}) as { executionId?: string; posts?: Record<string, IDataObject> };
+	const memo = (data.postFastAccepted ?? {}) as {
+		executionId?: string;
+		posts?: Record<string, IDataObject>;
+	};
 	if (memo.executionId !== executionId) {
 		// Only the current execution's retries matter; drop older runs' entries.
 		data.postFastAccepted = { executionId, posts: {} };
@@ -329,6 +399,57 @@ function outputOf(post: ReadyPost, postId: string): IDataObject {
 		...(post.firstComment ? { firstComment: post.firstComment } : {}),
 		...(Object.keys(post.controls).length ? { controls: post.controls } : {}),
 	};
+}
+
+/**
+ * The contract's rules PostFast applies per platform (first comment, required media, controls),
+ * checked before anything is uploaded or sent: a post PostFast would refuse fails alone, and
+ * does not cost a create request from the daily budget. The time rules stay with the server,
+ * whose clock decides what "in the future" means.
+ */
+function precheck(
+	this: IExecuteFunctions,
+	post: ReadyPost,
+	platform: Platform,
+): NodeOperationError | undefined {
+	const pending = post.uploads.map((u): Omit<MediaItem, 'sortOrder'> => {
+		const type = mediaTypeOf(u.contentType) as 'IMAGE' | 'VIDEO';
+		return { key: `${type.toLowerCase()}/pending`, type };
+	});
+	const media = [...pending, ...post.uploadedMedia].map(
+		(m, sortOrder): MediaItem => ({ ...m, sortOrder }) as MediaItem,
+	);
+	const issues = [
+		...checkControlTypes(post.controls),
+		...checkPostForPlatform(
+			{
+				content: post.content,
+				socialMediaId: post.socialMediaId,
+				mediaItems: media,
+				...(post.firstComment ? { firstComment: post.firstComment } : {}),
+			},
+			0,
+			platform,
+			post.controls as PostControls,
+		),
+	];
+	if (media.length > MAX_MEDIA_ITEMS_PER_POST) {
+		issues.push({
+			path: 'mediaItems',
+			message: `a post carries at most ${MAX_MEDIA_ITEMS_PER_POST} media items, this one has ${media.length}`,
+		});
+	}
+	const [issue] = issues;
+	if (!issue) return undefined;
+	const field = issue.path.replace(/^posts\.0\./, '');
+	return new NodeOperationError(
+		this.getNode(),
+		`PostFast would refuse the ${platform} post of item ${post.itemIndex}: ${issue.message}`,
+		{
+			itemIndex: post.itemIndex,
+			description: `Field ${field}${issue.code ? ` (PostFast code ${issue.code})` : ''}. Fix it in the node's parameters and run again; nothing was sent for this item.`,
+		},
+	);
 }
 
 /** Index of the post a validation error names (`posts.3.scheduledAt` → 3), if any. */
@@ -388,40 +509,61 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	for (const draft of drafts) {
 		const account = accounts.get(draft.socialMediaId);
 		if (!account) {
-			const error = new NodeOperationError(this.getNode(), `Account ${draft.socialMediaId} is not connected to this PostFast workspace`, {
-				itemIndex: draft.itemIndex,
-				description: 'Pick the account from the list, or check that the API key belongs to the workspace the account is connected to.',
-			});
+			const error = new NodeOperationError(
+				this.getNode(),
+				`Account ${draft.socialMediaId} is not connected to this PostFast workspace`,
+				{
+					itemIndex: draft.itemIndex,
+					description:
+						'Pick the account from the list, or check that the API key belongs to the workspace the account is connected to.',
+				},
+			);
 			if (fail(draft.itemIndex, error)) return finishItems.call(this, outcomes);
 			continue;
 		}
 		if (draft.status === 'SCHEDULED' && account.connectionStatus === 'DISABLED') {
 			const name = account.displayName ?? account.platformUsername ?? account.id;
-			const error = new NodeOperationError(this.getNode(), `The ${account.platform} account "${name}" is disconnected (${account.disabledReason ?? 'disabled'}); PostFast only accepts drafts for it`, {
-				itemIndex: draft.itemIndex,
-				description: 'Reconnect the account in PostFast, or set "Post As" to Draft.',
-			});
+			const error = new NodeOperationError(
+				this.getNode(),
+				`The ${account.platform} account "${name}" is disconnected (${account.disabledReason ?? 'disabled'}); PostFast only accepts drafts for it`,
+				{
+					itemIndex: draft.itemIndex,
+					description: 'Reconnect the account in PostFast, or set "Post As" to Draft.',
+				},
+			);
 			if (fail(draft.itemIndex, error)) return finishItems.call(this, outcomes);
 			continue;
 		}
 		const group = PLATFORM_CONTROLS.find((g) => g.platform === account.platform);
-		ready.push({
+		const post: ReadyPost = {
 			...draft,
 			platform: account.platform,
 			controls: (group && draft.controlsByParameter[group.parameter]) ?? {},
 			mediaItems: [],
-		});
+		};
+		const refusal = precheck.call(this, post, account.platform);
+		if (refusal) {
+			if (fail(draft.itemIndex, refusal)) return finishItems.call(this, outcomes);
+			continue;
+		}
+		ready.push(post);
 	}
 
 	// 3. Uploads for all posts together: image URL requests are shared across items.
 	const uploads = ready.flatMap((post) => post.uploads);
-	const results = uploads.length ? await uploadAll.call(this, uploads, rateLimit, MAX_IMAGE_URLS_PER_REQUEST) : [];
+	const { imagesPerRequest } = this.getNodeParameter('options', 0, {}) as {
+		imagesPerRequest?: number;
+	};
+	const results = uploads.length
+		? await uploadAll.call(this, uploads, rateLimit, imagesPerRequest ?? MAX_IMAGE_URLS_PER_REQUEST)
+		: [];
 	const uploadedKeys = new Map<PendingUpload, { key: string; type: 'IMAGE' | 'VIDEO' | 'FILE' }>();
 	results.forEach((result, n) => {
 		if (result instanceof Error) fail(uploads[n].itemIndex, result);
 		else uploadedKeys.set(uploads[n], result);
 	});
-	if (!continueOnFail && ready.some((post) => outcomes[post.itemIndex].error)) return finishItems.call(this, outcomes);
+	if (!continueOnFail && ready.some((post) => outcomes[post.itemIndex].error))
+		return finishItems.call(this, outcomes);
 	const sendable = ready.filter((post) => !outcomes[post.itemIndex].error);
 	for (const post of sendable) {
 		const fromBinary = post.uploads.map((upload): Omit<MediaItem, 'sortOrder'> => {
@@ -429,10 +571,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			return {
 				key,
 				type: type as 'IMAGE' | 'VIDEO',
-				...(type === 'VIDEO' && post.videoCoverTimestamp ? { coverTimestamp: post.videoCoverTimestamp } : {}),
+				...(type === 'VIDEO' && post.videoCoverTimestamp
+					? { coverTimestamp: post.videoCoverTimestamp }
+					: {}),
 			};
 		});
-		post.mediaItems = [...fromBinary, ...post.uploadedMedia].map((m, sortOrder): MediaItem => ({ ...m, sortOrder }) as MediaItem);
+		post.mediaItems = [...fromBinary, ...post.uploadedMedia].map(
+			(m, sortOrder): MediaItem => ({ ...m, sortOrder }) as MediaItem,
+		);
 	}
 
 	// 4. Batches: equal request-wide fields, at most MAX_POSTS_PER_REQUEST posts each.
@@ -492,7 +638,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const note = ` PostFast already created the posts of items ${accepted.map((p) => p.itemIndex).join(', ')} (post IDs ${accepted
 				.map((p) => memo[p.fingerprint].postId)
 				.join(', ')}); a retry of this node in the same execution will not send them again.`;
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) error.description = `${error.description ?? ''}${note}`.trim();
+			if (error instanceof NodeApiError || error instanceof NodeOperationError)
+				error.description = `${error.description ?? ''}${note}`.trim();
 		}
 	}
 	return finishItems.call(this, outcomes);

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
@@ -15,9 +20,14 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. 9a1c0b7e-…',
-		description: 'The post to delete. A published post stays live on the platform; PostFast only forgets it.',
+		description:
+			'The post to delete. A published post stays live on the platform; PostFast only forgets it.',
 		validateType: 'string',
-		typeOptions: { validation: [{ type: 'regex', properties: { regex: UUID_REGEX, errorMessage: 'A post ID is a UUID' } }] },
+		typeOptions: {
+			validation: [
+				{ type: 'regex', properties: { regex: UUID_REGEX, errorMessage: 'A post ID is a UUID' } },
+			],
+		},
 	},
 	{
 		displayName: 'Options',
@@ -29,7 +39,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['socialPost'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['socialPost'], operation: ['delete'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await forEachItem.call(this, async (i) => {

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
@@ -57,7 +62,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['socialPost'], operation: ['getAnalytics'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['socialPost'], operation: ['getAnalytics'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await forEachItem.call(this, async (i) => {
@@ -70,7 +78,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const platforms = toList(filters.platforms);
 		if (platforms.length) qs.platforms = platforms.join(',');
 		const accounts = toList(filters.socialMediaIds);
-		if (accounts.length) qs.socialMediaIds = checkUuids.call(this, accounts, 'Account IDs', i).join(',');
+		if (accounts.length)
+			qs.socialMediaIds = checkUuids.call(this, accounts, 'Account IDs', i).join(',');
 		const result = (await postFastApiRequest.call(this, 'GET', ANALYTICS_PATH, {
 			qs,
 			itemIndex: i,

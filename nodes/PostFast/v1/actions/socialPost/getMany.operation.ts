@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
@@ -71,17 +76,28 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['socialPost'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['socialPost'], operation: ['getMany'] } },
+	properties,
+);
 
 /** Query string for `GET /social-posts` from the filters collection (dates as UTC, lists as CSV). */
-export function postFilters(this: IExecuteFunctions, filters: IDataObject, itemIndex: number): IDataObject {
+export function postFilters(
+	this: IExecuteFunctions,
+	filters: IDataObject,
+	itemIndex: number,
+): IDataObject {
 	const qs: IDataObject = {};
 	for (const name of ['ids', 'socialMediaIds'] as const) {
 		const ids = toList(filters[name]);
 		if (ids.length === 0) continue;
 		checkUuids.call(this, ids, name, itemIndex);
 		if (ids.length > MAX_FILTER_IDS) {
-			throw new NodeOperationError(this.getNode(), `"${name}" holds ${ids.length} IDs; PostFast accepts at most ${MAX_FILTER_IDS}`, { itemIndex });
+			throw new NodeOperationError(
+				this.getNode(),
+				`"${name}" holds ${ids.length} IDs; PostFast accepts at most ${MAX_FILTER_IDS}`,
+				{ itemIndex },
+			);
 		}
 		qs[name] = ids.join(',');
 	}
@@ -112,7 +128,7 @@ export async function listPosts(
 			qs: { ...qs, page, limit: size },
 			...options,
 		})) as PostsPage;
-		posts.push(...((result.data ?? []) as IDataObject[]));
+		posts.push(...((result.data ?? []) as unknown as IDataObject[]));
 		if (!result.pageInfo?.hasNextPage || (result.data ?? []).length === 0) break;
 	}
 	return posts.slice(0, limit);
@@ -121,8 +137,13 @@ export async function listPosts(
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await forEachItem.call(this, async (i) => {
 		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
-		const limit = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', i) as number);
+		const limit = returnAll
+			? Number.POSITIVE_INFINITY
+			: (this.getNodeParameter('limit', i) as number);
 		const qs = postFilters.call(this, this.getNodeParameter('filters', i, {}) as IDataObject, i);
-		return await listPosts.call(this, qs, limit, { itemIndex: i, rateLimit: rateLimitPolicy.call(this, i) });
+		return await listPosts.call(this, qs, limit, {
+			itemIndex: i,
+			rateLimit: rateLimitPolicy.call(this, i),
+		});
 	});
 }
