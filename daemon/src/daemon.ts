@@ -75,6 +75,8 @@ export interface DaemonOptions {
 	onProgress?: WorkerOptions['onProgress'];
 	/** Exit once the queue is empty and nothing is waiting in an inbox (demo, tests). */
 	once?: boolean;
+	/** Retry backoff for 5xx and network errors (default 2 s doubling to 10 min, full jitter). */
+	backoff?: WorkerOptions['backoff'];
 }
 
 export class Daemon {
@@ -130,6 +132,7 @@ export class Daemon {
 			maxAttempts: config.maxAttempts,
 			now: this.now,
 			onProgress: this.o.onProgress,
+			backoff: this.o.backoff ?? { baseMs: config.backoffMs, capMs: config.backoffCapMs },
 			onSettled: (itemId) => {
 				const dest = finalizeItem(this.store, itemId, this.now());
 				if (dest) log.log('info', `${basename(dest)} → ${dest}`, { item: itemId, state: this.store.item(itemId)?.state });

@@ -85,7 +85,13 @@ describe('media checks', () => {
 	it('applies size caps per service', () => {
 		expect(checkMediaFor('postsider', 'x', img(1, 11 * 1024 * 1024), false)[0]).toMatch(/at most 10 MB/);
 		expect(checkMediaFor('postfast', 'bluesky', [{ ...vid, size: 120 * 1024 * 1024 }], false)[0]).toMatch(/100 MB .*bluesky/);
-		expect(checkMediaFor('postfast', 'instagram', [{ ...vid, size: 120 * 1024 * 1024 }], false)).toEqual([]);
+		// The vendor profile caps every file at 100 MB; the current one allows 250 MB videos.
+		expect(checkMediaFor('postfast', 'instagram', [{ ...vid, size: 120 * 1024 * 1024 }], false)[0]).toMatch(/at most 100 MB/);
+		expect(checkMediaFor('postfast', 'instagram', [{ ...vid, size: 120 * 1024 * 1024 }], false, { profile: 'current' })).toEqual([]);
+	});
+	it('refuses a first comment where PostFast does not post one', () => {
+		expect(checkMediaFor('postfast', 'bluesky', [], false, { firstComment: 'hi' }).join()).toMatch(/first comment on bluesky/);
+		expect(checkMediaFor('postfast', 'x', [], false, { firstComment: 'hi' })).toEqual([]);
 	});
 	it('applies counts per platform', () => {
 		expect(checkMediaFor('postfast', 'instagram', [], false)[0]).toMatch(/at least 1/);

@@ -99,6 +99,9 @@ export const ConfigSchema = z
 		rescanMs: z.number().int().min(1000).default(60_000),
 		/** Attempts for 5xx and network failures before a target fails. */
 		maxAttempts: z.number().int().min(1).default(8),
+		/** First retry delay for 5xx/network errors; doubles per attempt up to `backoffCapMs` (full jitter). */
+		backoffMs: z.number().int().min(10).default(2000),
+		backoffCapMs: z.number().int().min(10).default(600_000),
 		/** Use filesystem polling (network shares). */
 		polling: z.boolean().default(false),
 	})

@@ -89,7 +89,9 @@ export async function validateCandidate(c: Candidate, folderDefaults: unknown, c
 	}
 	if (errors.length > 0) return { ok: false, errors };
 	targets.forEach((t, i) => {
-		for (const message of checkMediaFor(t.service, t.platform, media, sidecar.draft)) errors.push({ path: `$.targets.${i}`, target: t.label, message });
+		const key = config.keys[t.keyName];
+		const profile = key.service === 'postfast' ? key.profile : undefined;
+		for (const message of checkMediaFor(t.service, t.platform, media, sidecar.draft, { profile, firstComment: sidecar.firstComment })) errors.push({ path: `$.targets.${i}`, target: t.label, message });
 	});
 	let when = resolveWhen(sidecar.when);
 	let skip = false;

@@ -19,19 +19,7 @@ export function idempotencyKey(identity: string, targetIdx: number, generation =
 	return `postspool.${identity.slice(0, 40)}.${targetIdx}${generation > 0 ? `.g${generation}` : ''}`;
 }
 
-export const POSTFAST_PLATFORM: Partial<Record<Platform, string>> = {
-	x: 'X',
-	linkedin: 'LINKEDIN',
-	instagram: 'INSTAGRAM',
-	facebook: 'FACEBOOK',
-	tiktok: 'TIKTOK',
-	youtube: 'YOUTUBE',
-	threads: 'THREADS',
-	bluesky: 'BLUESKY',
-	pinterest: 'PINTEREST',
-	telegram: 'TELEGRAM',
-	gbp: 'GOOGLE_BUSINESS_PROFILE',
-};
+export { POSTFAST_PLATFORM_OF as POSTFAST_PLATFORM } from '../sidecar/media';
 
 /** Settings PostSider requires for some providers; sensible defaults the sidecar may override. */
 const POSTSIDER_DEFAULT_SETTINGS: Partial<Record<Platform, Record<string, unknown>>> = {

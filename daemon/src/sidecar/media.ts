@@ -6,6 +6,14 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Platform } from '../config/schema';
+import {
+	FIRST_COMMENT_PLATFORMS,
+	MAX_MEDIA_ITEMS_PER_POST,
+	MEDIA_REQUIRED_PLATFORMS,
+	type PostFastProfile,
+	type Platform as PostFastPlatform,
+	fileSizeCap,
+} from '../../../contract/postfast';
 
 export type MediaKind = 'image' | 'video';
 
@@ -66,14 +74,23 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 
 const MB = 1024 * 1024;
 
-/** Size caps per service (bytes). */
-export const SIZE_CAPS = {
-	postsider: { image: 10 * MB, video: 500 * MB },
-	postfast: { image: 10 * MB, video: 250 * MB },
-} as const;
+/** PostSider's upload pipe caps (postsider-api.md §5.1); PostFast's come from contract/postfast.ts. */
+export const POSTSIDER_SIZE_CAPS = { image: 10 * MB, video: 500 * MB } as const;
 
-/** Tighter PostFast video caps per platform (postfast-api.md §2.1). */
-const POSTFAST_VIDEO_CAPS: Partial<Record<Platform, number>> = { bluesky: 100 * MB, telegram: 50 * MB };
+/** Sidecar platform → PostFast platform enum. */
+export const POSTFAST_PLATFORM_OF: Partial<Record<Platform, PostFastPlatform>> = {
+	x: 'X',
+	linkedin: 'LINKEDIN',
+	instagram: 'INSTAGRAM',
+	facebook: 'FACEBOOK',
+	tiktok: 'TIKTOK',
+	youtube: 'YOUTUBE',
+	threads: 'THREADS',
+	bluesky: 'BLUESKY',
+	pinterest: 'PINTEREST',
+	telegram: 'TELEGRAM',
+	gbp: 'GOOGLE_BUSINESS_PROFILE',
+};
 
 interface CountRule {
 	min?: number;
@@ -98,13 +115,18 @@ export const COUNT_RULES: Partial<Record<Platform, CountRule>> = {
 	gbp: { min: 1, max: 1 },
 };
 
-/** Problems of one target's media, as messages (empty when fine). */
-export function checkMediaFor(service: 'postsider' | 'postfast', platform: Platform, media: MediaInfo[], draft: boolean): string[] {
+/** Problems of one target's media (and first comment), as messages (empty when fine). */
+export function checkMediaFor(
+	service: 'postsider' | 'postfast',
+	platform: Platform,
+	media: MediaInfo[],
+	draft: boolean,
+	opts: { profile?: PostFastProfile; firstComment?: string } = {},
+): string[] {
 	const problems: string[] = [];
-	const caps = SIZE_CAPS[service];
+	const pfPlatform = POSTFAST_PLATFORM_OF[platform];
 	for (const m of media) {
-		let cap: number = caps[m.kind];
-		if (service === 'postfast' && m.kind === 'video') cap = Math.min(cap, POSTFAST_VIDEO_CAPS[platform] ?? cap);
+		const cap = service === 'postsider' ? POSTSIDER_SIZE_CAPS[m.kind] : fileSizeCap(m.mime, opts.profile, pfPlatform);
 		if (m.size > cap) {
 			problems.push(`"${m.name}" is ${(m.size / MB).toFixed(1)} MB; ${service} accepts at most ${cap / MB} MB for a ${m.kind}${service === 'postfast' && m.kind === 'video' ? ` on ${platform}` : ''}. Compress it`);
 		}
@@ -112,11 +134,15 @@ export function checkMediaFor(service: 'postsider' | 'postfast', platform: Platf
 			problems.push(`"${m.name}" is ${m.mime}; PostSider posts only JPEG, PNG, GIF, WebP and MP4. Convert it to MP4`);
 		}
 	}
-	if (service === 'postfast' && media.length > 10) problems.push(`${media.length} media files; PostFast accepts at most 10 per post`);
+	if (service === 'postfast') {
+		if (media.length > MAX_MEDIA_ITEMS_PER_POST) problems.push(`${media.length} media files; PostFast accepts at most ${MAX_MEDIA_ITEMS_PER_POST} per post`);
+		if (pfPlatform && MEDIA_REQUIRED_PLATFORMS.includes(pfPlatform) && media.length === 0) problems.push(`${platform} on PostFast needs at least 1 media file, even for a draft; add one`);
+		if (pfPlatform && opts.firstComment && !FIRST_COMMENT_PLATFORMS.includes(pfPlatform)) problems.push(`PostFast does not post a first comment on ${platform}; remove "firstComment" or post it from a separate sidecar`);
+	}
 	const rule = COUNT_RULES[platform];
 	// PostSider checks media rules only for non-drafts; PostFast requires media even for drafts.
 	if (rule && !(draft && service === 'postsider')) {
-		if (rule.min && media.length < rule.min) problems.push(`${platform} needs at least ${rule.min} media file${rule.min > 1 ? 's' : ''}; add one`);
+		if (rule.min && media.length < rule.min && !(service === 'postfast' && problems.some((p) => p.includes('needs at least')))) problems.push(`${platform} needs at least ${rule.min} media file${rule.min > 1 ? 's' : ''}; add one`);
 		if (rule.max !== undefined && media.length > rule.max) problems.push(`${platform} takes at most ${rule.max} media files, this post has ${media.length}`);
 		if (rule.videoAlone && media.length > 1 && media.some((m) => m.kind === 'video')) problems.push(`${platform} takes a video only on its own; post the video separately`);
 		if (rule.needsVideo && media.some((m) => m.kind !== 'video')) problems.push(`${platform} needs a video`);
