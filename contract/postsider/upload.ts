@@ -1,0 +1,154 @@
+/**
+ * PostSider uploads (postsider-api.md §5): multipart field, accepted magic-byte types, size caps,
+ * the dangerous-content scan, and which stored extensions `POST /posts` later accepts.
+ * Pure functions over bytes, so clients can pre-check a file before spending a request on it.
+ */
+
+export const UPLOAD_FIELD_NAME = 'file';
+const MB = 1024 * 1024;
+
+export type MediaKind = 'image' | 'video' | 'audio';
+
+export interface SniffedType {
+	mime: string;
+	/** The extension the server stores the file under. */
+	ext: string;
+	kind: MediaKind;
+}
+
+/** Per-type caps of the upload pipe (`File too large. Max: 10MB for image.`). */
+export const UPLOAD_MAX_BYTES: Record<MediaKind, number> = {
+	image: 10 * MB,
+	video: 500 * MB,
+	audio: 50 * MB,
+};
+/** multer's cap (`MAX_UPLOAD_MB`, default 512) answered with 413 "File too large". */
+export const UPLOAD_MULTER_MAX_BYTES = 512 * MB;
+/** upload-from-url: declared or actual body over 500 MB → 413 `{msg:"File too large"}`. */
+export const UPLOAD_FROM_URL_MAX_BYTES = 500 * MB;
+
+/** Extensions a media `path` may end with in `POST /posts` (case-sensitive, before any `?`). */
+export const POSTABLE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.gif', '.webp', '.mp4'] as const;
+export function hasPostableExtension(path: string): boolean {
+	const bare = path.split('?')[0];
+	return POSTABLE_EXTENSIONS.some((ext) => bare.endsWith(ext));
+}
+
+/** Types `/upload` accepts (file-type 16 detection). Some of them cannot be posted later. */
+export const UPLOAD_ACCEPTED_MIME = [
+	'image/jpeg',
+	'image/png',
+	'image/gif',
+	'image/webp',
+	'image/avif',
+	'image/bmp',
+	'image/tiff',
+	'video/mp4',
+	'video/webm',
+	'video/quicktime',
+	'video/x-matroska',
+	'audio/mpeg',
+	'audio/mp4',
+	'audio/wav',
+	'audio/ogg',
+	'audio/webm',
+] as const;
+/** Types `/upload-from-url` accepts after sniffing. */
+export const UPLOAD_FROM_URL_ACCEPTED_MIME = [
+	'image/jpeg',
+	'image/png',
+	'image/gif',
+	'image/webp',
+	'image/avif',
+	'image/bmp',
+	'image/tiff',
+	'video/mp4',
+] as const;
+
+/** Lowercased latin1 patterns the server refuses in the first 4 KB (a `<%` can appear by chance). */
+export const DANGEROUS_PATTERNS = ['<script', '<?php', '<%', '<html', '<svg', 'javascript:', 'onload=', 'onerror='] as const;
+export const DANGEROUS_SCAN_BYTES = 4096;
+
+export const UPLOAD_MESSAGES = {
+	noFile: 'No file provided',
+	invalidUpload: 'Invalid file upload.',
+	unsupported: 'Unsupported file type. Allowed: JPEG, PNG, GIF, WebP, AVIF, BMP, TIFF, MP4, WebM, MOV.',
+	dangerous: 'File contains potentially dangerous content.',
+	tooLargeFor: (kind: MediaKind) => `File too large. Max: ${UPLOAD_MAX_BYTES[kind] / MB}MB for ${kind}.`,
+	unexpectedField: 'Unexpected field',
+	multerTooLarge: 'File too large',
+	fetchFailed: 'Failed to fetch URL',
+	urlUnsupported: 'Unsupported file type.',
+	urlTooLarge: 'File too large',
+	urlNotPublic: 'URL must be a public HTTPS URL and cannot point to internal network addresses',
+	badExtension: 'File must have a valid extension: .png, .jpg, .jpeg, .gif, .webp, or .mp4',
+} as const;
+
+function ascii(bytes: Uint8Array, offset: number, text: string): boolean {
+	if (bytes.length < offset + text.length) return false;
+	for (let i = 0; i < text.length; i++) if (bytes[offset + i] !== text.charCodeAt(i)) return false;
+	return true;
+}
+
+function startsWith(bytes: Uint8Array, sig: number[], offset = 0): boolean {
+	if (bytes.length < offset + sig.length) return false;
+	return sig.every((b, i) => bytes[offset + i] === b);
+}
+
+/**
+ * Detects the type from magic bytes like the server (file-type), for the types it accepts.
+ * Needs the first ~64 bytes. Returns undefined for anything else.
+ */
+export function sniffMediaType(bytes: Uint8Array): SniffedType | undefined {
+	if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { mime: 'image/jpeg', ext: 'jpg', kind: 'image' };
+	if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { mime: 'image/png', ext: 'png', kind: 'image' };
+	if (ascii(bytes, 0, 'GIF87a') || ascii(bytes, 0, 'GIF89a')) return { mime: 'image/gif', ext: 'gif', kind: 'image' };
+	if (ascii(bytes, 0, 'RIFF') && ascii(bytes, 8, 'WEBP')) return { mime: 'image/webp', ext: 'webp', kind: 'image' };
+	if (ascii(bytes, 0, 'RIFF') && ascii(bytes, 8, 'WAVE')) return { mime: 'audio/wav', ext: 'wav', kind: 'audio' };
+	if (ascii(bytes, 0, 'BM')) return { mime: 'image/bmp', ext: 'bmp', kind: 'image' };
+	if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
+		return { mime: 'image/tiff', ext: 'tif', kind: 'image' };
+	}
+	if (ascii(bytes, 4, 'ftyp')) {
+		const brand = String.fromCharCode(...bytes.subarray(8, 12));
+		if (brand === 'avif' || brand === 'avis') return { mime: 'image/avif', ext: 'avif', kind: 'image' };
+		if (brand === 'qt  ') return { mime: 'video/quicktime', ext: 'mov', kind: 'video' };
+		if (brand === 'M4A ' || brand === 'M4B ') return { mime: 'audio/mp4', ext: 'm4a', kind: 'audio' };
+		return { mime: 'video/mp4', ext: 'mp4', kind: 'video' };
+	}
+	if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) {
+		// EBML: webm and matroska differ by the DocType string in the header.
+		const head = String.fromCharCode(...bytes.subarray(0, Math.min(bytes.length, 64)));
+		return head.includes('webm')
+			? { mime: 'video/webm', ext: 'webm', kind: 'video' }
+			: { mime: 'video/x-matroska', ext: 'mkv', kind: 'video' };
+	}
+	if (ascii(bytes, 0, 'ID3') || startsWith(bytes, [0xff, 0xfb])) return { mime: 'audio/mpeg', ext: 'mp3', kind: 'audio' };
+	if (ascii(bytes, 0, 'OggS')) return { mime: 'audio/ogg', ext: 'ogg', kind: 'audio' };
+	return undefined;
+}
+
+/** True when the first 4 KB hold one of the patterns the server refuses. */
+export function hasDangerousContent(bytes: Uint8Array): boolean {
+	const head = bytes.subarray(0, DANGEROUS_SCAN_BYTES);
+	let text = '';
+	for (let i = 0; i < head.length; i++) text += String.fromCharCode(head[i]);
+	text = text.toLowerCase();
+	return DANGEROUS_PATTERNS.some((p) => text.includes(p));
+}
+
+export type UploadPrecheck =
+	| { ok: true; type: SniffedType; postable: boolean }
+	| { ok: false; message: string };
+
+/**
+ * What `POST /upload` would say about a file, given its first bytes and total size. `postable`
+ * is false for types the server stores but `POST /posts` later refuses (webm, mov, avif, …).
+ */
+export function precheckUpload(head: Uint8Array, size: number): UploadPrecheck {
+	const type = sniffMediaType(head);
+	if (!type) return { ok: false, message: UPLOAD_MESSAGES.unsupported };
+	if (hasDangerousContent(head)) return { ok: false, message: UPLOAD_MESSAGES.dangerous };
+	if (size > UPLOAD_MAX_BYTES[type.kind]) return { ok: false, message: UPLOAD_MESSAGES.tooLargeFor(type.kind) };
+	return { ok: true, type, postable: hasPostableExtension('.' + type.ext) };
+}
