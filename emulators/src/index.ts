@@ -1,0 +1,1 @@
+export { startPostFast } from './postfast';

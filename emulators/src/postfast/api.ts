@@ -1,0 +1,782 @@
+/**
+ * The PostFast REST API as NestJS serves it (postfast-api.md §1–§3): route match (unknown route →
+ * Nest 404, no rate headers) → `pf-api-key` auth (§1.3) → throttler (§3) → validation (§2.11) →
+ * handler. Error bodies use the four Nest shapes of §1.3.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import {
+	DEFAULT_PAGE_SIZE,
+	MAX_BULK_DELETE_IDS,
+	MAX_FILTER_IDS,
+	MAX_PAGE_SIZE,
+	MESSAGES,
+	PLATFORMS,
+	POST_STATUSES,
+	POSTFAST_ENDPOINTS,
+	THROTTLE_BODIES,
+	TIKTOK_SOUND_DATE_RANGES,
+	checkCreatePostsRequest,
+	checkUploadUrlsRequest,
+	contentTypeRule,
+	fileSizeCap,
+	isIso8601,
+	isUuid,
+	isUuidV4,
+	uploadKindOfKey,
+	type CreateApprovalStatus,
+	type CreateStatus,
+	type EndpointDef,
+	type Issue,
+	type MediaItemInput,
+	type Platform,
+	type PostControls,
+	type PostFastEndpointName,
+	type PostFastProfile,
+	type PostInput,
+} from '../../../contract/postfast';
+import type { S3Bucket } from './s3';
+import { PostFastStore, type Workspace } from './store';
+import type { Throttler } from './throttler';
+
+export interface ApiOptions {
+	profile: PostFastProfile;
+	/** §1.3: absent or unknown key → 403 (default) or 401; a present-but-empty header is always 401. */
+	missingKeyStatus: 401 | 403;
+	/** Serve only the vendor page's four endpoints (the others answer Nest's 404). Default false. */
+	vendorPageOnly: boolean;
+	/** `strict` (default): create refuses media keys never uploaded, empty, of the wrong type or too big. */
+	mediaCheck: 'strict' | 'off';
+}
+
+interface Ctx {
+	req: IncomingMessage;
+	res: ServerResponse;
+	url: URL;
+	body: unknown;
+	workspace: Workspace;
+	params: Record<string, string>;
+	headers: Record<string, string>;
+}
+
+type Handler = (ctx: Ctx) => Promise<Reply> | Reply;
+interface Reply {
+	status: number;
+	body: unknown;
+}
+
+class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly body: unknown,
+	) {
+		super(typeof body === 'object' ? JSON.stringify(body) : String(body));
+	}
+}
+
+/** class-validator failure (shape 1). */
+const validation = (messages: string[]) =>
+	new HttpError(400, { message: messages, error: 'Bad Request', statusCode: 400 });
+/** Business failure with a stable code (shape 2). */
+const coded = (code: string, description: string, status = 400) =>
+	new HttpError(status, {
+		statusCode: status,
+		message: code,
+		error: status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST',
+		description,
+	});
+/** Short form (shape 3). */
+const short = (message: string, status = 400) =>
+	new HttpError(status, { statusCode: status, message });
+const parseUuidPipe = () => validation(['Validation failed (uuid is expected)']).body;
+
+function issuesToError(issues: Issue[]): HttpError {
+	const first = issues[0];
+	if (first.code)
+		return coded(first.code, first.message === first.code ? describeCode(first) : first.message);
+	if (first.message === MESSAGES.scheduledAtRequired) return short(first.message);
+	if (/must be (in the future|within 1 year)/.test(first.message)) return short(first.message);
+	return validation(issues.map((i) => i.message));
+}
+
+function describeCode(issue: Issue): string {
+	return `${issue.code}: ${issue.path} was refused`;
+}
+
+const csv = (value: string | null): string[] | undefined =>
+	value === null ? undefined : value.split(',');
+
+export class PostFastApi {
+	private readonly routes: Array<{
+		name: PostFastEndpointName;
+		def: EndpointDef;
+		pattern: RegExp;
+		keys: string[];
+		handler: Handler;
+	}> = [];
+
+	constructor(
+		readonly store: PostFastStore,
+		private readonly throttler: Throttler,
+		private readonly s3: S3Bucket,
+		private readonly clock: { now(): number },
+		private readonly opts: ApiOptions,
+	) {
+		const h: Record<PostFastEndpointName, Handler> = {
+			uploadUrls: (c) => this.uploadUrls(c),
+			listAccounts: (c) => ({
+				status: 200,
+				body: this.store
+					.accountsOf(c.workspace.id)
+					.map(({ workspaceId: _w, createdAt: _c, ...a }) => a),
+			}),
+			pinterestBoards: (c) => this.helperList(c, this.store.pinterestBoards),
+			youtubePlaylists: (c) => this.helperList(c, this.store.youtubePlaylists),
+			gbpLocations: (c) => this.helperList(c, this.store.gbpLocations),
+			followerHistory: (c) => this.followerHistory(c),
+			searchPlaces: (c) => this.searchPlaces(c),
+			tiktokSounds: (c) => this.tiktokSounds(c),
+			connectLink: (c) => this.connectLink(c),
+			createPosts: (c) => this.createPosts(c),
+			listPosts: (c) => this.listPosts(c),
+			deletePost: (c) => this.deletePost(c),
+			bulkDelete: (c) => this.bulkDelete(c),
+			analytics: (c) => this.analytics(c),
+		};
+		// Static paths first so `/social-posts/analytics` never matches `/social-posts/:id`.
+		const entries = (
+			Object.entries(POSTFAST_ENDPOINTS) as Array<[PostFastEndpointName, EndpointDef]>
+		).sort(([, a], [, b]) => Number(a.path.includes(':')) - Number(b.path.includes(':')));
+		for (const [name, def] of entries) {
+			if (opts.vendorPageOnly && !def.onVendorPage) continue;
+			const keys: string[] = [];
+			const pattern = new RegExp(
+				`^${def.path.replace(/:(\w+)/g, (_, k: string) => (keys.push(k), '([^/]+)'))}/?$`,
+			);
+			this.routes.push({ name, def, pattern, keys, handler: h[name] });
+		}
+	}
+
+	/** Handles one API request whose JSON body (if any) was already read. */
+	async handle(
+		req: IncomingMessage,
+		res: ServerResponse,
+		url: URL,
+		rawBody: Buffer,
+	): Promise<{ status: number; body?: unknown }> {
+		const method = req.method ?? 'GET';
+		const route = this.routes.find((r) => r.def.method === method && r.pattern.test(url.pathname));
+		if (!route) {
+			return this.send(
+				res,
+				404,
+				{ message: `Cannot ${method} ${url.pathname}`, error: 'Not Found', statusCode: 404 },
+				{},
+			);
+		}
+		// Express' JSON body parser runs before guards: malformed JSON is a 400 with no rate headers.
+		let body: unknown;
+		if (rawBody.length > 0 && /json/i.test(req.headers['content-type'] ?? '')) {
+			try {
+				body = JSON.parse(rawBody.toString('utf8'));
+			} catch (e) {
+				return this.send(
+					res,
+					400,
+					{ message: (e as Error).message, error: 'Bad Request', statusCode: 400 },
+					{},
+				);
+			}
+		}
+		const raw = req.headers['pf-api-key'];
+		const key = Array.isArray(raw) ? raw[0] : raw;
+		if (key !== undefined && key.trim() === '') {
+			return this.send(
+				res,
+				401,
+				{ message: MESSAGES.authUnauthorized, error: 'Unauthorized', statusCode: 401 },
+				{},
+				body,
+			);
+		}
+		const workspace = key === undefined ? undefined : this.store.workspaceByKey(key);
+		if (!workspace) {
+			const status = this.opts.missingKeyStatus;
+			return this.send(
+				res,
+				status,
+				status === 403
+					? { message: MESSAGES.authForbidden, error: 'Forbidden', statusCode: 403 }
+					: { message: MESSAGES.authUnauthorized, error: 'Unauthorized', statusCode: 401 },
+				{},
+				body,
+			);
+		}
+		const throttle = this.throttler.hit(workspace.id, route.def.key);
+		if (!throttle.allowed)
+			return this.send(res, 429, THROTTLE_BODIES[this.opts.profile], throttle.headers, body);
+
+		this.store.publishDue();
+		const match = route.pattern.exec(url.pathname)!;
+		const params = Object.fromEntries(
+			route.keys.map((k, i) => [k, decodeURIComponent(match[i + 1])]),
+		);
+		try {
+			const reply = await route.handler({
+				req,
+				res,
+				url,
+				body,
+				workspace,
+				params,
+				headers: throttle.headers,
+			});
+			return this.send(res, reply.status, reply.body, throttle.headers, body);
+		} catch (e) {
+			if (e instanceof HttpError) return this.send(res, e.status, e.body, throttle.headers, body);
+			return this.send(
+				res,
+				500,
+				{ statusCode: 500, message: 'Internal server error' },
+				throttle.headers,
+				body,
+			);
+		}
+	}
+
+	private send(
+		res: ServerResponse,
+		status: number,
+		payload: unknown,
+		headers: Record<string, string>,
+		requestBody?: unknown,
+	) {
+		const text = JSON.stringify(payload);
+		res.writeHead(status, {
+			...headers,
+			'Content-Type': 'application/json; charset=utf-8',
+			'Content-Length': String(Buffer.byteLength(text)),
+		});
+		res.end(text);
+		return { status, body: requestBody };
+	}
+
+	// ------------------------------------------------------------------------------------------
+	// Files
+
+	private async uploadUrls(c: Ctx): Promise<Reply> {
+		const issues = checkUploadUrlsRequest(c.body, this.opts.profile);
+		if (issues.length > 0) throw validation(issues.map((i) => i.message));
+		const { contentType, count } = c.body as { contentType: string; count: number };
+		const rule = contentTypeRule(contentType)!;
+		const out: Array<{ key: string; signedUrl: string }> = [];
+		for (let i = 0; i < count; i++) {
+			const key = `${rule.kind}/${randomUUID()}.${rule.extension}`;
+			this.store.issuedKeys.set(key, {
+				key,
+				workspaceId: c.workspace.id,
+				contentType,
+				issuedAt: this.clock.now(),
+			});
+			out.push({ key, signedUrl: await this.s3.presignPut(key, contentType) });
+		}
+		return { status: POSTFAST_ENDPOINTS.uploadUrls.successStatus[this.opts.profile], body: out };
+	}
+
+	// ------------------------------------------------------------------------------------------
+	// Social accounts
+
+	private helperList<T>(c: Ctx, source: Map<string, T[]>): Reply {
+		const id = c.params.id;
+		if (!isUuid(id)) throw new HttpError(400, parseUuidPipe());
+		// A foreign or other-platform id answers an empty list (§2.4).
+		return {
+			status: 200,
+			body: this.store.account(c.workspace.id, id) ? (source.get(id) ?? []) : [],
+		};
+	}
+
+	private followerHistory(c: Ctx): Reply {
+		const id = c.params.id;
+		if (!isUuid(id)) throw new HttpError(400, parseUuidPipe());
+		const q = c.url.searchParams;
+		const now = this.clock.now();
+		const messages: string[] = [];
+		for (const name of ['from', 'to']) {
+			const v = q.get(name);
+			if (v !== null && !isIso8601(v))
+				messages.push(`${name} must be a valid ISO 8601 date string`);
+		}
+		if (messages.length > 0) throw validation(messages);
+		const to = q.get('to') ? Date.parse(q.get('to')!) : now;
+		const from = q.get('from') ? Date.parse(q.get('from')!) : to - 90 * 86_400_000;
+		if (from > to) throw validation(['from must be before to']);
+		if (to - from > 365 * 86_400_000) throw validation(['The date range must not exceed 365 days']);
+		const account = this.store.account(c.workspace.id, id);
+		if (!account || account.followerCount === null || account.followerCount === undefined) {
+			return { status: 200, body: { socialMediaId: id, series: [] } };
+		}
+		const current = Number(account.followerCount);
+		const day = 86_400_000;
+		const series: Array<{ capturedAt: string; followerCount: string }> = [];
+		const start = Math.max(from, account.createdAt);
+		for (let t = Math.ceil(start / day) * day; t <= to && t <= now; t += day) {
+			const daysAgo = Math.round((now - t) / day);
+			series.push({
+				capturedAt: new Date(t).toISOString(),
+				followerCount: String(Math.max(0, current - daysAgo * 3)),
+			});
+		}
+		const first = series[0] ? Number(series[0].followerCount) : current;
+		const last = series.at(-1) ? Number(series.at(-1)!.followerCount) : current;
+		return {
+			status: 200,
+			body: {
+				socialMediaId: id,
+				series,
+				currentFollowerCount: account.followerCount,
+				delta: String(last - first),
+				trackingStartedAt: new Date(account.createdAt).toISOString(),
+			},
+		};
+	}
+
+	private searchPlaces(c: Ctx): Reply {
+		const q = c.url.searchParams.get('q') ?? '';
+		if (q.length < 2) throw validation(['q must be longer than or equal to 2 characters']);
+		const places = [
+			{ id: '108424279189115', name: 'Berlin, Germany', city: 'Berlin', country: 'Germany' },
+			{ id: '110714572282163', name: 'Paris, France', city: 'Paris', country: 'France' },
+			{
+				id: '108424279189116',
+				name: 'Berlin Hauptbahnhof',
+				city: 'Berlin',
+				country: 'Germany',
+				street: 'Europaplatz 1',
+				zip: '10557',
+			},
+			{ id: '104048449631599', name: 'Lisbon, Portugal', city: 'Lisbon', country: 'Portugal' },
+		];
+		return {
+			status: 200,
+			body: places.filter((p) => p.name.toLowerCase().includes(q.toLowerCase())).slice(0, 100),
+		};
+	}
+
+	private tiktokSounds(c: Ctx): Reply {
+		const id = c.params.id;
+		if (!isUuid(id)) throw new HttpError(400, parseUuidPipe());
+		const q = c.url.searchParams;
+		const genres = [
+			'POP',
+			'HIP_HOP',
+			'ELECTRONIC',
+			'ROCK',
+			'COUNTRY',
+			'LATIN',
+			'RNB',
+			'CLASSICAL',
+			'JAZZ',
+			'K_POP',
+		];
+		const genre = q.get('genre');
+		if (genre !== null && !genres.includes(genre.toUpperCase()))
+			throw coded(
+				'tiktokSounds.invalidGenre',
+				`Unknown genre "${genre}"; use one of ${genres.join(', ')}`,
+			);
+		const country = q.get('countryCode') ?? 'US';
+		if (!/^[A-Z]{2}$/.test(country))
+			throw coded(
+				'tiktokSounds.invalidCountryCode',
+				`countryCode must be an ISO 3166 alpha-2 code such as US (got "${country}")`,
+			);
+		const range = q.get('dateRange') ?? '7DAY';
+		if (!(TIKTOK_SOUND_DATE_RANGES as readonly string[]).includes(range)) {
+			throw coded(
+				'tiktokSounds.invalidDateRange',
+				`dateRange must be one of ${TIKTOK_SOUND_DATE_RANGES.join(', ')}`,
+			);
+		}
+		const account = this.store.account(c.workspace.id, id);
+		if (!account || account.platform !== 'TIKTOK')
+			throw coded(
+				'tiktokSounds.socialMediaNotFound',
+				'No TikTok account with this id in the workspace',
+				404,
+			);
+		// A valid country without a chart answers an empty list.
+		if (!['US', 'GB', 'DE', 'FR'].includes(country)) return { status: 200, body: [] };
+		const sounds = Array.from({ length: 5 }, (_, i) => ({
+			musicSoundId: `7${String(100000000000000000 + i * 7919).slice(0, 18)}`,
+			name: `Demo sound ${i + 1}`,
+			artist: 'Postspool Band',
+			duration: 30 + i * 5,
+			thumbnailUrl: null,
+			previewUrl: null,
+			rankPosition: i + 1,
+			genres: [genre?.toUpperCase() ?? genres[i % genres.length]],
+			commercialMusicId: null,
+			fullDurationClipId: null,
+			trendingClipId: null,
+		}));
+		return { status: 200, body: sounds };
+	}
+
+	private connectLink(c: Ctx): Reply {
+		const b = (c.body && typeof c.body === 'object' ? c.body : {}) as Record<string, unknown>;
+		const messages: string[] = [];
+		if (
+			b.expiryDays !== undefined &&
+			(!Number.isInteger(b.expiryDays) ||
+				(b.expiryDays as number) < 1 ||
+				(b.expiryDays as number) > 30)
+		) {
+			messages.push('expiryDays must not be less than 1', 'expiryDays must not be greater than 30');
+		}
+		if (b.platforms !== undefined) {
+			if (!Array.isArray(b.platforms)) messages.push('platforms must be an array');
+			else if (b.platforms.length === 0) messages.push('platforms should not be empty');
+			else if (b.platforms.some((p) => !(PLATFORMS as readonly unknown[]).includes(p))) {
+				messages.push(
+					`each value in platforms must be one of the following values: ${PLATFORMS.join(', ')}`,
+				);
+			}
+		}
+		if (
+			b.externalId !== undefined &&
+			typeof b.externalId === 'string' &&
+			b.externalId.length > 128
+		) {
+			messages.push('externalId must be shorter than or equal to 128 characters');
+		}
+		if (b.sendEmail !== undefined && typeof b.sendEmail !== 'boolean')
+			messages.push('sendEmail must be a boolean value');
+		if (
+			b.sendEmail === true &&
+			(typeof b.email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.email))
+		)
+			messages.push('email must be an email');
+		if (messages.length > 0) throw validation(messages);
+		if (
+			b.externalId !== undefined &&
+			(typeof b.externalId !== 'string' || !/^[A-Za-z0-9\-._~:@]+$/.test(b.externalId))
+		) {
+			throw coded(
+				'connectLink.externalIdInvalid',
+				'externalId may only contain A-Z a-z 0-9 - . _ ~ : @',
+			);
+		}
+		if (b.redirectUrl !== undefined) {
+			let u: URL;
+			try {
+				u = new URL(String(b.redirectUrl));
+			} catch {
+				throw coded('connectLink.redirectUrlInvalid', 'redirectUrl must be an absolute URL');
+			}
+			if (String(b.redirectUrl).length > 2000 || u.username || u.password)
+				throw coded(
+					'connectLink.redirectUrlInvalid',
+					'redirectUrl must be at most 2000 characters and carry no credentials',
+				);
+			const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+			if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
+				throw coded(
+					'connectLink.redirectUrlNotHttps',
+					'redirectUrl must use https (http only on loopback)',
+				);
+		}
+		const days = (b.expiryDays as number | undefined) ?? 7;
+		const claims = Buffer.from(
+			JSON.stringify({
+				ws: c.workspace.id,
+				exp: Math.floor((this.clock.now() + days * 86_400_000) / 1000),
+			}),
+		).toString('base64url');
+		return {
+			status: 201,
+			body: {
+				connectUrl: `https://app.postfa.st/connect?token=eyJhbGciOiJIUzI1NiJ9.${claims}.emulated`,
+			},
+		};
+	}
+
+	// ------------------------------------------------------------------------------------------
+	// Social posts
+
+	private createPosts(c: Ctx): Reply {
+		const now = this.clock.now();
+		const ws = c.workspace.id;
+		const dto = checkCreatePostsRequest(c.body, { now });
+		if (dto.length > 0) throw issuesToError(dto);
+		const b = c.body as {
+			posts: PostInput[];
+			status?: CreateStatus;
+			approvalStatus?: CreateApprovalStatus;
+			controls?: PostControls;
+		};
+		const status: CreateStatus = b.status ?? 'SCHEDULED';
+		const controls = b.controls ?? {};
+		const platforms: Platform[] = [];
+		for (const [i, p] of b.posts.entries()) {
+			const account = this.store.account(ws, p.socialMediaId);
+			if (!account)
+				throw coded(
+					'socialMediaNotFound',
+					`posts.${i}.socialMediaId ${p.socialMediaId} is not an account of this workspace; list them with GET /social-media/my-social-accounts`,
+				);
+			// Drafts to a disabled account are accepted; scheduling is refused.
+			if (account.connectionStatus === 'DISABLED' && status === 'SCHEDULED') {
+				throw coded('socialMediaDisconnected', MESSAGES.socialMediaDisconnected(account.platform));
+			}
+			platforms.push(account.platform);
+		}
+		const platformIssues = checkCreatePostsRequest(c.body, {
+			now,
+			platformOf: (id) => this.store.account(ws, id)?.platform,
+		});
+		if (platformIssues.length > 0) throw issuesToError(platformIssues);
+		if (this.opts.mediaCheck === 'strict') this.checkMedia(ws, b.posts, controls, platforms);
+
+		const groupId = b.posts.length > 1 ? randomUUID() : null;
+		const postIds = b.posts.map((p, i) => {
+			const platform = platforms[i];
+			return this.store.createPost(
+				{
+					workspaceId: ws,
+					content: p.content,
+					status,
+					approvalStatus: b.approvalStatus ?? 'APPROVED',
+					socialMediaId: p.socialMediaId,
+					mediaItems: (p.mediaItems ?? []).map((m) => pick(m)),
+					scheduledAt: p.scheduledAt === undefined ? null : Date.parse(p.scheduledAt),
+					firstComment: p.firstComment ?? null,
+					controls: this.store.controlsFor(platform, controls),
+				},
+				groupId,
+			).id;
+		});
+		return { status: 201, body: { postIds } };
+	}
+
+	/** `media.invalidMedia`: the backend inspects uploaded objects at create time (§2.11, §4.5 point 6). */
+	private checkMedia(
+		ws: string,
+		posts: PostInput[],
+		controls: PostControls,
+		platforms: Platform[],
+	): void {
+		const invalid = (detail: string) => coded('media.invalidMedia', detail);
+		const object = (key: string, where: string) => {
+			const issued = this.store.issuedKeys.get(key);
+			const stored = this.s3.objects.get(key);
+			if (!issued || issued.workspaceId !== ws || !stored)
+				throw invalid(
+					`${where}: the file "${key}" was never uploaded; PUT it to its signed URL first`,
+				);
+			if (stored.size === 0) throw invalid(`${where}: the file "${key}" is empty`);
+			return { issued, stored };
+		};
+		posts.forEach((p, i) => {
+			for (const [j, m] of (p.mediaItems ?? []).entries()) {
+				const where = `posts.${i}.mediaItems.${j}`;
+				const { issued, stored } = object(m.key, where);
+				const kind = uploadKindOfKey(m.key);
+				if (
+					(m.type === 'IMAGE') !== (kind === 'image') ||
+					(m.type === 'VIDEO') !== (kind === 'video')
+				) {
+					throw invalid(
+						`${where}: type ${m.type} does not match the uploaded ${issued.contentType} file`,
+					);
+				}
+				const cap = fileSizeCap(issued.contentType, this.opts.profile, platforms[i]);
+				if (stored.size > cap)
+					throw invalid(
+						`${where}: the file is ${stored.size} bytes, over the ${cap}-byte cap for ${issued.contentType}${platforms[i] ? ` on ${platforms[i]}` : ''}`,
+					);
+				if (m.coverImageKey) object(m.coverImageKey, `${where}.coverImageKey`);
+			}
+		});
+		for (const name of ['youtubeThumbnailKey', 'linkedinAttachmentKey', 'youtubeCaptionKey']) {
+			const key = controls[name];
+			if (typeof key !== 'string' || key === '') continue;
+			const { stored } = object(key, `controls.${name}`);
+			if (name === 'youtubeCaptionKey' && stored.size > fileSizeCap('text/vtt', this.opts.profile))
+				throw invalid(`controls.${name}: caption file over the cap`);
+		}
+	}
+
+	private listPosts(c: Ctx): Reply {
+		const q = c.url.searchParams;
+		const messages: string[] = [];
+		const page = q.get('page') === null ? 0 : Number(q.get('page'));
+		if (!Number.isInteger(page) || page < 0) messages.push('page must not be less than 0');
+		const limit = q.get('limit') === null ? DEFAULT_PAGE_SIZE : Number(q.get('limit'));
+		if (!Number.isInteger(limit)) messages.push('limit must be an integer number');
+		else if (limit < 1) messages.push('limit must not be less than 1');
+		else if (limit > MAX_PAGE_SIZE)
+			messages.push(`limit must not be greater than ${MAX_PAGE_SIZE}`);
+		const uuidList = (name: 'ids' | 'socialMediaIds') => {
+			const list = csv(q.get(name));
+			if (list && (list.length > MAX_FILTER_IDS || list.some((id) => !isUuid(id))))
+				messages.push(MESSAGES.filterInvalidUuid(name === 'ids' ? 'ids' : 'socialMediaIds'));
+			return list;
+		};
+		const ids = uuidList('ids');
+		const accountIds = uuidList('socialMediaIds');
+		const platforms = csv(q.get('platforms'))?.map((p) => p.toUpperCase());
+		if (platforms?.some((p) => !(PLATFORMS as readonly string[]).includes(p)))
+			messages.push(
+				`each value in platforms must be one of the following values: ${PLATFORMS.join(', ')}`,
+			);
+		const statuses = csv(q.get('statuses'))?.map((s) => s.toUpperCase());
+		if (statuses?.some((s) => !(POST_STATUSES as readonly string[]).includes(s)))
+			messages.push(
+				`each value in statuses must be one of the following values: ${POST_STATUSES.join(', ')}`,
+			);
+		for (const name of ['from', 'to']) {
+			const v = q.get(name);
+			if (v !== null && !isIso8601(v))
+				messages.push(`${name} must be a valid ISO 8601 date string`);
+		}
+		if (messages.length > 0) throw validation(messages);
+		const from = q.get('from') ? Date.parse(q.get('from')!) : undefined;
+		const to = q.get('to') ? Date.parse(q.get('to')!) : undefined;
+		const matches = [...this.store.posts.values()]
+			.filter((p) => p.workspaceId === c.workspace.id)
+			.filter((p) => !ids || ids.includes(p.id))
+			.filter((p) => !accountIds || accountIds.includes(p.socialMediaId))
+			.filter(
+				(p) =>
+					!platforms ||
+					platforms.includes(this.store.accounts.get(p.socialMediaId)?.platform ?? ''),
+			)
+			.filter((p) => !statuses || statuses.includes(p.status))
+			.filter((p) => from === undefined || (p.scheduledAt !== null && p.scheduledAt >= from))
+			.filter((p) => to === undefined || (p.scheduledAt !== null && p.scheduledAt <= to))
+			.sort(
+				(a, b) =>
+					(a.scheduledAt ?? Infinity) - (b.scheduledAt ?? Infinity) ||
+					(a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+			);
+		const data = matches
+			.slice(page * limit, (page + 1) * limit)
+			.map((p) => this.store.listed(p, (k) => this.s3.objectUrl(k)));
+		return {
+			status: 200,
+			body: {
+				data,
+				totalCount: matches.length === 0 ? null : matches.length,
+				pageInfo: {
+					page: page + 1,
+					hasNextPage: (page + 1) * limit < matches.length,
+					perPage: limit,
+				},
+			},
+		};
+	}
+
+	private deletePost(c: Ctx): Reply {
+		const id = c.params.id;
+		if (!isUuid(id)) throw new HttpError(400, parseUuidPipe());
+		const post = this.store.posts.get(id);
+		if (!post || post.workspaceId !== c.workspace.id)
+			return { status: 200, body: { deleted: false } };
+		this.store.posts.delete(id);
+		return { status: 200, body: { deleted: true } };
+	}
+
+	private bulkDelete(c: Ctx): Reply {
+		const ids = (
+			c.body && typeof c.body === 'object' ? (c.body as { ids?: unknown }).ids : undefined
+		) as unknown;
+		if (!Array.isArray(ids) || ids.length === 0) throw validation([MESSAGES.bulkDeleteEmpty]);
+		if (ids.length > MAX_BULK_DELETE_IDS) throw validation([MESSAGES.bulkDeleteTooMany]);
+		if (ids.some((id) => !isUuidV4(id))) throw validation([MESSAGES.bulkDeleteInvalid]);
+		const deletedIds: string[] = [];
+		const notFoundIds: string[] = [];
+		for (const id of new Set(ids as string[])) {
+			const post = this.store.posts.get(id);
+			if (post && post.workspaceId === c.workspace.id) {
+				this.store.posts.delete(id);
+				deletedIds.push(id);
+			} else notFoundIds.push(id);
+		}
+		return { status: 200, body: { deletedIds, notFoundIds } };
+	}
+
+	private analytics(c: Ctx): Reply {
+		const q = c.url.searchParams;
+		const messages: string[] = [];
+		for (const name of ['startDate', 'endDate']) {
+			const v = q.get(name);
+			if (v === null || v === '') messages.push(`${name} should not be empty`);
+			else if (!isIso8601(v)) messages.push(`${name} must be a valid ISO 8601 date string`);
+		}
+		const accountIds = csv(q.get('socialMediaIds'));
+		if (accountIds?.some((id) => !isUuid(id)))
+			messages.push(MESSAGES.filterInvalidUuid('socialMediaIds'));
+		if (messages.length > 0) throw validation(messages);
+		const start = Date.parse(q.get('startDate')!);
+		const end = Date.parse(q.get('endDate')!);
+		const platforms = csv(q.get('platforms'))?.map((p) => p.toUpperCase());
+		const now = this.clock.now();
+		const data = [...this.store.posts.values()]
+			.filter(
+				(p) =>
+					p.workspaceId === c.workspace.id &&
+					p.status === 'PUBLISHED' &&
+					p.platformPostId !== null &&
+					p.publishedAt !== null,
+			)
+			.filter((p) => p.publishedAt! >= start && p.publishedAt! <= end)
+			.filter((p) => {
+				const platform = this.store.accounts.get(p.socialMediaId)?.platform;
+				// LinkedIn personal accounts are excluded (§2.15); the demo LinkedIn account is personal.
+				return (
+					platform !== 'LINKEDIN' &&
+					(!platforms || platforms.includes(platform ?? '')) &&
+					(!accountIds || accountIds.includes(p.socialMediaId))
+				);
+			})
+			.sort((a, b) => a.publishedAt! - b.publishedAt!)
+			.map((p) => {
+				const fetchedAt = p.publishedAt! + 3_600_000;
+				const seed = parseInt(p.id.slice(0, 6), 16);
+				return {
+					id: p.id,
+					content: p.content,
+					socialMediaId: p.socialMediaId,
+					platformPostId: p.platformPostId,
+					publishedAt: new Date(p.publishedAt!).toISOString(),
+					// Metrics are fetched an hour after publishing; canned, deterministic per post.
+					latestMetric:
+						now < fetchedAt
+							? null
+							: {
+									impressions: String(500 + (seed % 1000)),
+									reach: String(400 + (seed % 800)),
+									likes: String(seed % 90),
+									comments: String(seed % 12),
+									shares: String(seed % 7),
+									totalInteractions: String((seed % 90) + (seed % 12) + (seed % 7)),
+									fetchedAt: new Date(fetchedAt).toISOString(),
+									extras: {},
+								},
+				};
+			});
+		return { status: 200, body: { data } };
+	}
+}
+
+function pick(m: MediaItemInput): MediaItemInput {
+	return {
+		key: m.key,
+		type: m.type,
+		sortOrder: m.sortOrder,
+		...(m.coverTimestamp !== undefined ? { coverTimestamp: m.coverTimestamp } : {}),
+		...(m.coverImageKey !== undefined ? { coverImageKey: m.coverImageKey } : {}),
+	};
+}
