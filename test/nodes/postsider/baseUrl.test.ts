@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../../nodes/shared/redact';
 import { resolveBaseUrl } from '../../../nodes/PostSider/v1/transport';
+import { providerSettingsProperty, settingsFor } from '../../../nodes/PostSider/v1/helpers/providerSettings';
 
 describe('PostSider base URL', () => {
 	it.each([
@@ -39,5 +40,39 @@ describe('secret redaction', () => {
 		};
 		expect(redactSecrets(input)).toEqual({ id: 'p1', posts: [{ integration: { id: 'c1', name: 'Acme' } }] });
 		expect(input.posts[0].integration.token).toBe('tok-1');
+	});
+});
+
+describe('provider settings from the contract table', () => {
+	it('fills the values PostSider requires and maps UI fields to the API shapes', () => {
+		expect(settingsFor({ id: 'c', identifier: 'x' }, {}, {})).toEqual({ who_can_reply_post: 'everyone' });
+		expect(settingsFor({ id: 'c', identifier: 'tiktok' }, { tiktok_comment: false }, {})).toMatchObject({
+			privacy_level: 'PUBLIC_TO_EVERYONE',
+			comment: false,
+			content_posting_method: 'DIRECT_POST',
+		});
+		expect(settingsFor({ id: 'c', identifier: 'instagram-standalone' }, { instagram_collaborators: 'a, b' }, {})).toEqual({
+			post_type: 'post',
+			collaborators: [{ label: 'a' }, { label: 'b' }],
+		});
+		expect(settingsFor({ id: 'c', identifier: 'linkedin-page' }, { linkedin_post_as_images_carousel: true }, {})).toMatchObject({
+			post_as_images_carousel: true,
+		});
+		expect(settingsFor({ id: 'c', identifier: 'youtube' }, { youtube_tags: 'one, two' }, {})).toMatchObject({
+			type: 'public',
+			tags: [{ value: 'one', label: 'one' }, { value: 'two', label: 'two' }],
+		});
+	});
+
+	it('the JSON escape hatch wins, channel id over provider', () => {
+		const json = { x: { who_can_reply_post: 'following', community: 'c1' }, ch1: { community: 'c2' } };
+		expect(settingsFor({ id: 'ch1', identifier: 'x' }, {}, json)).toEqual({ who_can_reply_post: 'following', community: 'c2' });
+	});
+
+	it('offers a form field for every non-media setting of the ten providers', () => {
+		const names = (providerSettingsProperty.options ?? []).map((o) => (o as { name: string }).name);
+		expect(names).toEqual(expect.arrayContaining(['x_who_can_reply_post', 'instagram_post_type', 'tiktok_privacy_level', 'youtube_title', 'pinterest_board', 'facebook_url']));
+		expect(names).not.toContain('linkedinpage_carousel_name');
+		expect(new Set(names).size).toBe(names.length);
 	});
 });

@@ -1,17 +1,10 @@
 /** The org's channels, fetched once per execution (pickers, and provider lookup for settings). */
 import type { IDataObject } from 'n8n-workflow';
+import type { Channel } from '../../../../contract/postsider';
 import type { RequestContext } from '../../../shared/transport';
 import { postSiderRequest } from '../transport';
 
-export interface Channel {
-	id: string;
-	name: string;
-	identifier: string;
-	disabled: boolean;
-	picture?: string | null;
-	profile?: string | null;
-	customer?: { id: string; name: string };
-}
+export type { Channel };
 
 export async function fetchChannels(this: RequestContext, group?: string, itemIndex?: number): Promise<Channel[]> {
 	const qs: IDataObject = group ? { group } : {};

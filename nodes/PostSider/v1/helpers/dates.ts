@@ -19,8 +19,3 @@ export function toUtcIso(this: IExecuteFunctions, value: unknown, field: string,
 	}
 	return date.toUTC().toISO({ suppressMilliseconds: false }) ?? '';
 }
-
-/** find-slot answers `YYYY-MM-DDTHH:mm:00` in UTC without `Z`; make it explicit. */
-export function slotToUtcIso(value: string): string {
-	return /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`;
-}

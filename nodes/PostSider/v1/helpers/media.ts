@@ -1,11 +1,11 @@
 /** Uploading n8n binary data to PostSider (`POST /upload`, multipart field `file`). */
 import { createHash } from 'crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { POSTABLE_EXTENSIONS, hasPostableExtension } from '../../../../contract/postsider';
 import type { RateLimitPolicy } from '../../../shared/transport';
 import { postSiderRequest } from '../transport';
 
-/** Extensions `POST /posts` accepts in `image[].path` (postsider-api.md §3.1), case-sensitive. */
-export const POSTABLE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp', 'mp4'];
+export { hasPostableExtension };
 
 export interface MediaRef {
 	id: string;
@@ -76,7 +76,7 @@ export async function uploadForPost(
 	const stored = await uploadBinary.call(this, i, media, rateLimit);
 	const path = String(stored.path ?? '');
 	const extension = extensionOf(path);
-	if (!POSTABLE_EXTENSIONS.includes(extension)) {
+	if (!hasPostableExtension(path)) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`PostSider stored binary property "${media.property}" (${media.fileName}) as .${extension || '?'}, which posts cannot use`,

@@ -9,6 +9,7 @@ import {
 	type IHttpRequestOptions,
 } from 'n8n-workflow';
 import type { ApiError } from '../../../../contract/errors';
+import { postsiderApiBase } from '../../../../contract/postsider';
 import {
 	apiRequest,
 	type ApiResponse,
@@ -77,8 +78,7 @@ export function resolveBaseUrl(raw: unknown): { url: string } | { error: string 
 	if (parsed.search || parsed.hash) {
 		return { error: `The PostSider base URL "${text}" must not have a query or fragment` };
 	}
-	const path = parsed.pathname.replace(/\/+$/, '').replace(/\/public\/v1$/, '');
-	return { url: `${parsed.origin}${path}/public/v1` };
+	return { url: postsiderApiBase(`${parsed.origin}${parsed.pathname}`) };
 }
 
 export async function baseUrlOf(this: RequestContext): Promise<string> {

@@ -1,20 +1,16 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { ALL_PROVIDER_IDENTIFIERS } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
 import { postSiderRequest } from '../../transport';
 import { requestOptions } from '../common.descriptions';
 
-const PROVIDERS = [
-	'x', 'linkedin', 'linkedin-page', 'instagram', 'instagram-standalone', 'facebook', 'threads', 'youtube', 'gmb', 'blogger',
-	'tiktok', 'pinterest', 'dribbble', 'discord', 'slack', 'twitch', 'mastodon', 'bluesky', 'lemmy', 'wrapcast', 'telegram',
-	'nostr', 'medium', 'devto', 'hashnode', 'wordpress', 'listmonk', 'moltbook', 'whop', 'ghost', 'notion', 'mataroa', 'writeas',
-];
 
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Provider',
 		name: 'provider',
 		type: 'options',
-		options: PROVIDERS.map((p) => ({ name: p, value: p })),
+		options: [...ALL_PROVIDER_IDENTIFIERS].sort().map((p) => ({ name: p, value: p })),
 		default: 'x',
 		description: 'The platform to connect',
 	},

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { rateLimitPolicy } from '../../../../shared/options';
-import { slotToUtcIso } from '../../helpers/dates';
+import { findSlotToIso } from '../../../../../contract/postsider';
 import { postSiderRequest } from '../../transport';
 import { channelLocator, requestOptions } from '../common.descriptions';
 
@@ -11,5 +11,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const id = this.getNodeParameter('channel', i, undefined, { extractValue: true }) as string;
 	const response = await postSiderRequest.call(this, { method: 'GET', path: `/find-slot/${encodeURIComponent(id)}`, itemIndex: i, rateLimit: rateLimitPolicy.call(this, i) });
 	const raw = String((response.body as IDataObject).date ?? '');
-	return { channel: id, date: slotToUtcIso(raw) };
+	return { channel: id, date: findSlotToIso(raw) };
 }

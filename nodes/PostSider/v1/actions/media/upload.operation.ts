@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { rateLimitPolicy } from '../../../../shared/options';
-import { POSTABLE_EXTENSIONS, extensionOf, readBinaries, uploadBinary } from '../../helpers/media';
+import { hasPostableExtension, readBinaries, uploadBinary } from '../../helpers/media';
 import { requestOptions } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -25,5 +25,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const property = this.getNodeParameter('binaryPropertyName', i) as string;
 	const [media] = await readBinaries.call(this, i, [property]);
 	const stored = await uploadBinary.call(this, i, media, rateLimitPolicy.call(this, i));
-	return { ...stored, postable: POSTABLE_EXTENSIONS.includes(extensionOf(String(stored.path ?? ''))) };
+	return { ...stored, postable: hasPostableExtension(String(stored.path ?? '')) };
 }

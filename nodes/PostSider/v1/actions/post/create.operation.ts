@@ -8,6 +8,7 @@ import {
 	type INodeProperties,
 	type JsonObject,
 } from 'n8n-workflow';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_MESSAGES, POSTSIDER_IDEMPOTENCY_HEADER, type CreatePostResponse } from '../../../../../contract/postsider';
 import { apiErrorDetails } from '../../../../shared/transport';
 import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
 import { fetchChannels, type Channel } from '../../helpers/channels';
@@ -165,7 +166,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['post'], operation: ['create'] } }, properties);
 
-const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,255}$/;
 const channelCache = new WeakMap<object, Promise<Channel[]>>();
 
 function channelIdsOf(value: unknown): string[] {
@@ -255,7 +255,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	});
 
 	const ownKey = typeof options.idempotencyKey === 'string' ? options.idempotencyKey.trim() : '';
-	if (ownKey && !KEY_PATTERN.test(ownKey)) {
+	if (ownKey && !IDEMPOTENCY_KEY_PATTERN.test(ownKey)) {
 		throw new NodeOperationError(this.getNode(), `Idempotency key "${ownKey}" has characters PostSider refuses`, {
 			itemIndex: i,
 			description: 'Use 1 to 255 characters from A-Z, a-z, 0-9 and . _ : -',
@@ -279,21 +279,21 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	}
 
 	const body = buildBody(mainMedia, threadMedia);
-	let created: Array<{ postId: string; integration: string }>;
+	let created: CreatePostResponse;
 	try {
 		const response = await postSiderRequest.call(this, {
 			method: 'POST',
 			path: '/posts',
 			body,
-			headers: { 'Idempotency-Key': idempotencyKey },
+			headers: { [POSTSIDER_IDEMPOTENCY_HEADER]: idempotencyKey },
 			itemIndex: i,
 			rateLimit,
 		});
-		created = response.body as Array<{ postId: string; integration: string }>;
+		created = response.body as CreatePostResponse;
 	} catch (error) {
 		const details = apiErrorDetails(error);
 		const messages = (details?.messages ?? []) as string[];
-		if (!ownKey && details?.status === 409 && messages.some((m) => /already used with a different request/.test(m))) {
+		if (!ownKey && details?.status === 409 && messages.includes(IDEMPOTENCY_MESSAGES.mismatch)) {
 			// Same derived key = same channels, text, media bytes and settings: this post was created by an
 			// earlier run (its uploads or automatic date differ, not the post). Do not post it twice.
 			return channels.map((channel) => ({
