@@ -32,12 +32,17 @@ function hint(error: ApiError): string | undefined {
 		}
 		case 'not-found':
 			return 'PostFast has no such route or object. Check the Base URL in the credential (no path after the host) and the ID.';
-		case 'validation':
+		case 'validation': {
+			const code = error.code ? `PostFast code ${error.code}. ` : '';
 			if (error.code === 'socialMediaDisconnected')
-				return 'Reconnect the account in PostFast, or create the post as a draft (drafts to a disabled account are accepted).';
-			if (error.code === 'media.invalidMedia')
-				return 'A media key was never uploaded or the file is invalid. Upload the file again (File → Upload) and use the new key.';
-			return undefined;
+				return `${code}Reconnect the account in PostFast, or create the post as a draft (drafts to a disabled account are accepted).`;
+			if (error.code === 'media.invalidMedia' || /never uploaded/.test(error.message))
+				return `${code}A media key was never uploaded or its file is invalid. Upload the file again (File → Upload, or Binary Properties in Create) and use the new key.`;
+			const fields = error.fieldPaths.length
+				? `Fix ${error.fieldPaths.join(', ')} and run again.`
+				: 'Fix the request and run again.';
+			return `${code}${fields}`;
+		}
 		default:
 			return undefined;
 	}

@@ -452,12 +452,15 @@ function precheck(
 	);
 }
 
-/** Index of the post a validation error names (`posts.3.scheduledAt` → 3), if any. */
+/** Index of the post a validation error names (`posts.3.scheduledAt …` → 3), if any. */
 function postIndexOf(error: unknown): number | undefined {
 	const details = apiErrorDetails(error);
-	const paths = (details?.fieldPaths ?? []) as string[];
-	for (const path of paths) {
-		const match = /^posts\.(\d+)\b/.exec(path);
+	const texts = [
+		...((details?.fieldPaths ?? []) as string[]),
+		...((details?.messages ?? []) as string[]),
+	];
+	for (const text of texts) {
+		const match = /^posts\.(\d+)\b/.exec(text);
 		if (match) return Number(match[1]);
 	}
 	return undefined;

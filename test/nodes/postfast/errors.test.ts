@@ -1,0 +1,272 @@
+/**
+ * Error paths: PostFast's 400 codes, 401/403 keys, 429 waits and failures, 5xx, S3 errors,
+ * continue-on-fail, and that a post PostFast accepted is never sent again.
+ */
+import { NodeApiError } from 'n8n-workflow';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import {
+	PNG,
+	accountOn,
+	accountsOf,
+	byId,
+	inFuture,
+	output,
+	requestsTo,
+	runPostFast,
+	startPostFast,
+	type Account,
+	type Emulator,
+} from './setup';
+
+let pf: Emulator;
+let accounts: Account[];
+
+beforeAll(async () => {
+	pf = await startPostFast();
+	accounts = await accountsOf(pf);
+});
+afterAll(async () => {
+	await pf.close();
+});
+beforeEach(() => {
+	pf.faults.clear();
+	pf.reset();
+});
+
+const listAccounts = { resource: 'socialAccount', operation: 'getMany', filters: {} };
+
+function create(extra: Record<string, unknown> = {}) {
+	return {
+		resource: 'socialPost',
+		operation: 'create',
+		account: byId('={{ $json.account }}'),
+		content: '={{ $json.text }}',
+		status: 'SCHEDULED',
+		scheduledAt: '={{ $json.at }}',
+		binaryProperties: '',
+		...extra,
+	};
+}
+
+describe('service errors reach the user with their reason', () => {
+	it('a 400 with a PostFast code names the code, the status and what to fix', async () => {
+		const x = accountOn(accounts, 'X');
+		const result = await runPostFast(pf, create({ additionalFields: { mediaItemsJson: '[{"key":"image/never-uploaded.png","type":"IMAGE"}]' } }), {
+			items: [{ json: { account: x.id, text: 'unknown media key', at: inFuture(pf) } }],
+		});
+		expect(result.status).toBe('error');
+		const error = result.errors.PostFast as NodeApiError;
+		expect(error.message).toMatch(/PostFast 400 on POST \/social-posts/);
+		expect(error.message).toContain('image/never-uploaded.png');
+		expect(error.httpCode).toBe('400');
+		expect(error.description).toMatch(/PostFast code media\.invalidMedia\. .*Upload the file again/);
+		expect(error.context.apiError).toMatchObject({ status: 400, code: 'media.invalidMedia' });
+	});
+
+	it('a post PostFast would refuse for its platform fails before anything is sent', async () => {
+		const threads = accountOn(accounts, 'THREADS');
+		const pinterest = accountOn(accounts, 'PINTEREST');
+		const x = accountOn(accounts, 'X');
+		const at = inFuture(pf);
+		const result = await runPostFast(pf, create({ threadsControls: { threadsTopicTag: 'a.b&c' } }), {
+			items: [
+				{ json: { account: threads.id, text: 'bad tag', at } },
+				{ json: { account: pinterest.id, text: 'no board, no media', at } },
+				{ json: { account: x.id, text: 'fine', at } },
+			],
+			node: { onError: 'continueRegularOutput' },
+		});
+		expect(result.status).toBe('success');
+		const [tag, pin, ok] = output(result);
+		expect(String(tag.error)).toMatch(/threadsTopicTag\.invalid/);
+		expect(String(tag.description)).toMatch(/nothing was sent/);
+		expect(String(pin.error)).toMatch(/PINTEREST/);
+		expect(ok.postId).toBeTruthy();
+		const creates = requestsTo(pf, 'POST', '/social-posts');
+		expect(creates).toHaveLength(1);
+		expect((creates[0].body as { posts: unknown[] }).posts).toHaveLength(1);
+	});
+
+	it('a past scheduled time is refused by PostFast with its message', async () => {
+		const x = accountOn(accounts, 'X');
+		const result = await runPostFast(pf, create(), {
+			items: [{ json: { account: x.id, text: 'late', at: new Date(pf.clock.now() - 3_600_000).toISOString() } }],
+		});
+		expect(result.status).toBe('error');
+		expect((result.errors.PostFast as NodeApiError).httpCode).toBe('400');
+	});
+
+	it.each([
+		['a wrong key', 'not-the-key-000000000000000000000000000000=', /40[13]/],
+		['an empty key', '', /40[13]/],
+	])('%s is reported as a credential problem', async (_name, apiKey, status) => {
+		const result = await runPostFast(pf, listAccounts, { apiKey });
+		expect(result.status).toBe('error');
+		const error = result.errors.PostFast as NodeApiError;
+		expect(error.httpCode).toMatch(status);
+		expect(error.description).toMatch(/refused the API key/);
+		expect((error as NodeApiError & { failure?: { cause: string } }).failure?.cause).toBe('credential-invalid');
+		expect(JSON.stringify(error)).not.toContain(pf.apiKey);
+	});
+
+	it('a 5xx fails with the status and a temporarily-unavailable cause; continue-on-fail keeps going', async () => {
+		pf.faults.add({ method: 'GET', path: '/social-media/my-social-accounts', kind: 'status', status: 503, times: 1 });
+		const failed = await runPostFast(pf, listAccounts);
+		expect(failed.status).toBe('error');
+		const error = failed.errors.PostFast as NodeApiError & { failure?: { cause: string } };
+		expect(error.httpCode).toBe('503');
+		expect(error.failure?.cause).toBe('temporarily-unavailable');
+
+		pf.faults.add({ method: 'GET', path: '/social-media/my-social-accounts', kind: 'status', status: 500, times: 1 });
+		const kept = await runPostFast(pf, listAccounts, { items: [{ json: { n: 0 } }, { json: { n: 1 } }], node: { onError: 'continueRegularOutput' } });
+		expect(kept.status).toBe('success');
+		const out = kept.outputs.PostFast;
+		expect(out[0].json).toMatchObject({ error: expect.stringMatching(/500/) });
+		expect(out[0].pairedItem).toEqual({ item: 0 });
+		expect(out.slice(1).every((item) => item.pairedItem && (item.pairedItem as { item: number }).item === 1)).toBe(true);
+		expect(out.length).toBeGreaterThan(1);
+	});
+
+	it('an S3 refusal fails only the item whose file it was, with the S3 code', async () => {
+		pf.faults.add({ method: 'PUT', path: /./, kind: 'status', status: 403, times: 1, body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>' });
+		const result = await runPostFast(pf, { resource: 'file', operation: 'upload', binaryProperties: 'data' }, {
+			items: [0, 1].map((n) => ({ json: { n }, binary: { data: { data: PNG, fileName: `p${n}.png`, mimeType: 'image/png' } } })),
+			node: { onError: 'continueRegularOutput' },
+		});
+		expect(result.status).toBe('success');
+		const [first, second] = output(result);
+		expect(String(first.error)).toMatch(/403 AccessDenied/);
+		const [put] = pf.requests.filter((r) => r.method === 'PUT');
+		const signature = new URLSearchParams(put.query).get('X-Amz-Signature')!;
+		expect(signature.length).toBeGreaterThan(10);
+		expect(JSON.stringify(output(result))).not.toContain(signature);
+		expect(String(first.description)).toMatch(/expired/);
+		expect(second.keys).toHaveLength(1);
+	});
+});
+
+describe('rate limits', () => {
+	it('fails at once with cause rate-limited and the time to retry when the block is long', async () => {
+		pf.faults.add({
+			method: 'GET',
+			path: '/social-media/my-social-accounts',
+			kind: 'status',
+			status: 429,
+			times: 1,
+			headers: { 'Retry-After-long': '2395', 'Retry-After': '2395' },
+			body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' },
+		});
+		const started = Date.now();
+		const result = await runPostFast(pf, listAccounts);
+		expect(Date.now() - started).toBeLessThan(5_000);
+		expect(result.status).toBe('error');
+		const error = result.errors.PostFast as NodeApiError & { failure?: { cause: string; retryAfterMs?: number } };
+		expect(error.httpCode).toBe('429');
+		expect(error.failure).toMatchObject({ cause: 'rate-limited', retryAfterMs: 2_395_000 });
+		expect(error.description).toMatch(/long window/);
+	});
+
+	it('waits out a short Retry-After-<window> with sleep and succeeds on the same request', async () => {
+		pf.faults.add({
+			method: 'GET',
+			path: '/social-media/my-social-accounts',
+			kind: 'status',
+			status: 429,
+			times: 1,
+			headers: { 'Retry-After-short': '1' },
+			body: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' },
+		});
+		const started = Date.now();
+		const result = await runPostFast(pf, listAccounts);
+		expect(result.status, result.error?.message).toBe('success');
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+		expect(requestsTo(pf, 'GET', '/social-media/my-social-accounts').map((r) => r.status)).toEqual([429, 200]);
+	});
+});
+
+describe('never a duplicate post', () => {
+	it('with continue-on-fail, a failed batch does not resend or lose the accepted one', async () => {
+		const x = accountOn(accounts, 'X');
+		const threads = accountOn(accounts, 'THREADS');
+		const at = inFuture(pf);
+		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
+		const result = await runPostFast(pf, create({ threadsControls: { threadsTopicTag: 'launch' } }), {
+			items: [
+				{ json: { account: x.id, text: 'x ok', at } },
+				{ json: { account: threads.id, text: 'threads in the past', at: past } },
+			],
+			node: { onError: 'continueRegularOutput' },
+		});
+		expect(result.status).toBe('success');
+		const [ok, bad] = output(result);
+		expect(ok.postId).toBeTruthy();
+		expect(String(bad.error)).toMatch(/400/);
+		const creates = requestsTo(pf, 'POST', '/social-posts');
+		expect(creates.filter((r) => r.status === 201)).toHaveLength(1);
+	});
+
+	it('one refused post in a batch does not stop the others of that batch', async () => {
+		const x = accountOn(accounts, 'X');
+		const at = inFuture(pf);
+		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
+		const result = await runPostFast(pf, create(), {
+			items: [
+				{ json: { account: x.id, text: 'a', at } },
+				{ json: { account: x.id, text: 'b in the past', at: past } },
+				{ json: { account: x.id, text: 'c', at } },
+			],
+			node: { onError: 'continueRegularOutput' },
+		});
+		expect(result.status).toBe('success');
+		const [a, b, c] = output(result);
+		expect(a.postId).toBeTruthy();
+		expect(c.postId).toBeTruthy();
+		expect(String(b.error)).toMatch(/400/);
+		// Each accepted post was sent in exactly one successful request.
+		const accepted = requestsTo(pf, 'POST', '/social-posts')
+			.filter((r) => r.status === 201)
+			.flatMap((r) => (r.body as { posts: Array<{ content: string }> }).posts.map((p) => p.content));
+		expect(accepted.sort()).toEqual(['a', 'c']);
+		// PostFast named the post (posts.1.…), so only it was taken out: one refused request, one accepted.
+		expect(requestsTo(pf, 'POST', '/social-posts').map((r) => r.status)).toEqual([400, 201]);
+	});
+
+	it('a node retry after a later batch failed does not send the accepted batch again', async () => {
+		const x = accountOn(accounts, 'X');
+		const threads = accountOn(accounts, 'THREADS');
+		const at = inFuture(pf);
+		// The second create request (the Threads batch) fails once with a 500; the node-level retry runs the node again.
+		pf.faults.add({ method: 'POST', path: '/social-posts', kind: 'status', status: 500, times: 1, skip: 1 });
+		const result = await runPostFast(pf, create({ threadsControls: { threadsTopicTag: 'ok' } }), {
+			items: [
+				{ json: { account: x.id, text: 'first batch', at } },
+				{ json: { account: threads.id, text: 'second batch', at } },
+			],
+			node: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		});
+		expect(result.status, result.error?.message).toBe('success');
+		const bodies = requestsTo(pf, 'POST', '/social-posts').map((r) => (r.body as { posts: Array<{ content: string }> }).posts.map((p) => p.content));
+		expect(bodies.flat().filter((c) => c === 'first batch')).toHaveLength(1);
+		const [first, second] = output(result);
+		expect(first).toMatchObject({ alreadyCreated: true });
+		expect(second.postId).toBeTruthy();
+		const stored = pf.store.posts as unknown as Map<string, unknown> | unknown[];
+		expect(stored).toBeDefined();
+	});
+
+	it('without continue-on-fail the error says which items were already created', async () => {
+		const x = accountOn(accounts, 'X');
+		const threads = accountOn(accounts, 'THREADS');
+		const at = inFuture(pf);
+		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
+		const result = await runPostFast(pf, create({ threadsControls: { threadsTopicTag: 'launch' } }), {
+			items: [
+				{ json: { account: x.id, text: 'created', at } },
+				{ json: { account: threads.id, text: 'refused', at: past } },
+			],
+		});
+		expect(result.status).toBe('error');
+		expect((result.errors.PostFast as NodeApiError).description).toMatch(/already created the posts of items 0/);
+	});
+});

@@ -1,0 +1,96 @@
+/**
+ * PostFast Trigger: posts reaching PUBLISHED or FAILED in the emulator (its simulated publisher,
+ * driven by its clock) are emitted once each, the cursor survives polls, and manual mode shows data.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import {
+	PollHarness,
+	PostFastTrigger,
+	TRIGGER_TYPE,
+	accountOn,
+	accountsOf,
+	byId,
+	credentialsFor,
+	output,
+	runPostFast,
+	startPostFast,
+	type Account,
+	type Emulator,
+} from './setup';
+
+let pf: Emulator;
+let accounts: Account[];
+
+beforeAll(async () => {
+	pf = await startPostFast();
+	accounts = await accountsOf(pf);
+});
+afterAll(async () => {
+	await pf.close();
+});
+beforeEach(() => {
+	pf.reset();
+});
+
+function trigger(parameters: Record<string, unknown> = {}) {
+	return new PollHarness({
+		nodeType: new PostFastTrigger(),
+		type: TRIGGER_TYPE,
+		name: 'PostFast Trigger',
+		parameters: { events: ['published', 'failed'], filters: {}, options: {}, ...parameters },
+		credentials: credentialsFor(pf),
+	});
+}
+
+async function schedule(texts: string[], inMs: number): Promise<string[]> {
+	const x = accountOn(accounts, 'X');
+	const at = new Date(pf.clock.now() + inMs).toISOString();
+	const result = await runPostFast(
+		pf,
+		{ resource: 'socialPost', operation: 'create', account: byId(x.id), content: '={{ $json.text }}', status: 'SCHEDULED', scheduledAt: at, binaryProperties: '' },
+		{ items: texts.map((text) => ({ json: { text } })) },
+	);
+	expect(result.status, result.error?.message).toBe('success');
+	return output(result).map((o) => String(o.postId));
+}
+
+describe('PostFast Trigger', () => {
+	it('emits each published post once, across polls, and records without emitting on the first poll', async () => {
+		const poller = trigger();
+		const before = await schedule(['already there'], 60_000);
+		pf.clock.advance(5 * 60_000);
+		await pf.tick?.();
+		expect(await poller.poll()).toBeNull(); // activation: record, don't emit
+
+		const ids = await schedule(['one', 'two'], 60_000);
+		expect(await poller.poll()).toBeNull(); // not published yet
+		pf.clock.advance(5 * 60_000);
+		await pf.tick?.();
+		const emitted = await poller.poll();
+		expect(emitted).not.toBeNull();
+		const json = emitted![0].map((item) => item.json);
+		expect(json.map((p) => p.id).sort()).toEqual(ids.sort());
+		expect(json.every((p) => p.event === 'published' || p.event === 'failed')).toBe(true);
+		expect(json.map((p) => p.id)).not.toContain(before[0]);
+
+		expect(await poller.poll()).toBeNull(); // no duplicates
+		const cursor = poller.staticData.cursor as { seen: Record<string, string> };
+		for (const id of ids) expect(cursor.seen[id]).toMatch(/PUBLISHED|FAILED/);
+	});
+
+	it('only watches the chosen events', async () => {
+		const poller = trigger({ events: ['failed'] });
+		expect(await poller.poll()).toBeNull();
+		await poller.poll();
+		const [request] = pf.requests.filter((r) => r.path === '/social-posts' && r.method === 'GET');
+		expect(request.query.statuses).toBe('FAILED');
+	});
+
+	it('manual mode returns a sample when there is nothing, and does not move the cursor', async () => {
+		const poller = trigger();
+		const sample = await poller.poll('manual');
+		expect(sample?.[0][0].json).toMatchObject({ sample: true, event: 'published' });
+		expect(poller.staticData.cursor).toBeUndefined();
+	});
+});
