@@ -60,6 +60,19 @@ export function batchPostFastCreates<T extends PostFastCreateItem>(
 }
 
 /**
+ * How many posts to put in one create so that its images fill whole upload-URL requests: 15 posts
+ * of 1 image need 4 requests (4+4+4+3) where 12 need 3 (4+4+4), so when the 150 URL requests a
+ * day are the scarce budget, 12 per create carries 600 posts a day instead of 555. Returns the
+ * largest count ≤ `maxPerCreate` whose image total is a multiple of `imagesPerRequest`, or
+ * `maxPerCreate` when none is.
+ */
+export function alignedPostsPerCreate(imagesPerPost: number, imagesPerRequest = 4, maxPerCreate = 15): number {
+	if (imagesPerPost <= 0) return maxPerCreate;
+	for (let n = maxPerCreate; n >= 1; n--) if ((n * imagesPerPost) % imagesPerRequest === 0) return n;
+	return maxPerCreate;
+}
+
+/**
  * Groups files into upload-URL requests: images of one content type share a request up to
  * `imagesPerRequest` (vendor page 4, current 8); video, documents and captions get one each.
  */

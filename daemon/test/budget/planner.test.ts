@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import {
 	Budgets,
+	alignedPostsPerCreate,
 	batchPostFastCreates,
 	batchUploadUrlRequests,
 	planBacklog,
@@ -63,6 +64,11 @@ describe('batching up to the per-request maxima', () => {
 		]);
 		expect(seq[2].accounts).toEqual([{ id: 'a', platform: 'X', publishAt: undefined }]);
 		expect(postsiderSequence({ files: 2 }).map((c) => c.endpoint)).toEqual(['POST /upload', 'POST /upload', 'POST /posts']);
+	});
+
+	it('posts per create chosen so their images fill whole upload-URL requests', () => {
+		expect([0, 1, 2, 3, 4].map((n) => alignedPostsPerCreate(n, 4, 15))).toEqual([15, 12, 14, 12, 15]);
+		expect(alignedPostsPerCreate(1, 8, 15)).toBe(8);
 	});
 
 	it('stableJson sorts keys and drops undefined', () => {
