@@ -83,6 +83,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
 	});
 }
 
+function parseLogged(raw: Buffer): unknown {
+	try {
+		return JSON.parse(raw.toString('utf8')) as unknown;
+	} catch {
+		return raw.toString('utf8');
+	}
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
 	const text = JSON.stringify(body);
 	res.writeHead(status, {
@@ -162,9 +170,11 @@ export async function startPostFast(opts: PostFastOptions = {}) {
 			}
 			const entry = logEntry('api', req, url, clock.now());
 			requests.push(entry);
+			// The body is read (and logged) before faults apply, so tests see what a faulted request sent.
+			const raw = await readBody(req, bodyLimit);
+			if (raw !== 'too-large' && raw.length > 0) entry.body = parseLogged(raw);
 			const fault = faults.take(req.method ?? 'GET', url.pathname);
 			if (fault && (await applyFault(fault, req, res, entry, hanging))) return;
-			const raw = await readBody(req, bodyLimit);
 			if (raw === 'too-large') {
 				json(res, 413, {
 					message: 'request entity too large',
@@ -176,7 +186,6 @@ export async function startPostFast(opts: PostFastOptions = {}) {
 			}
 			const result = await api.handle(req, res, url, raw);
 			entry.status = result.status;
-			if (result.body !== undefined) entry.body = result.body;
 		})().catch(() => {
 			if (!res.headersSent) json(res, 500, { statusCode: 500, message: 'Internal server error' });
 			else res.destroy();
