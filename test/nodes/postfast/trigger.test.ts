@@ -33,14 +33,17 @@ beforeEach(() => {
 	pf.reset();
 });
 
-function trigger(parameters: Record<string, unknown> = {}) {
-	return new PollHarness({
+function trigger(parameters: Record<string, unknown> = {}, staticData: Record<string, unknown> = {}) {
+	return new PollHarness(
+		{
 		nodeType: new PostFastTrigger(),
 		type: TRIGGER_TYPE,
 		name: 'PostFast Trigger',
 		parameters: { events: ['published', 'failed'], filters: {}, options: {}, ...parameters },
 		credentials: credentialsFor(pf),
-	});
+		},
+		staticData as never,
+	);
 }
 
 async function schedule(texts: string[], inMs: number): Promise<string[]> {
@@ -77,6 +80,25 @@ describe('PostFast Trigger', () => {
 		expect(await poller.poll()).toBeNull(); // no duplicates
 		const cursor = poller.staticData.cursor as { seen: Record<string, string> };
 		for (const id of ids) expect(cursor.seen[id]).toMatch(/PUBLISHED|FAILED/);
+	});
+
+	it('emits failed posts with their error, and the persisted cursor survives a restart', async () => {
+		const poller = trigger();
+		expect(await poller.poll()).toBeNull();
+		const [failing, publishing] = await schedule(['will [fail]', 'will publish'], 60_000);
+		pf.clock.advance(5 * 60_000);
+		const first = (await poller.poll())![0].map((item) => item.json);
+		expect(first.find((p) => p.id === failing)).toMatchObject({ event: 'failed', status: 'FAILED' });
+		expect(first.find((p) => p.id === failing)?.lastError).toBeTruthy();
+		expect(first.find((p) => p.id === publishing)).toMatchObject({ event: 'published', status: 'PUBLISHED' });
+
+		// n8n persists static data between activations: a new poller on a copy of it emits nothing old.
+		const restarted = trigger({}, JSON.parse(JSON.stringify(poller.workflow.staticData)) as Record<string, unknown>);
+		expect(await restarted.poll()).toBeNull();
+		const [later] = await schedule(['after restart'], 60_000);
+		pf.clock.advance(5 * 60_000);
+		const second = (await restarted.poll())![0].map((item) => item.json);
+		expect(second.map((p) => p.id)).toEqual([later]);
 	});
 
 	it('only watches the chosen events', async () => {
