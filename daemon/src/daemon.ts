@@ -40,12 +40,13 @@ export function createClients(loaded: LoadedConfig, env: NodeJS.ProcessEnv, now:
 	const ps = new Map<string, PostSiderClient>();
 	const pf = new Map<string, PostFastClient>();
 	const userAgent = 'postspool-daemon/0.1';
+	const timeouts = { timeoutMs: loaded.config.requestTimeoutMs, uploadIdleTimeoutMs: Math.max(120_000, loaded.config.requestTimeoutMs) };
 	return {
 		postsider(name) {
 			let c = ps.get(name);
 			if (!c) {
 				const key = loaded.config.keys[name];
-				c = new PostSiderClient({ baseUrl: key.baseUrl, apiKey: resolveApiKey(name, key, loaded.path, env), now, userAgent });
+				c = new PostSiderClient({ baseUrl: key.baseUrl, apiKey: resolveApiKey(name, key, loaded.path, env), now, userAgent, ...timeouts });
 				ps.set(name, c);
 			}
 			return c;
@@ -54,7 +55,7 @@ export function createClients(loaded: LoadedConfig, env: NodeJS.ProcessEnv, now:
 			let c = pf.get(name);
 			if (!c) {
 				const key = loaded.config.keys[name];
-				c = new PostFastClient({ baseUrl: key.baseUrl, apiKey: resolveApiKey(name, key, loaded.path, env), now, userAgent });
+				c = new PostFastClient({ baseUrl: key.baseUrl, apiKey: resolveApiKey(name, key, loaded.path, env), now, userAgent, ...timeouts });
 				pf.set(name, c);
 			}
 			return c;
@@ -164,6 +165,8 @@ export class Daemon {
 			});
 			this.watcherState = { backend: config.polling ? 'polling' : 'native' };
 			this.watcher.on('all', () => this.hint());
+			// Files that arrive during the watcher's initial scan raise no event: rescan once it is ready.
+			this.watcher.on('ready', () => this.hint());
 			this.watcher.on('error', (err) => {
 				const e = err as NodeJS.ErrnoException;
 				const fix =

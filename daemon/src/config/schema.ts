@@ -102,6 +102,8 @@ export const ConfigSchema = z
 		/** First retry delay for 5xx/network errors; doubles per attempt up to `backoffCapMs` (full jitter). */
 		backoffMs: z.number().int().min(10).default(2000),
 		backoffCapMs: z.number().int().min(10).default(600_000),
+		/** Give up on an API call after this long without an answer (uploads: this long without progress, at least 120 s). */
+		requestTimeoutMs: z.number().int().min(100).default(30_000),
 		/** Use filesystem polling (network shares). */
 		polling: z.boolean().default(false),
 	})
