@@ -4,96 +4,54 @@
  * uploads streamed from disk. Every method resolves to an `ApiResult`; none throws for HTTP or
  * network failures.
  */
+import * as C from '../../../contract/postsider';
 import { type ApiResult, type ClientOptions, HttpTransport } from './http';
 import { multipartFileBody } from './upload';
 
-/** `POST /posts` body (postsider-api.md §3.1). */
-export interface PostSiderCreateBody {
-	type: 'draft' | 'schedule' | 'now';
-	date: string;
-	shortLink: boolean;
-	tags: Array<{ value: string; label: string }>;
-	posts: Array<{
-		integration: { id: string };
-		value: Array<{
-			content: string;
-			image: Array<{ id: string; path: string; alt?: string; thumbnail?: string }>;
-			delay?: number;
-		}>;
-		settings?: Record<string, unknown>;
-		firstComment?: string;
-	}>;
-	inter?: number;
-	[extra: string]: unknown;
-}
-
-/** One element per `posts[]` entry, in request order. */
-export type CreatePostResponse = Array<{ postId: string; integration: string }>;
-
-/** The media row `POST /upload` and `POST /upload-from-url` answer with (§5.1). */
-export interface MediaObject {
-	id: string;
-	name: string;
-	originalName: string | null;
-	path: string;
-	thumbnail: string | null;
-	alt: string | null;
-	type?: string;
-	fileSize?: number;
-	width?: number | null;
-	height?: number | null;
-}
-
-export interface Integration {
-	id: string;
-	name: string;
-	identifier: string;
-	picture: string | null;
-	disabled: boolean;
-	profile: string | null;
-	customer?: { id: string; name: string };
-}
-
-export interface PostListItem {
-	id: string;
-	content: string;
-	publishDate: string;
-	releaseURL: string | null;
-	releaseId: string | null;
-	state: 'QUEUE' | 'PUBLISHED' | 'ERROR' | 'DRAFT' | 'APPROVAL';
-	group: string;
-	integration: { id: string; providerIdentifier: string; name: string; picture: string | null };
-	[extra: string]: unknown;
-}
+// Payload types are the contract's: one definition of the API for nodes, daemon and emulator.
+export type {
+	Channel as Integration,
+	CreatePostRequest as PostSiderCreateBody,
+	CreatePostResponse,
+	MediaObject,
+	PostListItem,
+} from '../../../contract/postsider';
 
 export interface PostSiderClientOptions extends ClientOptions {}
 
-/** Endpoint ids used by the limit tables (`budget/limits.ts`). */
+const key = (name: C.PostSiderEndpointName) => `${C.POSTSIDER_ENDPOINTS[name].method} ${C.POSTSIDER_ENDPOINTS[name].path}`;
+
+/** Endpoint ids (`METHOD /path`) used by the limit tables and budgets. */
 export const POSTSIDER_ENDPOINTS = {
-	createPosts: 'POST /posts',
-	listPosts: 'GET /posts',
-	getPost: 'GET /posts/:id',
-	deletePost: 'DELETE /posts/:id',
-	deleteGroup: 'DELETE /posts/group/:group',
-	changeStatus: 'PUT /posts/:id/status',
-	findSlot: 'GET /find-slot/:id',
-	listIntegrations: 'GET /integrations',
-	isConnected: 'GET /is-connected',
-	listGroups: 'GET /groups',
-	notifications: 'GET /notifications',
-	upload: 'POST /upload',
-	uploadFromUrl: 'POST /upload-from-url',
+	createPosts: key('createPost'),
+	listPosts: key('listPosts'),
+	getPost: key('getPost'),
+	deletePost: key('deletePost'),
+	deleteGroup: key('deleteGroup'),
+	changeStatus: key('changeStatus'),
+	findSlot: key('findSlot'),
+	listIntegrations: key('listChannels'),
+	isConnected: key('isConnected'),
+	listGroups: key('listGroups'),
+	notifications: key('listNotifications'),
+	upload: key('upload'),
+	uploadFromUrl: key('uploadFromUrl'),
 } as const;
 
 const E = POSTSIDER_ENDPOINTS;
-const seg = encodeURIComponent;
+const path = C.postsiderPath;
 
 export class PostSiderClient {
 	private readonly http: HttpTransport;
 
 	constructor(opts: PostSiderClientOptions) {
-		// The key is the whole header value; a `Bearer` prefix is a 401 (postsider-api.md §2.2).
-		this.http = new HttpTransport('postsider', opts, { authorization: opts.apiKey });
+		// The key is the whole header value; a `Bearer` prefix is a 401 (postsider-api.md §2.2), so the
+		// contract refuses it here with the fix. A base given as an origin gets `/public/v1`.
+		this.http = new HttpTransport(
+			'postsider',
+			{ ...opts, baseUrl: C.postsiderApiBase(opts.baseUrl) },
+			C.postsiderAuthHeaders(opts.apiKey),
+		);
 	}
 
 	/**
@@ -101,103 +59,93 @@ export class PostSiderClient {
 	 * byte-stable across retries (same fields, same order), or the server answers 409.
 	 */
 	createPosts(
-		body: PostSiderCreateBody,
+		body: C.CreatePostRequest,
 		opts: { idempotencyKey: string },
-	): Promise<ApiResult<CreatePostResponse>> {
+	): Promise<ApiResult<C.CreatePostResponse>> {
 		return this.http.request({
 			method: 'POST',
-			path: '/posts',
+			path: path('createPost'),
 			endpoint: E.createPosts,
 			json: body,
-			headers: { 'idempotency-key': opts.idempotencyKey },
+			headers: { [C.POSTSIDER_IDEMPOTENCY_HEADER]: opts.idempotencyKey },
 		});
 	}
 
 	/** Multipart `POST /upload` (field `file`), streamed from disk with an exact Content-Length. */
 	async uploadFile(
-		path: string,
+		filePath: string,
 		opts: { onProgress?(sent: number, total: number): void } = {},
-	): Promise<ApiResult<MediaObject>> {
-		const form = await multipartFileBody(path, 'file');
+	): Promise<ApiResult<C.MediaObject>> {
+		const form = await multipartFileBody(filePath, 'file');
 		return this.http.request({
 			method: 'POST',
-			path: '/upload',
+			path: path('upload'),
 			endpoint: E.upload,
 			stream: form,
 			onProgress: opts.onProgress,
 		});
 	}
 
-	uploadFromUrl(url: string): Promise<ApiResult<MediaObject>> {
-		return this.http.request({ method: 'POST', path: '/upload-from-url', endpoint: E.uploadFromUrl, json: { url } });
+	uploadFromUrl(url: string): Promise<ApiResult<C.MediaObject>> {
+		return this.http.request({ method: 'POST', path: path('uploadFromUrl'), endpoint: E.uploadFromUrl, json: { url } });
 	}
 
 	/** Next free slot; the server answers `YYYY-MM-DDTHH:mm:00` in UTC without `Z`, normalised here. */
-	async findSlot(channelId: string): Promise<ApiResult<{ date: string }>> {
-		const result = await this.http.request<{ date: string }>({
+	async findSlot(channelId: string): Promise<ApiResult<C.FindSlotResponse>> {
+		const result = await this.http.request<C.FindSlotResponse>({
 			method: 'GET',
-			path: `/find-slot/${seg(channelId)}`,
+			path: path('findSlot', { id: channelId }),
 			endpoint: E.findSlot,
 		});
-		if (result.ok && typeof result.value?.date === 'string' && !/(Z|[+-]\d\d:?\d\d)$/.test(result.value.date)) {
-			result.value = { date: `${result.value.date}Z` };
-		}
+		if (result.ok && typeof result.value?.date === 'string') result.value = { date: C.findSlotToIso(result.value.date) };
 		return result;
 	}
 
-	listIntegrations(opts: { group?: string } = {}): Promise<ApiResult<Integration[]>> {
+	listIntegrations(opts: C.ListChannelsQuery = {}): Promise<ApiResult<C.ListChannelsResponse>> {
 		return this.http.request({
 			method: 'GET',
-			path: '/integrations',
+			path: path('listChannels'),
 			endpoint: E.listIntegrations,
 			searchParams: { group: opts.group },
 		});
 	}
 
-	isConnected(): Promise<ApiResult<{ connected: boolean }>> {
-		return this.http.request({ method: 'GET', path: '/is-connected', endpoint: E.isConnected });
+	isConnected(): Promise<ApiResult<C.IsConnectedResponse>> {
+		return this.http.request({ method: 'GET', path: path('isConnected'), endpoint: E.isConnected });
 	}
 
-	listGroups(): Promise<ApiResult<Array<{ id: string; name: string }>>> {
-		return this.http.request({ method: 'GET', path: '/groups', endpoint: E.listGroups });
+	listGroups(): Promise<ApiResult<C.ListGroupsResponse>> {
+		return this.http.request({ method: 'GET', path: path('listGroups'), endpoint: E.listGroups });
 	}
 
 	/** Posts whose publish date is in [startDate, endDate] (ISO strings, inclusive). */
-	listPosts(range: { startDate: string; endDate: string; customer?: string }): Promise<ApiResult<{ posts: PostListItem[] }>> {
-		return this.http.request({ method: 'GET', path: '/posts', endpoint: E.listPosts, searchParams: range });
+	listPosts(range: C.ListPostsQuery): Promise<ApiResult<C.ListPostsResponse>> {
+		return this.http.request({ method: 'GET', path: path('listPosts'), endpoint: E.listPosts, searchParams: { ...range } });
 	}
 
 	/** One post group. The answer holds the channel's OAuth tokens: never log it verbatim. */
-	getPost(id: string): Promise<ApiResult<{ group: string; posts: Array<Record<string, unknown>>; integration: string }>> {
-		return this.http.request({ method: 'GET', path: `/posts/${seg(id)}`, endpoint: E.getPost });
+	getPost(id: string): Promise<ApiResult<C.GetPostResponse>> {
+		return this.http.request({ method: 'GET', path: path('getPost', { id }), endpoint: E.getPost });
 	}
 
-	deletePost(id: string): Promise<ApiResult<{ success: boolean }>> {
-		return this.http.request({ method: 'DELETE', path: `/posts/${seg(id)}`, endpoint: E.deletePost });
+	deletePost(id: string): Promise<ApiResult<C.SuccessResponse>> {
+		return this.http.request({ method: 'DELETE', path: path('deletePost', { id }), endpoint: E.deletePost });
 	}
 
-	deleteGroup(group: string): Promise<ApiResult<{ success: boolean }>> {
-		return this.http.request({ method: 'DELETE', path: `/posts/group/${seg(group)}`, endpoint: E.deleteGroup });
+	deleteGroup(group: string): Promise<ApiResult<C.SuccessResponse>> {
+		return this.http.request({ method: 'DELETE', path: path('deleteGroup', { group }), endpoint: E.deleteGroup });
 	}
 
-	changeStatus(id: string, status: 'draft' | 'schedule'): Promise<ApiResult<{ id: string; state: string }>> {
+	changeStatus(id: string, status: C.StatusChangeValue): Promise<ApiResult<C.ChangeStatusResponse>> {
 		return this.http.request({
 			method: 'PUT',
-			path: `/posts/${seg(id)}/status`,
+			path: path('changeStatus', { id }),
 			endpoint: E.changeStatus,
 			json: { status },
 		});
 	}
 
-	listNotifications(page = 0): Promise<
-		ApiResult<{
-			notifications: Array<{ id: string; content: string; link: string | null; createdAt: string }>;
-			total: number;
-			page: number;
-			limit: number;
-			hasMore: boolean;
-		}>
-	> {
-		return this.http.request({ method: 'GET', path: '/notifications', endpoint: E.notifications, searchParams: { page } });
+	listNotifications(page = 0): Promise<ApiResult<C.ListNotificationsResponse>> {
+		return this.http.request({ method: 'GET', path: path('listNotifications'), endpoint: E.notifications, searchParams: { page } });
 	}
 }

@@ -16,6 +16,12 @@ import {
 	type PostFastProfile,
 	type PostFastWindow,
 } from '../../../contract/postfast';
+import {
+	POSTSIDER_DEFAULT_API_LIMIT,
+	POSTSIDER_HOURLY_WINDOW_MS,
+	POSTSIDER_MINUTE_WINDOW_MS,
+	POSTSIDER_MUTATING_METHODS,
+} from '../../../contract/postsider';
 
 export type Service = 'postsider' | 'postfast';
 
@@ -155,10 +161,8 @@ export interface PostSiderLimitOptions {
 	reservePerMinute?: number;
 }
 
-const MUTATING = ['POST', 'PUT', 'DELETE', 'PATCH'];
-
 export function postsiderLimits(opts: PostSiderLimitOptions = {}): LimitTable {
-	const apiLimit = opts.apiLimit ?? 60;
+	const apiLimit = opts.apiLimit ?? POSTSIDER_DEFAULT_API_LIMIT;
 	const hourly = opts.hourlyLimit ?? apiLimit;
 	return {
 		rules: [
@@ -168,7 +172,7 @@ export function postsiderLimits(opts: PostSiderLimitOptions = {}): LimitTable {
 				header: '',
 				label: `PostSider API limit (${apiLimit} per minute, every call of the organisation)`,
 				limit: apiLimit,
-				windowMs: MIN,
+				windowMs: POSTSIDER_MINUTE_WINDOW_MS,
 				partition: 'shared',
 				...(opts.reservePerMinute ? { reserve: opts.reservePerMinute } : {}),
 			},
@@ -177,8 +181,8 @@ export function postsiderLimits(opts: PostSiderLimitOptions = {}): LimitTable {
 				service: 'postsider',
 				label: `PostSider hourly throttler (${hourly} per hour per mutating endpoint)`,
 				limit: hourly,
-				windowMs: HOUR,
-				methods: MUTATING,
+				windowMs: POSTSIDER_HOURLY_WINDOW_MS,
+				methods: [...POSTSIDER_MUTATING_METHODS],
 				partition: 'endpoint',
 			},
 		],
