@@ -107,7 +107,8 @@ describe('service errors reach the user with their reason', () => {
 		expect(error.httpCode).toMatch(status);
 		expect(error.description).toMatch(/refused the API key/);
 		expect((error as NodeApiError & { failure?: { cause: string } }).failure?.cause).toBe('credential-invalid');
-		expect(JSON.stringify(error)).not.toContain(pf.apiKey);
+		if (apiKey) expect(JSON.stringify(error)).not.toContain(apiKey);
+		expect(JSON.stringify(result.run.data)).not.toContain(pf.apiKey);
 	});
 
 	it('a 5xx fails with the status and a temporarily-unavailable cause; continue-on-fail keeps going', async () => {
@@ -253,6 +254,48 @@ describe('never a duplicate post', () => {
 		expect(second.postId).toBeTruthy();
 		const stored = pf.store.posts as unknown as Map<string, unknown> | unknown[];
 		expect(stored).toBeDefined();
+	});
+
+	it('a create whose answer was lost is looked up, not sent again: a stored post counts as accepted', async () => {
+		const x = accountOn(accounts, 'X');
+		const at = inFuture(pf);
+		// As if an earlier attempt reached PostFast and only its answer was lost: the post exists.
+		const earlier = await fetch(`${pf.baseUrl}/social-posts`, {
+			method: 'POST',
+			headers: { 'pf-api-key': pf.apiKey, 'content-type': 'application/json' },
+			body: JSON.stringify({ posts: [{ content: 'lost answer', socialMediaId: x.id, scheduledAt: at }] }),
+		});
+		const [storedId] = ((await earlier.json()) as { postIds: string[] }).postIds;
+		pf.faults.add({ method: 'POST', path: '/social-posts', kind: 'reset', times: 1 });
+		const result = await runPostFast(pf, create(), {
+			items: [
+				{ json: { account: x.id, text: 'lost answer', at } },
+				{ json: { account: x.id, text: 'never arrived', at } },
+			],
+			node: { onError: 'continueRegularOutput' },
+		});
+		expect(result.status).toBe('success');
+		const [found, missing] = output(result);
+		expect(found).toMatchObject({ postId: storedId, reconciled: true });
+		expect(String(missing.error)).toMatch(/no response|connection to the server was closed/i);
+		const lookups = requestsTo(pf, 'GET', '/social-posts');
+		expect(lookups).toHaveLength(1);
+		expect(lookups[0].query).toMatchObject({ socialMediaIds: x.id, from: at, to: at });
+		// Only the one stored post exists with that text: nothing was created twice.
+		const listed = await fetch(`${pf.baseUrl}/social-posts?socialMediaIds=${x.id}&limit=50`, { headers: { 'pf-api-key': pf.apiKey } });
+		const posts = ((await listed.json()) as { data: Array<{ content: string }> }).data;
+		expect(posts.filter((p) => p.content === 'lost answer')).toHaveLength(1);
+		expect(posts.filter((p) => p.content === 'never arrived')).toHaveLength(0);
+	});
+
+	it('a connection reset on a read fails with no response and a temporarily-unavailable cause', async () => {
+		pf.faults.add({ method: 'GET', path: '/social-media/my-social-accounts', kind: 'reset', times: 1 });
+		const result = await runPostFast(pf, listAccounts);
+		expect(result.status).toBe('error');
+		const error = result.errors.PostFast as NodeApiError & { failure?: { cause: string } };
+		expect(error.message).toMatch(/no response|connection to the server was closed/i);
+		expect(error.failure?.cause).toBe('temporarily-unavailable');
+		expect(error.description).toMatch(/Base URL|reachable/);
 	});
 
 	it('without continue-on-fail the error says which items were already created', async () => {

@@ -17,6 +17,9 @@ import {
 
 export const CREDENTIAL_TYPE = 'postFastApi';
 
+/** A PostFast API call that has not answered in this long is treated as a network failure. */
+export const API_TIMEOUT_MS = 60_000;
+
 function hint(error: ApiError): string | undefined {
 	switch (error.kind) {
 		case 'auth':
@@ -92,6 +95,7 @@ export async function postFastRequest<T = unknown>(
 		method,
 		url: `${baseUrl}${path}`,
 		json: true,
+		timeout: API_TIMEOUT_MS,
 		...(options.qs ? { qs: options.qs } : {}),
 		...(options.body !== undefined ? { body: options.body } : {}),
 	};

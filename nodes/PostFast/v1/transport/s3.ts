@@ -38,6 +38,11 @@ function s3Hint(code: string | undefined, status: number): string {
 	}
 }
 
+/** At least two minutes, and long enough for the file at 50 kB/s: a stalled upload must end. */
+export function uploadTimeoutMs(bytes: number): number {
+	return Math.max(120_000, Math.ceil(bytes / 50_000) * 1000);
+}
+
 /** PUTs the bytes; resolves with the ETag S3 returned. */
 export async function putToSignedUrl(
 	this: IExecuteFunctions,
@@ -59,6 +64,7 @@ export async function putToSignedUrl(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
+			timeout: uploadTimeoutMs(upload.data.length),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		const text = error instanceof Error ? error.message : String(error);

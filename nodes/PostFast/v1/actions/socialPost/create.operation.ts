@@ -43,6 +43,7 @@ import { finishItems, type ItemOutcome } from '../../helpers/outcome';
 import { getUuidParameter, toList, toUtcIso } from '../../helpers/utils';
 import { postFastApiRequest } from '../../transport';
 import { accountLocator } from '../common.descriptions';
+import { listPosts } from './getMany.operation';
 import { imagesPerRequestOption } from '../file/upload.operation';
 import { LIST_CONTROLS, PLATFORM_CONTROLS, controlsProperties } from './controls.description';
 
@@ -466,6 +467,58 @@ function postIndexOf(error: unknown): number | undefined {
 	return undefined;
 }
 
+/** A failure after which PostFast may or may not have stored the posts. */
+function isUnknownOutcome(error: unknown): boolean {
+	const kind = apiErrorDetails(error)?.kind;
+	return kind === 'network' || kind === 'server';
+}
+
+/**
+ * Finds posts of a batch that PostFast stored although the create call failed: same account,
+ * same scheduled time and same text, listed through `GET /social-posts`. Drafts have no time to
+ * look them up by, so they are never matched (they fail and say so).
+ */
+async function reconcile(
+	this: IExecuteFunctions,
+	batch: ReadyPost[],
+	rateLimit: ReturnType<typeof rateLimitPolicy>,
+): Promise<Map<ReadyPost, IDataObject>> {
+	const found = new Map<ReadyPost, IDataObject>();
+	const scheduled = batch.filter((post) => post.scheduledAt);
+	if (scheduled.length === 0) return found;
+	const times = scheduled.map((post) => post.scheduledAt!).sort();
+	let listed: IDataObject[];
+	try {
+		listed = await listPosts.call(
+			this,
+			{
+				socialMediaIds: [...new Set(scheduled.map((post) => post.socialMediaId))].join(','),
+				from: times[0],
+				to: times[times.length - 1],
+			},
+			MAX_POSTS_PER_REQUEST * 20,
+			{ itemIndex: batch[0].itemIndex, rateLimit },
+		);
+	} catch {
+		return found; // Still unknown: the posts fail with the original error.
+	}
+	const taken = new Set<string>();
+	for (const post of scheduled) {
+		const match = listed.find(
+			(candidate) =>
+				!taken.has(String(candidate.id)) &&
+				candidate.socialMediaId === post.socialMediaId &&
+				candidate.content === post.content &&
+				Date.parse(String(candidate.scheduledAt)) === Date.parse(post.scheduledAt!),
+		);
+		if (match) {
+			taken.add(String(match.id));
+			found.set(post, match);
+		}
+	}
+	return found;
+}
+
 function isValidationError(error: unknown): boolean {
 	const details = apiErrorDetails(error);
 	return details?.kind === 'validation';
@@ -630,8 +683,23 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				}
 				continue;
 			}
-			for (const post of batch) fail(post.itemIndex, error as Error);
-			if (!continueOnFail) break;
+			// No answer or a 5xx: PostFast may have created the posts anyway. Look before anyone
+			// sends them again, and take the ones it has as accepted.
+			const found = isUnknownOutcome(error)
+				? await reconcile.call(this, batch, rateLimit)
+				: new Map<ReadyPost, IDataObject>();
+			for (const post of batch) {
+				const listed = found.get(post);
+				if (listed) {
+					const json = { ...outputOf(post, String(listed.id)), reconciled: true };
+					memo[post.fingerprint] = json;
+					outcomes[post.itemIndex].output = [{ json }];
+					accepted.push(post);
+				} else {
+					fail(post.itemIndex, error as Error);
+				}
+			}
+			if (!continueOnFail && found.size < batch.length) break;
 		}
 	}
 	if (!continueOnFail && accepted.length > 0) {
