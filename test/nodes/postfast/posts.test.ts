@@ -198,6 +198,32 @@ describe('Social Post → Get Many / Delete / Bulk Delete / Analytics', () => {
 		expect(output(byIds).map((p) => p.id).sort()).toEqual(ids.slice(0, 3).sort());
 	});
 
+	it('filters by time range (as UTC), platform and account', async () => {
+		const x = accountOn(accounts, 'X');
+		const threads = accountOn(accounts, 'THREADS');
+		const base = pf.clock.now() + 10 * 86_400_000;
+		const result = await runPostFast(pf, createParameters(), {
+			items: [0, 1, 2].flatMap((day) => [x, threads].map((account) => ({ json: { account: account.id, text: `${account.platform} day ${day}`, at: new Date(base + day * 86_400_000).toISOString() } }))),
+		});
+		expect(result.status, result.error?.message).toBe('success');
+		pf.requests.length = 0;
+		const from = new Date(base + 86_400_000).toISOString().replace('Z', '+00:00');
+		const filtered = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { from, to: new Date(base + 2 * 86_400_000).toISOString(), platforms: ['THREADS'], socialMediaIds: threads.id, statuses: ['SCHEDULED'] },
+		});
+		expect(filtered.status, filtered.error?.message).toBe('success');
+		expect(output(filtered).map((p) => p.content).sort()).toEqual(['THREADS day 1', 'THREADS day 2']);
+		const [request] = requestsTo(pf, 'GET', '/social-posts');
+		expect(request.query).toMatchObject({ from: new Date(base + 86_400_000).toISOString(), platforms: 'THREADS', socialMediaIds: threads.id });
+
+		const bad = await runPostFast(pf, { resource: 'socialPost', operation: 'getMany', returnAll: true, filters: { ids: 'not-a-uuid' } });
+		expect(bad.status).toBe('error');
+		expect(bad.error?.message).toMatch(/not UUIDs: not-a-uuid/);
+	});
+
 	it('deletes one post, reports an unknown id as not deleted, and bulk-deletes', async () => {
 		const ids = await seed(4);
 		const one = await runPostFast(pf, { resource: 'socialPost', operation: 'delete', postId: ids[0] });
@@ -212,13 +238,21 @@ describe('Social Post → Get Many / Delete / Bulk Delete / Analytics', () => {
 		expect(await storedPosts(ids)).toHaveLength(0);
 	});
 
-	it('gets analytics with startDate/endDate (not from/to)', async () => {
-		const start = new Date(pf.clock.now() - 30 * 86_400_000).toISOString();
-		const end = new Date(pf.clock.now()).toISOString();
+	it('gets analytics of published posts with startDate/endDate (not from/to)', async () => {
+		const x = accountOn(accounts, 'X');
+		const start = new Date(pf.clock.now()).toISOString();
+		const created = await runPostFast(pf, createParameters(), { items: [{ json: { account: x.id, text: 'to measure', at: inFuture(pf, 60_000) } }] });
+		const postId = output(created)[0].postId;
+		pf.clock.advance(10 * 60_000); // the emulator's publisher publishes it
+		const end = new Date(pf.clock.now() + 60_000).toISOString();
 		const result = await runPostFast(pf, { resource: 'socialPost', operation: 'getAnalytics', startDate: start, endDate: end, filters: { platforms: ['X'] } });
 		expect(result.status, result.error?.message).toBe('success');
 		const [request] = requestsTo(pf, 'GET', '/social-posts/analytics');
 		expect(request.query).toMatchObject({ startDate: start, endDate: end, platforms: 'X' });
-		for (const post of output(result)) expect(post).toHaveProperty('latestMetric');
+		expect(request.query.from).toBeUndefined();
+		const measured = output(result).find((p) => p.id === postId);
+		expect(measured).toBeDefined();
+		expect(measured).toHaveProperty('latestMetric');
+		expect(result.outputs.PostFast.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 	});
 });
