@@ -4,7 +4,6 @@
  * handler. Error bodies use the four Nest shapes of §1.3.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import {
 	DEFAULT_PAGE_SIZE,
@@ -36,6 +35,7 @@ import {
 	type PostFastProfile,
 	type PostInput,
 } from '../../../contract/postfast';
+import type { RequestContext, Router } from '../common';
 import type { S3Bucket } from './s3';
 import { PostFastStore, type Workspace } from './store';
 import type { Throttler } from './throttler';
@@ -48,16 +48,16 @@ export interface ApiOptions {
 	vendorPageOnly: boolean;
 	/** `strict` (default): create refuses media keys never uploaded, empty, of the wrong type or too big. */
 	mediaCheck: 'strict' | 'off';
+	/** JSON body limit in bytes (Express' default 100 KB; over it → 413). */
+	bodyLimit: number;
 }
 
 interface Ctx {
-	req: IncomingMessage;
-	res: ServerResponse;
+	ctx: RequestContext;
 	url: URL;
 	body: unknown;
 	workspace: Workspace;
 	params: Record<string, string>;
-	headers: Record<string, string>;
 }
 
 type Handler = (ctx: Ctx) => Promise<Reply> | Reply;
@@ -108,13 +108,7 @@ const csv = (value: string | null): string[] | undefined =>
 	value === null ? undefined : value.split(',');
 
 export class PostFastApi {
-	private readonly routes: Array<{
-		name: PostFastEndpointName;
-		def: EndpointDef;
-		pattern: RegExp;
-		keys: string[];
-		handler: Handler;
-	}> = [];
+	private readonly handlers: Record<PostFastEndpointName, Handler>;
 
 	constructor(
 		readonly store: PostFastStore,
@@ -123,7 +117,7 @@ export class PostFastApi {
 		private readonly clock: { now(): number },
 		private readonly opts: ApiOptions,
 	) {
-		const h: Record<PostFastEndpointName, Handler> = {
+		this.handlers = {
 			uploadUrls: (c) => this.uploadUrls(c),
 			listAccounts: (c) => ({
 				status: 200,
@@ -144,122 +138,86 @@ export class PostFastApi {
 			bulkDelete: (c) => this.bulkDelete(c),
 			analytics: (c) => this.analytics(c),
 		};
-		// Static paths first so `/social-posts/analytics` never matches `/social-posts/:id`.
+	}
+
+	/** Registers every served endpoint; static paths first so `/social-posts/analytics` never matches `/social-posts/:id`. */
+	register(router: Router): void {
 		const entries = (
 			Object.entries(POSTFAST_ENDPOINTS) as Array<[PostFastEndpointName, EndpointDef]>
 		).sort(([, a], [, b]) => Number(a.path.includes(':')) - Number(b.path.includes(':')));
 		for (const [name, def] of entries) {
-			if (opts.vendorPageOnly && !def.onVendorPage) continue;
-			const keys: string[] = [];
-			const pattern = new RegExp(
-				`^${def.path.replace(/:(\w+)/g, (_, k: string) => (keys.push(k), '([^/]+)'))}/?$`,
-			);
-			this.routes.push({ name, def, pattern, keys, handler: h[name] });
+			if (this.opts.vendorPageOnly && !def.onVendorPage) continue;
+			router.add(def.method, def.path, (ctx) => this.handle(ctx, name));
 		}
 	}
 
-	/** Handles one API request whose JSON body (if any) was already read. */
-	async handle(
-		req: IncomingMessage,
-		res: ServerResponse,
-		url: URL,
-		rawBody: Buffer,
-	): Promise<{ status: number; body?: unknown }> {
-		const method = req.method ?? 'GET';
-		const route = this.routes.find((r) => r.def.method === method && r.pattern.test(url.pathname));
-		if (!route) {
-			return this.send(
-				res,
-				404,
-				{ message: `Cannot ${method} ${url.pathname}`, error: 'Not Found', statusCode: 404 },
-				{},
-			);
-		}
-		// Express' JSON body parser runs before guards: malformed JSON is a 400 with no rate headers.
+	/** Nest's answer for a route it does not have: no guard ran, so no rate headers. */
+	static notFound(ctx: RequestContext): void {
+		ctx.json(404, {
+			message: `Cannot ${ctx.method} ${ctx.path}`,
+			error: 'Not Found',
+			statusCode: 404,
+		});
+	}
+
+	/** body parser → auth guard → throttler guard → validation → handler, as the Nest app runs them. */
+	private async handle(ctx: RequestContext, name: PostFastEndpointName): Promise<void> {
+		const def = POSTFAST_ENDPOINTS[name];
+		// Express' JSON body parser runs before guards: a malformed or oversized body has no rate headers.
+		const raw = await ctx.readBody(this.opts.bodyLimit);
+		if (raw === 'too-large')
+			return ctx.json(413, {
+				message: 'request entity too large',
+				error: 'Payload Too Large',
+				statusCode: 413,
+			});
 		let body: unknown;
-		if (rawBody.length > 0 && /json/i.test(req.headers['content-type'] ?? '')) {
+		if (raw.length > 0 && /json/i.test(ctx.req.headers['content-type'] ?? '')) {
 			try {
-				body = JSON.parse(rawBody.toString('utf8'));
+				body = JSON.parse(raw.toString('utf8'));
 			} catch (e) {
-				return this.send(
-					res,
-					400,
-					{ message: (e as Error).message, error: 'Bad Request', statusCode: 400 },
-					{},
-				);
+				return ctx.json(400, {
+					message: (e as Error).message,
+					error: 'Bad Request',
+					statusCode: 400,
+				});
 			}
 		}
-		const raw = req.headers['pf-api-key'];
-		const key = Array.isArray(raw) ? raw[0] : raw;
+		const header = ctx.req.headers['pf-api-key'];
+		const key = Array.isArray(header) ? header[0] : header;
 		if (key !== undefined && key.trim() === '') {
-			return this.send(
-				res,
-				401,
-				{ message: MESSAGES.authUnauthorized, error: 'Unauthorized', statusCode: 401 },
-				{},
-				body,
-			);
+			return ctx.json(401, {
+				message: MESSAGES.authUnauthorized,
+				error: 'Unauthorized',
+				statusCode: 401,
+			});
 		}
 		const workspace = key === undefined ? undefined : this.store.workspaceByKey(key);
 		if (!workspace) {
-			const status = this.opts.missingKeyStatus;
-			return this.send(
-				res,
-				status,
-				status === 403
-					? { message: MESSAGES.authForbidden, error: 'Forbidden', statusCode: 403 }
-					: { message: MESSAGES.authUnauthorized, error: 'Unauthorized', statusCode: 401 },
-				{},
-				body,
-			);
+			return this.opts.missingKeyStatus === 403
+				? ctx.json(403, { message: MESSAGES.authForbidden, error: 'Forbidden', statusCode: 403 })
+				: ctx.json(401, {
+						message: MESSAGES.authUnauthorized,
+						error: 'Unauthorized',
+						statusCode: 401,
+					});
 		}
-		const throttle = this.throttler.hit(workspace.id, route.def.key);
-		if (!throttle.allowed)
-			return this.send(res, 429, THROTTLE_BODIES[this.opts.profile], throttle.headers, body);
-
-		this.store.publishDue();
-		const match = route.pattern.exec(url.pathname)!;
-		const params = Object.fromEntries(
-			route.keys.map((k, i) => [k, decodeURIComponent(match[i + 1])]),
-		);
+		const throttle = this.throttler.hit(workspace.id, def.key);
+		Object.assign(ctx.headers, throttle.headers);
+		if (!throttle.allowed) return ctx.json(429, THROTTLE_BODIES[this.opts.profile]);
 		try {
-			const reply = await route.handler({
-				req,
-				res,
-				url,
+			const reply = await this.handlers[name]({
+				ctx,
+				url: ctx.url,
 				body,
 				workspace,
-				params,
-				headers: throttle.headers,
+				params: ctx.params,
 			});
-			return this.send(res, reply.status, reply.body, throttle.headers, body);
+			ctx.json(reply.status, reply.body);
 		} catch (e) {
-			if (e instanceof HttpError) return this.send(res, e.status, e.body, throttle.headers, body);
-			return this.send(
-				res,
-				500,
-				{ statusCode: 500, message: 'Internal server error' },
-				throttle.headers,
-				body,
-			);
+			if (e instanceof HttpError) return ctx.json(e.status, e.body);
+			ctx.json(500, { statusCode: 500, message: 'Internal server error' });
 		}
-	}
-
-	private send(
-		res: ServerResponse,
-		status: number,
-		payload: unknown,
-		headers: Record<string, string>,
-		requestBody?: unknown,
-	) {
-		const text = JSON.stringify(payload);
-		res.writeHead(status, {
-			...headers,
-			'Content-Type': 'application/json; charset=utf-8',
-			'Content-Length': String(Buffer.byteLength(text)),
-		});
-		res.end(text);
-		return { status, body: requestBody };
 	}
 
 	// ------------------------------------------------------------------------------------------

@@ -3,11 +3,11 @@
  * separate S3 listener (`s3Origin`) that the signed upload URLs point at, so a client that leaks
  * `pf-api-key` to S3 shows up in the request log. Admin surface under `/__admin/` on the API port.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
 import {
 	POSTFAST_DEFAULT_PROFILE,
@@ -15,16 +15,17 @@ import {
 	type PostFastLimitProfile,
 	type PostFastProfile,
 } from '../../../contract/postfast';
-import { PostFastApi } from './api';
 import {
-	Faults,
+	Router,
 	applyFault,
 	createClock,
 	logEntry,
+	startEmulatorServer,
+	type Clock,
 	type FaultSpec,
 	type LoggedRequest,
-	type VirtualClock,
-} from './harness';
+} from '../common';
+import { PostFastApi } from './api';
 import { S3Bucket } from './s3';
 import { PostFastStore, type Account, type Post } from './store';
 import { Throttler } from './throttler';
@@ -57,48 +58,12 @@ export interface PostFastOptions {
 	failWhen?: (post: Post, account: Account | undefined) => string | undefined;
 }
 
-export type { Account, FaultSpec, LoggedRequest, Post, VirtualClock };
+export type { Account, Clock, FaultSpec, LoggedRequest, Post };
 
 const BUCKET = 'postfast-media';
 
-function listen(server: Server, port: number): Promise<number> {
-	return new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-	});
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		let over = false;
-		req.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size > limit) over = true;
-			else chunks.push(chunk);
-		});
-		req.on('end', () => resolve(over ? 'too-large' : Buffer.concat(chunks)));
-		req.on('error', reject);
-	});
-}
-
-function parseLogged(raw: Buffer): unknown {
-	try {
-		return JSON.parse(raw.toString('utf8')) as unknown;
-	} catch {
-		return raw.toString('utf8');
-	}
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-	const text = JSON.stringify(body);
-	res.writeHead(status, {
-		'Content-Type': 'application/json; charset=utf-8',
-		'Content-Length': String(Buffer.byteLength(text)),
-	});
-	res.end(text);
-}
+/** A logged request of the S3 listener (API requests have no `service`). */
+export type S3LoggedRequest = LoggedRequest & { service: 's3' };
 
 export async function startPostFast(opts: PostFastOptions = {}) {
 	const profileName = opts.profile ?? POSTFAST_DEFAULT_PROFILE;
@@ -108,20 +73,19 @@ export async function startPostFast(opts: PostFastOptions = {}) {
 		defaults: { ...base.defaults, ...(opts.limits?.defaults ?? {}) },
 		endpoints: { ...base.endpoints, ...(opts.limits?.endpoints ?? {}) },
 	};
-	let store: PostFastStore | undefined;
-	const clock = createClock(opts.clock ?? 'manual', opts.now ?? Date.now(), () =>
-		store?.publishDue(),
-	);
-	store = new PostFastStore(() => clock.now(), { failWhen: opts.failWhen });
-	const faults = new Faults();
-	const requests: LoggedRequest[] = [];
+	const clock = createClock(opts.clock ?? 'manual', opts.now ?? Date.now());
+	const store = new PostFastStore(() => clock.now(), { failWhen: opts.failWhen });
+	clock.onChange(() => store.publishDue());
 	const throttler = new Throttler(profile, clock);
-	const hanging = new Set<ServerResponse>();
-	const bodyLimit = opts.bodyLimit ?? 102_400;
 
+	// The S3 listener comes first: signed URLs need its origin.
 	const s3Server = createServer();
-	const apiServer = createServer();
-	const s3Port = await listen(s3Server, opts.s3Port ?? 0);
+	const s3Port = await new Promise<number>((resolve, reject) => {
+		s3Server.once('error', reject);
+		s3Server.listen(opts.s3Port ?? 0, '127.0.0.1', () =>
+			resolve((s3Server.address() as AddressInfo).port),
+		);
+	});
 	const s3Origin = `http://127.0.0.1:${s3Port}`;
 	const s3 = new S3Bucket({
 		origin: s3Origin,
@@ -132,136 +96,83 @@ export async function startPostFast(opts: PostFastOptions = {}) {
 		signedHeaders: opts.signedHeaders ?? 'strict',
 	});
 	await s3.init();
+
 	const api = new PostFastApi(store, throttler, s3, clock, {
 		profile: profileName,
 		missingKeyStatus: opts.missingKeyStatus ?? 403,
 		vendorPageOnly: opts.vendorPageOnly ?? false,
 		mediaCheck: opts.mediaCheck ?? 'strict',
+		bodyLimit: opts.bodyLimit ?? 102_400,
 	});
+	const router = new Router();
+	api.register(router);
 
-	const reset = () => {
-		store!.seed();
+	const resetState = () => {
+		store.seed();
 		throttler.reset();
 		s3.clear();
-		faults.clear();
-		requests.length = 0;
 	};
+	const state = () => ({
+		profile: profileName,
+		now: clock.now(),
+		s3Origin,
+		workspaces: store.workspaces,
+		accounts: [...store.accounts.values()],
+		posts: [...store.posts.values()],
+		uploads: [...store.issuedKeys.values()].map((k) => ({
+			...k,
+			object: s3.objects.get(k.key) ?? null,
+		})),
+		throttler: throttler.snapshot(),
+	});
+	const server = await startEmulatorServer({
+		port: opts.port,
+		clock,
+		router,
+		admin: {
+			state,
+			reset: resetState,
+			extra(method, path, _body, ctx) {
+				if (method !== 'POST' || path !== '/__admin/tick') return false;
+				ctx.json(200, { moved: store.publishDue() });
+				return true;
+			},
+		},
+		beforeRequest: () => store.publishDue(),
+		notFound: (ctx) => PostFastApi.notFound(ctx),
+		faultBody: { statusCode: 500, message: 'Internal server error' },
+	});
+	const { faults, requests } = server;
 
+	// S3 requests share the API's request log and faults, so a test sees (and breaks) the whole upload flow.
+	const hanging = new Set<ServerResponse>();
 	s3Server.on('request', (req, res) => {
 		const url = new URL(req.url ?? '/', s3Origin);
-		const entry = logEntry('s3', req, url, clock.now());
+		const entry = Object.assign(logEntry(req, url, clock.now()), { service: 's3' as const });
 		requests.push(entry);
 		void (async () => {
 			const fault = faults.take(req.method ?? 'GET', url.pathname);
-			if (fault && (await applyFault(fault, req, res, entry, hanging))) return;
+			if (fault) {
+				const answered = await applyFault(fault, req, res, hanging);
+				if (answered !== undefined) {
+					entry.status = answered;
+					return;
+				}
+			}
 			entry.status = await s3.handle(req, res);
 		})().catch(() => {
-			if (!res.headersSent) json(res, 500, { message: 'emulator error' });
+			if (!res.headersSent) res.writeHead(500).end();
 			else res.destroy();
 		});
 	});
 
-	apiServer.on('request', (req, res) => {
-		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-		void (async () => {
-			if (url.pathname.startsWith('/__admin/')) {
-				await admin(req, res, url);
-				return;
-			}
-			const entry = logEntry('api', req, url, clock.now());
-			requests.push(entry);
-			// The body is read (and logged) before faults apply, so tests see what a faulted request sent.
-			const raw = await readBody(req, bodyLimit);
-			if (raw !== 'too-large' && raw.length > 0) entry.body = parseLogged(raw);
-			const fault = faults.take(req.method ?? 'GET', url.pathname);
-			if (fault && (await applyFault(fault, req, res, entry, hanging))) return;
-			if (raw === 'too-large') {
-				json(res, 413, {
-					message: 'request entity too large',
-					error: 'Payload Too Large',
-					statusCode: 413,
-				});
-				entry.status = 413;
-				return;
-			}
-			const result = await api.handle(req, res, url, raw);
-			entry.status = result.status;
-		})().catch(() => {
-			if (!res.headersSent) json(res, 500, { statusCode: 500, message: 'Internal server error' });
-			else res.destroy();
-		});
-	});
-
-	/** Test control over HTTP, for child processes and a real n8n. No auth, no rate limits. */
-	async function admin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-		const raw = await readBody(req, 1_000_000);
-		const body =
-			raw !== 'too-large' && raw.length > 0
-				? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>)
-				: {};
-		const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
-		switch (route) {
-			case 'GET /__admin/state':
-				return json(res, 200, state());
-			case 'GET /__admin/requests':
-				return json(res, 200, requests);
-			case 'POST /__admin/reset':
-				reset();
-				return json(res, 200, { reset: true });
-			case 'POST /__admin/faults': {
-				const spec = body as unknown as FaultSpec & { pathRegex?: string };
-				faults.add({ ...spec, path: spec.pathRegex ? new RegExp(spec.pathRegex) : spec.path });
-				return json(res, 201, { added: true });
-			}
-			case 'DELETE /__admin/faults':
-				faults.clear();
-				return json(res, 200, { cleared: true });
-			case 'GET /__admin/clock':
-				return json(res, 200, { now: clock.now(), iso: new Date(clock.now()).toISOString() });
-			case 'POST /__admin/clock':
-				if (typeof body.advance === 'number') clock.advance(body.advance);
-				else if (typeof body.set === 'number') clock.set(body.set);
-				else if (typeof body.set === 'string') clock.set(Date.parse(body.set));
-				else
-					return json(res, 400, {
-						message: 'POST /__admin/clock needs {"advance": ms} or {"set": epochMs | ISO string}',
-					});
-				return json(res, 200, { now: clock.now(), iso: new Date(clock.now()).toISOString() });
-			case 'POST /__admin/tick':
-				return json(res, 200, { moved: store!.publishDue() });
-			default:
-				return json(res, 404, {
-					message: `No admin route ${route}; use GET state|requests|clock, POST reset|faults|clock|tick, DELETE faults`,
-				});
-		}
-	}
-
-	function state() {
-		const s = store!;
-		return {
-			profile: profileName,
-			now: clock.now(),
-			workspaces: s.workspaces,
-			accounts: [...s.accounts.values()],
-			posts: [...s.posts.values()],
-			uploads: [...s.issuedKeys.values()].map((k) => ({
-				...k,
-				object: s3.objects.get(k.key) ?? null,
-			})),
-			throttler: throttler.snapshot(),
-		};
-	}
-
-	const port = await listen(apiServer, opts.port ?? 0);
-	const origin = `http://127.0.0.1:${port}`;
 	const [demo] = store.workspaces;
-
 	return {
 		profile: profileName,
 		limits: profile,
-		origin,
+		origin: server.origin,
 		/** PostFast has no path prefix: the base URL is the origin. */
-		baseUrl: origin,
+		baseUrl: server.origin,
 		s3Origin,
 		bucket: BUCKET,
 		apiKey: demo.apiKey,
@@ -274,22 +185,23 @@ export async function startPostFast(opts: PostFastOptions = {}) {
 		/** Uploaded objects by key (bytes live in a temp dir). */
 		objects: s3.objects,
 		throttler,
-		/** Runs the publisher now (it also runs on every API call and clock move). */
+		/** Runs the publisher now (it also runs before every API call and on every clock move). */
 		async tick(): Promise<number> {
-			return store!.publishDue();
+			return store.publishDue();
 		},
-		reset,
+		/** Back to the seeded state: posts, uploads, rate windows, faults and the request log are cleared (not the clock). */
+		reset(): void {
+			resetState();
+			faults.clear();
+			requests.length = 0;
+		},
 		async close(): Promise<void> {
 			for (const res of hanging) res.destroy();
-			await Promise.all(
-				[apiServer, s3Server].map(
-					(server) =>
-						new Promise<void>((resolve) => {
-							server.close(() => resolve());
-							server.closeAllConnections();
-						}),
-				),
-			);
+			await server.close();
+			await new Promise<void>((resolve) => {
+				s3Server.close(() => resolve());
+				s3Server.closeAllConnections();
+			});
 			await s3.destroy();
 		},
 	};
