@@ -87,6 +87,19 @@ describe('Social Post → Create', () => {
 		}
 	});
 
+	it('100 text items to several platforms without controls take one lookup and ceil(100/15) = 7 creates', async () => {
+		const targets = ['X', 'BLUESKY', 'THREADS', 'LINKEDIN'].map((platform) => accountOn(accounts, platform));
+		const at = inFuture(pf);
+		const items = Array.from({ length: 100 }, (_, n) => ({ json: { account: targets[n % targets.length].id, text: `bulk ${n}`, at } }));
+		const result = await runPostFast(pf, createParameters(), { items });
+		expect(result.status, result.error?.message).toBe('success');
+		expect(new Set(output(result).map((o) => o.postId)).size).toBe(100);
+		expect(pf.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			'GET /social-media/my-social-accounts',
+			...Array(7).fill('POST /social-posts'),
+		]);
+	});
+
 	it('sends scheduled times as UTC, whatever offset the input has', async () => {
 		const x = accountOn(accounts, 'X');
 		const local = new Date(pf.clock.now() + 3 * 86_400_000);
