@@ -13,12 +13,20 @@ import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { installServiceCommand, uninstallServiceCommand } from './commands/service';
 
-type Handler = (opts: GlobalOpts & Record<string, unknown>, ...args: string[]) => number | void | Promise<number | void>;
+type Handler = (
+	opts: GlobalOpts & Record<string, unknown>,
+	...args: string[]
+) => number | void | Promise<number | void>;
 
 export function buildProgram(): Command {
 	const program = new Command('postspool')
-		.description('Drop folders become scheduled posts on PostSider and PostFast, durably and inside every rate budget.')
-		.option('-c, --config <file>', 'config file (default: $XDG_CONFIG_HOME/postspool/config.jsonc or $POSTSPOOL_CONFIG)')
+		.description(
+			'Drop folders become scheduled posts on PostSider and PostFast, durably and inside every rate budget.',
+		)
+		.option(
+			'-c, --config <file>',
+			'config file (default: $XDG_CONFIG_HOME/postspool/config.jsonc or $POSTSPOOL_CONFIG)',
+		)
 		.option('--json', 'machine-readable output')
 		.exitOverride()
 		.showHelpAfterError();
@@ -33,18 +41,67 @@ export function buildProgram(): Command {
 			process.exitCode = typeof code === 'number' ? code : EXIT.ok;
 		};
 
-	program.command('init').description('write a commented starter config and create the drop folder').option('--folder <dir>', 'drop folder (default ~/postspool)').option('--state-dir <dir>', 'state directory').option('--force', 'overwrite an existing config').action(act((o) => initCommand(o as never)));
-	program.command('run').description('run the daemon in the foreground (JSON logs; readable on a TTY)').option('--once', 'exit when the queue is empty and the inboxes hold nothing').option('--concurrency <n>', 'targets worked on at once', '2').option('--pretty', 'readable log lines even without a TTY').action(act((o) => runCommand(o as never)));
-	program.command('status').description('daemon, queue counts, budgets (used, remaining, next free) and last errors').action(act((o) => statusCommand(o)));
+	program
+		.command('init')
+		.description('write a commented starter config and create the drop folder')
+		.option('--folder <dir>', 'drop folder (default ~/postspool)')
+		.option('--state-dir <dir>', 'state directory')
+		.option('--force', 'overwrite an existing config')
+		.action(act((o) => initCommand(o as never)));
+	program
+		.command('run')
+		.description('run the daemon in the foreground (JSON logs; readable on a TTY)')
+		.option('--once', 'exit when the queue is empty and the inboxes hold nothing')
+		.option('--concurrency <n>', 'targets worked on at once', '2')
+		.option('--pretty', 'readable log lines even without a TTY')
+		.action(act((o) => runCommand(o as never)));
+	program
+		.command('status')
+		.description('daemon, queue counts, budgets (used, remaining, next free) and last errors')
+		.action(act((o) => statusCommand(o)));
 	const queue = program.command('queue').description('the queue');
-	queue.command('ls').description('list items and their targets with ETAs').option('--state <state>', 'processing, done, failed, needs-review or cancelled').option('--all', 'include done and cancelled items').action(act((o) => queueLsCommand(o as never)));
-	program.command('plan [path]').description('dry run: validate waiting posts, show ETA and the gating budget per target').action(act((o, path) => planCommand(o, path)));
-	program.command('retry [id]').description('re-queue the failed or parked targets of an item').option('--failed', 'every failed item').action(act((o, id) => retryCommand(o as never, id)));
-	program.command('cancel <id>').description('cancel the targets of an item that are not created yet').action(act((o, id) => cancelCommand(o, id)));
-	program.command('accounts').description("list each key's channels/accounts and the aliases that use them").option('--key <name>', 'only this key').action(act((o) => accountsCommand(o as never)));
-	program.command('doctor').description('check node, SQLite, config permissions, watch limits, folders, keys and clock skew').action(act((o) => doctorCommand(o)));
-	program.command('install-service').description('write a systemd user unit, a launchd agent or a Windows task file').option('--platform <p>', 'linux, darwin or win32 (default: this machine)').option('--print', 'print instead of writing').option('--force', 'replace an existing file').action(act((o) => installServiceCommand(o as never)));
-	program.command('uninstall-service').description('remove the file install-service wrote').option('--platform <p>', 'linux, darwin or win32').action(act((o) => uninstallServiceCommand(o as never)));
+	queue
+		.command('ls')
+		.description('list items and their targets with ETAs')
+		.option('--state <state>', 'processing, done, failed, needs-review or cancelled')
+		.option('--all', 'include done and cancelled items')
+		.action(act((o) => queueLsCommand(o as never)));
+	program
+		.command('plan [path]')
+		.description('dry run: validate waiting posts, show ETA and the gating budget per target')
+		.action(act((o, path) => planCommand(o, path)));
+	program
+		.command('retry [id]')
+		.description('re-queue the failed or parked targets of an item')
+		.option('--failed', 'every failed item')
+		.action(act((o, id) => retryCommand(o as never, id)));
+	program
+		.command('cancel <id>')
+		.description('cancel the targets of an item that are not created yet')
+		.action(act((o, id) => cancelCommand(o, id)));
+	program
+		.command('accounts')
+		.description("list each key's channels/accounts and the aliases that use them")
+		.option('--key <name>', 'only this key')
+		.action(act((o) => accountsCommand(o as never)));
+	program
+		.command('doctor')
+		.description(
+			'check node, SQLite, config permissions, watch limits, folders, keys and clock skew',
+		)
+		.action(act((o) => doctorCommand(o)));
+	program
+		.command('install-service')
+		.description('write a systemd user unit, a launchd agent or a Windows task file')
+		.option('--platform <p>', 'linux, darwin or win32 (default: this machine)')
+		.option('--print', 'print instead of writing')
+		.option('--force', 'replace an existing file')
+		.action(act((o) => installServiceCommand(o as never)));
+	program
+		.command('uninstall-service')
+		.description('remove the file install-service wrote')
+		.option('--platform <p>', 'linux, darwin or win32')
+		.action(act((o) => uninstallServiceCommand(o as never)));
 	return program;
 }
 
@@ -59,7 +116,10 @@ export async function main(argv = process.argv): Promise<void> {
 		}
 		const json = process.argv.includes('--json');
 		if (err instanceof CliError) {
-			if (json) process.stdout.write(`${JSON.stringify({ error: err.message, ...(err.details ? { details: err.details } : {}) }, null, 2)}\n`);
+			if (json)
+				process.stdout.write(
+					`${JSON.stringify({ error: err.message, ...(err.details ? { details: err.details } : {}) }, null, 2)}\n`,
+				);
 			else process.stderr.write(`postspool: ${err.message}\n`);
 			process.exitCode = err.exitCode;
 			return;

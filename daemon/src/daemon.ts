@@ -27,26 +27,48 @@ export function limitsForKey(config: Config, keyName: string): LimitTable | unde
 	const key = config.keys[keyName];
 	if (!key) return undefined;
 	const o = config.budgets[keyName] ?? {};
-	if (key.service === 'postsider') return postsiderLimits({ apiLimit: key.apiLimit, reservePerMinute: o.reservePerMinute });
-	return postfastLimits({ profile: key.profile, reserveDaily: o.reserveDaily, accountDailyCaps: o.accountDailyCaps });
+	if (key.service === 'postsider')
+		return postsiderLimits({ apiLimit: key.apiLimit, reservePerMinute: o.reservePerMinute });
+	return postfastLimits({
+		profile: key.profile,
+		reserveDaily: o.reserveDaily,
+		accountDailyCaps: o.accountDailyCaps,
+	});
 }
 
 export function createBudgets(db: Db, config: Config, now: () => number): Budgets {
-	return new Budgets(db, { now, limits: limitTable(), limitsForKey: (k) => limitsForKey(config, k) });
+	return new Budgets(db, {
+		now,
+		limits: limitTable(),
+		limitsForKey: (k) => limitsForKey(config, k),
+	});
 }
 
 /** API clients per key name, created on first use (keys are read then, never stored). */
-export function createClients(loaded: LoadedConfig, env: NodeJS.ProcessEnv, now: () => number): ClientSet {
+export function createClients(
+	loaded: LoadedConfig,
+	env: NodeJS.ProcessEnv,
+	now: () => number,
+): ClientSet {
 	const ps = new Map<string, PostSiderClient>();
 	const pf = new Map<string, PostFastClient>();
 	const userAgent = 'postspool-daemon/0.1';
-	const timeouts = { timeoutMs: loaded.config.requestTimeoutMs, uploadIdleTimeoutMs: Math.max(120_000, loaded.config.requestTimeoutMs) };
+	const timeouts = {
+		timeoutMs: loaded.config.requestTimeoutMs,
+		uploadIdleTimeoutMs: Math.max(120_000, loaded.config.requestTimeoutMs),
+	};
 	return {
 		postsider(name) {
 			let c = ps.get(name);
 			if (!c) {
 				const key = loaded.config.keys[name];
-				c = new PostSiderClient({ baseUrl: key.baseUrl, apiKey: resolveApiKey(name, key, loaded.path, env), now, userAgent, ...timeouts });
+				c = new PostSiderClient({
+					baseUrl: key.baseUrl,
+					apiKey: resolveApiKey(name, key, loaded.path, env),
+					now,
+					userAgent,
+					...timeouts,
+				});
 				ps.set(name, c);
 			}
 			return c;
@@ -55,7 +77,13 @@ export function createClients(loaded: LoadedConfig, env: NodeJS.ProcessEnv, now:
 			let c = pf.get(name);
 			if (!c) {
 				const key = loaded.config.keys[name];
-				c = new PostFastClient({ baseUrl: key.baseUrl, apiKey: resolveApiKey(name, key, loaded.path, env), now, userAgent, ...timeouts });
+				c = new PostFastClient({
+					baseUrl: key.baseUrl,
+					apiKey: resolveApiKey(name, key, loaded.path, env),
+					now,
+					userAgent,
+					...timeouts,
+				});
 				pf.set(name, c);
 			}
 			return c;
@@ -122,8 +150,13 @@ export class Daemon {
 		}
 		recoverMoves(this.store);
 		// Leases of a previous process are void: it is gone (we hold the lock).
-		this.db.prepare(`UPDATE targets SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`).run();
-		for (const item of this.store.items('processing')) finalizeItem(this.store, item.id, this.now());
+		this.db
+			.prepare(
+				`UPDATE targets SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`,
+			)
+			.run();
+		for (const item of this.store.items('processing'))
+			finalizeItem(this.store, item.id, this.now());
 		this.worker = new Worker({
 			store: this.store,
 			budgets: this.budgets,
@@ -136,10 +169,20 @@ export class Daemon {
 			backoff: this.o.backoff ?? { baseMs: config.backoffMs, capMs: config.backoffCapMs },
 			onSettled: (itemId) => {
 				const dest = finalizeItem(this.store, itemId, this.now());
-				if (dest) log.log('info', `${basename(dest)} → ${dest}`, { item: itemId, state: this.store.item(itemId)?.state });
+				if (dest)
+					log.log('info', `${basename(dest)} → ${dest}`, {
+						item: itemId,
+						state: this.store.item(itemId)?.state,
+					});
 			},
 		});
-		this.intake = new Intake({ config, store: this.store, log, now: this.now, onQueued: () => this.pump() });
+		this.intake = new Intake({
+			config,
+			store: this.store,
+			log,
+			now: this.now,
+			onQueued: () => this.pump(),
+		});
 		this.startWatcher(config);
 		this.timers.push(setInterval(() => this.rescan(), config.rescanMs));
 		this.timers.push(setInterval(() => this.writeStatus(), 5_000));
@@ -148,7 +191,11 @@ export class Daemon {
 			const n = this.store.prune(30 * 86_400_000);
 			log.log('info', `housekeeping: pruned ${n} old events`);
 		});
-		log.log('info', 'postspool started', { stateDir: loaded.stateDir, folders: config.folders.map((f) => f.path), pid: process.pid });
+		log.log('info', 'postspool started', {
+			stateDir: loaded.stateDir,
+			folders: config.folders.map((f) => f.path),
+			pid: process.pid,
+		});
 		await this.rescan();
 		this.pump();
 		this.writeStatus();
@@ -175,12 +222,21 @@ export class Daemon {
 						: e.code === 'EMFILE'
 							? 'too many open files: raise the limit (ulimit -n) or set "polling": true'
 							: 'set "polling": true if the folder is on a network share';
-				this.watcherState = { backend: this.watcherState.backend, error: `${e.code ?? e.message}: ${fix}` };
-				this.o.log.log('warn', `file watcher error (${e.code ?? e.message}); rescans every ${config.rescanMs / 1000} s still find new posts — ${fix}`);
+				this.watcherState = {
+					backend: this.watcherState.backend,
+					error: `${e.code ?? e.message}: ${fix}`,
+				};
+				this.o.log.log(
+					'warn',
+					`file watcher error (${e.code ?? e.message}); rescans every ${config.rescanMs / 1000} s still find new posts — ${fix}`,
+				);
 			});
 		} catch (err) {
 			this.watcherState = { backend: 'none', error: (err as Error).message };
-			this.o.log.log('warn', `file watcher unavailable (${(err as Error).message}); relying on rescans every ${config.rescanMs / 1000} s`);
+			this.o.log.log(
+				'warn',
+				`file watcher unavailable (${(err as Error).message}); relying on rescans every ${config.rescanMs / 1000} s`,
+			);
 		}
 	}
 
@@ -196,7 +252,8 @@ export class Daemon {
 		try {
 			const wait = await this.intake.scan();
 			clearTimeout(this.scanTimer);
-			if (wait !== undefined && !this.stopping) this.scanTimer = setTimeout(() => void this.rescan(), wait);
+			if (wait !== undefined && !this.stopping)
+				this.scanTimer = setTimeout(() => void this.rescan(), wait);
 		} catch (err) {
 			this.o.log.log('error', `scan failed: ${(err as Error).message}`);
 		}
@@ -232,7 +289,9 @@ export class Daemon {
 	private checkIdle(): void {
 		if (!this.o.once || !this.idleResolve || this.active.size > 0) return;
 		const live = this.store.liveTargets().length;
-		const waiting = this.intake.stability ? this.o.loaded.config.folders.some((f) => this.hasInboxContent(layoutOf(f.path).inbox)) : false;
+		const waiting = this.intake.stability
+			? this.o.loaded.config.folders.some((f) => this.hasInboxContent(layoutOf(f.path).inbox))
+			: false;
 		if (live === 0 && !waiting) this.idleResolve();
 	}
 
@@ -284,7 +343,10 @@ export class Daemon {
 		const pending = [...this.active.values()];
 		if (pending.length > 0) {
 			this.o.log.log('info', `stopping: waiting for ${pending.length} call(s) in flight`);
-			await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, graceMs).unref())]);
+			await Promise.race([
+				Promise.allSettled(pending),
+				new Promise((r) => setTimeout(r, graceMs).unref()),
+			]);
 		}
 		this.writeStatusFinal();
 		this.db.close();
@@ -294,7 +356,10 @@ export class Daemon {
 
 	private writeStatusFinal(): void {
 		try {
-			writeFileSync(join(this.stateDir, 'status.json'), JSON.stringify({ pid: null, stoppedAt: new Date(this.now()).toISOString() }));
+			writeFileSync(
+				join(this.stateDir, 'status.json'),
+				JSON.stringify({ pid: null, stoppedAt: new Date(this.now()).toISOString() }),
+			);
 		} catch {
 			/* best effort */
 		}

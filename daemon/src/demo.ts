@@ -5,7 +5,15 @@
  * No keys needed. Exits 0 when everything arrived where it should.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	readdirSync,
+	renameSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostFastClient } from './api/postfast';
@@ -26,10 +34,16 @@ function drop(path: string, content: string | Buffer): void {
 }
 
 async function pickChannel(ps: EmulatorHandle): Promise<{ id: string; identifier: string }> {
-	const r = await new PostSiderClient({ baseUrl: ps.baseUrl, apiKey: ps.apiKey }).listIntegrations();
+	const r = await new PostSiderClient({
+		baseUrl: ps.baseUrl,
+		apiKey: ps.apiKey,
+	}).listIntegrations();
 	if (!r.ok) throw new Error(`PostSider emulator: ${r.error.message}`);
 	const live = r.value.filter((i) => !i.disabled);
-	const found = live.find((i) => i.identifier === 'x') ?? live.find((i) => i.identifier === 'linkedin') ?? live[0];
+	const found =
+		live.find((i) => i.identifier === 'x') ??
+		live.find((i) => i.identifier === 'linkedin') ??
+		live[0];
 	if (!found) throw new Error('the PostSider emulator has no channel');
 	return { id: found.id, identifier: found.identifier };
 }
@@ -38,12 +52,24 @@ async function pickAccount(pf: EmulatorHandle): Promise<{ id: string; platform: 
 	const r = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
 	if (!r.ok) throw new Error(`PostFast emulator: ${r.error.message}`);
 	const live = r.value.filter((a) => a.connectionStatus !== 'DISABLED');
-	const found = live.find((a) => a.platform === 'INSTAGRAM') ?? live.find((a) => a.platform === 'FACEBOOK') ?? live[0];
+	const found =
+		live.find((a) => a.platform === 'INSTAGRAM') ??
+		live.find((a) => a.platform === 'FACEBOOK') ??
+		live[0];
 	if (!found) throw new Error('the PostFast emulator has no account');
 	return { id: found.id, platform: found.platform };
 }
 
-const SIDE_PLATFORM: Record<string, string> = { INSTAGRAM: 'instagram', FACEBOOK: 'facebook', X: 'x', LINKEDIN: 'linkedin', THREADS: 'threads', BLUESKY: 'bluesky', TIKTOK: 'tiktok', YOUTUBE: 'youtube' };
+const SIDE_PLATFORM: Record<string, string> = {
+	INSTAGRAM: 'instagram',
+	FACEBOOK: 'facebook',
+	X: 'x',
+	LINKEDIN: 'linkedin',
+	THREADS: 'threads',
+	BLUESKY: 'bluesky',
+	TIKTOK: 'tiktok',
+	YOUTUBE: 'youtube',
+};
 
 function countFiles(dir: string, name: string): string[] {
 	const out: string[] = [];
@@ -79,11 +105,25 @@ async function main(): Promise<number> {
 			version: 1,
 			stateDir: join(home, 'state'),
 			keys: {
-				sider: { service: 'postsider', baseUrl: ps.baseUrl, apiKey: { file: join(home, 'postsider.key') } },
-				fast: { service: 'postfast', baseUrl: pf.baseUrl, apiKey: { file: join(home, 'postfast.key') } },
+				sider: {
+					service: 'postsider',
+					baseUrl: ps.baseUrl,
+					apiKey: { file: join(home, 'postsider.key') },
+				},
+				fast: {
+					service: 'postfast',
+					baseUrl: pf.baseUrl,
+					apiKey: { file: join(home, 'postfast.key') },
+				},
 			},
 			accounts: {
-				'demo-sider': { key: 'sider', id: channel.id, platform: SIDE_PLATFORM[channel.identifier.toUpperCase()] ?? (channel.identifier === 'x' ? 'x' : 'other') },
+				'demo-sider': {
+					key: 'sider',
+					id: channel.id,
+					platform:
+						SIDE_PLATFORM[channel.identifier.toUpperCase()] ??
+						(channel.identifier === 'x' ? 'x' : 'other'),
+				},
 				'demo-fast': { key: 'fast', id: account.id, platform: igPlatform },
 			},
 			folders: [{ path: folder, defaults: { version: 1 } }],
@@ -91,12 +131,22 @@ async function main(): Promise<number> {
 			rescanMs: 5000,
 		};
 		const configPath = join(home, 'config.jsonc');
-		writeFileSync(configPath, `// written by npm run demo\n${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+		writeFileSync(configPath, `// written by npm run demo\n${JSON.stringify(config, null, 2)}\n`, {
+			mode: 0o600,
+		});
 		say(`drop folder ${inbox}`);
-		say(`PostSider channel ${channel.identifier} ${channel.id} → alias demo-sider; PostFast ${account.platform} account ${account.id} → alias demo-fast`);
+		say(
+			`PostSider channel ${channel.identifier} ${channel.id} → alias demo-sider; PostFast ${account.platform} account ${account.id} → alias demo-fast`,
+		);
 
-		child = spawn(process.execPath, [cli, 'run', '--config', configPath, '--pretty'], { stdio: ['ignore', 'pipe', 'pipe'] });
-		child.stdout!.on('data', (d: Buffer) => process.stdout.write(`  daemon │ ${d.toString().trimEnd().split('\n').join('\n  daemon │ ')}\n`));
+		child = spawn(process.execPath, [cli, 'run', '--config', configPath, '--pretty'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		child.stdout!.on('data', (d: Buffer) =>
+			process.stdout.write(
+				`  daemon │ ${d.toString().trimEnd().split('\n').join('\n  daemon │ ')}\n`,
+			),
+		);
 		child.stderr!.on('data', (d: Buffer) => process.stderr.write(`  daemon │ ${d}`));
 		await new Promise((r) => setTimeout(r, 800));
 
@@ -104,16 +154,34 @@ async function main(): Promise<number> {
 		const day = tomorrow.toISOString().slice(0, 10);
 		// 1. An image for both services, scheduled with an explicit offset.
 		drop(join(inbox, 'launch.png'), samplePng(320, 320, [220, 80, 40]));
-		drop(join(inbox, 'launch.png.json'), JSON.stringify({ text: { default: 'Launch day! {{date}}', x: 'Launch day 🚀' }, targets: ['demo-sider', 'demo-fast'], when: `${day}T09:00:00+01:00` }));
+		drop(
+			join(inbox, 'launch.png.json'),
+			JSON.stringify({
+				text: { default: 'Launch day! {{date}}', x: 'Launch day 🚀' },
+				targets: ['demo-sider', 'demo-fast'],
+				when: `${day}T09:00:00+01:00`,
+			}),
+		);
 		// 2. A carousel folder for PostFast, in local time of a named zone; post.json last.
 		const carousel = join(inbox, 'carousel');
 		mkdirSync(carousel);
 		drop(join(carousel, '01.png'), samplePng(200, 200, [10, 150, 90]));
 		drop(join(carousel, '02.png'), samplePng(200, 200, [150, 10, 90]));
-		drop(join(carousel, 'post.json'), JSON.stringify({ text: 'Behind the scenes (2 photos)', targets: ['demo-fast'], when: { local: `${day} 18:30`, tz: 'Europe/Berlin' }, firstComment: 'More tomorrow' }));
+		drop(
+			join(carousel, 'post.json'),
+			JSON.stringify({
+				text: 'Behind the scenes (2 photos)',
+				targets: ['demo-fast'],
+				when: { local: `${day} 18:30`, tz: 'Europe/Berlin' },
+				firstComment: 'More tomorrow',
+			}),
+		);
 		// 3. A video for PostSider at the channel's next free slot.
 		drop(join(inbox, 'teaser.mp4'), sampleMp4(256 * 1024));
-		drop(join(inbox, 'teaser.json'), JSON.stringify({ text: 'Teaser', targets: ['demo-sider'], when: 'next-slot' }));
+		drop(
+			join(inbox, 'teaser.json'),
+			JSON.stringify({ text: 'Teaser', targets: ['demo-sider'], when: 'next-slot' }),
+		);
 		// 4. A broken sidecar: lands in failed/ with error.json saying what to fix.
 		drop(join(inbox, 'oops.json'), JSON.stringify({ text: 'no targets here', when: 'yesterday' }));
 		say('dropped 4 posts (3 good, 1 broken); waiting for them to settle');
@@ -129,13 +197,24 @@ async function main(): Promise<number> {
 		}
 		let ok = receipts.length === 3 && errors.length === 1;
 		for (const r of receipts) {
-			const receipt = JSON.parse(readFileSync(r, 'utf8')) as { name: string; state: string; targets: Array<{ target: string; state: string; postId?: string; publishAt?: string }> };
-			say(`done: ${receipt.name} (${receipt.state}) ${receipt.targets.map((t) => `${t.target}=${t.state}${t.postId ? ` post ${t.postId}` : ''}${t.publishAt ? ` at ${t.publishAt}` : ''}`).join(', ')}`);
+			const receipt = JSON.parse(readFileSync(r, 'utf8')) as {
+				name: string;
+				state: string;
+				targets: Array<{ target: string; state: string; postId?: string; publishAt?: string }>;
+			};
+			say(
+				`done: ${receipt.name} (${receipt.state}) ${receipt.targets.map((t) => `${t.target}=${t.state}${t.postId ? ` post ${t.postId}` : ''}${t.publishAt ? ` at ${t.publishAt}` : ''}`).join(', ')}`,
+			);
 			if (receipt.state !== 'done') ok = false;
 		}
-		for (const e of errors) say(`failed (as intended): ${readFileSync(e, 'utf8').replace(/\s+/g, ' ').slice(0, 300)}`);
-		say(`PostSider emulator requests: ${ps.requests.length}; PostFast emulator requests: ${pf.requests.length}`);
-		const status = spawn(process.execPath, [cli, 'status', '--config', configPath], { stdio: 'inherit' });
+		for (const e of errors)
+			say(`failed (as intended): ${readFileSync(e, 'utf8').replace(/\s+/g, ' ').slice(0, 300)}`);
+		say(
+			`PostSider emulator requests: ${ps.requests.length}; PostFast emulator requests: ${pf.requests.length}`,
+		);
+		const status = spawn(process.execPath, [cli, 'status', '--config', configPath], {
+			stdio: 'inherit',
+		});
 		await new Promise((r) => status.on('exit', r));
 		child.kill('SIGTERM');
 		const code = await new Promise<number | null>((r) => child!.on('exit', (c) => r(c)));

@@ -8,16 +8,26 @@ export interface Logger {
 	log(level: Level, msg: string, fields?: Record<string, unknown>): void;
 }
 
-const COLORS: Record<Level, string> = { debug: '\x1b[90m', info: '\x1b[36m', warn: '\x1b[33m', error: '\x1b[31m' };
+const COLORS: Record<Level, string> = {
+	debug: '\x1b[90m',
+	info: '\x1b[36m',
+	warn: '\x1b[33m',
+	error: '\x1b[31m',
+};
 
 /** Removes anything that looks like a credential from free text (headers, query signatures). */
 export function redact(text: string): string {
 	return text
-		.replace(/(authorization|pf-api-key|x-amz-signature|x-amz-credential|api[_-]?key)(["'\s:=]+)[^\s"'&,]+/gi, '$1$2[redacted]')
+		.replace(
+			/(authorization|pf-api-key|x-amz-signature|x-amz-credential|api[_-]?key)(["'\s:=]+)[^\s"'&,]+/gi,
+			'$1$2[redacted]',
+		)
 		.replace(/Bearer\s+[A-Za-z0-9._-]+/g, 'Bearer [redacted]');
 }
 
-export function createLogger(opts: { pretty?: boolean; stream?: NodeJS.WritableStream; minLevel?: Level } = {}): Logger {
+export function createLogger(
+	opts: { pretty?: boolean; stream?: NodeJS.WritableStream; minLevel?: Level } = {},
+): Logger {
 	const stream = opts.stream ?? process.stdout;
 	const pretty = opts.pretty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
 	const order: Level[] = ['debug', 'info', 'warn', 'error'];
@@ -30,9 +40,13 @@ export function createLogger(opts: { pretty?: boolean; stream?: NodeJS.WritableS
 				const extra = Object.entries(fields)
 					.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
 					.join(' ');
-				stream.write(`${COLORS[level]}${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)}\x1b[0m ${text}${extra ? ` \x1b[90m${redact(extra)}\x1b[0m` : ''}\n`);
+				stream.write(
+					`${COLORS[level]}${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)}\x1b[0m ${text}${extra ? ` \x1b[90m${redact(extra)}\x1b[0m` : ''}\n`,
+				);
 			} else {
-				stream.write(`${redact(JSON.stringify({ time: new Date().toISOString(), level, msg: text, ...fields }))}\n`);
+				stream.write(
+					`${redact(JSON.stringify({ time: new Date().toISOString(), level, msg: text, ...fields }))}\n`,
+				);
 			}
 		},
 	};

@@ -10,19 +10,34 @@ const cli = join(root, 'daemon', 'dist', 'daemon', 'src', 'cli.js');
 
 beforeAll(() => {
 	// tsc emits even when files outside the daemon (work in progress in contract/) do not typecheck.
-	spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'daemon', 'tsconfig.json')], { stdio: 'ignore' });
+	spawnSync(
+		process.execPath,
+		[
+			join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+			'-p',
+			join(root, 'daemon', 'tsconfig.json'),
+		],
+		{ stdio: 'ignore' },
+	);
 	if (!existsSync(cli)) throw new Error(`the daemon did not build: ${cli} is missing`);
 }, 120_000);
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-	const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+	const r = spawnSync(process.execPath, [cli, ...args], {
+		encoding: 'utf8',
+		env: { ...process.env, ...env },
+		timeout: 30_000,
+	});
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 
 function waitFor(child: ChildProcess, text: RegExp, ms = 15_000): Promise<string> {
 	return new Promise((resolve, reject) => {
 		let seen = '';
-		const timer = setTimeout(() => reject(new Error(`timed out waiting for ${text}; got: ${seen}`)), ms);
+		const timer = setTimeout(
+			() => reject(new Error(`timed out waiting for ${text}; got: ${seen}`)),
+			ms,
+		);
 		child.stdout!.on('data', (d: Buffer) => {
 			seen += d.toString();
 			if (text.test(seen)) {
@@ -54,7 +69,10 @@ describe('postspool CLI', () => {
 		writeFileSync(config, '{ "version": 1, "keys": {}, "folders": [], }');
 		const r = run(['--config', config, 'status', '--json']);
 		expect(r.code).toBe(2);
-		expect(r.json().details.issues).toContainEqual({ path: '$.folders', message: 'add at least one entry to "folders"' });
+		expect(r.json().details.issues).toContainEqual({
+			path: '$.folders',
+			message: 'add at least one entry to "folders"',
+		});
 	});
 
 	it('plan exits 2 on invalid posts and lists every problem with its path; 0 when all are valid', () => {
@@ -62,11 +80,20 @@ describe('postspool CLI', () => {
 		drop(join(env.inbox, 'bad.json'), { version: 1, text: 'b', targets: ['ghost'], when: 'asap' });
 		const bad = run(['--config', env.configPath, 'plan', '--json']);
 		expect(bad.code).toBe(2);
-		expect(bad.json().posts[0]).toMatchObject({ name: 'bad', valid: false, errors: [{ path: '$.targets.0' }] });
+		expect(bad.json().posts[0]).toMatchObject({
+			name: 'bad',
+			valid: false,
+			errors: [{ path: '$.targets.0' }],
+		});
 		// plan never moves anything
 		expect(existsSync(join(env.inbox, 'bad.json'))).toBe(true);
 		const good = makeEnv();
-		drop(join(good.inbox, 'ok.json'), { version: 1, text: 'fine', targets: ['acme-x', 'acme-bsky'], when: new Date(Date.now() + 3_600_000).toISOString() });
+		drop(join(good.inbox, 'ok.json'), {
+			version: 1,
+			text: 'fine',
+			targets: ['acme-x', 'acme-bsky'],
+			when: new Date(Date.now() + 3_600_000).toISOString(),
+		});
 		const ok = run(['--config', good.configPath, 'plan', '--json']);
 		expect(ok.code).toBe(0);
 		const targets = ok.json().posts[0].targets;
@@ -83,10 +110,17 @@ describe('postspool CLI', () => {
 
 	it('run holds the state-dir lock, a second run is refused, SIGTERM exits 0 and frees the lock', async () => {
 		const env = makeEnv();
-		const child = spawn(process.execPath, [cli, '--config', env.configPath, 'run'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [cli, '--config', env.configPath, 'run'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		try {
 			const out = await waitFor(child, /postspool started/);
-			expect(() => out.split('\n').filter(Boolean).map((l) => JSON.parse(l))).not.toThrow(); // JSON lines off a TTY
+			expect(() =>
+				out
+					.split('\n')
+					.filter(Boolean)
+					.map((l) => JSON.parse(l)),
+			).not.toThrow(); // JSON lines off a TTY
 			const second = run(['--config', env.configPath, 'run']);
 			expect(second.code).toBe(1);
 			expect(second.stderr).toMatch(/Another postspool daemon \(pid \d+\)/);
@@ -113,21 +147,41 @@ describe('postspool CLI', () => {
 	});
 
 	it('a key from an unset environment variable is named', () => {
-		const env = makeEnv({ accounts: {} }, { sider: { service: 'postsider', apiKey: { env: 'POSTSPOOL_TEST_UNSET' } } });
+		const env = makeEnv(
+			{ accounts: {} },
+			{ sider: { service: 'postsider', apiKey: { env: 'POSTSPOOL_TEST_UNSET' } } },
+		);
 		const r = run(['--config', env.configPath, 'doctor', '--json'], { POSTSPOOL_TEST_UNSET: '' });
-		expect(r.json().checks.find((c: { check: string }) => c.check === 'key sider').detail).toMatch(/POSTSPOOL_TEST_UNSET is not set/);
+		expect(r.json().checks.find((c: { check: string }) => c.check === 'key sider').detail).toMatch(
+			/POSTSPOOL_TEST_UNSET is not set/,
+		);
 	});
 
-	it.each(['linux', 'darwin', 'win32'])('install-service --print writes a %s unit with absolute paths', (platform) => {
-		const env = makeEnv();
-		const r = run(['--config', env.configPath, 'install-service', '--platform', platform, '--print', '--json']);
-		expect(r.code).toBe(0);
-		const plan = r.json();
-		expect(plan.written).toBe(false);
-		expect(plan.content).toContain(process.execPath);
-		expect(plan.content).toContain(cli);
-		if (platform === 'linux') expect(plan.content).toMatch(/Restart=on-failure[\s\S]*WantedBy=default.target/);
-		if (platform === 'darwin') expect(plan.content).toMatch(/<key>KeepAlive<\/key><dict><key>SuccessfulExit<\/key><false\/>/);
-		if (platform === 'win32') expect(plan.content).toMatch(/<LogonTrigger>/);
-	});
+	it.each(['linux', 'darwin', 'win32'])(
+		'install-service --print writes a %s unit with absolute paths',
+		(platform) => {
+			const env = makeEnv();
+			const r = run([
+				'--config',
+				env.configPath,
+				'install-service',
+				'--platform',
+				platform,
+				'--print',
+				'--json',
+			]);
+			expect(r.code).toBe(0);
+			const plan = r.json();
+			expect(plan.written).toBe(false);
+			expect(plan.content).toContain(process.execPath);
+			expect(plan.content).toContain(cli);
+			if (platform === 'linux')
+				expect(plan.content).toMatch(/Restart=on-failure[\s\S]*WantedBy=default.target/);
+			if (platform === 'darwin')
+				expect(plan.content).toMatch(
+					/<key>KeepAlive<\/key><dict><key>SuccessfulExit<\/key><false\/>/,
+				);
+			if (platform === 'win32') expect(plan.content).toMatch(/<LogonTrigger>/);
+		},
+	);
 });

@@ -30,8 +30,16 @@ export function makeEnv(extra: Record<string, unknown> = {}, keys?: Record<strin
 		version: 1,
 		stateDir: join(home, 'state'),
 		keys: keys ?? {
-			sider: { service: 'postsider', baseUrl: 'http://127.0.0.1:9/public/v1', apiKey: { file: join(home, 'ps.key') } },
-			fast: { service: 'postfast', baseUrl: 'http://127.0.0.1:9', apiKey: { file: join(home, 'pf.key') } },
+			sider: {
+				service: 'postsider',
+				baseUrl: 'http://127.0.0.1:9/public/v1',
+				apiKey: { file: join(home, 'ps.key') },
+			},
+			fast: {
+				service: 'postfast',
+				baseUrl: 'http://127.0.0.1:9',
+				apiKey: { file: join(home, 'pf.key') },
+			},
 		},
 		accounts: {
 			'acme-x': { key: 'sider', id: 'ch-x', platform: 'x' },
@@ -44,7 +52,9 @@ export function makeEnv(extra: Record<string, unknown> = {}, keys?: Record<strin
 		...extra,
 	};
 	const configPath = join(home, 'config.jsonc');
-	writeFileSync(configPath, `// test config\n${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+	writeFileSync(configPath, `// test config\n${JSON.stringify(config, null, 2)}\n`, {
+		mode: 0o600,
+	});
 	return { home, folder, inbox, configPath, loaded: loadConfig(configPath) };
 }
 
@@ -54,7 +64,8 @@ export function openStore(env: Env): Store {
 
 /** Writes like a careful user: temp name, then rename. */
 export function drop(path: string, content: string | Buffer | object): void {
-	const data = typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content);
+	const data =
+		typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content);
 	writeFileSync(`${path}.part`, data);
 	renameSync(`${path}.part`, path);
 }

@@ -1,5 +1,14 @@
 /** Intake against real folders and a real SQLite file: every sidecar convention and rejection. */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	readdirSync,
+	renameSync,
+	rmdirSync,
+	utimesSync,
+	writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleMp4, samplePng } from '../src/demo/media';
@@ -15,13 +24,19 @@ function setup(extra: Record<string, unknown> = {}) {
 	return { env, store, intake };
 }
 
-const errorOf = (folder: string, name: string) => JSON.parse(readFileSync(join(folder, 'failed', name, 'error.json'), 'utf8'));
+const errorOf = (folder: string, name: string) =>
+	JSON.parse(readFileSync(join(folder, 'failed', name, 'error.json'), 'utf8'));
 
 describe('intake', () => {
 	it('queues clip.png + clip.png.json and moves both to .processing/<id>/', async () => {
 		const { env, store, intake } = setup();
 		drop(join(env.inbox, 'clip.png'), samplePng());
-		drop(join(env.inbox, 'clip.png.json'), { version: 1, text: 'hi', targets: ['acme-x', 'acme-ig'], when: inFuture() });
+		drop(join(env.inbox, 'clip.png.json'), {
+			version: 1,
+			text: 'hi',
+			targets: ['acme-x', 'acme-ig'],
+			when: inFuture(),
+		});
 		await intake.scan();
 		const [item] = store.items();
 		expect(item.name).toBe('clip.png');
@@ -38,10 +53,22 @@ describe('intake', () => {
 	it('accepts clip.json for clip.mp4, and text-only note.json', async () => {
 		const { env, store, intake } = setup();
 		drop(join(env.inbox, 'clip.mp4'), sampleMp4(4096));
-		drop(join(env.inbox, 'clip.json'), { version: 1, text: 'video', targets: ['acme-x'], when: inFuture() });
-		drop(join(env.inbox, 'note.json'), { version: 1, text: 'just words', targets: ['acme-x'], when: 'asap' });
+		drop(join(env.inbox, 'clip.json'), {
+			version: 1,
+			text: 'video',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		drop(join(env.inbox, 'note.json'), {
+			version: 1,
+			text: 'just words',
+			targets: ['acme-x'],
+			when: 'asap',
+		});
 		await intake.scan();
-		const byName = Object.fromEntries(store.items().map((i) => [i.name, JSON.parse(i.post) as PostRecord]));
+		const byName = Object.fromEntries(
+			store.items().map((i) => [i.name, JSON.parse(i.post) as PostRecord]),
+		);
 		expect(byName.clip.media.map((m) => m.name)).toEqual(['clip.mp4']);
 		expect(byName.note.media).toEqual([]);
 	});
@@ -50,28 +77,47 @@ describe('intake', () => {
 		const { env, store, intake } = setup();
 		drop(join(env.inbox, 'clip.mp4'), sampleMp4(2048));
 		drop(join(env.inbox, 'clip.png'), samplePng());
-		drop(join(env.inbox, 'clip.json'), { version: 1, text: 'x', targets: ['acme-x'], when: inFuture() });
+		drop(join(env.inbox, 'clip.json'), {
+			version: 1,
+			text: 'x',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
 		await intake.scan();
 		expect(store.items()).toEqual([]);
 		const err = errorOf(env.folder, 'clip');
 		expect(err.errors[0].message).toMatch(/could belong to clip.mp4, clip.png/);
 		// The media moved with it, never deleted.
-		expect(readdirSync(join(env.folder, 'failed', 'clip')).sort()).toEqual(['clip.json', 'clip.mp4', 'clip.png', 'error.json']);
+		expect(readdirSync(join(env.folder, 'failed', 'clip')).sort()).toEqual([
+			'clip.json',
+			'clip.mp4',
+			'clip.png',
+			'error.json',
+		]);
 	});
 
 	it('folder posts: natural order by default, "media" order when given', async () => {
 		const { env, store, intake } = setup();
 		const a = join(env.inbox, 'carousel');
 		mkdirSync(a);
-		for (const n of ['10.png', '2.png', '1.png']) drop(join(a, n), samplePng(8, 8, [Number.parseInt(n, 10) * 20, 0, 0]));
+		for (const n of ['10.png', '2.png', '1.png'])
+			drop(join(a, n), samplePng(8, 8, [Number.parseInt(n, 10) * 20, 0, 0]));
 		drop(join(a, 'post.json'), { version: 1, text: 'c', targets: ['acme-ig'], when: inFuture() });
 		const b = join(env.inbox, 'ordered');
 		mkdirSync(b);
 		drop(join(b, 'x.png'), samplePng(8, 8, [1, 2, 3]));
 		drop(join(b, 'y.png'), samplePng(8, 8, [3, 2, 1]));
-		drop(join(b, 'post.json'), { version: 1, text: 'o', targets: ['acme-ig'], when: inFuture(), media: ['y.png', 'x.png'] });
+		drop(join(b, 'post.json'), {
+			version: 1,
+			text: 'o',
+			targets: ['acme-ig'],
+			when: inFuture(),
+			media: ['y.png', 'x.png'],
+		});
 		await intake.scan();
-		const byName = Object.fromEntries(store.items().map((i) => [i.name, JSON.parse(i.post) as PostRecord]));
+		const byName = Object.fromEntries(
+			store.items().map((i) => [i.name, JSON.parse(i.post) as PostRecord]),
+		);
 		expect(byName.carousel.media.map((m) => m.name)).toEqual(['1.png', '2.png', '10.png']);
 		expect(byName.ordered.media.map((m) => m.name)).toEqual(['y.png', 'x.png']);
 	});
@@ -88,7 +134,12 @@ describe('intake', () => {
 
 	it('deep-merges _defaults.json files outermost first', async () => {
 		const { env, store, intake } = setup();
-		drop(join(env.inbox, '_defaults.json'), { version: 1, targets: ['acme-x'], when: inFuture(), postsider: { tags: ['outer'], shortLink: true } });
+		drop(join(env.inbox, '_defaults.json'), {
+			version: 1,
+			targets: ['acme-x'],
+			when: inFuture(),
+			postsider: { tags: ['outer'], shortLink: true },
+		});
 		const sub = join(env.inbox, 'campaign');
 		mkdirSync(sub);
 		drop(join(sub, '_defaults.json'), { postsider: { tags: ['inner'] } });
@@ -102,7 +153,15 @@ describe('intake', () => {
 
 	it('ignores temp, partial and system names', async () => {
 		const { env, store, intake } = setup();
-		for (const n of ['a.png.part', 'b.crdownload', '.hidden.json', '~$c.json', 'Thumbs.db', 'd.json.tmp']) writeFileSync(join(env.inbox, n), '{}');
+		for (const n of [
+			'a.png.part',
+			'b.crdownload',
+			'.hidden.json',
+			'~$c.json',
+			'Thumbs.db',
+			'd.json.tmp',
+		])
+			writeFileSync(join(env.inbox, n), '{}');
 		await intake.scan();
 		expect(store.items()).toEqual([]);
 		expect(readdirSync(env.inbox).length).toBe(6);
@@ -130,9 +189,18 @@ describe('intake', () => {
 
 	it('does not ingest a half-written file at startup until it is stable (stableMs)', async () => {
 		const { env, store } = setup();
-		const intake = new Intake({ config: { ...env.loaded.config, stableMs: 400 }, store, log: silentLogger });
+		const intake = new Intake({
+			config: { ...env.loaded.config, stableMs: 400 },
+			store,
+			log: silentLogger,
+		});
 		drop(join(env.inbox, 'v.mp4'), sampleMp4(2048));
-		drop(join(env.inbox, 'v.mp4.json'), { version: 1, text: 'v', targets: ['acme-x'], when: inFuture() });
+		drop(join(env.inbox, 'v.mp4.json'), {
+			version: 1,
+			text: 'v',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
 		const wait = await intake.scan();
 		expect(store.items()).toEqual([]);
 		expect(wait).toBeGreaterThan(0);
@@ -152,19 +220,32 @@ describe('intake', () => {
 		drop(join(env.inbox, 'renamed.png.json'), sidecar);
 		await intake.scan();
 		expect(store.items().length).toBe(1);
-		const dup = JSON.parse(readFileSync(join(env.folder, 'done', 'duplicates', 'renamed.png', 'duplicate-of.json'), 'utf8'));
+		const dup = JSON.parse(
+			readFileSync(
+				join(env.folder, 'done', 'duplicates', 'renamed.png', 'duplicate-of.json'),
+				'utf8',
+			),
+		);
 		expect(dup.item).toBe(store.items()[0].id);
-		expect(existsSync(join(env.folder, 'done', 'duplicates', 'renamed.png', 'renamed.png'))).toBe(true);
+		expect(existsSync(join(env.folder, 'done', 'duplicates', 'renamed.png', 'renamed.png'))).toBe(
+			true,
+		);
 	});
 
 	it('finishes the move of an item committed before a crash (same identity, no second item)', async () => {
 		const { env, store, intake } = setup();
 		drop(join(env.inbox, 'c.png'), samplePng(8, 8, [4, 4, 4]));
-		drop(join(env.inbox, 'c.png.json'), { version: 1, text: 'c', targets: ['acme-x'], when: inFuture() });
+		drop(join(env.inbox, 'c.png.json'), {
+			version: 1,
+			text: 'c',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
 		await intake.scan();
 		const item = store.items()[0];
 		// Simulate the crash: put the files back in the inbox as if the rename never happened.
-		for (const f of readdirSync(item.work_dir)) renameSync(join(item.work_dir, f), join(env.inbox, f));
+		for (const f of readdirSync(item.work_dir))
+			renameSync(join(item.work_dir, f), join(env.inbox, f));
 		rmdirSync(item.work_dir);
 		await intake.scan();
 		expect(store.items().length).toBe(1);
@@ -173,9 +254,27 @@ describe('intake', () => {
 
 	it.each([
 		['bad JSON', 'broken.json', '{"version": 1, "text": ', '$', /not valid JSON/],
-		['past time', 'late.json', { version: 1, text: 'l', targets: ['acme-x'], when: '2020-01-01T00:00:00Z' }, '$.when', /in the past/],
-		['unknown alias', 'who.json', { version: 1, text: 'w', targets: ['ghost'], when: 'asap' }, '$.targets.0', /not an account alias/],
-		['missing listed media', 'm.json', { version: 1, text: 'm', targets: ['acme-x'], when: 'asap', media: ['nope.png'] }, '$.media.0', /not in the inbox/],
+		[
+			'past time',
+			'late.json',
+			{ version: 1, text: 'l', targets: ['acme-x'], when: '2020-01-01T00:00:00Z' },
+			'$.when',
+			/in the past/,
+		],
+		[
+			'unknown alias',
+			'who.json',
+			{ version: 1, text: 'w', targets: ['ghost'], when: 'asap' },
+			'$.targets.0',
+			/not an account alias/,
+		],
+		[
+			'missing listed media',
+			'm.json',
+			{ version: 1, text: 'm', targets: ['acme-x'], when: 'asap', media: ['nope.png'] },
+			'$.media.0',
+			/not in the inbox/,
+		],
 	])('%s → failed/ with error.json naming %s', async (_label, file, content, path, message) => {
 		const { env, store, intake } = setup();
 		drop(join(env.inbox, file), content as string | object);
@@ -189,9 +288,19 @@ describe('intake', () => {
 	it('checks media by content and per platform before any API call', async () => {
 		const { env, store, intake } = setup();
 		drop(join(env.inbox, 'fake.png'), 'this is text, not a PNG');
-		drop(join(env.inbox, 'fake.png.json'), { version: 1, text: 'f', targets: ['acme-x'], when: inFuture() });
+		drop(join(env.inbox, 'fake.png.json'), {
+			version: 1,
+			text: 'f',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
 		drop(join(env.inbox, 'yt.png'), samplePng());
-		drop(join(env.inbox, 'yt.png.json'), { version: 1, text: 'y', targets: ['acme-x', 'acme-yt'], when: inFuture() });
+		drop(join(env.inbox, 'yt.png.json'), {
+			version: 1,
+			text: 'y',
+			targets: ['acme-x', 'acme-yt'],
+			when: inFuture(),
+		});
 		await intake.scan();
 		expect(store.items()).toEqual([]);
 		expect(errorOf(env.folder, 'fake.png').errors[0].message).toMatch(/not a JPEG, PNG/);
@@ -202,8 +311,20 @@ describe('intake', () => {
 
 	it('late: skip settles the targets as skipped; late: post-now sends as soon as possible', async () => {
 		const { env, store, intake } = setup();
-		drop(join(env.inbox, 's.json'), { version: 1, text: 's', targets: ['acme-x'], when: '2020-01-01T00:00:00Z', late: 'skip' });
-		drop(join(env.inbox, 'n.json'), { version: 1, text: 'n', targets: ['acme-x'], when: '2020-01-01T00:00:00Z', late: 'post-now' });
+		drop(join(env.inbox, 's.json'), {
+			version: 1,
+			text: 's',
+			targets: ['acme-x'],
+			when: '2020-01-01T00:00:00Z',
+			late: 'skip',
+		});
+		drop(join(env.inbox, 'n.json'), {
+			version: 1,
+			text: 'n',
+			targets: ['acme-x'],
+			when: '2020-01-01T00:00:00Z',
+			late: 'post-now',
+		});
 		await intake.scan();
 		const byName = Object.fromEntries(store.items().map((i) => [i.name, i]));
 		expect(store.targets(byName.s.id)[0].state).toBe('skipped');

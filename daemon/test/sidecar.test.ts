@@ -13,20 +13,32 @@ describe('sidecar schema', () => {
 	it('accepts a minimal sidecar and resolves aliases across both services', () => {
 		const r = validateSidecar({ ...valid, targets: ['acme-x', 'acme-ig'] }, [], config);
 		expect(r.ok).toBe(true);
-		if (r.ok) expect(r.targets.map((t) => [t.service, t.accountId, t.platform])).toEqual([
-			['postsider', 'ch-x', 'x'],
-			['postfast', '6a87b56e-ba73-4696-a415-3d524f1a92f8', 'instagram'],
-		]);
+		if (r.ok)
+			expect(r.targets.map((t) => [t.service, t.accountId, t.platform])).toEqual([
+				['postsider', 'ch-x', 'x'],
+				['postfast', '6a87b56e-ba73-4696-a415-3d524f1a92f8', 'instagram'],
+			]);
 	});
 
 	it('accepts raw ids as service:id and explicit objects', () => {
-		const r = validateSidecar({ ...valid, targets: ['postsider:abc', { key: 'fast', id: 'u1', platform: 'x' }] }, [], config);
-		expect(r.ok && r.targets.map((t) => `${t.service}:${t.accountId}`)).toEqual(['postsider:abc', 'postfast:u1']);
+		const r = validateSidecar(
+			{ ...valid, targets: ['postsider:abc', { key: 'fast', id: 'u1', platform: 'x' }] },
+			[],
+			config,
+		);
+		expect(r.ok && r.targets.map((t) => `${t.service}:${t.accountId}`)).toEqual([
+			'postsider:abc',
+			'postfast:u1',
+		]);
 	});
 
 	it.each([
 		[{ ...valid, when: '2030-01-01T09:00:00' }, '$.when', /WITH an offset/],
-		[{ ...valid, when: { local: '2030-01-01 09:00', tz: 'Mars/Olympus' } }, '$.when.tz', /unknown time zone/],
+		[
+			{ ...valid, when: { local: '2030-01-01 09:00', tz: 'Mars/Olympus' } },
+			'$.when.tz',
+			/unknown time zone/,
+		],
 		[{ ...valid, targets: [] }, '$.targets', /at least one target/],
 		[{ ...valid, targets: ['nobody'] }, '$.targets.0', /not an account alias/],
 		[{ ...valid, targets: ['acme-x', 'acme-x'] }, '$.targets.1', /listed twice/],
@@ -46,8 +58,15 @@ describe('sidecar schema', () => {
 	});
 
 	it('deep-merges defaults: objects merge, arrays and scalars replace, the sidecar wins', () => {
-		expect(deepMerge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: 2 })).toEqual({ a: { b: 1, c: [3] }, d: 2 });
-		const r = validateSidecar({ text: 'x' }, [{ version: 1, targets: ['acme-x'], when: 'asap' }, { postsider: { tags: ['a'] } }], config);
+		expect(deepMerge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: 2 })).toEqual({
+			a: { b: 1, c: [3] },
+			d: 2,
+		});
+		const r = validateSidecar(
+			{ text: 'x' },
+			[{ version: 1, targets: ['acme-x'], when: 'asap' }, { postsider: { tags: ['a'] } }],
+			config,
+		);
 		expect(r.ok && r.sidecar.postsider?.tags).toEqual(['a']);
 	});
 
@@ -63,12 +82,21 @@ describe('sidecar schema', () => {
 
 describe('times', () => {
 	it('converts local time in a zone, across DST', () => {
-		expect(new Date(zonedToInstant('2030-01-15 09:00', 'Europe/Berlin')).toISOString()).toBe('2030-01-15T08:00:00.000Z');
-		expect(new Date(zonedToInstant('2030-07-15 09:00', 'Europe/Berlin')).toISOString()).toBe('2030-07-15T07:00:00.000Z');
-		expect(new Date(zonedToInstant('2030-07-15 09:00', 'America/New_York')).toISOString()).toBe('2030-07-15T13:00:00.000Z');
+		expect(new Date(zonedToInstant('2030-01-15 09:00', 'Europe/Berlin')).toISOString()).toBe(
+			'2030-01-15T08:00:00.000Z',
+		);
+		expect(new Date(zonedToInstant('2030-07-15 09:00', 'Europe/Berlin')).toISOString()).toBe(
+			'2030-07-15T07:00:00.000Z',
+		);
+		expect(new Date(zonedToInstant('2030-07-15 09:00', 'America/New_York')).toISOString()).toBe(
+			'2030-07-15T13:00:00.000Z',
+		);
 	});
 	it('resolves ISO with offset to the instant', () => {
-		expect(resolveWhen('2030-01-01T09:00:00+01:00')).toEqual({ kind: 'at', at: Date.parse('2030-01-01T08:00:00Z') });
+		expect(resolveWhen('2030-01-01T09:00:00+01:00')).toEqual({
+			kind: 'at',
+			at: Date.parse('2030-01-01T08:00:00Z'),
+		});
 		expect(resolveWhen('next-slot')).toEqual({ kind: 'next-slot' });
 	});
 });
@@ -80,17 +108,44 @@ describe('media checks', () => {
 		expect(sniff(Buffer.from('<html>not an image</html>'))).toBeUndefined();
 		expect(sniff(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0]))?.mime).toBe('image/jpeg');
 	});
-	const img = (n: number, size = 1000) => Array.from({ length: n }, (_, i) => ({ path: `/x/${i}.png`, name: `${i}.png`, size, mime: 'image/png', kind: 'image' as const, postsiderOk: true }));
-	const vid = { path: '/x/v.mp4', name: 'v.mp4', size: 1000, mime: 'video/mp4', kind: 'video' as const, postsiderOk: true };
+	const img = (n: number, size = 1000) =>
+		Array.from({ length: n }, (_, i) => ({
+			path: `/x/${i}.png`,
+			name: `${i}.png`,
+			size,
+			mime: 'image/png',
+			kind: 'image' as const,
+			postsiderOk: true,
+		}));
+	const vid = {
+		path: '/x/v.mp4',
+		name: 'v.mp4',
+		size: 1000,
+		mime: 'video/mp4',
+		kind: 'video' as const,
+		postsiderOk: true,
+	};
 	it('applies size caps per service', () => {
-		expect(checkMediaFor('postsider', 'x', img(1, 11 * 1024 * 1024), false)[0]).toMatch(/at most 10 MB/);
-		expect(checkMediaFor('postfast', 'bluesky', [{ ...vid, size: 120 * 1024 * 1024 }], false)[0]).toMatch(/100 MB .*bluesky/);
+		expect(checkMediaFor('postsider', 'x', img(1, 11 * 1024 * 1024), false)[0]).toMatch(
+			/at most 10 MB/,
+		);
+		expect(
+			checkMediaFor('postfast', 'bluesky', [{ ...vid, size: 120 * 1024 * 1024 }], false)[0],
+		).toMatch(/100 MB .*bluesky/);
 		// The vendor profile caps every file at 100 MB; the current one allows 250 MB videos.
-		expect(checkMediaFor('postfast', 'instagram', [{ ...vid, size: 120 * 1024 * 1024 }], false)[0]).toMatch(/at most 100 MB/);
-		expect(checkMediaFor('postfast', 'instagram', [{ ...vid, size: 120 * 1024 * 1024 }], false, { profile: 'current' })).toEqual([]);
+		expect(
+			checkMediaFor('postfast', 'instagram', [{ ...vid, size: 120 * 1024 * 1024 }], false)[0],
+		).toMatch(/at most 100 MB/);
+		expect(
+			checkMediaFor('postfast', 'instagram', [{ ...vid, size: 120 * 1024 * 1024 }], false, {
+				profile: 'current',
+			}),
+		).toEqual([]);
 	});
 	it('refuses a first comment where PostFast does not post one', () => {
-		expect(checkMediaFor('postfast', 'bluesky', [], false, { firstComment: 'hi' }).join()).toMatch(/first comment on bluesky/);
+		expect(checkMediaFor('postfast', 'bluesky', [], false, { firstComment: 'hi' }).join()).toMatch(
+			/first comment on bluesky/,
+		);
 		expect(checkMediaFor('postfast', 'x', [], false, { firstComment: 'hi' })).toEqual([]);
 	});
 	it('applies counts per platform', () => {
@@ -98,12 +153,21 @@ describe('media checks', () => {
 		expect(checkMediaFor('postfast', 'instagram', img(11), false).join()).toMatch(/at most 10/);
 		expect(checkMediaFor('postsider', 'youtube', img(1), false).join()).toMatch(/needs a video/);
 		expect(checkMediaFor('postsider', 'bluesky', img(5), false).join()).toMatch(/at most 4/);
-		expect(checkMediaFor('postsider', 'x', [vid, ...img(1)], false).join()).toMatch(/video only on its own/);
+		expect(checkMediaFor('postsider', 'x', [vid, ...img(1)], false).join()).toMatch(
+			/video only on its own/,
+		);
 		// PostSider skips media rules for drafts; PostFast does not.
 		expect(checkMediaFor('postsider', 'instagram', [], true)).toEqual([]);
 		expect(checkMediaFor('postfast', 'instagram', [], true)).not.toEqual([]);
 	});
 	it('refuses MOV and WebM for PostSider (its create only takes png/jpg/gif/webp/mp4 paths)', () => {
-		expect(checkMediaFor('postsider', 'x', [{ ...vid, mime: 'video/quicktime', postsiderOk: false }], false)[0]).toMatch(/Convert it to MP4/);
+		expect(
+			checkMediaFor(
+				'postsider',
+				'x',
+				[{ ...vid, mime: 'video/quicktime', postsiderOk: false }],
+				false,
+			)[0],
+		).toMatch(/Convert it to MP4/);
 	});
 });

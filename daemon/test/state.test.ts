@@ -9,10 +9,13 @@ import { tempDir } from './helpers';
 function store(now = { t: 1_000 }) {
 	const dir = tempDir();
 	const s = new Store(openDb(dir), () => now.t);
-	s.insertItem({ id: 'item1', identity: 'i'.repeat(64), name: 'a', folder: dir, work_dir: dir, post: '{}' }, [
-		{ label: 'x', key_name: 'k', service: 'postsider', account_id: 'c1', platform: 'x' },
-		{ label: 'ig', key_name: 'f', service: 'postfast', account_id: 'a1', platform: 'instagram' },
-	]);
+	s.insertItem(
+		{ id: 'item1', identity: 'i'.repeat(64), name: 'a', folder: dir, work_dir: dir, post: '{}' },
+		[
+			{ label: 'x', key_name: 'k', service: 'postsider', account_id: 'c1', platform: 'x' },
+			{ label: 'ig', key_name: 'f', service: 'postfast', account_id: 'a1', platform: 'instagram' },
+		],
+	);
 	return { s, now, dir };
 }
 
@@ -26,7 +29,19 @@ describe('state', () => {
 
 	it('refuses a second item with the same identity', () => {
 		const { s, dir } = store();
-		expect(s.insertItem({ id: 'item2', identity: 'i'.repeat(64), name: 'b', folder: dir, work_dir: dir, post: '{}' }, [])).toBe(false);
+		expect(
+			s.insertItem(
+				{
+					id: 'item2',
+					identity: 'i'.repeat(64),
+					name: 'b',
+					folder: dir,
+					work_dir: dir,
+					post: '{}',
+				},
+				[],
+			),
+		).toBe(false);
 		expect(s.items().length).toBe(1);
 	});
 

@@ -35,7 +35,8 @@ export function load(opts: GlobalOpts): LoadedConfig {
 	try {
 		return loadConfig(opts.config);
 	} catch (err) {
-		if (err instanceof ConfigError) throw new CliError(err.message, EXIT.validation, { issues: err.issues });
+		if (err instanceof ConfigError)
+			throw new CliError(err.message, EXIT.validation, { issues: err.issues });
 		throw err;
 	}
 }

@@ -7,14 +7,25 @@ import { starterConfig } from '../config/starter';
 import { layoutOf } from '../intake/scan';
 import { CliError, type GlobalOpts, print } from './context';
 
-export function initCommand(opts: GlobalOpts & { folder?: string; stateDir?: string; force?: boolean }): void {
+export function initCommand(
+	opts: GlobalOpts & { folder?: string; stateDir?: string; force?: boolean },
+): void {
 	const path = opts.config ? resolve(opts.config) : defaultConfigPath();
 	if (existsSync(path) && !opts.force) {
-		throw new CliError(`A config already exists at ${path}. Edit it, or pass --force to overwrite it.`);
+		throw new CliError(
+			`A config already exists at ${path}. Edit it, or pass --force to overwrite it.`,
+		);
 	}
 	const folder = resolve(opts.folder ?? join(homedir(), 'postspool'));
 	mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-	writeFileSync(path, starterConfig({ dropFolder: folder, stateDir: opts.stateDir ? resolve(opts.stateDir) : undefined }), { mode: 0o600 });
+	writeFileSync(
+		path,
+		starterConfig({
+			dropFolder: folder,
+			stateDir: opts.stateDir ? resolve(opts.stateDir) : undefined,
+		}),
+		{ mode: 0o600 },
+	);
 	const layout = layoutOf(folder);
 	for (const d of [layout.inbox, layout.done, layout.failed]) mkdirSync(d, { recursive: true });
 	print(opts, { config: path, folder, inbox: layout.inbox }, () =>

@@ -8,7 +8,9 @@ export function statusCommand(opts: GlobalOpts): number {
 	const s = openState(loaded);
 	try {
 		const snapshot = s.running !== undefined ? statusSnapshot(loaded.stateDir) : undefined;
-		const budgets: Record<string, WindowStatus[]> = Object.fromEntries(Object.keys(loaded.config.keys).map((k) => [k, s.budgets.status(k)]));
+		const budgets: Record<string, WindowStatus[]> = Object.fromEntries(
+			Object.keys(loaded.config.keys).map((k) => [k, s.budgets.status(k)]),
+		);
 		const value = {
 			running: s.running !== undefined,
 			pid: s.running ?? null,
@@ -17,25 +19,40 @@ export function statusCommand(opts: GlobalOpts): number {
 			folders: loaded.config.folders.map((f) => f.path),
 			queue: s.store.counts(),
 			budgets,
-			lastErrors: s.store.lastErrors(5).map((e) => ({ at: new Date(e.at).toISOString(), item: e.item_id, message: e.message })),
+			lastErrors: s.store
+				.lastErrors(5)
+				.map((e) => ({ at: new Date(e.at).toISOString(), item: e.item_id, message: e.message })),
 		};
 		print(opts, value, () => {
 			const lines = [
-				s.running !== undefined ? `daemon: running (pid ${s.running})` : 'daemon: not running ("postspool run" starts it)',
+				s.running !== undefined
+					? `daemon: running (pid ${s.running})`
+					: 'daemon: not running ("postspool run" starts it)',
 				`state: ${loaded.stateDir}`,
 				`folders: ${value.folders.join(', ')}`,
 				...(value.watcher ? [`watcher: ${JSON.stringify(value.watcher)}`] : []),
-				`items: ${Object.entries(value.queue.items).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
-				`targets: ${Object.entries(value.queue.targets).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+				`items: ${
+					Object.entries(value.queue.items)
+						.map(([k, v]) => `${k} ${v}`)
+						.join(', ') || 'none'
+				}`,
+				`targets: ${
+					Object.entries(value.queue.targets)
+						.map(([k, v]) => `${k} ${v}`)
+						.join(', ') || 'none'
+				}`,
 				'budgets:',
 			];
 			for (const [key, windows] of Object.entries(budgets)) {
 				lines.push(`  ${key}:`);
 				for (const w of windows) {
-					lines.push(`    ${w.label}: used ${w.used}/${w.effectiveLimit}, remaining ${w.remaining}, next free ${when(w.nextFreeAt)}${w.frozenUntil ? `, FROZEN until ${new Date(w.frozenUntil).toISOString()}` : ''}`);
+					lines.push(
+						`    ${w.label}: used ${w.used}/${w.effectiveLimit}, remaining ${w.remaining}, next free ${when(w.nextFreeAt)}${w.frozenUntil ? `, FROZEN until ${new Date(w.frozenUntil).toISOString()}` : ''}`,
+					);
 				}
 			}
-			if (value.lastErrors.length > 0) lines.push('last errors:', ...value.lastErrors.map((e) => `  ${e.at} ${e.message}`));
+			if (value.lastErrors.length > 0)
+				lines.push('last errors:', ...value.lastErrors.map((e) => `  ${e.at} ${e.message}`));
 			return lines.join('\n');
 		});
 		return s.running !== undefined ? EXIT.ok : EXIT.notRunning;
@@ -48,7 +65,16 @@ export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolea
 	const loaded = load(opts);
 	const s = openState(loaded);
 	try {
-		const items = s.store.items().filter((i) => (opts.state ? i.state === opts.state : opts.all || i.state === 'processing' || i.state === 'failed' || i.state === 'needs-review'));
+		const items = s.store
+			.items()
+			.filter((i) =>
+				opts.state
+					? i.state === opts.state
+					: opts.all ||
+						i.state === 'processing' ||
+						i.state === 'failed' ||
+						i.state === 'needs-review',
+			);
 		const rows = items.map((i) => {
 			const post = JSON.parse(i.post) as PostRecord;
 			return {
@@ -62,7 +88,9 @@ export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolea
 					service: t.service,
 					state: t.state,
 					attempts: t.attempts,
-					eta: ['pending', 'uploading', 'submitting', 'unknown'].includes(t.state) ? new Date(Math.max(t.next_attempt_at, Date.now())).toISOString() : null,
+					eta: ['pending', 'uploading', 'submitting', 'unknown'].includes(t.state)
+						? new Date(Math.max(t.next_attempt_at, Date.now())).toISOString()
+						: null,
 					gating: t.gating,
 					postId: t.remote_id,
 					publishAt: t.publish_at ? new Date(t.publish_at).toISOString() : null,
@@ -78,7 +106,8 @@ export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolea
 							[
 								`${r.id}  ${r.state.padEnd(12)} ${r.name} (${r.media} media)`,
 								...r.targets.map(
-									(t) => `    ${t.target.padEnd(20)} ${t.state.padEnd(12)} ${t.postId ? `post ${t.postId}` : t.eta ? `eta ${when(Date.parse(t.eta))}${t.gating ? ` (waiting for ${t.gating})` : ''}` : ''}${t.error ? ` — ${t.error}` : ''}`,
+									(t) =>
+										`    ${t.target.padEnd(20)} ${t.state.padEnd(12)} ${t.postId ? `post ${t.postId}` : t.eta ? `eta ${when(Date.parse(t.eta))}${t.gating ? ` (waiting for ${t.gating})` : ''}` : ''}${t.error ? ` — ${t.error}` : ''}`,
 								),
 							].join('\n'),
 						)

@@ -14,12 +14,28 @@ import type { Platform } from '../config/schema';
 import { limitsForKey } from '../daemon';
 import { EXIT, type GlobalOpts, load, openState, print, when } from './context';
 
-function callsFor(service: 'postsider' | 'postfast', post: Pick<PostRecord, 'media' | 'when'>, accountId: string, platform: string, imagesPerRequest: number): CallSpec[] {
-	if (service === 'postsider') return [...(post.when.kind === 'next-slot' ? [{ service, endpoint: 'GET /find-slot/:id' }] : []), ...postsiderSequence({ files: post.media.length })];
+function callsFor(
+	service: 'postsider' | 'postfast',
+	post: Pick<PostRecord, 'media' | 'when'>,
+	accountId: string,
+	platform: string,
+	imagesPerRequest: number,
+): CallSpec[] {
+	if (service === 'postsider')
+		return [
+			...(post.when.kind === 'next-slot' ? [{ service, endpoint: 'GET /find-slot/:id' }] : []),
+			...postsiderSequence({ files: post.media.length }),
+		];
 	return postfastSequence({
 		media: post.media.map((m) => m.mime),
 		imagesPerRequest,
-		posts: [{ accountId, platform: POSTFAST_PLATFORM[platform as Platform] ?? platform.toUpperCase(), publishAt: post.when.kind === 'at' ? post.when.at : undefined }],
+		posts: [
+			{
+				accountId,
+				platform: POSTFAST_PLATFORM[platform as Platform] ?? platform.toUpperCase(),
+				publishAt: post.when.kind === 'at' ? post.when.at : undefined,
+			},
+		],
 	});
 }
 
@@ -33,12 +49,16 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 			const abs = resolve(path);
 			const folder = config.folders.find((f) => abs.startsWith(f.path));
 			const isDir = statSync(abs).isDirectory();
-			const found = scanInbox(isDir ? abs : dirname(abs)).filter((c) => isDir || c.sidecarPath === abs);
+			const found = scanInbox(isDir ? abs : dirname(abs)).filter(
+				(c) => isDir || c.sidecarPath === abs,
+			);
 			groups.push({ defaults: folder?.defaults ?? {}, candidates: found });
 		} else {
-			for (const f of config.folders) groups.push({ defaults: f.defaults, candidates: scanInbox(layoutOf(f.path).inbox) });
+			for (const f of config.folders)
+				groups.push({ defaults: f.defaults, candidates: scanInbox(layoutOf(f.path).inbox) });
 		}
-		const imagesPerRequest = (key: string) => limitsForKey(config, key)?.perRequest.postfastImageUrlsPerRequest ?? 4;
+		const imagesPerRequest = (key: string) =>
+			limitsForKey(config, key)?.perRequest.postfastImageUrlsPerRequest ?? 4;
 		// What is queued goes first.
 		const jobs = new Map<string, Array<{ item: string; calls: CallSpec[] }>>();
 		const push = (key: string, item: string, calls: CallSpec[]) => {
@@ -47,7 +67,11 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 		};
 		for (const t of s.store.liveTargets()) {
 			const post = JSON.parse(s.store.item(t.item_id)!.post) as PostRecord;
-			push(t.key_name, `queued:${t.id}`, callsFor(t.service, post, t.account_id, t.platform, imagesPerRequest(t.key_name)));
+			push(
+				t.key_name,
+				`queued:${t.id}`,
+				callsFor(t.service, post, t.account_id, t.platform, imagesPerRequest(t.key_name)),
+			);
 		}
 		const results: Array<Record<string, unknown>> = [];
 		let invalid = 0;
@@ -60,22 +84,37 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 					continue;
 				}
 				const existing = s.store.itemByIdentity(v.identity);
-				const entry: Record<string, unknown> = { name: c.name, sidecar: c.sidecarPath, valid: true, duplicateOf: existing?.id, targets: [] as unknown[] };
+				const entry: Record<string, unknown> = {
+					name: c.name,
+					sidecar: c.sidecarPath,
+					valid: true,
+					duplicateOf: existing?.id,
+					targets: [] as unknown[],
+				};
 				results.push(entry);
 				if (existing || v.skip) continue;
 				v.post.targets.forEach((t, i) => {
 					const id = `${c.sidecarPath}#${i}`;
-					push(t.keyName, id, callsFor(t.service, v.post, t.accountId, t.platform, imagesPerRequest(t.keyName)));
+					push(
+						t.keyName,
+						id,
+						callsFor(t.service, v.post, t.accountId, t.platform, imagesPerRequest(t.keyName)),
+					);
 					(entry.targets as unknown[]).push({ target: t.label, service: t.service, ref: id });
 				});
 			}
 		}
 		const etas = new Map<string, { at: number; gating?: string }>();
-		for (const [key, list] of jobs) for (const p of planBacklog(s.budgets, key, list)) etas.set(p.item, { at: p.at, gating: p.gating });
+		for (const [key, list] of jobs)
+			for (const p of planBacklog(s.budgets, key, list))
+				etas.set(p.item, { at: p.at, gating: p.gating });
 		for (const r of results) {
 			for (const t of (r.targets as Array<Record<string, unknown>> | undefined) ?? []) {
 				const eta = etas.get(t.ref as string);
-				t.eta = eta && Number.isFinite(eta.at) ? new Date(Math.max(eta.at, Date.now())).toISOString() : null;
+				t.eta =
+					eta && Number.isFinite(eta.at)
+						? new Date(Math.max(eta.at, Date.now())).toISOString()
+						: null;
 				t.gating = eta?.gating ?? null;
 				delete t.ref;
 			}
@@ -86,8 +125,19 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 				: results
 						.map((r) =>
 							r.valid
-								? [`OK   ${r.name}${r.duplicateOf ? ` (duplicate of ${r.duplicateOf}: will not post again)` : ''}`, ...((r.targets as Array<Record<string, unknown>>) ?? []).map((t) => `     ${t.target}: ${t.eta ? when(Date.parse(t.eta as string)) : 'cannot fit the budgets'}${t.gating ? ` (gated by ${t.gating})` : ''}`)].join('\n')
-								: [`FAIL ${r.name}`, ...(r.errors as Array<{ path?: string; message: string; fix?: string }>).map((e) => `     ${e.path ?? ''} ${e.message}${e.fix ? ` — ${e.fix}` : ''}`)].join('\n'),
+								? [
+										`OK   ${r.name}${r.duplicateOf ? ` (duplicate of ${r.duplicateOf}: will not post again)` : ''}`,
+										...((r.targets as Array<Record<string, unknown>>) ?? []).map(
+											(t) =>
+												`     ${t.target}: ${t.eta ? when(Date.parse(t.eta as string)) : 'cannot fit the budgets'}${t.gating ? ` (gated by ${t.gating})` : ''}`,
+										),
+									].join('\n')
+								: [
+										`FAIL ${r.name}`,
+										...(r.errors as Array<{ path?: string; message: string; fix?: string }>).map(
+											(e) => `     ${e.path ?? ''} ${e.message}${e.fix ? ` — ${e.fix}` : ''}`,
+										),
+									].join('\n'),
 						)
 						.join('\n'),
 		);

@@ -4,7 +4,9 @@ import { LockError } from '../state/lock';
 import { createLogger } from '../log';
 import { CliError, EXIT, type GlobalOpts, load } from './context';
 
-export async function runCommand(opts: GlobalOpts & { once?: boolean; concurrency?: string; pretty?: boolean }): Promise<number> {
+export async function runCommand(
+	opts: GlobalOpts & { once?: boolean; concurrency?: string; pretty?: boolean },
+): Promise<number> {
 	const loaded = load(opts);
 	const tty = Boolean(process.stdout.isTTY);
 	const log = createLogger({ pretty: opts.pretty ?? (tty && !opts.json) });
@@ -20,7 +22,9 @@ export async function runCommand(opts: GlobalOpts & { once?: boolean; concurrenc
 					const now = Date.now();
 					if (sent < total && now - lastProgress < 250) return;
 					lastProgress = now;
-					process.stderr.write(`\r${item}: ${file} ${Math.floor((sent / Math.max(total, 1)) * 100)}% (${(sent / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MB)${sent >= total ? '\n' : ''}`);
+					process.stderr.write(
+						`\r${item}: ${file} ${Math.floor((sent / Math.max(total, 1)) * 100)}% (${(sent / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MB)${sent >= total ? '\n' : ''}`,
+					);
 				}
 			: undefined,
 	});

@@ -18,9 +18,16 @@ export interface ServicePlan {
 	next: string[];
 }
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (s: string) =>
+	s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function servicePlan(opts: { platform: string; config: string; home?: string; node?: string; script?: string }): ServicePlan {
+export function servicePlan(opts: {
+	platform: string;
+	config: string;
+	home?: string;
+	node?: string;
+	script?: string;
+}): ServicePlan {
 	const home = opts.home ?? homedir();
 	const node = opts.node ?? process.execPath;
 	const script = opts.script ?? resolve(__dirname, '..', 'cli.js');
@@ -49,7 +56,12 @@ export function servicePlan(opts: { platform: string; config: string; home?: str
 				'WantedBy=default.target',
 				'',
 			].join('\n'),
-			next: ['systemctl --user daemon-reload', 'systemctl --user enable --now postspool', 'journalctl --user -u postspool -f', `loginctl enable-linger ${userInfo().username}   # keep it running when you are logged out`],
+			next: [
+				'systemctl --user daemon-reload',
+				'systemctl --user enable --now postspool',
+				'journalctl --user -u postspool -f',
+				`loginctl enable-linger ${userInfo().username}   # keep it running when you are logged out`,
+			],
 		};
 	}
 	if (opts.platform === 'darwin') {
@@ -79,7 +91,11 @@ ${[node, ...args].map((a) => `		<string>${xml(a)}</string>`).join('\n')}
 </dict>
 </plist>
 `,
-			next: [`mkdir -p "${logs}"`, `launchctl bootstrap gui/$(id -u) "${join(home, 'Library', 'LaunchAgents', `${LABEL}.plist`)}"`, `launchctl kickstart -k gui/$(id -u)/${LABEL}`],
+			next: [
+				`mkdir -p "${logs}"`,
+				`launchctl bootstrap gui/$(id -u) "${join(home, 'Library', 'LaunchAgents', `${LABEL}.plist`)}"`,
+				`launchctl kickstart -k gui/$(id -u)/${LABEL}`,
+			],
 		};
 	}
 	if (opts.platform === 'win32') {
@@ -108,22 +124,33 @@ ${[node, ...args].map((a) => `		<string>${xml(a)}</string>`).join('\n')}
   </Actions>
 </Task>
 `,
-			next: [`schtasks /Create /TN postspool /XML "${path}"`, 'schtasks /Run /TN postspool', '(A logon task sees your mapped drives; a Windows service would not.)'],
+			next: [
+				`schtasks /Create /TN postspool /XML "${path}"`,
+				'schtasks /Run /TN postspool',
+				'(A logon task sees your mapped drives; a Windows service would not.)',
+			],
 		};
 	}
 	throw new CliError(`unsupported platform "${opts.platform}"; use linux, darwin or win32`);
 }
 
-export function installServiceCommand(opts: GlobalOpts & { platform?: string; print?: boolean; force?: boolean }): number {
+export function installServiceCommand(
+	opts: GlobalOpts & { platform?: string; print?: boolean; force?: boolean },
+): number {
 	const config = opts.config ? resolve(opts.config) : defaultConfigPath();
 	if (!existsSync(config)) throw new CliError(`no config at ${config}; run "postspool init" first`);
 	const plan = servicePlan({ platform: opts.platform ?? process.platform, config });
 	if (!opts.print) {
-		if (existsSync(plan.path) && !opts.force) throw new CliError(`${plan.path} exists; pass --force to replace it`);
+		if (existsSync(plan.path) && !opts.force)
+			throw new CliError(`${plan.path} exists; pass --force to replace it`);
 		mkdirSync(dirname(plan.path), { recursive: true });
 		writeFileSync(plan.path, plan.content);
 	}
-	print(opts, { ...plan, written: !opts.print }, () => (opts.print ? plan.content : [`Wrote ${plan.path}. Next:`, ...plan.next.map((n) => `  ${n}`)].join('\n')));
+	print(opts, { ...plan, written: !opts.print }, () =>
+		opts.print
+			? plan.content
+			: [`Wrote ${plan.path}. Next:`, ...plan.next.map((n) => `  ${n}`)].join('\n'),
+	);
 	return EXIT.ok;
 }
 
@@ -132,7 +159,15 @@ export function uninstallServiceCommand(opts: GlobalOpts & { platform?: string }
 	const existed = existsSync(plan.path);
 	rmSync(plan.path, { force: true });
 	const before =
-		plan.platform === 'linux' ? 'systemctl --user disable --now postspool' : plan.platform === 'darwin' ? `launchctl bootout gui/$(id -u)/${LABEL}` : 'schtasks /Delete /TN postspool /F';
-	print(opts, { path: plan.path, removed: existed, stopWith: before }, () => (existed ? `Removed ${plan.path}. Stop the running service with: ${before}` : `Nothing installed at ${plan.path}.`));
+		plan.platform === 'linux'
+			? 'systemctl --user disable --now postspool'
+			: plan.platform === 'darwin'
+				? `launchctl bootout gui/$(id -u)/${LABEL}`
+				: 'schtasks /Delete /TN postspool /F';
+	print(opts, { path: plan.path, removed: existed, stopWith: before }, () =>
+		existed
+			? `Removed ${plan.path}. Stop the running service with: ${before}`
+			: `Nothing installed at ${plan.path}.`,
+	);
 	return EXIT.ok;
 }

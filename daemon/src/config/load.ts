@@ -87,7 +87,10 @@ export interface LoadedConfig {
 	stateDir: string;
 }
 
-export function loadConfig(path = defaultConfigPath(), env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function loadConfig(
+	path = defaultConfigPath(),
+	env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
 	let text: string;
 	try {
 		text = readFileSync(path, 'utf8');
@@ -103,7 +106,9 @@ export function loadConfig(path = defaultConfigPath(), env: NodeJS.ProcessEnv = 
 	try {
 		raw = JSON.parse(stripJsonComments(text));
 	} catch (err) {
-		throw new ConfigError(`The config file ${path} is not valid JSON: ${(err as Error).message}. Fix the syntax (comments and trailing commas are allowed).`);
+		throw new ConfigError(
+			`The config file ${path} is not valid JSON: ${(err as Error).message}. Fix the syntax (comments and trailing commas are allowed).`,
+		);
 	}
 	const parsed = ConfigSchema.safeParse(raw);
 	if (!parsed.success) {
@@ -125,11 +130,18 @@ export function loadConfig(path = defaultConfigPath(), env: NodeJS.ProcessEnv = 
  * The API key of a named key entry. A key file must not be readable by group or others, like ssh
  * keys: a leaked key can post to every connected channel.
  */
-export function resolveApiKey(name: string, key: KeyConfig, configPath: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveApiKey(
+	name: string,
+	key: KeyConfig,
+	configPath: string,
+	env: NodeJS.ProcessEnv = process.env,
+): string {
 	if (key.apiKey.env) {
 		const value = env[key.apiKey.env]?.trim();
 		if (!value) {
-			throw new ConfigError(`Key "${name}": the environment variable ${key.apiKey.env} is not set or empty. Export it before starting postspool, or use "file" instead.`);
+			throw new ConfigError(
+				`Key "${name}": the environment variable ${key.apiKey.env} is not set or empty. Export it before starting postspool, or use "file" instead.`,
+			);
 		}
 		return value;
 	}
@@ -138,7 +150,9 @@ export function resolveApiKey(name: string, key: KeyConfig, configPath: string, 
 	try {
 		mode = statSync(file).mode;
 	} catch {
-		throw new ConfigError(`Key "${name}": the key file ${file} does not exist. Write the API key into it and run "chmod 600 ${file}".`);
+		throw new ConfigError(
+			`Key "${name}": the key file ${file} does not exist. Write the API key into it and run "chmod 600 ${file}".`,
+		);
 	}
 	if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
 		throw new ConfigError(
@@ -146,6 +160,9 @@ export function resolveApiKey(name: string, key: KeyConfig, configPath: string, 
 		);
 	}
 	const value = readFileSync(file, 'utf8').trim();
-	if (!value) throw new ConfigError(`Key "${name}": the key file ${file} is empty. Write the API key into it.`);
+	if (!value)
+		throw new ConfigError(
+			`Key "${name}": the key file ${file} is empty. Write the API key into it.`,
+		);
 	return value;
 }

@@ -9,11 +9,16 @@ import { z } from 'zod';
 export const SecretSource = z
 	.object({
 		env: z.string().min(1).optional().describe('Name of the environment variable holding the key'),
-		file: z.string().min(1).optional().describe('Path of a file holding the key (mode 600 or stricter)'),
+		file: z
+			.string()
+			.min(1)
+			.optional()
+			.describe('Path of a file holding the key (mode 600 or stricter)'),
 	})
 	.strict()
 	.refine((s) => (s.env ? 1 : 0) + (s.file ? 1 : 0) === 1, {
-		message: 'give exactly one of "env" (an environment variable name) or "file" (a path to a mode-600 file)',
+		message:
+			'give exactly one of "env" (an environment variable name) or "file" (a path to a mode-600 file)',
 	});
 
 export const PostSiderKey = z
@@ -89,8 +94,16 @@ export const ConfigSchema = z
 	.object({
 		version: z.literal(1),
 		stateDir: z.string().min(1).optional(),
-		keys: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'key names use letters, digits, - and _'), KeyConfig),
-		accounts: z.record(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'aliases use letters, digits, ., - and _'), AccountAlias).default({}),
+		keys: z.record(
+			z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'key names use letters, digits, - and _'),
+			KeyConfig,
+		),
+		accounts: z
+			.record(
+				z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'aliases use letters, digits, ., - and _'),
+				AccountAlias,
+			)
+			.default({}),
 		folders: z.array(FolderConfig).min(1, 'add at least one entry to "folders"'),
 		budgets: z.record(z.string(), BudgetOverride).default({}),
 		/** How long a media file must keep its size and mtime before it is ingested. */

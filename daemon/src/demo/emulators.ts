@@ -25,6 +25,9 @@ export function loadEmulators(): Emulators {
 	// daemon/dist/daemon/src/demo → repo root
 	const root = join(__dirname, '..', '..', '..', '..', '..');
 	const entry = join(root, 'emulators', 'dist', 'emulators', 'src', 'index.js');
-	if (!existsSync(entry)) throw new Error(`The emulators are not built (${entry} is missing). Run "npm run build:all" at the repository root.`);
+	if (!existsSync(entry))
+		throw new Error(
+			`The emulators are not built (${entry} is missing). Run "npm run build:all" at the repository root.`,
+		);
 	return require(entry) as Emulators;
 }

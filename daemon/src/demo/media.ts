@@ -23,7 +23,11 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A valid RGB PNG filled with one colour. Different colours give different content hashes. */
-export function samplePng(width = 64, height = 64, rgb: [number, number, number] = [32, 120, 200]): Buffer {
+export function samplePng(
+	width = 64,
+	height = 64,
+	rgb: [number, number, number] = [32, 120, 200],
+): Buffer {
 	const ihdr = Buffer.alloc(13);
 	ihdr.writeUInt32BE(width, 0);
 	ihdr.writeUInt32BE(height, 4);
@@ -32,7 +36,12 @@ export function samplePng(width = 64, height = 64, rgb: [number, number, number]
 	const row = Buffer.alloc(1 + width * 3);
 	for (let x = 0; x < width; x++) row.set(rgb, 1 + x * 3);
 	const raw = Buffer.concat(Array.from({ length: height }, () => row));
-	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		chunk('IHDR', ihdr),
+		chunk('IDAT', deflateSync(raw)),
+		chunk('IEND', Buffer.alloc(0)),
+	]);
 }
 
 /** An MP4 container (ftyp + free + mdat boxes) of about `bytes` bytes; detected as video/mp4 by its magic. */
@@ -43,7 +52,14 @@ export function sampleMp4(bytes = 64 * 1024, seed = 1): Buffer {
 		head.write(type, 4, 'latin1');
 		return Buffer.concat([head, body]);
 	};
-	const ftyp = box('ftyp', Buffer.concat([Buffer.from('isom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2avc1mp41', 'latin1')]));
+	const ftyp = box(
+		'ftyp',
+		Buffer.concat([
+			Buffer.from('isom', 'latin1'),
+			Buffer.from([0, 0, 2, 0]),
+			Buffer.from('isomiso2avc1mp41', 'latin1'),
+		]),
+	);
 	const payload = Buffer.alloc(Math.max(0, bytes - ftyp.length - 16));
 	// Deterministic filler without "<%" or "<script" (PostSider's dangerous-content scan).
 	for (let i = 0; i < payload.length; i++) payload[i] = 0x41 + ((i * 7 + seed) % 26);

@@ -10,7 +10,13 @@ import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import { stableJson } from '../budget/planner';
 import { type MediaInfo, checkMediaFor, inspectMedia } from '../sidecar/media';
-import { type Issue, type ResolvedTarget, type ResolvedWhen, resolveWhen, validateSidecar } from '../sidecar/resolve';
+import {
+	type Issue,
+	type ResolvedTarget,
+	type ResolvedWhen,
+	resolveWhen,
+	validateSidecar,
+} from '../sidecar/resolve';
 import type { Sidecar } from '../sidecar/schema';
 import type { Store, TargetState } from '../state/store';
 import { type ErrorFile, freePath, moveInto, rejectCandidate, writeJson } from './lifecycle';
@@ -45,7 +51,10 @@ function readJson(path: string): { ok: true; value: unknown } | { ok: false; mes
 	try {
 		return { ok: true, value: JSON.parse(readFileSync(path, 'utf8')) };
 	} catch (err) {
-		return { ok: false, message: `${basename(path)} is not valid JSON (${(err as Error).message}); fix the syntax` };
+		return {
+			ok: false,
+			message: `${basename(path)} is not valid JSON (${(err as Error).message}); fix the syntax`,
+		};
 	}
 }
 
@@ -54,9 +63,19 @@ const FIX: Record<string, string> = {
 };
 
 /** Validates a candidate without moving anything (also used by `plan`). */
-export async function validateCandidate(c: Candidate, folderDefaults: unknown, config: Config, now: number): Promise<Validation> {
+export async function validateCandidate(
+	c: Candidate,
+	folderDefaults: unknown,
+	config: Config,
+	now: number,
+): Promise<Validation> {
 	const errors: ErrorFile['errors'] = [];
-	const asErrors = (issues: Issue[]) => issues.map((i) => ({ path: i.path, message: i.message, ...(FIX[i.path] ? { fix: FIX[i.path] } : {}) }));
+	const asErrors = (issues: Issue[]) =>
+		issues.map((i) => ({
+			path: i.path,
+			message: i.message,
+			...(FIX[i.path] ? { fix: FIX[i.path] } : {}),
+		}));
 	if (c.problem) return { ok: false, errors: [c.problem] };
 	const raw = readJson(c.sidecarPath);
 	if (!raw.ok) return { ok: false, errors: [{ path: '$', message: raw.message }] };
@@ -77,34 +96,54 @@ export async function validateCandidate(c: Candidate, folderDefaults: unknown, c
 		mediaPaths = [];
 		sidecar.media.forEach((name, i) => {
 			const p = join(dir, name);
-			if (basename(name) !== name || !existsSync(p)) errors.push({ path: `$.media.${i}`, message: `media file "${name}" is not in ${c.kind === 'folder' ? 'the post folder' : 'the inbox'}; fix the name or add the file` });
+			if (basename(name) !== name || !existsSync(p))
+				errors.push({
+					path: `$.media.${i}`,
+					message: `media file "${name}" is not in ${c.kind === 'folder' ? 'the post folder' : 'the inbox'}; fix the name or add the file`,
+				});
 			else mediaPaths.push(p);
 		});
 	}
 	const media: MediaInfo[] = [];
 	for (const [i, p] of mediaPaths.entries()) {
 		const info = await inspectMedia(p);
-		if ('error' in info) errors.push({ path: sidecar.media ? `$.media.${i}` : '$', message: info.error });
+		if ('error' in info)
+			errors.push({ path: sidecar.media ? `$.media.${i}` : '$', message: info.error });
 		else media.push(info);
 	}
 	if (errors.length > 0) return { ok: false, errors };
 	targets.forEach((t, i) => {
 		const key = config.keys[t.keyName];
 		const profile = key.service === 'postfast' ? key.profile : undefined;
-		for (const message of checkMediaFor(t.service, t.platform, media, sidecar.draft, { profile, firstComment: sidecar.firstComment })) errors.push({ path: `$.targets.${i}`, target: t.label, message });
+		for (const message of checkMediaFor(t.service, t.platform, media, sidecar.draft, {
+			profile,
+			firstComment: sidecar.firstComment,
+		}))
+			errors.push({ path: `$.targets.${i}`, target: t.label, message });
 	});
 	let when = resolveWhen(sidecar.when);
 	let skip = false;
 	if (when.kind === 'at' && when.at <= now && !sidecar.draft) {
 		if (sidecar.late === 'post-now') when = { kind: 'asap' };
 		else if (sidecar.late === 'skip') skip = true;
-		else errors.push({ path: '$.when', message: `the time ${new Date(when.at).toISOString()} is in the past`, fix: FIX['$.when'] });
+		else
+			errors.push({
+				path: '$.when',
+				message: `the time ${new Date(when.at).toISOString()} is in the past`,
+				fix: FIX['$.when'],
+			});
 	}
 	if (errors.length > 0) return { ok: false, errors };
 
 	const hashes = await Promise.all(media.map((m) => sha256File(m.path)));
 	const identity = createHash('sha256')
-		.update(stableJson({ sidecar, targets: targets.map((t) => `${t.service}:${t.accountId}`), media: hashes }))
+		.update(
+			stableJson({
+				sidecar,
+				targets: targets.map((t) => `${t.service}:${t.accountId}`),
+				media: hashes,
+			}),
+		)
 		.digest('hex');
 	const post: PostRecord = {
 		name: c.name,
@@ -112,7 +151,13 @@ export async function validateCandidate(c: Candidate, folderDefaults: unknown, c
 		sidecar,
 		targets,
 		when,
-		media: media.map((m, i) => ({ name: m.name, mime: m.mime, kind: m.kind, size: m.size, sha256: hashes[i] })),
+		media: media.map((m, i) => ({
+			name: m.name,
+			mime: m.mime,
+			kind: m.kind,
+			size: m.size,
+			sha256: hashes[i],
+		})),
 		droppedAt: now,
 	};
 	return { ok: true, post, identity, skip };
@@ -168,7 +213,10 @@ export class Intake {
 		return this.scanning;
 	}
 
-	private async scanFolder(layout: FolderLayout, folderDefaults: unknown): Promise<number | undefined> {
+	private async scanFolder(
+		layout: FolderLayout,
+		folderDefaults: unknown,
+	): Promise<number | undefined> {
 		let wait: number | undefined;
 		for (const c of scanInbox(layout.inbox)) {
 			const watched = [c.sidecarPath, ...c.mediaPaths];
@@ -180,7 +228,9 @@ export class Intake {
 			try {
 				await this.ingest(layout, c, folderDefaults);
 			} catch (err) {
-				this.opts.log.log('error', `could not ingest ${c.name}: ${(err as Error).message}`, { folder: layout.root });
+				this.opts.log.log('error', `could not ingest ${c.name}: ${(err as Error).message}`, {
+					folder: layout.root,
+				});
 			}
 			this.stability.forget(watched);
 		}
@@ -193,8 +243,16 @@ export class Intake {
 		const v = await validateCandidate(c, folderDefaults, config, now);
 		if (!v.ok) {
 			const dest = rejectCandidate(layout, c.name, c.movePaths, c.kind === 'folder', v.errors, now);
-			store.event(null, null, 'error', `${c.name}: ${v.errors.map((e) => `${e.path ?? ''} ${e.message}`.trim()).join('; ')}`);
-			log.log('warn', `rejected ${c.name}: ${v.errors[0].message}`, { path: v.errors[0].path, movedTo: dest });
+			store.event(
+				null,
+				null,
+				'error',
+				`${c.name}: ${v.errors.map((e) => `${e.path ?? ''} ${e.message}`.trim()).join('; ')}`,
+			);
+			log.log('warn', `rejected ${c.name}: ${v.errors[0].message}`, {
+				path: v.errors[0].path,
+				movedTo: dest,
+			});
 			return;
 		}
 		const existing = store.itemByIdentity(v.identity);
@@ -221,8 +279,22 @@ export class Intake {
 		const workDir = join(layout.processing, id);
 		const targetState: TargetState = v.skip ? 'skipped' : 'pending';
 		store.insertItem(
-			{ id, identity: v.identity, name: c.name, folder: layout.root, work_dir: workDir, post: JSON.stringify(v.post) },
-			v.post.targets.map((t) => ({ label: t.label, key_name: t.keyName, service: t.service, account_id: t.accountId, platform: t.platform, state: targetState })),
+			{
+				id,
+				identity: v.identity,
+				name: c.name,
+				folder: layout.root,
+				work_dir: workDir,
+				post: JSON.stringify(v.post),
+			},
+			v.post.targets.map((t) => ({
+				label: t.label,
+				key_name: t.keyName,
+				service: t.service,
+				account_id: t.accountId,
+				platform: t.platform,
+				state: targetState,
+			})),
 		);
 		moveInto(c.movePaths, workDir, c.kind === 'folder');
 		log.log('info', `queued ${c.name}`, { item: id, targets: v.post.targets.map((t) => t.label) });

@@ -33,7 +33,14 @@ export interface ErrorFile {
 	item?: string;
 	name: string;
 	/** Where in the sidecar, and what. */
-	errors: Array<{ path?: string; target?: string; message: string; fix?: string; service?: string; status?: number }>;
+	errors: Array<{
+		path?: string;
+		target?: string;
+		message: string;
+		fix?: string;
+		service?: string;
+		status?: number;
+	}>;
 	at: string;
 }
 
@@ -42,9 +49,20 @@ export function writeJson(path: string, value: unknown): void {
 }
 
 /** A post that never got into the queue (bad sidecar, bad media): straight to failed/ with error.json. */
-export function rejectCandidate(layout: FolderLayout, name: string, movePaths: string[], folderPost: boolean, errors: ErrorFile['errors'], now: number): string {
+export function rejectCandidate(
+	layout: FolderLayout,
+	name: string,
+	movePaths: string[],
+	folderPost: boolean,
+	errors: ErrorFile['errors'],
+	now: number,
+): string {
 	const dest = freePath(layout.failed, name);
 	moveInto(movePaths, dest, folderPost);
-	writeJson(join(dest, 'error.json'), { name, errors, at: new Date(now).toISOString() } satisfies ErrorFile);
+	writeJson(join(dest, 'error.json'), {
+		name,
+		errors,
+		at: new Date(now).toISOString(),
+	} satisfies ErrorFile);
 	return dest;
 }

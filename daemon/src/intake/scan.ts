@@ -17,7 +17,13 @@ export interface FolderLayout {
 }
 
 export function layoutOf(root: string): FolderLayout {
-	return { root, inbox: join(root, 'inbox'), processing: join(root, '.processing'), done: join(root, 'done'), failed: join(root, 'failed') };
+	return {
+		root,
+		inbox: join(root, 'inbox'),
+		processing: join(root, '.processing'),
+		done: join(root, 'done'),
+		failed: join(root, 'failed'),
+	};
 }
 
 /** Temp, partial and system files that are never posts (daemon-anchors.md §2.5 point 6). */
@@ -70,7 +76,9 @@ export function folderMedia(dir: string): string[] {
 
 export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 	const list = entries(inbox).filter((e) => !isIgnoredName(e.name));
-	const here = list.some((e) => e.isFile() && e.name === '_defaults.json') ? [...defaults, join(inbox, '_defaults.json')] : defaults;
+	const here = list.some((e) => e.isFile() && e.name === '_defaults.json')
+		? [...defaults, join(inbox, '_defaults.json')]
+		: defaults;
 	const out: Candidate[] = [];
 	const files = list.filter((e) => e.isFile()).map((e) => e.name);
 	const media = files.filter(isMediaName);
@@ -98,11 +106,20 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 		const sidecarPath = join(inbox, e.name);
 		const base = e.name.slice(0, -'.json'.length);
 		if (isMediaName(base) && files.includes(base)) {
-			out.push({ kind: 'file', name: base, sidecarPath, mediaPaths: [join(inbox, base)], defaults: here, movePaths: [join(inbox, base), sidecarPath] });
+			out.push({
+				kind: 'file',
+				name: base,
+				sidecarPath,
+				mediaPaths: [join(inbox, base)],
+				defaults: here,
+				movePaths: [join(inbox, base), sidecarPath],
+			});
 			continue;
 		}
 		if (isMediaName(base)) continue; // `clip.mp4.json` whose media has not arrived yet: wait.
-		const sameStem = media.filter((m) => m.slice(0, -extname(m).length) === base && !files.includes(`${m}.json`));
+		const sameStem = media.filter(
+			(m) => m.slice(0, -extname(m).length) === base && !files.includes(`${m}.json`),
+		);
 		if (sameStem.length > 1) {
 			out.push({
 				kind: 'file',
@@ -119,7 +136,14 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 			continue;
 		}
 		const mediaPaths = sameStem.map((m) => join(inbox, m));
-		out.push({ kind: 'file', name: base, sidecarPath, mediaPaths, defaults: here, movePaths: [...mediaPaths, sidecarPath] });
+		out.push({
+			kind: 'file',
+			name: base,
+			sidecarPath,
+			mediaPaths,
+			defaults: here,
+			movePaths: [...mediaPaths, sidecarPath],
+		});
 	}
 	return out;
 }

@@ -42,7 +42,10 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 	const outcome = store.itemOutcome(itemId);
 	if (!outcome) return undefined;
 	const layout = layoutOf(item.folder);
-	const dest = outcome === 'done' || outcome === 'cancelled' ? freePath(monthDir(layout, now), item.name) : freePath(layout.failed, item.name);
+	const dest =
+		outcome === 'done' || outcome === 'cancelled'
+			? freePath(monthDir(layout, now), item.name)
+			: freePath(layout.failed, item.name);
 	store.setItem(itemId, { state: outcome, final_dir: dest });
 	const settled = store.item(itemId)!;
 	if (existsSync(item.work_dir)) {
@@ -51,13 +54,20 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 			const errors = store
 				.targets(itemId)
 				.filter((t) => t.state === 'failed' || t.state === 'needs-review')
-				.map((t) => ({ target: t.label, state: t.state, ...(JSON.parse(t.error ?? '{}') as TargetError) }));
+				.map((t) => ({
+					target: t.label,
+					state: t.state,
+					...(JSON.parse(t.error ?? '{}') as TargetError),
+				}));
 			writeJson(join(item.work_dir, 'error.json'), {
 				item: itemId,
 				name: item.name,
 				state: outcome,
 				errors,
-				succeeded: store.targets(itemId).filter((t) => t.state === 'confirmed').map((t) => ({ target: t.label, postId: t.remote_id })),
+				succeeded: store
+					.targets(itemId)
+					.filter((t) => t.state === 'confirmed')
+					.map((t) => ({ target: t.label, postId: t.remote_id })),
 				retry: `After fixing the cause, run "postspool retry ${itemId}": only the targets listed here are sent again.`,
 				at: new Date(now).toISOString(),
 			});
@@ -65,14 +75,24 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 		mkdirSync(dirname(dest), { recursive: true });
 		renameSync(item.work_dir, dest);
 	}
-	store.event(itemId, null, outcome === 'done' ? 'info' : 'warn', `${item.name}: ${outcome} → ${dest}`);
+	store.event(
+		itemId,
+		null,
+		outcome === 'done' ? 'info' : 'warn',
+		`${item.name}: ${outcome} → ${dest}`,
+	);
 	return dest;
 }
 
 /** Items whose final move did not happen (crash): move them now. */
 export function recoverMoves(store: Store): void {
 	for (const item of store.items()) {
-		if (item.state !== 'processing' && item.final_dir && existsSync(item.work_dir) && !existsSync(item.final_dir)) {
+		if (
+			item.state !== 'processing' &&
+			item.final_dir &&
+			existsSync(item.work_dir) &&
+			!existsSync(item.final_dir)
+		) {
 			mkdirSync(dirname(item.final_dir), { recursive: true });
 			renameSync(item.work_dir, item.final_dir);
 		}
@@ -80,11 +100,26 @@ export function recoverMoves(store: Store): void {
 }
 
 /** `retry`: bring a failed item back from failed/ and re-queue its failed or parked targets. */
-export function retryItem(store: Store, itemId: string): { ok: boolean; message: string; targets: number } {
+export function retryItem(
+	store: Store,
+	itemId: string,
+): { ok: boolean; message: string; targets: number } {
 	const item = store.item(itemId);
-	if (!item) return { ok: false, message: `no item "${itemId}"; "postspool queue ls" lists them`, targets: 0 };
-	const targets = store.targets(item.id).filter((t) => t.state === 'failed' || t.state === 'needs-review');
-	if (targets.length === 0) return { ok: false, message: `item ${item.id} (${item.name}) has no failed targets (state: ${item.state})`, targets: 0 };
+	if (!item)
+		return {
+			ok: false,
+			message: `no item "${itemId}"; "postspool queue ls" lists them`,
+			targets: 0,
+		};
+	const targets = store
+		.targets(item.id)
+		.filter((t) => t.state === 'failed' || t.state === 'needs-review');
+	if (targets.length === 0)
+		return {
+			ok: false,
+			message: `item ${item.id} (${item.name}) has no failed targets (state: ${item.state})`,
+			targets: 0,
+		};
 	if (item.state !== 'processing' && item.final_dir && existsSync(item.final_dir)) {
 		mkdirSync(dirname(item.work_dir), { recursive: true });
 		renameSync(item.final_dir, item.work_dir);
@@ -99,24 +134,37 @@ export function retryItem(store: Store, itemId: string): { ok: boolean; message:
 				attempts: 0,
 				next_attempt_at: 0,
 				error: null,
-				...(parked || !t.remote_id ? { request: null, generation: t.generation + (parked ? 1 : 0) } : {}),
+				...(parked || !t.remote_id
+					? { request: null, generation: t.generation + (parked ? 1 : 0) }
+					: {}),
 			});
 		}
 		store.setItem(item.id, { state: 'processing', final_dir: null, error: null });
 		store.event(item.id, null, 'info', `retry of ${targets.length} target(s) requested`);
 	})();
-	return { ok: true, message: `re-queued ${targets.length} target(s) of ${item.id} (${item.name})`, targets: targets.length };
+	return {
+		ok: true,
+		message: `re-queued ${targets.length} target(s) of ${item.id} (${item.name})`,
+		targets: targets.length,
+	};
 }
 
 /** `cancel`: stop every target that has not been created; the item moves to done/ or failed/. */
-export function cancelItem(store: Store, itemId: string, now: number): { ok: boolean; message: string } {
+export function cancelItem(
+	store: Store,
+	itemId: string,
+	now: number,
+): { ok: boolean; message: string } {
 	const item = store.item(itemId);
 	if (!item) return { ok: false, message: `no item "${itemId}"; "postspool queue ls" lists them` };
 	let n = 0;
 	for (const t of store.targets(item.id)) {
 		if (store.force(t.id, ['pending', 'uploading', 'failed', 'needs-review'], 'cancelled')) n++;
 		else if (t.state === 'submitting' || t.state === 'unknown') {
-			return { ok: false, message: `target ${t.label} of ${item.id} is being created right now; wait for it to settle and cancel again` };
+			return {
+				ok: false,
+				message: `target ${t.label} of ${item.id} is being created right now; wait for it to settle and cancel again`,
+			};
 		}
 	}
 	if (item.state !== 'processing') {

@@ -29,13 +29,25 @@ const POSTSIDER_DEFAULT_SETTINGS: Partial<Record<Platform, Record<string, unknow
 
 export function textOf(post: PostRecord, platform: Platform): string {
 	const d = new Date(post.droppedAt);
-	return fillPlaceholders(textFor(post.sidecar, platform), { stem: post.name, date: d.toISOString().slice(0, 10), n: post.media.length });
+	return fillPlaceholders(textFor(post.sidecar, platform), {
+		stem: post.name,
+		date: d.toISOString().slice(0, 10),
+		n: post.media.length,
+	});
 }
 
-export function postsiderBody(post: PostRecord, targetIdx: number, media: Array<{ id: string; path: string }>, date: string): PostSiderCreateBody {
+export function postsiderBody(
+	post: PostRecord,
+	targetIdx: number,
+	media: Array<{ id: string; path: string }>,
+	date: string,
+): PostSiderCreateBody {
 	const t = post.targets[targetIdx];
 	const s = post.sidecar;
-	const settings = { ...(POSTSIDER_DEFAULT_SETTINGS[t.platform] ?? {}), ...(s.postsider?.settings?.[t.platform] ?? {}) };
+	const settings = {
+		...(POSTSIDER_DEFAULT_SETTINGS[t.platform] ?? {}),
+		...(s.postsider?.settings?.[t.platform] ?? {}),
+	};
 	return {
 		type: s.draft ? 'draft' : post.when.kind === 'asap' ? 'now' : 'schedule',
 		date,
@@ -44,7 +56,12 @@ export function postsiderBody(post: PostRecord, targetIdx: number, media: Array<
 		posts: [
 			{
 				integration: { id: t.accountId },
-				value: [{ content: textOf(post, t.platform), image: media.map((m) => ({ id: m.id, path: m.path })) }],
+				value: [
+					{
+						content: textOf(post, t.platform),
+						image: media.map((m) => ({ id: m.id, path: m.path })),
+					},
+				],
 				settings,
 				...(s.firstComment ? { firstComment: s.firstComment } : {}),
 			},
@@ -52,10 +69,19 @@ export function postsiderBody(post: PostRecord, targetIdx: number, media: Array<
 	};
 }
 
-export function postfastBody(post: PostRecord, targetIdx: number, media: Array<{ key: string; kind: 'image' | 'video' }>, scheduledAt: string | undefined): PostFastCreateBody {
+export function postfastBody(
+	post: PostRecord,
+	targetIdx: number,
+	media: Array<{ key: string; kind: 'image' | 'video' }>,
+	scheduledAt: string | undefined,
+): PostFastCreateBody {
 	const t = post.targets[targetIdx];
 	const s = post.sidecar;
-	const mediaItems: PostFastMediaItem[] = media.map((m, i) => ({ key: m.key, type: m.kind === 'video' ? 'VIDEO' : 'IMAGE', sortOrder: i }));
+	const mediaItems: PostFastMediaItem[] = media.map((m, i) => ({
+		key: m.key,
+		type: m.kind === 'video' ? 'VIDEO' : 'IMAGE',
+		sortOrder: i,
+	}));
 	const controls = s.postfast?.controls?.[t.platform];
 	return {
 		posts: [

@@ -25,7 +25,13 @@ import type { PostRecord } from '../intake/ingest';
 import type { Logger } from '../log';
 import type { ItemRow, Store, TargetRow } from '../state/store';
 import { TransitionError } from '../state/store';
-import { POSTFAST_PLATFORM, type UploadedMedia, idempotencyKey, postfastBody, postsiderBody } from './requests';
+import {
+	POSTFAST_PLATFORM,
+	type UploadedMedia,
+	idempotencyKey,
+	postfastBody,
+	postsiderBody,
+} from './requests';
 
 export interface ClientSet {
 	postsider(keyName: string): PostSiderClient;
@@ -85,7 +91,10 @@ export class Worker {
 		let t = claimed;
 		try {
 			// A target found in `submitting` was being sent by a worker that died: outcome unknown.
-			if (t.state === 'submitting') t = store.transition(t, 'unknown', { error: JSON.stringify({ message: 'the daemon stopped while this create was in flight' }) });
+			if (t.state === 'submitting')
+				t = store.transition(t, 'unknown', {
+					error: JSON.stringify({ message: 'the daemon stopped while this create was in flight' }),
+				});
 			if (t.state === 'unknown') t = await this.resolveUnknown(item, post, t);
 			if (t.state === 'pending' || t.state === 'uploading') t = await this.advance(item, post, t);
 		} catch (err) {
@@ -93,15 +102,24 @@ export class Worker {
 				log.log('warn', err.message, { item: item.id });
 				return;
 			}
-			log.log('error', `unexpected error on ${item.name} → ${t.label}: ${(err as Error).stack ?? err}`, { item: item.id });
+			log.log(
+				'error',
+				`unexpected error on ${item.name} → ${t.label}: ${(err as Error).stack ?? err}`,
+				{ item: item.id },
+			);
 			try {
-				store.transition(t, t.state, { next_attempt_at: this.now() + 60_000, releaseLease: true, error: JSON.stringify({ message: String((err as Error).message) }) });
+				store.transition(t, t.state, {
+					next_attempt_at: this.now() + 60_000,
+					releaseLease: true,
+					error: JSON.stringify({ message: String((err as Error).message) }),
+				});
 			} catch {
 				/* someone else moved it */
 			}
 			return;
 		}
-		if (!['pending', 'uploading', 'submitting', 'unknown'].includes(t.state)) this.o.onSettled?.(item.id);
+		if (!['pending', 'uploading', 'submitting', 'unknown'].includes(t.state))
+			this.o.onSettled?.(item.id);
 	}
 
 	// ------------------------------------------------------------------ normal path
@@ -112,9 +130,16 @@ export class Worker {
 		const reserved = budgets.reserve(t.key_name, calls.specs);
 		if (!reserved.ok) {
 			if (reserved.notBefore === Infinity) {
-				return this.fail(item, t, { message: `this post can never fit the budget: ${reserved.gating}`, fix: 'Lower the number of media files or check the budget overrides in the config.' });
+				return this.fail(item, t, {
+					message: `this post can never fit the budget: ${reserved.gating}`,
+					fix: 'Lower the number of media files or check the budget overrides in the config.',
+				});
 			}
-			return store.transition(t, t.state, { next_attempt_at: reserved.notBefore, gating: reserved.gating, releaseLease: true });
+			return store.transition(t, t.state, {
+				next_attempt_at: reserved.notBefore,
+				gating: reserved.gating,
+				releaseLease: true,
+			});
 		}
 		const r = reserved.reservation;
 		let callIndex = 0;
@@ -144,7 +169,10 @@ export class Worker {
 				budgets.release(r);
 				return stored.late;
 			}
-			t = store.transition(t, 'submitting', { request: JSON.stringify(stored), publish_at: stored.publishAt ?? null });
+			t = store.transition(t, 'submitting', {
+				request: JSON.stringify(stored),
+				publish_at: stored.publishAt ?? null,
+			});
 			return await this.send(item, post, t, stored, call, r);
 		} finally {
 			budgets.release(r);
@@ -152,11 +180,21 @@ export class Worker {
 	}
 
 	/** The budgeted calls of this target's remaining work, reserved as one sequence. */
-	private sequence(post: PostRecord, t: TargetRow): { specs: CallSpec[]; findSlot: boolean; urlBatches: Array<{ contentType: string; items: number[] }> } {
+	private sequence(
+		post: PostRecord,
+		t: TargetRow,
+	): {
+		specs: CallSpec[];
+		findSlot: boolean;
+		urlBatches: Array<{ contentType: string; items: number[] }>;
+	} {
 		const done = t.media ? (JSON.parse(t.media) as UploadedMedia).items.length : 0;
-		const remaining = post.media.slice(done).map((m, i) => ({ contentType: m.mime, index: done + i }));
+		const remaining = post.media
+			.slice(done)
+			.map((m, i) => ({ contentType: m.mime, index: done + i }));
 		if (t.service === 'postsider') {
-			const findSlot = post.when.kind === 'next-slot' && t.publish_at == null && !post.sidecar.draft;
+			const findSlot =
+				post.when.kind === 'next-slot' && t.publish_at == null && !post.sidecar.draft;
 			const specs: CallSpec[] = [
 				...(findSlot ? [{ service: 'postsider' as const, endpoint: 'GET /find-slot/:id' }] : []),
 				...remaining.map(() => ({ service: 'postsider' as const, endpoint: 'POST /upload' })),
@@ -168,10 +206,26 @@ export class Worker {
 		const publishAt = post.when.kind === 'at' ? post.when.at : undefined;
 		const platform = POSTFAST_PLATFORM[t.platform as Platform] ?? t.platform.toUpperCase();
 		const specs: CallSpec[] = [
-			...batches.map(() => ({ service: 'postfast' as const, endpoint: 'POST /file/get-signed-upload-urls' })),
-			{ service: 'postfast', endpoint: 'POST /social-posts', accounts: post.sidecar.draft ? [] : [{ id: t.account_id, platform, ...(publishAt ? { publishAt } : {}) }] },
+			...batches.map(() => ({
+				service: 'postfast' as const,
+				endpoint: 'POST /file/get-signed-upload-urls',
+			})),
+			{
+				service: 'postfast',
+				endpoint: 'POST /social-posts',
+				accounts: post.sidecar.draft
+					? []
+					: [{ id: t.account_id, platform, ...(publishAt ? { publishAt } : {}) }],
+			},
 		];
-		return { specs, findSlot: false, urlBatches: batches.map((b) => ({ contentType: b.contentType, items: b.items.map((x) => x.index) })) };
+		return {
+			specs,
+			findSlot: false,
+			urlBatches: batches.map((b) => ({
+				contentType: b.contentType,
+				items: b.items.map((x) => x.index),
+			})),
+		};
 	}
 
 	private async upload(
@@ -180,19 +234,31 @@ export class Worker {
 		t: TargetRow,
 		call: <T>(fn: () => Promise<ApiResult<T>>) => Promise<ApiResult<T>>,
 		r: Reservation,
-	): Promise<{ ok: true; target: TargetRow; media: UploadedMedia } | { ok: false; target: TargetRow }> {
+	): Promise<
+		{ ok: true; target: TargetRow; media: UploadedMedia } | { ok: false; target: TargetRow }
+	> {
 		const { store, clients } = this.o;
 		let media: UploadedMedia = t.media ? JSON.parse(t.media) : { service: t.service, items: [] };
 		if (media.items.length >= post.media.length) return { ok: true, target: t, media };
 		if (t.state === 'pending') t = store.transition(t, 'uploading');
-		const progress = (file: string) => (sent: number, total: number) => this.o.onProgress?.({ item: item.name, file, sent, total });
+		const progress = (file: string) => (sent: number, total: number) =>
+			this.o.onProgress?.({ item: item.name, file, sent, total });
 		if (media.service === 'postsider') {
 			const client = clients.postsider(t.key_name);
 			for (let i = media.items.length; i < post.media.length; i++) {
 				const m = post.media[i];
-				const res = await call(() => client.uploadFile(join(item.work_dir, m.name), { onProgress: progress(m.name) }));
-				if (!res.ok) return { ok: false, target: this.onFailure(item, t, res.error, r, `uploading ${m.name}`) };
-				media = { service: 'postsider', items: [...media.items, { id: res.value.id, path: res.value.path }] };
+				const res = await call(() =>
+					client.uploadFile(join(item.work_dir, m.name), { onProgress: progress(m.name) }),
+				);
+				if (!res.ok)
+					return {
+						ok: false,
+						target: this.onFailure(item, t, res.error, r, `uploading ${m.name}`),
+					};
+				media = {
+					service: 'postsider',
+					items: [...media.items, { id: res.value.id, path: res.value.path }],
+				};
 				t = store.transition(t, 'uploading', { media: JSON.stringify(media) });
 			}
 			return { ok: true, target: t, media };
@@ -201,24 +267,58 @@ export class Worker {
 		const { urlBatches } = this.sequence(post, t);
 		for (const batch of urlBatches) {
 			const urls = await call(() => client.getUploadUrls(batch.contentType, batch.items.length));
-			if (!urls.ok) return { ok: false, target: this.onFailure(item, t, urls.error, r, 'requesting upload URLs') };
+			if (!urls.ok)
+				return {
+					ok: false,
+					target: this.onFailure(item, t, urls.error, r, 'requesting upload URLs'),
+				};
 			for (const [j, index] of batch.items.entries()) {
 				const m = post.media[index];
-				const put = await client.putToS3(urls.value[j].signedUrl, join(item.work_dir, m.name), batch.contentType, progress(m.name));
-				if (!put.ok) return { ok: false, target: this.onFailure(item, t, put.error, r, `uploading ${m.name} to storage`) };
-				media = { service: 'postfast', items: [...(media.items as Array<{ key: string; kind: 'image' | 'video' }>), { key: urls.value[j].key, kind: m.kind }] };
+				const put = await client.putToS3(
+					urls.value[j].signedUrl,
+					join(item.work_dir, m.name),
+					batch.contentType,
+					progress(m.name),
+				);
+				if (!put.ok)
+					return {
+						ok: false,
+						target: this.onFailure(item, t, put.error, r, `uploading ${m.name} to storage`),
+					};
+				media = {
+					service: 'postfast',
+					items: [
+						...(media.items as Array<{ key: string; kind: 'image' | 'video' }>),
+						{ key: urls.value[j].key, kind: m.kind },
+					],
+				};
 				t = store.transition(t, 'uploading', { media: JSON.stringify(media) });
 			}
 		}
 		return { ok: true, target: t, media };
 	}
 
-	private buildRequest(item: ItemRow, post: PostRecord, t: TargetRow, media: UploadedMedia, publishAt: number | undefined): StoredRequest | { late: TargetRow } {
+	private buildRequest(
+		item: ItemRow,
+		post: PostRecord,
+		t: TargetRow,
+		media: UploadedMedia,
+		publishAt: number | undefined,
+	): StoredRequest | { late: TargetRow } {
 		const now = this.now();
 		let at = publishAt ?? (post.when.kind === 'at' ? post.when.at : undefined);
 		// Budgets can delay a post past its time: apply the sidecar's policy again.
-		if (at !== undefined && !post.sidecar.draft && at <= now + (t.service === 'postfast' ? 30_000 : 0)) {
-			if (post.sidecar.late === 'skip') return { late: this.settle(item, t, 'skipped', { message: 'skipped: the time passed before the budgets allowed sending ("late": "skip")' }) };
+		if (
+			at !== undefined &&
+			!post.sidecar.draft &&
+			at <= now + (t.service === 'postfast' ? 30_000 : 0)
+		) {
+			if (post.sidecar.late === 'skip')
+				return {
+					late: this.settle(item, t, 'skipped', {
+						message: 'skipped: the time passed before the budgets allowed sending ("late": "skip")',
+					}),
+				};
 			if (post.sidecar.late !== 'post-now') {
 				return {
 					late: this.fail(item, t, {
@@ -232,11 +332,30 @@ export class Worker {
 		}
 		if (t.service === 'postsider') {
 			const date = new Date(at ?? now).toISOString();
-			const body = postsiderBody(post, t.idx, media.items as Array<{ id: string; path: string }>, date);
-			return { body, idempotencyKey: idempotencyKey(item.identity, t.idx, t.generation), publishAt: at };
+			const body = postsiderBody(
+				post,
+				t.idx,
+				media.items as Array<{ id: string; path: string }>,
+				date,
+			);
+			return {
+				body,
+				idempotencyKey: idempotencyKey(item.identity, t.idx, t.generation),
+				publishAt: at,
+			};
 		}
-		const scheduled = post.sidecar.draft ? undefined : new Date(at ?? now + PF_WINDOW_MS / 2).toISOString();
-		return { body: postfastBody(post, t.idx, media.items as Array<{ key: string; kind: 'image' | 'video' }>, scheduled), publishAt: scheduled ? Date.parse(scheduled) : undefined };
+		const scheduled = post.sidecar.draft
+			? undefined
+			: new Date(at ?? now + PF_WINDOW_MS / 2).toISOString();
+		return {
+			body: postfastBody(
+				post,
+				t.idx,
+				media.items as Array<{ key: string; kind: 'image' | 'video' }>,
+				scheduled,
+			),
+			publishAt: scheduled ? Date.parse(scheduled) : undefined,
+		};
 	}
 
 	private async send(
@@ -248,11 +367,17 @@ export class Worker {
 		r: Reservation,
 	): Promise<TargetRow> {
 		if (t.service === 'postsider') {
-			const res = await call(() => this.o.clients.postsider(t.key_name).createPosts(stored.body as never, { idempotencyKey: stored.idempotencyKey! }));
+			const res = await call(() =>
+				this.o.clients
+					.postsider(t.key_name)
+					.createPosts(stored.body as never, { idempotencyKey: stored.idempotencyKey! }),
+			);
 			if (res.ok) return this.settle(item, t, 'confirmed', undefined, res.value[0]?.postId);
 			return this.onCreateFailure(item, t, res.error, r);
 		}
-		const res = await call(() => this.o.clients.postfast(t.key_name).createPosts(stored.body as never));
+		const res = await call(() =>
+			this.o.clients.postfast(t.key_name).createPosts(stored.body as never),
+		);
 		if (res.ok) return this.settle(item, t, 'confirmed', undefined, res.value.postIds[0]);
 		return this.onCreateFailure(item, t, res.error, r);
 	}
@@ -262,29 +387,59 @@ export class Worker {
 	private async resolveUnknown(item: ItemRow, post: PostRecord, t: TargetRow): Promise<TargetRow> {
 		const { store, budgets, log } = this.o;
 		const stored = t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
-		if (!stored) return store.transition(t, 'submitting', {}) && store.transition(store.target(t.id)!, 'pending', {});
+		if (!stored)
+			return (
+				store.transition(t, 'submitting', {}) &&
+				store.transition(store.target(t.id)!, 'pending', {})
+			);
 		if (t.service === 'postsider') {
 			// Same body, same key: the server replays the stored answer if the first send got through.
-			const reserved = budgets.reserve(t.key_name, [{ service: 'postsider', endpoint: 'POST /posts' }]);
-			if (!reserved.ok) return store.transition(t, 'unknown', { next_attempt_at: reserved.notBefore, gating: reserved.gating, releaseLease: true });
+			const reserved = budgets.reserve(t.key_name, [
+				{ service: 'postsider', endpoint: 'POST /posts' },
+			]);
+			if (!reserved.ok)
+				return store.transition(t, 'unknown', {
+					next_attempt_at: reserved.notBefore,
+					gating: reserved.gating,
+					releaseLease: true,
+				});
 			const r = reserved.reservation;
 			try {
 				t = store.transition(t, 'submitting', { gating: null });
-				log.log('info', `resending ${item.name} → ${t.label} under the same Idempotency-Key`, { item: item.id });
+				log.log('info', `resending ${item.name} → ${t.label} under the same Idempotency-Key`, {
+					item: item.id,
+				});
 				let i = 0;
-				return await this.send(item, post, t, stored, async (fn) => {
-					const res = await fn();
-					budgets.record(r, i++, observationOf(res));
-					return res;
-				}, r);
+				return await this.send(
+					item,
+					post,
+					t,
+					stored,
+					async (fn) => {
+						const res = await fn();
+						budgets.record(r, i++, observationOf(res));
+						return res;
+					},
+					r,
+				);
 			} finally {
 				budgets.release(r);
 			}
 		}
 		// PostFast: look for the post before any resend.
-		const body = stored.body as { posts: Array<{ content: string; socialMediaId: string; scheduledAt?: string }>; status: string };
-		const reserved = budgets.reserve(t.key_name, [{ service: 'postfast', endpoint: 'GET /social-posts' }]);
-		if (!reserved.ok) return store.transition(t, 'unknown', { next_attempt_at: reserved.notBefore, gating: reserved.gating, releaseLease: true });
+		const body = stored.body as {
+			posts: Array<{ content: string; socialMediaId: string; scheduledAt?: string }>;
+			status: string;
+		};
+		const reserved = budgets.reserve(t.key_name, [
+			{ service: 'postfast', endpoint: 'GET /social-posts' },
+		]);
+		if (!reserved.ok)
+			return store.transition(t, 'unknown', {
+				next_attempt_at: reserved.notBefore,
+				gating: reserved.gating,
+				releaseLease: true,
+			});
 		const r = reserved.reservation;
 		try {
 			const p = body.posts[0];
@@ -294,32 +449,74 @@ export class Worker {
 			const res = await this.o.clients.postfast(t.key_name).listPosts(filters);
 			budgets.record(r, 0, observationOf(res));
 			if (!res.ok) {
-				if (res.error.kind === 'rate-limited' || res.error.kind === 'server' || res.error.kind === 'network') {
-					return store.transition(t, 'unknown', { next_attempt_at: this.now() + (res.error.retryAfterMs ?? this.backoff(t.attempts)), releaseLease: true });
+				if (
+					res.error.kind === 'rate-limited' ||
+					res.error.kind === 'server' ||
+					res.error.kind === 'network'
+				) {
+					return store.transition(t, 'unknown', {
+						next_attempt_at: this.now() + (res.error.retryAfterMs ?? this.backoff(t.attempts)),
+						releaseLease: true,
+					});
 				}
-				return this.park(item, t, `PostFast could not be asked whether the post exists (${res.error.status} ${res.error.message})`);
+				return this.park(
+					item,
+					t,
+					`PostFast could not be asked whether the post exists (${res.error.status} ${res.error.message})`,
+				);
 			}
-			const match = res.value.data.find((x) => x.content === p.content && x.socialMediaId === p.socialMediaId && (!p.scheduledAt || (x.scheduledAt && Date.parse(x.scheduledAt) === Date.parse(p.scheduledAt))));
+			const match = res.value.data.find(
+				(x) =>
+					x.content === p.content &&
+					x.socialMediaId === p.socialMediaId &&
+					(!p.scheduledAt ||
+						(x.scheduledAt && Date.parse(x.scheduledAt) === Date.parse(p.scheduledAt))),
+			);
 			if (match) {
-				log.log('info', `found ${item.name} → ${t.label} already created on PostFast; not resending`, { item: item.id, postId: match.id });
+				log.log(
+					'info',
+					`found ${item.name} → ${t.label} already created on PostFast; not resending`,
+					{ item: item.id, postId: match.id },
+				);
 				return this.settle(item, t, 'confirmed', undefined, match.id);
 			}
-			if (res.value.pageInfo.hasNextPage) return this.park(item, t, 'PostFast lists more posts at that time than one page; the daemon cannot be sure the post is absent');
-			log.log('info', `${item.name} → ${t.label} is not on PostFast; sending it again`, { item: item.id });
+			if (res.value.pageInfo.hasNextPage)
+				return this.park(
+					item,
+					t,
+					'PostFast lists more posts at that time than one page; the daemon cannot be sure the post is absent',
+				);
+			log.log('info', `${item.name} → ${t.label} is not on PostFast; sending it again`, {
+				item: item.id,
+			});
 			t = store.transition(t, 'submitting', { gating: null });
 		} finally {
 			budgets.release(r);
 		}
 		// Resend the stored body (a fresh reservation: the create has its own windows).
-		const again = budgets.reserve(t.key_name, [{ service: 'postfast', endpoint: 'POST /social-posts' }]);
-		if (!again.ok) return store.transition(t, 'unknown', { next_attempt_at: again.notBefore, gating: again.gating, releaseLease: true });
+		const again = budgets.reserve(t.key_name, [
+			{ service: 'postfast', endpoint: 'POST /social-posts' },
+		]);
+		if (!again.ok)
+			return store.transition(t, 'unknown', {
+				next_attempt_at: again.notBefore,
+				gating: again.gating,
+				releaseLease: true,
+			});
 		try {
 			let i = 0;
-			return await this.send(item, post, t, stored, async (fn) => {
-				const res = await fn();
-				budgets.record(again.reservation, i++, observationOf(res));
-				return res;
-			}, again.reservation);
+			return await this.send(
+				item,
+				post,
+				t,
+				stored,
+				async (fn) => {
+					const res = await fn();
+					budgets.record(again.reservation, i++, observationOf(res));
+					return res;
+				},
+				again.reservation,
+			);
 		} finally {
 			budgets.release(again.reservation);
 		}
@@ -334,14 +531,25 @@ export class Worker {
 	}
 
 	/** A failure before the create was sent: nothing was posted, so retrying is always safe. */
-	private onFailure(item: ItemRow, t: TargetRow, error: ApiError, r: Reservation, during?: string): TargetRow {
+	private onFailure(
+		item: ItemRow,
+		t: TargetRow,
+		error: ApiError,
+		r: Reservation,
+		during?: string,
+	): TargetRow {
 		this.o.budgets.release(r);
 		const where = during ? ` while ${during}` : '';
 		if (error.kind === 'rate-limited') {
 			// A 429 never uses an attempt; the budgets froze the key until its Retry-After.
-			return this.o.store.transition(t, t.state, { next_attempt_at: this.now() + (error.retryAfterMs ?? 60_000), gating: `429 from ${error.service}${where}`, releaseLease: true });
+			return this.o.store.transition(t, t.state, {
+				next_attempt_at: this.now() + (error.retryAfterMs ?? 60_000),
+				gating: `429 from ${error.service}${where}`,
+				releaseLease: true,
+			});
 		}
-		if (error.kind === 'server' || error.kind === 'network') return this.retryLater(item, t, error, where, t.state);
+		if (error.kind === 'server' || error.kind === 'network')
+			return this.retryLater(item, t, error, where, t.state);
 		return this.fail(item, t, describe(error, t, where));
 	}
 
@@ -350,25 +558,59 @@ export class Worker {
 		this.o.budgets.release(r);
 		if (error.kind === 'rate-limited') {
 			// Refused before processing: nothing was created. Back to pending with the same stored body.
-			return this.o.store.transition(t, 'pending', { next_attempt_at: this.now() + (error.retryAfterMs ?? 60_000), gating: `429 from ${error.service} on create`, releaseLease: true });
+			return this.o.store.transition(t, 'pending', {
+				next_attempt_at: this.now() + (error.retryAfterMs ?? 60_000),
+				gating: `429 from ${error.service} on create`,
+				releaseLease: true,
+			});
 		}
-		if (error.kind === 'server' || error.kind === 'network') return this.retryLater(item, t, error, ' on create', 'unknown');
+		if (error.kind === 'server' || error.kind === 'network')
+			return this.retryLater(item, t, error, ' on create', 'unknown');
 		if (error.kind === 'conflict' && t.service === 'postsider') {
-			return this.park(item, t, `PostSider answered 409 (${error.message}) for this post's Idempotency-Key: an earlier send may still be stuck`);
+			return this.park(
+				item,
+				t,
+				`PostSider answered 409 (${error.message}) for this post's Idempotency-Key: an earlier send may still be stuck`,
+			);
 		}
 		return this.fail(item, t, describe(error, t, ''));
 	}
 
-	private retryLater(item: ItemRow, t: TargetRow, error: ApiError, where: string, to: 'pending' | 'uploading' | 'unknown' | TargetRow['state']): TargetRow {
+	private retryLater(
+		item: ItemRow,
+		t: TargetRow,
+		error: ApiError,
+		where: string,
+		to: 'pending' | 'uploading' | 'unknown' | TargetRow['state'],
+	): TargetRow {
 		const attempts = t.attempts + 1;
 		const message = `${error.service} ${error.status ? `answered ${error.status}` : 'did not answer'}${where}: ${error.message}`;
 		if (attempts >= this.o.maxAttempts) {
-			if (to === 'unknown') return this.park(item, t, `${message} — ${attempts} attempts, the outcome of the last create is unknown`);
-			return this.fail(item, t, { message: `${message} (gave up after ${attempts} attempts)`, fix: `Check the service status, then run "postspool retry ${item.id}".`, service: error.service, status: error.status });
+			if (to === 'unknown')
+				return this.park(
+					item,
+					t,
+					`${message} — ${attempts} attempts, the outcome of the last create is unknown`,
+				);
+			return this.fail(item, t, {
+				message: `${message} (gave up after ${attempts} attempts)`,
+				fix: `Check the service status, then run "postspool retry ${item.id}".`,
+				service: error.service,
+				status: error.status,
+			});
 		}
 		const delay = error.retryAfterMs ?? this.backoff(attempts);
-		this.o.store.event(item.id, t.id, 'warn', `${t.label}: ${message}; attempt ${attempts} of ${this.o.maxAttempts}, next in ${Math.round(delay / 1000)} s`);
-		this.o.log.log('warn', `${item.name} → ${t.label}: ${message}; retry in ${Math.round(delay / 1000)} s`, { item: item.id, attempts });
+		this.o.store.event(
+			item.id,
+			t.id,
+			'warn',
+			`${t.label}: ${message}; attempt ${attempts} of ${this.o.maxAttempts}, next in ${Math.round(delay / 1000)} s`,
+		);
+		this.o.log.log(
+			'warn',
+			`${item.name} → ${t.label}: ${message}; retry in ${Math.round(delay / 1000)} s`,
+			{ item: item.id, attempts },
+		);
 		return this.o.store.transition(t, to as TargetRow['state'], {
 			attempts,
 			next_attempt_at: this.now() + delay,
@@ -379,7 +621,10 @@ export class Worker {
 
 	private fail(item: ItemRow, t: TargetRow, error: TargetError): TargetRow {
 		this.o.store.event(item.id, t.id, 'error', `${item.name} → ${t.label}: ${error.message}`);
-		this.o.log.log('error', `${item.name} → ${t.label} failed: ${error.message}`, { item: item.id, fix: error.fix });
+		this.o.log.log('error', `${item.name} → ${t.label} failed: ${error.message}`, {
+			item: item.id,
+			fix: error.fix,
+		});
 		return this.settle(item, t, 'failed', error);
 	}
 
@@ -388,18 +633,33 @@ export class Worker {
 			message: `${reason}. The daemon will not resend on its own, to avoid a duplicate post.`,
 			fix: `Look in ${t.service === 'postsider' ? 'PostSider' : 'PostFast'} for a post to ${t.label}${t.publish_at ? ` at ${new Date(t.publish_at).toISOString()}` : ''}. If it is there, run "postspool cancel ${item.id}" (it stays posted); if it is not, run "postspool retry ${item.id}" to send it again.`,
 		};
-		this.o.store.event(item.id, t.id, 'error', `${item.name} → ${t.label}: needs review: ${reason}`);
+		this.o.store.event(
+			item.id,
+			t.id,
+			'error',
+			`${item.name} → ${t.label}: needs review: ${reason}`,
+		);
 		this.o.log.log('error', `${item.name} → ${t.label} needs review: ${reason}`, { item: item.id });
 		return this.settle(item, t, 'needs-review', error);
 	}
 
-	private settle(item: ItemRow, t: TargetRow, to: 'confirmed' | 'failed' | 'needs-review' | 'skipped', error?: TargetError, remoteId?: string): TargetRow {
+	private settle(
+		item: ItemRow,
+		t: TargetRow,
+		to: 'confirmed' | 'failed' | 'needs-review' | 'skipped',
+		error?: TargetError,
+		remoteId?: string,
+	): TargetRow {
 		const next = this.o.store.transition(t, to, {
 			error: error ? JSON.stringify(error) : null,
 			...(remoteId ? { remote_id: remoteId } : {}),
 			releaseLease: true,
 		});
-		if (to === 'confirmed') this.o.log.log('info', `${item.name} → ${t.label}: created`, { item: item.id, postId: remoteId });
+		if (to === 'confirmed')
+			this.o.log.log('info', `${item.name} → ${t.label}: created`, {
+				item: item.id,
+				postId: remoteId,
+			});
 		return next;
 	}
 }
@@ -413,17 +673,33 @@ export interface TargetError {
 }
 
 /** The service's reason, and what to do about it. */
-export function describe(error: ApiError, t: Pick<TargetRow, 'label' | 'key_name' | 'idx'>, where: string): TargetError {
+export function describe(
+	error: ApiError,
+	t: Pick<TargetRow, 'label' | 'key_name' | 'idx'>,
+	where: string,
+): TargetError {
 	const service = error.service === 'postsider' ? 'PostSider' : 'PostFast';
 	const base = { service: error.service, status: error.status, path: `$.targets.${t.idx}` };
 	const msg = `${service} refused${where} (${error.status}): ${error.message}`;
 	switch (error.kind) {
 		case 'auth':
-			return { ...base, message: msg, fix: `The API key "${t.key_name}" is missing, wrong or revoked. Fix it in the config, check with "postspool doctor", then "postspool retry".` };
+			return {
+				...base,
+				message: msg,
+				fix: `The API key "${t.key_name}" is missing, wrong or revoked. Fix it in the config, check with "postspool doctor", then "postspool retry".`,
+			};
 		case 'payment':
-			return { ...base, message: msg, fix: `Your ${service} plan does not allow this post. Upgrade the plan or wait for the quota to reset, then "postspool retry".` };
+			return {
+				...base,
+				message: msg,
+				fix: `Your ${service} plan does not allow this post. Upgrade the plan or wait for the quota to reset, then "postspool retry".`,
+			};
 		case 'not-found':
-			return { ...base, message: msg, fix: `Check the account id of "${t.label}" ("postspool accounts" lists them).` };
+			return {
+				...base,
+				message: msg,
+				fix: `Check the account id of "${t.label}" ("postspool accounts" lists them).`,
+			};
 		case 'too-large':
 			return { ...base, message: msg, fix: 'Compress the media file and drop the post again.' };
 		default:

@@ -30,9 +30,11 @@ export interface MediaInfo {
 /** Detects the media type from the first bytes. Returns undefined for anything we cannot post. */
 export function sniff(head: Buffer): { mime: string; kind: MediaKind } | undefined {
 	const at = (offset: number, bytes: number[]) => bytes.every((b, i) => head[offset + i] === b);
-	const ascii = (offset: number, text: string) => head.subarray(offset, offset + text.length).toString('latin1') === text;
+	const ascii = (offset: number, text: string) =>
+		head.subarray(offset, offset + text.length).toString('latin1') === text;
 	if (at(0, [0xff, 0xd8, 0xff])) return { mime: 'image/jpeg', kind: 'image' };
-	if (at(0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { mime: 'image/png', kind: 'image' };
+	if (at(0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+		return { mime: 'image/png', kind: 'image' };
 	if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return { mime: 'image/gif', kind: 'image' };
 	if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return { mime: 'image/webp', kind: 'image' };
 	if (ascii(4, 'ftyp')) {
@@ -45,7 +47,17 @@ export function sniff(head: Buffer): { mime: string; kind: MediaKind } | undefin
 	return undefined;
 }
 
-export const MEDIA_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.gif', '.webp', '.mp4', '.mov', '.m4v', '.webm'];
+export const MEDIA_EXTENSIONS = [
+	'.jpg',
+	'.jpeg',
+	'.png',
+	'.gif',
+	'.webp',
+	'.mp4',
+	'.mov',
+	'.m4v',
+	'.webm',
+];
 
 export async function inspectMedia(path: string): Promise<MediaInfo | { error: string }> {
 	const name = basename(path);
@@ -53,7 +65,9 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 	try {
 		size = (await stat(path)).size;
 	} catch {
-		return { error: `media file "${name}" is missing; put it next to the sidecar or fix the name in "media"` };
+		return {
+			error: `media file "${name}" is missing; put it next to the sidecar or fix the name in "media"`,
+		};
 	}
 	if (size === 0) return { error: `media file "${name}" is empty (0 bytes); copy it again` };
 	const handle = await open(path, 'r');
@@ -65,7 +79,9 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 	}
 	const type = sniff(head);
 	if (!type) {
-		return { error: `media file "${name}" is not a JPEG, PNG, GIF, WebP, MP4, MOV or WebM file (checked by its content, not its name); convert it to one of those` };
+		return {
+			error: `media file "${name}" is not a JPEG, PNG, GIF, WebP, MP4, MOV or WebM file (checked by its content, not its name); convert it to one of those`,
+		};
 	}
 	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (§3.1).
 	const postsiderOk = type.mime !== 'video/quicktime' && type.mime !== 'video/webm';
@@ -126,26 +142,54 @@ export function checkMediaFor(
 	const problems: string[] = [];
 	const pfPlatform = POSTFAST_PLATFORM_OF[platform];
 	for (const m of media) {
-		const cap = service === 'postsider' ? POSTSIDER_SIZE_CAPS[m.kind] : fileSizeCap(m.mime, opts.profile, pfPlatform);
+		const cap =
+			service === 'postsider'
+				? POSTSIDER_SIZE_CAPS[m.kind]
+				: fileSizeCap(m.mime, opts.profile, pfPlatform);
 		if (m.size > cap) {
-			problems.push(`"${m.name}" is ${(m.size / MB).toFixed(1)} MB; ${service} accepts at most ${cap / MB} MB for a ${m.kind}${service === 'postfast' && m.kind === 'video' ? ` on ${platform}` : ''}. Compress it`);
+			problems.push(
+				`"${m.name}" is ${(m.size / MB).toFixed(1)} MB; ${service} accepts at most ${cap / MB} MB for a ${m.kind}${service === 'postfast' && m.kind === 'video' ? ` on ${platform}` : ''}. Compress it`,
+			);
 		}
 		if (service === 'postsider' && !m.postsiderOk) {
-			problems.push(`"${m.name}" is ${m.mime}; PostSider posts only JPEG, PNG, GIF, WebP and MP4. Convert it to MP4`);
+			problems.push(
+				`"${m.name}" is ${m.mime}; PostSider posts only JPEG, PNG, GIF, WebP and MP4. Convert it to MP4`,
+			);
 		}
 	}
 	if (service === 'postfast') {
-		if (media.length > MAX_MEDIA_ITEMS_PER_POST) problems.push(`${media.length} media files; PostFast accepts at most ${MAX_MEDIA_ITEMS_PER_POST} per post`);
-		if (pfPlatform && MEDIA_REQUIRED_PLATFORMS.includes(pfPlatform) && media.length === 0) problems.push(`${platform} on PostFast needs at least 1 media file, even for a draft; add one`);
-		if (pfPlatform && opts.firstComment && !FIRST_COMMENT_PLATFORMS.includes(pfPlatform)) problems.push(`PostFast does not post a first comment on ${platform}; remove "firstComment" or post it from a separate sidecar`);
+		if (media.length > MAX_MEDIA_ITEMS_PER_POST)
+			problems.push(
+				`${media.length} media files; PostFast accepts at most ${MAX_MEDIA_ITEMS_PER_POST} per post`,
+			);
+		if (pfPlatform && MEDIA_REQUIRED_PLATFORMS.includes(pfPlatform) && media.length === 0)
+			problems.push(
+				`${platform} on PostFast needs at least 1 media file, even for a draft; add one`,
+			);
+		if (pfPlatform && opts.firstComment && !FIRST_COMMENT_PLATFORMS.includes(pfPlatform))
+			problems.push(
+				`PostFast does not post a first comment on ${platform}; remove "firstComment" or post it from a separate sidecar`,
+			);
 	}
 	const rule = COUNT_RULES[platform];
 	// PostSider checks media rules only for non-drafts; PostFast requires media even for drafts.
 	if (rule && !(draft && service === 'postsider')) {
-		if (rule.min && media.length < rule.min && !(service === 'postfast' && problems.some((p) => p.includes('needs at least')))) problems.push(`${platform} needs at least ${rule.min} media file${rule.min > 1 ? 's' : ''}; add one`);
-		if (rule.max !== undefined && media.length > rule.max) problems.push(`${platform} takes at most ${rule.max} media files, this post has ${media.length}`);
-		if (rule.videoAlone && media.length > 1 && media.some((m) => m.kind === 'video')) problems.push(`${platform} takes a video only on its own; post the video separately`);
-		if (rule.needsVideo && media.some((m) => m.kind !== 'video')) problems.push(`${platform} needs a video`);
+		if (
+			rule.min &&
+			media.length < rule.min &&
+			!(service === 'postfast' && problems.some((p) => p.includes('needs at least')))
+		)
+			problems.push(
+				`${platform} needs at least ${rule.min} media file${rule.min > 1 ? 's' : ''}; add one`,
+			);
+		if (rule.max !== undefined && media.length > rule.max)
+			problems.push(
+				`${platform} takes at most ${rule.max} media files, this post has ${media.length}`,
+			);
+		if (rule.videoAlone && media.length > 1 && media.some((m) => m.kind === 'video'))
+			problems.push(`${platform} takes a video only on its own; post the video separately`);
+		if (rule.needsVideo && media.some((m) => m.kind !== 'video'))
+			problems.push(`${platform} needs a video`);
 	}
 	return problems;
 }

@@ -21,9 +21,12 @@ export interface ResolvedTarget {
 	platform: Platform;
 }
 
-export type Validated = { ok: true; sidecar: Sidecar; targets: ResolvedTarget[] } | { ok: false; issues: Issue[] };
+export type Validated =
+	| { ok: true; sidecar: Sidecar; targets: ResolvedTarget[] }
+	| { ok: false; issues: Issue[] };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Objects merge key by key; arrays and scalars in `over` replace those in `base`. */
 export function deepMerge(base: unknown, over: unknown): unknown {
@@ -33,16 +36,30 @@ export function deepMerge(base: unknown, over: unknown): unknown {
 	return out;
 }
 
-const jsonPath = (path: ReadonlyArray<PropertyKey>) => (path.length === 0 ? '$' : `$.${path.map(String).join('.')}`);
+const jsonPath = (path: ReadonlyArray<PropertyKey>) =>
+	path.length === 0 ? '$' : `$.${path.map(String).join('.')}`;
 
 export function validateSidecar(raw: unknown, defaults: unknown[], config: Config): Validated {
-	if (!isPlainObject(raw)) return { ok: false, issues: [{ path: '$', message: 'the sidecar must be a JSON object such as {"version": 1, "text": "...", "targets": ["alias"], "when": "asap"}' }] };
+	if (!isPlainObject(raw))
+		return {
+			ok: false,
+			issues: [
+				{
+					path: '$',
+					message:
+						'the sidecar must be a JSON object such as {"version": 1, "text": "...", "targets": ["alias"], "when": "asap"}',
+				},
+			],
+		};
 	let merged: unknown = {};
 	for (const d of defaults) merged = deepMerge(merged, d);
 	merged = deepMerge(merged, raw);
 	const parsed = SidecarSchema.safeParse(merged);
 	if (!parsed.success) {
-		return { ok: false, issues: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })) };
+		return {
+			ok: false,
+			issues: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
+		};
 	}
 	const sidecar = parsed.data;
 	const issues: Issue[] = [];
@@ -53,17 +70,32 @@ export function validateSidecar(raw: unknown, defaults: unknown[], config: Confi
 			const alias = config.accounts[t];
 			if (alias) {
 				const key = config.keys[alias.key];
-				targets.push({ label: t, keyName: alias.key, service: key.service, accountId: alias.id, platform: alias.platform });
+				targets.push({
+					label: t,
+					keyName: alias.key,
+					service: key.service,
+					accountId: alias.id,
+					platform: alias.platform,
+				});
 				return;
 			}
 			const m = /^(postsider|postfast):(.+)$/.exec(t);
 			if (m) {
 				const keyName = Object.entries(config.keys).find(([, k]) => k.service === m[1])?.[0];
 				if (!keyName) {
-					issues.push({ path, message: `no ${m[1]} key is configured; add one under "keys" in the config` });
+					issues.push({
+						path,
+						message: `no ${m[1]} key is configured; add one under "keys" in the config`,
+					});
 					return;
 				}
-				targets.push({ label: t, keyName, service: m[1] as ResolvedTarget['service'], accountId: m[2], platform: 'other' });
+				targets.push({
+					label: t,
+					keyName,
+					service: m[1] as ResolvedTarget['service'],
+					accountId: m[2],
+					platform: 'other',
+				});
 				return;
 			}
 			const known = Object.keys(config.accounts);
@@ -75,20 +107,37 @@ export function validateSidecar(raw: unknown, defaults: unknown[], config: Confi
 		}
 		const key = config.keys[t.key];
 		if (!key) {
-			issues.push({ path: `${path}.key`, message: `key "${t.key}" is not defined in the config (defined: ${Object.keys(config.keys).join(', ')})` });
+			issues.push({
+				path: `${path}.key`,
+				message: `key "${t.key}" is not defined in the config (defined: ${Object.keys(config.keys).join(', ')})`,
+			});
 			return;
 		}
-		targets.push({ label: `${t.key}:${t.id}`, keyName: t.key, service: key.service, accountId: t.id, platform: t.platform });
+		targets.push({
+			label: `${t.key}:${t.id}`,
+			keyName: t.key,
+			service: key.service,
+			accountId: t.id,
+			platform: t.platform,
+		});
 	});
 	const seen = new Set<string>();
 	targets.forEach((t, i) => {
 		const id = `${t.service}:${t.accountId}`;
-		if (seen.has(id)) issues.push({ path: `$.targets.${i}`, message: `the account ${t.label} is listed twice; list each account once` });
+		if (seen.has(id))
+			issues.push({
+				path: `$.targets.${i}`,
+				message: `the account ${t.label} is listed twice; list each account once`,
+			});
 		seen.add(id);
 	});
 	if (sidecar.when === 'next-slot') {
 		targets.forEach((t, i) => {
-			if (t.service !== 'postsider') issues.push({ path: '$.when', message: `"next-slot" uses PostSider's slots, but target ${i} (${t.label}) is on PostFast; give an explicit time or post it from a separate sidecar` });
+			if (t.service !== 'postsider')
+				issues.push({
+					path: '$.when',
+					message: `"next-slot" uses PostSider's slots, but target ${i} (${t.label}) is on PostFast; give an explicit time or post it from a separate sidecar`,
+				});
 		});
 	}
 	return issues.length > 0 ? { ok: false, issues } : { ok: true, sidecar, targets };
@@ -107,7 +156,14 @@ function zoneOffset(ms: number, tz: string): number {
 		second: '2-digit',
 	}).formatToParts(new Date(ms));
 	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	const asUtc = Date.UTC(
+		get('year'),
+		get('month') - 1,
+		get('day'),
+		get('hour'),
+		get('minute'),
+		get('second'),
+	);
 	return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
@@ -129,6 +185,11 @@ export function resolveWhen(when: When): ResolvedWhen {
 }
 
 /** Placeholders allowed in text: {{stem}}, {{date}} (drop date, YYYY-MM-DD), {{n}} (media count). No code. */
-export function fillPlaceholders(text: string, vars: { stem: string; date: string; n: number }): string {
-	return text.replace(/\{\{\s*(stem|date|n)\s*\}\}/g, (_, name: 'stem' | 'date' | 'n') => String(vars[name]));
+export function fillPlaceholders(
+	text: string,
+	vars: { stem: string; date: string; n: number },
+): string {
+	return text.replace(/\{\{\s*(stem|date|n)\s*\}\}/g, (_, name: 'stem' | 'date' | 'n') =>
+		String(vars[name]),
+	);
 }

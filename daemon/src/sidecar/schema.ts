@@ -18,22 +18,36 @@ function isTimeZone(tz: string): boolean {
 }
 
 export const When = z.union([
-	z.literal('asap').describe('As soon as the budgets allow (PostSider "now"; PostFast a minute ahead)'),
-	z.literal('next-slot').describe("The channel's next free slot from PostSider's find-slot (PostSider targets only)"),
+	z
+		.literal('asap')
+		.describe('As soon as the budgets allow (PostSider "now"; PostFast a minute ahead)'),
+	z
+		.literal('next-slot')
+		.describe("The channel's next free slot from PostSider's find-slot (PostSider targets only)"),
 	z
 		.string()
-		.regex(ISO_WITH_OFFSET, 'use an ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", or {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"')
+		.regex(
+			ISO_WITH_OFFSET,
+			'use an ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", or {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"',
+		)
 		.refine((s) => !Number.isNaN(Date.parse(s)), 'this is not a real calendar time'),
 	z
 		.object({
 			local: z.string().regex(LOCAL_TIME, 'write the local time as "YYYY-MM-DD HH:mm"'),
-			tz: z.string().refine(isTimeZone, 'unknown time zone; use an IANA name such as "Europe/Berlin"'),
+			tz: z
+				.string()
+				.refine(isTimeZone, 'unknown time zone; use an IANA name such as "Europe/Berlin"'),
 		})
 		.strict(),
 ]);
 
 export const Target = z.union([
-	z.string().min(1).describe('An account alias from the config, or "postsider:<channel id>" / "postfast:<account id>"'),
+	z
+		.string()
+		.min(1)
+		.describe(
+			'An account alias from the config, or "postsider:<channel id>" / "postfast:<account id>"',
+		),
 	z
 		.object({
 			key: z.string().min(1).describe('Key name from the config'),
@@ -50,20 +64,33 @@ export const SidecarSchema = z
 		$schema: z.string().optional(),
 		version: z.literal(1).describe('Sidecar format version'),
 		text: z
-			.union([z.string(), z.object({ default: z.string() }).extend(Object.fromEntries(PLATFORMS.map((p) => [p, z.string().optional()]))).strict()])
+			.union([
+				z.string(),
+				z
+					.object({ default: z.string() })
+					.extend(Object.fromEntries(PLATFORMS.map((p) => [p, z.string().optional()])))
+					.strict(),
+			])
 			.describe('The post text, or {"default": "...", "x": "shorter text for X", ...}'),
 		targets: z.array(Target).min(1, 'name at least one target (an account alias from the config)'),
 		when: When,
 		draft: z.boolean().default(false).describe('Create a draft instead of scheduling'),
-		media: z.array(z.string().min(1)).optional().describe('Media file names in posting order (folder posts); default: natural name order'),
+		media: z
+			.array(z.string().min(1))
+			.optional()
+			.describe('Media file names in posting order (folder posts); default: natural name order'),
 		firstComment: z.string().optional(),
 		late: z
 			.enum(['fail', 'post-now', 'skip'])
 			.default('fail')
-			.describe('When the time is already past: fail (default), post-now, or skip (move to done/ without posting)'),
+			.describe(
+				'When the time is already past: fail (default), post-now, or skip (move to done/ without posting)',
+			),
 		postsider: z
 			.object({
-				settings: platformRecord(z.record(z.string(), z.unknown())).optional().describe('PostSider provider settings per platform (posts[].settings)'),
+				settings: platformRecord(z.record(z.string(), z.unknown()))
+					.optional()
+					.describe('PostSider provider settings per platform (posts[].settings)'),
 				tags: z.array(z.string()).optional(),
 				shortLink: z.boolean().optional(),
 			})
@@ -71,7 +98,9 @@ export const SidecarSchema = z
 			.optional(),
 		postfast: z
 			.object({
-				controls: platformRecord(z.record(z.string(), z.unknown())).optional().describe('PostFast controls per platform'),
+				controls: platformRecord(z.record(z.string(), z.unknown()))
+					.optional()
+					.describe('PostFast controls per platform'),
 				approval: z.enum(['APPROVED', 'PENDING_APPROVAL']).optional(),
 			})
 			.strict()

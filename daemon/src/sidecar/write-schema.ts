@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { sidecarJsonSchema } from './schema';
 
 const out = join(__dirname, '..', '..', '..', '..', 'schema', 'sidecar.schema.json');
-const schema = { ...(sidecarJsonSchema() as object), $id: 'https://postspool.invalid/schema/sidecar.schema.json', title: 'postspool sidecar v1' };
+const schema = {
+	...(sidecarJsonSchema() as object),
+	$id: 'https://postspool.invalid/schema/sidecar.schema.json',
+	title: 'postspool sidecar v1',
+};
 writeFileSync(out, `${JSON.stringify(schema, null, '\t')}\n`);
 console.log(`wrote ${out}`);

@@ -48,7 +48,9 @@ export function acquireLock(stateDir: string): () => void {
 			if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
 			const holder = lockHolder(stateDir);
 			if (holder !== undefined) {
-				throw new LockError(`Another postspool daemon (pid ${holder}) already uses the state directory ${stateDir}. Stop it first, or give this one another "stateDir".`);
+				throw new LockError(
+					`Another postspool daemon (pid ${holder}) already uses the state directory ${stateDir}. Stop it first, or give this one another "stateDir".`,
+				);
 			}
 			// Stale lock from a crashed process.
 			try {

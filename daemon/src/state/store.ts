@@ -10,13 +10,29 @@
  */
 import type { Db } from './db';
 
-export const TARGET_STATES = ['pending', 'uploading', 'submitting', 'unknown', 'confirmed', 'failed', 'needs-review', 'cancelled', 'skipped'] as const;
+export const TARGET_STATES = [
+	'pending',
+	'uploading',
+	'submitting',
+	'unknown',
+	'confirmed',
+	'failed',
+	'needs-review',
+	'cancelled',
+	'skipped',
+] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
 export type ItemState = 'processing' | 'done' | 'failed' | 'needs-review' | 'cancelled';
 
 /** States a worker may pick up. */
 export const LIVE: TargetState[] = ['pending', 'uploading', 'submitting', 'unknown'];
-export const TERMINAL: TargetState[] = ['confirmed', 'failed', 'needs-review', 'cancelled', 'skipped'];
+export const TERMINAL: TargetState[] = [
+	'confirmed',
+	'failed',
+	'needs-review',
+	'cancelled',
+	'skipped',
+];
 
 const ALLOWED: Record<TargetState, TargetState[]> = {
 	pending: ['uploading', 'submitting', 'failed', 'cancelled', 'skipped', 'pending'],
@@ -69,7 +85,20 @@ export interface TargetRow {
 	updated_at: number;
 }
 
-export type TargetPatch = Partial<Pick<TargetRow, 'attempts' | 'generation' | 'next_attempt_at' | 'publish_at' | 'media' | 'request' | 'remote_id' | 'error' | 'gating'>> & {
+export type TargetPatch = Partial<
+	Pick<
+		TargetRow,
+		| 'attempts'
+		| 'generation'
+		| 'next_attempt_at'
+		| 'publish_at'
+		| 'media'
+		| 'request'
+		| 'remote_id'
+		| 'error'
+		| 'gating'
+	>
+> & {
 	/** Keep the lease (default) or drop it. */
 	releaseLease?: boolean;
 };
@@ -84,19 +113,39 @@ export class Store {
 
 	insertItem(
 		item: Omit<ItemRow, 'created_at' | 'updated_at' | 'final_dir' | 'error' | 'state'>,
-		targets: Array<Pick<TargetRow, 'label' | 'key_name' | 'service' | 'account_id' | 'platform'> & { state?: TargetState; error?: string | null }>,
+		targets: Array<
+			Pick<TargetRow, 'label' | 'key_name' | 'service' | 'account_id' | 'platform'> & {
+				state?: TargetState;
+				error?: string | null;
+			}
+		>,
 	): boolean {
 		const now = this.now();
 		return this.db
 			.transaction(() => {
 				const res = this.db
-					.prepare(`INSERT OR IGNORE INTO items (id, identity, name, folder, work_dir, state, post, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'processing', ?, ?, ?)`)
+					.prepare(
+						`INSERT OR IGNORE INTO items (id, identity, name, folder, work_dir, state, post, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'processing', ?, ?, ?)`,
+					)
 					.run(item.id, item.identity, item.name, item.folder, item.work_dir, item.post, now, now);
 				if (res.changes === 0) return false;
 				const ins = this.db.prepare(
 					`INSERT INTO targets (item_id, idx, label, key_name, service, account_id, platform, state, error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				);
-				targets.forEach((t, i) => ins.run(item.id, i, t.label, t.key_name, t.service, t.account_id, t.platform, t.state ?? 'pending', t.error ?? null, now));
+				targets.forEach((t, i) =>
+					ins.run(
+						item.id,
+						i,
+						t.label,
+						t.key_name,
+						t.service,
+						t.account_id,
+						t.platform,
+						t.state ?? 'pending',
+						t.error ?? null,
+						now,
+					),
+				);
 				this.event(item.id, null, 'info', `queued with ${targets.length} target(s)`);
 				return true;
 			})
@@ -104,23 +153,31 @@ export class Store {
 	}
 
 	itemByIdentity(identity: string): ItemRow | undefined {
-		return this.db.prepare<[string], ItemRow>(`SELECT * FROM items WHERE identity = ?`).get(identity);
+		return this.db
+			.prepare<[string], ItemRow>(`SELECT * FROM items WHERE identity = ?`)
+			.get(identity);
 	}
 
 	/** By id or unique id prefix. */
 	item(idOrPrefix: string): ItemRow | undefined {
-		const rows = this.db.prepare<[string], ItemRow>(`SELECT * FROM items WHERE id LIKE ? || '%' LIMIT 2`).all(idOrPrefix);
+		const rows = this.db
+			.prepare<[string], ItemRow>(`SELECT * FROM items WHERE id LIKE ? || '%' LIMIT 2`)
+			.all(idOrPrefix);
 		return rows.length === 1 ? rows[0] : rows.find((r) => r.id === idOrPrefix);
 	}
 
 	items(state?: ItemState): ItemRow[] {
 		return state
-			? this.db.prepare<[string], ItemRow>(`SELECT * FROM items WHERE state = ? ORDER BY created_at, id`).all(state)
+			? this.db
+					.prepare<[string], ItemRow>(`SELECT * FROM items WHERE state = ? ORDER BY created_at, id`)
+					.all(state)
 			: this.db.prepare<[], ItemRow>(`SELECT * FROM items ORDER BY created_at, id`).all();
 	}
 
 	targets(itemId: string): TargetRow[] {
-		return this.db.prepare<[string], TargetRow>(`SELECT * FROM targets WHERE item_id = ? ORDER BY idx`).all(itemId);
+		return this.db
+			.prepare<[string], TargetRow>(`SELECT * FROM targets WHERE item_id = ? ORDER BY idx`)
+			.all(itemId);
 	}
 
 	target(id: number): TargetRow | undefined {
@@ -129,7 +186,10 @@ export class Store {
 
 	liveTargets(): TargetRow[] {
 		return this.db
-			.prepare<[], TargetRow>(`SELECT * FROM targets WHERE state IN ('pending','uploading','submitting','unknown') ORDER BY next_attempt_at, id`)
+			.prepare<
+				[],
+				TargetRow
+			>(`SELECT * FROM targets WHERE state IN ('pending','uploading','submitting','unknown') ORDER BY next_attempt_at, id`)
 			.all();
 	}
 
@@ -137,76 +197,136 @@ export class Store {
 	 * Leases the next due target. A lease counts from pickup; an expired lease (a crashed worker)
 	 * lets another worker take the target over, and the state it finds says what is safe to do.
 	 */
-	claim(owner: string, leaseMs: number, exclude: ReadonlySet<number> = new Set()): TargetRow | undefined {
+	claim(
+		owner: string,
+		leaseMs: number,
+		exclude: ReadonlySet<number> = new Set(),
+	): TargetRow | undefined {
 		const now = this.now();
 		return this.db
 			.transaction(() => {
 				const rows = this.db
-					.prepare<[number, number], TargetRow>(
-						`SELECT * FROM targets WHERE state IN ('pending','uploading','submitting','unknown') AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, id LIMIT 50`,
-					)
+					.prepare<
+						[number, number],
+						TargetRow
+					>(`SELECT * FROM targets WHERE state IN ('pending','uploading','submitting','unknown') AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, id LIMIT 50`)
 					.all(now, now);
 				const row = rows.find((r) => !exclude.has(r.id));
 				if (!row) return undefined;
-				this.db.prepare(`UPDATE targets SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?`).run(owner, now + leaseMs, now, row.id);
+				this.db
+					.prepare(
+						`UPDATE targets SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?`,
+					)
+					.run(owner, now + leaseMs, now, row.id);
 				return { ...row, lease_owner: owner, lease_until: now + leaseMs };
 			})
 			.immediate();
 	}
 
 	extendLease(id: number, owner: string, leaseMs: number): void {
-		this.db.prepare(`UPDATE targets SET lease_until = ? WHERE id = ? AND lease_owner = ?`).run(this.now() + leaseMs, id, owner);
+		this.db
+			.prepare(`UPDATE targets SET lease_until = ? WHERE id = ? AND lease_owner = ?`)
+			.run(this.now() + leaseMs, id, owner);
 	}
 
 	/** Compare-and-swap transition; throws when another worker or a command moved the target. */
-	transition(t: Pick<TargetRow, 'id' | 'state' | 'lease_owner'>, to: TargetState, patch: TargetPatch = {}): TargetRow {
-		if (!ALLOWED[t.state].includes(to)) throw new TransitionError(`target ${t.id}: ${t.state} → ${to} is not a valid transition`);
+	transition(
+		t: Pick<TargetRow, 'id' | 'state' | 'lease_owner'>,
+		to: TargetState,
+		patch: TargetPatch = {},
+	): TargetRow {
+		if (!ALLOWED[t.state].includes(to))
+			throw new TransitionError(`target ${t.id}: ${t.state} → ${to} is not a valid transition`);
 		const { releaseLease, ...fields } = patch;
 		const sets = ['state = @to', 'updated_at = @now'];
 		for (const k of Object.keys(fields)) sets.push(`${k} = @${k}`);
 		if (releaseLease) sets.push('lease_owner = NULL', 'lease_until = NULL');
 		const res = this.db
-			.prepare(`UPDATE targets SET ${sets.join(', ')} WHERE id = @id AND state = @from AND lease_owner IS @owner`)
+			.prepare(
+				`UPDATE targets SET ${sets.join(', ')} WHERE id = @id AND state = @from AND lease_owner IS @owner`,
+			)
 			.run({ ...fields, to, now: this.now(), id: t.id, from: t.state, owner: t.lease_owner });
-		if (res.changes !== 1) throw new TransitionError(`target ${t.id} changed under us (expected ${t.state}); leaving it to its new owner`);
+		if (res.changes !== 1)
+			throw new TransitionError(
+				`target ${t.id} changed under us (expected ${t.state}); leaving it to its new owner`,
+			);
 		return this.target(t.id)!;
 	}
 
 	/** Commands (retry, cancel) act without a lease; they only touch targets no worker holds. */
-	force(targetId: number, from: TargetState[], to: TargetState, patch: Omit<TargetPatch, 'releaseLease'> = {}): boolean {
+	force(
+		targetId: number,
+		from: TargetState[],
+		to: TargetState,
+		patch: Omit<TargetPatch, 'releaseLease'> = {},
+	): boolean {
 		const sets = ['state = @to', 'updated_at = @now', 'lease_owner = NULL', 'lease_until = NULL'];
 		for (const k of Object.keys(patch)) sets.push(`${k} = @${k}`);
 		const res = this.db
-			.prepare(`UPDATE targets SET ${sets.join(', ')} WHERE id = @id AND state IN (${from.map((s) => `'${s}'`).join(',')}) AND (lease_until IS NULL OR lease_until < @now)`)
+			.prepare(
+				`UPDATE targets SET ${sets.join(', ')} WHERE id = @id AND state IN (${from.map((s) => `'${s}'`).join(',')}) AND (lease_until IS NULL OR lease_until < @now)`,
+			)
 			.run({ ...patch, to, now: this.now(), id: targetId });
 		return res.changes === 1;
 	}
 
-	setItem(id: string, fields: Partial<Pick<ItemRow, 'state' | 'work_dir' | 'final_dir' | 'error'>>): void {
+	setItem(
+		id: string,
+		fields: Partial<Pick<ItemRow, 'state' | 'work_dir' | 'final_dir' | 'error'>>,
+	): void {
 		const sets = ['updated_at = @now', ...Object.keys(fields).map((k) => `${k} = @${k}`)];
-		this.db.prepare(`UPDATE items SET ${sets.join(', ')} WHERE id = @id`).run({ ...fields, now: this.now(), id });
+		this.db
+			.prepare(`UPDATE items SET ${sets.join(', ')} WHERE id = @id`)
+			.run({ ...fields, now: this.now(), id });
 	}
 
-	event(itemId: string | null, targetId: number | null, level: 'info' | 'warn' | 'error', message: string): void {
-		this.db.prepare(`INSERT INTO events (at, item_id, target_id, level, message) VALUES (?, ?, ?, ?, ?)`).run(this.now(), itemId, targetId, level, message);
+	event(
+		itemId: string | null,
+		targetId: number | null,
+		level: 'info' | 'warn' | 'error',
+		message: string,
+	): void {
+		this.db
+			.prepare(`INSERT INTO events (at, item_id, target_id, level, message) VALUES (?, ?, ?, ?, ?)`)
+			.run(this.now(), itemId, targetId, level, message);
 	}
 
 	lastErrors(limit = 5): Array<{ at: number; item_id: string | null; message: string }> {
-		return this.db.prepare<[number], { at: number; item_id: string | null; message: string }>(`SELECT at, item_id, message FROM events WHERE level = 'error' ORDER BY id DESC LIMIT ?`).all(limit);
+		return this.db
+			.prepare<
+				[number],
+				{ at: number; item_id: string | null; message: string }
+			>(`SELECT at, item_id, message FROM events WHERE level = 'error' ORDER BY id DESC LIMIT ?`)
+			.all(limit);
 	}
 
 	counts(): { items: Record<string, number>; targets: Record<string, number> } {
-		const items = Object.fromEntries(this.db.prepare<[], { state: string; n: number }>(`SELECT state, COUNT(*) n FROM items GROUP BY state`).all().map((r) => [r.state, r.n]));
-		const targets = Object.fromEntries(this.db.prepare<[], { state: string; n: number }>(`SELECT state, COUNT(*) n FROM targets GROUP BY state`).all().map((r) => [r.state, r.n]));
+		const items = Object.fromEntries(
+			this.db
+				.prepare<[], { state: string; n: number }>(
+					`SELECT state, COUNT(*) n FROM items GROUP BY state`,
+				)
+				.all()
+				.map((r) => [r.state, r.n]),
+		);
+		const targets = Object.fromEntries(
+			this.db
+				.prepare<[], { state: string; n: number }>(
+					`SELECT state, COUNT(*) n FROM targets GROUP BY state`,
+				)
+				.all()
+				.map((r) => [r.state, r.n]),
+		);
 		return { items, targets };
 	}
 
 	/** When the next target becomes due (for the one re-armed timer), or undefined. */
 	nextDueAt(): number | undefined {
 		const row = this.db
-			.prepare<[], { at: number | null }>(
-				`SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) at FROM targets WHERE state IN ('pending','uploading','submitting','unknown')`,
-			)
+			.prepare<
+				[],
+				{ at: number | null }
+			>(`SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) at FROM targets WHERE state IN ('pending','uploading','submitting','unknown')`)
 			.get();
 		return row?.at ?? undefined;
 	}
