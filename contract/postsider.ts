@@ -227,9 +227,9 @@ export interface SuccessResponse {
 export interface FindSlotResponse {
 	date: string;
 }
-/** Turns the Z-less find-slot value into a proper ISO instant. */
+/** Turns the Z-less find-slot value into a UTC instant by appending `Z` (kept as is when it has a zone). */
 export function findSlotToIso(date: string): string {
-	return /[zZ]|[+-]\d\d:?\d\d$/.test(date) ? new Date(date).toISOString() : new Date(date + 'Z').toISOString();
+	return /([zZ]|[+-]\d\d:?\d\d)$/.test(date) ? date : date + 'Z';
 }
 
 export interface Channel {
