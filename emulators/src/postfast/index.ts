@@ -62,9 +62,6 @@ export type { Account, Clock, FaultSpec, LoggedRequest, Post };
 
 const BUCKET = 'postfast-media';
 
-/** A logged request of the S3 listener (API requests have no `service`). */
-export type S3LoggedRequest = LoggedRequest & { service: 's3' };
-
 export async function startPostFast(opts: PostFastOptions = {}) {
 	const profileName = opts.profile ?? POSTFAST_DEFAULT_PROFILE;
 	const base = POSTFAST_PROFILES[profileName];
@@ -142,7 +139,9 @@ export async function startPostFast(opts: PostFastOptions = {}) {
 		notFound: (ctx) => PostFastApi.notFound(ctx),
 		faultBody: { statusCode: 500, message: 'Internal server error' },
 	});
-	const { faults, requests } = server;
+	const { faults } = server;
+	/** One log for both listeners; S3 entries carry `service: 's3'`. */
+	const requests: Array<LoggedRequest & { service?: 's3' }> = server.requests;
 
 	// S3 requests share the API's request log and faults, so a test sees (and breaks) the whole upload flow.
 	const hanging = new Set<ServerResponse>();
