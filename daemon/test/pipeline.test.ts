@@ -1,0 +1,399 @@
+/**
+ * The daemon end to end against both emulators, in process: real folders, real SQLite, real HTTP.
+ * Success for both services, each failure path and its error.json, retries (5xx uses an attempt,
+ * 429 does not), target independence, and exactly-once when a create's outcome is unknown.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPostFast, startPostSider } from '../../emulators/src/index';
+import { PostFastClient } from '../src/api/postfast';
+import { PostSiderClient } from '../src/api/postsider';
+import { loadConfig } from '../src/config/load';
+import { Daemon } from '../src/daemon';
+import { sampleMp4, samplePng } from '../src/demo/media';
+import { createLogger, silentLogger } from '../src/log';
+import { retryItem } from '../src/pipeline/finalize';
+import { openDb } from '../src/state/db';
+import { Store } from '../src/state/store';
+import { drop, tempDir } from './helpers';
+
+type Emu = Awaited<ReturnType<typeof startPostSider>>;
+let ps: Emu;
+let pf: Awaited<ReturnType<typeof startPostFast>>;
+let channels: { x: string; other: string };
+let accounts: { a: string; b: string; aPlatform: string; bPlatform: string };
+
+const PLATFORM: Record<string, string> = {
+	INSTAGRAM: 'instagram',
+	FACEBOOK: 'facebook',
+	X: 'x',
+	LINKEDIN: 'linkedin',
+	THREADS: 'threads',
+	BLUESKY: 'bluesky',
+	TIKTOK: 'tiktok',
+	YOUTUBE: 'youtube',
+	PINTEREST: 'pinterest',
+	TELEGRAM: 'telegram',
+};
+
+beforeAll(async () => {
+	ps = await startPostSider({});
+	pf = await startPostFast({});
+	const ints = await new PostSiderClient({
+		baseUrl: ps.baseUrl,
+		apiKey: ps.apiKey,
+	}).listIntegrations();
+	if (!ints.ok) throw new Error(ints.error.message);
+	const live = ints.value.filter((i) => !i.disabled);
+	channels = {
+		x: live.find((i) => i.identifier === 'x')!.id,
+		other: (
+			live.find((i) => ['linkedin', 'threads', 'bluesky', 'facebook'].includes(i.identifier)) ??
+			live[1]
+		).id,
+	};
+	const acc = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
+	if (!acc.ok) throw new Error(acc.error.message);
+	// Accounts whose platforms take an image post without extra controls.
+	const easy = acc.value.filter(
+		(a) =>
+			a.connectionStatus !== 'DISABLED' &&
+			['INSTAGRAM', 'FACEBOOK', 'THREADS', 'BLUESKY', 'X', 'LINKEDIN'].includes(a.platform),
+	);
+	accounts = {
+		a: easy[0].id,
+		b: easy[1].id,
+		aPlatform: PLATFORM[easy[0].platform],
+		bPlatform: PLATFORM[easy[1].platform],
+	};
+}, 60_000);
+
+afterAll(async () => {
+	await ps?.close();
+	await pf?.close();
+});
+
+let running: Daemon | undefined;
+afterEach(async () => {
+	ps.faults.clear();
+	pf.faults.clear();
+	await running?.stop(2000);
+	running = undefined;
+});
+
+function setup(extra: Record<string, unknown> = {}) {
+	const home = tempDir('postspool-pipe-');
+	writeFileSync(join(home, 'ps.key'), ps.apiKey, { mode: 0o600 });
+	writeFileSync(join(home, 'pf.key'), pf.apiKey, { mode: 0o600 });
+	const folder = join(home, 'drop');
+	const config = {
+		version: 1,
+		stateDir: join(home, 'state'),
+		keys: {
+			sider: { service: 'postsider', baseUrl: ps.baseUrl, apiKey: { file: join(home, 'ps.key') } },
+			fast: { service: 'postfast', baseUrl: pf.baseUrl, apiKey: { file: join(home, 'pf.key') } },
+		},
+		accounts: {
+			'ps-x': { key: 'sider', id: channels.x, platform: 'x' },
+			'pf-a': { key: 'fast', id: accounts.a, platform: accounts.aPlatform },
+			'pf-b': { key: 'fast', id: accounts.b, platform: accounts.bPlatform },
+		},
+		folders: [{ path: folder, defaults: { version: 1 } }],
+		stableMs: 0,
+		rescanMs: 60_000,
+		backoffMs: 50,
+		backoffCapMs: 200,
+		maxAttempts: 4,
+		...extra,
+	};
+	const configPath = join(home, 'config.jsonc');
+	writeFileSync(configPath, JSON.stringify(config), { mode: 0o600 });
+	return { home, folder, inbox: join(folder, 'inbox'), configPath };
+}
+
+/** The same config with a 1 s request timeout (to lose answers on purpose). */
+function setupTimeout(configPath: string): string {
+	const c = JSON.parse(readFileSync(configPath, 'utf8'));
+	writeFileSync(configPath, JSON.stringify({ ...c, requestTimeoutMs: 1000 }), { mode: 0o600 });
+	return configPath;
+}
+
+async function start(configPath: string): Promise<Daemon> {
+	running = new Daemon({
+		loaded: loadConfig(configPath),
+		log: process.env.POSTSPOOL_TEST_LOG
+			? createLogger({ pretty: true, stream: process.stderr })
+			: silentLogger,
+		once: true,
+	});
+	await running.start();
+	return running;
+}
+
+async function until<T>(fn: () => T | undefined | false, ms = 20_000): Promise<T> {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = fn();
+		if (v) return v;
+		if (Date.now() > end) throw new Error('timed out');
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+function find(dir: string, file: string): string[] {
+	const out: string[] = [];
+	const walk = (d: string) => {
+		if (!existsSync(d)) return;
+		for (const e of readdirSync(d, { withFileTypes: true })) {
+			if (e.isDirectory()) walk(join(d, e.name));
+			else if (e.name === file) out.push(join(d, e.name));
+		}
+	};
+	walk(dir);
+	return out;
+}
+
+const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+const future = (h = 24) => new Date(Date.now() + h * 3_600_000).toISOString();
+const creates = (emu: Emu | typeof pf, path: string) =>
+	emu.requests.filter((r) => r.method === 'POST' && r.path.endsWith(path));
+
+describe('pipeline against the emulators', () => {
+	it('posts one image to PostSider and PostFast and files a receipt under done/YYYY-MM/', async () => {
+		const env = setup();
+		const d = await start(env.configPath);
+		const before = { ps: creates(ps, '/posts').length, pf: creates(pf, '/social-posts').length };
+		drop(join(env.inbox, 'launch.png'), samplePng(100, 100, [1, 2, 3]));
+		drop(join(env.inbox, 'launch.png.json'), {
+			text: { default: 'Launch', x: 'Launch on X' },
+			targets: ['ps-x', 'pf-a'],
+			when: future(),
+		});
+		await d.idle();
+		const [receiptPath] = find(join(env.folder, 'done'), 'receipt.json');
+		expect(receiptPath).toMatch(/done\/\d{4}-\d{2}\/launch\.png\/receipt\.json$/);
+		const receipt = readJson(receiptPath);
+		expect(receipt.state).toBe('done');
+		expect(receipt.targets.map((t: { state: string }) => t.state)).toEqual([
+			'confirmed',
+			'confirmed',
+		]);
+		for (const t of receipt.targets) expect(t.postId).toEqual(expect.any(String));
+		expect(existsSync(join(receiptPath, '..', 'launch.png'))).toBe(true);
+		expect(creates(ps, '/posts').length - before.ps).toBe(1);
+		expect(creates(pf, '/social-posts').length - before.pf).toBe(1);
+		// PostSider got an Idempotency-Key derived from the identity; PostFast's S3 PUT carried no key.
+		const psCreate = creates(ps, '/posts').at(-1)!;
+		expect(String(psCreate.headers['idempotency-key'])).toMatch(/^postspool\.[0-9a-f]{40}\.0$/);
+		expect(JSON.stringify(readFileSync(receiptPath, 'utf8'))).not.toContain(ps.apiKey);
+	});
+
+	it('posts a folder carousel to PostFast in media order and a video to PostSider at the next slot', async () => {
+		const env = setup();
+		const d = await start(env.configPath);
+		const dir = join(env.inbox, 'album');
+		require('node:fs').mkdirSync(dir, { recursive: true });
+		drop(join(dir, 'b.png'), samplePng(20, 20, [5, 5, 5]));
+		drop(join(dir, 'a.png'), samplePng(20, 20, [6, 6, 6]));
+		drop(join(dir, 'post.json'), {
+			text: 'album',
+			targets: ['pf-a'],
+			when: { local: future().slice(0, 10) + ' 10:00', tz: 'Europe/Berlin' },
+			media: ['b.png', 'a.png'],
+		});
+		drop(join(env.inbox, 'clip.mp4'), sampleMp4(128 * 1024));
+		drop(join(env.inbox, 'clip.json'), { text: 'clip', targets: ['ps-x'], when: 'next-slot' });
+		await d.idle();
+		const receipts = find(join(env.folder, 'done'), 'receipt.json').map(readJson);
+		expect(receipts.map((r) => r.state).sort()).toEqual(['done', 'done']);
+		const clip = receipts.find((r) => r.name === 'clip');
+		expect(Date.parse(clip.targets[0].publishAt)).toBeGreaterThan(Date.now());
+		const pfCreate = creates(pf, '/social-posts').at(-1)!;
+		expect(
+			(pfCreate.body as { posts: Array<{ mediaItems: unknown[] }> }).posts[0].mediaItems,
+		).toHaveLength(2);
+	});
+
+	it('a 4xx fails only its target: error.json names it and says how to fix it; the other target is created', async () => {
+		const env = setup();
+		const d = await start(env.configPath);
+		drop(join(env.inbox, 'long.json'), {
+			text: { default: 'short enough', x: 'x'.repeat(400) },
+			targets: ['ps-x', 'pf-a'],
+			when: future(),
+			postfast: { controls: {} },
+		});
+		drop(join(env.inbox, 'long.png'), samplePng(30, 30, [7, 7, 7]));
+		await d.idle();
+		const [errPath] = find(join(env.folder, 'failed'), 'error.json');
+		const err = readJson(errPath);
+		expect(err.state).toBe('failed');
+		expect(err.errors).toHaveLength(1);
+		expect(err.errors[0]).toMatchObject({
+			target: 'ps-x',
+			path: '$.targets.0',
+			service: 'postsider',
+			status: 400,
+		});
+		expect(err.errors[0].message).toMatch(/too long/);
+		expect(err.errors[0].fix).toMatch(/Fix the sidecar/);
+		expect(err.succeeded).toEqual([{ target: 'pf-a', postId: expect.any(String) }]);
+		expect(existsSync(join(errPath, '..', 'long.png'))).toBe(true);
+	});
+
+	it('a wrong key fails with the key named, and nothing crashes', async () => {
+		const env = setup();
+		writeFileSync(join(env.home, 'pf.key'), 'not-a-valid-key', { mode: 0o600 });
+		const d = await start(env.configPath);
+		drop(join(env.inbox, 'k.png'), samplePng(12, 12, [8, 8, 8]));
+		drop(join(env.inbox, 'k.png.json'), { text: 'k', targets: ['pf-a'], when: future() });
+		await d.idle();
+		const err = readJson(find(join(env.folder, 'failed'), 'error.json')[0]);
+		expect(err.errors[0].fix).toMatch(/API key "fast" is missing, wrong or revoked/);
+		expect(JSON.stringify(err)).not.toContain('not-a-valid-key');
+	});
+
+	it('retries a 5xx with backoff (one attempt used) and a 429 without using an attempt', async () => {
+		const env = setup();
+		ps.faults.add({ method: 'POST', path: /\/upload$/, kind: 'status', status: 503, times: 1 });
+		pf.faults.add({
+			method: 'POST',
+			path: '/social-posts',
+			kind: 'status',
+			status: 429,
+			times: 1,
+			body: { message: 'ThrottlerException: Too Many Requests', statusCode: 429 },
+			headers: { 'retry-after': '1' },
+		} as never);
+		const d = await start(env.configPath);
+		drop(join(env.inbox, 'r.png'), samplePng(14, 14, [9, 9, 9]));
+		drop(join(env.inbox, 'r.png.json'), { text: 'r', targets: ['ps-x', 'pf-a'], when: future() });
+		await d.idle();
+		const receipt = readJson(find(join(env.folder, 'done'), 'receipt.json')[0]);
+		const byTarget = Object.fromEntries(
+			receipt.targets.map((t: { target: string }) => [t.target, t]),
+		);
+		expect(byTarget['ps-x']).toMatchObject({ state: 'confirmed', attempts: 1 });
+		expect(byTarget['pf-a']).toMatchObject({ state: 'confirmed', attempts: 0 });
+	});
+
+	it('PostSider: a create whose answer is lost is resent under the same Idempotency-Key — one post', async () => {
+		const env = setup();
+		// The server creates the post, but its answer trickles out slower than the client waits.
+		ps.faults.add({ method: 'POST', path: /\/posts$/, kind: 'slow-body', delayMs: 3000, times: 1 });
+		const d = await start(setupTimeout(env.configPath));
+		const before = ps.requests.length;
+		drop(join(env.inbox, 'u.json'), {
+			text: 'unknown outcome on PostSider',
+			targets: ['ps-x'],
+			when: future(),
+		});
+		await d.idle();
+		const sent = ps.requests
+			.slice(before)
+			.filter((r) => r.method === 'POST' && r.path.endsWith('/posts'));
+		expect(sent.length).toBe(2);
+		expect(sent[0].headers['idempotency-key']).toBe(sent[1].headers['idempotency-key']);
+		const receipt = readJson(find(join(env.folder, 'done'), 'receipt.json')[0]);
+		expect(receipt.targets[0].state).toBe('confirmed');
+		const list = await new PostSiderClient({ baseUrl: ps.baseUrl, apiKey: ps.apiKey }).listPosts({
+			startDate: new Date(Date.now()).toISOString(),
+			endDate: future(48),
+		});
+		expect(
+			list.ok &&
+				list.value.posts.filter((p) => p.content.includes('unknown outcome on PostSider')).length,
+		).toBe(1);
+	});
+
+	it('PostFast: a create whose answer is lost is reconciled with GET /social-posts — never resent blindly', async () => {
+		const env = setup();
+		pf.faults.add({
+			method: 'POST',
+			path: '/social-posts',
+			kind: 'slow-body',
+			delayMs: 3000,
+			times: 1,
+		});
+		const d = await start(setupTimeout(env.configPath));
+		const before = pf.requests.length;
+		drop(join(env.inbox, 'v.json'), {
+			text: 'unknown outcome on PostFast',
+			targets: ['pf-b'],
+			when: future(),
+			postfast: {},
+		});
+		drop(join(env.inbox, 'v.png'), samplePng(15, 15, [10, 10, 10]));
+		await d.idle();
+		const log = pf.requests.slice(before).map((r) => `${r.method} ${r.path.split('?')[0]}`);
+		const createIdx = log.indexOf('POST /social-posts');
+		expect(createIdx).toBeGreaterThanOrEqual(0);
+		expect(log.slice(createIdx + 1)).toContain('GET /social-posts');
+		expect(log.filter((l) => l === 'POST /social-posts').length).toBe(1);
+		const receipt = readJson(find(join(env.folder, 'done'), 'receipt.json')[0]);
+		expect(receipt.targets[0]).toMatchObject({ state: 'confirmed', postId: expect.any(String) });
+	});
+	it('retry after fixing the cause: only the failed target is sent again, from failed/ back to done/', async () => {
+		const env = setup();
+		writeFileSync(join(env.home, 'pf.key'), 'wrong-key', { mode: 0o600 });
+		const d = await start(env.configPath);
+		drop(join(env.inbox, 'fixme.png'), samplePng(13, 13, [11, 11, 11]));
+		drop(join(env.inbox, 'fixme.png.json'), { text: 'fix me', targets: ['pf-a'], when: future() });
+		await d.idle();
+		expect(find(join(env.folder, 'failed'), 'error.json')).toHaveLength(1);
+		await d.stop();
+		running = undefined;
+		writeFileSync(join(env.home, 'pf.key'), pf.apiKey, { mode: 0o600 });
+		const store = new Store(openDb(loadConfig(env.configPath).stateDir));
+		const [item] = store.items();
+		expect(retryItem(store, item.id)).toMatchObject({ ok: true, targets: 1 });
+		store.db.close();
+		expect(find(join(env.folder, 'failed'), 'error.json')).toHaveLength(0);
+		const again = await start(env.configPath);
+		await again.idle();
+		const receipt = readJson(find(join(env.folder, 'done'), 'receipt.json')[0]);
+		expect(receipt).toMatchObject({ name: 'fixme.png', state: 'done' });
+		expect(existsSync(join(env.folder, 'failed', 'fixme.png'))).toBe(false);
+	});
+
+	it('parks a PostFast create as needs-review when its outcome cannot be reconciled', async () => {
+		const env = setup();
+		pf.faults.add({
+			method: 'POST',
+			path: '/social-posts',
+			kind: 'slow-body',
+			delayMs: 3000,
+			times: 1,
+		});
+		pf.faults.add({
+			method: 'GET',
+			path: '/social-posts',
+			kind: 'status',
+			status: 404,
+			times: 5,
+			body: { message: 'Cannot GET /social-posts', error: 'Not Found', statusCode: 404 },
+		});
+		const d = await start(setupTimeout(env.configPath));
+		drop(join(env.inbox, 'unsure.png'), samplePng(17, 17, [12, 12, 12]));
+		drop(join(env.inbox, 'unsure.png.json'), {
+			text: 'cannot tell',
+			targets: ['pf-a'],
+			when: future(),
+		});
+		await d.idle();
+		const err = readJson(find(join(env.folder, 'failed'), 'error.json')[0]);
+		expect(err.state).toBe('needs-review');
+		expect(err.errors[0].message).toMatch(/will not resend on its own/);
+		expect(err.errors[0].fix).toMatch(/postspool cancel .*postspool retry/s);
+		expect(
+			pf.requests.filter(
+				(r) =>
+					r.method === 'POST' &&
+					r.path === '/social-posts' &&
+					(r.body as { posts?: Array<{ content: string }> } | undefined)?.posts?.[0]?.content ===
+						'cannot tell',
+			),
+		).toHaveLength(1);
+	});
+});
