@@ -1,0 +1,192 @@
+/**
+ * Crash safety with real processes: the CLI daemon is killed with SIGKILL while a create is in
+ * flight, restarted, and must end with exactly one post per target and a clean database.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostFast, startPostSider } from '../../emulators/src/index';
+import { PostFastClient } from '../src/api/postfast';
+import { PostSiderClient } from '../src/api/postsider';
+import { samplePng } from '../src/demo/media';
+import { drop, tempDir } from './helpers';
+
+const root = join(__dirname, '..', '..');
+const cli = join(root, 'daemon', 'dist', 'daemon', 'src', 'cli.js');
+let ps: Awaited<ReturnType<typeof startPostSider>>;
+let pf: Awaited<ReturnType<typeof startPostFast>>;
+
+beforeAll(async () => {
+	spawnSync(
+		process.execPath,
+		[
+			join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+			'-p',
+			join(root, 'daemon', 'tsconfig.json'),
+		],
+		{ stdio: 'ignore' },
+	);
+	if (!existsSync(cli)) throw new Error(`the daemon did not build: ${cli} is missing`);
+	ps = await startPostSider({});
+	pf = await startPostFast({});
+}, 120_000);
+
+afterAll(async () => {
+	await ps?.close();
+	await pf?.close();
+});
+
+function daemon(configPath: string): ChildProcess {
+	return spawn(process.execPath, [cli, '--config', configPath, 'run'], { stdio: 'ignore' });
+}
+
+async function until<T>(fn: () => T | undefined | false, ms = 30_000): Promise<T> {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = fn();
+		if (v) return v;
+		if (Date.now() > end) throw new Error('timed out');
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+function targetStates(stateDir: string): string[] {
+	const file = join(stateDir, 'postspool.sqlite');
+	if (!existsSync(file)) return [];
+	const db = new Database(file, { readonly: true, fileMustExist: true });
+	try {
+		return (
+			db.prepare('SELECT state FROM targets ORDER BY id').all() as Array<{ state: string }>
+		).map((r) => r.state);
+	} catch {
+		return [];
+	} finally {
+		db.close();
+	}
+}
+
+function receipts(dir: string): string[] {
+	const out: string[] = [];
+	const walk = (d: string) => {
+		if (!existsSync(d)) return;
+		for (const e of readdirSync(d, { withFileTypes: true })) {
+			if (e.isDirectory()) walk(join(d, e.name));
+			else if (e.name === 'receipt.json') out.push(join(d, e.name));
+		}
+	};
+	walk(dir);
+	return out;
+}
+
+describe('restart mid-pipeline', () => {
+	it('SIGKILL while both creates are in flight: after a restart, exactly one post per target', async () => {
+		const ints = await new PostSiderClient({
+			baseUrl: ps.baseUrl,
+			apiKey: ps.apiKey,
+		}).listIntegrations();
+		const acc = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
+		if (!ints.ok || !acc.ok) throw new Error('emulators did not answer');
+		const channel = ints.value.find((i) => i.identifier === 'x' && !i.disabled)!;
+		const account = acc.value.find(
+			(a) =>
+				a.connectionStatus !== 'DISABLED' &&
+				['INSTAGRAM', 'FACEBOOK', 'THREADS'].includes(a.platform),
+		)!;
+		const home = tempDir('postspool-restart-');
+		writeFileSync(join(home, 'ps.key'), ps.apiKey, { mode: 0o600 });
+		writeFileSync(join(home, 'pf.key'), pf.apiKey, { mode: 0o600 });
+		const folder = join(home, 'drop');
+		const stateDir = join(home, 'state');
+		const configPath = join(home, 'config.jsonc');
+		writeFileSync(
+			configPath,
+			JSON.stringify({
+				version: 1,
+				stateDir,
+				keys: {
+					sider: {
+						service: 'postsider',
+						baseUrl: ps.baseUrl,
+						apiKey: { file: join(home, 'ps.key') },
+					},
+					fast: {
+						service: 'postfast',
+						baseUrl: pf.baseUrl,
+						apiKey: { file: join(home, 'pf.key') },
+					},
+				},
+				accounts: {
+					x: { key: 'sider', id: channel.id, platform: 'x' },
+					fb: { key: 'fast', id: account.id, platform: account.platform.toLowerCase() },
+				},
+				folders: [{ path: folder, defaults: { version: 1 } }],
+				stableMs: 0,
+				backoffMs: 50,
+				backoffCapMs: 200,
+			}),
+			{ mode: 0o600 },
+		);
+		// Both creates hang long enough to be killed in flight; the servers still process them.
+		ps.faults.add({ method: 'POST', path: /\/posts$/, kind: 'latency', delayMs: 1500, times: 1 });
+		pf.faults.add({
+			method: 'POST',
+			path: '/social-posts',
+			kind: 'latency',
+			delayMs: 1500,
+			times: 1,
+		});
+		const first = daemon(configPath);
+		const inbox = join(folder, 'inbox');
+		await until(() => existsSync(inbox));
+		drop(join(inbox, 'crash.png'), samplePng(40, 40, [42, 42, 42]));
+		drop(join(inbox, 'crash.png.json'), {
+			text: 'survives a kill -9',
+			targets: ['x', 'fb'],
+			when: new Date(Date.now() + 86_400_000).toISOString(),
+		});
+		await until(() => {
+			const s = targetStates(stateDir);
+			return s.length === 2 && s.every((x) => x === 'submitting');
+		});
+		first.kill('SIGKILL');
+		await new Promise((r) => first.on('exit', r));
+		await new Promise((r) => setTimeout(r, 2000)); // the servers finish the creates they received
+		const second = daemon(configPath);
+		try {
+			const [receipt] = await until(() => {
+				const r = receipts(join(folder, 'done'));
+				return r.length > 0 && r;
+			});
+			const body = JSON.parse(readFileSync(receipt, 'utf8'));
+			expect(body.targets.map((t: { state: string }) => t.state)).toEqual([
+				'confirmed',
+				'confirmed',
+			]);
+		} finally {
+			second.kill('SIGTERM');
+			await new Promise((r) => second.on('exit', r));
+		}
+		const psPosts = await new PostSiderClient({ baseUrl: ps.baseUrl, apiKey: ps.apiKey }).listPosts(
+			{
+				startDate: new Date().toISOString(),
+				endDate: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+			},
+		);
+		expect(
+			psPosts.ok &&
+				psPosts.value.posts.filter((p) => p.content.includes('survives a kill -9')).length,
+		).toBe(1);
+		const pfPosts = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listPosts({
+			socialMediaIds: [account.id],
+			limit: 50,
+		});
+		expect(
+			pfPosts.ok && pfPosts.value.data.filter((p) => p.content === 'survives a kill -9').length,
+		).toBe(1);
+		const db = new Database(join(stateDir, 'postspool.sqlite'), { readonly: true });
+		expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+		db.close();
+	});
+});
