@@ -1,0 +1,249 @@
+/**
+ * Post operations through the real node against the PostSider emulator: create (draft, schedule,
+ * now; several channels; threads; media from binary data and earlier uploads; first comment;
+ * provider settings), the derived Idempotency-Key, get, get many, delete, delete group, change
+ * status, missing.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import {
+	MP4,
+	PNG,
+	WEBM,
+	allPosts,
+	api,
+	channelOn,
+	channelsOf,
+	inFuture,
+	output,
+	requestsTo,
+	runPostSider,
+	startPostSider,
+	type Channel,
+	type Emulator,
+} from './setup';
+
+let ps: Emulator;
+let channels: Channel[];
+
+beforeAll(async () => {
+	ps = await startPostSider();
+	channels = await channelsOf(ps);
+});
+afterAll(async () => {
+	await ps.close();
+});
+beforeEach(async () => {
+	ps.faults.clear();
+	ps.reset();
+	// reset() seeds the demo organisation afresh (new ids).
+	channels = await channelsOf(ps);
+});
+
+function create(extra: Record<string, unknown> = {}) {
+	return { resource: 'post', operation: 'create', channelIds: [], postType: 'draft', content: 'hello', binaryProperties: '', ...extra };
+}
+
+function postBodies() {
+	return requestsTo(ps, 'POST', '/posts').map((r) => r.body as any);
+}
+
+describe('Post → Create', () => {
+	it('schedules one post per channel, settings the server requires filled in, time sent as UTC', async () => {
+		const x = channelOn(channels, 'x');
+		const linkedin = channelOn(channels, 'linkedin');
+		const instagram = channelOn(channels, 'instagram');
+		// An offset in the input must come out as the same instant in UTC.
+		const at = inFuture(ps, 2 * 86_400_000);
+		const withOffset = new Date(Date.parse(at) + 2 * 3_600_000).toISOString().replace(/\.000Z$/, '+02:00');
+		const result = await runPostSider(
+			ps,
+			create({
+				channelIds: [x.id, linkedin.id, instagram.id],
+				postType: 'schedule',
+				scheduledAt: withOffset,
+				content: 'Launch day',
+				binaryProperties: 'data',
+				providerSettings: { x_who_can_reply_post: 'following', linkedin_post_as_images_carousel: false },
+				options: { firstComment: 'first!', tags: 'Launch' },
+			}),
+			{ items: [{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } }] },
+		);
+		expect(result.error?.message).toBeUndefined();
+		const out = output(result);
+		expect(out.map((o) => o.integration)).toEqual([x.id, linkedin.id, instagram.id]);
+		expect(out.every((o) => o.status === 'created' && typeof o.postId === 'string')).toBe(true);
+		expect(result.outputs.PostSider.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
+
+		const [body] = postBodies();
+		expect(body.date).toBe(at);
+		expect(withOffset).toMatch(/\+02:00$/);
+		expect(body.type).toBe('schedule');
+		expect(body.posts[0].settings).toMatchObject({ who_can_reply_post: 'following' });
+		expect(body.posts[2].settings).toMatchObject({ post_type: 'post' });
+		expect(body.posts[0].firstComment).toBe('first!');
+		expect(body.posts[0].value[0].image[0].path).toMatch(/\.png$/);
+		const posts = await allPosts(ps);
+		expect(posts.filter((p) => p.state === 'QUEUE')).toHaveLength(3);
+	});
+
+	it('fills the eight TikTok fields so a TikTok draft is accepted', async () => {
+		const tiktok = channelOn(channels, 'tiktok');
+		const result = await runPostSider(ps, create({ channelIds: [tiktok.id], binaryProperties: 'video' }), {
+			items: [{ json: {}, binary: { video: { data: MP4, fileName: 'v.mp4', mimeType: 'video/mp4' } } }],
+		});
+		expect(result.error?.message).toBeUndefined();
+		expect(Object.keys(postBodies()[0].posts[0].settings).sort()).toEqual(
+			['autoAddMusic', 'brand_content_toggle', 'brand_organic_toggle', 'comment', 'content_posting_method', 'duet', 'privacy_level', 'stitch'].sort(),
+		);
+	});
+
+	it('posts a thread with media on a later item, from binary data and earlier uploads', async () => {
+		const bluesky = channelOn(channels, 'bluesky');
+		const upload = await runPostSider(ps, { resource: 'media', operation: 'upload', binaryPropertyName: 'data' }, {
+			items: [{ json: {}, binary: { data: { data: PNG, fileName: 'earlier.png', mimeType: 'image/png' } } }],
+		});
+		const earlier = output(upload)[0];
+		expect(earlier.postable).toBe(true);
+		const result = await runPostSider(
+			ps,
+			create({
+				channelIds: [bluesky.id],
+				postType: 'now',
+				content: 'thread start',
+				thread: { items: [{ content: 'second', binaryProperties: 'img' }, { content: 'third', binaryProperties: '' }] },
+				options: { media: { values: [{ id: earlier.id, path: earlier.path }] } },
+			}),
+			{ items: [{ json: {}, binary: { img: { data: PNG, fileName: 'two.png', mimeType: 'image/png' } } }] },
+		);
+		expect(result.error?.message).toBeUndefined();
+		const body = postBodies()[0];
+		expect(body.posts[0].value.map((v: any) => v.content)).toEqual(['thread start', 'second', 'third']);
+		expect(body.posts[0].value[0].image).toEqual([{ id: earlier.id, path: earlier.path }]);
+		expect(body.posts[0].value[1].image).toHaveLength(1);
+		const got = await api(ps, 'GET', `/posts/${output(result)[0].postId}`);
+		expect(got.body.posts.length).toBeGreaterThanOrEqual(1);
+	});
+
+	it('refuses, before creating the post, media PostSider stores with an extension posts cannot use', async () => {
+		const x = channelOn(channels, 'x');
+		const result = await runPostSider(ps, create({ channelIds: [x.id], binaryProperties: 'data' }), {
+			items: [{ json: {}, binary: { data: { data: WEBM, fileName: 'clip.webm', mimeType: 'video/webm' } } }],
+		});
+		expect(result.status).toBe('error');
+		expect(result.errors.PostSider?.message).toMatch(/binary property "data" \(clip\.webm\) as \.webm/);
+		expect(postBodies()).toHaveLength(0);
+	});
+
+	it('a re-run of the same post is not a second post (derived Idempotency-Key), even with fresh uploads', async () => {
+		const x = channelOn(channels, 'x');
+		const params = create({ channelIds: [x.id], postType: 'schedule', scheduledAt: inFuture(ps), binaryProperties: 'data' });
+		const items = [{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } }];
+		const first = await runPostSider(ps, params, { items });
+		const second = await runPostSider(ps, params, { items });
+		expect(first.error?.message).toBeUndefined();
+		expect(second.error?.message).toBeUndefined();
+		const keys = requestsTo(ps, 'POST', '/posts').map((r) => r.headers['idempotency-key']);
+		expect(keys).toHaveLength(2);
+		expect(keys[0]).toMatch(/^n8n:[0-9a-f]{64}$/);
+		expect(keys[1]).toBe(keys[0]);
+		expect(output(second)[0].status).toBe('alreadyCreated');
+		expect(await allPosts(ps)).toHaveLength(1);
+	});
+
+	it('a re-run with identical bytes replays the first answer; changed text is a new post', async () => {
+		const x = channelOn(channels, 'x');
+		const params = create({ channelIds: [x.id], postType: 'schedule', scheduledAt: inFuture(ps) });
+		const first = await runPostSider(ps, params);
+		const again = await runPostSider(ps, params);
+		expect(output(again)[0].postId).toBe(output(first)[0].postId);
+		await runPostSider(ps, { ...params, content: 'something else' });
+		expect(await allPosts(ps)).toHaveLength(2);
+	});
+
+	it('an own Idempotency-Key reused for a different post fails with 409 and says what to do', async () => {
+		const x = channelOn(channels, 'x');
+		await runPostSider(ps, create({ channelIds: [x.id], options: { idempotencyKey: 'my-key-1', draftDate: '2030-01-01T00:00:00Z' } }));
+		const result = await runPostSider(ps, create({ channelIds: [x.id], content: 'other', options: { idempotencyKey: 'my-key-1', draftDate: '2030-01-01T00:00:00Z' } }));
+		expect(result.status).toBe('error');
+		expect(result.errors.PostSider?.message).toMatch(/PostSider 409 .*Idempotency-Key was already used with a different request/);
+		expect(result.errors.PostSider?.description).toMatch(/new key/);
+	});
+
+	it('a missing YouTube title comes back with the field path PostSider names', async () => {
+		const youtube = channelOn(channels, 'youtube');
+		const result = await runPostSider(ps, create({ channelIds: [youtube.id] }));
+		expect(result.status).toBe('error');
+		const error = result.errors.PostSider as any;
+		expect(error.message).toMatch(/PostSider 400 on POST \/public\/v1\/posts: .*posts\.0\.settings\.title/);
+		expect(error.context?.apiError?.fieldPaths ?? []).toContain('posts.0.settings.title');
+	});
+});
+
+describe('Post → Get, Get Many, Delete, Delete Group, Change Status, Find Missing', () => {
+	async function createDraft(channel: Channel, content = 'draft'): Promise<string> {
+		const result = await runPostSider(ps, create({ channelIds: [channel.id], content, options: { draftDate: inFuture(ps) } }));
+		expect(result.error?.message).toBeUndefined();
+		return String(output(result)[0].postId);
+	}
+
+	it('Get returns the post without the channel OAuth tokens', async () => {
+		const id = await createDraft(channelOn(channels, 'linkedin'));
+		const raw = await api(ps, 'GET', `/posts/${id}`);
+		const serialized = JSON.stringify(raw.body);
+		expect(serialized).toMatch(/refreshToken/);
+		const result = await runPostSider(ps, { resource: 'post', operation: 'get', postId: id });
+		const text = JSON.stringify(output(result));
+		expect(output(result)[0].group).toBe(raw.body.group);
+		expect(text).not.toMatch(/"token"|refreshToken/);
+		for (const secret of [raw.body.posts[0].integration?.token, raw.body.posts[0].integration?.refreshToken].filter(Boolean)) {
+			expect(text).not.toContain(secret);
+		}
+	});
+
+	it('Get Many lists the posts in the date range, one item each', async () => {
+		const a = await createDraft(channelOn(channels, 'linkedin'), 'a');
+		const b = await createDraft(channelOn(channels, 'x'), 'b');
+		const result = await runPostSider(ps, {
+			resource: 'post',
+			operation: 'getMany',
+			startDate: new Date(ps.clock.now()).toISOString(),
+			endDate: new Date(ps.clock.now() + 3 * 86_400_000).toISOString(),
+		});
+		expect(output(result).map((p) => p.id).sort()).toEqual([a, b].sort());
+		const outside = await runPostSider(ps, {
+			resource: 'post',
+			operation: 'getMany',
+			startDate: new Date(ps.clock.now() - 5 * 86_400_000).toISOString(),
+			endDate: new Date(ps.clock.now() - 4 * 86_400_000).toISOString(),
+		});
+		expect(output(outside)).toEqual([]);
+	});
+
+	it('Change Status queues a draft; Delete removes it; an unknown id fails with PostSider\'s reason', async () => {
+		const id = await createDraft(channelOn(channels, 'linkedin'));
+		const changed = await runPostSider(ps, { resource: 'post', operation: 'changeStatus', postId: id, status: 'schedule' });
+		expect(output(changed)[0]).toMatchObject({ id, state: 'QUEUE' });
+		const deleted = await runPostSider(ps, { resource: 'post', operation: 'delete', postId: id });
+		expect(output(deleted)[0]).toMatchObject({ postId: id, success: true });
+		expect(await allPosts(ps)).toHaveLength(0);
+		const again = await runPostSider(ps, { resource: 'post', operation: 'delete', postId: id });
+		expect(again.errors.PostSider?.message).toMatch(/PostSider 400 .*Post not found/);
+	});
+
+	it('Delete Group removes every post of the group', async () => {
+		const id = await createDraft(channelOn(channels, 'x'));
+		const { body } = await api(ps, 'GET', `/posts/${id}`);
+		const result = await runPostSider(ps, { resource: 'post', operation: 'deleteGroup', group: body.group });
+		expect(output(result)[0]).toMatchObject({ group: body.group, success: true });
+		expect(await allPosts(ps)).toHaveLength(0);
+	});
+
+	it('Find Missing returns nothing for a post that has its platform id', async () => {
+		const id = await createDraft(channelOn(channels, 'tiktok'));
+		const result = await runPostSider(ps, { resource: 'post', operation: 'missing', postId: id });
+		expect(result.status).toBe('success');
+		expect(output(result)).toEqual([]);
+		expect(requestsTo(ps, 'GET', `/posts/${id}/missing`)).toHaveLength(1);
+	});
+});
