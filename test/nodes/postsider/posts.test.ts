@@ -239,6 +239,21 @@ describe('Post → Get, Get Many, Delete, Delete Group, Change Status, Find Miss
 		expect(await allPosts(ps)).toHaveLength(0);
 	});
 
+	it('Find Missing lists the candidates of a TikTok post published without a platform id', async () => {
+		const tiktok = channelOn(channels, 'tiktok');
+		const created = await runPostSider(ps, create({ channelIds: [tiktok.id], postType: 'now', content: '[missing] clip', binaryProperties: 'video' }), {
+			items: [{ json: {}, binary: { video: { data: MP4, fileName: 'v.mp4', mimeType: 'video/mp4' } } }],
+		});
+		const id = String(output(created)[0].postId);
+		ps.clock.advance(5 * 60_000);
+		const result = await runPostSider(ps, { resource: 'post', operation: 'missing', postId: id });
+		expect(output(result).length).toBeGreaterThan(0);
+		expect(output(result)[0]).toMatchObject({ postId: id });
+		expect(output(result)[0]).toHaveProperty('url');
+		const analytics = await runPostSider(ps, { resource: 'analytics', operation: 'post', postId: id, days: 7 });
+		expect(output(analytics)).toEqual([{ postId: id, missing: true }]);
+	});
+
 	it('Find Missing returns nothing for a post that has its platform id', async () => {
 		const id = await createDraft(channelOn(channels, 'tiktok'));
 		const result = await runPostSider(ps, { resource: 'post', operation: 'missing', postId: id });

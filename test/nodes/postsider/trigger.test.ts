@@ -93,6 +93,18 @@ describe('PostSider Trigger', () => {
 		expect(await poller.poll()).toBeNull();
 	});
 
+	it('Post Failed emits only posts that ended in ERROR, with the reason', async () => {
+		const linkedin = channelOn(channels, 'linkedin');
+		const poller = trigger(['postFailed']);
+		expect(await poller.poll()).toBeNull();
+		const failed = await publishNow(linkedin, 'this one [fail]s');
+		await publishNow(linkedin, 'this one works');
+		ps.clock.advance(5 * 60_000);
+		const emitted = (await poller.poll())?.[0].map((i) => i.json) ?? [];
+		expect(emitted).toEqual([expect.objectContaining({ event: 'postFailed', id: failed, state: 'ERROR' })]);
+		expect(await poller.poll()).toBeNull();
+	});
+
 	it('manual mode returns a sample without moving the cursor', async () => {
 		const linkedin = channelOn(channels, 'linkedin');
 		await publishNow(linkedin, 'sample');
