@@ -147,10 +147,11 @@ export const FAKE_TOKEN = 'fake-oauth-token-from-the-emulator';
 export const FAKE_REFRESH_TOKEN = 'fake-refresh-token-from-the-emulator';
 
 /** A cuid-looking id: `c` + 24 lowercase base-36 characters. */
-export function cuid(): string {
+export function cuid(seed?: string): string {
 	const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
+	const bytes = seed === undefined ? randomBytes(24) : createHash('sha256').update(seed).digest().subarray(0, 24);
 	let out = 'c';
-	for (const byte of randomBytes(24)) out += alphabet[byte % 36];
+	for (const byte of bytes) out += alphabet[byte % 36];
 	return out;
 }
 
@@ -212,7 +213,8 @@ export class PostSiderStore {
 		}
 
 		const seedChannel = (org: Org, provider: string, name: string, extra: Partial<Channel> = {}) => {
-			const id = cuid();
+			// Stable ids across restarts, so example workflows and scripts can name demo channels.
+			const id = cuid(`${org.id}/${provider}/${name}`);
 			const channel: Channel = {
 				id,
 				internalId: String(100000 + this.channels.size),
@@ -225,7 +227,7 @@ export class PostSiderStore {
 				disabled: false,
 				tokenExpiration: '2099-01-01T00:00:00.000Z',
 				refreshToken: FAKE_REFRESH_TOKEN,
-				profile: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+				profile: name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
 				deletedAt: null,
 				createdAt: created,
 				updatedAt: created,
