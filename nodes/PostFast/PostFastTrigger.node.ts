@@ -19,7 +19,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { listPosts } from './v1/actions/socialPost/getMany.operation';
 import { checkUuidList, POST_EVENTS, samplePost } from './v1/helpers/trigger';
-import { PLATFORM_OPTIONS } from './v1/actions/common.descriptions';
+import { accountIdsFilter, platformsFilter } from './v1/actions/common.descriptions';
 
 interface Cursor extends IDataObject {
 	/** `postId` → status it was emitted (or recorded) in. */
@@ -66,22 +66,7 @@ export class PostFastTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Filter',
 				default: {},
-				options: [
-					{
-						displayName: 'Account IDs',
-						name: 'socialMediaIds',
-						type: 'string',
-						default: '',
-						description: 'Only posts to these accounts: comma-separated account IDs',
-					},
-					{
-						displayName: 'Platforms',
-						name: 'platforms',
-						type: 'multiOptions',
-						options: PLATFORM_OPTIONS,
-						default: [],
-					},
-				],
+				options: [accountIdsFilter, platformsFilter],
 			},
 			{
 				displayName: 'Options',

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { maxRateLimitWaitOption } from '../../../shared/options';
+
 export const UUID_REGEX =
 	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
@@ -78,3 +80,32 @@ export const returnAllOrLimit: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+/** Every operation's "Options": its own options, then the shared rate-limit wait. */
+export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...extra, maxRateLimitWaitOption],
+	};
+}
+
+export const platformsFilter: INodeProperties = {
+	displayName: 'Platforms',
+	name: 'platforms',
+	type: 'multiOptions',
+	options: PLATFORM_OPTIONS,
+	default: [],
+	description: 'Only posts to accounts on these platforms',
+};
+
+export const accountIdsFilter: INodeProperties = {
+	displayName: 'Account IDs',
+	name: 'socialMediaIds',
+	type: 'string',
+	default: '',
+	description: 'Only posts to these accounts: comma-separated account IDs (up to 100)',
+};

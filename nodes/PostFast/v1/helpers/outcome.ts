@@ -1,7 +1,46 @@
-import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	INodeExecutionData,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { forEachItem, rateLimitPolicy } from '../../../shared/options';
 import { errorItemJson } from '../../../shared/transport';
+import { postFastApiRequest, type PostFastRequestOptions } from '../transport';
+
+/** A PostFast call made for one item: its index and "Max Rate-Limit Wait" are filled in. */
+export type ItemRequest = <T = unknown>(
+	method: IHttpRequestMethods,
+	path: string,
+	options?: Pick<PostFastRequestOptions, 'body' | 'qs'>,
+) => Promise<T>;
+
+/**
+ * The loop of the one-call-per-item operations: each item's result becomes its output (paired
+ * with it), a failure becomes an error item under continue-on-fail.
+ */
+export async function eachItem(
+	this: IExecuteFunctions,
+	handler: (itemIndex: number, request: ItemRequest) => Promise<IDataObject | IDataObject[]>,
+): Promise<INodeExecutionData[]> {
+	return await forEachItem.call(this, async (itemIndex) => {
+		const rateLimit = rateLimitPolicy.call(this, itemIndex);
+		const request: ItemRequest = async <T>(
+			method: IHttpRequestMethods,
+			path: string,
+			options = {},
+		) =>
+			(await postFastApiRequest.call(this, method, path, {
+				...options,
+				itemIndex,
+				rateLimit,
+			})) as T;
+		return await handler(itemIndex, request);
+	});
+}
 
 /** What one input item produced in a batched operation: output items, or the error that stopped it. */
 export interface ItemOutcome {

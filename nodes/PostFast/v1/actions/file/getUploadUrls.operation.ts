@@ -6,7 +6,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
 import {
 	ACCEPTED_CONTENT_TYPES,
 	MAX_IMAGE_URLS_ANY_PROFILE,
@@ -14,7 +13,8 @@ import {
 	UPLOAD_URLS_PATH,
 	mediaTypeOf,
 } from '../../helpers/api';
-import { postFastApiRequest } from '../../transport';
+import { eachItem } from '../../helpers/outcome';
+import { optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -33,14 +33,7 @@ const properties: INodeProperties[] = [
 		default: 1,
 		description: `How many upload URLs to get (images: up to ${MAX_IMAGE_URLS_PER_REQUEST}, or ${MAX_IMAGE_URLS_ANY_PROFILE} on current PostFast plans; video, documents and captions: 1)`,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxRateLimitWaitOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -49,7 +42,7 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await forEachItem.call(this, async (i) => {
+	return await eachItem.call(this, async (i, request) => {
 		const contentType = this.getNodeParameter('contentType', i) as string;
 		const count = this.getNodeParameter('count', i) as number;
 		const max = mediaTypeOf(contentType) === 'IMAGE' ? MAX_IMAGE_URLS_ANY_PROFILE : 1;
@@ -63,11 +56,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				},
 			);
 		}
-		const urls = await postFastApiRequest.call(this, 'POST', UPLOAD_URLS_PATH, {
-			body: { contentType, count },
-			itemIndex: i,
-			rateLimit: rateLimitPolicy.call(this, i),
-		});
+		const urls = await request('POST', UPLOAD_URLS_PATH, { body: { contentType, count } });
 		return (urls as IDataObject[]).map((url) => ({ ...url, contentType }));
 	});
 }

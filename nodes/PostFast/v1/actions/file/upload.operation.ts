@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { rateLimitPolicy } from '../../../../shared/options';
 import { MAX_IMAGE_URLS_ANY_PROFILE, MAX_IMAGE_URLS_PER_REQUEST } from '../../helpers/api';
 import {
 	binaryPropertyNames,
@@ -11,6 +11,7 @@ import {
 	type UploadedMedia,
 } from '../../helpers/media';
 import { finishItems, type ItemOutcome } from '../../helpers/outcome';
+import { optionsCollection } from '../common.descriptions';
 
 /** Shared with Social Post → Create, which uploads the same way. */
 export const imagesPerRequestOption: INodeProperties = {
@@ -33,14 +34,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Names of the binary properties holding the files, comma-separated; each file becomes one PostFast media key, in this order',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [imagesPerRequestOption, maxRateLimitWaitOption],
-	},
+	optionsCollection([imagesPerRequestOption]),
 ];
 
 export const description = updateDisplayOptions(

@@ -7,11 +7,10 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { eachItem } from '../../helpers/outcome';
 import { accountPath, type ACCOUNT_LISTS } from '../../helpers/api';
 import { getUuidParameter } from '../../helpers/utils';
-import { postFastApiRequest } from '../../transport';
-import { accountLocator } from '../common.descriptions';
+import { accountLocator, optionsCollection } from '../common.descriptions';
 
 export function accountListOperation(
 	operation: string,
@@ -21,14 +20,7 @@ export function accountListOperation(
 ) {
 	const properties: INodeProperties[] = [
 		accountLocator({ description: `The ${platform} account` }, searchListMethod),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [maxRateLimitWaitOption],
-		},
+		optionsCollection(),
 	];
 	return {
 		description: updateDisplayOptions(
@@ -36,12 +28,9 @@ export function accountListOperation(
 			properties,
 		),
 		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-			return await forEachItem.call(this, async (i) => {
+			return await eachItem.call(this, async (i, request) => {
 				const id = getUuidParameter.call(this, 'account', i, 'Account');
-				return (await postFastApiRequest.call(this, 'GET', accountPath(id, endpoint), {
-					itemIndex: i,
-					rateLimit: rateLimitPolicy.call(this, i),
-				})) as IDataObject[];
+				return (await request('GET', accountPath(id, endpoint))) as IDataObject[];
 			});
 		},
 	};

@@ -6,10 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { eachItem } from '../../helpers/outcome';
 import { CONNECT_LINK_PATH } from '../../helpers/api';
-import { postFastApiRequest } from '../../transport';
-import { PLATFORM_OPTIONS } from '../common.descriptions';
+import { PLATFORM_OPTIONS, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -67,14 +66,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxRateLimitWaitOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -83,7 +75,7 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await forEachItem.call(this, async (i) => {
+	return await eachItem.call(this, async (i, request) => {
 		const fields = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
 		const body: IDataObject = {};
 		for (const [key, value] of Object.entries(fields)) {
@@ -96,10 +88,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				description: 'Add the Email field, or turn Send Email off.',
 			});
 		}
-		return (await postFastApiRequest.call(this, 'POST', CONNECT_LINK_PATH, {
-			body,
-			itemIndex: i,
-			rateLimit: rateLimitPolicy.call(this, i),
-		})) as IDataObject;
+		return (await request('POST', CONNECT_LINK_PATH, { body })) as IDataObject;
 	});
 }

@@ -6,11 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { eachItem } from '../../helpers/outcome';
 import { accountPath } from '../../helpers/api';
 import { getUuidParameter, toUtcIso } from '../../helpers/utils';
-import { postFastApiRequest } from '../../transport';
-import { accountLocator } from '../common.descriptions';
+import { accountLocator, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	accountLocator(),
@@ -37,14 +36,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxRateLimitWaitOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -53,7 +45,7 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await forEachItem.call(this, async (i) => {
+	return await eachItem.call(this, async (i, request) => {
 		const id = getUuidParameter.call(this, 'account', i, 'Account');
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const qs: IDataObject = {};
@@ -61,10 +53,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (filters[name])
 				qs[name] = toUtcIso.call(this, filters[name], name === 'from' ? 'From' : 'To', i);
 		}
-		return (await postFastApiRequest.call(this, 'GET', accountPath(id, 'follower-history'), {
-			qs,
-			itemIndex: i,
-			rateLimit: rateLimitPolicy.call(this, i),
-		})) as IDataObject;
+		return (await request('GET', accountPath(id, 'follower-history'), { qs })) as IDataObject;
 	});
 }

@@ -6,10 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { eachItem } from '../../helpers/outcome';
 import { ACCOUNTS_PATH, type SocialAccount } from '../../helpers/api';
-import { postFastApiRequest } from '../../transport';
-import { PLATFORM_OPTIONS } from '../common.descriptions';
+import { PLATFORM_OPTIONS, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -42,14 +41,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxRateLimitWaitOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -58,15 +50,12 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await forEachItem.call(this, async (i) => {
+	return await eachItem.call(this, async (i, request) => {
 		const filters = this.getNodeParameter('filters', i, {}) as {
 			platforms?: string[];
 			connectionStatus?: string;
 		};
-		const accounts = (await postFastApiRequest.call(this, 'GET', ACCOUNTS_PATH, {
-			itemIndex: i,
-			rateLimit: rateLimitPolicy.call(this, i),
-		})) as SocialAccount[];
+		const accounts = (await request('GET', ACCOUNTS_PATH)) as SocialAccount[];
 		return accounts.filter(
 			(account) =>
 				(!filters.platforms?.length || filters.platforms.includes(account.platform)) &&

@@ -6,10 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { eachItem } from '../../helpers/outcome';
 import { BULK_DELETE_PATH, MAX_BULK_DELETE_IDS } from '../../helpers/api';
 import { checkUuids, toList } from '../../helpers/utils';
-import { postFastApiRequest } from '../../transport';
+import { optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -21,14 +21,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. 9a1c…, 77aa…',
 		description: `Posts to delete: comma-separated IDs or an array expression. More than ${MAX_BULK_DELETE_IDS} are sent in several requests.`,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxRateLimitWaitOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -37,7 +30,7 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await forEachItem.call(this, async (i) => {
+	return await eachItem.call(this, async (i, request) => {
 		const ids = [
 			...new Set(checkUuids.call(this, toList(this.getNodeParameter('postIds', i)), 'Post IDs', i)),
 		];
@@ -50,10 +43,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const deletedIds: string[] = [];
 		const notFoundIds: string[] = [];
 		for (let start = 0; start < ids.length; start += MAX_BULK_DELETE_IDS) {
-			const result = (await postFastApiRequest.call(this, 'POST', BULK_DELETE_PATH, {
+			const result = (await request('POST', BULK_DELETE_PATH, {
 				body: { ids: ids.slice(start, start + MAX_BULK_DELETE_IDS) },
-				itemIndex: i,
-				rateLimit: rateLimitPolicy.call(this, i),
 			})) as { deletedIds?: string[]; notFoundIds?: string[] };
 			deletedIds.push(...(result.deletedIds ?? []));
 			notFoundIds.push(...(result.notFoundIds ?? []));

@@ -18,7 +18,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { rateLimitPolicy } from '../../../../shared/options';
 import { apiErrorDetails } from '../../../../shared/transport';
 import {
 	ACCOUNTS_PATH,
@@ -42,7 +42,7 @@ import {
 import { finishItems, type ItemOutcome } from '../../helpers/outcome';
 import { getUuidParameter, toList, toUtcIso } from '../../helpers/utils';
 import { postFastApiRequest } from '../../transport';
-import { accountLocator } from '../common.descriptions';
+import { accountLocator, optionsCollection } from '../common.descriptions';
 import { listPosts } from './getMany.operation';
 import { imagesPerRequestOption } from '../file/upload.operation';
 import { LIST_CONTROLS, PLATFORM_CONTROLS, controlsProperties } from './controls.description';
@@ -182,14 +182,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	...controlsProperties,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [imagesPerRequestOption, maxRateLimitWaitOption],
-	},
+	optionsCollection([imagesPerRequestOption]),
 ];
 
 export const description = updateDisplayOptions(

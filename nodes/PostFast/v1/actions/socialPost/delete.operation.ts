@@ -6,11 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { eachItem } from '../../helpers/outcome';
 import { postPath } from '../../helpers/api';
 import { getUuidParameter } from '../../helpers/utils';
-import { postFastApiRequest } from '../../transport';
-import { UUID_REGEX } from '../common.descriptions';
+import { UUID_REGEX, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -29,14 +28,7 @@ const properties: INodeProperties[] = [
 			],
 		},
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxRateLimitWaitOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -45,13 +37,10 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await forEachItem.call(this, async (i) => {
+	return await eachItem.call(this, async (i, request) => {
 		const id = getUuidParameter.call(this, 'postId', i, 'Post ID');
 		// PostFast answers 200 {deleted:false} for an unknown id, never 404.
-		const result = (await postFastApiRequest.call(this, 'DELETE', postPath(id), {
-			itemIndex: i,
-			rateLimit: rateLimitPolicy.call(this, i),
-		})) as IDataObject;
+		const result = (await request('DELETE', postPath(id))) as IDataObject;
 		return { id, ...result };
 	});
 }

@@ -6,11 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { eachItem } from '../../helpers/outcome';
 import { ANALYTICS_PATH } from '../../helpers/api';
 import { checkUuids, toList, toUtcIso } from '../../helpers/utils';
-import { postFastApiRequest } from '../../transport';
-import { PLATFORM_OPTIONS } from '../common.descriptions';
+import { accountIdsFilter, optionsCollection, platformsFilter } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -35,31 +34,9 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		options: [
-			{
-				displayName: 'Account IDs',
-				name: 'socialMediaIds',
-				type: 'string',
-				default: '',
-				description: 'Only posts to these accounts: comma-separated account IDs',
-			},
-			{
-				displayName: 'Platforms',
-				name: 'platforms',
-				type: 'multiOptions',
-				options: PLATFORM_OPTIONS,
-				default: [],
-			},
-		],
+		options: [accountIdsFilter, platformsFilter],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxRateLimitWaitOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
@@ -68,7 +45,7 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await forEachItem.call(this, async (i) => {
+	return await eachItem.call(this, async (i, request) => {
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		// The API names the range startDate/endDate (from/to are silently ignored there).
 		const qs: IDataObject = {
@@ -80,11 +57,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const accounts = toList(filters.socialMediaIds);
 		if (accounts.length)
 			qs.socialMediaIds = checkUuids.call(this, accounts, 'Account IDs', i).join(',');
-		const result = (await postFastApiRequest.call(this, 'GET', ANALYTICS_PATH, {
-			qs,
-			itemIndex: i,
-			rateLimit: rateLimitPolicy.call(this, i),
-		})) as { data?: IDataObject[] };
+		const result = (await request('GET', ANALYTICS_PATH, { qs })) as { data?: IDataObject[] };
 		return result.data ?? [];
 	});
 }

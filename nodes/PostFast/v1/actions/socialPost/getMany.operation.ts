@@ -6,12 +6,18 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { forEachItem, maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
+import { forEachItem, rateLimitPolicy } from '../../../../shared/options';
 import type { RequestContext } from '../../../../shared/transport';
 import { MAX_FILTER_IDS, MAX_PAGE_SIZE, POSTS_PATH, type PostsPage } from '../../helpers/api';
 import { checkUuids, toList, toUtcIso } from '../../helpers/utils';
 import { postFastApiRequest } from '../../transport';
-import { PLATFORM_OPTIONS, POST_STATUS_OPTIONS, returnAllOrLimit } from '../common.descriptions';
+import {
+	POST_STATUS_OPTIONS,
+	accountIdsFilter,
+	optionsCollection,
+	platformsFilter,
+	returnAllOrLimit,
+} from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -22,13 +28,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			{
-				displayName: 'Account IDs',
-				name: 'socialMediaIds',
-				type: 'string',
-				default: '',
-				description: 'Only posts to these accounts: comma-separated account IDs (up to 100)',
-			},
+			accountIdsFilter,
 			{
 				displayName: 'From',
 				name: 'from',
@@ -36,13 +36,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Only posts scheduled at or after this time',
 			},
-			{
-				displayName: 'Platforms',
-				name: 'platforms',
-				type: 'multiOptions',
-				options: PLATFORM_OPTIONS,
-				default: [],
-			},
+			platformsFilter,
 			{
 				displayName: 'Post IDs',
 				name: 'ids',
@@ -66,14 +60,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [maxRateLimitWaitOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(
