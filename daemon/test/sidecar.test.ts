@@ -33,7 +33,7 @@ describe('sidecar schema', () => {
 	});
 
 	it.each([
-		[{ ...valid, when: '2030-01-01T09:00:00' }, '$.when', /WITH an offset/],
+		[{ ...valid, when: '2030-01-01T09:00:00' }, '$.when', /real ISO time WITH an offset/],
 		[
 			{ ...valid, when: { local: '2030-01-01 09:00', tz: 'Mars/Olympus' } },
 			'$.when.tz',
@@ -55,6 +55,19 @@ describe('sidecar schema', () => {
 			expect(issue, JSON.stringify(r.issues)).toBeDefined();
 			expect(issue!.message).toMatch(message);
 		}
+	});
+
+	it('says what to add when a required field is missing', () => {
+		const r = validateSidecar({ text: 'x' }, [], config);
+		expect(r.ok).toBe(false);
+		if (!r.ok) {
+			const byPath = Object.fromEntries(r.issues.map((i) => [i.path, i.message]));
+			expect(byPath['$.version']).toMatch(/add "version": 1/);
+			expect(byPath['$.targets']).toMatch(/add "targets"/);
+			expect(byPath['$.when']).toMatch(/add "when"/);
+		}
+		const bad = validateSidecar({ ...valid, when: '2030-02-30T09:00:00Z' }, [], config);
+		expect(!bad.ok && bad.issues).toEqual([{ path: '$.when', message: expect.stringMatching(/real ISO time WITH an offset/) }]);
 	});
 
 	it('deep-merges defaults: objects merge, arrays and scalars replace, the sidecar wins', () => {

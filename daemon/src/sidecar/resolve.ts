@@ -36,6 +36,13 @@ export function deepMerge(base: unknown, over: unknown): unknown {
 	return out;
 }
 
+const REQUIRED: Record<string, string> = {
+	version: 'add "version": 1 (in the sidecar or a _defaults.json)',
+	text: 'add "text": the post text (or {"default": "...", "x": "..."})',
+	targets: 'add "targets": ["<account alias>"] (in the sidecar or a _defaults.json)',
+	when: 'add "when": an ISO time with offset, {"local": "...", "tz": "..."}, "next-slot" or "asap" (in the sidecar or a _defaults.json)',
+};
+
 const jsonPath = (path: ReadonlyArray<PropertyKey>) =>
 	path.length === 0 ? '$' : `$.${path.map(String).join('.')}`;
 
@@ -56,9 +63,18 @@ export function validateSidecar(raw: unknown, defaults: unknown[], config: Confi
 	merged = deepMerge(merged, raw);
 	const parsed = SidecarSchema.safeParse(merged);
 	if (!parsed.success) {
+		const m = merged as Record<string, unknown>;
 		return {
 			ok: false,
-			issues: parsed.error.issues.map((i) => ({ path: jsonPath(i.path), message: i.message })),
+			issues: parsed.error.issues.map((i) => {
+				const field = i.path.length === 1 ? String(i.path[0]) : '';
+				// A missing required field gets a message that says what to add, not a type error.
+				const required = REQUIRED[field];
+				return {
+					path: jsonPath(i.path),
+					message: required && m[field] === undefined ? required : i.message,
+				};
+			}),
 		};
 	}
 	const sidecar = parsed.data;

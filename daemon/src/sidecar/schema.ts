@@ -8,6 +8,13 @@ import { PLATFORMS, Platform } from '../config/schema';
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
 
+/** `2030-02-30` parses in V8 (it rolls over); refuse days a calendar does not have. */
+function isRealDate(s: string): boolean {
+	const [y, m, d] = s.slice(0, 10).split('-').map(Number);
+	const date = new Date(Date.UTC(y, m - 1, d));
+	return !Number.isNaN(Date.parse(s)) && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
 function isTimeZone(tz: string): boolean {
 	try {
 		new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -26,11 +33,10 @@ export const When = z.union([
 		.describe("The channel's next free slot from PostSider's find-slot (PostSider targets only)"),
 	z
 		.string()
-		.regex(
-			ISO_WITH_OFFSET,
-			'use an ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", or {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"',
-		)
-		.refine((s) => !Number.isNaN(Date.parse(s)), 'this is not a real calendar time'),
+		.refine(
+			(s) => ISO_WITH_OFFSET.test(s) && isRealDate(s),
+			'use a real ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", or {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"',
+		),
 	z
 		.object({
 			local: z.string().regex(LOCAL_TIME, 'write the local time as "YYYY-MM-DD HH:mm"'),
