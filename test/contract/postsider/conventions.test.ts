@@ -1,0 +1,158 @@
+/**
+ * PostSider conventions (postsider-api.md §2): routing, raw-key auth, the order in which body
+ * parsing, auth and validation answer, the headers on every response, and success statuses.
+ * Each row says what the real server does and where the spec says so.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { POSTSIDER_ENDPOINTS } from '../../../contract/postsider';
+import { call, channelId, startPostSider, type Emulator } from './helpers';
+
+let ps: Emulator;
+beforeAll(async () => {
+	ps = await startPostSider({ apiLimit: 10_000 });
+});
+afterAll(async () => ps?.close());
+beforeEach(() => ps.reset());
+
+interface Row {
+	desc: string;
+	method: string;
+	path: string;
+	key?: string | null;
+	body?: unknown;
+	headers?: Record<string, string>;
+	status: number;
+	/** Exact body text (byte-exact shapes of §2.6). */
+	text?: string;
+	/** Or a partial match on the parsed body. */
+	match?: unknown;
+}
+
+describe('PostSider §2.1–2.3: routing, auth and the processing order', () => {
+	const rows: Row[] = [
+		{
+			desc: '§2.1 an unknown route is the NestJS 404, with no auth check first',
+			method: 'GET',
+			path: '/nope',
+			key: null,
+			status: 404,
+			text: '{"message":"Cannot GET /public/v1/nope","error":"Not Found","statusCode":404}',
+		},
+		{
+			desc: '§2.1 an unknown method on a known path is a 404 too',
+			method: 'PATCH',
+			path: '/posts',
+			key: null,
+			status: 404,
+			text: '{"message":"Cannot PATCH /public/v1/posts","error":"Not Found","statusCode":404}',
+		},
+		{ desc: '§2.2 no Authorization header → 401 {msg}', method: 'GET', path: '/integrations', key: null, status: 401, text: '{"msg":"No API Key found"}' },
+		{ desc: '§2.2 an unknown key → 401 {msg}', method: 'GET', path: '/integrations', key: 'nope', status: 401, text: '{"msg":"Invalid API key"}' },
+		{
+			desc: '§2.2 a "Bearer " prefix is looked up as part of the key → 401',
+			method: 'GET',
+			path: '/integrations',
+			key: 'Bearer ' + '0'.repeat(64),
+			status: 401,
+			text: '{"msg":"Invalid API key"}',
+		},
+		{ desc: '§2.2 an unknown pos_ OAuth token → 401 {msg}', method: 'GET', path: '/integrations', key: 'pos_abc', status: 401, text: '{"msg":"Invalid OAuth token"}' },
+		{
+			desc: '§2.3 malformed JSON → 400 with the JSON.parse text, before auth',
+			method: 'POST',
+			path: '/posts',
+			key: null,
+			body: '{bad',
+			status: 400,
+			match: { error: 'Bad Request', statusCode: 400, message: expect.stringMatching(/JSON/) },
+		},
+		{
+			desc: '§2.3 a JSON body over 100 kB → 413, before auth',
+			method: 'POST',
+			path: '/posts',
+			key: null,
+			body: JSON.stringify({ pad: 'x'.repeat(102_400) }),
+			status: 413,
+			text: '{"statusCode":413,"message":"request entity too large"}',
+		},
+		{
+			desc: '§2.3 a body sent without a JSON content type is not parsed: create sees no posts',
+			method: 'POST',
+			path: '/posts',
+			body: '{"posts":[]}',
+			headers: { 'content-type': 'text/plain' },
+			status: 400,
+			text: '{"message":"All posts must have an integration id","error":"Bad Request","statusCode":400}',
+		},
+		{
+			desc: '§2.8 auth answers before validation: a valid-looking body with no key is 401',
+			method: 'POST',
+			path: '/posts',
+			key: null,
+			body: {},
+			status: 401,
+			text: '{"msg":"No API Key found"}',
+		},
+		{ desc: '§2.1 openapi.json is served without auth', method: 'GET', path: '/openapi.json', key: null, status: 200, match: { openapi: '3.0.0' } },
+	];
+
+	it.each(rows)('$desc', async (row) => {
+		const a = await call(ps, row.method, row.path, { key: row.key, body: row.body, headers: row.headers });
+		expect(a.status).toBe(row.status);
+		if (row.text !== undefined) expect(a.text).toBe(row.text);
+		if (row.match !== undefined) expect(a.body).toMatchObject(row.match as object);
+	});
+
+	it('§2.2 both demo keys of the org work (legacy 64-hex and ps_), and the second org is isolated', async () => {
+		const [legacy, selfService, other] = ps.apiKeys;
+		expect(legacy.apiKey).toMatch(/^[0-9a-f]{64}$/);
+		expect(selfService.apiKey).toMatch(/^ps_[A-Za-z0-9]{40}$/);
+		const a = await call(ps, 'GET', '/integrations', { key: legacy.apiKey });
+		const b = await call(ps, 'GET', '/integrations', { key: selfService.apiKey });
+		const c = await call(ps, 'GET', '/integrations', { key: other.apiKey });
+		expect(a.body).toEqual(b.body);
+		const demoIds = new Set((a.body as Array<{ id: string }>).map((x) => x.id));
+		expect((c.body as Array<{ id: string }>).some((x) => demoIds.has(x.id))).toBe(false);
+		// A post id of one org is "not found" for the other.
+		const created = await call(ps, 'POST', '/posts', {
+			body: { type: 'draft', date: '2026-12-01T10:00:00Z', shortLink: false, tags: [], posts: [{ integration: { id: channelId(ps, 'threads') }, value: [{ content: 'mine', image: [] }] }] },
+		});
+		const foreign = await call(ps, 'GET', `/posts/${created.body[0].postId}`, { key: other.apiKey });
+		expect(foreign.status).toBe(400);
+		expect(foreign.body.message).toBe('Post not found');
+	});
+});
+
+describe('PostSider §2.4–2.5: statuses and headers', () => {
+	it('§2.5 every answer has the security headers and JSON content type; X-Request-Id is echoed when well-formed', async () => {
+		const a = await call(ps, 'GET', '/integrations', { headers: { 'x-request-id': 'trace_123-abc' } });
+		expect(a.headers).toMatchObject({
+			'content-type': 'application/json; charset=utf-8',
+			'x-content-type-options': 'nosniff',
+			'x-xss-protection': '0',
+			'referrer-policy': 'strict-origin-when-cross-origin',
+			'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+			'x-request-id': 'trace_123-abc',
+		});
+		expect(a.headers['content-security-policy']).toBeDefined();
+	});
+
+	it('§2.5 a malformed X-Request-Id is replaced by a UUID, also on a 401', async () => {
+		const a = await call(ps, 'GET', '/integrations', { key: null, headers: { 'x-request-id': 'has spaces!' } });
+		expect(a.status).toBe(401);
+		expect(a.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+	});
+
+	it('§2.4 the contract table says GET/PUT/DELETE 200 and POST 201 for every endpoint', () => {
+		for (const def of Object.values(POSTSIDER_ENDPOINTS)) expect(def.status).toBe(def.method === 'POST' ? 201 : 200);
+		// The 16 endpoints of the vendor page are marked documented.
+		expect(Object.values(POSTSIDER_ENDPOINTS).filter((d) => d.documented)).toHaveLength(16);
+	});
+
+	it('§2.4 DELETE answers 200 with a JSON body, never 204', async () => {
+		const a = await call(ps, 'DELETE', '/posts/group/whatever');
+		expect(a.status).toBe(200);
+		expect(a.text).toBe('{"success":true}');
+	});
+});
