@@ -396,4 +396,52 @@ describe('pipeline against the emulators', () => {
 			),
 		).toHaveLength(1);
 	});
+	it('stays inside a small PostSider budget on the emulator clock: defers instead of drawing a 429', async () => {
+		const small = await startPostSider({ apiLimit: 4 });
+		try {
+			const env = setup();
+			const c = JSON.parse(readFileSync(env.configPath, 'utf8'));
+			c.keys.sider = { ...c.keys.sider, baseUrl: small.baseUrl, apiLimit: 4 };
+			writeFileSync(join(env.home, 'ps.key'), small.apiKey, { mode: 0o600 });
+			const ints = await new PostSiderClient({
+				baseUrl: small.baseUrl,
+				apiKey: small.apiKey,
+			}).listIntegrations();
+			if (!ints.ok) throw new Error(ints.error.message);
+			c.accounts['ps-x'].id = ints.value.find((i) => i.identifier === 'x' && !i.disabled)!.id;
+			writeFileSync(env.configPath, JSON.stringify(c), { mode: 0o600 });
+			small.clock.advance(61_000); // that lookup is outside the daemon's budget: let its window pass
+			// One clock for the emulator's windows and the daemon's budgets; it only moves when told.
+			const d = new Daemon({
+				loaded: loadConfig(env.configPath),
+				log: silentLogger,
+				once: true,
+				now: () => small.clock.now(),
+			});
+			running = d;
+			await d.start();
+			const when = new Date(small.clock.now() + 86_400_000).toISOString();
+			for (const n of [1, 2, 3]) {
+				drop(join(env.inbox, `b${n}.png`), samplePng(10, 10, [n, 0, 0]));
+				drop(join(env.inbox, `b${n}.png.json`), { text: `budget ${n}`, targets: ['ps-x'], when });
+			}
+			const posts = () =>
+				small.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/posts'));
+			await until(() => posts().length >= 2);
+			await new Promise((r) => setTimeout(r, 500));
+			// 3 × (upload + create) = 6 > 4 per minute: the third post waits for the window.
+			expect(posts()).toHaveLength(2);
+			expect(small.requests.filter((r) => r.status === 429)).toEqual([]);
+			small.clock.advance(61_000);
+			d.pump();
+			await d.idle();
+			expect(posts()).toHaveLength(3);
+			expect(small.requests.filter((r) => r.status === 429)).toEqual([]);
+			expect(find(join(env.folder, 'done'), 'receipt.json')).toHaveLength(3);
+		} finally {
+			await running?.stop(2000);
+			running = undefined;
+			await small.close();
+		}
+	});
 });
