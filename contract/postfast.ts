@@ -1366,10 +1366,7 @@ export function checkControlTypes(controls: Record<string, unknown>): Issue[] {
 					...(name === 'facebookTargetCountries'
 						? { code: 'facebookTargetCountries.tooMany' }
 						: {}),
-					message:
-						name === 'facebookTargetCountries'
-							? 'facebookTargetCountries.tooMany'
-							: `${path} must contain no more than ${def.maxItems} elements`,
+					message: `${path} must contain no more than ${def.maxItems} elements`,
 				});
 			}
 		}
@@ -1411,7 +1408,11 @@ export function checkPostForPlatform(
 		case 'THREADS': {
 			const tag = controls.threadsTopicTag;
 			if (typeof tag === 'string' && (tag.length < 1 || tag.length > 50 || /[.&]/.test(tag))) {
-				coded('threadsTopicTag.invalid', 'controls.threadsTopicTag', 'threadsTopicTag.invalid');
+				coded(
+					'threadsTopicTag.invalid',
+					'controls.threadsTopicTag',
+					'threadsTopicTag must be 1–50 characters without "." or "&"',
+				);
 			}
 			break;
 		}
@@ -1424,7 +1425,7 @@ export function checkPostForPlatform(
 				coded(
 					'tiktokMusic.conflictAutoAddMusic',
 					'controls.tiktokMusicSoundId',
-					'tiktokMusic.conflictAutoAddMusic',
+					'tiktokMusicSoundId cannot be combined with tiktokAutoAddMusic: choose one',
 				);
 			}
 			break;
@@ -1480,13 +1481,13 @@ export function checkPostForPlatform(
 					coded(
 						'instagramLocationId.invalidId',
 						'controls.instagramLocationId',
-						'instagramLocationId.invalidId',
+						'instagramLocationId must be a numeric place id (see GET /social-media/search-places)',
 					);
 				else if (media.length > 1)
 					coded(
 						'instagramLocationId.carousel.notSupported',
 						'controls.instagramLocationId',
-						'instagramLocationId.carousel.notSupported',
+						'instagramLocationId is not supported on carousels (more than one media item)',
 					);
 			}
 			break;
@@ -1498,19 +1499,19 @@ export function checkPostForPlatform(
 					coded(
 						'facebookPlaceId.invalidId',
 						'controls.facebookPlaceId',
-						'facebookPlaceId.invalidId',
+						'facebookPlaceId must be a numeric place id (see GET /social-media/search-places)',
 					);
 				else if (contentType !== 'POST')
 					coded(
 						'facebookPlaceId.contentType.notSupported',
 						'controls.facebookPlaceId',
-						'facebookPlaceId.contentType.notSupported',
+						'facebookPlaceId needs facebookContentType POST',
 					);
 				else if (media.some((m) => m.type === 'VIDEO'))
 					coded(
 						'facebookPlaceId.video.notSupported',
 						'controls.facebookPlaceId',
-						'facebookPlaceId.video.notSupported',
+						'facebookPlaceId is not supported on video posts',
 					);
 			}
 			if (
@@ -1521,7 +1522,7 @@ export function checkPostForPlatform(
 				coded(
 					'facebookTargetCountries.contentType.notSupported',
 					'controls.facebookTargetCountries',
-					'facebookTargetCountries.contentType.notSupported',
+					'facebookTargetCountries needs facebookContentType POST',
 				);
 			}
 			break;
@@ -1540,20 +1541,24 @@ export function checkPostForPlatform(
 					coded(
 						'youtubeCaptionKey.invalid',
 						'controls.youtubeCaptionKey',
-						'youtubeCaptionKey.invalid',
+						'youtubeCaptionKey must be an uploaded caption key (file/….srt or file/….vtt)',
 					);
 				else if (!controls.youtubeLanguage)
 					coded(
 						'youtubeCaptionKey.languageRequired',
 						'controls.youtubeLanguage',
-						'youtubeCaptionKey.languageRequired',
+						'youtubeCaptionKey needs youtubeLanguage (a BCP-47 tag such as en-US)',
 					);
 			}
 			if (
 				typeof controls.youtubeLanguage === 'string' &&
 				!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(controls.youtubeLanguage)
 			) {
-				coded('youtubeLanguage.invalid', 'controls.youtubeLanguage', 'youtubeLanguage.invalid');
+				coded(
+					'youtubeLanguage.invalid',
+					'controls.youtubeLanguage',
+					'youtubeLanguage must be a BCP-47 tag such as en or en-US',
+				);
 			}
 			break;
 		}
@@ -1563,7 +1568,11 @@ export function checkPostForPlatform(
 	for (const m of media) {
 		const kind = uploadKindOfKey(m.key);
 		if ((m.type === 'IMAGE' && kind !== 'image') || (m.type === 'VIDEO' && kind !== 'video')) {
-			coded('media.invalidMedia', `${at}.mediaItems`, `media.invalidMedia`);
+			coded(
+				'media.invalidMedia',
+				`${at}.mediaItems`,
+				`${at}.mediaItems: type ${m.type} does not match the key ${m.key} (image/… keys are IMAGE, video/… keys are VIDEO)`,
+			);
 			break;
 		}
 	}
