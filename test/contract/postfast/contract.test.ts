@@ -192,7 +192,7 @@ describe('§2.11 controls catalogue and pre-checks', () => {
 				posts: [{ content: 'x', socialMediaId: acct, scheduledAt: '2026-06-02T00:00:00Z' }],
 				controls: { threadsTopicTag: 'a&b' },
 			},
-			['threadsTopicTag.invalid'],
+			['threadsTopicTag must be 1–50 characters without "." or "&"'],
 		],
 	])('checkCreatePostsRequest: %s', (_n, body, messages) => {
 		expect(
