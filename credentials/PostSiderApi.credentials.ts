@@ -17,9 +17,13 @@ export class PostSiderApi implements ICredentialType {
 
 	displayName = 'PostSider API';
 
-	icon: Icon = { light: 'file:../nodes/PostSider/postsider.svg', dark: 'file:../nodes/PostSider/postsider.dark.svg' };
+	icon: Icon = {
+		light: 'file:../nodes/PostSider/postsider.svg',
+		dark: 'file:../nodes/PostSider/postsider.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/postspool/postspool/blob/main/docs/postsider-node.md#credentials';
+	documentationUrl =
+		'https://github.com/postspool/postspool/blob/main/docs/postsider-node.md#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -52,7 +56,8 @@ export class PostSiderApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/public\\/v1$/, "") + "/public/v1"}}',
+			baseURL:
+				'={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(/\\/public\\/v1$/, "") + "/public/v1"}}',
 			url: '/is-connected',
 			disableFollowRedirect: true,
 		},

@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
+import { postsiderPath } from '../../contract/postsider';
 import { redactSecrets } from '../shared/redact';
 import { postSiderRequest } from './v1/transport';
 
@@ -40,7 +41,8 @@ export class PostSiderTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow when PostSider publishes or fails a post, or sends a notification',
+		description:
+			'Starts the workflow when PostSider publishes or fails a post, or sends a notification',
 		defaults: { name: 'PostSider Trigger' },
 		polling: true,
 		inputs: [],
@@ -52,9 +54,21 @@ export class PostSiderTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				options: [
-					{ name: 'New Notification', value: 'notification', description: 'A notification PostSider wrote (publish results, errors, approvals)' },
-					{ name: 'Post Failed', value: 'postFailed', description: 'A post changed to the ERROR state' },
-					{ name: 'Post Published', value: 'postPublished', description: 'A post changed to the PUBLISHED state' },
+					{
+						name: 'New Notification',
+						value: 'notification',
+						description: 'A notification PostSider wrote (publish results, errors, approvals)',
+					},
+					{
+						name: 'Post Failed',
+						value: 'postFailed',
+						description: 'A post changed to the ERROR state',
+					},
+					{
+						name: 'Post Published',
+						value: 'postPublished',
+						description: 'A post changed to the PUBLISHED state',
+					},
 				],
 				default: ['postPublished', 'postFailed'],
 				required: true,
@@ -65,7 +79,8 @@ export class PostSiderTrigger implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 90 },
 				default: 7,
-				description: 'Posts whose publish date lies this many days back (up to one day ahead) are watched for state changes',
+				description:
+					'Posts whose publish date lies this many days back (up to one day ahead) are watched for state changes',
 			},
 		],
 	};
@@ -113,7 +128,11 @@ async function pollNotifications(
 	};
 	const seen: IDataObject[] = [];
 	for (let page = 0; page < MAX_NOTIFICATION_PAGES; page++) {
-		const response = await postSiderRequest.call(this, { method: 'GET', path: '/notifications', qs: { page } });
+		const response = await postSiderRequest.call(this, {
+			method: 'GET',
+			path: postsiderPath('listNotifications'),
+			qs: { page },
+		});
 		const body = response.body as IDataObject;
 		const list = (body.notifications ?? []) as IDataObject[];
 		seen.push(...list);
@@ -124,7 +143,9 @@ async function pollNotifications(
 		(best, n) => (!best || String(n.createdAt) > String(best.createdAt) ? n : best),
 		undefined,
 	);
-	const fresh = primed ? seen.filter(isNew).sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt))) : [];
+	const fresh = primed
+		? seen.filter(isNew).sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))
+		: [];
 	if (newest) {
 		const top = String(newest.createdAt);
 		const atTop = seen.filter((n) => String(n.createdAt) === top).map((n) => String(n.id));
@@ -146,7 +167,11 @@ async function pollPosts(
 	const now = Date.now();
 	const startDate = new Date(now - lookbackDays * DAY_MS).toISOString();
 	const endDate = new Date(now + DAY_MS).toISOString();
-	const response = await postSiderRequest.call(this, { method: 'GET', path: '/posts', qs: { startDate, endDate } });
+	const response = await postSiderRequest.call(this, {
+		method: 'GET',
+		path: postsiderPath('listPosts'),
+		qs: { startDate, endDate },
+	});
 	const posts = ((response.body as IDataObject).posts ?? []) as IDataObject[];
 	const states = cursor.postStates ?? {};
 	const fresh: IDataObject[] = [];

@@ -21,7 +21,11 @@ export const maxRateLimitWaitOption: INodeProperties = {
 };
 
 /** The rate-limit policy from the node's options collection (`options.maxRateLimitWait`). */
-export function rateLimitPolicy(this: IExecuteFunctions, itemIndex: number, collection = 'options'): RateLimitPolicy {
+export function rateLimitPolicy(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	collection = 'options',
+): RateLimitPolicy {
 	const options = this.getNodeParameter(collection, itemIndex, {}) as IDataObject;
 	const seconds = options.maxRateLimitWait;
 	return typeof seconds === 'number' && seconds >= 0
@@ -50,7 +54,8 @@ export async function forEachItem(
 		} catch (error) {
 			if (!this.continueOnFail()) {
 				// Both constructors hand back an error that already is one of theirs, unchanged.
-				if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+				if (error instanceof NodeApiError)
+					throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
 				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 			}
 			out.push({ json: errorItemJson(error), pairedItem: { item: i } });
@@ -60,5 +65,10 @@ export async function forEachItem(
 }
 
 function isExecutionData(value: IDataObject | INodeExecutionData): value is INodeExecutionData {
-	return typeof value.json === 'object' && value.json !== null && !Array.isArray(value.json) && Object.keys(value).every((k) => ['json', 'binary', 'pairedItem'].includes(k));
+	return (
+		typeof value.json === 'object' &&
+		value.json !== null &&
+		!Array.isArray(value.json) &&
+		Object.keys(value).every((k) => ['json', 'binary', 'pairedItem'].includes(k))
+	);
 }

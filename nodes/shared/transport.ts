@@ -19,7 +19,13 @@ import {
 	type IPollFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
-import { networkError, parseApiError, type ApiError, type HeaderBag, type ServiceName } from '../../contract/errors';
+import {
+	networkError,
+	parseApiError,
+	type ApiError,
+	type HeaderBag,
+	type ServiceName,
+} from '../../contract/errors';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -67,26 +73,52 @@ export async function apiRequest<T = unknown>(
 	for (let attempt = 1; ; attempt++) {
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, service.credentialType, {
-				...request,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				// A redirect from an API base URL means a wrong base URL (a login page, http→https):
-				// following it would either lose the key's header or send it somewhere else.
-				disableFollowRedirect: true,
-			})) as IN8nHttpFullResponse;
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				service.credentialType,
+				{
+					...request,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					// A redirect from an API base URL means a wrong base URL (a login page, http→https):
+					// following it would either lose the key's header or send it somewhere else.
+					disableFollowRedirect: true,
+				},
+			)) as IN8nHttpFullResponse;
 		} catch (error) {
-			throw toNodeApiError(this, service, networkError(service.service, causeOf(error)), request, options.itemIndex);
+			throw toNodeApiError(
+				this,
+				service,
+				networkError(service.service, causeOf(error)),
+				request,
+				options.itemIndex,
+			);
 		}
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {
-			return { statusCode: status, headers: response.headers as HeaderBag, body: response.body as T, waitedMs };
+			return {
+				statusCode: status,
+				headers: response.headers as HeaderBag,
+				body: response.body as T,
+				waitedMs,
+			};
 		}
 		if (status >= 300 && status < 400) {
 			const location = (response.headers as HeaderBag).location;
-			throw toNodeApiError(this, service, redirectError(service, status, location), request, options.itemIndex);
+			throw toNodeApiError(
+				this,
+				service,
+				redirectError(service, status, location),
+				request,
+				options.itemIndex,
+			);
 		}
-		const apiError = parseApiError(service.service, status, response.headers as HeaderBag, response.body);
+		const apiError = parseApiError(
+			service.service,
+			status,
+			response.headers as HeaderBag,
+			response.body,
+		);
 		if (
 			apiError.kind === 'rate-limited' &&
 			attempt < policy.maxAttempts &&
@@ -106,7 +138,14 @@ export async function apiRequest<T = unknown>(
 function redirectError(service: ServiceInfo, status: number, location: unknown): ApiError {
 	const where = typeof location === 'string' ? ` to ${location}` : '';
 	const message = `${service.label} answered with a redirect (${status})${where}; redirects are refused`;
-	return { service: service.service, status, kind: 'validation', message, messages: [message], fieldPaths: [] };
+	return {
+		service: service.service,
+		status,
+		kind: 'validation',
+		message,
+		messages: [message],
+		fieldPaths: [],
+	};
 }
 
 function causeOf(error: unknown): string {
@@ -148,14 +187,19 @@ function adviceFor(service: ServiceInfo, error: ApiError): string {
 		case 'too-large':
 			return 'Send a smaller file or body.';
 		default:
-			return error.fieldPaths.length > 0 ? `Fix ${error.fieldPaths.join(', ')} and run again.` : 'Fix the request and run again.';
+			return error.fieldPaths.length > 0
+				? `Fix ${error.fieldPaths.join(', ')} and run again.`
+				: 'Fix the request and run again.';
 	}
 }
 
 function failureOf(error: ApiError): NodeApiError['failure'] {
 	switch (error.kind) {
 		case 'rate-limited':
-			return { cause: 'rate-limited', ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
+			return {
+				cause: 'rate-limited',
+				...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+			};
 		case 'auth':
 			return { cause: 'credential-invalid' };
 		case 'payment':
@@ -190,18 +234,24 @@ export function toNodeApiError(
 	itemIndex?: number,
 ): NodeApiError {
 	const where = `${request.method ?? 'GET'} ${pathOf(request.url)}`;
-	const channel = error.channel ? ` (channel "${error.channel.name}", ${error.channel.provider})` : '';
+	const channel = error.channel
+		? ` (channel "${error.channel.name}", ${error.channel.provider})`
+		: '';
 	const status = error.status === 0 ? 'no response' : String(error.status);
 	const message = `${service.label} ${status} on ${where}${channel}: ${error.message}`;
 	const failure = failureOf(error);
 	const details = errorDetails(error);
-	const nodeError = new NodeApiError(context.getNode(), { ...details, message: error.message } as JsonObject, {
-		message,
-		description: adviceFor(service, error),
-		httpCode: error.status === 0 ? undefined : String(error.status),
-		...(itemIndex !== undefined ? { itemIndex } : {}),
-		...(failure ? { failure } : {}),
-	});
+	const nodeError = new NodeApiError(
+		context.getNode(),
+		{ ...details, message: error.message } as JsonObject,
+		{
+			message,
+			description: adviceFor(service, error),
+			httpCode: error.status === 0 ? undefined : String(error.status),
+			...(itemIndex !== undefined ? { itemIndex } : {}),
+			...(failure ? { failure } : {}),
+		},
+	);
 	nodeError.context.apiError = details;
 	return nodeError;
 }
@@ -216,7 +266,11 @@ function pathOf(url: string): string {
 
 /** The structured `apiError` a `NodeApiError` from `apiRequest` carries, if any. */
 export function apiErrorDetails(error: unknown): IDataObject | undefined {
-	if (error instanceof NodeApiError && error.context.apiError && typeof error.context.apiError === 'object') {
+	if (
+		error instanceof NodeApiError &&
+		error.context.apiError &&
+		typeof error.context.apiError === 'object'
+	) {
 		return error.context.apiError as IDataObject;
 	}
 	return undefined;

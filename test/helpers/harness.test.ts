@@ -19,7 +19,10 @@ class EchoApi implements ICredentialType {
 	name = 'echoApi';
 	displayName = 'Echo API';
 	properties = [{ displayName: 'Key', name: 'key', type: 'string' as const, default: '' }];
-	authenticate = { type: 'generic' as const, properties: { headers: { 'X-Key': '={{$credentials.key}}' } } };
+	authenticate = {
+		type: 'generic' as const,
+		properties: { headers: { 'X-Key': '={{$credentials.key}}' } },
+	};
 }
 
 let server: Server;
@@ -32,7 +35,13 @@ beforeAll(async () => {
 		req.on('end', () => {
 			res.statusCode = req.url === '/fail' ? 500 : 200;
 			res.setHeader('content-type', 'application/json');
-			res.end(JSON.stringify({ key: req.headers['x-key'], url: req.url, bytes: Buffer.concat(chunks).length }));
+			res.end(
+				JSON.stringify({
+					key: req.headers['x-key'],
+					url: req.url,
+					bytes: Buffer.concat(chunks).length,
+				}),
+			);
 		});
 	});
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -42,8 +51,14 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const echoNode: INodeType = {
 	description: {
-		displayName: 'Echo', name: 'echo', group: ['transform'], version: 1, description: 'echo',
-		defaults: { name: 'Echo' }, inputs: [NodeConnectionTypes.Main], outputs: [NodeConnectionTypes.Main],
+		displayName: 'Echo',
+		name: 'echo',
+		group: ['transform'],
+		version: 1,
+		description: 'echo',
+		defaults: { name: 'Echo' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'echoApi', required: true }],
 		properties: [{ displayName: 'Path', name: 'path', type: 'string', default: '/' }],
 	},
@@ -54,11 +69,15 @@ const echoNode: INodeType = {
 				const bin = this.getInputData()[i].binary?.data;
 				const bytes = bin ? (await this.helpers.getBinaryDataBuffer(i, 'data')).length : 0;
 				const res = await this.helpers.httpRequestWithAuthentication.call(this, 'echoApi', {
-					url: `${origin}${this.getNodeParameter('path', i) as string}`, json: true,
+					url: `${origin}${this.getNodeParameter('path', i) as string}`,
+					json: true,
 				});
 				out.push({ json: { ...res, binBytes: bytes }, pairedItem: { item: i } });
 			} catch (e) {
-				if (this.continueOnFail()) { out.push({ json: { error: (e as Error).message }, pairedItem: { item: i } }); continue; }
+				if (this.continueOnFail()) {
+					out.push({ json: { error: (e as Error).message }, pairedItem: { item: i } });
+					continue;
+				}
 				throw new NodeApiError(this.getNode(), { message: (e as Error).message }, { itemIndex: i });
 			}
 		}
@@ -68,8 +87,16 @@ const echoNode: INodeType = {
 
 const pollNode: INodeType = {
 	description: {
-		displayName: 'Poller', name: 'poller', group: ['trigger'], version: 1, description: 'poll', polling: true,
-		defaults: { name: 'Poller' }, inputs: [], outputs: [NodeConnectionTypes.Main], properties: [],
+		displayName: 'Poller',
+		name: 'poller',
+		group: ['trigger'],
+		version: 1,
+		description: 'poll',
+		polling: true,
+		defaults: { name: 'Poller' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
 	},
 	async poll(this: IPollFunctions) {
 		const data = this.getWorkflowStaticData('node');
@@ -86,7 +113,15 @@ describe('in-process n8n harness', () => {
 		const result = await runWorkflow({
 			nodeTypes: { 'test.echo': echoNode },
 			credentials: { echoApi: { type: new EchoApi(), data: { key: 'k-123' } } },
-			items: [{ json: { a: 1 } }, { json: { a: 2 }, binary: { data: { data: Buffer.from('hello'), fileName: 'h.txt', mimeType: 'text/plain' } } }],
+			items: [
+				{ json: { a: 1 } },
+				{
+					json: { a: 2 },
+					binary: {
+						data: { data: Buffer.from('hello'), fileName: 'h.txt', mimeType: 'text/plain' },
+					},
+				},
+			],
 			nodes: [{ name: 'Echo', type: 'test.echo', parameters: { path: '=/x/{{ $json.a }}' } }],
 		});
 		expect(result.status).toBe('success');
@@ -108,7 +143,14 @@ describe('in-process n8n harness', () => {
 		const continued = await runWorkflow({
 			nodeTypes: { 'test.echo': echoNode },
 			credentials: { echoApi: { type: new EchoApi(), data: { key: 'k' } } },
-			nodes: [{ name: 'Echo', type: 'test.echo', parameters: { path: '/fail' }, onError: 'continueRegularOutput' }],
+			nodes: [
+				{
+					name: 'Echo',
+					type: 'test.echo',
+					parameters: { path: '/fail' },
+					onError: 'continueRegularOutput',
+				},
+			],
 		});
 		expect(continued.status).toBe('success');
 		expect(jsonOf(continued.outputs.Echo)[0].error).toMatch(/not able to process/);

@@ -124,7 +124,11 @@ function manualTrigger(items: InputItem[]): INodeType {
 					if (item.binary) {
 						data.binary = {};
 						for (const [prop, bin] of Object.entries(item.binary)) {
-							data.binary[prop] = await this.helpers.prepareBinaryData(bin.data, bin.fileName, bin.mimeType);
+							data.binary[prop] = await this.helpers.prepareBinaryData(
+								bin.data,
+								bin.fileName,
+								bin.mimeType,
+							);
 						}
 					}
 					out.push(data);
@@ -140,12 +144,14 @@ function nodeTypesOf(map: Record<string, AnyNodeType>): INodeTypes {
 	return {
 		getByName: (type: string) => {
 			const found = map[type];
-			if (!found) throw new Error(`Unknown node type "${type}" in the test workflow; pass it in nodeTypes`);
+			if (!found)
+				throw new Error(`Unknown node type "${type}" in the test workflow; pass it in nodeTypes`);
 			return found;
 		},
 		getByNameAndVersion: (type: string, version?: number) => {
 			const found = map[type];
-			if (!found) throw new Error(`Unknown node type "${type}" in the test workflow; pass it in nodeTypes`);
+			if (!found)
+				throw new Error(`Unknown node type "${type}" in the test workflow; pass it in nodeTypes`);
 			return NodeHelpers.getVersionedNodeType(found, version);
 		},
 		getKnownTypes: () => ({}),
@@ -189,8 +195,16 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (auth.type !== 'generic') throw new Error(`Unsupported authenticate type ${auth.type}`);
 		const resolve = (value: unknown): unknown => {
 			if (typeof value !== 'string' || !value.startsWith('=')) return value;
-			if (!workflow || !node) throw new Error('authenticate needs the workflow and node to resolve expressions');
-			return workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '');
+			if (!workflow || !node)
+				throw new Error('authenticate needs the workflow and node to resolve expressions');
+			return workflow.expression.getSimpleParameterValue(
+				node,
+				value,
+				'internal',
+				{ $credentials: credentials },
+				undefined,
+				'',
+			);
 		};
 		const target = options as unknown as Record<string, Record<string, unknown> | undefined>;
 		for (const [outer, inner] of Object.entries(auth.properties)) {
@@ -274,7 +288,8 @@ function additionalDataFor(
 
 function credentialRefs(credentials: Record<string, CredentialSetup>): INode['credentials'] {
 	const refs: NonNullable<INode['credentials']> = {};
-	for (const type of Object.keys(credentials)) refs[type] = { id: `cred-${type}`, name: `Test ${type}` };
+	for (const type of Object.keys(credentials))
+		refs[type] = { id: `cred-${type}`, name: `Test ${type}` };
 	return refs;
 }
 
@@ -286,12 +301,21 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const creds = credentialRefs(credentials);
 
 	const nodes: INode[] = [
-		{ id: 'node-start', name: TRIGGER_NODE, type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'node-start',
+			name: TRIGGER_NODE,
+			type: TRIGGER_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		...options.nodes.map((n, index): INode => {
 			const type = nodeTypes.getByNameAndVersion(n.type, n.typeVersion);
-			const version = n.typeVersion ?? (Array.isArray(type.description.version)
-				? Math.max(...type.description.version)
-				: type.description.version);
+			const version =
+				n.typeVersion ??
+				(Array.isArray(type.description.version)
+					? Math.max(...type.description.version)
+					: type.description.version);
 			return {
 				id: `node-${index + 1}`,
 				name: n.name,
@@ -301,13 +325,21 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 				parameters: n.parameters,
 				credentials: creds,
 				...(n.onError ? { onError: n.onError } : {}),
-				...(n.retryOnFail ? { retryOnFail: true, maxTries: n.maxTries ?? 3, waitBetweenTries: n.waitBetweenTries ?? 0 } : {}),
+				...(n.retryOnFail
+					? {
+							retryOnFail: true,
+							maxTries: n.maxTries ?? 3,
+							waitBetweenTries: n.waitBetweenTries ?? 0,
+						}
+					: {}),
 			};
 		}),
 	];
 	const connections: IWorkflowBase['connections'] = {};
 	for (let i = 0; i < nodes.length - 1; i++) {
-		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: NodeConnectionTypes.Main, index: 0 }]] };
+		connections[nodes[i].name] = {
+			main: [[{ node: nodes[i + 1].name, type: NodeConnectionTypes.Main, index: 0 }]],
+		};
 	}
 
 	const executionId = `exec-${++executionCounter}`;
@@ -351,7 +383,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 		},
 	} as unknown as IRunExecutionData;
 
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(
+		workflow,
+	);
 	const run = await finished;
 
 	const outputs: WorkflowResult['outputs'] = {};
@@ -391,9 +425,11 @@ export class PollHarness {
 		const name = options.name ?? 'Trigger';
 		const nodeTypes = nodeTypesOf({ [options.type]: options.nodeType });
 		this.nodeType = nodeTypes.getByNameAndVersion(options.type, options.typeVersion);
-		const version = options.typeVersion ?? (Array.isArray(this.nodeType.description.version)
-			? Math.max(...this.nodeType.description.version)
-			: this.nodeType.description.version);
+		const version =
+			options.typeVersion ??
+			(Array.isArray(this.nodeType.description.version)
+				? Math.max(...this.nodeType.description.version)
+				: this.nodeType.description.version);
 		const credentials = options.credentials ?? {};
 		this.node = {
 			id: 'node-trigger',
@@ -419,7 +455,13 @@ export class PollHarness {
 	/** One poll; `mode` 'manual' is the editor's "Fetch test event". */
 	async poll(mode: WorkflowExecuteMode = 'trigger'): Promise<INodeExecutionData[][] | null> {
 		if (!this.nodeType.poll) throw new Error(`${this.node.type} has no poll()`);
-		const context = new PollContext(this.workflow, this.node, this.additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+		const context = new PollContext(
+			this.workflow,
+			this.node,
+			this.additionalData,
+			mode,
+			mode === 'manual' ? 'manual' : 'activate',
+		);
 		return await this.nodeType.poll.call(context);
 	}
 

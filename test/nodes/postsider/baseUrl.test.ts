@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../../nodes/shared/redact';
 import { resolveBaseUrl } from '../../../nodes/PostSider/v1/transport';
-import { providerSettingsProperty, settingsFor } from '../../../nodes/PostSider/v1/helpers/providerSettings';
+import {
+	providerSettingsProperty,
+	settingsFor,
+} from '../../../nodes/PostSider/v1/helpers/providerSettings';
 
 describe('PostSider base URL', () => {
 	it.each([
@@ -35,43 +38,92 @@ describe('secret redaction', () => {
 	it('drops OAuth tokens at any depth and keeps everything else', () => {
 		const input = {
 			id: 'p1',
-			posts: [{ integration: { id: 'c1', token: 'tok-1', refreshToken: 'ref-1', access_token: 'a', name: 'Acme' } }],
+			posts: [
+				{
+					integration: {
+						id: 'c1',
+						token: 'tok-1',
+						refreshToken: 'ref-1',
+						access_token: 'a',
+						name: 'Acme',
+					},
+				},
+			],
 			tokenExpiration: '2026-12-01',
 		};
-		expect(redactSecrets(input)).toEqual({ id: 'p1', posts: [{ integration: { id: 'c1', name: 'Acme' } }] });
+		expect(redactSecrets(input)).toEqual({
+			id: 'p1',
+			posts: [{ integration: { id: 'c1', name: 'Acme' } }],
+		});
 		expect(input.posts[0].integration.token).toBe('tok-1');
 	});
 });
 
 describe('provider settings from the contract table', () => {
 	it('fills the values PostSider requires and maps UI fields to the API shapes', () => {
-		expect(settingsFor({ id: 'c', identifier: 'x' }, {}, {})).toEqual({ who_can_reply_post: 'everyone' });
-		expect(settingsFor({ id: 'c', identifier: 'tiktok' }, { tiktok_comment: false }, {})).toMatchObject({
+		expect(settingsFor({ id: 'c', identifier: 'x' }, {}, {})).toEqual({
+			who_can_reply_post: 'everyone',
+		});
+		expect(
+			settingsFor({ id: 'c', identifier: 'tiktok' }, { tiktok_comment: false }, {}),
+		).toMatchObject({
 			privacy_level: 'PUBLIC_TO_EVERYONE',
 			comment: false,
 			content_posting_method: 'DIRECT_POST',
 		});
-		expect(settingsFor({ id: 'c', identifier: 'instagram-standalone' }, { instagram_collaborators: 'a, b' }, {})).toEqual({
+		expect(
+			settingsFor(
+				{ id: 'c', identifier: 'instagram-standalone' },
+				{ instagram_collaborators: 'a, b' },
+				{},
+			),
+		).toEqual({
 			post_type: 'post',
 			collaborators: [{ label: 'a' }, { label: 'b' }],
 		});
-		expect(settingsFor({ id: 'c', identifier: 'linkedin-page' }, { linkedin_post_as_images_carousel: true }, {})).toMatchObject({
+		expect(
+			settingsFor(
+				{ id: 'c', identifier: 'linkedin-page' },
+				{ linkedin_post_as_images_carousel: true },
+				{},
+			),
+		).toMatchObject({
 			post_as_images_carousel: true,
 		});
-		expect(settingsFor({ id: 'c', identifier: 'youtube' }, { youtube_tags: 'one, two' }, {})).toMatchObject({
+		expect(
+			settingsFor({ id: 'c', identifier: 'youtube' }, { youtube_tags: 'one, two' }, {}),
+		).toMatchObject({
 			type: 'public',
-			tags: [{ value: 'one', label: 'one' }, { value: 'two', label: 'two' }],
+			tags: [
+				{ value: 'one', label: 'one' },
+				{ value: 'two', label: 'two' },
+			],
 		});
 	});
 
 	it('the JSON escape hatch wins, channel id over provider', () => {
-		const json = { x: { who_can_reply_post: 'following', community: 'c1' }, ch1: { community: 'c2' } };
-		expect(settingsFor({ id: 'ch1', identifier: 'x' }, {}, json)).toEqual({ who_can_reply_post: 'following', community: 'c2' });
+		const json = {
+			x: { who_can_reply_post: 'following', community: 'c1' },
+			ch1: { community: 'c2' },
+		};
+		expect(settingsFor({ id: 'ch1', identifier: 'x' }, {}, json)).toEqual({
+			who_can_reply_post: 'following',
+			community: 'c2',
+		});
 	});
 
 	it('offers a form field for every non-media setting of the ten providers', () => {
 		const names = (providerSettingsProperty.options ?? []).map((o) => (o as { name: string }).name);
-		expect(names).toEqual(expect.arrayContaining(['x_who_can_reply_post', 'instagram_post_type', 'tiktok_privacy_level', 'youtube_title', 'pinterest_board', 'facebook_url']));
+		expect(names).toEqual(
+			expect.arrayContaining([
+				'x_who_can_reply_post',
+				'instagram_post_type',
+				'tiktok_privacy_level',
+				'youtube_title',
+				'pinterest_board',
+				'facebook_url',
+			]),
+		);
 		expect(names).not.toContain('linkedinpage_carousel_name');
 		expect(new Set(names).size).toBe(names.length);
 	});

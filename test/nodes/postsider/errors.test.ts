@@ -68,8 +68,12 @@ describe('credentials', () => {
 
 	it('refuses plain http to a non-loopback host before sending anything', async () => {
 		const before = ps.requests.length;
-		const result = await runPostSider(ps, listChannels, { baseUrl: 'http://postsider.example.com/api' });
-		expect(result.errors.PostSider?.message).toMatch(/plain http, which would send the API key unencrypted/);
+		const result = await runPostSider(ps, listChannels, {
+			baseUrl: 'http://postsider.example.com/api',
+		});
+		expect(result.errors.PostSider?.message).toMatch(
+			/plain http, which would send the API key unencrypted/,
+		);
 		expect(ps.requests.length).toBe(before);
 	});
 
@@ -79,17 +83,34 @@ describe('credentials', () => {
 	});
 
 	it('names a base URL that serves the web app instead of the API (self-hosted without /api)', async () => {
-		ps.faults.add({ method: 'GET', path: '/public/v1/integrations', kind: 'status', status: 200, body: '<!DOCTYPE html><html><body>Sign in</body></html>', times: 1 });
+		ps.faults.add({
+			method: 'GET',
+			path: '/public/v1/integrations',
+			kind: 'status',
+			status: 200,
+			body: '<!DOCTYPE html><html><body>Sign in</body></html>',
+			times: 1,
+		});
 		const result = await runPostSider(ps, listChannels);
 		expect(result.errors.PostSider?.message).toMatch(/answered with a web page instead of JSON/);
 		expect(result.errors.PostSider?.description).toMatch(/https:\/\/<your-domain>\/api/);
 	});
 
 	it('refuses a redirect instead of following it with the key', async () => {
-		ps.faults.add({ method: 'GET', path: '/public/v1/integrations', kind: 'status', status: 302, body: '', headers: { Location: 'https://login.example.com/' }, times: 1 });
+		ps.faults.add({
+			method: 'GET',
+			path: '/public/v1/integrations',
+			kind: 'status',
+			status: 302,
+			body: '',
+			headers: { Location: 'https://login.example.com/' },
+			times: 1,
+		});
 		const before = ps.requests.length;
 		const result = await runPostSider(ps, listChannels);
-		expect(result.errors.PostSider?.message).toMatch(/PostSider 302 .*redirect \(302\) to https:\/\/login\.example\.com\/; redirects are refused/);
+		expect(result.errors.PostSider?.message).toMatch(
+			/PostSider 302 .*redirect \(302\) to https:\/\/login\.example\.com\/; redirects are refused/,
+		);
 		expect(ps.requests.slice(before).map((r) => r.path)).toEqual(['/public/v1/integrations']);
 	});
 });
@@ -97,14 +118,24 @@ describe('credentials', () => {
 describe('service errors carry the reason', () => {
 	it('a per-channel 400 names the channel and the provider', async () => {
 		const x = channelOn(channels, 'x');
-		const result = await runPostSider(ps, create(x), { items: [{ json: { text: 'x'.repeat(400), at: inFuture(ps) } }] });
+		const result = await runPostSider(ps, create(x), {
+			items: [{ json: { text: 'x'.repeat(400), at: inFuture(ps) } }],
+		});
 		const error = result.errors.PostSider as any;
-		expect(error.message).toBe(`PostSider 400 on POST /public/v1/posts (channel "${x.name}", x): post is too long, please fix it`);
+		expect(error.message).toBe(
+			`PostSider 400 on POST /public/v1/posts (channel "${x.name}", x): post is too long, please fix it`,
+		);
 		expect(error.context.apiError.channel).toEqual({ provider: 'x', name: x.name });
 	});
 
 	it('a 5xx fails as temporarily unavailable', async () => {
-		ps.faults.add({ method: 'GET', path: '/public/v1/integrations', kind: 'status', status: 503, times: 1 });
+		ps.faults.add({
+			method: 'GET',
+			path: '/public/v1/integrations',
+			kind: 'status',
+			status: 503,
+			times: 1,
+		});
 		const result = await runPostSider(ps, listChannels);
 		const error = result.errors.PostSider as any;
 		expect(error.message).toMatch(/^PostSider 503 on GET \/public\/v1\/integrations/);
@@ -125,7 +156,11 @@ describe('service errors carry the reason', () => {
 		const out = output(result);
 		expect(out.map((o) => o.status ?? 'error')).toEqual(['created', 'error', 'created']);
 		expect(out[1]).toMatchObject({ details: { status: 400, channel: { provider: 'x' } } });
-		expect(result.outputs.PostSider.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.outputs.PostSider.map((i) => i.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 	});
 });
 
@@ -142,7 +177,9 @@ describe('rate limits', () => {
 		});
 		const x = channelOn(channels, 'x');
 		const started = Date.now();
-		const result = await runPostSider(ps, create(x), { items: [{ json: { text: 'patience', at: inFuture(ps) } }] });
+		const result = await runPostSider(ps, create(x), {
+			items: [{ json: { text: 'patience', at: inFuture(ps) } }],
+		});
 		expect(result.error?.message).toBeUndefined();
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
 		expect(requestsTo(ps, 'POST', '/posts').map((r) => r.status)).toEqual([429, 201]);
@@ -160,7 +197,9 @@ describe('rate limits', () => {
 			const result = await runPostSider(limited, { resource: 'group', operation: 'getMany' });
 			clearInterval(tick);
 			expect(result.error?.message).toBeUndefined();
-			expect(requestsTo(limited, 'GET', '/groups').map((r) => r.status)).toEqual([200, 200, 429, 200]);
+			expect(requestsTo(limited, 'GET', '/groups').map((r) => r.status)).toEqual([
+				200, 200, 429, 200,
+			]);
 		} finally {
 			await limited.close();
 		}
@@ -170,9 +209,15 @@ describe('rate limits', () => {
 		const limited = await startPostSider({ apiLimit: 1 });
 		try {
 			await api(limited, 'GET', '/groups');
-			const result = await runPostSider(limited, { resource: 'group', operation: 'getMany', options: { maxRateLimitWait: 5 } });
+			const result = await runPostSider(limited, {
+				resource: 'group',
+				operation: 'getMany',
+				options: { maxRateLimitWait: 5 },
+			});
 			const error = result.errors.PostSider as any;
-			expect(error.message).toMatch(/^PostSider 429 on GET \/public\/v1\/groups: Rate limit exceeded/);
+			expect(error.message).toMatch(
+				/^PostSider 429 on GET \/public\/v1\/groups: Rate limit exceeded/,
+			);
 			expect(error.failure.cause).toBe('rate-limited');
 			expect(error.failure.retryAfterMs).toBeGreaterThan(5_000);
 			expect(error.description).toMatch(/asks to wait \d+ s\. Run again after that/);
@@ -186,7 +231,14 @@ describe('an accepted post is never sent again', () => {
 	it('retry-on-fail after a later item failed replays the accepted item instead of posting it twice', async () => {
 		const x = channelOn(channels, 'x');
 		const at = inFuture(ps);
-		ps.faults.add({ method: 'POST', path: '/public/v1/posts', kind: 'status', status: 500, times: 1, skip: 1 });
+		ps.faults.add({
+			method: 'POST',
+			path: '/public/v1/posts',
+			kind: 'status',
+			status: 500,
+			times: 1,
+			skip: 1,
+		});
 		const result = await runPostSider(ps, create(x), {
 			items: [{ json: { text: 'first', at } }, { json: { text: 'second', at } }],
 			node: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
@@ -203,7 +255,9 @@ describe('an accepted post is never sent again', () => {
 		const failed = await runPostSider(ps, create(x), { items });
 		expect(failed.status).toBe('error');
 		expect(await allPosts(ps)).toHaveLength(1);
-		const fixed = await runPostSider(ps, create(x), { items: [items[0], { json: { text: 'two', at } }] });
+		const fixed = await runPostSider(ps, create(x), {
+			items: [items[0], { json: { text: 'two', at } }],
+		});
 		expect(fixed.error?.message).toBeUndefined();
 		expect((await allPosts(ps)).map((p) => p.content).sort()).toEqual(['one', 'two']);
 	});

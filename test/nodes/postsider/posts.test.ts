@@ -41,7 +41,15 @@ beforeEach(async () => {
 });
 
 function create(extra: Record<string, unknown> = {}) {
-	return { resource: 'post', operation: 'create', channelIds: [], postType: 'draft', content: 'hello', binaryProperties: '', ...extra };
+	return {
+		resource: 'post',
+		operation: 'create',
+		channelIds: [],
+		postType: 'draft',
+		content: 'hello',
+		binaryProperties: '',
+		...extra,
+	};
 }
 
 function postBodies() {
@@ -55,7 +63,9 @@ describe('Post → Create', () => {
 		const instagram = channelOn(channels, 'instagram');
 		// An offset in the input must come out as the same instant in UTC.
 		const at = inFuture(ps, 2 * 86_400_000);
-		const withOffset = new Date(Date.parse(at) + 2 * 3_600_000).toISOString().replace(/\.000Z$/, '+02:00');
+		const withOffset = new Date(Date.parse(at) + 2 * 3_600_000)
+			.toISOString()
+			.replace(/\.000Z$/, '+02:00');
 		const result = await runPostSider(
 			ps,
 			create({
@@ -64,16 +74,27 @@ describe('Post → Create', () => {
 				scheduledAt: withOffset,
 				content: 'Launch day',
 				binaryProperties: 'data',
-				providerSettings: { x_who_can_reply_post: 'following', linkedin_post_as_images_carousel: false },
+				providerSettings: {
+					x_who_can_reply_post: 'following',
+					linkedin_post_as_images_carousel: false,
+				},
 				options: { firstComment: 'first!', tags: 'Launch' },
 			}),
-			{ items: [{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } }] },
+			{
+				items: [
+					{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+				],
+			},
 		);
 		expect(result.error?.message).toBeUndefined();
 		const out = output(result);
 		expect(out.map((o) => o.integration)).toEqual([x.id, linkedin.id, instagram.id]);
 		expect(out.every((o) => o.status === 'created' && typeof o.postId === 'string')).toBe(true);
-		expect(result.outputs.PostSider.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
+		expect(result.outputs.PostSider.map((i) => i.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 0 },
+			{ item: 0 },
+		]);
 
 		const [body] = postBodies();
 		expect(body.date).toBe(at);
@@ -89,20 +110,44 @@ describe('Post → Create', () => {
 
 	it('fills the eight TikTok fields so a TikTok draft is accepted', async () => {
 		const tiktok = channelOn(channels, 'tiktok');
-		const result = await runPostSider(ps, create({ channelIds: [tiktok.id], binaryProperties: 'video' }), {
-			items: [{ json: {}, binary: { video: { data: MP4, fileName: 'v.mp4', mimeType: 'video/mp4' } } }],
-		});
+		const result = await runPostSider(
+			ps,
+			create({ channelIds: [tiktok.id], binaryProperties: 'video' }),
+			{
+				items: [
+					{ json: {}, binary: { video: { data: MP4, fileName: 'v.mp4', mimeType: 'video/mp4' } } },
+				],
+			},
+		);
 		expect(result.error?.message).toBeUndefined();
 		expect(Object.keys(postBodies()[0].posts[0].settings).sort()).toEqual(
-			['autoAddMusic', 'brand_content_toggle', 'brand_organic_toggle', 'comment', 'content_posting_method', 'duet', 'privacy_level', 'stitch'].sort(),
+			[
+				'autoAddMusic',
+				'brand_content_toggle',
+				'brand_organic_toggle',
+				'comment',
+				'content_posting_method',
+				'duet',
+				'privacy_level',
+				'stitch',
+			].sort(),
 		);
 	});
 
 	it('posts a thread with media on a later item, from binary data and earlier uploads', async () => {
 		const bluesky = channelOn(channels, 'bluesky');
-		const upload = await runPostSider(ps, { resource: 'media', operation: 'upload', binaryPropertyName: 'data' }, {
-			items: [{ json: {}, binary: { data: { data: PNG, fileName: 'earlier.png', mimeType: 'image/png' } } }],
-		});
+		const upload = await runPostSider(
+			ps,
+			{ resource: 'media', operation: 'upload', binaryPropertyName: 'data' },
+			{
+				items: [
+					{
+						json: {},
+						binary: { data: { data: PNG, fileName: 'earlier.png', mimeType: 'image/png' } },
+					},
+				],
+			},
+		);
 		const earlier = output(upload)[0];
 		expect(earlier.postable).toBe(true);
 		const result = await runPostSider(
@@ -111,14 +156,27 @@ describe('Post → Create', () => {
 				channelIds: [bluesky.id],
 				postType: 'now',
 				content: 'thread start',
-				thread: { items: [{ content: 'second', binaryProperties: 'img' }, { content: 'third', binaryProperties: '' }] },
+				thread: {
+					items: [
+						{ content: 'second', binaryProperties: 'img' },
+						{ content: 'third', binaryProperties: '' },
+					],
+				},
 				options: { media: { values: [{ id: earlier.id, path: earlier.path }] } },
 			}),
-			{ items: [{ json: {}, binary: { img: { data: PNG, fileName: 'two.png', mimeType: 'image/png' } } }] },
+			{
+				items: [
+					{ json: {}, binary: { img: { data: PNG, fileName: 'two.png', mimeType: 'image/png' } } },
+				],
+			},
 		);
 		expect(result.error?.message).toBeUndefined();
 		const body = postBodies()[0];
-		expect(body.posts[0].value.map((v: any) => v.content)).toEqual(['thread start', 'second', 'third']);
+		expect(body.posts[0].value.map((v: any) => v.content)).toEqual([
+			'thread start',
+			'second',
+			'third',
+		]);
 		expect(body.posts[0].value[0].image).toEqual([{ id: earlier.id, path: earlier.path }]);
 		expect(body.posts[0].value[1].image).toHaveLength(1);
 		const got = await api(ps, 'GET', `/posts/${output(result)[0].postId}`);
@@ -127,18 +185,36 @@ describe('Post → Create', () => {
 
 	it('refuses, before creating the post, media PostSider stores with an extension posts cannot use', async () => {
 		const x = channelOn(channels, 'x');
-		const result = await runPostSider(ps, create({ channelIds: [x.id], binaryProperties: 'data' }), {
-			items: [{ json: {}, binary: { data: { data: WEBM, fileName: 'clip.webm', mimeType: 'video/webm' } } }],
-		});
+		const result = await runPostSider(
+			ps,
+			create({ channelIds: [x.id], binaryProperties: 'data' }),
+			{
+				items: [
+					{
+						json: {},
+						binary: { data: { data: WEBM, fileName: 'clip.webm', mimeType: 'video/webm' } },
+					},
+				],
+			},
+		);
 		expect(result.status).toBe('error');
-		expect(result.errors.PostSider?.message).toMatch(/binary property "data" \(clip\.webm\) as \.webm/);
+		expect(result.errors.PostSider?.message).toMatch(
+			/binary property "data" \(clip\.webm\) as \.webm/,
+		);
 		expect(postBodies()).toHaveLength(0);
 	});
 
 	it('a re-run of the same post is not a second post (derived Idempotency-Key), even with fresh uploads', async () => {
 		const x = channelOn(channels, 'x');
-		const params = create({ channelIds: [x.id], postType: 'schedule', scheduledAt: inFuture(ps), binaryProperties: 'data' });
-		const items = [{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } }];
+		const params = create({
+			channelIds: [x.id],
+			postType: 'schedule',
+			scheduledAt: inFuture(ps),
+			binaryProperties: 'data',
+		});
+		const items = [
+			{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+		];
 		const first = await runPostSider(ps, params, { items });
 		const second = await runPostSider(ps, params, { items });
 		expect(first.error?.message).toBeUndefined();
@@ -163,10 +239,25 @@ describe('Post → Create', () => {
 
 	it('an own Idempotency-Key reused for a different post fails with 409 and says what to do', async () => {
 		const x = channelOn(channels, 'x');
-		await runPostSider(ps, create({ channelIds: [x.id], options: { idempotencyKey: 'my-key-1', draftDate: '2030-01-01T00:00:00Z' } }));
-		const result = await runPostSider(ps, create({ channelIds: [x.id], content: 'other', options: { idempotencyKey: 'my-key-1', draftDate: '2030-01-01T00:00:00Z' } }));
+		await runPostSider(
+			ps,
+			create({
+				channelIds: [x.id],
+				options: { idempotencyKey: 'my-key-1', draftDate: '2030-01-01T00:00:00Z' },
+			}),
+		);
+		const result = await runPostSider(
+			ps,
+			create({
+				channelIds: [x.id],
+				content: 'other',
+				options: { idempotencyKey: 'my-key-1', draftDate: '2030-01-01T00:00:00Z' },
+			}),
+		);
 		expect(result.status).toBe('error');
-		expect(result.errors.PostSider?.message).toMatch(/PostSider 409 .*Idempotency-Key was already used with a different request/);
+		expect(result.errors.PostSider?.message).toMatch(
+			/PostSider 409 .*Idempotency-Key was already used with a different request/,
+		);
 		expect(result.errors.PostSider?.description).toMatch(/new key/);
 	});
 
@@ -175,14 +266,19 @@ describe('Post → Create', () => {
 		const result = await runPostSider(ps, create({ channelIds: [youtube.id] }));
 		expect(result.status).toBe('error');
 		const error = result.errors.PostSider as any;
-		expect(error.message).toMatch(/PostSider 400 on POST \/public\/v1\/posts: .*posts\.0\.settings\.title/);
+		expect(error.message).toMatch(
+			/PostSider 400 on POST \/public\/v1\/posts: .*posts\.0\.settings\.title/,
+		);
 		expect(error.context?.apiError?.fieldPaths ?? []).toContain('posts.0.settings.title');
 	});
 });
 
 describe('Post → Get, Get Many, Delete, Delete Group, Change Status, Find Missing', () => {
 	async function createDraft(channel: Channel, content = 'draft'): Promise<string> {
-		const result = await runPostSider(ps, create({ channelIds: [channel.id], content, options: { draftDate: inFuture(ps) } }));
+		const result = await runPostSider(
+			ps,
+			create({ channelIds: [channel.id], content, options: { draftDate: inFuture(ps) } }),
+		);
 		expect(result.error?.message).toBeUndefined();
 		return String(output(result)[0].postId);
 	}
@@ -196,7 +292,10 @@ describe('Post → Get, Get Many, Delete, Delete Group, Change Status, Find Miss
 		const text = JSON.stringify(output(result));
 		expect(output(result)[0].group).toBe(raw.body.group);
 		expect(text).not.toMatch(/"token"|refreshToken/);
-		for (const secret of [raw.body.posts[0].integration?.token, raw.body.posts[0].integration?.refreshToken].filter(Boolean)) {
+		for (const secret of [
+			raw.body.posts[0].integration?.token,
+			raw.body.posts[0].integration?.refreshToken,
+		].filter(Boolean)) {
 			expect(text).not.toContain(secret);
 		}
 	});
@@ -210,7 +309,11 @@ describe('Post → Get, Get Many, Delete, Delete Group, Change Status, Find Miss
 			startDate: new Date(ps.clock.now()).toISOString(),
 			endDate: new Date(ps.clock.now() + 3 * 86_400_000).toISOString(),
 		});
-		expect(output(result).map((p) => p.id).sort()).toEqual([a, b].sort());
+		expect(
+			output(result)
+				.map((p) => p.id)
+				.sort(),
+		).toEqual([a, b].sort());
 		const outside = await runPostSider(ps, {
 			resource: 'post',
 			operation: 'getMany',
@@ -220,9 +323,14 @@ describe('Post → Get, Get Many, Delete, Delete Group, Change Status, Find Miss
 		expect(output(outside)).toEqual([]);
 	});
 
-	it('Change Status queues a draft; Delete removes it; an unknown id fails with PostSider\'s reason', async () => {
+	it("Change Status queues a draft; Delete removes it; an unknown id fails with PostSider's reason", async () => {
 		const id = await createDraft(channelOn(channels, 'linkedin'));
-		const changed = await runPostSider(ps, { resource: 'post', operation: 'changeStatus', postId: id, status: 'schedule' });
+		const changed = await runPostSider(ps, {
+			resource: 'post',
+			operation: 'changeStatus',
+			postId: id,
+			status: 'schedule',
+		});
 		expect(output(changed)[0]).toMatchObject({ id, state: 'QUEUE' });
 		const deleted = await runPostSider(ps, { resource: 'post', operation: 'delete', postId: id });
 		expect(output(deleted)[0]).toMatchObject({ postId: id, success: true });
@@ -234,23 +342,43 @@ describe('Post → Get, Get Many, Delete, Delete Group, Change Status, Find Miss
 	it('Delete Group removes every post of the group', async () => {
 		const id = await createDraft(channelOn(channels, 'x'));
 		const { body } = await api(ps, 'GET', `/posts/${id}`);
-		const result = await runPostSider(ps, { resource: 'post', operation: 'deleteGroup', group: body.group });
+		const result = await runPostSider(ps, {
+			resource: 'post',
+			operation: 'deleteGroup',
+			group: body.group,
+		});
 		expect(output(result)[0]).toMatchObject({ group: body.group, success: true });
 		expect(await allPosts(ps)).toHaveLength(0);
 	});
 
 	it('Find Missing lists the candidates of a TikTok post published without a platform id', async () => {
 		const tiktok = channelOn(channels, 'tiktok');
-		const created = await runPostSider(ps, create({ channelIds: [tiktok.id], postType: 'now', content: '[missing] clip', binaryProperties: 'video' }), {
-			items: [{ json: {}, binary: { video: { data: MP4, fileName: 'v.mp4', mimeType: 'video/mp4' } } }],
-		});
+		const created = await runPostSider(
+			ps,
+			create({
+				channelIds: [tiktok.id],
+				postType: 'now',
+				content: '[missing] clip',
+				binaryProperties: 'video',
+			}),
+			{
+				items: [
+					{ json: {}, binary: { video: { data: MP4, fileName: 'v.mp4', mimeType: 'video/mp4' } } },
+				],
+			},
+		);
 		const id = String(output(created)[0].postId);
 		ps.clock.advance(5 * 60_000);
 		const result = await runPostSider(ps, { resource: 'post', operation: 'missing', postId: id });
 		expect(output(result).length).toBeGreaterThan(0);
 		expect(output(result)[0]).toMatchObject({ postId: id });
 		expect(output(result)[0]).toHaveProperty('url');
-		const analytics = await runPostSider(ps, { resource: 'analytics', operation: 'post', postId: id, days: 7 });
+		const analytics = await runPostSider(ps, {
+			resource: 'analytics',
+			operation: 'post',
+			postId: id,
+			days: 7,
+		});
 		expect(output(analytics)).toEqual([{ postId: id, missing: true }]);
 	});
 

@@ -41,9 +41,18 @@ beforeEach(async () => {
 
 describe('Media', () => {
 	it('Upload sends the binary property as multipart "file" and returns the media object', async () => {
-		const result = await runPostSider(ps, { resource: 'media', operation: 'upload', binaryPropertyName: 'photo' }, {
-			items: [{ json: {}, binary: { photo: { data: PNG, fileName: 'photo.png', mimeType: 'image/png' } } }],
-		});
+		const result = await runPostSider(
+			ps,
+			{ resource: 'media', operation: 'upload', binaryPropertyName: 'photo' },
+			{
+				items: [
+					{
+						json: {},
+						binary: { photo: { data: PNG, fileName: 'photo.png', mimeType: 'image/png' } },
+					},
+				],
+			},
+		);
 		expect(result.error?.message).toBeUndefined();
 		const media = output(result)[0];
 		expect(media).toMatchObject({ type: 'image', postable: true });
@@ -54,37 +63,68 @@ describe('Media', () => {
 	});
 
 	it('Upload marks a stored type that posts cannot reference', async () => {
-		const result = await runPostSider(ps, { resource: 'media', operation: 'upload', binaryPropertyName: 'data' }, {
-			items: [{ json: {}, binary: { data: { data: WEBM, fileName: 'clip.webm', mimeType: 'video/webm' } } }],
-		});
+		const result = await runPostSider(
+			ps,
+			{ resource: 'media', operation: 'upload', binaryPropertyName: 'data' },
+			{
+				items: [
+					{
+						json: {},
+						binary: { data: { data: WEBM, fileName: 'clip.webm', mimeType: 'video/webm' } },
+					},
+				],
+			},
+		);
 		expect(output(result)[0]).toMatchObject({ postable: false });
 	});
 
 	it('Upload of a missing binary property names it', async () => {
-		const result = await runPostSider(ps, { resource: 'media', operation: 'upload', binaryPropertyName: 'nope' });
+		const result = await runPostSider(ps, {
+			resource: 'media',
+			operation: 'upload',
+			binaryPropertyName: 'nope',
+		});
 		expect(result.status).toBe('error');
 		expect(result.errors.PostSider?.message).toMatch(/nope/);
 		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
 	});
 
 	it('Import From URL lets PostSider download the file', async () => {
-		const upload = await runPostSider(ps, { resource: 'media', operation: 'upload', binaryPropertyName: 'data' }, {
-			items: [{ json: {}, binary: { data: { data: PNG, fileName: 'a.png', mimeType: 'image/png' } } }],
-		});
+		const upload = await runPostSider(
+			ps,
+			{ resource: 'media', operation: 'upload', binaryPropertyName: 'data' },
+			{
+				items: [
+					{ json: {}, binary: { data: { data: PNG, fileName: 'a.png', mimeType: 'image/png' } } },
+				],
+			},
+		);
 		const url = String(output(upload)[0].path);
 		const result = await runPostSider(ps, { resource: 'media', operation: 'importFromUrl', url });
 		expect(result.error?.message).toBeUndefined();
 		expect(String(output(result)[0].path)).toMatch(/\.png$/);
-		const bad = await runPostSider(ps, { resource: 'media', operation: 'importFromUrl', url: 'https://example.com/file' });
+		const bad = await runPostSider(ps, {
+			resource: 'media',
+			operation: 'importFromUrl',
+			url: 'https://example.com/file',
+		});
 		expect(bad.errors.PostSider?.message).toMatch(/PostSider 400 .*valid extension/);
 	});
 });
 
 describe('Channel and Group', () => {
 	it('Get Many lists channels, disabled ones included unless excluded', async () => {
-		const all = await runPostSider(ps, { resource: 'channel', operation: 'getMany', includeDisabled: true });
+		const all = await runPostSider(ps, {
+			resource: 'channel',
+			operation: 'getMany',
+			includeDisabled: true,
+		});
 		expect(output(all)).toHaveLength(channels.length);
-		const enabled = await runPostSider(ps, { resource: 'channel', operation: 'getMany', includeDisabled: false });
+		const enabled = await runPostSider(ps, {
+			resource: 'channel',
+			operation: 'getMany',
+			includeDisabled: false,
+		});
 		expect(output(enabled).every((c) => c.disabled === false)).toBe(true);
 		expect(output(enabled).length).toBe(channels.filter((c) => !c.disabled).length);
 	});
@@ -103,7 +143,11 @@ describe('Channel and Group', () => {
 
 	it('Find Next Slot returns a UTC time with Z, usable by Create', async () => {
 		const x = channelOn(channels, 'x');
-		const result = await runPostSider(ps, { resource: 'channel', operation: 'findSlot', channel: byId(x.id) });
+		const result = await runPostSider(ps, {
+			resource: 'channel',
+			operation: 'findSlot',
+			channel: byId(x.id),
+		});
 		const date = String(output(result)[0].date);
 		expect(date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/);
 		expect(Date.parse(date)).toBeGreaterThan(ps.clock.now());
@@ -111,20 +155,36 @@ describe('Channel and Group', () => {
 
 	it('Get Settings Schema returns the channel rules', async () => {
 		const x = channelOn(channels, 'x');
-		const result = await runPostSider(ps, { resource: 'channel', operation: 'getSettings', channel: byId(x.id) });
+		const result = await runPostSider(ps, {
+			resource: 'channel',
+			operation: 'getSettings',
+			channel: byId(x.id),
+		});
 		expect(output(result)[0]).toHaveProperty('maxLength');
-		const unknown = await runPostSider(ps, { resource: 'channel', operation: 'getSettings', channel: byId('nope') });
+		const unknown = await runPostSider(ps, {
+			resource: 'channel',
+			operation: 'getSettings',
+			channel: byId('nope'),
+		});
 		expect(unknown.errors.PostSider?.message).toMatch(/PostSider 404 .*Integration not found/);
 	});
 
 	it('Start Connect returns the URL to open', async () => {
-		const result = await runPostSider(ps, { resource: 'channel', operation: 'connect', provider: 'bluesky' });
+		const result = await runPostSider(ps, {
+			resource: 'channel',
+			operation: 'connect',
+			provider: 'bluesky',
+		});
 		expect(String(output(result)[0].url)).toMatch(/^https?:\/\//);
 	});
 
 	it('Disconnect removes the channel and never outputs its OAuth tokens', async () => {
 		const linkedin = channelOn(channels, 'linkedin');
-		const result = await runPostSider(ps, { resource: 'channel', operation: 'disconnect', channel: byId(linkedin.id) });
+		const result = await runPostSider(ps, {
+			resource: 'channel',
+			operation: 'disconnect',
+			channel: byId(linkedin.id),
+		});
 		expect(result.error?.message).toBeUndefined();
 		const out = output(result)[0];
 		expect(out.id).toBe(linkedin.id);
@@ -143,23 +203,47 @@ describe('Channel and Group', () => {
 describe('Analytics, Notification, Approval', () => {
 	it('channel analytics: one item per metric; unknown channel fails with the 500 reason', async () => {
 		const x = channelOn(channels, 'x');
-		const result = await runPostSider(ps, { resource: 'analytics', operation: 'channel', channel: byId(x.id), days: 7 });
+		const result = await runPostSider(ps, {
+			resource: 'analytics',
+			operation: 'channel',
+			channel: byId(x.id),
+			days: 7,
+		});
 		expect(output(result).length).toBeGreaterThan(0);
 		expect(output(result)[0]).toMatchObject({ channel: x.id });
 		expect(output(result)[0]).toHaveProperty('label');
 		expect(requestsTo(ps, 'GET', `/analytics/${x.id}`)[0].query).toMatchObject({ date: '7' });
-		const bad = await runPostSider(ps, { resource: 'analytics', operation: 'channel', channel: byId('nope'), days: 7 });
+		const bad = await runPostSider(ps, {
+			resource: 'analytics',
+			operation: 'channel',
+			channel: byId('nope'),
+			days: 7,
+		});
 		expect(bad.errors.PostSider?.message).toMatch(/PostSider 500/);
 	});
 
 	it('post analytics of a fresh post is empty', async () => {
 		const x = channelOn(channels, 'x');
 		const created = await api(ps, 'POST', '/posts', {
-			type: 'draft', date: inFuture(ps), shortLink: false, tags: [],
-			posts: [{ integration: { id: x.id }, value: [{ content: 'a', image: [] }], settings: { who_can_reply_post: 'everyone' } }],
+			type: 'draft',
+			date: inFuture(ps),
+			shortLink: false,
+			tags: [],
+			posts: [
+				{
+					integration: { id: x.id },
+					value: [{ content: 'a', image: [] }],
+					settings: { who_can_reply_post: 'everyone' },
+				},
+			],
 		});
 		const id = created.body[0].postId;
-		const result = await runPostSider(ps, { resource: 'analytics', operation: 'post', postId: id, days: 30 });
+		const result = await runPostSider(ps, {
+			resource: 'analytics',
+			operation: 'post',
+			postId: id,
+			days: 30,
+		});
 		expect(result.status).toBe('success');
 		expect(requestsTo(ps, 'GET', `/analytics/post/${id}`)).toHaveLength(1);
 	});
@@ -169,33 +253,76 @@ describe('Analytics, Notification, Approval', () => {
 		// Publish posts so the simulated publisher writes notifications.
 		for (let n = 0; n < 3; n++) {
 			await api(ps, 'POST', '/posts', {
-				type: 'now', date: new Date(ps.clock.now()).toISOString(), shortLink: false, tags: [],
-				posts: [{ integration: { id: x.id }, value: [{ content: `n${n}`, image: [] }], settings: { who_can_reply_post: 'everyone' } }],
+				type: 'now',
+				date: new Date(ps.clock.now()).toISOString(),
+				shortLink: false,
+				tags: [],
+				posts: [
+					{
+						integration: { id: x.id },
+						value: [{ content: `n${n}`, image: [] }],
+						settings: { who_can_reply_post: 'everyone' },
+					},
+				],
 			});
 		}
 		ps.clock.advance(5 * 60_000);
 		const { body } = await api(ps, 'GET', '/notifications?page=0');
 		expect(body.total).toBeGreaterThan(0);
-		const limited = await runPostSider(ps, { resource: 'notification', operation: 'getMany', returnAll: false, limit: 1 });
+		const limited = await runPostSider(ps, {
+			resource: 'notification',
+			operation: 'getMany',
+			returnAll: false,
+			limit: 1,
+		});
 		expect(output(limited)).toHaveLength(1);
-		const all = await runPostSider(ps, { resource: 'notification', operation: 'getMany', returnAll: true });
+		const all = await runPostSider(ps, {
+			resource: 'notification',
+			operation: 'getMany',
+			returnAll: true,
+		});
 		expect(output(all)).toHaveLength(body.total);
 	});
 
 	it('approval: request for a draft, then its status', async () => {
 		const x = channelOn(channels, 'x');
 		const created = await api(ps, 'POST', '/posts', {
-			type: 'draft', date: inFuture(ps), shortLink: false, tags: [],
-			posts: [{ integration: { id: x.id }, value: [{ content: 'approve me', image: [] }], settings: { who_can_reply_post: 'everyone' } }],
+			type: 'draft',
+			date: inFuture(ps),
+			shortLink: false,
+			tags: [],
+			posts: [
+				{
+					integration: { id: x.id },
+					value: [{ content: 'approve me', image: [] }],
+					settings: { who_can_reply_post: 'everyone' },
+				},
+			],
 		});
 		const id = created.body[0].postId;
-		const before = await runPostSider(ps, { resource: 'approval', operation: 'getStatus', postId: id });
+		const before = await runPostSider(ps, {
+			resource: 'approval',
+			operation: 'getStatus',
+			postId: id,
+		});
 		expect(output(before)[0]).toMatchObject({ postId: id, status: 'NONE' });
-		const requested = await runPostSider(ps, { resource: 'approval', operation: 'request', postId: id });
+		const requested = await runPostSider(ps, {
+			resource: 'approval',
+			operation: 'request',
+			postId: id,
+		});
 		expect(requested.error?.message).toBeUndefined();
-		const after = await runPostSider(ps, { resource: 'approval', operation: 'getStatus', postId: id });
+		const after = await runPostSider(ps, {
+			resource: 'approval',
+			operation: 'getStatus',
+			postId: id,
+		});
 		expect(output(after)[0]).toMatchObject({ postId: id, status: 'PENDING' });
-		const twice = await runPostSider(ps, { resource: 'approval', operation: 'request', postId: id });
+		const twice = await runPostSider(ps, {
+			resource: 'approval',
+			operation: 'request',
+			postId: id,
+		});
 		expect(twice.errors.PostSider?.message).toMatch(/PostSider 400 .*Only draft posts/);
 	});
 });

@@ -16,7 +16,14 @@ import { PostSiderApi } from '../../../credentials/PostSiderApi.credentials';
 import { PostSider } from '../../../nodes/PostSider/PostSider.node';
 import { PostSiderTrigger } from '../../../nodes/PostSider/PostSiderTrigger.node';
 import { PostSiderV1 } from '../../../nodes/PostSider/v1/PostSiderV1.node';
-import { PollHarness, jsonOf, runWorkflow, type InputItem, type WorkflowNode, type WorkflowResult } from '../../helpers/n8n';
+import {
+	PollHarness,
+	jsonOf,
+	runWorkflow,
+	type InputItem,
+	type WorkflowNode,
+	type WorkflowResult,
+} from '../../helpers/n8n';
 
 export type Emulator = Awaited<ReturnType<typeof startPostSider>>;
 
@@ -39,12 +46,23 @@ export interface RunOptions {
 }
 
 /** Runs `Start → PostSider(parameters)` against the emulator. */
-export async function runPostSider(ps: Emulator, parameters: IDataObject, options: RunOptions = {}): Promise<WorkflowResult> {
+export async function runPostSider(
+	ps: Emulator,
+	parameters: IDataObject,
+	options: RunOptions = {},
+): Promise<WorkflowResult> {
 	return await runWorkflow({
 		nodeTypes: { [NODE_TYPE]: new PostSider() },
 		credentials: credentialsFor(ps, options.apiKey, options.baseUrl),
 		...(options.items ? { items: options.items } : {}),
-		nodes: [{ name: NODE_NAME, type: NODE_TYPE, parameters: parameters as WorkflowNode['parameters'], ...options.node }],
+		nodes: [
+			{
+				name: NODE_NAME,
+				type: NODE_TYPE,
+				parameters: parameters as WorkflowNode['parameters'],
+				...options.node,
+			},
+		],
 	});
 }
 
@@ -55,7 +73,9 @@ export function output(result: WorkflowResult): IDataObject[] {
 /** Requests the emulator logged for `METHOD /public/v1<path>`. */
 export function requestsTo(ps: Emulator, method: string, path: string | RegExp) {
 	const full = typeof path === 'string' ? `/public/v1${path}` : path;
-	return ps.requests.filter((r) => r.method === method && (typeof full === 'string' ? r.path === full : full.test(r.path)));
+	return ps.requests.filter(
+		(r) => r.method === method && (typeof full === 'string' ? r.path === full : full.test(r.path)),
+	);
 }
 
 export interface Channel {
@@ -67,22 +87,35 @@ export interface Channel {
 
 /** The demo organisation's channels, read straight from the API (not through the node). */
 export async function channelsOf(ps: Emulator): Promise<Channel[]> {
-	const response = await fetch(`${ps.baseUrl}/integrations`, { headers: { authorization: ps.apiKey } });
+	const response = await fetch(`${ps.baseUrl}/integrations`, {
+		headers: { authorization: ps.apiKey },
+	});
 	if (!response.ok) throw new Error(`integrations: ${response.status} ${await response.text()}`);
 	return (await response.json()) as Channel[];
 }
 
 export function channelOn(channels: Channel[], identifier: string, disabled = false): Channel {
 	const found = channels.find((c) => c.identifier === identifier && c.disabled === disabled);
-	if (!found) throw new Error(`The emulator's demo organisation has no ${disabled ? 'disabled' : 'enabled'} ${identifier} channel`);
+	if (!found)
+		throw new Error(
+			`The emulator's demo organisation has no ${disabled ? 'disabled' : 'enabled'} ${identifier} channel`,
+		);
 	return found;
 }
 
 /** Direct API call for arranging and checking state. */
-export async function api(ps: Emulator, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function api(
+	ps: Emulator,
+	method: string,
+	path: string,
+	body?: unknown,
+): Promise<{ status: number; body: any }> {
 	const response = await fetch(`${ps.baseUrl}${path}`, {
 		method,
-		headers: { authorization: ps.apiKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+		headers: {
+			authorization: ps.apiKey,
+			...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+		},
 		...(body !== undefined ? { body: JSON.stringify(body) } : {}),
 	});
 	const text = await response.text();
@@ -93,7 +126,11 @@ export async function api(ps: Emulator, method: string, path: string, body?: unk
 export async function allPosts(ps: Emulator): Promise<any[]> {
 	const start = new Date(ps.clock.now() - 400 * 86_400_000).toISOString();
 	const end = new Date(ps.clock.now() + 400 * 86_400_000).toISOString();
-	const { body } = await api(ps, 'GET', `/posts?startDate=${encodeURIComponent(start)}&endDate=${encodeURIComponent(end)}`);
+	const { body } = await api(
+		ps,
+		'GET',
+		`/posts?startDate=${encodeURIComponent(start)}&endDate=${encodeURIComponent(end)}`,
+	);
 	return body.posts;
 }
 
@@ -104,22 +141,53 @@ export function inFuture(ps: Emulator, ms = 86_400_000): string {
 }
 
 function v1() {
-	return new PostSiderV1({ displayName: 'PostSider', name: 'postSider', group: ['output'], description: '' });
+	return new PostSiderV1({
+		displayName: 'PostSider',
+		name: 'postSider',
+		group: ['output'],
+		description: '',
+	});
 }
 
 async function loadOptionsContext(ps: Emulator): Promise<ILoadOptionsFunctions> {
-	const harness = new PollHarness({ nodeType: v1(), type: NODE_TYPE, parameters: {}, credentials: credentialsFor(ps), name: NODE_NAME });
-	const additionalData = (harness as unknown as { additionalData: IWorkflowExecuteAdditionalData }).additionalData;
-	return new LoadOptionsContext(harness.workflow, harness.node, additionalData, 'parameters.channel');
+	const harness = new PollHarness({
+		nodeType: v1(),
+		type: NODE_TYPE,
+		parameters: {},
+		credentials: credentialsFor(ps),
+		name: NODE_NAME,
+	});
+	const additionalData = (harness as unknown as { additionalData: IWorkflowExecuteAdditionalData })
+		.additionalData;
+	return new LoadOptionsContext(
+		harness.workflow,
+		harness.node,
+		additionalData,
+		'parameters.channel',
+	);
 }
 
-export async function listSearch(ps: Emulator, method: string, filter?: string): Promise<INodeListSearchResult> {
-	const fn = (v1().methods.listSearch as Record<string, (this: ILoadOptionsFunctions, filter?: string) => Promise<INodeListSearchResult>>)[method];
+export async function listSearch(
+	ps: Emulator,
+	method: string,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const fn = (
+		v1().methods.listSearch as Record<
+			string,
+			(this: ILoadOptionsFunctions, filter?: string) => Promise<INodeListSearchResult>
+		>
+	)[method];
 	return await fn.call(await loadOptionsContext(ps), filter);
 }
 
 export async function loadOptions(ps: Emulator, method: string): Promise<INodePropertyOptions[]> {
-	const fn = (v1().methods.loadOptions as Record<string, (this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>>)[method];
+	const fn = (
+		v1().methods.loadOptions as Record<
+			string,
+			(this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>
+		>
+	)[method];
 	return await fn.call(await loadOptionsContext(ps));
 }
 
@@ -128,6 +196,18 @@ export const PNG = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
 	'base64',
 );
-export const MP4 = Buffer.concat([Buffer.from([0x00, 0x00, 0x00, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(12, 0), Buffer.alloc(64, 7)]);
+export const MP4 = Buffer.concat([
+	Buffer.from([0x00, 0x00, 0x00, 0x18]),
+	Buffer.from('ftypmp42'),
+	Buffer.alloc(12, 0),
+	Buffer.alloc(64, 7),
+]);
 /** A WebM (EBML header): PostSider accepts the upload but posts cannot use `.webm`. */
-export const WEBM = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01, 0x42, 0xf2, 0x81, 0x04, 0x42, 0xf3, 0x81, 0x08, 0x42, 0x82, 0x84]), Buffer.from('webm'), Buffer.alloc(64, 0)]);
+export const WEBM = Buffer.concat([
+	Buffer.from([
+		0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01, 0x42, 0xf2, 0x81,
+		0x04, 0x42, 0xf3, 0x81, 0x08, 0x42, 0x82, 0x84,
+	]),
+	Buffer.from('webm'),
+	Buffer.alloc(64, 0),
+]);

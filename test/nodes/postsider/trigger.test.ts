@@ -4,7 +4,18 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { PollHarness, PostSiderTrigger, TRIGGER_TYPE, api, channelOn, channelsOf, credentialsFor, startPostSider, type Channel, type Emulator } from './setup';
+import {
+	PollHarness,
+	PostSiderTrigger,
+	TRIGGER_TYPE,
+	api,
+	channelOn,
+	channelsOf,
+	credentialsFor,
+	startPostSider,
+	type Channel,
+	type Emulator,
+} from './setup';
 
 let ps: Emulator;
 let channels: Channel[];
@@ -57,9 +68,13 @@ describe('PostSider Trigger', () => {
 		expect(await poller.poll()).toBeNull(); // scheduled: still QUEUE
 		ps.clock.advance(15 * 60_000);
 		const emitted = await poller.poll();
-		expect(emitted?.[0].map((i) => i.json)).toEqual([expect.objectContaining({ event: 'postPublished', id, state: 'PUBLISHED' })]);
+		expect(emitted?.[0].map((i) => i.json)).toEqual([
+			expect.objectContaining({ event: 'postPublished', id, state: 'PUBLISHED' }),
+		]);
 		expect(await poller.poll()).toBeNull();
-		expect((poller.staticData.postStates as Record<string, { state: string }>)[id].state).toBe('PUBLISHED');
+		expect((poller.staticData.postStates as Record<string, { state: string }>)[id].state).toBe(
+			'PUBLISHED',
+		);
 	});
 
 	it('the cursor survives a restart: a new poller on the saved static data emits nothing old', async () => {
@@ -72,7 +87,13 @@ describe('PostSider Trigger', () => {
 		expect(emitted.length).toBeGreaterThanOrEqual(2); // the post and its notification
 		const saved = JSON.parse(JSON.stringify(first.staticData));
 		const restarted = new PollHarness(
-			{ nodeType: new PostSiderTrigger(), type: TRIGGER_TYPE, parameters: { events: ['postPublished', 'notification'], lookbackDays: 7 }, credentials: credentialsFor(ps), name: 'PostSider Trigger' },
+			{
+				nodeType: new PostSiderTrigger(),
+				type: TRIGGER_TYPE,
+				parameters: { events: ['postPublished', 'notification'], lookbackDays: 7 },
+				credentials: credentialsFor(ps),
+				name: 'PostSider Trigger',
+			},
 			{ 'node:PostSider Trigger': saved },
 		);
 		expect(await restarted.poll()).toBeNull();
@@ -101,7 +122,9 @@ describe('PostSider Trigger', () => {
 		await publishNow(linkedin, 'this one works');
 		ps.clock.advance(5 * 60_000);
 		const emitted = (await poller.poll())?.[0].map((i) => i.json) ?? [];
-		expect(emitted).toEqual([expect.objectContaining({ event: 'postFailed', id: failed, state: 'ERROR' })]);
+		expect(emitted).toEqual([
+			expect.objectContaining({ event: 'postFailed', id: failed, state: 'ERROR' }),
+		]);
 		expect(await poller.poll()).toBeNull();
 	});
 

@@ -1,4 +1,9 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 import { forEachItem } from '../../../shared/options';
 import * as analytics from './analytics/Analytics.resource';
 import * as approval from './approval/Approval.resource';
@@ -8,9 +13,19 @@ import * as media from './media/Media.resource';
 import * as notification from './notification/Notification.resource';
 import * as post from './post/Post.resource';
 
-type Operation = { execute: (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]> };
+type Operation = {
+	execute: (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+};
 
-const resources: Record<string, Record<string, unknown>> = { analytics, approval, channel, group, media, notification, post };
+const resources: Record<string, Record<string, unknown>> = {
+	analytics,
+	approval,
+	channel,
+	group,
+	media,
+	notification,
+	post,
+};
 
 /** Resource and operation are fixed per node (not per item); every item runs through one operation. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -18,7 +33,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const module = resources[resource]?.[operation] as Operation | undefined;
 	if (!module || typeof module.execute !== 'function') {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not supported`,
+		);
 	}
 	return [await forEachItem.call(this, async (i) => await module.execute.call(this, i))];
 }

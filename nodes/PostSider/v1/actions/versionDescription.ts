@@ -14,7 +14,8 @@ export const versionDescription: INodeTypeDescription = {
 	group: ['output'],
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-	description: 'Schedule and publish social posts with PostSider, upload media, read channels, analytics and notifications',
+	description:
+		'Schedule and publish social posts with PostSider, upload media, read channels, analytics and notifications',
 	defaults: { name: 'PostSider' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],

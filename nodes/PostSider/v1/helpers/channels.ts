@@ -1,17 +1,22 @@
 /** The org's channels, fetched once per execution (pickers, and provider lookup for settings). */
 import type { IDataObject } from 'n8n-workflow';
-import type { Channel } from '../../../../contract/postsider';
+import { postsiderPath, type Channel } from '../../../../contract/postsider';
 import type { RequestContext } from '../../../shared/transport';
 import { postSiderRequest } from '../transport';
 
 export type { Channel };
 
-export async function fetchChannels(this: RequestContext, group?: string, itemIndex?: number): Promise<Channel[]> {
+export async function fetchChannels(
+	this: RequestContext,
+	group?: string,
+	itemIndex?: number,
+): Promise<Channel[]> {
 	const qs: IDataObject = group ? { group } : {};
-	const response = await postSiderRequest.call<RequestContext, Parameters<typeof postSiderRequest>, ReturnType<typeof postSiderRequest<Channel[]>>>(
-		this,
-		{ method: 'GET', path: '/integrations', qs, itemIndex },
-	);
+	const response = await postSiderRequest.call<
+		RequestContext,
+		Parameters<typeof postSiderRequest>,
+		ReturnType<typeof postSiderRequest<Channel[]>>
+	>(this, { method: 'GET', path: postsiderPath('listChannels'), qs, itemIndex });
 	return Array.isArray(response.body) ? response.body : [];
 }
 

@@ -1,7 +1,11 @@
 /** Uploading n8n binary data to PostSider (`POST /upload`, multipart field `file`). */
 import { createHash } from 'crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-import { POSTABLE_EXTENSIONS, hasPostableExtension } from '../../../../contract/postsider';
+import {
+	hasPostableExtension,
+	postsiderPath,
+	POSTABLE_EXTENSIONS,
+} from '../../../../contract/postsider';
 import type { RateLimitPolicy } from '../../../shared/transport';
 import { postSiderRequest } from '../transport';
 
@@ -21,7 +25,11 @@ export interface BinaryMedia {
 }
 
 export function splitNames(value: unknown): string[] {
-	if (Array.isArray(value)) return value.map(String).map((v) => v.trim()).filter(Boolean);
+	if (Array.isArray(value))
+		return value
+			.map(String)
+			.map((v) => v.trim())
+			.filter(Boolean);
 	return typeof value === 'string'
 		? value
 				.split(',')
@@ -31,7 +39,11 @@ export function splitNames(value: unknown): string[] {
 }
 
 /** Reads binary properties of item `i` through n8n's helpers (never the raw `data` field). */
-export async function readBinaries(this: IExecuteFunctions, i: number, properties: string[]): Promise<BinaryMedia[]> {
+export async function readBinaries(
+	this: IExecuteFunctions,
+	i: number,
+	properties: string[],
+): Promise<BinaryMedia[]> {
 	const out: BinaryMedia[] = [];
 	for (const property of properties) {
 		const binary = this.helpers.assertBinaryData(i, property);
@@ -61,8 +73,18 @@ export async function uploadBinary(
 	rateLimit?: RateLimitPolicy,
 ): Promise<IDataObject> {
 	const form = new FormData();
-	form.append('file', new Blob([new Uint8Array(media.buffer)], { type: media.mimeType }), media.fileName);
-	const response = await postSiderRequest.call(this, { method: 'POST', path: '/upload', body: form, itemIndex: i, rateLimit });
+	form.append(
+		'file',
+		new Blob([new Uint8Array(media.buffer)], { type: media.mimeType }),
+		media.fileName,
+	);
+	const response = await postSiderRequest.call(this, {
+		method: 'POST',
+		path: postsiderPath('upload'),
+		body: form,
+		itemIndex: i,
+		rateLimit,
+	});
 	return response.body as IDataObject;
 }
 

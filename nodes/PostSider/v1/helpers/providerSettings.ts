@@ -46,7 +46,12 @@ function fieldFor(provider: SupportedProvider, field: SettingField): Field | und
 			return { ...base, type: 'boolean', default: field.default === true };
 		case 'labels':
 		case 'tags':
-			return { ...base, type: 'string', default: '', description: `${base.description}; comma-separated` };
+			return {
+				...base,
+				type: 'string',
+				default: '',
+				description: `${base.description}; comma-separated`,
+			};
 		case 'media':
 			// An {id, path} object: set it through Settings JSON.
 			return undefined;
@@ -57,7 +62,9 @@ function fieldFor(provider: SupportedProvider, field: SettingField): Field | und
 
 /** Real fields for the ten providers, generated from the contract's provider table. */
 const FIELDS: Field[] = SUPPORTED_PROVIDERS.filter((p) => !SKIP.has(p)).flatMap((provider) =>
-	PROVIDER_RULES[provider].fields.map((field) => fieldFor(provider, field)).filter((f): f is Field => f !== undefined),
+	PROVIDER_RULES[provider].fields
+		.map((field) => fieldFor(provider, field))
+		.filter((f): f is Field => f !== undefined),
 );
 
 /** The "Provider Settings" collection of Post → Create. */
@@ -70,7 +77,9 @@ export const providerSettingsProperty: INodeProperties = {
 	description:
 		'Settings for the channels of each provider; a setting applies to every chosen channel of that provider. Required values the node can choose safely are filled in for you.',
 	options: FIELDS.map((field) => {
-		const property: INodeProperties & Partial<Pick<Field, 'providers' | 'key' | 'kind'>> = { ...field };
+		const property: INodeProperties & Partial<Pick<Field, 'providers' | 'key' | 'kind'>> = {
+			...field,
+		};
 		delete property.providers;
 		delete property.key;
 		delete property.kind;
@@ -104,7 +113,9 @@ export function settingsFor(
 	json: IDataObject,
 ): IDataObject {
 	const provider = channel.identifier === 'instagram-standalone' ? 'instagram' : channel.identifier;
-	const settings: IDataObject = isSupportedProvider(provider) ? (defaultSettings(provider) as IDataObject) : {};
+	const settings: IDataObject = isSupportedProvider(provider)
+		? (defaultSettings(provider) as IDataObject)
+		: {};
 	for (const field of FIELDS) {
 		if (!field.providers.includes(channel.identifier)) continue;
 		const value = chosen[field.name];

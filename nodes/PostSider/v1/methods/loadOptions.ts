@@ -1,4 +1,5 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import { postsiderPath } from '../../../../contract/postsider';
 import { channelLabel, fetchChannels } from '../helpers/channels';
 import { postSiderRequest } from '../transport';
 
@@ -9,12 +10,19 @@ export async function getChannels(this: ILoadOptionsFunctions): Promise<INodePro
 		.map((c) => ({
 			name: channelLabel(c),
 			value: c.id,
-			description: c.disabled ? 'Disabled in PostSider: posts to it fail at publish time' : c.profile ?? undefined,
+			description: c.disabled
+				? 'Disabled in PostSider: posts to it fail at publish time'
+				: (c.profile ?? undefined),
 		}));
 }
 
 export async function getGroups(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const response = await postSiderRequest.call(this, { method: 'GET', path: '/groups' });
-	const groups = Array.isArray(response.body) ? (response.body as Array<{ id: string; name: string }>) : [];
+	const response = await postSiderRequest.call(this, {
+		method: 'GET',
+		path: postsiderPath('listGroups'),
+	});
+	const groups = Array.isArray(response.body)
+		? (response.body as Array<{ id: string; name: string }>)
+		: [];
 	return groups.map((g) => ({ name: g.name, value: g.id }));
 }

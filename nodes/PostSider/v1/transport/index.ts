@@ -57,12 +57,18 @@ export const POSTSIDER: ServiceInfo = {
  */
 export function resolveBaseUrl(raw: unknown): { url: string } | { error: string } {
 	const text = typeof raw === 'string' ? raw.trim() : '';
-	if (!text) return { error: 'The PostSider credential has no base URL; use https://api.postsider.com or https://<your-domain>/api' };
+	if (!text)
+		return {
+			error:
+				'The PostSider credential has no base URL; use https://api.postsider.com or https://<your-domain>/api',
+		};
 	let parsed: URL;
 	try {
 		parsed = new URL(text);
 	} catch {
-		return { error: `The PostSider base URL "${text}" is not a URL; use https://api.postsider.com or https://<your-domain>/api` };
+		return {
+			error: `The PostSider base URL "${text}" is not a URL; use https://api.postsider.com or https://<your-domain>/api`,
+		};
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
 		return { error: `The PostSider base URL must start with https:// (got "${parsed.protocol}")` };
@@ -73,7 +79,10 @@ export function resolveBaseUrl(raw: unknown): { url: string } | { error: string 
 		};
 	}
 	if (parsed.username || parsed.password) {
-		return { error: 'The PostSider base URL must not contain a user name or password; put the key in the API Key field' };
+		return {
+			error:
+				'The PostSider base URL must not contain a user name or password; put the key in the API Key field',
+		};
 	}
 	if (parsed.search || parsed.hash) {
 		return { error: `The PostSider base URL "${text}" must not have a query or fragment` };
@@ -100,7 +109,10 @@ export interface PostSiderRequest {
 }
 
 /** One PostSider call; resolves with the parsed 2xx response, throws a `NodeApiError` otherwise. */
-export async function postSiderRequest<T = unknown>(this: RequestContext, request: PostSiderRequest): Promise<ApiResponse<T>> {
+export async function postSiderRequest<T = unknown>(
+	this: RequestContext,
+	request: PostSiderRequest,
+): Promise<ApiResponse<T>> {
 	const baseUrl = await baseUrlOf.call(this);
 	const isForm = typeof FormData !== 'undefined' && request.body instanceof FormData;
 	const options: IHttpRequestOptions = {
@@ -111,18 +123,21 @@ export async function postSiderRequest<T = unknown>(this: RequestContext, reques
 		headers: { Accept: 'application/json', ...(request.headers ?? {}) },
 		json: !isForm,
 	};
-	const response = await apiRequest.call<RequestContext, [ServiceInfo, IHttpRequestOptions, { itemIndex?: number; rateLimit?: RateLimitPolicy }], Promise<ApiResponse<T>>>(
-		this,
-		POSTSIDER,
-		options,
-		{ itemIndex: request.itemIndex, rateLimit: request.rateLimit },
-	);
+	const response = await apiRequest.call<
+		RequestContext,
+		[ServiceInfo, IHttpRequestOptions, { itemIndex?: number; rateLimit?: RateLimitPolicy }],
+		Promise<ApiResponse<T>>
+	>(this, POSTSIDER, options, { itemIndex: request.itemIndex, rateLimit: request.rateLimit });
 	if (typeof response.body === 'string' && looksLikeHtml(response.body)) {
 		// A missing /api on a self-hosted server returns the dashboard's login page with 200.
-		throw new NodeOperationError(this.getNode(), `PostSider ${request.method} ${request.path} answered with a web page instead of JSON`, {
-			...(request.itemIndex !== undefined ? { itemIndex: request.itemIndex } : {}),
-			description: WEB_PAGE_HINT,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`PostSider ${request.method} ${request.path} answered with a web page instead of JSON`,
+			{
+				...(request.itemIndex !== undefined ? { itemIndex: request.itemIndex } : {}),
+				description: WEB_PAGE_HINT,
+			},
+		);
 	}
 	if (isForm && typeof response.body === 'string') {
 		// Multipart requests are not sent with `json: true`, so the JSON answer arrives as text.

@@ -12,8 +12,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['analytics'] } },
 		options: [
-			{ name: 'Get Channel Analytics', value: 'channel', action: 'Get channel analytics', description: 'Metrics of a channel over the last days' },
-			{ name: 'Get Post Analytics', value: 'post', action: 'Get post analytics', description: 'Metrics of a published post' },
+			{
+				name: 'Get Channel Analytics',
+				value: 'channel',
+				action: 'Get channel analytics',
+				description: 'Metrics of a channel over the last days',
+			},
+			{
+				name: 'Get Post Analytics',
+				value: 'post',
+				action: 'Get post analytics',
+				description: 'Metrics of a published post',
+			},
 		],
 		default: 'channel',
 	},

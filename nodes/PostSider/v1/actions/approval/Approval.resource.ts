@@ -12,8 +12,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['approval'] } },
 		options: [
-			{ name: 'Get Status', value: 'getStatus', action: 'Get the approval status of a post', description: 'Whether a post is pending, approved or rejected' },
-			{ name: 'Request', value: 'request', action: 'Request approval of a post', description: 'Send a draft for approval' },
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				action: 'Get the approval status of a post',
+				description: 'Whether a post is pending, approved or rejected',
+			},
+			{
+				name: 'Request',
+				value: 'request',
+				action: 'Request approval of a post',
+				description: 'Send a draft for approval',
+			},
 		],
 		default: 'request',
 	},

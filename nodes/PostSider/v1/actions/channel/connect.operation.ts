@@ -1,9 +1,13 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
-import { ALL_PROVIDER_IDENTIFIERS } from '../../../../../contract/postsider';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+import { ALL_PROVIDER_IDENTIFIERS, postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
 import { postSiderRequest } from '../../transport';
 import { requestOptions } from '../common.descriptions';
-
 
 const properties: INodeProperties[] = [
 	{
@@ -24,7 +28,10 @@ const properties: INodeProperties[] = [
 	requestOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['channel'], operation: ['connect'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['channel'], operation: ['connect'] } },
+	properties,
+);
 
 /** `GET /social/:provider`: the OAuth URL a person opens to connect the channel. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
@@ -32,7 +39,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const refresh = this.getNodeParameter('refresh', i, '') as string;
 	const response = await postSiderRequest.call(this, {
 		method: 'GET',
-		path: `/social/${encodeURIComponent(provider)}`,
+		path: postsiderPath('connectChannel', { integration: provider }),
 		...(refresh ? { qs: { refresh } } : {}),
 		itemIndex: i,
 		rateLimit: rateLimitPolicy.call(this, i),

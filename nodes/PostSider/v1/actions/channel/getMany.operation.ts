@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { fetchChannels } from '../../helpers/channels';
 
 const properties: INodeProperties[] = [
@@ -8,18 +13,23 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getGroups' },
 		default: '',
-		description: 'Only channels of this group. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Only channels of this group. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'Include Disabled',
 		name: 'includeDisabled',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to include channels that are disabled in PostSider (posts to them fail at publish time)',
+		description:
+			'Whether to include channels that are disabled in PostSider (posts to them fail at publish time)',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['channel'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['channel'], operation: ['getMany'] } },
+	properties,
+);
 
 /** `GET /integrations`: one item per channel. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {

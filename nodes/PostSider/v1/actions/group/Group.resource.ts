@@ -10,7 +10,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['group'] } },
-		options: [{ name: 'Get Many', value: 'getMany', action: 'Get many groups', description: 'List customer groups' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many groups',
+				description: 'List customer groups',
+			},
+		],
 		default: 'getMany',
 	},
 	...getMany.description,

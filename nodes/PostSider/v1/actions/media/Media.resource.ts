@@ -12,8 +12,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['media'] } },
 		options: [
-			{ name: 'Import From URL', value: 'importFromUrl', action: 'Import media from a URL', description: 'Let PostSider download a file from a public URL' },
-			{ name: 'Upload', value: 'upload', action: 'Upload media', description: 'Upload a file from a binary field' },
+			{
+				name: 'Import From URL',
+				value: 'importFromUrl',
+				action: 'Import media from a URL',
+				description: 'Let PostSider download a file from a public URL',
+			},
+			{
+				name: 'Upload',
+				value: 'upload',
+				action: 'Upload media',
+				description: 'Upload a file from a binary field',
+			},
 		],
 		default: 'upload',
 	},

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { rateLimitPolicy } from '../../../../shared/options';
 import { hasPostableExtension, readBinaries, uploadBinary } from '../../helpers/media';
 import { requestOptions } from '../common.descriptions';
@@ -15,7 +20,10 @@ const properties: INodeProperties[] = [
 	requestOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['media'], operation: ['upload'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['media'], operation: ['upload'] } },
+	properties,
+);
 
 /**
  * `POST /upload` (multipart `file`). PostSider decides the type from the bytes; `postable` says

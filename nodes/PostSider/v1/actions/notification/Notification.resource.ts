@@ -10,7 +10,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['notification'] } },
-		options: [{ name: 'Get Many', value: 'getMany', action: 'Get many notifications', description: 'List notifications, newest first' }],
+		options: [
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many notifications',
+				description: 'List notifications, newest first',
+			},
+		],
 		default: 'getMany',
 	},
 	...getMany.description,

@@ -1,4 +1,10 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
 import { postSiderRequest } from '../../transport';
 import { requestOptions } from '../common.descriptions';
@@ -23,7 +29,10 @@ const properties: INodeProperties[] = [
 	requestOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['notification'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['notification'], operation: ['getMany'] } },
+	properties,
+);
 
 /** `GET /notifications?page=N` (100 per page, newest first), following `hasMore` when returning all. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
@@ -32,7 +41,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const rateLimit = rateLimitPolicy.call(this, i);
 	const out: IDataObject[] = [];
 	for (let page = 0; out.length < limit; page++) {
-		const response = await postSiderRequest.call(this, { method: 'GET', path: '/notifications', qs: { page }, itemIndex: i, rateLimit });
+		const response = await postSiderRequest.call(this, {
+			method: 'GET',
+			path: postsiderPath('listNotifications'),
+			qs: { page },
+			itemIndex: i,
+			rateLimit,
+		});
 		const body = response.body as IDataObject;
 		const list = (body.notifications ?? []) as IDataObject[];
 		out.push(...list);

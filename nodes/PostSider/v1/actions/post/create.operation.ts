@@ -8,12 +8,24 @@ import {
 	type INodeProperties,
 	type JsonObject,
 } from 'n8n-workflow';
-import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_MESSAGES, POSTSIDER_IDEMPOTENCY_HEADER, type CreatePostResponse } from '../../../../../contract/postsider';
+import {
+	type CreatePostResponse,
+	IDEMPOTENCY_KEY_PATTERN,
+	IDEMPOTENCY_MESSAGES,
+	postsiderPath,
+	POSTSIDER_IDEMPOTENCY_HEADER,
+} from '../../../../../contract/postsider';
 import { apiErrorDetails } from '../../../../shared/transport';
 import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
 import { fetchChannels, type Channel } from '../../helpers/channels';
 import { toUtcIso } from '../../helpers/dates';
-import { readBinaries, splitNames, uploadForPost, type BinaryMedia, type MediaRef } from '../../helpers/media';
+import {
+	readBinaries,
+	splitNames,
+	uploadForPost,
+	type BinaryMedia,
+	type MediaRef,
+} from '../../helpers/media';
 import { providerSettingsProperty, settingsFor } from '../../helpers/providerSettings';
 import { postSiderRequest } from '../../transport';
 
@@ -62,7 +74,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'data, image2',
-		description: 'Comma-separated binary properties of the input item to upload and attach, in order',
+		description:
+			'Comma-separated binary properties of the input item to upload and attach, in order',
 	},
 	{
 		displayName: 'Thread',
@@ -71,13 +84,20 @@ const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true, sortable: true },
 		default: {},
 		placeholder: 'Add Thread Item',
-		description: 'Follow-up items published as replies under the main post (a thread on X, comments elsewhere)',
+		description:
+			'Follow-up items published as replies under the main post (a thread on X, comments elsewhere)',
 		options: [
 			{
 				displayName: 'Item',
 				name: 'items',
 				values: [
-					{ displayName: 'Content', name: 'content', type: 'string', typeOptions: { rows: 2 }, default: '' },
+					{
+						displayName: 'Content',
+						name: 'content',
+						type: 'string',
+						typeOptions: { rows: 2 },
+						default: '',
+					},
 					{
 						displayName: 'Media Binary Properties',
 						name: 'binaryProperties',
@@ -126,14 +146,21 @@ const properties: INodeProperties[] = [
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
 				default: {},
-				description: 'Media already in PostSider (from Media → Upload), attached after the binary media',
+				description:
+					'Media already in PostSider (from Media → Upload), attached after the binary media',
 				options: [
 					{
 						displayName: 'Media',
 						name: 'values',
 						values: [
 							{ displayName: 'ID', name: 'id', type: 'string', default: '' },
-							{ displayName: 'Path', name: 'path', type: 'string', default: '', description: 'The "path" URL Media → Upload returned' },
+							{
+								displayName: 'Path',
+								name: 'path',
+								type: 'string',
+								default: '',
+								description: 'The "path" URL Media → Upload returned',
+							},
 						],
 					},
 				],
@@ -151,20 +178,25 @@ const properties: INodeProperties[] = [
 				name: 'shortLink',
 				type: 'boolean',
 				default: false,
-				description: 'Whether PostSider should shorten URLs in the text (when a shortener is configured)',
+				description:
+					'Whether PostSider should shorten URLs in the text (when a shortener is configured)',
 			},
 			{
 				displayName: 'Tags',
 				name: 'tags',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated names of existing PostSider tags (unknown names are ignored by PostSider)',
+				description:
+					'Comma-separated names of existing PostSider tags (unknown names are ignored by PostSider)',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['post'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['post'], operation: ['create'] } },
+	properties,
+);
 
 const channelCache = new WeakMap<object, Promise<Channel[]>>();
 
@@ -177,13 +209,15 @@ function parseJsonObject(this: IExecuteFunctions, value: unknown, i: number): ID
 	if (typeof value !== 'string' || !value.trim()) return {};
 	try {
 		const parsed = JSON.parse(value) as unknown;
-		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as IDataObject;
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+			return parsed as IDataObject;
 	} catch {
 		// fall through to the error below
 	}
 	throw new NodeOperationError(this.getNode(), 'Options → Settings JSON is not a JSON object', {
 		itemIndex: i,
-		description: 'Write an object keyed by provider or channel ID, e.g. {"x": {"who_can_reply_post": "following"}}',
+		description:
+			'Write an object keyed by provider or channel ID, e.g. {"x": {"who_can_reply_post": "following"}}',
 	});
 }
 
@@ -203,22 +237,28 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const rateLimit = rateLimitPolicy.call(this, i);
 	const channelIds = channelIdsOf(this.getNodeParameter('channelIds', i, []));
 	if (channelIds.length === 0) {
-		throw new NodeOperationError(this.getNode(), 'No channel chosen', { itemIndex: i, description: 'Pick at least one channel in "Channel Names or IDs".' });
+		throw new NodeOperationError(this.getNode(), 'No channel chosen', {
+			itemIndex: i,
+			description: 'Pick at least one channel in "Channel Names or IDs".',
+		});
 	}
 	const postType = this.getNodeParameter('postType', i) as 'draft' | 'schedule' | 'now';
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const content = this.getNodeParameter('content', i, '') as string;
 	const chosenSettings = this.getNodeParameter('providerSettings', i, {}) as IDataObject;
 	const settingsJson = parseJsonObject.call(this, options.settingsJson, i);
-	const threadItems = ((this.getNodeParameter('thread', i, {}) as IDataObject).items ?? []) as IDataObject[];
+	const threadItems = ((this.getNodeParameter('thread', i, {}) as IDataObject).items ??
+		[]) as IDataObject[];
 	const earlier = (((options.media as IDataObject | undefined)?.values ?? []) as IDataObject[]).map(
 		(m): MediaRef => ({ id: String(m.id ?? ''), path: String(m.path ?? '') }),
 	);
 
 	let date: string;
 	let dateIsAuto = false;
-	if (postType === 'schedule') date = toUtcIso.call(this, this.getNodeParameter('scheduledAt', i), 'Scheduled At', i);
-	else if (postType === 'draft' && options.draftDate) date = toUtcIso.call(this, options.draftDate, 'Draft Date', i);
+	if (postType === 'schedule')
+		date = toUtcIso.call(this, this.getNodeParameter('scheduledAt', i), 'Scheduled At', i);
+	else if (postType === 'draft' && options.draftDate)
+		date = toUtcIso.call(this, options.draftDate, 'Draft Date', i);
 	else {
 		// `now` ignores the value and drafts need one; the derived key leaves it out.
 		date = new Date().toISOString();
@@ -226,17 +266,27 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	}
 
 	// Media bytes are read before anything is uploaded, so the derived key covers them.
-	const mainBinaries = await readBinaries.call(this, i, splitNames(this.getNodeParameter('binaryProperties', i, '')));
+	const mainBinaries = await readBinaries.call(
+		this,
+		i,
+		splitNames(this.getNodeParameter('binaryProperties', i, '')),
+	);
 	const threadBinaries: BinaryMedia[][] = [];
-	for (const item of threadItems) threadBinaries.push(await readBinaries.call(this, i, splitNames(item.binaryProperties)));
+	for (const item of threadItems)
+		threadBinaries.push(await readBinaries.call(this, i, splitNames(item.binaryProperties)));
 
 	if (!channelCache.has(this)) channelCache.set(this, fetchChannels.call(this, undefined, i));
 	const known = await channelCache.get(this)!;
-	const channels = channelIds.map((id) => known.find((c) => c.id === id) ?? { id, identifier: '', name: id, disabled: false });
+	const channels = channelIds.map(
+		(id) => known.find((c) => c.id === id) ?? { id, identifier: '', name: id, disabled: false },
+	);
 
 	const tags = splitNames(options.tags).map((label) => ({ value: label, label }));
 	const shortLink = options.shortLink === true;
-	const firstComment = typeof options.firstComment === 'string' && options.firstComment ? options.firstComment : undefined;
+	const firstComment =
+		typeof options.firstComment === 'string' && options.firstComment
+			? options.firstComment
+			: undefined;
 
 	const buildBody = (mainMedia: unknown[], threadMedia: unknown[][]): IDataObject => ({
 		type: postType,
@@ -247,7 +297,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			integration: { id: channel.id },
 			value: [
 				{ content, image: mainMedia },
-				...threadItems.map((item, n) => ({ content: String(item.content ?? ''), image: threadMedia[n] })),
+				...threadItems.map((item, n) => ({
+					content: String(item.content ?? ''),
+					image: threadMedia[n],
+				})),
 			],
 			settings: settingsFor(channel, chosenSettings, settingsJson),
 			...(firstComment ? { firstComment } : {}),
@@ -256,20 +309,26 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 
 	const ownKey = typeof options.idempotencyKey === 'string' ? options.idempotencyKey.trim() : '';
 	if (ownKey && !IDEMPOTENCY_KEY_PATTERN.test(ownKey)) {
-		throw new NodeOperationError(this.getNode(), `Idempotency key "${ownKey}" has characters PostSider refuses`, {
-			itemIndex: i,
-			description: 'Use 1 to 255 characters from A-Z, a-z, 0-9 and . _ : -',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Idempotency key "${ownKey}" has characters PostSider refuses`,
+			{
+				itemIndex: i,
+				description: 'Use 1 to 255 characters from A-Z, a-z, 0-9 and . _ : -',
+			},
+		);
 	}
 	const logical = buildBody(
 		[...mainBinaries.map((b) => ({ sha256: b.sha256 })), ...earlier],
 		threadBinaries.map((list) => list.map((b) => ({ sha256: b.sha256 }))),
 	);
 	if (dateIsAuto) delete logical.date;
-	const idempotencyKey = ownKey || `n8n:${createHash('sha256').update(stableJson(logical)).digest('hex')}`;
+	const idempotencyKey =
+		ownKey || `n8n:${createHash('sha256').update(stableJson(logical)).digest('hex')}`;
 
 	const mainMedia: MediaRef[] = [];
-	for (const media of mainBinaries) mainMedia.push(await uploadForPost.call(this, i, media, rateLimit));
+	for (const media of mainBinaries)
+		mainMedia.push(await uploadForPost.call(this, i, media, rateLimit));
 	mainMedia.push(...earlier);
 	const threadMedia: MediaRef[][] = [];
 	for (const list of threadBinaries) {
@@ -283,7 +342,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	try {
 		const response = await postSiderRequest.call(this, {
 			method: 'POST',
-			path: '/posts',
+			path: postsiderPath('createPost'),
 			body,
 			headers: { [POSTSIDER_IDEMPOTENCY_HEADER]: idempotencyKey },
 			itemIndex: i,
@@ -306,7 +365,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			}));
 		}
 		// Both constructors hand back an error that already is one of theirs, unchanged.
-		if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+		if (error instanceof NodeApiError)
+			throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 	}
 	return created.map((entry) => {

@@ -1,13 +1,22 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
 import { postSiderRequest } from '../../transport';
 import { postIdProperty, requestOptions } from '../common.descriptions';
 
-export const description = updateDisplayOptions({ show: { resource: ['post'], operation: ['delete'] } }, [postIdProperty, requestOptions]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['post'], operation: ['delete'] } },
+	[postIdProperty, requestOptions],
+);
 
 /** `DELETE /posts/:id`: deletes that channel's post with its thread items. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const id = this.getNodeParameter('postId', i) as string;
-	const response = await postSiderRequest.call(this, { method: 'DELETE', path: `/posts/${encodeURIComponent(id)}`, itemIndex: i, rateLimit: rateLimitPolicy.call(this, i) });
+	const response = await postSiderRequest.call(this, {
+		method: 'DELETE',
+		path: postsiderPath('deletePost', { id }),
+		itemIndex: i,
+		rateLimit: rateLimitPolicy.call(this, i),
+	});
 	return { postId: id, ...(response.body as IDataObject) };
 }

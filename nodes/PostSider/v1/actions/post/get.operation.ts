@@ -1,14 +1,23 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
 import { redactSecrets } from '../../../../shared/redact';
 import { postSiderRequest } from '../../transport';
 import { postIdProperty, requestOptions } from '../common.descriptions';
 
-export const description = updateDisplayOptions({ show: { resource: ['post'], operation: ['get'] } }, [postIdProperty, requestOptions]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['post'], operation: ['get'] } },
+	[postIdProperty, requestOptions],
+);
 
 /** `GET /posts/:id`; the channel's OAuth tokens in the answer are removed before output. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const id = this.getNodeParameter('postId', i) as string;
-	const response = await postSiderRequest.call(this, { method: 'GET', path: `/posts/${encodeURIComponent(id)}`, itemIndex: i, rateLimit: rateLimitPolicy.call(this, i) });
+	const response = await postSiderRequest.call(this, {
+		method: 'GET',
+		path: postsiderPath('getPost', { id }),
+		itemIndex: i,
+		rateLimit: rateLimitPolicy.call(this, i),
+	});
 	return redactSecrets(response.body as IDataObject);
 }
