@@ -40,7 +40,7 @@ export class PostSiderLimiters {
 		const key = `${orgId}:${bucket}`;
 		let w = this.hourly.get(key);
 		if (w?.blockedUntil !== undefined && now >= w.blockedUntil) w = undefined;
-		if (!w || now >= w.start + POSTSIDER_HOURLY_WINDOW_MS) {
+		if (!w || (w.blockedUntil === undefined && now >= w.start + POSTSIDER_HOURLY_WINDOW_MS)) {
 			w = { start: now, count: 0 };
 			this.hourly.set(key, w);
 		}
