@@ -1,51 +1,54 @@
 /**
  * Social Account and File operations, the account pickers, and the upload leg to the emulator's S3.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
-	MP4,
-	PNG,
 	accountOn,
-	accountsOf,
+	accounts,
 	byId,
 	listSearch,
 	loadOptions,
+	MP4,
 	output,
+	pf,
+	PNG,
 	requestsTo,
 	runPostFast,
-	startPostFast,
-	type Account,
-	type Emulator,
+	useEmulator,
 } from './setup';
 
-let pf: Emulator;
-let accounts: Account[];
-
-beforeAll(async () => {
-	pf = await startPostFast();
-	accounts = await accountsOf(pf);
-});
-afterAll(async () => {
-	await pf.close();
-});
-beforeEach(() => {
-	pf.reset();
-});
+useEmulator();
 
 describe('Social Account', () => {
 	it('gets the accounts, filtered by platform and connection status, with the key in pf-api-key', async () => {
-		const all = await runPostFast(pf, { resource: 'socialAccount', operation: 'getMany', filters: {} });
-		expect(output(all).map((a) => a.id).sort()).toEqual(accounts.map((a) => a.id).sort());
+		const all = await runPostFast(pf, {
+			resource: 'socialAccount',
+			operation: 'getMany',
+			filters: {},
+		});
+		expect(
+			output(all)
+				.map((a) => a.id)
+				.sort(),
+		).toEqual(accounts.map((a) => a.id).sort());
 		const [request] = requestsTo(pf, 'GET', '/social-media/my-social-accounts');
 		expect(request.headers['pf-api-key']).toBe(pf.apiKey);
 		expect(request.headers.authorization).toBeUndefined();
 
-		const disabled = await runPostFast(pf, { resource: 'socialAccount', operation: 'getMany', filters: { connectionStatus: 'DISABLED' } });
+		const disabled = await runPostFast(pf, {
+			resource: 'socialAccount',
+			operation: 'getMany',
+			filters: { connectionStatus: 'DISABLED' },
+		});
 		expect(output(disabled).length).toBeGreaterThan(0);
 		expect(output(disabled).every((a) => a.connectionStatus === 'DISABLED')).toBe(true);
 
-		const youtube = await runPostFast(pf, { resource: 'socialAccount', operation: 'getMany', filters: { platforms: ['YOUTUBE'] } });
+		const youtube = await runPostFast(pf, {
+			resource: 'socialAccount',
+			operation: 'getMany',
+			filters: { platforms: ['YOUTUBE'] },
+		});
 		expect(output(youtube).every((a) => a.platform === 'YOUTUBE')).toBe(true);
 	});
 
@@ -55,7 +58,11 @@ describe('Social Account', () => {
 		['getGbpLocations', 'GOOGLE_BUSINESS_PROFILE', 'gbp-locations', 'locationId'],
 	])('%s lists the account’s entries', async (operation, platform, endpoint, idField) => {
 		const account = accountOn(accounts, platform);
-		const result = await runPostFast(pf, { resource: 'socialAccount', operation, account: byId(account.id) });
+		const result = await runPostFast(pf, {
+			resource: 'socialAccount',
+			operation,
+			account: byId(account.id),
+		});
 		expect(result.status, result.error?.message).toBe('success');
 		expect(requestsTo(pf, 'GET', `/social-media/${account.id}/${endpoint}`)).toHaveLength(1);
 		for (const entry of output(result)) expect(entry).toHaveProperty(idField);
@@ -71,7 +78,10 @@ describe('Social Account', () => {
 		});
 		expect(result.status, result.error?.message).toBe('success');
 		const [request] = requestsTo(pf, 'GET', `/social-media/${account.id}/follower-history`);
-		expect(request.query).toMatchObject({ from: '2025-12-31T23:00:00.000Z', to: '2026-02-01T00:00:00.000Z' });
+		expect(request.query).toMatchObject({
+			from: '2025-12-31T23:00:00.000Z',
+			to: '2026-02-01T00:00:00.000Z',
+		});
 		expect(output(result)[0]).toHaveProperty('series');
 	});
 
@@ -79,13 +89,25 @@ describe('Social Account', () => {
 		const result = await runPostFast(pf, {
 			resource: 'socialAccount',
 			operation: 'createConnectLink',
-			additionalFields: { expiryDays: 3, platforms: ['INSTAGRAM', 'TIKTOK'], externalId: 'client-42' },
+			additionalFields: {
+				expiryDays: 3,
+				platforms: ['INSTAGRAM', 'TIKTOK'],
+				externalId: 'client-42',
+			},
 		});
 		expect(result.status, result.error?.message).toBe('success');
 		expect(String(output(result)[0].connectUrl)).toMatch(/^https:\/\//);
-		expect(requestsTo(pf, 'POST', '/social-media/connect-link')[0].body).toEqual({ expiryDays: 3, platforms: ['INSTAGRAM', 'TIKTOK'], externalId: 'client-42' });
+		expect(requestsTo(pf, 'POST', '/social-media/connect-link')[0].body).toEqual({
+			expiryDays: 3,
+			platforms: ['INSTAGRAM', 'TIKTOK'],
+			externalId: 'client-42',
+		});
 
-		const bad = await runPostFast(pf, { resource: 'socialAccount', operation: 'createConnectLink', additionalFields: { sendEmail: true } });
+		const bad = await runPostFast(pf, {
+			resource: 'socialAccount',
+			operation: 'createConnectLink',
+			additionalFields: { sendEmail: true },
+		});
 		expect(bad.status).toBe('error');
 		expect(bad.error?.message).toMatch(/no Email/);
 		expect(requestsTo(pf, 'POST', '/social-media/connect-link')).toHaveLength(1);
@@ -108,21 +130,33 @@ describe('Social Account', () => {
 		expect(filtered.results.length).toBeGreaterThan(0);
 		expect(filtered.results.length).toBeLessThanOrEqual(all.results.length);
 
-		const boards = await loadOptions(pf, 'getPinterestBoards', { account: byId(accountOn(accounts, 'PINTEREST').id) });
+		const boards = await loadOptions(pf, 'getPinterestBoards', {
+			account: byId(accountOn(accounts, 'PINTEREST').id),
+		});
 		expect(boards.length).toBeGreaterThan(0);
 	});
 });
 
 describe('File', () => {
 	it('gets upload links and refuses a count PostFast would reject', async () => {
-		const result = await runPostFast(pf, { resource: 'file', operation: 'getUploadUrls', contentType: 'image/png', count: 3 });
+		const result = await runPostFast(pf, {
+			resource: 'file',
+			operation: 'getUploadUrls',
+			contentType: 'image/png',
+			count: 3,
+		});
 		expect(result.status, result.error?.message).toBe('success');
 		expect(output(result)).toHaveLength(3);
 		for (const url of output(result)) {
 			expect(String(url.key)).toMatch(/^image\//);
 			expect(String(url.signedUrl)).toContain('X-Amz-Signature=');
 		}
-		const video = await runPostFast(pf, { resource: 'file', operation: 'getUploadUrls', contentType: 'video/mp4', count: 2 });
+		const video = await runPostFast(pf, {
+			resource: 'file',
+			operation: 'getUploadUrls',
+			contentType: 'video/mp4',
+			count: 2,
+		});
 		expect(video.status).toBe('error');
 		expect(video.error?.message).toMatch(/out of range/);
 		expect(requestsTo(pf, 'POST', '/file/get-signed-upload-urls')).toHaveLength(1);
@@ -133,8 +167,15 @@ describe('File', () => {
 			json: { n },
 			binary: { data: { data: PNG, fileName: `p${n}.png`, mimeType: 'image/png' } },
 		}));
-		items.push({ json: { n: 5 }, binary: { data: { data: MP4, fileName: 'clip.mp4', mimeType: 'video/mp4' } } });
-		const result = await runPostFast(pf, { resource: 'file', operation: 'upload', binaryProperties: 'data' }, { items });
+		items.push({
+			json: { n: 5 },
+			binary: { data: { data: MP4, fileName: 'clip.mp4', mimeType: 'video/mp4' } },
+		});
+		const result = await runPostFast(
+			pf,
+			{ resource: 'file', operation: 'upload', binaryProperties: 'data' },
+			{ items },
+		);
 		expect(result.status, result.error?.message).toBe('success');
 		expect(requestsTo(pf, 'POST', '/file/get-signed-upload-urls').map((r) => r.body)).toEqual([
 			{ contentType: 'image/png', count: 4 },
@@ -148,11 +189,19 @@ describe('File', () => {
 			expect(put.headers['pf-api-key']).toBeUndefined();
 			expect(put.headers['transfer-encoding']).toBeUndefined();
 		}
-		expect(puts.map((p) => p.headers['content-length'])).toEqual([...Array(5).fill(String(PNG.length)), String(MP4.length)]);
+		expect(puts.map((p) => p.headers['content-length'])).toEqual([
+			...Array(5).fill(String(PNG.length)),
+			String(MP4.length),
+		]);
 		const out = output(result);
 		expect(out).toHaveLength(6);
-		expect((out[5].media as Array<{ type: string; key: string }>)[0]).toMatchObject({ type: 'VIDEO', contentType: 'video/mp4' });
-		expect(out[0].mediaItems).toEqual([{ key: (out[0].keys as string[])[0], type: 'IMAGE', sortOrder: 0 }]);
+		expect((out[5].media as Array<{ type: string; key: string }>)[0]).toMatchObject({
+			type: 'VIDEO',
+			contentType: 'video/mp4',
+		});
+		expect(out[0].mediaItems).toEqual([
+			{ key: (out[0].keys as string[])[0], type: 'IMAGE', sortOrder: 0 },
+		]);
 		// The keys are usable: a post with them is accepted.
 		const instagram = accountOn(accounts, 'INSTAGRAM');
 		const post = await runPostFast(pf, {
@@ -168,14 +217,28 @@ describe('File', () => {
 	});
 
 	it('refuses empty files and types PostFast does not accept, naming the property', async () => {
-		const result = await runPostFast(pf, { resource: 'file', operation: 'upload', binaryProperties: 'data, missing' }, {
-			items: [
-				{ json: {}, binary: { data: { data: Buffer.alloc(0), fileName: 'empty.png', mimeType: 'image/png' } } },
-				{ json: {}, binary: { data: { data: Buffer.from('x'), fileName: 'notes.txt', mimeType: 'text/plain' } } },
-				{ json: {}, binary: { data: { data: PNG, fileName: 'ok.png', mimeType: 'image/png' } } },
-			],
-			node: { onError: 'continueRegularOutput' },
-		});
+		const result = await runPostFast(
+			pf,
+			{ resource: 'file', operation: 'upload', binaryProperties: 'data, missing' },
+			{
+				items: [
+					{
+						json: {},
+						binary: {
+							data: { data: Buffer.alloc(0), fileName: 'empty.png', mimeType: 'image/png' },
+						},
+					},
+					{
+						json: {},
+						binary: {
+							data: { data: Buffer.from('x'), fileName: 'notes.txt', mimeType: 'text/plain' },
+						},
+					},
+					{ json: {}, binary: { data: { data: PNG, fileName: 'ok.png', mimeType: 'image/png' } } },
+				],
+				node: { onError: 'continueRegularOutput' },
+			},
+		);
 		expect(result.status).toBe('success');
 		const [empty, text, missing] = output(result);
 		expect(String(empty.error)).toMatch(/empty \(0 bytes\)/);

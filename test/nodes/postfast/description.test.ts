@@ -13,19 +13,33 @@ import { PostFastTrigger } from '../../../nodes/PostFast/PostFastTrigger.node';
 import { PLATFORM_CONTROLS } from '../../../nodes/PostFast/v1/actions/socialPost/controls.description';
 
 const root = join(__dirname, '../../..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; n8n: { nodes: string[]; credentials: string[] } };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+	name: string;
+	n8n: { nodes: string[]; credentials: string[] };
+};
 const v1 = NodeHelpers.getVersionedNodeType(new PostFast(), 1).description;
 
-function optionValues(description: INodeTypeDescription, name: string, resource?: string): string[] {
+function optionValues(
+	description: INodeTypeDescription,
+	name: string,
+	resource?: string,
+): string[] {
 	const property = description.properties.find(
-		(p) => p.name === name && (!resource || (p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource)),
+		(p) =>
+			p.name === name &&
+			(!resource || (p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource)),
 	);
 	return ((property?.options ?? []) as Array<{ value: string }>).map((o) => o.value);
 }
 
 describe('PostFast package description', () => {
 	it('registers both nodes and the credential in the n8n manifest', () => {
-		expect(pkg.n8n.nodes).toEqual(expect.arrayContaining(['dist/nodes/PostFast/PostFast.node.js', 'dist/nodes/PostFast/PostFastTrigger.node.js']));
+		expect(pkg.n8n.nodes).toEqual(
+			expect.arrayContaining([
+				'dist/nodes/PostFast/PostFast.node.js',
+				'dist/nodes/PostFast/PostFastTrigger.node.js',
+			]),
+		);
 		expect(pkg.n8n.credentials).toContain('dist/credentials/PostFastApi.credentials.js');
 	});
 
@@ -34,10 +48,21 @@ describe('PostFast package description', () => {
 		expect(v1.credentials).toEqual([{ name: 'postFastApi', required: true }]);
 		expect(optionValues(v1, 'resource')).toEqual(['file', 'socialAccount', 'socialPost']);
 		expect(optionValues(v1, 'operation', 'file').sort()).toEqual(['getUploadUrls', 'upload']);
-		expect(optionValues(v1, 'operation', 'socialAccount').sort()).toEqual(
-			['createConnectLink', 'getFollowerHistory', 'getGbpLocations', 'getMany', 'getPinterestBoards', 'getYoutubePlaylists'],
-		);
-		expect(optionValues(v1, 'operation', 'socialPost').sort()).toEqual(['bulkDelete', 'create', 'delete', 'getAnalytics', 'getMany']);
+		expect(optionValues(v1, 'operation', 'socialAccount').sort()).toEqual([
+			'createConnectLink',
+			'getFollowerHistory',
+			'getGbpLocations',
+			'getMany',
+			'getPinterestBoards',
+			'getYoutubePlaylists',
+		]);
+		expect(optionValues(v1, 'operation', 'socialPost').sort()).toEqual([
+			'bulkDelete',
+			'create',
+			'delete',
+			'getAnalytics',
+			'getMany',
+		]);
 	});
 
 	it('has distinct light and dark icons next to each node and the credential, and codex files named for the package', () => {
@@ -53,8 +78,14 @@ describe('PostFast package description', () => {
 			expect(existsSync(lightFile) && existsSync(darkFile)).toBe(true);
 			expect(readFileSync(lightFile, 'utf8')).not.toBe(readFileSync(darkFile, 'utf8'));
 		}
-		for (const [file, name] of [['PostFast.node.json', 'postFast'], ['PostFastTrigger.node.json', 'postFastTrigger']]) {
-			const codex = JSON.parse(readFileSync(join(root, 'nodes/PostFast', file), 'utf8')) as { node: string; resources: { primaryDocumentation: unknown[] } };
+		for (const [file, name] of [
+			['PostFast.node.json', 'postFast'],
+			['PostFastTrigger.node.json', 'postFastTrigger'],
+		]) {
+			const codex = JSON.parse(readFileSync(join(root, 'nodes/PostFast', file), 'utf8')) as {
+				node: string;
+				resources: { primaryDocumentation: unknown[] };
+			};
 			expect(codex.node).toBe(`${pkg.name}.${name}`);
 			expect(codex.resources.primaryDocumentation.length).toBeGreaterThan(0);
 		}
@@ -62,30 +93,80 @@ describe('PostFast package description', () => {
 
 	it('the credential sends the key as pf-api-key and tests with my-social-accounts on the configured base URL', () => {
 		const credential = new PostFastApi();
-		expect(credential.authenticate).toEqual({ type: 'generic', properties: { headers: { 'pf-api-key': '={{$credentials.apiKey}}' } } });
-		expect(credential.properties.find((p) => p.name === 'apiKey')?.typeOptions?.password).toBe(true);
-		expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe('https://api.postfa.st');
+		expect(credential.authenticate).toEqual({
+			type: 'generic',
+			properties: { headers: { 'pf-api-key': '={{$credentials.apiKey}}' } },
+		});
+		expect(credential.properties.find((p) => p.name === 'apiKey')?.typeOptions?.password).toBe(
+			true,
+		);
+		expect(credential.properties.find((p) => p.name === 'baseUrl')?.default).toBe(
+			'https://api.postfa.st',
+		);
 		expect(credential.test.request.url).toBe('/social-media/my-social-accounts');
 		expect(credential.test.request.baseURL).toContain('$credentials.baseUrl');
 	});
 
 	it('offers every control of the catalogue, each in its platform’s collection', () => {
 		const catalogue = [
-			'tiktokTitle', 'tiktokPrivacy', 'tiktokAllowComments', 'tiktokAllowDuet', 'tiktokAllowStitch', 'tiktokBrandOrganic',
-			'tiktokBrandContent', 'tiktokAutoAddMusic', 'tiktokIsAigc', 'tiktokIsDraft', 'tiktokMusicSoundId', 'tiktokMusicSoundName',
-			'instagramPublishType', 'instagramPostToGrid', 'instagramCollaborators', 'instagramTrialReelStrategy', 'instagramLocationId',
-			'instagramLocationName', 'instagramIsAiGenerated', 'facebookContentType', 'facebookReelsCollaborators', 'facebookPlaceId',
-			'facebookPlaceName', 'facebookTargetCountries', 'youtubeIsShort', 'youtubeMadeForKids', 'youtubeContainsSyntheticMedia',
-			'youtubeTitle', 'youtubeCategoryId', 'youtubePlaylistId', 'youtubeThumbnailKey', 'youtubeLanguage', 'youtubeCaptionKey',
-			'youtubePrivacy', 'youtubeTags', 'linkedinAttachmentKey', 'linkedinAttachmentTitle', 'xRetweetUrl', 'pinterestBoardId',
-			'pinterestLink', 'gbpLocationId', 'gbpTopicType', 'gbpCallToActionType', 'gbpCallToActionUrl', 'gbpEventTitle',
-			'gbpEventStartDate', 'gbpEventEndDate', 'gbpOfferCouponCode', 'gbpOfferRedeemUrl', 'gbpOfferTerms', 'threadsTopicTag',
+			'tiktokTitle',
+			'tiktokPrivacy',
+			'tiktokAllowComments',
+			'tiktokAllowDuet',
+			'tiktokAllowStitch',
+			'tiktokBrandOrganic',
+			'tiktokBrandContent',
+			'tiktokAutoAddMusic',
+			'tiktokIsAigc',
+			'tiktokIsDraft',
+			'tiktokMusicSoundId',
+			'tiktokMusicSoundName',
+			'instagramPublishType',
+			'instagramPostToGrid',
+			'instagramCollaborators',
+			'instagramTrialReelStrategy',
+			'instagramLocationId',
+			'instagramLocationName',
+			'instagramIsAiGenerated',
+			'facebookContentType',
+			'facebookReelsCollaborators',
+			'facebookPlaceId',
+			'facebookPlaceName',
+			'facebookTargetCountries',
+			'youtubeIsShort',
+			'youtubeMadeForKids',
+			'youtubeContainsSyntheticMedia',
+			'youtubeTitle',
+			'youtubeCategoryId',
+			'youtubePlaylistId',
+			'youtubeThumbnailKey',
+			'youtubeLanguage',
+			'youtubeCaptionKey',
+			'youtubePrivacy',
+			'youtubeTags',
+			'linkedinAttachmentKey',
+			'linkedinAttachmentTitle',
+			'xRetweetUrl',
+			'pinterestBoardId',
+			'pinterestLink',
+			'gbpLocationId',
+			'gbpTopicType',
+			'gbpCallToActionType',
+			'gbpCallToActionUrl',
+			'gbpEventTitle',
+			'gbpEventStartDate',
+			'gbpEventEndDate',
+			'gbpOfferCouponCode',
+			'gbpOfferRedeemUrl',
+			'gbpOfferTerms',
+			'threadsTopicTag',
 			'xCommunityId', // vendor page; retired by the backend, offered and labelled as ignored
 		];
 		const offered = new Map<string, string>();
 		for (const group of PLATFORM_CONTROLS) {
 			const collection = v1.properties.find((p) => p.name === group.parameter) as INodeProperties;
-			for (const option of collection.options as INodeProperties[]) offered.set(option.name, group.platform);
+			for (const option of collection.options as INodeProperties[])
+				offered.set(option.name, group.platform);
 		}
 		expect([...offered.keys()].sort()).toEqual([...catalogue].sort());
 		for (const [control, platform] of offered) {

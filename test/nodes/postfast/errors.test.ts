@@ -3,64 +3,45 @@
  * continue-on-fail, and that a post PostFast accepted is never sent again.
  */
 import { NodeApiError } from 'n8n-workflow';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
-	PNG,
 	accountOn,
-	accountsOf,
-	byId,
+	accounts,
+	createParameters,
 	inFuture,
 	output,
+	pf,
+	PNG,
 	requestsTo,
 	runPostFast,
-	startPostFast,
-	type Account,
-	type Emulator,
+	useEmulator,
 } from './setup';
 
-let pf: Emulator;
-let accounts: Account[];
-
-beforeAll(async () => {
-	pf = await startPostFast();
-	accounts = await accountsOf(pf);
-});
-afterAll(async () => {
-	await pf.close();
-});
-beforeEach(() => {
-	pf.faults.clear();
-	pf.reset();
-});
+useEmulator();
 
 const listAccounts = { resource: 'socialAccount', operation: 'getMany', filters: {} };
-
-function create(extra: Record<string, unknown> = {}) {
-	return {
-		resource: 'socialPost',
-		operation: 'create',
-		account: byId('={{ $json.account }}'),
-		content: '={{ $json.text }}',
-		status: 'SCHEDULED',
-		scheduledAt: '={{ $json.at }}',
-		binaryProperties: '',
-		...extra,
-	};
-}
 
 describe('service errors reach the user with their reason', () => {
 	it('a 400 with a PostFast code names the code, the status and what to fix', async () => {
 		const x = accountOn(accounts, 'X');
-		const result = await runPostFast(pf, create({ additionalFields: { mediaItemsJson: '[{"key":"image/never-uploaded.png","type":"IMAGE"}]' } }), {
-			items: [{ json: { account: x.id, text: 'unknown media key', at: inFuture(pf) } }],
-		});
+		const result = await runPostFast(
+			pf,
+			createParameters({
+				additionalFields: { mediaItemsJson: '[{"key":"image/never-uploaded.png","type":"IMAGE"}]' },
+			}),
+			{
+				items: [{ json: { account: x.id, text: 'unknown media key', at: inFuture(pf) } }],
+			},
+		);
 		expect(result.status).toBe('error');
 		const error = result.errors.PostFast as NodeApiError;
 		expect(error.message).toMatch(/PostFast 400 on POST \/social-posts/);
 		expect(error.message).toContain('image/never-uploaded.png');
 		expect(error.httpCode).toBe('400');
-		expect(error.description).toMatch(/PostFast code media\.invalidMedia\. .*Upload the file again/);
+		expect(error.description).toMatch(
+			/PostFast code media\.invalidMedia\. .*Upload the file again/,
+		);
 		expect(error.context.apiError).toMatchObject({ status: 400, code: 'media.invalidMedia' });
 	});
 
@@ -69,18 +50,22 @@ describe('service errors reach the user with their reason', () => {
 		const pinterest = accountOn(accounts, 'PINTEREST');
 		const x = accountOn(accounts, 'X');
 		const at = inFuture(pf);
-		const result = await runPostFast(pf, create({ threadsControls: { threadsTopicTag: 'a.b&c' } }), {
-			items: [
-				{ json: { account: threads.id, text: 'bad tag', at } },
-				{ json: { account: pinterest.id, text: 'no board, no media', at } },
-				{ json: { account: x.id, text: 'fine', at } },
-			],
-			node: { onError: 'continueRegularOutput' },
-		});
+		const result = await runPostFast(
+			pf,
+			createParameters({ threadsControls: { threadsTopicTag: 'a.b&c' } }),
+			{
+				items: [
+					{ json: { account: threads.id, text: 'bad tag', at } },
+					{ json: { account: pinterest.id, text: 'no board, no media', at } },
+					{ json: { account: x.id, text: 'fine', at } },
+				],
+				node: { onError: 'continueRegularOutput' },
+			},
+		);
 		expect(result.status).toBe('success');
 		const [tag, pin, ok] = output(result);
-		expect(String(tag.error)).toMatch(/threadsTopicTag\.invalid/);
-		expect(String(tag.description)).toMatch(/nothing was sent/);
+		expect(String(tag.error)).toMatch(/THREADS post of item 0: .*threadsTopicTag/);
+		expect(String(tag.description)).toMatch(/PostFast code threadsTopicTag\.invalid.*nothing was sent/);
 		expect(String(pin.error)).toMatch(/PINTEREST/);
 		expect(ok.postId).toBeTruthy();
 		const creates = requestsTo(pf, 'POST', '/social-posts');
@@ -90,8 +75,16 @@ describe('service errors reach the user with their reason', () => {
 
 	it('a past scheduled time is refused by PostFast with its message', async () => {
 		const x = accountOn(accounts, 'X');
-		const result = await runPostFast(pf, create(), {
-			items: [{ json: { account: x.id, text: 'late', at: new Date(pf.clock.now() - 3_600_000).toISOString() } }],
+		const result = await runPostFast(pf, createParameters(), {
+			items: [
+				{
+					json: {
+						account: x.id,
+						text: 'late',
+						at: new Date(pf.clock.now() - 3_600_000).toISOString(),
+					},
+				},
+			],
 		});
 		expect(result.status).toBe('error');
 		expect((result.errors.PostFast as NodeApiError).httpCode).toBe('400');
@@ -106,35 +99,70 @@ describe('service errors reach the user with their reason', () => {
 		const error = result.errors.PostFast as NodeApiError;
 		expect(error.httpCode).toMatch(status);
 		expect(error.description).toMatch(/refused the API key/);
-		expect((error as NodeApiError & { failure?: { cause: string } }).failure?.cause).toBe('credential-invalid');
+		expect((error as NodeApiError & { failure?: { cause: string } }).failure?.cause).toBe(
+			'credential-invalid',
+		);
 		if (apiKey) expect(JSON.stringify(error)).not.toContain(apiKey);
 		expect(JSON.stringify(result.run.data)).not.toContain(pf.apiKey);
 	});
 
 	it('a 5xx fails with the status and a temporarily-unavailable cause; continue-on-fail keeps going', async () => {
-		pf.faults.add({ method: 'GET', path: '/social-media/my-social-accounts', kind: 'status', status: 503, times: 1 });
+		pf.faults.add({
+			method: 'GET',
+			path: '/social-media/my-social-accounts',
+			kind: 'status',
+			status: 503,
+			times: 1,
+		});
 		const failed = await runPostFast(pf, listAccounts);
 		expect(failed.status).toBe('error');
 		const error = failed.errors.PostFast as NodeApiError & { failure?: { cause: string } };
 		expect(error.httpCode).toBe('503');
 		expect(error.failure?.cause).toBe('temporarily-unavailable');
 
-		pf.faults.add({ method: 'GET', path: '/social-media/my-social-accounts', kind: 'status', status: 500, times: 1 });
-		const kept = await runPostFast(pf, listAccounts, { items: [{ json: { n: 0 } }, { json: { n: 1 } }], node: { onError: 'continueRegularOutput' } });
+		pf.faults.add({
+			method: 'GET',
+			path: '/social-media/my-social-accounts',
+			kind: 'status',
+			status: 500,
+			times: 1,
+		});
+		const kept = await runPostFast(pf, listAccounts, {
+			items: [{ json: { n: 0 } }, { json: { n: 1 } }],
+			node: { onError: 'continueRegularOutput' },
+		});
 		expect(kept.status).toBe('success');
 		const out = kept.outputs.PostFast;
 		expect(out[0].json).toMatchObject({ error: expect.stringMatching(/500/) });
 		expect(out[0].pairedItem).toEqual({ item: 0 });
-		expect(out.slice(1).every((item) => item.pairedItem && (item.pairedItem as { item: number }).item === 1)).toBe(true);
+		expect(
+			out
+				.slice(1)
+				.every((item) => item.pairedItem && (item.pairedItem as { item: number }).item === 1),
+		).toBe(true);
 		expect(out.length).toBeGreaterThan(1);
 	});
 
 	it('an S3 refusal fails only the item whose file it was, with the S3 code', async () => {
-		pf.faults.add({ method: 'PUT', path: /./, kind: 'status', status: 403, times: 1, body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>' });
-		const result = await runPostFast(pf, { resource: 'file', operation: 'upload', binaryProperties: 'data' }, {
-			items: [0, 1].map((n) => ({ json: { n }, binary: { data: { data: PNG, fileName: `p${n}.png`, mimeType: 'image/png' } } })),
-			node: { onError: 'continueRegularOutput' },
+		pf.faults.add({
+			method: 'PUT',
+			path: /./,
+			kind: 'status',
+			status: 403,
+			times: 1,
+			body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
 		});
+		const result = await runPostFast(
+			pf,
+			{ resource: 'file', operation: 'upload', binaryProperties: 'data' },
+			{
+				items: [0, 1].map((n) => ({
+					json: { n },
+					binary: { data: { data: PNG, fileName: `p${n}.png`, mimeType: 'image/png' } },
+				})),
+				node: { onError: 'continueRegularOutput' },
+			},
+		);
 		expect(result.status).toBe('success');
 		const [first, second] = output(result);
 		expect(String(first.error)).toMatch(/403 AccessDenied/);
@@ -162,7 +190,9 @@ describe('rate limits', () => {
 		const result = await runPostFast(pf, listAccounts);
 		expect(Date.now() - started).toBeLessThan(5_000);
 		expect(result.status).toBe('error');
-		const error = result.errors.PostFast as NodeApiError & { failure?: { cause: string; retryAfterMs?: number } };
+		const error = result.errors.PostFast as NodeApiError & {
+			failure?: { cause: string; retryAfterMs?: number };
+		};
 		expect(error.httpCode).toBe('429');
 		expect(error.failure).toMatchObject({ cause: 'rate-limited', retryAfterMs: 2_395_000 });
 		expect(error.description).toMatch(/long window/);
@@ -182,7 +212,9 @@ describe('rate limits', () => {
 		const result = await runPostFast(pf, listAccounts);
 		expect(result.status, result.error?.message).toBe('success');
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
-		expect(requestsTo(pf, 'GET', '/social-media/my-social-accounts').map((r) => r.status)).toEqual([429, 200]);
+		expect(requestsTo(pf, 'GET', '/social-media/my-social-accounts').map((r) => r.status)).toEqual([
+			429, 200,
+		]);
 	});
 });
 
@@ -192,13 +224,17 @@ describe('never a duplicate post', () => {
 		const threads = accountOn(accounts, 'THREADS');
 		const at = inFuture(pf);
 		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
-		const result = await runPostFast(pf, create({ threadsControls: { threadsTopicTag: 'launch' } }), {
-			items: [
-				{ json: { account: x.id, text: 'x ok', at } },
-				{ json: { account: threads.id, text: 'threads in the past', at: past } },
-			],
-			node: { onError: 'continueRegularOutput' },
-		});
+		const result = await runPostFast(
+			pf,
+			createParameters({ threadsControls: { threadsTopicTag: 'launch' } }),
+			{
+				items: [
+					{ json: { account: x.id, text: 'x ok', at } },
+					{ json: { account: threads.id, text: 'threads in the past', at: past } },
+				],
+				node: { onError: 'continueRegularOutput' },
+			},
+		);
 		expect(result.status).toBe('success');
 		const [ok, bad] = output(result);
 		expect(ok.postId).toBeTruthy();
@@ -211,7 +247,7 @@ describe('never a duplicate post', () => {
 		const x = accountOn(accounts, 'X');
 		const at = inFuture(pf);
 		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
-		const result = await runPostFast(pf, create(), {
+		const result = await runPostFast(pf, createParameters(), {
 			items: [
 				{ json: { account: x.id, text: 'a', at } },
 				{ json: { account: x.id, text: 'b in the past', at: past } },
@@ -227,7 +263,9 @@ describe('never a duplicate post', () => {
 		// Each accepted post was sent in exactly one successful request.
 		const accepted = requestsTo(pf, 'POST', '/social-posts')
 			.filter((r) => r.status === 201)
-			.flatMap((r) => (r.body as { posts: Array<{ content: string }> }).posts.map((p) => p.content));
+			.flatMap((r) =>
+				(r.body as { posts: Array<{ content: string }> }).posts.map((p) => p.content),
+			);
 		expect(accepted.sort()).toEqual(['a', 'c']);
 		// PostFast named the post (posts.1.…), so only it was taken out: one refused request, one accepted.
 		expect(requestsTo(pf, 'POST', '/social-posts').map((r) => r.status)).toEqual([400, 201]);
@@ -238,19 +276,34 @@ describe('never a duplicate post', () => {
 		const threads = accountOn(accounts, 'THREADS');
 		const at = inFuture(pf);
 		// The second create request (the Threads batch) fails once with a 500; the node-level retry runs the node again.
-		pf.faults.add({ method: 'POST', path: '/social-posts', kind: 'status', status: 500, times: 1, skip: 1 });
-		const result = await runPostFast(pf, create({ threadsControls: { threadsTopicTag: 'ok' } }), {
-			items: [
-				{ json: { account: x.id, text: 'first batch', at } },
-				{ json: { account: threads.id, text: 'second batch', at } },
-			],
-			node: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		pf.faults.add({
+			method: 'POST',
+			path: '/social-posts',
+			kind: 'status',
+			status: 500,
+			times: 1,
+			skip: 1,
 		});
+		const result = await runPostFast(
+			pf,
+			createParameters({ threadsControls: { threadsTopicTag: 'ok' } }),
+			{
+				items: [
+					{ json: { account: x.id, text: 'first batch', at } },
+					{ json: { account: threads.id, text: 'second batch', at } },
+				],
+				node: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+			},
+		);
 		expect(result.status, result.error?.message).toBe('success');
 		const creates = requestsTo(pf, 'POST', '/social-posts');
 		// 201 (X batch), 500 (Threads batch, injected), then the retry: only the Threads batch, 201.
 		expect(creates.map((r) => r.status)).toEqual([201, 500, 201]);
-		const accepted = creates.filter((r) => r.status === 201).flatMap((r) => (r.body as { posts: Array<{ content: string }> }).posts.map((p) => p.content));
+		const accepted = creates
+			.filter((r) => r.status === 201)
+			.flatMap((r) =>
+				(r.body as { posts: Array<{ content: string }> }).posts.map((p) => p.content),
+			);
 		expect(accepted.sort()).toEqual(['first batch', 'second batch']);
 		const [first, second] = output(result);
 		expect(first).toMatchObject({ alreadyCreated: true });
@@ -266,11 +319,13 @@ describe('never a duplicate post', () => {
 		const earlier = await fetch(`${pf.baseUrl}/social-posts`, {
 			method: 'POST',
 			headers: { 'pf-api-key': pf.apiKey, 'content-type': 'application/json' },
-			body: JSON.stringify({ posts: [{ content: 'lost answer', socialMediaId: x.id, scheduledAt: at }] }),
+			body: JSON.stringify({
+				posts: [{ content: 'lost answer', socialMediaId: x.id, scheduledAt: at }],
+			}),
 		});
 		const [storedId] = ((await earlier.json()) as { postIds: string[] }).postIds;
 		pf.faults.add({ method: 'POST', path: '/social-posts', kind: 'reset', times: 1 });
-		const result = await runPostFast(pf, create(), {
+		const result = await runPostFast(pf, createParameters(), {
 			items: [
 				{ json: { account: x.id, text: 'lost answer', at } },
 				{ json: { account: x.id, text: 'never arrived', at } },
@@ -285,14 +340,21 @@ describe('never a duplicate post', () => {
 		expect(lookups).toHaveLength(1);
 		expect(lookups[0].query).toMatchObject({ socialMediaIds: x.id, from: at, to: at });
 		// Only the one stored post exists with that text: nothing was created twice.
-		const listed = await fetch(`${pf.baseUrl}/social-posts?socialMediaIds=${x.id}&limit=50`, { headers: { 'pf-api-key': pf.apiKey } });
+		const listed = await fetch(`${pf.baseUrl}/social-posts?socialMediaIds=${x.id}&limit=50`, {
+			headers: { 'pf-api-key': pf.apiKey },
+		});
 		const posts = ((await listed.json()) as { data: Array<{ content: string }> }).data;
 		expect(posts.filter((p) => p.content === 'lost answer')).toHaveLength(1);
 		expect(posts.filter((p) => p.content === 'never arrived')).toHaveLength(0);
 	});
 
 	it('a connection reset on a read fails with no response and a temporarily-unavailable cause', async () => {
-		pf.faults.add({ method: 'GET', path: '/social-media/my-social-accounts', kind: 'reset', times: 1 });
+		pf.faults.add({
+			method: 'GET',
+			path: '/social-media/my-social-accounts',
+			kind: 'reset',
+			times: 1,
+		});
 		const result = await runPostFast(pf, listAccounts);
 		expect(result.status).toBe('error');
 		const error = result.errors.PostFast as NodeApiError & { failure?: { cause: string } };
@@ -306,13 +368,19 @@ describe('never a duplicate post', () => {
 		const threads = accountOn(accounts, 'THREADS');
 		const at = inFuture(pf);
 		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
-		const result = await runPostFast(pf, create({ threadsControls: { threadsTopicTag: 'launch' } }), {
-			items: [
-				{ json: { account: x.id, text: 'created', at } },
-				{ json: { account: threads.id, text: 'refused', at: past } },
-			],
-		});
+		const result = await runPostFast(
+			pf,
+			createParameters({ threadsControls: { threadsTopicTag: 'launch' } }),
+			{
+				items: [
+					{ json: { account: x.id, text: 'created', at } },
+					{ json: { account: threads.id, text: 'refused', at: past } },
+				],
+			},
+		);
 		expect(result.status).toBe('error');
-		expect((result.errors.PostFast as NodeApiError).description).toMatch(/already created the posts of items 0/);
+		expect((result.errors.PostFast as NodeApiError).description).toMatch(
+			/already created the posts of items 0/,
+		);
 	});
 });

@@ -1,52 +1,28 @@
 /**
  * Social Post operations against the real PostFast emulator, run through n8n-core's WorkflowExecute.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
-	JPEG,
-	PNG,
 	accountOn,
-	accountsOf,
-	byId,
+	accounts,
+	createParameters,
 	inFuture,
+	JPEG,
 	output,
+	pf,
+	PNG,
 	requestsTo,
 	runPostFast,
-	startPostFast,
-	type Account,
-	type Emulator,
+	useEmulator,
 } from './setup';
 
-let pf: Emulator;
-let accounts: Account[];
-
-beforeAll(async () => {
-	pf = await startPostFast();
-	accounts = await accountsOf(pf);
-});
-afterAll(async () => {
-	await pf.close();
-});
-beforeEach(() => {
-	pf.reset();
-});
-
-function createParameters(extra: Record<string, unknown> = {}) {
-	return {
-		resource: 'socialPost',
-		operation: 'create',
-		account: byId('={{ $json.account }}'),
-		content: '={{ $json.text }}',
-		status: 'SCHEDULED',
-		scheduledAt: '={{ $json.at }}',
-		binaryProperties: '',
-		...extra,
-	};
-}
+useEmulator();
 
 async function storedPosts(ids: string[]) {
-	const response = await fetch(`${pf.baseUrl}/social-posts?ids=${ids.join(',')}&limit=50`, { headers: { 'pf-api-key': pf.apiKey } });
+	const response = await fetch(`${pf.baseUrl}/social-posts?ids=${ids.join(',')}&limit=50`, {
+		headers: { 'pf-api-key': pf.apiKey },
+	});
 	expect(response.status).toBe(200);
 	return ((await response.json()) as { data: Array<Record<string, unknown>> }).data;
 }
@@ -59,17 +35,26 @@ describe('Social Post → Create', () => {
 		const items = Array.from({ length: 20 }, (_, n) => ({
 			json: { account: n % 5 === 4 ? threads.id : x.id, text: `post ${n}`, at },
 		}));
-		const result = await runPostFast(pf, createParameters({ threadsControls: { threadsTopicTag: 'launch' } }), { items });
+		const result = await runPostFast(
+			pf,
+			createParameters({ threadsControls: { threadsTopicTag: 'launch' } }),
+			{ items },
+		);
 
 		expect(result.status).toBe('success');
 		const out = output(result);
 		expect(out).toHaveLength(20);
 		// 16 X posts → 15 + 1; 4 Threads posts (their own controls) → 1; plus one account lookup.
 		const creates = requestsTo(pf, 'POST', '/social-posts');
-		expect(creates.map((r) => (r.body as { posts: unknown[] }).posts.length).sort()).toEqual([1, 15, 4]);
+		expect(creates.map((r) => (r.body as { posts: unknown[] }).posts.length).sort()).toEqual([
+			1, 15, 4,
+		]);
 		expect(requestsTo(pf, 'GET', '/social-media/my-social-accounts')).toHaveLength(1);
 		for (const request of creates) {
-			const body = request.body as { posts: Array<{ socialMediaId: string }>; controls?: Record<string, unknown> };
+			const body = request.body as {
+				posts: Array<{ socialMediaId: string }>;
+				controls?: Record<string, unknown>;
+			};
 			const toThreads = body.posts.every((p) => p.socialMediaId === threads.id);
 			expect(body.controls).toEqual(toThreads ? { threadsTopicTag: 'launch' } : undefined);
 		}
@@ -88,9 +73,13 @@ describe('Social Post → Create', () => {
 	});
 
 	it('100 text items to several platforms without controls take one lookup and ceil(100/15) = 7 creates', async () => {
-		const targets = ['X', 'BLUESKY', 'THREADS', 'LINKEDIN'].map((platform) => accountOn(accounts, platform));
+		const targets = ['X', 'BLUESKY', 'THREADS', 'LINKEDIN'].map((platform) =>
+			accountOn(accounts, platform),
+		);
 		const at = inFuture(pf);
-		const items = Array.from({ length: 100 }, (_, n) => ({ json: { account: targets[n % targets.length].id, text: `bulk ${n}`, at } }));
+		const items = Array.from({ length: 100 }, (_, n) => ({
+			json: { account: targets[n % targets.length].id, text: `bulk ${n}`, at },
+		}));
 		const result = await runPostFast(pf, createParameters(), { items });
 		expect(result.status, result.error?.message).toBe('success');
 		expect(new Set(output(result).map((o) => o.postId)).size).toBe(100);
@@ -104,8 +93,12 @@ describe('Social Post → Create', () => {
 		const x = accountOn(accounts, 'X');
 		const local = new Date(pf.clock.now() + 3 * 86_400_000);
 		local.setUTCMinutes(0, 0, 0);
-		const withOffset = new Date(local.getTime() + 2 * 3_600_000).toISOString().replace('Z', '+02:00');
-		const result = await runPostFast(pf, createParameters(), { items: [{ json: { account: x.id, text: 'tz', at: withOffset } }] });
+		const withOffset = new Date(local.getTime() + 2 * 3_600_000)
+			.toISOString()
+			.replace('Z', '+02:00');
+		const result = await runPostFast(pf, createParameters(), {
+			items: [{ json: { account: x.id, text: 'tz', at: withOffset } }],
+		});
 		expect(result.status).toBe('success');
 		const [create] = requestsTo(pf, 'POST', '/social-posts');
 		const sent = (create.body as { posts: Array<{ scheduledAt: string }> }).posts[0].scheduledAt;
@@ -127,7 +120,11 @@ describe('Social Post → Create', () => {
 			json: { account: instagram.id, text: 'jpeg one', at },
 			binary: { data: { data: JPEG, fileName: 'photo.jpg', mimeType: 'image/jpg' } } as never,
 		});
-		const result = await runPostFast(pf, createParameters({ binaryProperties: '={{ $binary.second ? "data, second" : "data" }}' }), { items });
+		const result = await runPostFast(
+			pf,
+			createParameters({ binaryProperties: '={{ $binary.second ? "data, second" : "data" }}' }),
+			{ items },
+		);
 		expect(result.status, result.error?.message).toBe('success');
 
 		const urlRequests = requestsTo(pf, 'POST', '/file/get-signed-upload-urls');
@@ -158,7 +155,11 @@ describe('Social Post → Create', () => {
 	});
 
 	it('refuses a scheduled post to a disabled account before sending, and creates drafts for it', async () => {
-		const disabled = accountOn(accounts, accounts.find((a) => a.connectionStatus === 'DISABLED')!.platform, 'DISABLED');
+		const disabled = accountOn(
+			accounts,
+			accounts.find((a) => a.connectionStatus === 'DISABLED')!.platform,
+			'DISABLED',
+		);
 		const x = accountOn(accounts, 'X');
 		const at = inFuture(pf);
 		const result = await runPostFast(pf, createParameters(), {
@@ -176,9 +177,18 @@ describe('Social Post → Create', () => {
 		expect(requestsTo(pf, 'POST', '/social-posts')).toHaveLength(1);
 
 		// The disabled demo account is on Instagram, which needs media even for drafts.
-		const draft = await runPostFast(pf, createParameters({ status: 'DRAFT', binaryProperties: 'data' }), {
-			items: [{ json: { account: disabled.id, text: 'draft to disabled' }, binary: { data: { data: PNG, fileName: 'd.png', mimeType: 'image/png' } } }],
-		});
+		const draft = await runPostFast(
+			pf,
+			createParameters({ status: 'DRAFT', binaryProperties: 'data' }),
+			{
+				items: [
+					{
+						json: { account: disabled.id, text: 'draft to disabled' },
+						binary: { data: { data: PNG, fileName: 'd.png', mimeType: 'image/png' } },
+					},
+				],
+			},
+		);
 		expect(draft.status, draft.error?.message).toBe('success');
 		expect(output(draft)[0].status).toBe('DRAFT');
 	});
@@ -188,7 +198,9 @@ describe('Social Post → Get Many / Delete / Bulk Delete / Analytics', () => {
 	async function seed(count: number, status = 'DRAFT'): Promise<string[]> {
 		const x = accountOn(accounts, 'X');
 		const result = await runPostFast(pf, createParameters({ status }), {
-			items: Array.from({ length: count }, (_, n) => ({ json: { account: x.id, text: `seed ${n}`, at: inFuture(pf, 3_600_000 * (n + 1)) } })),
+			items: Array.from({ length: count }, (_, n) => ({
+				json: { account: x.id, text: `seed ${n}`, at: inFuture(pf, 3_600_000 * (n + 1)) },
+			})),
 		});
 		expect(result.status, result.error?.message).toBe('success');
 		return output(result).map((o) => String(o.postId));
@@ -197,18 +209,38 @@ describe('Social Post → Get Many / Delete / Bulk Delete / Analytics', () => {
 	it('returns all posts across pages, and honours limit and filters', async () => {
 		const ids = await seed(60);
 		pf.requests.length = 0;
-		const all = await runPostFast(pf, { resource: 'socialPost', operation: 'getMany', returnAll: true, filters: { statuses: ['DRAFT'] } });
+		const all = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { statuses: ['DRAFT'] },
+		});
 		expect(all.status).toBe('success');
 		expect(output(all).map((p) => p.id)).toEqual(expect.arrayContaining(ids));
 		const pages = requestsTo(pf, 'GET', '/social-posts');
 		expect(pages.map((r) => r.query.page)).toEqual(['0', '1']);
 		expect(pages.every((r) => r.query.statuses === 'DRAFT' && r.query.limit === '50')).toBe(true);
 
-		const limited = await runPostFast(pf, { resource: 'socialPost', operation: 'getMany', returnAll: false, limit: 7, filters: {} });
+		const limited = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'getMany',
+			returnAll: false,
+			limit: 7,
+			filters: {},
+		});
 		expect(output(limited)).toHaveLength(7);
 
-		const byIds = await runPostFast(pf, { resource: 'socialPost', operation: 'getMany', returnAll: true, filters: { ids: ids.slice(0, 3).join(', ') } });
-		expect(output(byIds).map((p) => p.id).sort()).toEqual(ids.slice(0, 3).sort());
+		const byIds = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { ids: ids.slice(0, 3).join(', ') },
+		});
+		expect(
+			output(byIds)
+				.map((p) => p.id)
+				.sort(),
+		).toEqual(ids.slice(0, 3).sort());
 	});
 
 	it('filters by time range (as UTC), platform and account', async () => {
@@ -216,7 +248,15 @@ describe('Social Post → Get Many / Delete / Bulk Delete / Analytics', () => {
 		const threads = accountOn(accounts, 'THREADS');
 		const base = pf.clock.now() + 10 * 86_400_000;
 		const result = await runPostFast(pf, createParameters(), {
-			items: [0, 1, 2].flatMap((day) => [x, threads].map((account) => ({ json: { account: account.id, text: `${account.platform} day ${day}`, at: new Date(base + day * 86_400_000).toISOString() } }))),
+			items: [0, 1, 2].flatMap((day) =>
+				[x, threads].map((account) => ({
+					json: {
+						account: account.id,
+						text: `${account.platform} day ${day}`,
+						at: new Date(base + day * 86_400_000).toISOString(),
+					},
+				})),
+			),
 		});
 		expect(result.status, result.error?.message).toBe('success');
 		pf.requests.length = 0;
@@ -225,26 +265,57 @@ describe('Social Post → Get Many / Delete / Bulk Delete / Analytics', () => {
 			resource: 'socialPost',
 			operation: 'getMany',
 			returnAll: true,
-			filters: { from, to: new Date(base + 2 * 86_400_000).toISOString(), platforms: ['THREADS'], socialMediaIds: threads.id, statuses: ['SCHEDULED'] },
+			filters: {
+				from,
+				to: new Date(base + 2 * 86_400_000).toISOString(),
+				platforms: ['THREADS'],
+				socialMediaIds: threads.id,
+				statuses: ['SCHEDULED'],
+			},
 		});
 		expect(filtered.status, filtered.error?.message).toBe('success');
-		expect(output(filtered).map((p) => p.content).sort()).toEqual(['THREADS day 1', 'THREADS day 2']);
+		expect(
+			output(filtered)
+				.map((p) => p.content)
+				.sort(),
+		).toEqual(['THREADS day 1', 'THREADS day 2']);
 		const [request] = requestsTo(pf, 'GET', '/social-posts');
-		expect(request.query).toMatchObject({ from: new Date(base + 86_400_000).toISOString(), platforms: 'THREADS', socialMediaIds: threads.id });
+		expect(request.query).toMatchObject({
+			from: new Date(base + 86_400_000).toISOString(),
+			platforms: 'THREADS',
+			socialMediaIds: threads.id,
+		});
 
-		const bad = await runPostFast(pf, { resource: 'socialPost', operation: 'getMany', returnAll: true, filters: { ids: 'not-a-uuid' } });
+		const bad = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { ids: 'not-a-uuid' },
+		});
 		expect(bad.status).toBe('error');
 		expect(bad.error?.message).toMatch(/not UUIDs: not-a-uuid/);
 	});
 
 	it('deletes one post, reports an unknown id as not deleted, and bulk-deletes', async () => {
 		const ids = await seed(4);
-		const one = await runPostFast(pf, { resource: 'socialPost', operation: 'delete', postId: ids[0] });
+		const one = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'delete',
+			postId: ids[0],
+		});
 		expect(output(one)).toEqual([{ id: ids[0], deleted: true }]);
-		const again = await runPostFast(pf, { resource: 'socialPost', operation: 'delete', postId: ids[0] });
+		const again = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'delete',
+			postId: ids[0],
+		});
 		expect(output(again)).toEqual([{ id: ids[0], deleted: false }]);
 
-		const bulk = await runPostFast(pf, { resource: 'socialPost', operation: 'bulkDelete', postIds: ids.join(',') });
+		const bulk = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'bulkDelete',
+			postIds: ids.join(','),
+		});
 		expect(bulk.status).toBe('success');
 		expect(output(bulk)[0].deletedIds).toEqual(expect.arrayContaining(ids.slice(1)));
 		expect(output(bulk)[0].notFoundIds).toEqual([ids[0]]);
@@ -254,11 +325,19 @@ describe('Social Post → Get Many / Delete / Bulk Delete / Analytics', () => {
 	it('gets analytics of published posts with startDate/endDate (not from/to)', async () => {
 		const x = accountOn(accounts, 'X');
 		const start = new Date(pf.clock.now()).toISOString();
-		const created = await runPostFast(pf, createParameters(), { items: [{ json: { account: x.id, text: 'to measure', at: inFuture(pf, 60_000) } }] });
+		const created = await runPostFast(pf, createParameters(), {
+			items: [{ json: { account: x.id, text: 'to measure', at: inFuture(pf, 60_000) } }],
+		});
 		const postId = output(created)[0].postId;
 		pf.clock.advance(10 * 60_000); // the emulator's publisher publishes it
 		const end = new Date(pf.clock.now() + 60_000).toISOString();
-		const result = await runPostFast(pf, { resource: 'socialPost', operation: 'getAnalytics', startDate: start, endDate: end, filters: { platforms: ['X'] } });
+		const result = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'getAnalytics',
+			startDate: start,
+			endDate: end,
+			filters: { platforms: ['X'] },
+		});
 		expect(result.status, result.error?.message).toBe('success');
 		const [request] = requestsTo(pf, 'GET', '/social-posts/analytics');
 		expect(request.query).toMatchObject({ startDate: start, endDate: end, platforms: 'X' });
@@ -266,6 +345,8 @@ describe('Social Post → Get Many / Delete / Bulk Delete / Analytics', () => {
 		const measured = output(result).find((p) => p.id === postId);
 		expect(measured).toBeDefined();
 		expect(measured).toHaveProperty('latestMetric');
-		expect(result.outputs.PostFast.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(
+			result.outputs.PostFast.every((item) => (item.pairedItem as { item: number }).item === 0),
+		).toBe(true);
 	});
 });

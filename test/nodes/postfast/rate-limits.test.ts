@@ -7,7 +7,17 @@
 import type { NodeApiError } from 'n8n-workflow';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { PNG, accountOn, accountsOf, byId, output, requestsTo, runPostFast, startPostFast, type Emulator } from './setup';
+import {
+	PNG,
+	accountOn,
+	accountsOf,
+	byId,
+	output,
+	requestsTo,
+	runPostFast,
+	startPostFast,
+	type Emulator,
+} from './setup';
 
 const ACCOUNTS = 'GET /social-media/my-social-accounts';
 let pf: Emulator | undefined;
@@ -19,7 +29,9 @@ afterEach(async () => {
 
 async function fill(emulator: Emulator, calls: number): Promise<void> {
 	for (let n = 0; n < calls; n++) {
-		await fetch(`${emulator.baseUrl}/social-media/my-social-accounts`, { headers: { 'pf-api-key': emulator.apiKey } });
+		await fetch(`${emulator.baseUrl}/social-media/my-social-accounts`, {
+			headers: { 'pf-api-key': emulator.apiKey },
+		});
 	}
 }
 
@@ -33,12 +45,16 @@ describe('rate limits from the throttler model', () => {
 		const result = await runPostFast(pf, listAccounts);
 		expect(Date.now() - started).toBeLessThan(5_000);
 		expect(result.status).toBe('error');
-		const error = result.errors.PostFast as NodeApiError & { failure?: { cause: string; retryAfterMs?: number } };
+		const error = result.errors.PostFast as NodeApiError & {
+			failure?: { cause: string; retryAfterMs?: number };
+		};
 		expect(error.httpCode).toBe('429');
 		expect(error.failure).toEqual({ cause: 'rate-limited', retryAfterMs: 3_600_000 });
 		expect(error.description).toMatch(/long window/);
 		// The node sent the call once: no retry inside a blocked window (it would extend the block).
-		expect(requestsTo(pf, 'GET', '/social-media/my-social-accounts').map((r) => r.status)).toEqual([200, 200, 429]);
+		expect(requestsTo(pf, 'GET', '/social-media/my-social-accounts').map((r) => r.status)).toEqual([
+			200, 200, 429,
+		]);
 	});
 
 	it('waits out a short block with sleep and sends that one request again', async () => {
@@ -48,7 +64,11 @@ describe('rate limits from the throttler model', () => {
 		const emulator = pf;
 		const run = runPostFast(emulator, listAccounts);
 		// While the node sleeps on its 429 (Retry-After-short: 1), the emulator's time moves on.
-		for (let waited = 0; !emulator.requests.some((r, n) => n >= 3 && r.status === 429) && waited < 5_000; waited += 20) {
+		for (
+			let waited = 0;
+			!emulator.requests.some((r, n) => n >= 3 && r.status === 429) && waited < 5_000;
+			waited += 20
+		) {
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
 		expect(emulator.requests[3]?.headers['pf-api-key']).toBe(emulator.apiKey);
@@ -65,7 +85,10 @@ describe('rate limits from the throttler model', () => {
 		await fill(pf, 1);
 		const result = await runPostFast(pf, { ...listAccounts, options: { maxRateLimitWait: 0 } });
 		expect(result.status).toBe('error');
-		expect((result.errors.PostFast as NodeApiError & { failure?: { retryAfterMs?: number } }).failure?.retryAfterMs).toBe(60_000);
+		expect(
+			(result.errors.PostFast as NodeApiError & { failure?: { retryAfterMs?: number } }).failure
+				?.retryAfterMs,
+		).toBe(60_000);
 	});
 });
 
@@ -76,9 +99,22 @@ describe('current profile', () => {
 			json: { n },
 			binary: { data: { data: PNG, fileName: `p${n}.png`, mimeType: 'image/png' } },
 		}));
-		const result = await runPostFast(pf, { resource: 'file', operation: 'upload', binaryProperties: 'data', options: { imagesPerRequest: 8 } }, { items });
+		const result = await runPostFast(
+			pf,
+			{
+				resource: 'file',
+				operation: 'upload',
+				binaryProperties: 'data',
+				options: { imagesPerRequest: 8 },
+			},
+			{ items },
+		);
 		expect(result.status, result.error?.message).toBe('success');
-		expect(requestsTo(pf, 'POST', '/file/get-signed-upload-urls').map((r) => (r.body as { count: number }).count)).toEqual([8, 1]);
+		expect(
+			requestsTo(pf, 'POST', '/file/get-signed-upload-urls').map(
+				(r) => (r.body as { count: number }).count,
+			),
+		).toEqual([8, 1]);
 		const instagram = accountOn(await accountsOf(pf), 'INSTAGRAM');
 		const post = await runPostFast(pf, {
 			resource: 'socialPost',
@@ -87,7 +123,13 @@ describe('current profile', () => {
 			content: 'carousel of keys',
 			status: 'DRAFT',
 			binaryProperties: '',
-			additionalFields: { mediaItemsJson: JSON.stringify(output(result).flatMap((o) => o.mediaItems as unknown[]).slice(0, 9)) },
+			additionalFields: {
+				mediaItemsJson: JSON.stringify(
+					output(result)
+						.flatMap((o) => o.mediaItems as unknown[])
+						.slice(0, 9),
+				),
+			},
 		});
 		expect(post.status, post.error?.message).toBe('success');
 		expect((output(post)[0].mediaItems as unknown[]).length).toBe(9);

@@ -2,45 +2,35 @@
  * PostFast Trigger: posts reaching PUBLISHED or FAILED in the emulator (its simulated publisher,
  * driven by its clock) are emitted once each, the cursor survives polls, and manual mode shows data.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
-	PollHarness,
-	PostFastTrigger,
-	TRIGGER_TYPE,
 	accountOn,
-	accountsOf,
+	accounts,
 	byId,
 	credentialsFor,
 	output,
+	pf,
+	PollHarness,
+	PostFastTrigger,
 	runPostFast,
-	startPostFast,
-	type Account,
-	type Emulator,
+	TRIGGER_TYPE,
+	useEmulator,
 } from './setup';
 
-let pf: Emulator;
-let accounts: Account[];
+useEmulator();
 
-beforeAll(async () => {
-	pf = await startPostFast();
-	accounts = await accountsOf(pf);
-});
-afterAll(async () => {
-	await pf.close();
-});
-beforeEach(() => {
-	pf.reset();
-});
-
-function trigger(parameters: Record<string, unknown> = {}, staticData: Record<string, unknown> = {}) {
+function trigger(
+	parameters: Record<string, unknown> = {},
+	staticData: Record<string, unknown> = {},
+) {
 	return new PollHarness(
 		{
-		nodeType: new PostFastTrigger(),
-		type: TRIGGER_TYPE,
-		name: 'PostFast Trigger',
-		parameters: { events: ['published', 'failed'], filters: {}, options: {}, ...parameters },
-		credentials: credentialsFor(pf),
+			nodeType: new PostFastTrigger(),
+			type: TRIGGER_TYPE,
+			name: 'PostFast Trigger',
+			parameters: { events: ['published', 'failed'], filters: {}, options: {}, ...parameters },
+			credentials: credentialsFor(pf),
 		},
 		staticData as never,
 	);
@@ -51,7 +41,15 @@ async function schedule(texts: string[], inMs: number): Promise<string[]> {
 	const at = new Date(pf.clock.now() + inMs).toISOString();
 	const result = await runPostFast(
 		pf,
-		{ resource: 'socialPost', operation: 'create', account: byId(x.id), content: '={{ $json.text }}', status: 'SCHEDULED', scheduledAt: at, binaryProperties: '' },
+		{
+			resource: 'socialPost',
+			operation: 'create',
+			account: byId(x.id),
+			content: '={{ $json.text }}',
+			status: 'SCHEDULED',
+			scheduledAt: at,
+			binaryProperties: '',
+		},
 		{ items: texts.map((text) => ({ json: { text } })) },
 	);
 	expect(result.status, result.error?.message).toBe('success');
@@ -88,12 +86,21 @@ describe('PostFast Trigger', () => {
 		const [failing, publishing] = await schedule(['will [fail]', 'will publish'], 60_000);
 		pf.clock.advance(5 * 60_000);
 		const first = (await poller.poll())![0].map((item) => item.json);
-		expect(first.find((p) => p.id === failing)).toMatchObject({ event: 'failed', status: 'FAILED' });
+		expect(first.find((p) => p.id === failing)).toMatchObject({
+			event: 'failed',
+			status: 'FAILED',
+		});
 		expect(first.find((p) => p.id === failing)?.lastError).toBeTruthy();
-		expect(first.find((p) => p.id === publishing)).toMatchObject({ event: 'published', status: 'PUBLISHED' });
+		expect(first.find((p) => p.id === publishing)).toMatchObject({
+			event: 'published',
+			status: 'PUBLISHED',
+		});
 
 		// n8n persists static data between activations: a new poller on a copy of it emits nothing old.
-		const restarted = trigger({}, JSON.parse(JSON.stringify(poller.workflow.staticData)) as Record<string, unknown>);
+		const restarted = trigger(
+			{},
+			JSON.parse(JSON.stringify(poller.workflow.staticData)) as Record<string, unknown>,
+		);
 		expect(await restarted.poll()).toBeNull();
 		const [later] = await schedule(['after restart'], 60_000);
 		pf.clock.advance(5 * 60_000);
