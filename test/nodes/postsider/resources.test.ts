@@ -326,3 +326,31 @@ describe('Analytics, Notification, Approval', () => {
 		expect(twice.errors.PostSider?.message).toMatch(/PostSider 400 .*Only draft posts/);
 	});
 });
+
+describe('Media checks before the upload', () => {
+	it('a file PostSider would refuse is named with the reason and never uploaded', async () => {
+		const result = await runPostSider(
+			ps,
+			{ resource: 'media', operation: 'upload', binaryPropertyName: 'doc' },
+			{
+				items: [
+					{
+						json: {},
+						binary: {
+							doc: {
+								data: Buffer.from('just some text, not media'),
+								fileName: 'notes.txt',
+								mimeType: 'text/plain',
+							},
+						},
+					},
+				],
+			},
+		);
+		expect(result.status).toBe('error');
+		expect(result.errors.PostSider?.message).toBe(
+			'PostSider would refuse binary property "doc" (notes.txt): Unsupported file type. Allowed: JPEG, PNG, GIF, WebP, AVIF, BMP, TIFF, MP4, WebM, MOV.',
+		);
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
+	});
+});

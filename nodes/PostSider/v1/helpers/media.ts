@@ -2,9 +2,12 @@
 import { createHash } from 'crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import {
+	DANGEROUS_SCAN_BYTES,
 	hasPostableExtension,
 	postsiderPath,
 	POSTABLE_EXTENSIONS,
+	precheckUpload,
+	UPLOAD_MESSAGES,
 } from '../../../../contract/postsider';
 import type { RateLimitPolicy } from '../../../shared/transport';
 import { postSiderRequest } from '../transport';
@@ -59,6 +62,16 @@ export async function readBinaries(
 	return out;
 }
 
+function precheckAdvice(message: string): string {
+	if (message === UPLOAD_MESSAGES.dangerous) {
+		return 'PostSider scans the first 4 KB for text such as "<%" or "<script"; compressed media sometimes contains those bytes by chance. Re-encode or re-export the file and run again.';
+	}
+	if (message === UPLOAD_MESSAGES.unsupported) {
+		return 'Send a JPEG, PNG, GIF, WebP or MP4 file (PostSider decides the type from the file content, not its name).';
+	}
+	return 'Send a smaller file (PostSider allows 10 MB per image, 500 MB per video, 50 MB per audio file).';
+}
+
 export function extensionOf(path: string): string {
 	const clean = path.split('?')[0];
 	const dot = clean.lastIndexOf('.');
@@ -72,6 +85,15 @@ export async function uploadBinary(
 	media: BinaryMedia,
 	rateLimit?: RateLimitPolicy,
 ): Promise<IDataObject> {
+	// PostSider sniffs the bytes and refuses some files; say so before spending an upload (and a request).
+	const check = precheckUpload(media.buffer.subarray(0, DANGEROUS_SCAN_BYTES), media.buffer.length);
+	if (!check.ok) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`PostSider would refuse binary property "${media.property}" (${media.fileName}): ${check.message}`,
+			{ itemIndex: i, description: precheckAdvice(check.message) },
+		);
+	}
 	const form = new FormData();
 	form.append(
 		'file',
