@@ -120,6 +120,12 @@ export interface BudgetsOptions {
 	assumedLatencyMs?: number;
 	/** When in-flight calls hold a window: how long to wait before asking again. Default 1 s. */
 	inFlightRetryMs?: number;
+	/**
+	 * Settle calls a previous process left in flight as answered now (default true). Only the process
+	 * that sends the calls may do this: pass false for read-only views of a live database, or they
+	 * would anchor a running daemon's in-flight calls too early.
+	 */
+	recoverInFlight?: boolean;
 }
 
 interface Need {
@@ -172,7 +178,7 @@ export class Budgets {
 	}
 
 	private readonly db: Db;
-	private readonly opts: Required<Omit<BudgetsOptions, 'limitsForKey' | 'pacing'>> &
+	private readonly opts: Required<Omit<BudgetsOptions, 'limitsForKey' | 'pacing' | 'recoverInFlight'>> &
 		Pick<BudgetsOptions, 'limitsForKey' | 'pacing'>;
 	private readonly stmt: ReturnType<Budgets['prepare']>;
 	private recordsSincePrune = 0;
@@ -192,7 +198,7 @@ export class Budgets {
 		this.stmt = this.prepare();
 		// Calls left in flight by a previous process may have reached the server at any time up to
 		// now: count them as answered now, the latest (so safest) anchor.
-		this.stmt.recoverPending.run(this.opts.now());
+		if (opts.recoverInFlight !== false) this.stmt.recoverPending.run(this.opts.now());
 	}
 
 	private prepare() {
@@ -559,7 +565,8 @@ export class Budgets {
 
 	private prune(): void {
 		this.recordsSincePrune = 0;
-		let longest = 0;
+		// Per-key tables may differ; no window is longer than a day in either service.
+		let longest = 86_400_000;
 		for (const r of this.opts.limits.rules) longest = Math.max(longest, r.windowMs);
 		this.stmt.prune.run(this.opts.now() - longest - this.opts.marginMs - 1);
 	}

@@ -308,6 +308,9 @@ describe('per-account caps and persistence', () => {
 		const b = first.budgets.reserve('k', [call]);
 		if (!a.ok || !b.ok) throw new Error('expected reservations');
 		first.budgets.record(a.reservation, 0, { receivedAt: T0, status: 200, headers: {} });
+		// A read-only view (the CLI while the daemon runs) must leave b in flight.
+		const view = new Budgets(db, { now: () => T0 + 5_000, limits: postsiderLimits({ apiLimit: 2 }), recoverInFlight: false });
+		expect(view.status('k', 'postsider').find((w) => w.rule === 'postsider:minute')).toMatchObject({ used: 1, inFlight: 1 });
 		// "crash" with b in flight; restart 10 s later.
 		const second = { clock: { t: T0 + 10_000 } };
 		const restarted = new Budgets(db, { now: () => second.clock.t, limits: postsiderLimits({ apiLimit: 2 }) });
