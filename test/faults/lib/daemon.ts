@@ -172,6 +172,10 @@ export class DaemonRig {
 		try {
 			db.pragma('busy_timeout = 5000');
 			return db.prepare(sql).all(...params) as T[];
+		} catch (err) {
+			// A daemon killed before its first migration leaves an empty database file.
+			if (/no such table/.test((err as Error).message)) return [];
+			throw err;
 		} finally {
 			db.close();
 		}

@@ -49,8 +49,8 @@ export interface Emulator {
 }
 
 export interface EmulatorModule {
-	startPostSider(o?: { apiLimit?: number; uploadFromUrlAllow?: (url: string) => boolean }): Promise<Emulator>;
-	startPostFast(o?: { profile?: 'vendor' | 'current' }): Promise<Emulator>;
+	startPostSider(o?: { apiLimit?: number; uploadFromUrlAllow?: (url: string) => boolean; clock?: 'manual' | 'real'; now?: number }): Promise<Emulator>;
+	startPostFast(o?: { profile?: 'vendor' | 'current'; clock?: 'manual' | 'real'; now?: number }): Promise<Emulator>;
 }
 
 /** The emulators' entry point, or why it cannot be loaded (so a benchmark can say "not measured"). */
@@ -127,7 +127,8 @@ export function secretsOf(...emulators: Emulator[]): string[] {
 	const walk = (x: unknown, key: string, depth: number) => {
 		if (depth > 8 || x == null) return;
 		if (typeof x === 'string') {
-			if (/token|secret|api.?key|^key$|password/i.test(key) && x.length >= 8) out.add(x);
+			// `key` alone is an S3 object key or similar, not a secret: only these names hold credentials.
+			if (/token|secret|api.?key|password/i.test(key) && !/expir/i.test(key) && x.length >= 8) out.add(x);
 			return;
 		}
 		if (typeof x !== 'object') return;

@@ -1,0 +1,64 @@
+/**
+ * Issue 5 item 1: posts per simulated day per key, for text, single-image, 4-image and video posts,
+ * on PostSider (API_LIMIT=60 for both limiters) and PostFast (vendor page), against the theoretical
+ * maximum and a naive one-request-per-call client; HTTP 429 count over the soak; again with a
+ * second client spending 20% of the same key.
+ */
+import { it } from 'vitest';
+import { loadEmulators } from '../test/faults/lib/emulators';
+import { type Figure, type Part, QUICK, num, writePart } from './lib/report';
+import { POST_KINDS, type PostKind, type Service, type SoakResult, soak, theoretical } from './lib/soak';
+
+it('budget efficiency over a virtual soak', async () => {
+	// Always a whole day by default, also in quick mode: daily windows make shorter soaks meaningless.
+	const hours = num('BENCH_SOAK_HOURS', 24, 24);
+	const part: Part = {
+		section: 'budget',
+		title: `1. Budget efficiency (${hours} h virtual soak per row)`,
+		description:
+			'The daemon\'s real intake, budgets, worker and API clients run on a virtual clock shared with the emulator, so a day passes in seconds. ' +
+			'"theoretical" is what the published limits allow per key per day with the best batching; "naive" is one request per call (one create per post, one upload-URL request per file). ' +
+			'"+20%" rows add a second client spending 20% of the same key\'s scarce budgets (creates, uploads or upload URLs), evenly spread; the daemon then has 80% of the theoretical maximum.',
+		figures: [],
+		notes: [],
+		notMeasured: [],
+	};
+	if (hours < 24) part.notes!.push(`--soak-hours ${hours}: posts/day are extrapolated from ${hours} h, which overstates services bound by daily windows (PostFast); use 24 for the issue's figure.`);
+	const loaded = await loadEmulators();
+	if (!loaded.ok) {
+		part.notMeasured!.push({ name: 'budget efficiency', reason: loaded.reason });
+		writePart(part);
+		return;
+	}
+	const rows: SoakResult[] = [];
+	const services: Service[] = ['postfast', 'postsider'];
+	const kinds: PostKind[] = QUICK ? ['text', 'image'] : POST_KINDS;
+	for (const service of services) {
+		for (const kind of kinds) {
+			for (const share of [0, 0.2]) {
+				try {
+					rows.push(await soak(loaded.mod, service, kind, { hours, secondShare: share }));
+				} catch (err) {
+					part.notMeasured!.push({ name: `${service} ${kind}${share ? ' +20%' : ''}`, reason: (err as Error).message.split('\n')[0] });
+				}
+			}
+		}
+	}
+	part.table = {
+		columns: ['service', 'post', 'second client', 'daemon posts/day', 'theoretical/day', 'naive/day', '% of theoretical (of 80% with 2nd client)', 'vs naive', 'daemon 429s', '2nd client 429s', 'binding limit', 'wall s'],
+		rows: rows.map((r) => {
+			const t = theoretical(r.service, r.kind);
+			const available = t.max * (1 - r.secondShare);
+			return [r.service, r.kind, r.secondShare ? `${r.secondShare * 100}% (${r.secondRequests} calls)` : 'none', r.perDay, t.max, t.naive, +((100 * r.perDay) / available).toFixed(1), `${(r.perDay / t.naive).toFixed(2)}×`, r.daemon429, r.second429, t.why, r.wallSeconds];
+		}),
+	};
+	const figures: Figure[] = [];
+	for (const r of rows) {
+		const t = theoretical(r.service, r.kind);
+		const pct = (100 * r.perDay) / (t.max * (1 - r.secondShare));
+		figures.push({ name: `${r.service} ${r.kind}${r.secondShare ? ' +20% other client' : ''}: share of theoretical`, value: +pct.toFixed(1), unit: '%', target: '≥ 95%', met: pct >= 95 });
+		figures.push({ name: `${r.service} ${r.kind}${r.secondShare ? ' +20% other client' : ''}: HTTP 429 (daemon / other)`, value: `${r.daemon429} / ${r.second429}`, target: '0', met: r.daemon429 === 0 && r.second429 === 0 });
+	}
+	part.figures = figures;
+	writePart(part);
+});
