@@ -265,6 +265,17 @@ export const POSTFAST_ENDPOINTS = {
 	deletePost: endpoint('DELETE', '/social-posts/:id', true),
 	bulkDelete: endpoint('POST', '/social-posts/bulk-delete', false, 200),
 	analytics: endpoint('GET', '/social-posts/analytics', false),
+	// Social Inbox (§2.16): listed for completeness by the spec; shapes beyond the envelope are inferred.
+	inboxConversations: endpoint('GET', '/social-inbox/conversations', false),
+	inboxConversation: endpoint('GET', '/social-inbox/conversations/:id', false),
+	inboxItems: endpoint('GET', '/social-inbox/conversations/:id/items', false),
+	inboxUnreadCount: endpoint('GET', '/social-inbox/unread-count', false),
+	inboxReply: endpoint('POST', '/social-inbox/items/:id/reply', false),
+	inboxPrivateReply: endpoint('POST', '/social-inbox/items/:id/private-reply', false),
+	inboxItemState: endpoint('POST', '/social-inbox/items/:id/state', false),
+	inboxMarkRead: endpoint('POST', '/social-inbox/conversations/:id/read', false),
+	inboxStatus: endpoint('POST', '/social-inbox/conversations/:id/status', false),
+	inboxAssign: endpoint('POST', '/social-inbox/conversations/:id/assign', false),
 } as const satisfies Record<string, EndpointDef>;
 
 export type PostFastEndpointName = keyof typeof POSTFAST_ENDPOINTS;
@@ -517,6 +528,42 @@ export interface PostMetric {
 	saveRate?: number;
 	reelsSkipRate?: number;
 }
+/** Social Inbox (§2.16). Lists use the posts envelope; POSTs answer 201; errors `{statusCode, message: 'inbox.<code>'}`. */
+export interface InboxConversation {
+	id: string;
+	socialMediaId: string;
+	platform: Platform;
+	participantName: string | null;
+	participantUsername: string | null;
+	lastItemAt: string;
+	unreadCount: number;
+	status: InboxConversationStatus;
+	assigneeId: string | null;
+}
+export const INBOX_CONVERSATION_STATUSES = ['OPEN', 'DONE'] as const;
+export type InboxConversationStatus = (typeof INBOX_CONVERSATION_STATUSES)[number];
+export const INBOX_ITEM_ACTIONS = ['HIDE', 'UNHIDE', 'DELETE'] as const;
+export interface InboxItem {
+	id: string;
+	conversationId: string;
+	kind: 'COMMENT' | 'MESSAGE';
+	text: string;
+	authorName: string | null;
+	fromPage: boolean;
+	hidden: boolean;
+	createdAt: string;
+}
+export interface InboxPage<T> {
+	data: T[];
+	totalCount: number | null;
+	pageInfo: { page: number; hasNextPage: boolean; perPage: number };
+}
+export interface InboxReplyRequest {
+	text: string;
+	/** Makes a retried reply answer the first one instead of posting twice. */
+	idempotencyKey?: string;
+}
+
 export interface AnalyticsResponse {
 	data: Array<{
 		id: string;
@@ -636,6 +683,16 @@ export const POSTFAST_PROFILES: Record<PostFastProfile, PostFastLimitProfile> = 
 			[E.searchPlaces.key]: { long: 110 },
 			[E.tiktokSounds.key]: { long: 110 },
 			[E.connectLink.key]: { long: 60 },
+			[E.inboxConversations.key]: { long: 1080, daily: 10800 },
+			[E.inboxConversation.key]: { long: 1080, daily: 10800 },
+			[E.inboxItems.key]: { long: 1080, daily: 10800 },
+			[E.inboxUnreadCount.key]: { long: 1080, daily: 10800 },
+			[E.inboxMarkRead.key]: { long: 1080, daily: 10800 },
+			[E.inboxReply.key]: { short: 180, daily: 420 },
+			[E.inboxPrivateReply.key]: { short: 120, daily: 360 },
+			[E.inboxItemState.key]: { long: 240 },
+			[E.inboxStatus.key]: { long: 720, daily: 7200 },
+			[E.inboxAssign.key]: { long: 720, daily: 7200 },
 		},
 		imageUrlsPerRequest: MAX_IMAGE_URLS_PER_REQUEST.current,
 		plainRetryAfter: true,

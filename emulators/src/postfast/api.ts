@@ -24,7 +24,10 @@ import {
 	isUuid,
 	isUuidV4,
 	uploadKindOfKey,
+	INBOX_ITEM_ACTIONS,
 	type CreateApprovalStatus,
+	type InboxConversation,
+	type InboxItem,
 	type CreateStatus,
 	type EndpointDef,
 	type Issue,
@@ -37,7 +40,7 @@ import {
 } from '../../../contract/postfast';
 import type { RequestContext, Router } from '../common';
 import type { S3Bucket } from './s3';
-import { PostFastStore, type Workspace } from './store';
+import { PostFastStore, type Conversation, type InboxEntry, type Workspace } from './store';
 import type { Throttler } from './throttler';
 
 export interface ApiOptions {
@@ -137,6 +140,44 @@ export class PostFastApi {
 			deletePost: (c) => this.deletePost(c),
 			bulkDelete: (c) => this.bulkDelete(c),
 			analytics: (c) => this.analytics(c),
+			inboxConversations: (c) => this.inboxConversations(c),
+			inboxConversation: (c) => {
+				uuidParam(c.params.id);
+				// A foreign or unknown id answers 200 with a null body (§2.16).
+				const conv = this.conversation(c, c.params.id);
+				return { status: 200, body: conv ? this.conversationView(conv) : null };
+			},
+			inboxItems: (c) => this.inboxItems(c),
+			inboxUnreadCount: (c) => ({
+				status: 200,
+				body: {
+					count: [...this.store.conversations.values()]
+						.filter((v) => v.workspaceId === c.workspace.id)
+						.reduce((n, v) => n + v.unreadCount, 0),
+				},
+			}),
+			inboxReply: (c) => this.inboxReply(c, false),
+			inboxPrivateReply: (c) => this.inboxReply(c, true),
+			inboxItemState: (c) => this.inboxItemState(c),
+			inboxMarkRead: (c) => {
+				const conv = this.requireConversation(c);
+				conv.unreadCount = 0;
+				return { status: 201, body: this.conversationView(conv) };
+			},
+			inboxStatus: (c) => {
+				const conv = this.requireConversation(c);
+				const status = (c.body as { status?: unknown } | undefined)?.status;
+				if (status !== 'OPEN' && status !== 'DONE') throw short('inbox.invalidStatus');
+				conv.status = status;
+				return { status: 201, body: this.conversationView(conv) };
+			},
+			inboxAssign: (c) => {
+				const conv = this.requireConversation(c);
+				const userId = (c.body as { userId?: unknown } | undefined)?.userId;
+				if (userId !== null && typeof userId !== 'string') throw short('inbox.invalidAssignee');
+				conv.assigneeId = userId;
+				return { status: 201, body: this.conversationView(conv) };
+			},
 		};
 	}
 
@@ -665,6 +706,125 @@ export class PostFastApi {
 		return { status: 200, body: { deletedIds, notFoundIds } };
 	}
 
+	// ------------------------------------------------------------------------------------------
+	// Social Inbox (§2.16)
+
+	private conversation(c: Ctx, id: string): Conversation | undefined {
+		const conv = this.store.conversations.get(id);
+		return conv && conv.workspaceId === c.workspace.id ? conv : undefined;
+	}
+
+	private requireConversation(c: Ctx): Conversation {
+		const conv = this.conversation(c, uuidParam(c.params.id));
+		if (!conv) throw short('inbox.conversationNotFound', 404);
+		return conv;
+	}
+
+	private conversationView(v: Conversation): InboxConversation {
+		const { workspaceId: _w, lastItemAt, ...rest } = v;
+		return { ...rest, lastItemAt: new Date(lastItemAt).toISOString() };
+	}
+
+	private entryView(e: InboxEntry): InboxItem {
+		return {
+			id: e.id,
+			conversationId: e.conversationId,
+			kind: e.kind,
+			text: e.text,
+			authorName: e.authorName,
+			fromPage: e.fromPage,
+			hidden: e.hidden,
+			createdAt: new Date(e.createdAt).toISOString(),
+		};
+	}
+
+	private pageOf<T>(c: Ctx, all: T[]): Reply {
+		const q = c.url.searchParams;
+		const page = q.get('page') === null ? 0 : Number(q.get('page'));
+		const limit = q.get('limit') === null ? DEFAULT_PAGE_SIZE : Number(q.get('limit'));
+		const messages: string[] = [];
+		if (!Number.isInteger(page) || page < 0) messages.push('page must not be less than 0');
+		if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+			messages.push(`limit must be between 1 and ${MAX_PAGE_SIZE}`);
+		if (messages.length > 0) throw validation(messages);
+		return {
+			status: 200,
+			body: {
+				data: all.slice(page * limit, (page + 1) * limit),
+				totalCount: all.length === 0 ? null : all.length,
+				pageInfo: { page: page + 1, hasNextPage: (page + 1) * limit < all.length, perPage: limit },
+			},
+		};
+	}
+
+	private inboxConversations(c: Ctx): Reply {
+		const status = c.url.searchParams.get('status')?.toUpperCase();
+		const all = [...this.store.conversations.values()]
+			.filter((v) => v.workspaceId === c.workspace.id && (!status || v.status === status))
+			.sort((a, b) => b.lastItemAt - a.lastItemAt)
+			.map((v) => this.conversationView(v));
+		return this.pageOf(c, all);
+	}
+
+	private inboxItems(c: Ctx): Reply {
+		const conv = this.requireConversation(c);
+		const all = [...this.store.inboxEntries.values()]
+			.filter((e) => e.conversationId === conv.id && !e.deleted)
+			.sort((a, b) => a.createdAt - b.createdAt)
+			.map((e) => this.entryView(e));
+		return this.pageOf(c, all);
+	}
+
+	private entry(c: Ctx): InboxEntry {
+		const entry = this.store.inboxEntries.get(uuidParam(c.params.id));
+		const conv = entry ? this.store.conversations.get(entry.conversationId) : undefined;
+		if (!entry || entry.deleted || !conv || conv.workspaceId !== c.workspace.id)
+			throw short('inbox.itemNotFound', 404);
+		return entry;
+	}
+
+	private inboxReply(c: Ctx, privately: boolean): Reply {
+		const target = this.entry(c);
+		const b = (c.body && typeof c.body === 'object' ? c.body : {}) as {
+			text?: unknown;
+			idempotencyKey?: unknown;
+		};
+		if (typeof b.text !== 'string' || b.text.trim() === '') throw short('inbox.textRequired');
+		if (privately && target.kind !== 'COMMENT') throw short('inbox.privateReplyNotSupported');
+		const key = typeof b.idempotencyKey === 'string' ? b.idempotencyKey : undefined;
+		if (key) {
+			const earlier = [...this.store.inboxEntries.values()].find(
+				(e) => e.idempotencyKey === key && e.conversationId === target.conversationId,
+			);
+			if (earlier) return { status: 201, body: this.entryView(earlier) };
+		}
+		const reply: InboxEntry = {
+			id: randomUUID(),
+			conversationId: target.conversationId,
+			kind: privately ? 'MESSAGE' : target.kind,
+			text: b.text,
+			authorName: null,
+			fromPage: true,
+			hidden: false,
+			deleted: false,
+			createdAt: this.clock.now(),
+			...(key ? { idempotencyKey: key } : {}),
+		};
+		this.store.inboxEntries.set(reply.id, reply);
+		return { status: 201, body: this.entryView(reply) };
+	}
+
+	private inboxItemState(c: Ctx): Reply {
+		const entry = this.entry(c);
+		const action = (c.body as { action?: unknown } | undefined)?.action;
+		if (!(INBOX_ITEM_ACTIONS as readonly unknown[]).includes(action))
+			throw short('inbox.invalidAction');
+		if (entry.kind !== 'COMMENT' && action !== 'DELETE') throw short('inbox.actionNotSupported');
+		if (action === 'DELETE') entry.deleted = true;
+		else entry.hidden = action === 'HIDE';
+		return { status: 201, body: { id: entry.id, hidden: entry.hidden, deleted: entry.deleted } };
+	}
+
 	private analytics(c: Ctx): Reply {
 		const q = c.url.searchParams;
 		const messages: string[] = [];
@@ -727,6 +887,11 @@ export class PostFastApi {
 			});
 		return { status: 200, body: { data } };
 	}
+}
+
+function uuidParam(id: string | undefined): string {
+	if (!isUuid(id)) throw new HttpError(400, parseUuidPipe());
+	return id;
 }
 
 function pick(m: MediaItemInput): MediaItemInput {

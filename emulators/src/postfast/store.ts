@@ -52,6 +52,33 @@ export interface Post {
 	createdAt: number;
 }
 
+export interface Conversation {
+	id: string;
+	workspaceId: string;
+	socialMediaId: string;
+	platform: Platform;
+	participantName: string | null;
+	participantUsername: string | null;
+	lastItemAt: number;
+	unreadCount: number;
+	status: 'OPEN' | 'DONE';
+	assigneeId: string | null;
+}
+
+export interface InboxEntry {
+	id: string;
+	conversationId: string;
+	kind: 'COMMENT' | 'MESSAGE';
+	text: string;
+	authorName: string | null;
+	fromPage: boolean;
+	hidden: boolean;
+	deleted: boolean;
+	createdAt: number;
+	/** Reply idempotency: the key a reply was sent with. */
+	idempotencyKey?: string;
+}
+
 export interface IssuedKey {
 	key: string;
 	workspaceId: string;
@@ -98,6 +125,8 @@ export class PostFastStore {
 	gbpLocations = new Map<string, GbpLocation[]>();
 	posts = new Map<string, Post>();
 	issuedKeys = new Map<string, IssuedKey>();
+	conversations = new Map<string, Conversation>();
+	inboxEntries = new Map<string, InboxEntry>();
 
 	constructor(
 		private readonly now: () => number,
@@ -119,6 +148,8 @@ export class PostFastStore {
 		this.gbpLocations.clear();
 		this.posts.clear();
 		this.issuedKeys.clear();
+		this.conversations.clear();
+		this.inboxEntries.clear();
 		const [demo, other] = this.workspaces;
 		const add = (ws: Workspace, platform: Platform, n: number, disabled = false) => {
 			const id = seededUuid(`${ws.id}:${platform}:${n}`);
@@ -155,6 +186,7 @@ export class PostFastStore {
 		add(other, 'PINTEREST', 0);
 		for (const account of this.accounts.values()) {
 			const seed = account.id;
+			if (account.inboxCapable && account.connectionStatus === 'CONNECTED') this.seedInbox(account);
 			if (account.platform === 'PINTEREST') {
 				this.pinterestBoards.set(account.id, [
 					{
@@ -203,6 +235,42 @@ export class PostFastStore {
 				]);
 			}
 		}
+	}
+
+	/** One conversation with a comment and a direct message per inbox-capable account. */
+	private seedInbox(account: Account): void {
+		const at = this.now() - 3_600_000;
+		const conversation: Conversation = {
+			id: seededUuid(`${account.id}:conversation`),
+			workspaceId: account.workspaceId,
+			socialMediaId: account.id,
+			platform: account.platform,
+			participantName: 'Ada Demo',
+			participantUsername: 'ada_demo',
+			lastItemAt: at + 60_000,
+			unreadCount: 2,
+			status: 'OPEN',
+			assigneeId: null,
+		};
+		this.conversations.set(conversation.id, conversation);
+		const texts: Array<[InboxEntry['kind'], string]> = [
+			['COMMENT', 'Love this! When is the next one?'],
+			['MESSAGE', 'Hi, do you ship to Lisbon?'],
+		];
+		texts.forEach(([kind, text], i) => {
+			const id = seededUuid(`${conversation.id}:item:${i}`);
+			this.inboxEntries.set(id, {
+				id,
+				conversationId: conversation.id,
+				kind,
+				text,
+				authorName: 'Ada Demo',
+				fromPage: false,
+				hidden: false,
+				deleted: false,
+				createdAt: at + i * 60_000,
+			});
+		});
 	}
 
 	workspaceByKey(apiKey: string): Workspace | undefined {
