@@ -64,7 +64,7 @@ describe('§2.16 Social Inbox', () => {
 	it.each([
 		[
 			'reply → 201 with the new item',
-			(id: string) => ['reply', { text: 'Thanks!' }],
+			() => ['reply', { text: 'Thanks!' }],
 			201,
 			{ text: 'Thanks!', fromPage: true },
 		],
