@@ -190,3 +190,79 @@ describe('restart mid-pipeline', () => {
 		db.close();
 	});
 });
+
+/** Async: the emulators run in this process, so a blocking spawnSync would starve them. */
+function cliRun(args: string[]): Promise<{ status: number | null; stdout: string }> {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+		let stdout = '';
+		child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+		child.on('exit', (status) => resolve({ status, stdout }));
+	});
+}
+
+describe('accounts and doctor against the emulators', () => {
+	it('lists channels with their aliases, and doctor checks each key and the clock skew', async () => {
+		const home = tempDir('postspool-doctor-');
+		writeFileSync(join(home, 'ps.key'), ps.apiKey, { mode: 0o600 });
+		writeFileSync(join(home, 'pf.key'), pf.apiKey, { mode: 0o600 });
+		const ints = await new PostSiderClient({
+			baseUrl: ps.baseUrl,
+			apiKey: ps.apiKey,
+		}).listIntegrations();
+		if (!ints.ok) throw new Error(ints.error.message);
+		const channel = ints.value[0];
+		const configPath = join(home, 'config.jsonc');
+		writeFileSync(
+			configPath,
+			JSON.stringify({
+				version: 1,
+				stateDir: join(home, 'state'),
+				keys: {
+					sider: {
+						service: 'postsider',
+						baseUrl: ps.baseUrl,
+						apiKey: { file: join(home, 'ps.key') },
+					},
+					fast: {
+						service: 'postfast',
+						baseUrl: pf.baseUrl,
+						apiKey: { file: join(home, 'pf.key') },
+					},
+				},
+				accounts: { mine: { key: 'sider', id: channel.id, platform: 'x' } },
+				folders: [{ path: join(home, 'drop') }],
+			}),
+			{ mode: 0o600 },
+		);
+		const accounts = await cliRun(['--config', configPath, 'accounts', '--json']);
+		expect(accounts.status).toBe(0);
+		const list = JSON.parse(accounts.stdout) as Array<{
+			key: string;
+			id: string;
+			aliases: string[];
+		}>;
+		expect(list.find((a) => a.id === channel.id)).toMatchObject({
+			key: 'sider',
+			aliases: ['mine'],
+		});
+		expect(list.some((a) => a.key === 'fast')).toBe(true);
+		expect(accounts.stdout).not.toContain(ps.apiKey);
+		const doctor = await cliRun(['--config', configPath, 'doctor', '--json']);
+		const report = JSON.parse(doctor.stdout) as {
+			checks: Array<{ check: string; ok: boolean; detail: string }>;
+		};
+		const byName = Object.fromEntries(report.checks.map((c) => [c.check, c]));
+		expect(byName['key sider']).toMatchObject({ ok: true });
+		expect(byName['key fast']).toMatchObject({ ok: true });
+		expect(byName['clock skew vs sider']?.detail).toMatch(/^-?\d+ s$/);
+		// A wrong key is named, with what to do.
+		writeFileSync(join(home, 'pf.key'), 'wrong', { mode: 0o600 });
+		const bad = await cliRun(['--config', configPath, 'doctor', '--json']);
+		expect(bad.status).toBe(1);
+		const fast = (
+			JSON.parse(bad.stdout) as { checks: Array<{ check: string; ok: boolean; fix?: string }> }
+		).checks.find((c) => c.check === 'key fast');
+		expect(fast).toMatchObject({ ok: false, fix: expect.stringMatching(/wrong or revoked/) });
+	});
+});
