@@ -85,6 +85,53 @@ describe('Social Account', () => {
 		expect(output(result)[0]).toHaveProperty('series');
 	});
 
+	it("searches places (IDs for location controls) and gets TikTok sounds, with PostFast's codes on bad filters", async () => {
+		const places = await runPostFast(pf, {
+			resource: 'socialAccount',
+			operation: 'searchPlaces',
+			query: 'berlin',
+		});
+		expect(places.status, places.error?.message).toBe('success');
+		expect(output(places).length).toBeGreaterThan(0);
+		expect(output(places).every((p) => /^\d+$/.test(String(p.id)))).toBe(true);
+		expect(requestsTo(pf, 'GET', '/social-media/search-places')[0].query).toEqual({ q: 'berlin' });
+		const short = await runPostFast(pf, {
+			resource: 'socialAccount',
+			operation: 'searchPlaces',
+			query: 'b',
+		});
+		expect(short.error?.message).toMatch(/too short/);
+		expect(requestsTo(pf, 'GET', '/social-media/search-places')).toHaveLength(1);
+
+		const tiktok = accountOn(accounts, 'TIKTOK');
+		const sounds = await runPostFast(pf, {
+			resource: 'socialAccount',
+			operation: 'getTiktokSounds',
+			account: byId(tiktok.id),
+			filters: { genre: 'POP', countryCode: 'GB', dateRange: '30DAY' },
+		});
+		expect(sounds.status, sounds.error?.message).toBe('success');
+		expect(output(sounds).length).toBeGreaterThan(0);
+		expect(output(sounds)[0]).toHaveProperty('musicSoundId');
+		expect(requestsTo(pf, 'GET', `/social-media/${tiktok.id}/tiktok-sounds`)[0].query).toEqual({
+			genre: 'POP',
+			countryCode: 'GB',
+			dateRange: '30DAY',
+		});
+
+		const bad = await runPostFast(pf, {
+			resource: 'socialAccount',
+			operation: 'getTiktokSounds',
+			account: byId(tiktok.id),
+			filters: { genre: 'polka' },
+		});
+		expect(bad.status).toBe('error');
+		expect(bad.errors.PostFast?.description).toMatch(/PostFast code tiktokSounds\.invalidGenre/);
+
+		const picker = await listSearch(pf, 'searchTiktokAccounts');
+		expect(picker.results.map((r) => r.value)).toEqual([tiktok.id]);
+	});
+
 	it('creates a connect link, and refuses Send Email without an email before calling', async () => {
 		const result = await runPostFast(pf, {
 			resource: 'socialAccount',

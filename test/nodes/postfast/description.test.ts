@@ -54,7 +54,9 @@ describe('PostFast package description', () => {
 			'getGbpLocations',
 			'getMany',
 			'getPinterestBoards',
+			'getTiktokSounds',
 			'getYoutubePlaylists',
+			'searchPlaces',
 		]);
 		expect(optionValues(v1, 'operation', 'socialPost').sort()).toEqual([
 			'bulkDelete',

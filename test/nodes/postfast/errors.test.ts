@@ -65,7 +65,9 @@ describe('service errors reach the user with their reason', () => {
 		expect(result.status).toBe('success');
 		const [tag, pin, ok] = output(result);
 		expect(String(tag.error)).toMatch(/THREADS post of item 0: .*threadsTopicTag/);
-		expect(String(tag.description)).toMatch(/PostFast code threadsTopicTag\.invalid.*nothing was sent/);
+		expect(String(tag.description)).toMatch(
+			/PostFast code threadsTopicTag\.invalid.*nothing was sent/,
+		);
 		expect(String(pin.error)).toMatch(/PINTEREST/);
 		expect(ok.postId).toBeTruthy();
 		const creates = requestsTo(pf, 'POST', '/social-posts');

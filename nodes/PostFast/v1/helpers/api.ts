@@ -18,6 +18,7 @@ export {
 	MAX_MEDIA_ITEMS_PER_POST,
 	MAX_PAGE_SIZE,
 	MAX_POSTS_PER_REQUEST,
+	TIKTOK_SOUND_DATE_RANGES,
 	checkPostForPlatform,
 	checkControlTypes,
 	redactSignedUrl,
@@ -37,12 +38,14 @@ export const POSTS_PATH = pathOf('createPosts');
 export const BULK_DELETE_PATH = pathOf('bulkDelete');
 export const ANALYTICS_PATH = pathOf('analytics');
 export const CONNECT_LINK_PATH = pathOf('connectLink');
+export const SEARCH_PLACES_PATH = pathOf('searchPlaces');
 export const postPath = (id: string) => pathOf('deletePost', { id });
 export const ACCOUNT_LISTS = {
 	'pinterest-boards': 'pinterestBoards',
 	'youtube-playlists': 'youtubePlaylists',
 	'gbp-locations': 'gbpLocations',
 	'follower-history': 'followerHistory',
+	'tiktok-sounds': 'tiktokSounds',
 } as const;
 export const accountPath = (id: string, what: keyof typeof ACCOUNT_LISTS) =>
 	pathOf(ACCOUNT_LISTS[what], { id });

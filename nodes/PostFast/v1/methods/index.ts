@@ -2,6 +2,7 @@ import {
 	searchAccounts,
 	searchGbpAccounts,
 	searchPinterestAccounts,
+	searchTiktokAccounts,
 	searchYoutubeAccounts,
 } from './listSearch';
 import { getGbpLocations, getPinterestBoards, getYoutubePlaylists } from './loadOptions';
@@ -10,6 +11,7 @@ export const listSearch = {
 	searchAccounts,
 	searchGbpAccounts,
 	searchPinterestAccounts,
+	searchTiktokAccounts,
 	searchYoutubeAccounts,
 };
 export const loadOptions = { getGbpLocations, getPinterestBoards, getYoutubePlaylists };

@@ -68,3 +68,10 @@ export async function searchGbpAccounts(
 ): Promise<INodeListSearchResult> {
 	return await search.call(this, filter, 'GOOGLE_BUSINESS_PROFILE');
 }
+
+export async function searchTiktokAccounts(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	return await search.call(this, filter, 'TIKTOK');
+}

@@ -5,7 +5,9 @@ import * as getFollowerHistory from './getFollowerHistory.operation';
 import * as getGbpLocations from './getGbpLocations.operation';
 import * as getMany from './getMany.operation';
 import * as getPinterestBoards from './getPinterestBoards.operation';
+import * as getTiktokSounds from './getTiktokSounds.operation';
 import * as getYoutubePlaylists from './getYoutubePlaylists.operation';
+import * as searchPlaces from './searchPlaces.operation';
 
 export {
 	createConnectLink,
@@ -13,7 +15,9 @@ export {
 	getGbpLocations,
 	getMany,
 	getPinterestBoards,
+	getTiktokSounds,
 	getYoutubePlaylists,
+	searchPlaces,
 };
 
 export const description: INodeProperties[] = [
@@ -56,10 +60,22 @@ export const description: INodeProperties[] = [
 				action: 'Get pinterest boards',
 			},
 			{
+				name: 'Get TikTok Sounds',
+				value: 'getTiktokSounds',
+				description: 'Get trending commercial sounds for a TikTok account (for Music Sound ID)',
+				action: 'Get tiktok sounds',
+			},
+			{
 				name: 'Get YouTube Playlists',
 				value: 'getYoutubePlaylists',
 				description: 'Get the playlists of a YouTube account',
 				action: 'Get youtube playlists',
+			},
+			{
+				name: 'Search Places',
+				value: 'searchPlaces',
+				description: 'Find a place ID for Instagram Location ID or Facebook Place ID',
+				action: 'Search places',
 			},
 		],
 		default: 'getMany',
@@ -69,5 +85,7 @@ export const description: INodeProperties[] = [
 	...getGbpLocations.description,
 	...getMany.description,
 	...getPinterestBoards.description,
+	...getTiktokSounds.description,
 	...getYoutubePlaylists.description,
+	...searchPlaces.description,
 ];
