@@ -90,7 +90,7 @@ describe('§2.16 Social Inbox', () => {
 	])('items: %s', async (_n, build, status, expected) => {
 		const conv = await firstConversation();
 		const comment = (await itemsOf(conv.id)).find((i) => i.kind === 'COMMENT')!;
-		const [what, body] = build(comment.id) as [string, unknown];
+		const [what, body] = build() as [string, unknown];
 		const a = await call(pf, 'POST', `/social-inbox/items/${comment.id}/${what}`, { body });
 		expect(a.status, a.text).toBe(status);
 		expect(a.body).toMatchObject(expected);
