@@ -80,6 +80,8 @@ export interface IRunSubset {
 }
 export interface ExecutionResult {
 	code: number | null;
+	/** Set when the process died of a signal (code is then null). */
+	signal: NodeJS.Signals | null;
 	/** The JSON n8n printed (parsed from the first line starting with `{`), if any. */
 	run?: IRunSubset;
 	/** Everything printed, stdout then stderr (for secret scans and failure messages). */
@@ -91,6 +93,7 @@ export async function execute(ctx: N8nContext, workflowId: string): Promise<Exec
 	const result = await n8n(ctx, ['execute', `--id=${workflowId}`, '--rawOutput'], 240_000);
 	return {
 		code: result.code,
+		signal: result.signal,
 		run: parseRun(result.stdout),
 		output: `${result.stdout}\n${result.stderr}`,
 		ms: result.ms,
@@ -132,7 +135,7 @@ export function describeFailure(result: ExecutionResult): string {
 				.map((r) => `${name}: ${r.error?.message ?? ''} ${r.error?.description ?? ''}`),
 		)
 		.join('\n');
-	return `exit ${result.code}; ${result.run?.data.resultData.error?.message ?? ''}\n${errors}\n--- output tail ---\n${tail(result.output, 30)}`;
+	return `exit ${result.code ?? `by signal ${result.signal}`}; ${result.run?.data.resultData.error?.message ?? ''}\n${errors}\n--- output tail ---\n${tail(result.output, 30)}`;
 }
 
 export interface N8nServer {
