@@ -201,6 +201,7 @@ describe('Post → Create', () => {
 		expect(result.errors.PostSider?.message).toMatch(
 			/binary property "data" \(clip\.webm\) as \.webm/,
 		);
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
 		expect(postBodies()).toHaveLength(0);
 	});
 
@@ -259,6 +260,25 @@ describe('Post → Create', () => {
 			/PostSider 409 .*Idempotency-Key was already used with a different request/,
 		);
 		expect(result.errors.PostSider?.description).toMatch(/new key/);
+	});
+
+	it('with files to upload, a post PostSider would refuse fails before any upload', async () => {
+		const pinterest = channelOn(channels, 'pinterest');
+		const result = await runPostSider(
+			ps,
+			create({ channelIds: [pinterest.id], binaryProperties: 'data' }),
+			{
+				items: [
+					{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+				],
+			},
+		);
+		expect(result.status).toBe('error');
+		expect(result.errors.PostSider?.message).toMatch(
+			/^PostSider would refuse this post: .*Board is required/,
+		);
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
 	});
 
 	it('a missing YouTube title comes back with the field path PostSider names', async () => {

@@ -14,6 +14,11 @@ import {
 	IDEMPOTENCY_MESSAGES,
 	postsiderPath,
 	POSTSIDER_IDEMPOTENCY_HEADER,
+	DANGEROUS_SCAN_BYTES,
+	hasPostableExtension,
+	POSTABLE_EXTENSIONS,
+	precheckUpload,
+	validateCreatePost,
 } from '../../../../../contract/postsider';
 import { apiErrorDetails } from '../../../../shared/transport';
 import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
@@ -198,6 +203,12 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/** The extension PostSider will store a file under (from its bytes), for the pre-check. */
+function extensionFor(media: BinaryMedia): string {
+	const check = precheckUpload(media.buffer.subarray(0, DANGEROUS_SCAN_BYTES), media.buffer.length);
+	return check.ok ? check.type.ext : 'bin';
+}
+
 const channelCache = new WeakMap<object, Promise<Channel[]>>();
 
 function channelIdsOf(value: unknown): string[] {
@@ -325,6 +336,47 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	if (dateIsAuto) delete logical.date;
 	const idempotencyKey =
 		ownKey || `n8n:${createHash('sha256').update(stableJson(logical)).digest('hex')}`;
+
+	// With files to upload, check the post first as PostSider will (fields and settings), so a post
+	// the server refuses costs no uploads. Per-channel length and media rules stay with the server.
+	if (mainBinaries.length > 0 || threadBinaries.some((list) => list.length > 0)) {
+		for (const media of [...mainBinaries, ...threadBinaries.flat()]) {
+			const ext = extensionFor(media);
+			if (ext !== 'bin' && !hasPostableExtension(`.${ext}`)) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`PostSider would store binary property "${media.property}" (${media.fileName}) as .${ext}, which posts cannot use`,
+					{
+						itemIndex: i,
+						description: `Nothing was uploaded or posted. Posts accept only ${POSTABLE_EXTENSIONS.join(', ')} media: convert the file (video to MP4, image to PNG or JPEG) and run again.`,
+					},
+				);
+			}
+		}
+		const placeholder = (b: BinaryMedia, n: number): MediaRef => ({
+			id: `pending-${n}`,
+			path: `pending-${n}.${extensionFor(b)}`,
+		});
+		const draft = buildBody(
+			[...mainBinaries.map(placeholder), ...earlier],
+			threadBinaries.map((list) => list.map(placeholder)),
+		);
+		const check = validateCreatePost(draft, (id) =>
+			channels.find((c) => c.id === id && c.identifier !== ''),
+		);
+		if (!check.ok && check.shape !== 'E4') {
+			const messages = check.shape === 'E3' ? check.messages : [check.message];
+			throw new NodeOperationError(
+				this.getNode(),
+				`PostSider would refuse this post: ${messages.join('; ')}`,
+				{
+					itemIndex: i,
+					description:
+						'Nothing was uploaded or posted. Fix the fields named above (posts.N is the Nth chosen channel) and run again.',
+				},
+			);
+		}
+	}
 
 	const mainMedia: MediaRef[] = [];
 	for (const media of mainBinaries)
