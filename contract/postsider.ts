@@ -381,39 +381,192 @@ export interface EndpointDef {
 }
 
 export const POSTSIDER_ENDPOINTS = {
-	createPost: { method: 'POST', path: '/posts', status: 201, throttlerBucket: 'createPost', documented: true, description: 'Create, schedule, or publish a post' },
-	listPosts: { method: 'GET', path: '/posts', status: 200, documented: true, description: 'List posts in a date range' },
-	getPost: { method: 'GET', path: '/posts/:id', status: 200, documented: false, description: 'One post group (full rows; contains channel tokens)' },
-	missingContent: { method: 'GET', path: '/posts/:id/missing', status: 200, documented: true, description: 'Recent provider items for a post published without an id' },
-	changeStatus: { method: 'PUT', path: '/posts/:id/status', status: 200, throttlerBucket: 'changePostStatus', documented: true, description: 'Change a post’s status' },
-	setReleaseId: { method: 'PUT', path: '/posts/:id/release-id', status: 200, throttlerBucket: 'updateReleaseId', documented: false, description: 'Link a missing release id' },
-	deletePost: { method: 'DELETE', path: '/posts/:id', status: 200, throttlerBucket: 'deletePost', documented: true, description: 'Delete a post (its whole group)' },
-	deleteGroup: { method: 'DELETE', path: '/posts/group/:group', status: 200, throttlerBucket: 'deleteByGroup', documented: true, description: 'Delete a post group' },
-	requestApproval: { method: 'POST', path: '/posts/:id/request-approval', status: 201, throttlerBucket: 'requestApproval', documented: false, description: 'Send a draft into the approval queue' },
-	approvalStatus: { method: 'GET', path: '/posts/:id/approval', status: 200, documented: false, description: 'Approval status of a post' },
-	findSlot: { method: 'GET', path: '/find-slot/:id', status: 200, documented: true, description: 'Next free queue slot for a channel' },
-	listChannels: { method: 'GET', path: '/integrations', status: 200, documented: true, description: 'List connected channels' },
-	listGroups: { method: 'GET', path: '/groups', status: 200, documented: true, description: 'List channel groups' },
-	connectChannel: { method: 'GET', path: '/social/:integration', status: 200, documented: true, description: 'Start connecting a new channel' },
-	deleteChannel: { method: 'DELETE', path: '/integrations/:id', status: 200, throttlerBucket: 'deleteChannel', documented: true, description: 'Disconnect a channel' },
-	channelAnalytics: { method: 'GET', path: '/analytics/:integration', status: 200, documented: true, description: 'Channel analytics' },
-	postAnalytics: { method: 'GET', path: '/analytics/post/:postId', status: 200, documented: true, description: 'Post analytics' },
-	listNotifications: { method: 'GET', path: '/notifications', status: 200, documented: true, description: 'List notifications' },
-	upload: { method: 'POST', path: '/upload', status: 201, throttlerBucket: 'uploadSimple', documented: true, description: 'Upload a media file (multipart field `file`)' },
-	uploadFromUrl: { method: 'POST', path: '/upload-from-url', status: 201, throttlerBucket: 'uploadFromUrl', documented: true, description: 'Import media from a URL' },
-	isConnected: { method: 'GET', path: '/is-connected', status: 200, documented: false, description: 'Whether any enabled channel exists' },
-	integrationSettings: { method: 'GET', path: '/integration-settings/:id', status: 200, documented: false, description: 'Settings schema and rules of a channel' },
-	integrationTrigger: { method: 'POST', path: '/integration-trigger/:id', status: 201, throttlerBucket: 'integrationTrigger', documented: false, description: 'Run a provider tool (e.g. list Pinterest boards)' },
+	createPost: {
+		method: 'POST',
+		path: '/posts',
+		status: 201,
+		throttlerBucket: 'createPost',
+		documented: true,
+		description: 'Create, schedule, or publish a post',
+	},
+	listPosts: {
+		method: 'GET',
+		path: '/posts',
+		status: 200,
+		documented: true,
+		description: 'List posts in a date range',
+	},
+	getPost: {
+		method: 'GET',
+		path: '/posts/:id',
+		status: 200,
+		documented: false,
+		description: 'One post group (full rows; contains channel tokens)',
+	},
+	missingContent: {
+		method: 'GET',
+		path: '/posts/:id/missing',
+		status: 200,
+		documented: true,
+		description: 'Recent provider items for a post published without an id',
+	},
+	changeStatus: {
+		method: 'PUT',
+		path: '/posts/:id/status',
+		status: 200,
+		throttlerBucket: 'changePostStatus',
+		documented: true,
+		description: 'Change a post’s status',
+	},
+	setReleaseId: {
+		method: 'PUT',
+		path: '/posts/:id/release-id',
+		status: 200,
+		throttlerBucket: 'updateReleaseId',
+		documented: false,
+		description: 'Link a missing release id',
+	},
+	deletePost: {
+		method: 'DELETE',
+		path: '/posts/:id',
+		status: 200,
+		throttlerBucket: 'deletePost',
+		documented: true,
+		description: 'Delete a post (its whole group)',
+	},
+	deleteGroup: {
+		method: 'DELETE',
+		path: '/posts/group/:group',
+		status: 200,
+		throttlerBucket: 'deleteByGroup',
+		documented: true,
+		description: 'Delete a post group',
+	},
+	requestApproval: {
+		method: 'POST',
+		path: '/posts/:id/request-approval',
+		status: 201,
+		throttlerBucket: 'requestApproval',
+		documented: false,
+		description: 'Send a draft into the approval queue',
+	},
+	approvalStatus: {
+		method: 'GET',
+		path: '/posts/:id/approval',
+		status: 200,
+		documented: false,
+		description: 'Approval status of a post',
+	},
+	findSlot: {
+		method: 'GET',
+		path: '/find-slot/:id',
+		status: 200,
+		documented: true,
+		description: 'Next free queue slot for a channel',
+	},
+	listChannels: {
+		method: 'GET',
+		path: '/integrations',
+		status: 200,
+		documented: true,
+		description: 'List connected channels',
+	},
+	listGroups: {
+		method: 'GET',
+		path: '/groups',
+		status: 200,
+		documented: true,
+		description: 'List channel groups',
+	},
+	connectChannel: {
+		method: 'GET',
+		path: '/social/:integration',
+		status: 200,
+		documented: true,
+		description: 'Start connecting a new channel',
+	},
+	deleteChannel: {
+		method: 'DELETE',
+		path: '/integrations/:id',
+		status: 200,
+		throttlerBucket: 'deleteChannel',
+		documented: true,
+		description: 'Disconnect a channel',
+	},
+	channelAnalytics: {
+		method: 'GET',
+		path: '/analytics/:integration',
+		status: 200,
+		documented: true,
+		description: 'Channel analytics',
+	},
+	postAnalytics: {
+		method: 'GET',
+		path: '/analytics/post/:postId',
+		status: 200,
+		documented: true,
+		description: 'Post analytics',
+	},
+	listNotifications: {
+		method: 'GET',
+		path: '/notifications',
+		status: 200,
+		documented: true,
+		description: 'List notifications',
+	},
+	upload: {
+		method: 'POST',
+		path: '/upload',
+		status: 201,
+		throttlerBucket: 'uploadSimple',
+		documented: true,
+		description: 'Upload a media file (multipart field `file`)',
+	},
+	uploadFromUrl: {
+		method: 'POST',
+		path: '/upload-from-url',
+		status: 201,
+		throttlerBucket: 'uploadFromUrl',
+		documented: true,
+		description: 'Import media from a URL',
+	},
+	isConnected: {
+		method: 'GET',
+		path: '/is-connected',
+		status: 200,
+		documented: false,
+		description: 'Whether any enabled channel exists',
+	},
+	integrationSettings: {
+		method: 'GET',
+		path: '/integration-settings/:id',
+		status: 200,
+		documented: false,
+		description: 'Settings schema and rules of a channel',
+	},
+	integrationTrigger: {
+		method: 'POST',
+		path: '/integration-trigger/:id',
+		status: 201,
+		throttlerBucket: 'integrationTrigger',
+		documented: false,
+		description: 'Run a provider tool (e.g. list Pinterest boards)',
+	},
 } as const satisfies Record<string, EndpointDef>;
 
 export type PostSiderEndpointName = keyof typeof POSTSIDER_ENDPOINTS;
 
 /** Fills `:param` placeholders, URL-encoding each value; a missing one is a programming error. */
-export function postsiderPath(name: PostSiderEndpointName, params: Record<string, string> = {}): string {
+export function postsiderPath(
+	name: PostSiderEndpointName,
+	params: Record<string, string> = {},
+): string {
 	return POSTSIDER_ENDPOINTS[name].path.replace(/:([A-Za-z]+)/g, (_m, key: string) => {
 		const value = params[key];
 		if (value === undefined || value === '') {
-			throw new Error(`PostSider ${name}: the path needs "${key}" (${POSTSIDER_ENDPOINTS[name].path})`);
+			throw new Error(
+				`PostSider ${name}: the path needs "${key}" (${POSTSIDER_ENDPOINTS[name].path})`,
+			);
 		}
 		return encodeURIComponent(value);
 	});
@@ -440,7 +593,10 @@ export interface PostSiderLimits {
 	perHourPerHandler: number;
 }
 /** The limits a client should budget for (both from `API_LIMIT`, as in the source). */
-export function postsiderLimits(apiLimit = POSTSIDER_DEFAULT_API_LIMIT, hourlyLimit?: number): PostSiderLimits {
+export function postsiderLimits(
+	apiLimit = POSTSIDER_DEFAULT_API_LIMIT,
+	hourlyLimit?: number,
+): PostSiderLimits {
 	return { perMinute: apiLimit, perHourPerHandler: hourlyLimit ?? apiLimit };
 }
 export const POSTSIDER_MUTATING_METHODS = ['POST', 'PUT', 'DELETE', 'PATCH'] as const;

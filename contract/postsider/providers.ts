@@ -25,13 +25,50 @@ export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
 
 /** Every provider identifier PostSider knows (the `__type` list of the server's message, §3.1). */
 export const ALL_PROVIDER_IDENTIFIERS = [
-	'lemmy', 'youtube', 'pinterest', 'dribbble', 'tiktok', 'discord', 'slack', 'twitch', 'x', 'linkedin',
-	'linkedin-page', 'instagram', 'instagram-standalone', 'medium', 'devto', 'wordpress', 'hashnode',
-	'listmonk', 'gmb', 'wrapcast', 'facebook', 'threads', 'mastodon', 'bluesky', 'telegram', 'nostr',
-	'blogger', 'moltbook', 'whop', 'ghost', 'notion', 'mataroa', 'writeas',
+	'lemmy',
+	'youtube',
+	'pinterest',
+	'dribbble',
+	'tiktok',
+	'discord',
+	'slack',
+	'twitch',
+	'x',
+	'linkedin',
+	'linkedin-page',
+	'instagram',
+	'instagram-standalone',
+	'medium',
+	'devto',
+	'wordpress',
+	'hashnode',
+	'listmonk',
+	'gmb',
+	'wrapcast',
+	'facebook',
+	'threads',
+	'mastodon',
+	'bluesky',
+	'telegram',
+	'nostr',
+	'blogger',
+	'moltbook',
+	'whop',
+	'ghost',
+	'notion',
+	'mataroa',
+	'writeas',
 ] as const;
 
-export type SettingKind = 'enum' | 'boolean' | 'string' | 'url' | 'media' | 'tags' | 'labels' | 'pattern';
+export type SettingKind =
+	| 'enum'
+	| 'boolean'
+	| 'string'
+	| 'url'
+	| 'media'
+	| 'tags'
+	| 'labels'
+	| 'pattern';
 
 export interface SettingField {
 	name: string;
@@ -82,10 +119,30 @@ export const PROVIDER_RULES: Record<SupportedProvider, ProviderRules> = {
 		maxLength: 280,
 		verifiedMaxLength: 4000,
 		fields: [
-			{ name: 'who_can_reply_post', kind: 'enum', required: true, values: ['everyone', 'following', 'mentionedUsers', 'subscribers', 'verified'], default: 'everyone', description: 'Who can reply' },
-			{ name: 'community', kind: 'pattern', required: false, pattern: /^(https:\/\/x\.com\/i\/communities\/\d+)?$/, message: 'Invalid X community URL. It should be in the format: https://x.com/i/communities/1493446837214187523', description: 'Community URL' },
+			{
+				name: 'who_can_reply_post',
+				kind: 'enum',
+				required: true,
+				values: ['everyone', 'following', 'mentionedUsers', 'subscribers', 'verified'],
+				default: 'everyone',
+				description: 'Who can reply',
+			},
+			{
+				name: 'community',
+				kind: 'pattern',
+				required: false,
+				pattern: /^(https:\/\/x\.com\/i\/communities\/\d+)?$/,
+				message:
+					'Invalid X community URL. It should be in the format: https://x.com/i/communities/1493446837214187523',
+				description: 'Community URL',
+			},
 			{ name: 'made_with_ai', kind: 'boolean', required: false, description: 'Made with AI' },
-			{ name: 'paid_partnership', kind: 'boolean', required: false, description: 'Paid partnership' },
+			{
+				name: 'paid_partnership',
+				kind: 'boolean',
+				required: false,
+				description: 'Paid partnership',
+			},
 		],
 		media: { min: 0, max: 4, video: true, summary: 'Optional media.' },
 		analytics: true,
@@ -95,10 +152,22 @@ export const PROVIDER_RULES: Record<SupportedProvider, ProviderRules> = {
 		label: 'LinkedIn',
 		maxLength: 3000,
 		fields: [
-			{ name: 'post_as_images_carousel', kind: 'boolean', required: false, default: false, description: 'Post images as a carousel (2 or more images, no video)' },
+			{
+				name: 'post_as_images_carousel',
+				kind: 'boolean',
+				required: false,
+				default: false,
+				description: 'Post images as a carousel (2 or more images, no video)',
+			},
 			{ name: 'carousel_name', kind: 'string', required: false, description: 'Carousel name' },
 		],
-		media: { min: 0, max: 20, video: true, summary: 'A video must be the only media; comments are text only; a carousel needs 2+ images.' },
+		media: {
+			min: 0,
+			max: 20,
+			video: true,
+			summary:
+				'A video must be the only media; comments are text only; a carousel needs 2+ images.',
+		},
 		analytics: false,
 	},
 	'linkedin-page': {
@@ -106,10 +175,22 @@ export const PROVIDER_RULES: Record<SupportedProvider, ProviderRules> = {
 		label: 'LinkedIn Page',
 		maxLength: 3000,
 		fields: [
-			{ name: 'post_as_images_carousel', kind: 'boolean', required: false, default: false, description: 'Post images as a carousel (2 or more images, no video)' },
+			{
+				name: 'post_as_images_carousel',
+				kind: 'boolean',
+				required: false,
+				default: false,
+				description: 'Post images as a carousel (2 or more images, no video)',
+			},
 			{ name: 'carousel_name', kind: 'string', required: false, description: 'Carousel name' },
 		],
-		media: { min: 0, max: 20, video: true, summary: 'A video must be the only media; comments are text only; a carousel needs 2+ images.' },
+		media: {
+			min: 0,
+			max: 20,
+			video: true,
+			summary:
+				'A video must be the only media; comments are text only; a carousel needs 2+ images.',
+		},
 		analytics: true,
 	},
 	instagram: {
@@ -117,12 +198,41 @@ export const PROVIDER_RULES: Record<SupportedProvider, ProviderRules> = {
 		label: 'Instagram',
 		maxLength: 2200,
 		fields: [
-			{ name: 'post_type', kind: 'enum', required: true, definedCheck: true, values: IG_TYPES, default: 'post', description: 'Post or story' },
-			{ name: 'is_trial_reel', kind: 'boolean', required: false, description: 'Trial reel (one video)' },
-			{ name: 'graduation_strategy', kind: 'enum', required: false, values: ['MANUAL', 'SS_PERFORMANCE'], description: 'Trial reel graduation' },
-			{ name: 'collaborators', kind: 'labels', required: false, description: 'Collaborators [{label}]' },
+			{
+				name: 'post_type',
+				kind: 'enum',
+				required: true,
+				definedCheck: true,
+				values: IG_TYPES,
+				default: 'post',
+				description: 'Post or story',
+			},
+			{
+				name: 'is_trial_reel',
+				kind: 'boolean',
+				required: false,
+				description: 'Trial reel (one video)',
+			},
+			{
+				name: 'graduation_strategy',
+				kind: 'enum',
+				required: false,
+				values: ['MANUAL', 'SS_PERFORMANCE'],
+				description: 'Trial reel graduation',
+			},
+			{
+				name: 'collaborators',
+				kind: 'labels',
+				required: false,
+				description: 'Collaborators [{label}]',
+			},
 		],
-		media: { min: 1, max: 10, video: true, summary: 'At least 1 and at most 10 media; a trial reel is exactly one video.' },
+		media: {
+			min: 1,
+			max: 10,
+			video: true,
+			summary: 'At least 1 and at most 10 media; a trial reel is exactly one video.',
+		},
 		analytics: true,
 	},
 	facebook: {
@@ -131,7 +241,14 @@ export const PROVIDER_RULES: Record<SupportedProvider, ProviderRules> = {
 		maxLength: 63206,
 		fields: [
 			{ name: 'url', kind: 'url', required: false, description: 'Link to attach' },
-			{ name: 'post_type', kind: 'enum', required: false, values: IG_TYPES, default: 'post', description: 'Post or story' },
+			{
+				name: 'post_type',
+				kind: 'enum',
+				required: false,
+				values: IG_TYPES,
+				default: 'post',
+				description: 'Post or story',
+			},
 		],
 		media: { min: 0, max: 10, video: true, summary: 'A story needs at least one media.' },
 		analytics: true,
@@ -141,18 +258,81 @@ export const PROVIDER_RULES: Record<SupportedProvider, ProviderRules> = {
 		label: 'TikTok',
 		maxLength: 2000,
 		fields: [
-			{ name: 'privacy_level', kind: 'enum', required: true, definedCheck: true, values: ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'], default: 'PUBLIC_TO_EVERYONE', description: 'Who can view' },
+			{
+				name: 'privacy_level',
+				kind: 'enum',
+				required: true,
+				definedCheck: true,
+				values: ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'],
+				default: 'PUBLIC_TO_EVERYONE',
+				description: 'Who can view',
+			},
 			{ name: 'duet', kind: 'boolean', required: true, default: false, description: 'Allow duets' },
-			{ name: 'stitch', kind: 'boolean', required: true, default: false, description: 'Allow stitches' },
-			{ name: 'comment', kind: 'boolean', required: true, default: true, description: 'Allow comments' },
-			{ name: 'autoAddMusic', kind: 'enum', required: true, values: ['yes', 'no'], default: 'no', description: 'Add music automatically' },
-			{ name: 'brand_content_toggle', kind: 'boolean', required: true, default: false, description: 'Branded content' },
-			{ name: 'brand_organic_toggle', kind: 'boolean', required: true, default: false, description: 'Your own brand' },
-			{ name: 'content_posting_method', kind: 'enum', required: true, definedCheck: true, values: ['DIRECT_POST', 'UPLOAD'], default: 'DIRECT_POST', description: 'Publish directly or send to the inbox' },
-			{ name: 'title', kind: 'string', required: false, maxLength: 90, description: 'Title (max 90)' },
-			{ name: 'video_made_with_ai', kind: 'boolean', required: false, description: 'Video made with AI' },
+			{
+				name: 'stitch',
+				kind: 'boolean',
+				required: true,
+				default: false,
+				description: 'Allow stitches',
+			},
+			{
+				name: 'comment',
+				kind: 'boolean',
+				required: true,
+				default: true,
+				description: 'Allow comments',
+			},
+			{
+				name: 'autoAddMusic',
+				kind: 'enum',
+				required: true,
+				values: ['yes', 'no'],
+				default: 'no',
+				description: 'Add music automatically',
+			},
+			{
+				name: 'brand_content_toggle',
+				kind: 'boolean',
+				required: true,
+				default: false,
+				description: 'Branded content',
+			},
+			{
+				name: 'brand_organic_toggle',
+				kind: 'boolean',
+				required: true,
+				default: false,
+				description: 'Your own brand',
+			},
+			{
+				name: 'content_posting_method',
+				kind: 'enum',
+				required: true,
+				definedCheck: true,
+				values: ['DIRECT_POST', 'UPLOAD'],
+				default: 'DIRECT_POST',
+				description: 'Publish directly or send to the inbox',
+			},
+			{
+				name: 'title',
+				kind: 'string',
+				required: false,
+				maxLength: 90,
+				description: 'Title (max 90)',
+			},
+			{
+				name: 'video_made_with_ai',
+				kind: 'boolean',
+				required: false,
+				description: 'Video made with AI',
+			},
 		],
-		media: { min: 1, max: 35, video: true, summary: 'One video, or several pictures (no video among several items).' },
+		media: {
+			min: 1,
+			max: 35,
+			video: true,
+			summary: 'One video, or several pictures (no video among several items).',
+		},
 		analytics: true,
 	},
 	youtube: {
@@ -160,11 +340,36 @@ export const PROVIDER_RULES: Record<SupportedProvider, ProviderRules> = {
 		label: 'YouTube',
 		maxLength: 5000,
 		fields: [
-			{ name: 'title', kind: 'string', required: true, minLength: 2, maxLength: 100, description: 'Video title (2–100 characters)' },
-			{ name: 'type', kind: 'enum', required: true, values: ['public', 'private', 'unlisted'], default: 'public', description: 'Visibility' },
-			{ name: 'selfDeclaredMadeForKids', kind: 'enum', required: false, values: ['yes', 'no'], description: 'Made for kids' },
+			{
+				name: 'title',
+				kind: 'string',
+				required: true,
+				minLength: 2,
+				maxLength: 100,
+				description: 'Video title (2–100 characters)',
+			},
+			{
+				name: 'type',
+				kind: 'enum',
+				required: true,
+				values: ['public', 'private', 'unlisted'],
+				default: 'public',
+				description: 'Visibility',
+			},
+			{
+				name: 'selfDeclaredMadeForKids',
+				kind: 'enum',
+				required: false,
+				values: ['yes', 'no'],
+				description: 'Made for kids',
+			},
 			{ name: 'thumbnail', kind: 'media', required: false, description: 'Thumbnail {id, path}' },
-			{ name: 'tags', kind: 'tags', required: false, description: 'Tags [{value, label}], at most 500 characters in total' },
+			{
+				name: 'tags',
+				kind: 'tags',
+				required: false,
+				description: 'Tags [{value, label}], at most 500 characters in total',
+			},
 		],
 		media: { min: 1, max: 1, video: true, summary: 'Exactly one mp4 video.' },
 		analytics: true,
@@ -190,12 +395,30 @@ export const PROVIDER_RULES: Record<SupportedProvider, ProviderRules> = {
 		label: 'Pinterest',
 		maxLength: 500,
 		fields: [
-			{ name: 'board', kind: 'string', required: true, minLength: 1, message: 'Board is required', description: 'Board id (list boards through the integration tool)' },
-			{ name: 'title', kind: 'string', required: false, maxLength: 100, description: 'Pin title (max 100)' },
+			{
+				name: 'board',
+				kind: 'string',
+				required: true,
+				minLength: 1,
+				message: 'Board is required',
+				description: 'Board id (list boards through the integration tool)',
+			},
+			{
+				name: 'title',
+				kind: 'string',
+				required: false,
+				maxLength: 100,
+				description: 'Pin title (max 100)',
+			},
 			{ name: 'link', kind: 'url', required: false, description: 'Destination link' },
 			{ name: 'dominant_color', kind: 'string', required: false, description: 'Dominant colour' },
 		],
-		media: { min: 1, max: 5, video: true, summary: '1–5 images of one size, or a video plus a cover image.' },
+		media: {
+			min: 1,
+			max: 5,
+			video: true,
+			summary: '1–5 images of one size, or a video plus a cover image.',
+		},
 		analytics: true,
 	},
 };
@@ -207,7 +430,8 @@ export function isSupportedProvider(identifier: string): identifier is Supported
 /** Settings a form can start from: every field with a default. */
 export function defaultSettings(provider: SupportedProvider): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
-	for (const field of PROVIDER_RULES[provider].fields) if (field.default !== undefined) out[field.name] = field.default;
+	for (const field of PROVIDER_RULES[provider].fields)
+		if (field.default !== undefined) out[field.name] = field.default;
 	return out;
 }
 
@@ -216,11 +440,17 @@ export function defaultSettings(provider: SupportedProvider): Record<string, unk
 
 /** validator.js-style `isURL` (protocol optional, a TLD required): what `@IsUrl()` accepts. */
 export function isUrlLike(value: string): boolean {
-	const match = /^(?:(https?|ftp):\/\/)?(?:[^\s:@/]+(?::[^\s@/]*)?@)?([^\s/?#:]+)(?::\d{1,5})?(?:[/?#]\S*)?$/i.exec(value);
+	const match =
+		/^(?:(https?|ftp):\/\/)?(?:[^\s:@/]+(?::[^\s@/]*)?@)?([^\s/?#:]+)(?::\d{1,5})?(?:[/?#]\S*)?$/i.exec(
+			value,
+		);
 	if (!match) return false;
 	const host = match[2];
 	if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return true;
-	return /^([a-z0-9\u00a1-\uffff-]+\.)+[a-z\u00a1-\uffff]{2,}$/i.test(host) && !host.split('.').some((p) => p.startsWith('-') || p.endsWith('-'));
+	return (
+		/^([a-z0-9\u00a1-\uffff-]+\.)+[a-z\u00a1-\uffff]{2,}$/i.test(host) &&
+		!host.split('.').some((p) => p.startsWith('-') || p.endsWith('-'))
+	);
 }
 
 /** With `enableImplicitConversion`, a declared boolean becomes `Boolean(value)`: only null/undefined fail. */
@@ -236,7 +466,11 @@ function oneOf(path: string, values: readonly string[]): string {
  * class-validator messages for a provider's settings DTO, in the server's order. `prefix` is the
  * dotted path of the settings object (e.g. `posts.0.settings`); pass '' for bare field names.
  */
-export function validateProviderSettings(provider: SupportedProvider, settings: Record<string, unknown>, prefix = ''): string[] {
+export function validateProviderSettings(
+	provider: SupportedProvider,
+	settings: Record<string, unknown>,
+	prefix = '',
+): string[] {
 	const messages: string[] = [];
 	const at = (name: string) => (prefix ? `${prefix}.${name}` : name);
 	// NestJS prepends the parent path to every nested message, custom texts included.
@@ -247,22 +481,35 @@ export function validateProviderSettings(provider: SupportedProvider, settings: 
 		if (!field.required && (isMissing(value) || (field.kind === 'url' && !value))) continue;
 		switch (field.kind) {
 			case 'enum':
-				if (isMissing(value) && field.definedCheck) messages.push(`${path} should not be null or undefined`);
-				if (typeof value !== 'string' || !field.values!.includes(value)) messages.push(oneOf(path, field.values!));
+				if (isMissing(value) && field.definedCheck)
+					messages.push(`${path} should not be null or undefined`);
+				if (typeof value !== 'string' || !field.values!.includes(value))
+					messages.push(oneOf(path, field.values!));
 				break;
 			case 'boolean':
 				if (isMissing(value)) messages.push(`${path} must be a boolean value`);
 				break;
 			case 'pattern':
-				if (typeof value !== 'string' || !field.pattern!.test(value)) messages.push(field.message ? custom(field.message) : `${path} must match ${field.pattern} regular expression`);
+				if (typeof value !== 'string' || !field.pattern!.test(value))
+					messages.push(
+						field.message
+							? custom(field.message)
+							: `${path} must match ${field.pattern} regular expression`,
+					);
 				break;
 			case 'url':
-				if (typeof value !== 'string' || !isUrlLike(value)) messages.push(`${path} must be a URL address`);
+				if (typeof value !== 'string' || !isUrlLike(value))
+					messages.push(`${path} must be a URL address`);
 				break;
 			case 'string': {
 				// Pinterest `board`: every one of its three decorators says the same custom text.
-				const text = isMissing(value) ? undefined : typeof value === 'object' ? undefined : String(value);
-				const say = (fallback: string) => messages.push(field.message ? custom(field.message) : fallback);
+				const text = isMissing(value)
+					? undefined
+					: typeof value === 'object'
+						? undefined
+						: String(value);
+				const say = (fallback: string) =>
+					messages.push(field.message ? custom(field.message) : fallback);
 				if (field.message && text === undefined) {
 					say('');
 					say('');
@@ -270,10 +517,16 @@ export function validateProviderSettings(provider: SupportedProvider, settings: 
 					break;
 				}
 				if (text === undefined) say(`${path} must be a string`);
-				if (field.minLength !== undefined && (text === undefined || text.length < field.minLength)) {
+				if (
+					field.minLength !== undefined &&
+					(text === undefined || text.length < field.minLength)
+				) {
 					say(`${path} must be longer than or equal to ${field.minLength} characters`);
 				}
-				if (field.maxLength !== undefined && (text === undefined || text.length > field.maxLength)) {
+				if (
+					field.maxLength !== undefined &&
+					(text === undefined || text.length > field.maxLength)
+				) {
 					say(`${path} must be shorter than or equal to ${field.maxLength} characters`);
 				}
 				break;
@@ -295,10 +548,14 @@ export function validateProviderSettings(provider: SupportedProvider, settings: 
 				}
 				let total = 0;
 				for (const tag of value as unknown[]) {
-					const label = typeof tag === 'object' && tag !== null ? String((tag as { label?: unknown }).label ?? '') : '';
+					const label =
+						typeof tag === 'object' && tag !== null
+							? String((tag as { label?: unknown }).label ?? '')
+							: '';
 					total += label.length + (/\s/.test(label) ? 2 : 0);
 				}
-				if (total > 500) messages.push(custom('The maximum allowed is 500 characters in total for all tags.'));
+				if (total > 500)
+					messages.push(custom('The maximum allowed is 500 characters in total for all tags.'));
 				break;
 			}
 			case 'labels': {
@@ -307,7 +564,10 @@ export function validateProviderSettings(provider: SupportedProvider, settings: 
 					break;
 				}
 				(value as unknown[]).forEach((item, i) => {
-					const label = typeof item === 'object' && item !== null ? (item as { label?: unknown }).label : undefined;
+					const label =
+						typeof item === 'object' && item !== null
+							? (item as { label?: unknown }).label
+							: undefined;
 					if (isMissing(label)) messages.push(`${path}.${i}.label should not be null or undefined`);
 					if (typeof label !== 'string') messages.push(`${path}.${i}.label must be a string`);
 				});
@@ -342,7 +602,8 @@ export function checkProviderMedia(
 				return 'Carousel can only be created with 2 or more images and no videos.';
 			}
 			if (main.length > 1 && hasVideo) return 'Can have maximum 1 media when selecting a video.';
-			if (items.slice(1).some((item) => item.image.length > 0)) return 'Comments can only contain text.';
+			if (items.slice(1).some((item) => item.image.length > 0))
+				return 'Comments can only contain text.';
 			return undefined;
 		case 'instagram':
 			if (main.length === 0) return 'Should have at least one media';
@@ -351,11 +612,13 @@ export function checkProviderMedia(
 			if (settings.is_trial_reel && !hasVideo) return 'Trial Reels must be a video';
 			return undefined;
 		case 'facebook':
-			if (settings.post_type === 'story' && main.length === 0) return 'Story should have at least one media';
+			if (settings.post_type === 'story' && main.length === 0)
+				return 'Story should have at least one media';
 			return undefined;
 		case 'tiktok':
 			if (main.length === 0) return 'No video / images selected';
-			if (main.length > 1 && hasVideo) return 'Only pictures are supported when selecting multiple items';
+			if (main.length > 1 && hasVideo)
+				return 'Only pictures are supported when selecting multiple items';
 			return undefined;
 		case 'youtube':
 			if (main.length !== 1) return 'You need one media';
@@ -363,7 +626,8 @@ export function checkProviderMedia(
 			return undefined;
 		case 'bluesky':
 			for (const item of items) {
-				if (item.image.length > 1 && item.image.some((m) => isVideoPath(m.path))) return 'You can only upload one video per post.';
+				if (item.image.length > 1 && item.image.some((m) => isVideoPath(m.path)))
+					return 'You can only upload one video per post.';
 				if (item.image.length > 4) return 'There can be maximum 4 pictures in a post.';
 			}
 			return undefined;
@@ -380,7 +644,10 @@ export function checkProviderMedia(
 			if (sizes && main.length > 1) {
 				const known = main.map((m) => sizes(m.path));
 				const first = known[0];
-				if (first && known.some((s) => !s || s.width !== first.width || s.height !== first.height)) {
+				if (
+					first &&
+					known.some((s) => !s || s.width !== first.width || s.height !== first.height)
+				) {
 					return 'Requires all images to have the same width and height';
 				}
 			}
@@ -420,14 +687,22 @@ export function xWeightedLength(text: string): number {
 	});
 	for (const char of withoutUrls) {
 		const cp = char.codePointAt(0)!;
-		const light = cp <= 4351 || (cp >= 8192 && cp <= 8205) || (cp >= 8208 && cp <= 8223) || (cp >= 8242 && cp <= 8247);
+		const light =
+			cp <= 4351 ||
+			(cp >= 8192 && cp <= 8205) ||
+			(cp >= 8208 && cp <= 8223) ||
+			(cp >= 8242 && cp <= 8247);
 		weight += light ? 1 : 2;
 	}
 	return weight;
 }
 
 /** Length as the provider counts it, and whether it fits. */
-export function checkLength(provider: SupportedProvider, content: string, verified = false): { length: number; max: number; ok: boolean } {
+export function checkLength(
+	provider: SupportedProvider,
+	content: string,
+	verified = false,
+): { length: number; max: number; ok: boolean } {
 	const rules = PROVIDER_RULES[provider];
 	const text = stripHtml(content);
 	const length = provider === 'x' ? xWeightedLength(text) : [...text].length;

@@ -66,15 +66,26 @@ export const UPLOAD_FROM_URL_ACCEPTED_MIME = [
 ] as const;
 
 /** Lowercased latin1 patterns the server refuses in the first 4 KB (a `<%` can appear by chance). */
-export const DANGEROUS_PATTERNS = ['<script', '<?php', '<%', '<html', '<svg', 'javascript:', 'onload=', 'onerror='] as const;
+export const DANGEROUS_PATTERNS = [
+	'<script',
+	'<?php',
+	'<%',
+	'<html',
+	'<svg',
+	'javascript:',
+	'onload=',
+	'onerror=',
+] as const;
 export const DANGEROUS_SCAN_BYTES = 4096;
 
 export const UPLOAD_MESSAGES = {
 	noFile: 'No file provided',
 	invalidUpload: 'Invalid file upload.',
-	unsupported: 'Unsupported file type. Allowed: JPEG, PNG, GIF, WebP, AVIF, BMP, TIFF, MP4, WebM, MOV.',
+	unsupported:
+		'Unsupported file type. Allowed: JPEG, PNG, GIF, WebP, AVIF, BMP, TIFF, MP4, WebM, MOV.',
 	dangerous: 'File contains potentially dangerous content.',
-	tooLargeFor: (kind: MediaKind) => `File too large. Max: ${UPLOAD_MAX_BYTES[kind] / MB}MB for ${kind}.`,
+	tooLargeFor: (kind: MediaKind) =>
+		`File too large. Max: ${UPLOAD_MAX_BYTES[kind] / MB}MB for ${kind}.`,
 	unexpectedField: 'Unexpected field',
 	multerTooLarge: 'File too large',
 	fetchFailed: 'Failed to fetch URL',
@@ -100,20 +111,27 @@ function startsWith(bytes: Uint8Array, sig: number[], offset = 0): boolean {
  * Needs the first ~64 bytes. Returns undefined for anything else.
  */
 export function sniffMediaType(bytes: Uint8Array): SniffedType | undefined {
-	if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { mime: 'image/jpeg', ext: 'jpg', kind: 'image' };
-	if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { mime: 'image/png', ext: 'png', kind: 'image' };
-	if (ascii(bytes, 0, 'GIF87a') || ascii(bytes, 0, 'GIF89a')) return { mime: 'image/gif', ext: 'gif', kind: 'image' };
-	if (ascii(bytes, 0, 'RIFF') && ascii(bytes, 8, 'WEBP')) return { mime: 'image/webp', ext: 'webp', kind: 'image' };
-	if (ascii(bytes, 0, 'RIFF') && ascii(bytes, 8, 'WAVE')) return { mime: 'audio/wav', ext: 'wav', kind: 'audio' };
+	if (startsWith(bytes, [0xff, 0xd8, 0xff]))
+		return { mime: 'image/jpeg', ext: 'jpg', kind: 'image' };
+	if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+		return { mime: 'image/png', ext: 'png', kind: 'image' };
+	if (ascii(bytes, 0, 'GIF87a') || ascii(bytes, 0, 'GIF89a'))
+		return { mime: 'image/gif', ext: 'gif', kind: 'image' };
+	if (ascii(bytes, 0, 'RIFF') && ascii(bytes, 8, 'WEBP'))
+		return { mime: 'image/webp', ext: 'webp', kind: 'image' };
+	if (ascii(bytes, 0, 'RIFF') && ascii(bytes, 8, 'WAVE'))
+		return { mime: 'audio/wav', ext: 'wav', kind: 'audio' };
 	if (ascii(bytes, 0, 'BM')) return { mime: 'image/bmp', ext: 'bmp', kind: 'image' };
 	if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
 		return { mime: 'image/tiff', ext: 'tif', kind: 'image' };
 	}
 	if (ascii(bytes, 4, 'ftyp')) {
 		const brand = String.fromCharCode(...bytes.subarray(8, 12));
-		if (brand === 'avif' || brand === 'avis') return { mime: 'image/avif', ext: 'avif', kind: 'image' };
+		if (brand === 'avif' || brand === 'avis')
+			return { mime: 'image/avif', ext: 'avif', kind: 'image' };
 		if (brand === 'qt  ') return { mime: 'video/quicktime', ext: 'mov', kind: 'video' };
-		if (brand === 'M4A ' || brand === 'M4B ') return { mime: 'audio/mp4', ext: 'm4a', kind: 'audio' };
+		if (brand === 'M4A ' || brand === 'M4B ')
+			return { mime: 'audio/mp4', ext: 'm4a', kind: 'audio' };
 		return { mime: 'video/mp4', ext: 'mp4', kind: 'video' };
 	}
 	if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) {
@@ -123,7 +141,8 @@ export function sniffMediaType(bytes: Uint8Array): SniffedType | undefined {
 			? { mime: 'video/webm', ext: 'webm', kind: 'video' }
 			: { mime: 'video/x-matroska', ext: 'mkv', kind: 'video' };
 	}
-	if (ascii(bytes, 0, 'ID3') || startsWith(bytes, [0xff, 0xfb])) return { mime: 'audio/mpeg', ext: 'mp3', kind: 'audio' };
+	if (ascii(bytes, 0, 'ID3') || startsWith(bytes, [0xff, 0xfb]))
+		return { mime: 'audio/mpeg', ext: 'mp3', kind: 'audio' };
 	if (ascii(bytes, 0, 'OggS')) return { mime: 'audio/ogg', ext: 'ogg', kind: 'audio' };
 	return undefined;
 }
@@ -149,6 +168,7 @@ export function precheckUpload(head: Uint8Array, size: number): UploadPrecheck {
 	const type = sniffMediaType(head);
 	if (!type) return { ok: false, message: UPLOAD_MESSAGES.unsupported };
 	if (hasDangerousContent(head)) return { ok: false, message: UPLOAD_MESSAGES.dangerous };
-	if (size > UPLOAD_MAX_BYTES[type.kind]) return { ok: false, message: UPLOAD_MESSAGES.tooLargeFor(type.kind) };
+	if (size > UPLOAD_MAX_BYTES[type.kind])
+		return { ok: false, message: UPLOAD_MESSAGES.tooLargeFor(type.kind) };
 	return { ok: true, type, postable: hasPostableExtension('.' + type.ext) };
 }

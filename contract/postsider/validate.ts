@@ -97,10 +97,20 @@ export function parsePostSiderDate(value: string): number {
 // Content sanitising (DOMPurify with the server's allow-list, approximated)
 
 const ALLOWED_TAGS = new Set(['p', 'br', 'strong', 'u', 'a', 'ul', 'li', 'h1', 'h2', 'h3', 'span']);
-const ALLOWED_ATTRS = new Set(['href', 'target', 'rel', 'class', 'data-mention-id', 'data-mention-label']);
+const ALLOWED_ATTRS = new Set([
+	'href',
+	'target',
+	'rel',
+	'class',
+	'data-mention-id',
+	'data-mention-label',
+]);
 
 function escapeText(text: string): string {
-	return text.replace(/&(?![a-z]+;|#\d+;)/gi, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+	return text
+		.replace(/&(?![a-z]+;|#\d+;)/gi, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;');
 }
 
 /**
@@ -143,7 +153,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** `@IsNumber()` after implicit conversion: `"5"` → 5; anything non-numeric fails. */
 function toNumber(value: unknown): number | undefined {
-	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	const n =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim() !== ''
+				? Number(value)
+				: NaN;
 	return Number.isFinite(n) ? n : undefined;
 }
 
@@ -151,13 +166,22 @@ function toNumber(value: unknown): number | undefined {
  * Runs the server's create-post checks on a parsed body. `lookupChannel` resolves a channel id in
  * the caller's organisation (disabled channels are found too: the server does not reject them).
  */
-export function validateCreatePost(raw: unknown, lookupChannel: (id: string) => ChannelInfo | undefined): CreatePostCheck {
+export function validateCreatePost(
+	raw: unknown,
+	lookupChannel: (id: string) => ChannelInfo | undefined,
+): CreatePostCheck {
 	const body = isRecord(raw) ? raw : {};
 	const postsRaw = body.posts;
 	// Step 2.1: every entry needs integration.id (a missing `posts` fails here too).
 	if (
 		!Array.isArray(postsRaw) ||
-		postsRaw.some((p) => !isRecord(p) || !isRecord(p.integration) || typeof p.integration.id !== 'string' || p.integration.id === '')
+		postsRaw.some(
+			(p) =>
+				!isRecord(p) ||
+				!isRecord(p.integration) ||
+				typeof p.integration.id !== 'string' ||
+				p.integration.id === '',
+		)
 	) {
 		return { ok: false, shape: 'E2', message: 'All posts must have an integration id' };
 	}
@@ -165,13 +189,19 @@ export function validateCreatePost(raw: unknown, lookupChannel: (id: string) => 
 	const channels: ChannelInfo[] = [];
 	for (const p of postsRaw as Array<{ integration: { id: string } }>) {
 		const channel = lookupChannel(p.integration.id);
-		if (!channel) return { ok: false, shape: 'E2', message: `Integration with id ${p.integration.id} not found` };
+		if (!channel)
+			return {
+				ok: false,
+				shape: 'E2',
+				message: `Integration with id ${p.integration.id} not found`,
+			};
 		channels.push(channel);
 	}
 
 	// Step 2.3: DTO validation, every message at once.
 	const messages: string[] = [];
-	if (body.type === undefined || body.type === null) messages.push('type should not be null or undefined');
+	if (body.type === undefined || body.type === null)
+		messages.push('type should not be null or undefined');
 	if (typeof body.type !== 'string' || !TYPES.includes(body.type as PostType)) {
 		messages.push('type must be one of the following values: draft, schedule, now, update');
 	}
@@ -180,8 +210,10 @@ export function validateCreatePost(raw: unknown, lookupChannel: (id: string) => 
 	}
 	const dateText = body.date === undefined || body.date === null ? undefined : String(body.date);
 	if (dateText === undefined) messages.push('date should not be null or undefined');
-	if (dateText === undefined || !isIsoDateString(dateText)) messages.push('date must be a valid ISO 8601 date string');
-	if (body.tags === undefined || body.tags === null) messages.push('tags should not be null or undefined');
+	if (dateText === undefined || !isIsoDateString(dateText))
+		messages.push('date must be a valid ISO 8601 date string');
+	if (body.tags === undefined || body.tags === null)
+		messages.push('tags should not be null or undefined');
 	if (!Array.isArray(body.tags)) messages.push('tags must be an array');
 	else if ((body.tags as unknown[]).some((t) => typeof t !== 'object' || t === null)) {
 		messages.push('tags.each value in nested property tags must be either object or array');
@@ -204,7 +236,10 @@ export function validateCreatePost(raw: unknown, lookupChannel: (id: string) => 
 			(entry.value as unknown[]).forEach((rawItem, j) => {
 				const item = isRecord(rawItem) ? rawItem : {};
 				const vat = `${at}.value.${j}`;
-				const content = item.content === undefined || item.content === null ? '' : sanitizeContent(String(item.content));
+				const content =
+					item.content === undefined || item.content === null
+						? ''
+						: sanitizeContent(String(item.content));
 				const images: MediaRef[] = [];
 				if (!Array.isArray(item.image)) {
 					messages.push(`${vat}.image must be an array`);
@@ -212,16 +247,27 @@ export function validateCreatePost(raw: unknown, lookupChannel: (id: string) => 
 					(item.image as unknown[]).forEach((rawImage, k) => {
 						const image = isRecord(rawImage) ? rawImage : {};
 						const iat = `${vat}.image.${k}`;
-						if (image.id === undefined || image.id === null) messages.push(`${iat}.id should not be null or undefined`);
+						if (image.id === undefined || image.id === null)
+							messages.push(`${iat}.id should not be null or undefined`);
 						if (typeof image.id !== 'string') messages.push(`${iat}.id must be a string`);
-						if (image.path === undefined || image.path === null) messages.push(`${iat}.path should not be null or undefined`);
+						if (image.path === undefined || image.path === null)
+							messages.push(`${iat}.path should not be null or undefined`);
 						if (typeof image.path !== 'string') messages.push(`${iat}.path must be a string`);
-						if (typeof image.path !== 'string' || !hasPostableExtension(image.path)) messages.push(`${iat}.${UPLOAD_MESSAGES.badExtension}`);
-						if (image.alt && typeof image.alt !== 'string') messages.push(`${iat}.alt must be a string`);
-						if (image.thumbnail && (typeof image.thumbnail !== 'string' || !isUrlLike(image.thumbnail))) {
+						if (typeof image.path !== 'string' || !hasPostableExtension(image.path))
+							messages.push(`${iat}.${UPLOAD_MESSAGES.badExtension}`);
+						if (image.alt && typeof image.alt !== 'string')
+							messages.push(`${iat}.alt must be a string`);
+						if (
+							image.thumbnail &&
+							(typeof image.thumbnail !== 'string' || !isUrlLike(image.thumbnail))
+						) {
 							messages.push(`${iat}.thumbnail must be a URL address`);
 						}
-						images.push({ ...(image as object), id: String(image.id), path: String(image.path) } as MediaRef);
+						images.push({
+							...(image as object),
+							id: String(image.id),
+							path: String(image.path),
+						} as MediaRef);
 					});
 				}
 				// ValidContent: text required unless there is an image (note the server's ". If").
@@ -231,14 +277,23 @@ export function validateCreatePost(raw: unknown, lookupChannel: (id: string) => 
 				let delay: number | undefined;
 				if (item.delay !== undefined && item.delay !== null) {
 					delay = toNumber(item.delay);
-					if (delay === undefined) messages.push(`${vat}.delay must be a number conforming to the specified constraints`);
+					if (delay === undefined)
+						messages.push(`${vat}.delay must be a number conforming to the specified constraints`);
 				}
-				values.push({ content, image: images, ...(typeof item.id === 'string' && item.id ? { id: item.id } : {}), ...(delay !== undefined ? { delay } : {}) });
+				values.push({
+					content,
+					image: images,
+					...(typeof item.id === 'string' && item.id ? { id: item.id } : {}),
+					...(delay !== undefined ? { delay } : {}),
+				});
 			});
 		}
 		// The server overwrites __type with the channel's provider, then validates that DTO,
 		// drafts included; an entry-level `type: "draft"` wins the spread and skips it.
-		const settings: Record<string, unknown> = { ...(isRecord(entry.settings) ? entry.settings : {}), __type: channel.identifier };
+		const settings: Record<string, unknown> = {
+			...(isRecord(entry.settings) ? entry.settings : {}),
+			__type: channel.identifier,
+		};
 		const skipSettings = entry.type === 'draft';
 		if (!skipSettings) {
 			if (isSupportedProvider(channel.identifier)) {
@@ -272,17 +327,51 @@ export function validateCreatePost(raw: unknown, lookupChannel: (id: string) => 
 	for (const entry of normalizedPosts) {
 		const { channel } = entry;
 		if (entry.value.every((v) => stripHtml(v.content) === '' && v.image.length === 0)) {
-			return { ok: false, shape: 'E4', provider: channel.identifier, name: channel.name, message: 'Your post should have at least one character or one image.' };
+			return {
+				ok: false,
+				shape: 'E4',
+				provider: channel.identifier,
+				name: channel.name,
+				message: 'Your post should have at least one character or one image.',
+			};
 		}
 		if (type === 'draft' || !isSupportedProvider(channel.identifier)) continue;
 		const settingsMessages = validateProviderSettings(channel.identifier, entry.settings);
 		if (settingsMessages.length > 0) {
-			return { ok: false, shape: 'E4', provider: channel.identifier, name: channel.name, message: settingsMessages[0] || 'Please fix your settings' };
+			return {
+				ok: false,
+				shape: 'E4',
+				provider: channel.identifier,
+				name: channel.name,
+				message: settingsMessages[0] || 'Please fix your settings',
+			};
 		}
 		const mediaProblem = checkProviderMedia(channel.identifier, entry.settings, entry.value);
-		if (mediaProblem) return { ok: false, shape: 'E4', provider: channel.identifier, name: channel.name, message: mediaProblem };
-		if (entry.value.some((v) => !checkLength(channel.identifier as keyof typeof PROVIDER_RULES, v.content, channel.verified).ok)) {
-			return { ok: false, shape: 'E4', provider: channel.identifier, name: channel.name, message: 'post is too long, please fix it' };
+		if (mediaProblem)
+			return {
+				ok: false,
+				shape: 'E4',
+				provider: channel.identifier,
+				name: channel.name,
+				message: mediaProblem,
+			};
+		if (
+			entry.value.some(
+				(v) =>
+					!checkLength(
+						channel.identifier as keyof typeof PROVIDER_RULES,
+						v.content,
+						channel.verified,
+					).ok,
+			)
+		) {
+			return {
+				ok: false,
+				shape: 'E4',
+				provider: channel.identifier,
+				name: channel.name,
+				message: 'post is too long, please fix it',
+			};
 		}
 	}
 	return { ok: true, request };

@@ -27,7 +27,8 @@ function fail(message: string): never {
 function port(value: string | undefined, flag: string): number | undefined {
 	if (value === undefined) return undefined;
 	const n = Number(value);
-	if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`${flag} must be a port number (0–65535), got "${value}"`);
+	if (!Number.isInteger(n) || n < 0 || n > 65535)
+		fail(`${flag} must be a port number (0–65535), got "${value}"`);
 	return n;
 }
 
@@ -53,11 +54,17 @@ async function main(): Promise<void> {
 		return;
 	}
 	const apiLimit = values['api-limit'] === undefined ? undefined : Number(values['api-limit']);
-	if (apiLimit !== undefined && !(Number.isInteger(apiLimit) && apiLimit > 0)) fail(`--api-limit must be a positive integer, got "${values['api-limit']}"`);
+	if (apiLimit !== undefined && !(Number.isInteger(apiLimit) && apiLimit > 0))
+		fail(`--api-limit must be a positive integer, got "${values['api-limit']}"`);
 	const profile = values.profile as PostFastProfile | undefined;
-	if (profile !== undefined && !POSTFAST_PROFILE_NAMES.includes(profile)) fail(`--profile must be one of ${POSTFAST_PROFILE_NAMES.join(', ')}, got "${profile}"`);
+	if (profile !== undefined && !POSTFAST_PROFILE_NAMES.includes(profile))
+		fail(`--profile must be one of ${POSTFAST_PROFILE_NAMES.join(', ')}, got "${profile}"`);
 
-	const ps = await startPostSider({ clock: 'real', apiLimit, port: port(values['postsider-port'], '--postsider-port') });
+	const ps = await startPostSider({
+		clock: 'real',
+		apiLimit,
+		port: port(values['postsider-port'], '--postsider-port'),
+	});
 	const pf = await startPostFast({
 		clock: 'real',
 		profile,

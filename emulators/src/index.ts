@@ -1,4 +1,9 @@
 /** In-process entry points of both emulators (tests, benchmarks, the demo). */
-export { startPostSider, DEMO_KEYS, type PostSiderEmulator, type PostSiderOptions } from './postsider';
+export {
+	startPostSider,
+	DEMO_KEYS,
+	type PostSiderEmulator,
+	type PostSiderOptions,
+} from './postsider';
 export { startPostFast } from './postfast';
 export { createClock, type Clock, type FaultSpec, type LoggedRequest } from './common';

@@ -28,7 +28,9 @@ export function createClock(mode: ClockMode = 'manual', start = Date.now()): Clo
 		now,
 		advance(ms) {
 			if (!(Number.isFinite(ms) && ms >= 0)) {
-				throw new Error(`clock.advance(${ms}): the emulator clock only moves forward; pass a positive number of milliseconds`);
+				throw new Error(
+					`clock.advance(${ms}): the emulator clock only moves forward; pass a positive number of milliseconds`,
+				);
 			}
 			base += ms;
 			notify();

@@ -37,7 +37,9 @@ export class Faults {
 	/** Adds a fault; returns its id for `remove`. */
 	add(spec: FaultSpec): number {
 		if (!spec || (typeof spec.path !== 'string' && !(spec.path instanceof RegExp))) {
-			throw new Error('faults.add: pass { path: string | RegExp, kind } (path is the URL path without the query)');
+			throw new Error(
+				'faults.add: pass { path: string | RegExp, kind } (path is the URL path without the query)',
+			);
 		}
 		const id = this.nextId++;
 		this.list.push({ ...spec, id, hits: 0, skipped: 0 });
@@ -106,11 +108,19 @@ export async function applyFault(
 		case 'status':
 		default: {
 			const status = fault.status ?? 500;
-			const payload = fault.body === undefined ? (status >= 500 ? defaultBody : { statusCode: status, message: 'Injected fault' }) : fault.body;
+			const payload =
+				fault.body === undefined
+					? status >= 500
+						? defaultBody
+						: { statusCode: status, message: 'Injected fault' }
+					: fault.body;
 			const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
 			req.resume();
 			res.writeHead(status, {
-				'Content-Type': typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+				'Content-Type':
+					typeof payload === 'string'
+						? 'text/plain; charset=utf-8'
+						: 'application/json; charset=utf-8',
 				'Content-Length': String(Buffer.byteLength(text)),
 				...(fault.headers ?? {}),
 			});
@@ -126,7 +136,8 @@ function dripResponse(res: ServerResponse, delayMs: number): void {
 	const end = res.end.bind(res) as () => ServerResponse;
 	const chunks: Buffer[] = [];
 	const collect = (chunk: unknown) => {
-		if (chunk && typeof chunk !== 'function') chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+		if (chunk && typeof chunk !== 'function')
+			chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
 	};
 	(res as unknown as { write: unknown }).write = (chunk: unknown) => {
 		collect(chunk);

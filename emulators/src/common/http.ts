@@ -54,11 +54,19 @@ export class Router {
 				return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 			})
 			.join('/');
-		this.routes.push({ method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), keys, handler });
+		this.routes.push({
+			method: method.toUpperCase(),
+			pattern: new RegExp(`^${source}/?$`),
+			keys,
+			handler,
+		});
 		return this;
 	}
 
-	match(method: string, path: string): { handler: Handler; params: Record<string, string> } | undefined {
+	match(
+		method: string,
+		path: string,
+	): { handler: Handler; params: Record<string, string> } | undefined {
 		for (const route of this.routes) {
 			if (route.method !== method) continue;
 			const m = route.pattern.exec(path);
@@ -75,7 +83,12 @@ export interface AdminHooks {
 	state(): unknown;
 	reset(): void;
 	/** Extra admin routes (`POST /__admin/tick`, …): return true when handled. */
-	extra?(method: string, path: string, body: Record<string, unknown>, ctx: RequestContext): boolean | Promise<boolean>;
+	extra?(
+		method: string,
+		path: string,
+		body: Record<string, unknown>,
+		ctx: RequestContext,
+	): boolean | Promise<boolean>;
 }
 
 export interface EmulatorServerOptions {
@@ -118,7 +131,12 @@ function readAll(req: IncomingMessage, limit: number): Promise<Buffer | 'too-lar
 	});
 }
 
-export function makeContext(req: IncomingMessage, res: ServerResponse, url: URL, entry: LoggedRequest): RequestContext {
+export function makeContext(
+	req: IncomingMessage,
+	res: ServerResponse,
+	url: URL,
+	entry: LoggedRequest,
+): RequestContext {
 	let bodyPromise: Promise<Buffer | 'too-large'> | undefined;
 	const ctx: RequestContext = {
 		req,
@@ -138,7 +156,10 @@ export function makeContext(req: IncomingMessage, res: ServerResponse, url: URL,
 			return bodyPromise;
 		},
 		json(status, body, headers) {
-			ctx.send(status, JSON.stringify(body), { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+			ctx.send(status, JSON.stringify(body), {
+				'Content-Type': 'application/json; charset=utf-8',
+				...headers,
+			});
 		},
 		send(status, body, headers) {
 			if (res.headersSent || res.destroyed) return;
@@ -182,7 +203,8 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
 			await route.handler(ctx);
 		})().catch((error: unknown) => {
 			if (opts.onError) opts.onError(ctx, error);
-			else if (!res.headersSent) ctx.json(500, { statusCode: 500, message: 'Internal server error' });
+			else if (!res.headersSent)
+				ctx.json(500, { statusCode: 500, message: 'Internal server error' });
 			else res.destroy();
 		});
 	});
@@ -200,7 +222,10 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
 		}
 		const path = ctx.path.replace(/\/$/, '');
 		const route = `${ctx.method} ${path}`;
-		const clockBody = () => ({ now: opts.clock.now(), iso: new Date(opts.clock.now()).toISOString() });
+		const clockBody = () => ({
+			now: opts.clock.now(),
+			iso: new Date(opts.clock.now()).toISOString(),
+		});
 		switch (route) {
 			case 'GET /__admin/state':
 				return ctx.json(200, opts.admin.state());
@@ -216,9 +241,14 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
 			case 'POST /__admin/faults': {
 				const spec = body as unknown as FaultSpec & { pathRegex?: string };
 				if (typeof spec.path !== 'string' && typeof spec.pathRegex !== 'string') {
-					return ctx.json(400, { message: 'POST /__admin/faults needs "path" (exact) or "pathRegex", and "kind"' });
+					return ctx.json(400, {
+						message: 'POST /__admin/faults needs "path" (exact) or "pathRegex", and "kind"',
+					});
 				}
-				const id = faults.add({ ...spec, path: spec.pathRegex ? new RegExp(spec.pathRegex) : spec.path });
+				const id = faults.add({
+					...spec,
+					path: spec.pathRegex ? new RegExp(spec.pathRegex) : spec.path,
+				});
 				return ctx.json(201, { id });
 			}
 			case 'DELETE /__admin/faults':
@@ -233,7 +263,10 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
 					if (typeof advance === 'number') opts.clock.advance(advance);
 					else if (typeof set === 'number') opts.clock.set(set);
 					else if (typeof set === 'string') opts.clock.set(Date.parse(set));
-					else return ctx.json(400, { message: 'POST /__admin/clock needs {"advanceMs": ms} or {"setMs": epochMs}' });
+					else
+						return ctx.json(400, {
+							message: 'POST /__admin/clock needs {"advanceMs": ms} or {"setMs": epochMs}',
+						});
 				} catch (error) {
 					return ctx.json(400, { message: (error as Error).message });
 				}
@@ -249,7 +282,9 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
 
 	const port = await new Promise<number>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(opts.port ?? 0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+		server.listen(opts.port ?? 0, '127.0.0.1', () =>
+			resolve((server.address() as AddressInfo).port),
+		);
 	});
 
 	return {

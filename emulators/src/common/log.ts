@@ -21,8 +21,16 @@ export const BODY_LOG_CAP = 64 * 1024;
 
 export function logEntry(req: IncomingMessage, url: URL, at: number): LoggedRequest {
 	const headers: Record<string, string | undefined> = {};
-	for (const [key, value] of Object.entries(req.headers)) headers[key] = Array.isArray(value) ? value.join(', ') : value;
-	return { at, method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, status: 0 };
+	for (const [key, value] of Object.entries(req.headers))
+		headers[key] = Array.isArray(value) ? value.join(', ') : value;
+	return {
+		at,
+		method: req.method ?? 'GET',
+		path: url.pathname,
+		query: Object.fromEntries(url.searchParams),
+		headers,
+		status: 0,
+	};
 }
 
 /** Records a body in the entry: JSON parsed when it parses, else text; too large → only the size. */

@@ -35,7 +35,14 @@ import {
 import { Router, type RequestContext } from '../common';
 import type { PostSiderLimiters } from './limiters';
 import { cuid, type Channel, type Org, type PostRecord, type PostSiderStore } from './store';
-import { fetchToFile, receiveMultipart, storedPath, validateUploaded, validateUploadFromUrl, type ReceivedFile } from './upload';
+import {
+	fetchToFile,
+	receiveMultipart,
+	storedPath,
+	validateUploaded,
+	validateUploadFromUrl,
+	type ReceivedFile,
+} from './upload';
 
 export interface ApiOptions {
 	origin: () => string;
@@ -55,7 +62,11 @@ export const SECURITY_HEADERS: Record<string, string> = {
 	'Content-Security-Policy': "default-src 'self'",
 };
 
-const e2 = (message: string, status = 400, error = 'Bad Request') => ({ message, error, statusCode: status });
+const e2 = (message: string, status = 400, error = 'Bad Request') => ({
+	message,
+	error,
+	statusCode: status,
+});
 const e3 = (messages: string[]) => ({ message: messages, error: 'Bad Request', statusCode: 400 });
 const E7 = { statusCode: 500, message: 'Internal server error' };
 
@@ -74,13 +85,20 @@ function stripInternal(channel: Channel) {
 }
 
 function tagRows(store: PostSiderStore, post: PostRecord) {
-	return post.tagIds.map((id) => store.tags.get(id)).filter((t) => t !== undefined).map((tag) => ({ tag }));
+	return post.tagIds
+		.map((id) => store.tags.get(id))
+		.filter((t) => t !== undefined)
+		.map((tag) => ({ tag }));
 }
 
 /** A full post row as `GET /posts/:id` shows it (image parsed, `url` and `type` added). */
 function fullRow(post: PostRecord) {
 	const { tagIds: _tags, image, ...row } = post;
-	const parsed = (JSON.parse(image) as Array<Record<string, unknown>>).map((m) => ({ ...m, url: m.path, type: 'image' }));
+	const parsed = (JSON.parse(image) as Array<Record<string, unknown>>).map((m) => ({
+		...m,
+		url: m.path,
+		type: 'image',
+	}));
 	return {
 		id: row.id,
 		state: row.state,
@@ -128,7 +146,14 @@ function tzOffsetMinutes(timeZone: string, ms: number): number {
 			second: '2-digit',
 		}).formatToParts(new Date(ms));
 		const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-		const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+		const asUtc = Date.UTC(
+			get('year'),
+			get('month') - 1,
+			get('day'),
+			get('hour'),
+			get('minute'),
+			get('second'),
+		);
 		return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
 	} catch {
 		return 0;
@@ -150,7 +175,10 @@ function cannedAnalytics(seed: string, days: number, now: number) {
 		const base = [5000, 200, 20][i];
 		const data = [];
 		for (let d = days - 1; d >= 0; d--) {
-			data.push({ total: String(Math.round(base * (0.8 + rand() * 0.4))), date: new Date(now - d * 86_400_000).toISOString().slice(0, 10) });
+			data.push({
+				total: String(Math.round(base * (0.8 + rand() * 0.4))),
+				date: new Date(now - d * 86_400_000).toISOString().slice(0, 10),
+			});
 		}
 		return { label, data, percentageChange: Math.round((rand() - 0.4) * 20) };
 	});
@@ -174,11 +202,15 @@ export function postsiderRouter(
 			const type = String(ctx.req.headers['content-type'] ?? '');
 			if (json && /^application\/(.+\+)?json/i.test(type)) {
 				const raw = await ctx.readBody(POSTSIDER_JSON_BODY_LIMIT_BYTES);
-				if (raw === 'too-large') return ctx.json(413, { statusCode: 413, message: POSTSIDER_MESSAGES.tooLarge });
+				if (raw === 'too-large')
+					return ctx.json(413, { statusCode: 413, message: POSTSIDER_MESSAGES.tooLarge });
 				if (raw.length > 0) {
 					try {
 						const parsed = JSON.parse(raw.toString('utf8')) as unknown;
-						if (typeof parsed !== 'object' || parsed === null) throw new SyntaxError(`Unexpected token '${raw.toString('utf8').trim()[0]}', "${raw.toString('utf8').slice(0, 10)}" is not valid JSON`);
+						if (typeof parsed !== 'object' || parsed === null)
+							throw new SyntaxError(
+								`Unexpected token '${raw.toString('utf8').trim()[0]}', "${raw.toString('utf8').slice(0, 10)}" is not valid JSON`,
+							);
 						body = parsed as Record<string, unknown>;
 					} catch (error) {
 						return ctx.json(400, e2((error as Error).message));
@@ -194,7 +226,12 @@ export function postsiderRouter(
 			const key = ctx.req.headers.authorization;
 			if (!key) return ctx.json(401, { msg: POSTSIDER_MESSAGES.noApiKey });
 			const org = store.orgByKey(key);
-			if (!org) return ctx.json(401, { msg: key.startsWith('pos_') ? POSTSIDER_MESSAGES.invalidOAuthToken : POSTSIDER_MESSAGES.invalidApiKey });
+			if (!org)
+				return ctx.json(401, {
+					msg: key.startsWith('pos_')
+						? POSTSIDER_MESSAGES.invalidOAuthToken
+						: POSTSIDER_MESSAGES.invalidApiKey,
+				});
 			// 4. Hourly throttler (B) on mutating handlers, then the per-minute limiter (A).
 			if ('throttlerBucket' in def && def.throttlerBucket) {
 				const b = limiters.hourlyCheck(org.id, def.throttlerBucket);
@@ -208,18 +245,22 @@ export function postsiderRouter(
 		});
 	};
 
-	const lookup = (org: Org) => (id: string): ChannelInfo | undefined => {
-		const c = store.channel(org.id, id);
-		if (!c) return undefined;
-		const verified = (() => {
-			try {
-				return (JSON.parse(c.additionalSettings) as Array<{ title?: string; value?: unknown }>).some((s) => s.title === 'Verified' && s.value === true);
-			} catch {
-				return false;
-			}
-		})();
-		return { id: c.id, identifier: c.providerIdentifier, name: c.name, verified };
-	};
+	const lookup =
+		(org: Org) =>
+		(id: string): ChannelInfo | undefined => {
+			const c = store.channel(org.id, id);
+			if (!c) return undefined;
+			const verified = (() => {
+				try {
+					return (
+						JSON.parse(c.additionalSettings) as Array<{ title?: string; value?: unknown }>
+					).some((s) => s.title === 'Verified' && s.value === true);
+				} catch {
+					return false;
+				}
+			})();
+			return { id: c.id, identifier: c.providerIdentifier, name: c.name, verified };
+		};
 
 	// ----- posts -------------------------------------------------------------------------------
 
@@ -228,19 +269,27 @@ export function postsiderRouter(
 		if (!check.ok) {
 			if (check.shape === 'E2') return ctx.json(400, e2(check.message));
 			if (check.shape === 'E3') return ctx.json(400, e3(check.messages));
-			return ctx.json(400, { statusCode: 400, provider: check.provider, name: check.name, message: check.message });
+			return ctx.json(400, {
+				statusCode: 400,
+				provider: check.provider,
+				name: check.name,
+				message: check.message,
+			});
 		}
 		// Step 5: idempotency, only after validation (rejected requests do not consume the key).
 		const key = ctx.req.headers['idempotency-key'];
 		let idemKey: string | undefined;
 		if (typeof key === 'string') {
-			if (!isValidIdempotencyKey(key)) return ctx.json(409, e2(IDEMPOTENCY_MESSAGES.invalid, 409, 'Conflict'));
+			if (!isValidIdempotencyKey(key))
+				return ctx.json(409, e2(IDEMPOTENCY_MESSAGES.invalid, 409, 'Conflict'));
 			const hash = createHash('sha256').update(JSON.stringify(ctx.body)).digest('hex');
 			idemKey = `${ctx.org.id}|${key}`;
 			const row = store.idempotency.get(idemKey);
 			if (row) {
-				if (row.hash !== hash) return ctx.json(409, e2(IDEMPOTENCY_MESSAGES.mismatch, 409, 'Conflict'));
-				if (row.status === 'processing') return ctx.json(409, e2(IDEMPOTENCY_MESSAGES.processing, 409, 'Conflict'));
+				if (row.hash !== hash)
+					return ctx.json(409, e2(IDEMPOTENCY_MESSAGES.mismatch, 409, 'Conflict'));
+				if (row.status === 'processing')
+					return ctx.json(409, e2(IDEMPOTENCY_MESSAGES.processing, 409, 'Conflict'));
 				return ctx.json(201, row.response);
 			}
 			store.idempotency.set(idemKey, { orgId: ctx.org.id, key, hash, status: 'processing' });
@@ -250,7 +299,9 @@ export function postsiderRouter(
 			const minute = Math.floor(now() / 60_000) * 60_000;
 			const publishMs = req.type === 'now' ? minute : parsePostSiderDate(req.date);
 			const labels = new Set((req.tags ?? []).map((t) => (t as { label?: unknown }).label));
-			const tagIds = [...store.tags.values()].filter((t) => t.orgId === ctx.org.id && t.deletedAt === null && labels.has(t.name)).map((t) => t.id);
+			const tagIds = [...store.tags.values()]
+				.filter((t) => t.orgId === ctx.org.id && t.deletedAt === null && labels.has(t.name))
+				.map((t) => t.id);
 			const out: Array<{ postId: string; integration: string }> = [];
 			for (const entry of req.posts) {
 				const group = randomUUID();
@@ -259,7 +310,12 @@ export function postsiderRouter(
 				const stamp = iso();
 				for (const [i, item] of entry.value.entries()) {
 					const existing = item.id ? store.post(ctx.org.id, item.id) : undefined;
-					const state = req.type === 'draft' ? 'DRAFT' : req.type === 'update' && existing ? existing.state : 'QUEUE';
+					const state =
+						req.type === 'draft'
+							? 'DRAFT'
+							: req.type === 'update' && existing
+								? existing.state
+								: 'QUEUE';
 					const row: PostRecord = {
 						id: existing?.id ?? item.id ?? cuid(),
 						state,
@@ -316,7 +372,8 @@ export function postsiderRouter(
 		const startDate = ctx.query.get('startDate');
 		const endDate = ctx.query.get('endDate');
 		const messages: string[] = [];
-		if (!isIsoDateString(startDate)) messages.push('startDate must be a valid ISO 8601 date string');
+		if (!isIsoDateString(startDate))
+			messages.push('startDate must be a valid ISO 8601 date string');
 		if (!isIsoDateString(endDate)) messages.push('endDate must be a valid ISO 8601 date string');
 		if (messages.length) return ctx.json(400, e3(messages));
 		const start = parsePostSiderDate(startDate!);
@@ -324,7 +381,12 @@ export function postsiderRouter(
 		const customer = ctx.query.get('customer');
 		const posts = [];
 		for (const post of store.posts.values()) {
-			if (post.organizationId !== ctx.org.id || post.deletedAt !== null || post.parentPostId !== null) continue;
+			if (
+				post.organizationId !== ctx.org.id ||
+				post.deletedAt !== null ||
+				post.parentPostId !== null
+			)
+				continue;
 			const channel = store.channels.get(post.integrationId);
 			if (!channel || channel.deletedAt !== null) continue;
 			if (customer && channel.customerId !== customer) continue;
@@ -340,7 +402,12 @@ export function postsiderRouter(
 				group: post.group,
 				creationMethod: post.creationMethod,
 				tags: tagRows(store, post),
-				integration: { id: channel.id, providerIdentifier: channel.providerIdentifier, name: channel.name, picture: channel.picture },
+				integration: {
+					id: channel.id,
+					providerIdentifier: channel.providerIdentifier,
+					name: channel.name,
+					picture: channel.picture,
+				},
 			};
 			if (post.intervalInDays) {
 				// Recurring: one item per interval from the first date up to endDate (at most 365).
@@ -359,7 +426,9 @@ export function postsiderRouter(
 		const channel = store.channels.get(post.integrationId)!;
 		const chain = store.chain(post).map(fullRow);
 		const rows = chain.map((row, i) =>
-			i === 0 ? { ...row, childrenPost: [], tags: tagRows(store, post), integration: channel } : { ...row, childrenPost: [] },
+			i === 0
+				? { ...row, childrenPost: [], tags: tagRows(store, post), integration: channel }
+				: { ...row, childrenPost: [] },
 		);
 		ctx.json(200, {
 			group: post.group,
@@ -373,7 +442,8 @@ export function postsiderRouter(
 	route('missingContent', (ctx) => {
 		const post = store.post(ctx.org.id, ctx.params.id);
 		const channel = post && store.channels.get(post.integrationId);
-		if (!post || post.releaseId !== 'missing' || channel?.providerIdentifier !== 'tiktok') return ctx.json(200, []);
+		if (!post || post.releaseId !== 'missing' || channel?.providerIdentifier !== 'tiktok')
+			return ctx.json(200, []);
 		const rand = seeded(post.id);
 		ctx.json(
 			200,
@@ -386,13 +456,19 @@ export function postsiderRouter(
 
 	route('changeStatus', (ctx) => {
 		const status = ctx.body.status;
-		if (typeof status !== 'string' || !(STATUS_CHANGE_VALUES as readonly string[]).includes(status)) {
+		if (
+			typeof status !== 'string' ||
+			!(STATUS_CHANGE_VALUES as readonly string[]).includes(status)
+		) {
 			return ctx.json(400, e3(['status must be one of the following values: draft, schedule']));
 		}
 		const post = store.posts.get(ctx.params.id); // this lookup does not filter soft-deleted rows
-		if (!post || post.organizationId !== ctx.org.id) return ctx.json(400, e2(POSTSIDER_MESSAGES.postNotFound));
-		if (post.state === 'PUBLISHED') return ctx.json(400, e2(POSTSIDER_MESSAGES.cannotChangePublished));
-		if (post.state === 'APPROVAL') return ctx.json(400, e2(POSTSIDER_MESSAGES.cannotChangeApproval));
+		if (!post || post.organizationId !== ctx.org.id)
+			return ctx.json(400, e2(POSTSIDER_MESSAGES.postNotFound));
+		if (post.state === 'PUBLISHED')
+			return ctx.json(400, e2(POSTSIDER_MESSAGES.cannotChangePublished));
+		if (post.state === 'APPROVAL')
+			return ctx.json(400, e2(POSTSIDER_MESSAGES.cannotChangeApproval));
 		const state = status === 'draft' ? 'DRAFT' : 'QUEUE';
 		for (const row of store.chain(post)) {
 			row.state = state;
@@ -404,7 +480,8 @@ export function postsiderRouter(
 
 	route('setReleaseId', (ctx) => {
 		const post = store.post(ctx.org.id, ctx.params.id);
-		if (!post || post.releaseId !== 'missing' || typeof ctx.body.releaseId !== 'string') return ctx.json(500, E7);
+		if (!post || post.releaseId !== 'missing' || typeof ctx.body.releaseId !== 'string')
+			return ctx.json(500, E7);
 		post.releaseId = ctx.body.releaseId;
 		post.updatedAt = iso();
 		const { tagIds: _t, ...row } = post;
@@ -426,19 +503,34 @@ export function postsiderRouter(
 	route('requestApproval', (ctx) => {
 		const post = store.post(ctx.org.id, ctx.params.id);
 		if (!post) return ctx.json(404, e2(POSTSIDER_MESSAGES.postNotFound, 404, 'Not Found'));
-		if (post.parentPostId !== null) return ctx.json(400, e2(POSTSIDER_MESSAGES.onlyMainPostApproval));
+		if (post.parentPostId !== null)
+			return ctx.json(400, e2(POSTSIDER_MESSAGES.onlyMainPostApproval));
 		if (post.state !== 'DRAFT') return ctx.json(400, e2(POSTSIDER_MESSAGES.onlyDraftApproval));
 		post.state = 'APPROVAL';
 		post.updatedAt = iso();
-		const approval = { id: randomUUID(), postId: post.id, organizationId: ctx.org.id, status: 'PENDING' as const, note: null, requestedAt: iso(), resolvedAt: null };
+		const approval = {
+			id: randomUUID(),
+			postId: post.id,
+			organizationId: ctx.org.id,
+			status: 'PENDING' as const,
+			note: null,
+			requestedAt: iso(),
+			resolvedAt: null,
+		};
 		store.approvals.set(post.id, approval);
 		ctx.json(201, approval);
 	});
 
 	route('approvalStatus', (ctx) => {
 		const approval = store.approvals.get(ctx.params.id);
-		if (!approval || approval.organizationId !== ctx.org.id) return ctx.json(200, { status: 'NONE' });
-		ctx.json(200, { status: approval.status, note: approval.note, requestedAt: approval.requestedAt, resolvedAt: approval.resolvedAt });
+		if (!approval || approval.organizationId !== ctx.org.id)
+			return ctx.json(200, { status: 'NONE' });
+		ctx.json(200, {
+			status: approval.status,
+			note: approval.note,
+			requestedAt: approval.requestedAt,
+			resolvedAt: approval.resolvedAt,
+		});
 	});
 
 	// ----- channels, slots, groups ---------------------------------------------------------------
@@ -452,7 +544,8 @@ export function postsiderRouter(
 			slots = [];
 		}
 		const tz = channel?.timezone ?? 'UTC';
-		if (!channel || slots.length === 0) slots = FIND_SLOT_FALLBACK_MINUTES.map((time) => ({ time }));
+		if (!channel || slots.length === 0)
+			slots = FIND_SLOT_FALLBACK_MINUTES.map((time) => ({ time }));
 		const current = now();
 		const taken = new Set(
 			[...store.posts.values()]
@@ -473,7 +566,8 @@ export function postsiderRouter(
 				})
 				.filter((t) => t > current && !taken.has(Math.floor(t / 60_000)))
 				.sort((x, y) => x - y);
-			if (candidates.length > 0) return ctx.json(200, { date: iso(candidates[0]).slice(0, 16) + ':00' });
+			if (candidates.length > 0)
+				return ctx.json(200, { date: iso(candidates[0]).slice(0, 16) + ':00' });
 		}
 		ctx.json(400, e2(POSTSIDER_MESSAGES.noFreeSlot));
 	});
@@ -485,7 +579,10 @@ export function postsiderRouter(
 			.filter((c) => !group || c.customerId === group)
 			.map((c) => {
 				const customer = c.customerId ? store.customers.get(c.customerId) : undefined;
-				return { ...stripInternal(c), ...(customer ? { customer: { id: customer.id, name: customer.name } } : {}) };
+				return {
+					...stripInternal(c),
+					...(customer ? { customer: { id: customer.id, name: customer.name } } : {}),
+				};
 			});
 		ctx.json(200, list);
 	});
@@ -493,15 +590,20 @@ export function postsiderRouter(
 	route('listGroups', (ctx) => {
 		ctx.json(
 			200,
-			[...store.customers.values()].filter((c) => c.orgId === ctx.org.id && c.deletedAt === null).map((c) => ({ id: c.id, name: c.name })),
+			[...store.customers.values()]
+				.filter((c) => c.orgId === ctx.org.id && c.deletedAt === null)
+				.map((c) => ({ id: c.id, name: c.name })),
 		);
 	});
 
 	route('connectChannel', (ctx) => {
 		const provider = ctx.params.integration;
-		if (!(ALL_PROVIDER_IDENTIFIERS as readonly string[]).includes(provider)) return ctx.json(400, { msg: POSTSIDER_MESSAGES.integrationNotAllowed });
+		if (!(ALL_PROVIDER_IDENTIFIERS as readonly string[]).includes(provider))
+			return ctx.json(400, { msg: POSTSIDER_MESSAGES.integrationNotAllowed });
 		const state = randomUUID().replace(/-/g, '');
-		ctx.json(200, { url: `https://oauth.postsider.invalid/${provider}/authorize?state=${state}${ctx.query.get('refresh') ? '&refresh=' + encodeURIComponent(ctx.query.get('refresh')!) : ''}` });
+		ctx.json(200, {
+			url: `https://oauth.postsider.invalid/${provider}/authorize?state=${state}${ctx.query.get('refresh') ? '&refresh=' + encodeURIComponent(ctx.query.get('refresh')!) : ''}`,
+		});
 	});
 
 	route('deleteChannel', (ctx) => {
@@ -521,28 +623,55 @@ export function postsiderRouter(
 
 	route('integrationSettings', (ctx) => {
 		const channel = store.channel(ctx.org.id, ctx.params.id);
-		if (!channel || channel.deletedAt !== null) return ctx.json(404, { msg: POSTSIDER_MESSAGES.integrationSettingsNotFound });
+		if (!channel || channel.deletedAt !== null)
+			return ctx.json(404, { msg: POSTSIDER_MESSAGES.integrationSettingsNotFound });
 		const provider = channel.providerIdentifier;
-		if (!isSupportedProvider(provider)) return ctx.json(200, { output: { rules: '', maxLength: 0, settings: 'No additional settings required', tools: [] } });
+		if (!isSupportedProvider(provider))
+			return ctx.json(200, {
+				output: { rules: '', maxLength: 0, settings: 'No additional settings required', tools: [] },
+			});
 		const rules = PROVIDER_RULES[provider];
 		const properties: Record<string, unknown> = {};
 		for (const f of rules.fields) {
 			properties[f.name] =
-				f.kind === 'enum' ? { type: 'string', enum: f.values } : f.kind === 'boolean' ? { type: 'boolean' } : f.kind === 'tags' || f.kind === 'labels' ? { type: 'array' } : f.kind === 'media' ? { type: 'object' } : { type: 'string' };
+				f.kind === 'enum'
+					? { type: 'string', enum: f.values }
+					: f.kind === 'boolean'
+						? { type: 'boolean' }
+						: f.kind === 'tags' || f.kind === 'labels'
+							? { type: 'array' }
+							: f.kind === 'media'
+								? { type: 'object' }
+								: { type: 'string' };
 		}
 		const settings =
 			rules.fields.length === 0
 				? 'No additional settings required'
-				: { type: 'object', properties, required: rules.fields.filter((f) => f.required).map((f) => f.name) };
-		const tools = provider === 'pinterest' ? [{ methodName: 'boards', description: 'List the boards of the account', dataSchema: [] }] : [];
-		ctx.json(200, { output: { rules: rules.media.summary, maxLength: rules.maxLength, settings, tools } });
+				: {
+						type: 'object',
+						properties,
+						required: rules.fields.filter((f) => f.required).map((f) => f.name),
+					};
+		const tools =
+			provider === 'pinterest'
+				? [{ methodName: 'boards', description: 'List the boards of the account', dataSchema: [] }]
+				: [];
+		ctx.json(200, {
+			output: { rules: rules.media.summary, maxLength: rules.maxLength, settings, tools },
+		});
 	});
 
 	route('integrationTrigger', (ctx) => {
 		const channel = store.channel(ctx.org.id, ctx.params.id);
-		if (!channel || channel.deletedAt !== null) return ctx.json(404, { msg: 'Integration not found' });
+		if (!channel || channel.deletedAt !== null)
+			return ctx.json(404, { msg: 'Integration not found' });
 		if (channel.providerIdentifier === 'pinterest' && ctx.body.methodName === 'boards') {
-			return ctx.json(201, { output: [{ id: '1000000000000001', name: 'Demo board' }, { id: '1000000000000002', name: 'Product shots' }] });
+			return ctx.json(201, {
+				output: [
+					{ id: '1000000000000001', name: 'Demo board' },
+					{ id: '1000000000000002', name: 'Product shots' },
+				],
+			});
 		}
 		ctx.json(404, { msg: 'Tool not found' });
 	});
@@ -552,7 +681,8 @@ export function postsiderRouter(
 	route('channelAnalytics', (ctx) => {
 		const channel = store.channel(ctx.org.id, ctx.params.integration);
 		if (!channel || channel.deletedAt !== null) return ctx.json(500, E7);
-		if (!(ANALYTICS_PROVIDERS as readonly string[]).includes(channel.providerIdentifier)) return ctx.json(200, { unsupported: true });
+		if (!(ANALYTICS_PROVIDERS as readonly string[]).includes(channel.providerIdentifier))
+			return ctx.json(200, { unsupported: true });
 		const days = Number(ctx.query.get('date'));
 		if (!ctx.query.get('date') || !Number.isInteger(days) || days <= 0) return ctx.json(200, []);
 		ctx.json(200, cannedAnalytics(`${channel.id}:${days}`, Math.min(days, 365), now()));
@@ -563,7 +693,11 @@ export function postsiderRouter(
 		if (!post || !post.releaseId) return ctx.json(200, []);
 		if (post.releaseId === 'missing') return ctx.json(200, { missing: true });
 		const channel = store.channels.get(post.integrationId);
-		if (!channel || !(ANALYTICS_PROVIDERS as readonly string[]).includes(channel.providerIdentifier)) return ctx.json(200, []);
+		if (
+			!channel ||
+			!(ANALYTICS_PROVIDERS as readonly string[]).includes(channel.providerIdentifier)
+		)
+			return ctx.json(200, []);
 		const raw = Number(ctx.query.get('date'));
 		const days = Number.isFinite(raw) && raw > 0 ? Math.floor(raw) : 7;
 		ctx.json(200, cannedAnalytics(`${post.id}:${days}`, Math.min(days, 365), now()));
@@ -574,20 +708,51 @@ export function postsiderRouter(
 		const page = raw === null ? 0 : parseInt(raw, 10);
 		const messages: string[] = [];
 		if (!(page >= 0)) messages.push('page must not be less than 0');
-		if (!Number.isFinite(page)) messages.push('page must be a number conforming to the specified constraints');
+		if (!Number.isFinite(page))
+			messages.push('page must be a number conforming to the specified constraints');
 		if (messages.length) return ctx.json(400, e3(messages));
 		const all = store.notifications.filter((n) => n.orgId === ctx.org.id).reverse();
 		const skip = page * NOTIFICATIONS_PAGE_SIZE;
-		const slice = all.slice(skip, skip + NOTIFICATIONS_PAGE_SIZE).map(({ orgId: _o, ...n }) => ({ id: n.id, content: n.content, link: n.link, createdAt: n.createdAt }));
-		ctx.json(200, { notifications: slice, total: all.length, page, limit: NOTIFICATIONS_PAGE_SIZE, hasMore: skip + slice.length < all.length });
+		const slice = all
+			.slice(skip, skip + NOTIFICATIONS_PAGE_SIZE)
+			.map(({ orgId: _o, ...n }) => ({
+				id: n.id,
+				content: n.content,
+				link: n.link,
+				createdAt: n.createdAt,
+			}));
+		ctx.json(200, {
+			notifications: slice,
+			total: all.length,
+			page,
+			limit: NOTIFICATIONS_PAGE_SIZE,
+			hasMore: skip + slice.length < all.length,
+		});
 	});
 
 	// ----- uploads -----------------------------------------------------------------------------
 
 	const storeMedia = (org: Org, received: ReceivedFile, type: SniffedType) => {
 		const { name, path } = storedPath(opts.origin(), type, now());
-		const media = { id: randomUUID(), name, originalName: null, path, thumbnail: null, alt: null, type: type.kind, fileSize: 0, width: null, height: null };
-		store.media.set(media.id, { ...media, orgId: org.id, file: received.file, mime: type.mime, bytes: received.size });
+		const media = {
+			id: randomUUID(),
+			name,
+			originalName: null,
+			path,
+			thumbnail: null,
+			alt: null,
+			type: type.kind,
+			fileSize: 0,
+			width: null,
+			height: null,
+		};
+		store.media.set(media.id, {
+			...media,
+			orgId: org.id,
+			file: received.file,
+			mime: type.mime,
+			bytes: received.size,
+		});
 		return media;
 	};
 
@@ -622,10 +787,21 @@ export function postsiderRouter(
 	// ----- no auth: stored files, OpenAPI ------------------------------------------------------
 
 	router.add('GET', '/uploads/:kind/:y/:m/:d/:name', async (ctx) => {
-		const media = [...store.media.values()].find((m) => m.name === ctx.params.name && m.type === ctx.params.kind);
-		if (!media) return ctx.json(404, { message: `Cannot GET ${ctx.path}`, error: 'Not Found', statusCode: 404 });
+		const media = [...store.media.values()].find(
+			(m) => m.name === ctx.params.name && m.type === ctx.params.kind,
+		);
+		if (!media)
+			return ctx.json(404, {
+				message: `Cannot GET ${ctx.path}`,
+				error: 'Not Found',
+				statusCode: 404,
+			});
 		const info = await stat(media.file);
-		ctx.res.writeHead(200, { ...ctx.headers, 'Content-Type': media.mime, 'Content-Length': String(info.size) });
+		ctx.res.writeHead(200, {
+			...ctx.headers,
+			'Content-Type': media.mime,
+			'Content-Length': String(info.size),
+		});
 		ctx.entry.status = 200;
 		createReadStream(media.file).pipe(ctx.res);
 	});
@@ -635,7 +811,11 @@ export function postsiderRouter(
 		for (const [name, def] of Object.entries(POSTSIDER_ENDPOINTS) as Array<[string, EndpointDef]>) {
 			const p = POSTSIDER_API_PREFIX + def.path.replace(/:([A-Za-z]+)/g, '{$1}');
 			paths[p] ??= {};
-			paths[p][def.method.toLowerCase()] = { operationId: name, summary: def.description, responses: { [def.status]: { description: 'OK' } } };
+			paths[p][def.method.toLowerCase()] = {
+				operationId: name,
+				summary: def.description,
+				responses: { [def.status]: { description: 'OK' } },
+			};
 		}
 		ctx.json(200, {
 			openapi: '3.0.0',

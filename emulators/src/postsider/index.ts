@@ -12,7 +12,14 @@ import {
 	POSTSIDER_DEFAULT_API_LIMIT,
 	UPLOAD_MULTER_MAX_BYTES,
 } from '../../../contract/postsider';
-import { createClock, startEmulatorServer, type Clock, type ClockMode, type FaultSpec, type LoggedRequest } from '../common';
+import {
+	createClock,
+	startEmulatorServer,
+	type Clock,
+	type ClockMode,
+	type FaultSpec,
+	type LoggedRequest,
+} from '../common';
 import { postsiderRouter, SECURITY_HEADERS } from './api';
 import { PostSiderLimiters } from './limiters';
 import { DEMO_KEYS, PostSiderStore, type Channel, type PostRecord } from './store';
@@ -46,7 +53,10 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 	const apiLimit = opts.apiLimit ?? POSTSIDER_DEFAULT_API_LIMIT;
 	const store = new PostSiderStore(() => clock.now(), { failWhen: opts.failWhen });
 	const limiters = new PostSiderLimiters(() => clock.now(), apiLimit, opts.hourlyLimit ?? apiLimit);
-	const uploadDir = join(tmpdir(), `postspool-postsider-${process.pid}-${randomBytes(4).toString('hex')}`);
+	const uploadDir = join(
+		tmpdir(),
+		`postspool-postsider-${process.pid}-${randomBytes(4).toString('hex')}`,
+	);
 	await mkdir(uploadDir, { recursive: true });
 	clock.onChange(() => store.publishDue());
 
@@ -54,7 +64,8 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 	const router = postsiderRouter(store, limiters, () => clock.now(), {
 		origin: () => origin,
 		uploadDir,
-		maxUploadBytes: opts.maxUploadMb !== undefined ? opts.maxUploadMb * 1024 * 1024 : UPLOAD_MULTER_MAX_BYTES,
+		maxUploadBytes:
+			opts.maxUploadMb !== undefined ? opts.maxUploadMb * 1024 * 1024 : UPLOAD_MULTER_MAX_BYTES,
 		uploadFromUrlAllow: opts.uploadFromUrlAllow,
 	});
 
@@ -113,7 +124,11 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 		},
 		notFound: (ctx) => {
 			ctx.req.resume();
-			ctx.json(404, { message: `Cannot ${ctx.method} ${ctx.req.url ?? ctx.path}`, error: 'Not Found', statusCode: 404 });
+			ctx.json(404, {
+				message: `Cannot ${ctx.method} ${ctx.req.url ?? ctx.path}`,
+				error: 'Not Found',
+				statusCode: 404,
+			});
 		},
 	});
 	origin = server.origin;

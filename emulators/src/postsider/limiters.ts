@@ -7,7 +7,10 @@
  * the first hit; the first request over the limit blocks the handler for a whole hour from then,
  * and counting restarts at 1 once the block is over.
  */
-import { POSTSIDER_HOURLY_WINDOW_MS, POSTSIDER_MINUTE_WINDOW_MS } from '../../../contract/postsider';
+import {
+	POSTSIDER_HOURLY_WINDOW_MS,
+	POSTSIDER_MINUTE_WINDOW_MS,
+} from '../../../contract/postsider';
 
 interface Window {
 	start: number;
@@ -45,7 +48,8 @@ export class PostSiderLimiters {
 			this.hourly.set(key, w);
 		}
 		w.count += 1;
-		if (w.blockedUntil === undefined && w.count > this.hourlyLimit) w.blockedUntil = now + POSTSIDER_HOURLY_WINDOW_MS;
+		if (w.blockedUntil === undefined && w.count > this.hourlyLimit)
+			w.blockedUntil = now + POSTSIDER_HOURLY_WINDOW_MS;
 		if (w.blockedUntil !== undefined) {
 			return {
 				ok: false,

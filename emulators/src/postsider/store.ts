@@ -5,7 +5,12 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-import { DEFAULT_POSTING_TIMES, PROVIDER_RULES, type PostState, type SupportedProvider } from '../../../contract/postsider';
+import {
+	DEFAULT_POSTING_TIMES,
+	PROVIDER_RULES,
+	type PostState,
+	type SupportedProvider,
+} from '../../../contract/postsider';
 
 export interface Org {
 	id: string;
@@ -149,7 +154,10 @@ export const FAKE_REFRESH_TOKEN = 'fake-refresh-token-from-the-emulator';
 /** A cuid-looking id: `c` + 24 lowercase base-36 characters. */
 export function cuid(seed?: string): string {
 	const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
-	const bytes = seed === undefined ? randomBytes(24) : createHash('sha256').update(seed).digest().subarray(0, 24);
+	const bytes =
+		seed === undefined
+			? randomBytes(24)
+			: createHash('sha256').update(seed).digest().subarray(0, 24);
 	let out = 'c';
 	for (const byte of bytes) out += alphabet[byte % 36];
 	return out;
@@ -160,7 +168,9 @@ export interface PublisherOptions {
 	failWhen?: (post: PostRecord, channel: Channel) => string | undefined;
 }
 
-const LABELS: Record<string, string> = Object.fromEntries(Object.values(PROVIDER_RULES).map((r) => [r.identifier, r.label]));
+const LABELS: Record<string, string> = Object.fromEntries(
+	Object.values(PROVIDER_RULES).map((r) => [r.identifier, r.label]),
+);
 
 export class PostSiderStore {
 	orgs: Org[] = [];
@@ -197,22 +207,48 @@ export class PostSiderStore {
 		this.approvals.clear();
 		const created = this.iso();
 
-		const demo: Org = { id: 'org-demo', name: 'Demo Organisation', apiKeys: [DEMO_KEYS.legacy, DEMO_KEYS.selfService] };
-		const other: Org = { id: 'org-other', name: 'Other Organisation', apiKeys: [DEMO_KEYS.otherOrg] };
+		const demo: Org = {
+			id: 'org-demo',
+			name: 'Demo Organisation',
+			apiKeys: [DEMO_KEYS.legacy, DEMO_KEYS.selfService],
+		};
+		const other: Org = {
+			id: 'org-other',
+			name: 'Other Organisation',
+			apiKeys: [DEMO_KEYS.otherOrg],
+		};
 		this.orgs.push(demo, other);
 
-		const clientA: Customer = { id: '0b6a4c1e-7d1f-4a57-9f0e-5c1b2a3d4e5f', name: 'Client A', orgId: demo.id, deletedAt: null };
+		const clientA: Customer = {
+			id: '0b6a4c1e-7d1f-4a57-9f0e-5c1b2a3d4e5f',
+			name: 'Client A',
+			orgId: demo.id,
+			deletedAt: null,
+		};
 		this.customers.set(clientA.id, clientA);
 
 		for (const [name, color] of [
 			['Launch', '#ff0000'],
 			['Evergreen', '#00aa00'],
 		] as const) {
-			const tag: Tag = { id: randomUUID(), name, color, orgId: demo.id, deletedAt: null, createdAt: created, updatedAt: created };
+			const tag: Tag = {
+				id: randomUUID(),
+				name,
+				color,
+				orgId: demo.id,
+				deletedAt: null,
+				createdAt: created,
+				updatedAt: created,
+			};
 			this.tags.set(tag.id, tag);
 		}
 
-		const seedChannel = (org: Org, provider: string, name: string, extra: Partial<Channel> = {}) => {
+		const seedChannel = (
+			org: Org,
+			provider: string,
+			name: string,
+			extra: Partial<Channel> = {},
+		) => {
 			// Stable ids across restarts, so example workflows and scripts can name demo channels.
 			const id = cuid(`${org.id}/${provider}/${name}`);
 			const channel: Channel = {
@@ -227,7 +263,10 @@ export class PostSiderStore {
 				disabled: false,
 				tokenExpiration: '2099-01-01T00:00:00.000Z',
 				refreshToken: FAKE_REFRESH_TOKEN,
-				profile: name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
+				profile: name
+					.toLowerCase()
+					.replace(/[^a-z0-9]+/g, '-')
+					.replace(/^-|-$/g, ''),
 				deletedAt: null,
 				createdAt: created,
 				updatedAt: created,
@@ -244,7 +283,9 @@ export class PostSiderStore {
 			this.channels.set(id, channel);
 			return channel;
 		};
-		seedChannel(demo, 'x', 'Demo X', { additionalSettings: JSON.stringify([{ title: 'Verified', value: false }]) });
+		seedChannel(demo, 'x', 'Demo X', {
+			additionalSettings: JSON.stringify([{ title: 'Verified', value: false }]),
+		});
 		seedChannel(demo, 'linkedin', 'Demo LinkedIn');
 		seedChannel(demo, 'linkedin-page', 'Acme LinkedIn Page', { customerId: clientA.id });
 		seedChannel(demo, 'instagram', 'Acme Instagram', { customerId: clientA.id });
@@ -269,7 +310,9 @@ export class PostSiderStore {
 	}
 
 	activeChannels(orgId: string): Channel[] {
-		return [...this.channels.values()].filter((c) => c.organizationId === orgId && c.deletedAt === null);
+		return [...this.channels.values()].filter(
+			(c) => c.organizationId === orgId && c.deletedAt === null,
+		);
 	}
 
 	/** A non-deleted post of the org. */
@@ -294,7 +337,9 @@ export class PostSiderStore {
 	chain(first: PostRecord): PostRecord[] {
 		const out = [first];
 		for (let cur: PostRecord | undefined = first; cur; ) {
-			const next: PostRecord | undefined = [...this.posts.values()].find((p) => p.parentPostId === cur!.id && p.deletedAt === null);
+			const next: PostRecord | undefined = [...this.posts.values()].find(
+				(p) => p.parentPostId === cur!.id && p.deletedAt === null,
+			);
 			if (next) out.push(next);
 			cur = next;
 		}
@@ -315,11 +360,19 @@ export class PostSiderStore {
 			const channel = this.channels.get(post.integrationId);
 			const thread = this.chain(post);
 			const at = this.iso(now);
-			const label = channel ? (LABELS[channel.providerIdentifier] ?? channel.providerIdentifier) : 'the channel';
+			const label = channel
+				? (LABELS[channel.providerIdentifier] ?? channel.providerIdentifier)
+				: 'the channel';
 			let error: string | undefined;
 			if (!channel || channel.deletedAt !== null) error = 'The channel was deleted';
-			else if (channel.disabled) error = `We couldn't post to ${channel.name} because it's disabled. Please enable it and try again.`;
-			else error = this.publisher.failWhen ? this.publisher.failWhen(post, channel) : post.content.includes('[fail]') ? `Simulated ${label} failure: the platform refused the post` : undefined;
+			else if (channel.disabled)
+				error = `We couldn't post to ${channel.name} because it's disabled. Please enable it and try again.`;
+			else
+				error = this.publisher.failWhen
+					? this.publisher.failWhen(post, channel)
+					: post.content.includes('[fail]')
+						? `Simulated ${label} failure: the platform refused the post`
+						: undefined;
 			for (const row of thread) {
 				row.updatedAt = at;
 				if (error) {
@@ -331,15 +384,26 @@ export class PostSiderStore {
 					if (row.content.includes('[missing]')) {
 						row.releaseId = 'missing';
 					} else {
-						row.releaseId = String(7_000_000_000_000_000_000n + BigInt(parseInt(randomBytes(6).toString('hex'), 16)));
+						row.releaseId = String(
+							7_000_000_000_000_000_000n + BigInt(parseInt(randomBytes(6).toString('hex'), 16)),
+						);
 						row.releaseURL = `https://${channel!.providerIdentifier}.postsider.invalid/${channel!.profile ?? 'p'}/${row.releaseId}`;
 					}
 				}
 			}
 			if (error) {
-				this.notify(post.organizationId, channel?.disabled ? error : `Error posting to ${label} for ${channel?.name ?? post.integrationId}: ${error}`);
+				this.notify(
+					post.organizationId,
+					channel?.disabled
+						? error
+						: `Error posting to ${label} for ${channel?.name ?? post.integrationId}: ${error}`,
+				);
 			} else {
-				this.notify(post.organizationId, `Your post to ${label} was published successfully`, post.releaseURL);
+				this.notify(
+					post.organizationId,
+					`Your post to ${label} was published successfully`,
+					post.releaseURL,
+				);
 			}
 			moved++;
 		}
@@ -348,6 +412,12 @@ export class PostSiderStore {
 
 	/** Isolation helper for tests: a provider's demo channel of the demo org. */
 	demoChannel(provider: SupportedProvider | string, orgId = 'org-demo'): Channel | undefined {
-		return [...this.channels.values()].find((c) => c.organizationId === orgId && c.providerIdentifier === provider && !c.disabled && c.deletedAt === null);
+		return [...this.channels.values()].find(
+			(c) =>
+				c.organizationId === orgId &&
+				c.providerIdentifier === provider &&
+				!c.disabled &&
+				c.deletedAt === null,
+		);
 	}
 }

@@ -41,7 +41,8 @@ function headKeeper(onHead: (head: Buffer) => void, limit?: number): Transform &
 	const t = new Transform({
 		transform(chunk: Buffer, _enc, done) {
 			t.size += chunk.length;
-			if (limit !== undefined && t.size > limit) return done(Object.assign(new Error('too large'), { code: 'TOO_LARGE' }));
+			if (limit !== undefined && t.size > limit)
+				return done(Object.assign(new Error('too large'), { code: 'TOO_LARGE' }));
 			if (kept < DANGEROUS_SCAN_BYTES) {
 				chunks.push(chunk.subarray(0, DANGEROUS_SCAN_BYTES - kept));
 				kept += Math.min(chunk.length, DANGEROUS_SCAN_BYTES - kept);
@@ -61,7 +62,11 @@ function headKeeper(onHead: (head: Buffer) => void, limit?: number): Transform &
  * Parses `multipart/form-data` like `FileInterceptor('file', {limits:{fileSize}})`. Resolves to the
  * stored file, `undefined` when there is no file part (or no multipart body), or an HTTP answer.
  */
-export function receiveMultipart(req: IncomingMessage, dir: string, maxBytes: number): Promise<ReceivedFile | HttpAnswer | undefined> {
+export function receiveMultipart(
+	req: IncomingMessage,
+	dir: string,
+	maxBytes: number,
+): Promise<ReceivedFile | HttpAnswer | undefined> {
 	const type = req.headers['content-type'] ?? '';
 	if (!/^multipart\/form-data/i.test(type)) {
 		req.resume();
@@ -75,7 +80,8 @@ export function receiveMultipart(req: IncomingMessage, dir: string, maxBytes: nu
 		const finish = (value: ReceivedFile | HttpAnswer | undefined) => {
 			if (settled) return;
 			settled = true;
-			if (value === undefined || 'status' in value) void Promise.all(files.map((f) => rm(f, { force: true })));
+			if (value === undefined || 'status' in value)
+				void Promise.all(files.map((f) => rm(f, { force: true })));
 			req.unpipe();
 			req.resume();
 			resolve(value);
@@ -84,12 +90,18 @@ export function receiveMultipart(req: IncomingMessage, dir: string, maxBytes: nu
 		try {
 			bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes } });
 		} catch (error) {
-			return finish({ status: 400, body: { message: (error as Error).message, error: 'Bad Request', statusCode: 400 } });
+			return finish({
+				status: 400,
+				body: { message: (error as Error).message, error: 'Bad Request', statusCode: 400 },
+			});
 		}
 		bb.on('file', (name, stream) => {
 			if (name !== 'file' || received || pending) {
 				stream.resume();
-				return finish({ status: 400, body: { message: UPLOAD_MESSAGES.unexpectedField, error: 'Bad Request', statusCode: 400 } });
+				return finish({
+					status: 400,
+					body: { message: UPLOAD_MESSAGES.unexpectedField, error: 'Bad Request', statusCode: 400 },
+				});
 			}
 			const file = join(dir, randomUUID());
 			files.push(file);
@@ -98,17 +110,31 @@ export function receiveMultipart(req: IncomingMessage, dir: string, maxBytes: nu
 			let truncated = false;
 			stream.on('limit', () => {
 				truncated = true;
-				finish({ status: 413, body: { message: UPLOAD_MESSAGES.multerTooLarge, error: 'Payload Too Large', statusCode: 413 } });
+				finish({
+					status: 413,
+					body: {
+						message: UPLOAD_MESSAGES.multerTooLarge,
+						error: 'Payload Too Large',
+						statusCode: 413,
+					},
+				});
 			});
 			pending = pipeline(stream, keeper, createWriteStream(file)).then(
 				() => {
 					if (!truncated) received = { file, head, size: keeper.size };
 				},
-				() => finish({ status: 400, body: { message: 'Unexpected end of form', error: 'Bad Request', statusCode: 400 } }),
+				() =>
+					finish({
+						status: 400,
+						body: { message: 'Unexpected end of form', error: 'Bad Request', statusCode: 400 },
+					}),
 			);
 		});
 		bb.on('error', (error: Error) =>
-			finish({ status: 400, body: { message: error.message, error: 'Bad Request', statusCode: 400 } }),
+			finish({
+				status: 400,
+				body: { message: error.message, error: 'Bad Request', statusCode: 400 },
+			}),
 		);
 		bb.on('close', () => {
 			void (pending ?? Promise.resolve()).then(() => finish(received));
@@ -118,7 +144,9 @@ export function receiveMultipart(req: IncomingMessage, dir: string, maxBytes: nu
 }
 
 /** The upload validation pipe: type from magic bytes, the 4 KB scan, the per-type cap. */
-export function validateUploaded(received: ReceivedFile): { ok: true; type: SniffedType } | { ok: false; answer: HttpAnswer } {
+export function validateUploaded(
+	received: ReceivedFile,
+): { ok: true; type: SniffedType } | { ok: false; answer: HttpAnswer } {
 	const bad = (message: string): { ok: false; answer: HttpAnswer } => ({
 		ok: false,
 		answer: { status: 400, body: { message, error: 'Bad Request', statusCode: 400 } },
@@ -127,7 +155,8 @@ export function validateUploaded(received: ReceivedFile): { ok: true; type: Snif
 	const type = sniffMediaType(received.head);
 	if (!type) return bad(UPLOAD_MESSAGES.unsupported);
 	if (hasDangerousContent(received.head)) return bad(UPLOAD_MESSAGES.dangerous);
-	if (received.size > UPLOAD_MAX_BYTES[type.kind]) return bad(UPLOAD_MESSAGES.tooLargeFor(type.kind));
+	if (received.size > UPLOAD_MAX_BYTES[type.kind])
+		return bad(UPLOAD_MESSAGES.tooLargeFor(type.kind));
 	return { ok: true, type };
 }
 
@@ -146,29 +175,43 @@ export function looksPublicHttps(raw: string): boolean {
 	if (family === 4) {
 		const [a, b] = host.split('.').map(Number);
 		return !(
-			a === 0 || a === 10 || a === 127 || a >= 224 ||
-			(a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) ||
-			(a === 100 && b >= 64 && b <= 127) || (a === 198 && (b === 18 || b === 19))
+			a === 0 ||
+			a === 10 ||
+			a === 127 ||
+			a >= 224 ||
+			(a === 169 && b === 254) ||
+			(a === 172 && b >= 16 && b <= 31) ||
+			(a === 192 && b === 168) ||
+			(a === 100 && b >= 64 && b <= 127) ||
+			(a === 198 && (b === 18 || b === 19))
 		);
 	}
-	if (family === 6) return !(host === '::1' || host === '::' || /^(fc|fd|fe8|fe9|fea|feb|ff)/.test(host));
+	if (family === 6)
+		return !(host === '::1' || host === '::' || /^(fc|fd|fe8|fe9|fea|feb|ff)/.test(host));
 	return true;
 }
 
 /** E3 messages of `UploadDto` (all at once). `allow` replaces the public-address rule in tests. */
-export function validateUploadFromUrl(body: Record<string, unknown>, allow?: (url: string) => boolean): string[] {
+export function validateUploadFromUrl(
+	body: Record<string, unknown>,
+	allow?: (url: string) => boolean,
+): string[] {
 	const url = body.url;
 	const messages: string[] = [];
 	if (url === undefined || url === null) messages.push('url should not be null or undefined');
 	if (typeof url !== 'string') messages.push('url must be a string');
-	if (typeof url !== 'string' || !hasPostableExtension(url)) messages.push(UPLOAD_MESSAGES.badExtension);
+	if (typeof url !== 'string' || !hasPostableExtension(url))
+		messages.push(UPLOAD_MESSAGES.badExtension);
 	const isPublic = typeof url === 'string' && (allow ? allow(url) : looksPublicHttps(url));
 	if (!isPublic) messages.push(UPLOAD_MESSAGES.urlNotPublic);
 	return messages;
 }
 
 /** Fetches and stores; network errors propagate (the server answers them with 500). */
-export async function fetchToFile(url: string, dir: string): Promise<{ ok: true; received: ReceivedFile } | { ok: false; answer: HttpAnswer }> {
+export async function fetchToFile(
+	url: string,
+	dir: string,
+): Promise<{ ok: true; received: ReceivedFile } | { ok: false; answer: HttpAnswer }> {
 	const response = await fetch(url, { signal: AbortSignal.timeout(15_000), redirect: 'follow' });
 	if (!response.ok || !response.body) {
 		await response.body?.cancel();
@@ -184,7 +227,11 @@ export async function fetchToFile(url: string, dir: string): Promise<{ ok: true;
 	let head: Buffer = Buffer.alloc(0);
 	const keeper = headKeeper((h) => (head = h), UPLOAD_FROM_URL_MAX_BYTES);
 	try {
-		await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream), keeper, createWriteStream(file));
+		await pipeline(
+			Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+			keeper,
+			createWriteStream(file),
+		);
 	} catch (error) {
 		await rm(file, { force: true });
 		if ((error as { code?: string }).code === 'TOO_LARGE') return { ok: false, answer: tooLarge };
@@ -199,7 +246,11 @@ export async function fetchToFile(url: string, dir: string): Promise<{ ok: true;
 }
 
 /** Local-storage style path: `<origin>/uploads/<kind>/<yyyy>/<mm>/<dd>/<32 hex>.<ext>`. */
-export function storedPath(origin: string, type: SniffedType, now: number): { name: string; path: string } {
+export function storedPath(
+	origin: string,
+	type: SniffedType,
+	now: number,
+): { name: string; path: string } {
 	const d = new Date(now);
 	const name = `${randomBytes(16).toString('hex')}.${type.ext}`;
 	const yyyy = String(d.getUTCFullYear());

@@ -47,8 +47,22 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			status: 404,
 			text: '{"message":"Cannot PATCH /public/v1/posts","error":"Not Found","statusCode":404}',
 		},
-		{ desc: '§2.2 no Authorization header → 401 {msg}', method: 'GET', path: '/integrations', key: null, status: 401, text: '{"msg":"No API Key found"}' },
-		{ desc: '§2.2 an unknown key → 401 {msg}', method: 'GET', path: '/integrations', key: 'nope', status: 401, text: '{"msg":"Invalid API key"}' },
+		{
+			desc: '§2.2 no Authorization header → 401 {msg}',
+			method: 'GET',
+			path: '/integrations',
+			key: null,
+			status: 401,
+			text: '{"msg":"No API Key found"}',
+		},
+		{
+			desc: '§2.2 an unknown key → 401 {msg}',
+			method: 'GET',
+			path: '/integrations',
+			key: 'nope',
+			status: 401,
+			text: '{"msg":"Invalid API key"}',
+		},
 		{
 			desc: '§2.2 a "Bearer " prefix is looked up as part of the key → 401',
 			method: 'GET',
@@ -57,7 +71,14 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			status: 401,
 			text: '{"msg":"Invalid API key"}',
 		},
-		{ desc: '§2.2 an unknown pos_ OAuth token → 401 {msg}', method: 'GET', path: '/integrations', key: 'pos_abc', status: 401, text: '{"msg":"Invalid OAuth token"}' },
+		{
+			desc: '§2.2 an unknown pos_ OAuth token → 401 {msg}',
+			method: 'GET',
+			path: '/integrations',
+			key: 'pos_abc',
+			status: 401,
+			text: '{"msg":"Invalid OAuth token"}',
+		},
 		{
 			desc: '§2.3 malformed JSON → 400 with the JSON.parse text, before auth',
 			method: 'POST',
@@ -94,11 +115,22 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			status: 401,
 			text: '{"msg":"No API Key found"}',
 		},
-		{ desc: '§2.1 openapi.json is served without auth', method: 'GET', path: '/openapi.json', key: null, status: 200, match: { openapi: '3.0.0' } },
+		{
+			desc: '§2.1 openapi.json is served without auth',
+			method: 'GET',
+			path: '/openapi.json',
+			key: null,
+			status: 200,
+			match: { openapi: '3.0.0' },
+		},
 	];
 
 	it.each(rows)('$desc', async (row) => {
-		const a = await call(ps, row.method, row.path, { key: row.key, body: row.body, headers: row.headers });
+		const a = await call(ps, row.method, row.path, {
+			key: row.key,
+			body: row.body,
+			headers: row.headers,
+		});
 		expect(a.status).toBe(row.status);
 		if (row.text !== undefined) expect(a.text).toBe(row.text);
 		if (row.match !== undefined) expect(a.body).toMatchObject(row.match as object);
@@ -116,9 +148,22 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 		expect((c.body as Array<{ id: string }>).some((x) => demoIds.has(x.id))).toBe(false);
 		// A post id of one org is "not found" for the other.
 		const created = await call(ps, 'POST', '/posts', {
-			body: { type: 'draft', date: '2026-12-01T10:00:00Z', shortLink: false, tags: [], posts: [{ integration: { id: channelId(ps, 'threads') }, value: [{ content: 'mine', image: [] }] }] },
+			body: {
+				type: 'draft',
+				date: '2026-12-01T10:00:00Z',
+				shortLink: false,
+				tags: [],
+				posts: [
+					{
+						integration: { id: channelId(ps, 'threads') },
+						value: [{ content: 'mine', image: [] }],
+					},
+				],
+			},
 		});
-		const foreign = await call(ps, 'GET', `/posts/${created.body[0].postId}`, { key: other.apiKey });
+		const foreign = await call(ps, 'GET', `/posts/${created.body[0].postId}`, {
+			key: other.apiKey,
+		});
 		expect(foreign.status).toBe(400);
 		expect(foreign.body.message).toBe('Post not found');
 	});
@@ -126,7 +171,9 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 
 describe('PostSider §2.4–2.5: statuses and headers', () => {
 	it('§2.5 every answer has the security headers and JSON content type; X-Request-Id is echoed when well-formed', async () => {
-		const a = await call(ps, 'GET', '/integrations', { headers: { 'x-request-id': 'trace_123-abc' } });
+		const a = await call(ps, 'GET', '/integrations', {
+			headers: { 'x-request-id': 'trace_123-abc' },
+		});
 		expect(a.headers).toMatchObject({
 			'content-type': 'application/json; charset=utf-8',
 			'x-content-type-options': 'nosniff',
@@ -139,13 +186,19 @@ describe('PostSider §2.4–2.5: statuses and headers', () => {
 	});
 
 	it('§2.5 a malformed X-Request-Id is replaced by a UUID, also on a 401', async () => {
-		const a = await call(ps, 'GET', '/integrations', { key: null, headers: { 'x-request-id': 'has spaces!' } });
+		const a = await call(ps, 'GET', '/integrations', {
+			key: null,
+			headers: { 'x-request-id': 'has spaces!' },
+		});
 		expect(a.status).toBe(401);
-		expect(a.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(a.headers['x-request-id']).toMatch(
+			/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+		);
 	});
 
 	it('§2.4 the contract table says GET/PUT/DELETE 200 and POST 201 for every endpoint', () => {
-		for (const def of Object.values(POSTSIDER_ENDPOINTS)) expect(def.status).toBe(def.method === 'POST' ? 201 : 200);
+		for (const def of Object.values(POSTSIDER_ENDPOINTS))
+			expect(def.status).toBe(def.method === 'POST' ? 201 : 200);
 		// The 16 endpoints of the vendor page are marked documented.
 		expect(Object.values(POSTSIDER_ENDPOINTS).filter((d) => d.documented)).toHaveLength(16);
 	});

@@ -16,14 +16,25 @@ afterAll(async () => ps?.close());
 beforeEach(() => ps.reset());
 
 /** A raw GET that reports how the connection ended, with a client-side timeout. */
-function rawGet(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ outcome: 'answer' | 'reset' | 'timeout'; status?: number; body?: string; ms: number }> {
+function rawGet(
+	url: string,
+	headers: Record<string, string>,
+	timeoutMs: number,
+): Promise<{
+	outcome: 'answer' | 'reset' | 'timeout';
+	status?: number;
+	body?: string;
+	ms: number;
+}> {
 	const started = Date.now();
 	return new Promise((resolve) => {
 		const req = request(url, { headers }, (res) => {
 			let body = '';
 			res.setEncoding('utf8');
 			res.on('data', (c: string) => (body += c));
-			res.on('end', () => resolve({ outcome: 'answer', status: res.statusCode, body, ms: Date.now() - started }));
+			res.on('end', () =>
+				resolve({ outcome: 'answer', status: res.statusCode, body, ms: Date.now() - started }),
+			);
 			res.on('error', () => resolve({ outcome: 'reset', ms: Date.now() - started }));
 		});
 		req.setTimeout(timeoutMs, () => {
@@ -37,16 +48,26 @@ function rawGet(url: string, headers: Record<string, string>, timeoutMs: number)
 
 describe('faults', () => {
 	it('status: a 503 with a body for the next N matching requests, then normal answers', async () => {
-		ps.faults.add({ path: '/public/v1/integrations', kind: 'status', status: 503, body: { statusCode: 503, message: 'Service Unavailable' }, times: 2 });
-		expect((await call(ps, 'GET', '/integrations')).text).toBe('{"statusCode":503,"message":"Service Unavailable"}');
+		ps.faults.add({
+			path: '/public/v1/integrations',
+			kind: 'status',
+			status: 503,
+			body: { statusCode: 503, message: 'Service Unavailable' },
+			times: 2,
+		});
+		expect((await call(ps, 'GET', '/integrations')).text).toBe(
+			'{"statusCode":503,"message":"Service Unavailable"}',
+		);
 		expect((await call(ps, 'GET', '/integrations')).status).toBe(503);
 		expect((await call(ps, 'GET', '/integrations')).status).toBe(200);
 		expect(ps.requests.map((r) => r.status)).toEqual([503, 503, 200]);
 	});
 
-	it('status without a body sends the server\'s 500 shape; method and RegExp paths narrow the match', async () => {
+	it("status without a body sends the server's 500 shape; method and RegExp paths narrow the match", async () => {
 		ps.faults.add({ method: 'POST', path: /\/posts$/, kind: 'status' });
-		expect((await call(ps, 'GET', '/posts?startDate=2026-01-01&endDate=2026-01-02')).status).toBe(200);
+		expect((await call(ps, 'GET', '/posts?startDate=2026-01-01&endDate=2026-01-02')).status).toBe(
+			200,
+		);
 		const a = await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads') });
 		expect(a.status).toBe(500);
 		expect(a.text).toBe('{"statusCode":500,"message":"Internal server error"}');
@@ -79,9 +100,17 @@ describe('faults', () => {
 
 describe('request log and clock', () => {
 	it('logs method, path, query, headers and the JSON body; keys are visible to tests only', async () => {
-		await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads'), headers: { 'idempotency-key': 'k1' } });
+		await call(ps, 'POST', '/posts', {
+			body: createBody(ps, 'threads'),
+			headers: { 'idempotency-key': 'k1' },
+		});
 		const entry = ps.requests.at(-1)!;
-		expect(entry).toMatchObject({ method: 'POST', path: '/public/v1/posts', status: 201, at: ps.clock.now() });
+		expect(entry).toMatchObject({
+			method: 'POST',
+			path: '/public/v1/posts',
+			status: 201,
+			at: ps.clock.now(),
+		});
 		expect(entry.headers['idempotency-key']).toBe('k1');
 		expect((entry.body as { type: string }).type).toBe('schedule');
 		await call(ps, 'GET', '/notifications?page=0');
@@ -99,7 +128,11 @@ describe('request log and clock', () => {
 
 describe('/__admin/ over HTTP', () => {
 	const admin = async (method: string, path: string, body?: unknown) => {
-		const res = await fetch(`${ps.origin}/__admin/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+		const res = await fetch(`${ps.origin}/__admin/${path}`, {
+			method,
+			headers: { 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
 		return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 	};
 
@@ -111,11 +144,16 @@ describe('/__admin/ over HTTP', () => {
 		expect((await admin('GET', 'requests')).body).toHaveLength(1); // admin calls are not logged
 
 		const before = ps.clock.now();
-		expect((await admin('POST', 'clock', { advanceMs: 86_400_000 })).body.now).toBe(before + 86_400_000);
+		expect((await admin('POST', 'clock', { advanceMs: 86_400_000 })).body.now).toBe(
+			before + 86_400_000,
+		);
 		expect((await admin('POST', 'clock', { setMs: before })).body.now).toBe(before);
 		expect((await admin('POST', 'clock', {})).status).toBe(400);
 
-		expect((await admin('POST', 'faults', { pathRegex: '/groups$', kind: 'status', status: 502 })).status).toBe(201);
+		expect(
+			(await admin('POST', 'faults', { pathRegex: '/groups$', kind: 'status', status: 502 }))
+				.status,
+		).toBe(201);
 		expect((await call(ps, 'GET', '/groups')).status).toBe(502);
 		await admin('DELETE', 'faults');
 		expect((await call(ps, 'GET', '/groups')).status).toBe(200);
@@ -129,10 +167,18 @@ describe('/__admin/ over HTTP', () => {
 		const created = await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads') });
 		await admin('POST', 'clock', { advanceMs: 2 * 86_400_000 });
 		expect(ps.store.posts.get(created.body[0].postId)!.state).toBe('PUBLISHED');
-		const draft = await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads', { type: 'draft' }) });
+		const draft = await call(ps, 'POST', '/posts', {
+			body: createBody(ps, 'threads', { type: 'draft' }),
+		});
 		await call(ps, 'POST', `/posts/${draft.body[0].postId}/request-approval`);
-		expect((await admin('POST', `approvals/${draft.body[0].postId}`, { status: 'APPROVED', note: 'ok' })).body.status).toBe('APPROVED');
-		expect((await call(ps, 'GET', `/posts/${draft.body[0].postId}/approval`)).body).toMatchObject({ status: 'APPROVED', note: 'ok' });
+		expect(
+			(await admin('POST', `approvals/${draft.body[0].postId}`, { status: 'APPROVED', note: 'ok' }))
+				.body.status,
+		).toBe('APPROVED');
+		expect((await call(ps, 'GET', `/posts/${draft.body[0].postId}/approval`)).body).toMatchObject({
+			status: 'APPROVED',
+			note: 'ok',
+		});
 	});
 
 	it('an unknown admin route names the ones that exist', async () => {

@@ -23,7 +23,12 @@ export interface CallOptions {
 	headers?: Record<string, string>;
 }
 
-export async function call(ps: Emulator, method: string, path: string, opts: CallOptions = {}): Promise<Answer> {
+export async function call(
+	ps: Emulator,
+	method: string,
+	path: string,
+	opts: CallOptions = {},
+): Promise<Answer> {
 	const headers: Record<string, string> = { ...(opts.headers ?? {}) };
 	const key = opts.key === undefined ? ps.apiKey : opts.key;
 	if (key !== null) headers.authorization = key;
@@ -32,31 +37,45 @@ export async function call(ps: Emulator, method: string, path: string, opts: Cal
 		body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
 		headers['content-type'] ??= 'application/json';
 	}
-	const url = path.startsWith('/__admin') || path.startsWith('/uploads') ? ps.origin + path : ps.baseUrl + path;
+	const url =
+		path.startsWith('/__admin') || path.startsWith('/uploads')
+			? ps.origin + path
+			: ps.baseUrl + path;
 	return answer(await fetch(url, { method, headers, body }));
 }
 
 export async function answer(response: Response): Promise<Answer> {
 	const text = await response.text();
 	let parsed: unknown = text;
-	if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text);
-	return { status: response.status, headers: Object.fromEntries(response.headers), body: parsed, text };
+	if ((response.headers.get('content-type') ?? '').includes('json') && text !== '')
+		parsed = JSON.parse(text);
+	return {
+		status: response.status,
+		headers: Object.fromEntries(response.headers),
+		body: parsed,
+		text,
+	};
 }
 
 /** Rate headers only (x-ratelimit-*, retry-after), for exact comparisons. */
 export function rateHeaders(a: Answer): Record<string, string> {
-	return Object.fromEntries(Object.entries(a.headers).filter(([k]) => k.startsWith('x-ratelimit-') || k === 'retry-after'));
+	return Object.fromEntries(
+		Object.entries(a.headers).filter(([k]) => k.startsWith('x-ratelimit-') || k === 'retry-after'),
+	);
 }
 
 /** The demo org's enabled channel of a provider. */
 export function channelId(ps: Emulator, provider: string, orgId = 'org-demo'): string {
 	const found = ps.store.demoChannel(provider, orgId);
-	if (!found) throw new Error(`the emulator's demo data has no enabled ${provider} channel in ${orgId}`);
+	if (!found)
+		throw new Error(`the emulator's demo data has no enabled ${provider} channel in ${orgId}`);
 	return found.id;
 }
 
 export function disabledChannelId(ps: Emulator): string {
-	const found = [...ps.store.channels.values()].find((c) => c.disabled && c.organizationId === 'org-demo');
+	const found = [...ps.store.channels.values()].find(
+		(c) => c.disabled && c.organizationId === 'org-demo',
+	);
 	if (!found) throw new Error('the demo org has no disabled channel');
 	return found.id;
 }
@@ -102,7 +121,17 @@ export function createBody(
 		posts: [
 			{
 				integration: { id: channelId(ps, provider) },
-				value: [{ content: 'Hello from the contract tests', image: provider === 'youtube' ? [VID()] : ['instagram', 'tiktok', 'pinterest'].includes(provider) ? [IMG()] : [] }],
+				value: [
+					{
+						content: 'Hello from the contract tests',
+						image:
+							provider === 'youtube'
+								? [VID()]
+								: ['instagram', 'tiktok', 'pinterest'].includes(provider)
+									? [IMG()]
+									: [],
+					},
+				],
 				settings: VALID_SETTINGS[provider],
 				...entry,
 			},
@@ -113,13 +142,31 @@ export function createBody(
 
 /** Minimal files with real magic bytes. */
 export const FILES = {
-	png: () => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from('IHDR'), Buffer.alloc(200, 7)]),
+	png: () =>
+		Buffer.concat([
+			Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+			Buffer.from('IHDR'),
+			Buffer.alloc(200, 7),
+		]),
 	jpeg: () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]),
 	gif: () => Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(200, 7)]),
-	webp: () => Buffer.concat([Buffer.from('RIFF'), Buffer.from([0, 1, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(200, 7)]),
-	mp4: () => Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(200, 7)]),
-	mov: () => Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypqt  '), Buffer.alloc(200, 7)]),
-	webm: () => Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.from('....webm'), Buffer.alloc(200, 7)]),
+	webp: () =>
+		Buffer.concat([
+			Buffer.from('RIFF'),
+			Buffer.from([0, 1, 0, 0]),
+			Buffer.from('WEBPVP8 '),
+			Buffer.alloc(200, 7),
+		]),
+	mp4: () =>
+		Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(200, 7)]),
+	mov: () =>
+		Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypqt  '), Buffer.alloc(200, 7)]),
+	webm: () =>
+		Buffer.concat([
+			Buffer.from([0x1a, 0x45, 0xdf, 0xa3]),
+			Buffer.from('....webm'),
+			Buffer.alloc(200, 7),
+		]),
 	text: () => Buffer.from('just some text, not media'),
 	pngWithScript: () => Buffer.concat([FILES.png(), Buffer.from('<script>alert(1)</script>')]),
 };
@@ -133,7 +180,8 @@ export async function upload(
 	const form = new FormData();
 	for (const part of parts) {
 		if (typeof part.data === 'string') form.append(part.name, part.data);
-		else form.append(part.name, new Blob([new Uint8Array(part.data)]), part.filename ?? 'upload.bin');
+		else
+			form.append(part.name, new Blob([new Uint8Array(part.data)]), part.filename ?? 'upload.bin');
 	}
 	const headers: Record<string, string> = {};
 	if (key !== null) headers.authorization = key;

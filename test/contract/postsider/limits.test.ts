@@ -25,7 +25,11 @@ describe('§4.1 Limiter A: per org, fixed 60 s window, every request', () => {
 		const over = await call(ps, 'GET', '/integrations');
 		expect(over.status).toBe(429);
 		expect(over.text).toBe('{"msg":"Rate limit exceeded. Try again later.","retryAfter":40}');
-		expect(rateHeaders(over)).toEqual({ 'x-ratelimit-limit': '3', 'x-ratelimit-remaining': '0', 'retry-after': '40' });
+		expect(rateHeaders(over)).toEqual({
+			'x-ratelimit-limit': '3',
+			'x-ratelimit-remaining': '0',
+			'retry-after': '40',
+		});
 	});
 
 	it('the window is fixed from the first hit: rejected requests count but do not extend it', async () => {
@@ -57,15 +61,22 @@ describe('§4.1 Limiter A: per org, fixed 60 s window, every request', () => {
 });
 
 describe('§4.2 Limiter B: hourly throttler per mutating handler, same API_LIMIT', () => {
-	it('a mutating success carries A\'s limit/remaining and B\'s X-RateLimit-Reset (§4.3)', async () => {
+	it("a mutating success carries A's limit/remaining and B's X-RateLimit-Reset (§4.3)", async () => {
 		ps = await startPostSider({ apiLimit: 60 });
 		const a = await call(ps, 'DELETE', '/posts/group/g1');
-		expect(rateHeaders(a)).toEqual({ 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '59', 'x-ratelimit-reset': '3600' });
+		expect(rateHeaders(a)).toEqual({
+			'x-ratelimit-limit': '60',
+			'x-ratelimit-remaining': '59',
+			'x-ratelimit-reset': '3600',
+		});
 		ps.clock.advance(600_000);
 		const b = await call(ps, 'DELETE', '/posts/group/g2');
 		expect(rateHeaders(b)['x-ratelimit-reset']).toBe('3000');
 		// GETs carry only A's two headers.
-		expect(rateHeaders(await call(ps, 'GET', '/groups'))).toEqual({ 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '58' });
+		expect(rateHeaders(await call(ps, 'GET', '/groups'))).toEqual({
+			'x-ratelimit-limit': '60',
+			'x-ratelimit-remaining': '58',
+		});
 	});
 
 	it('over the hourly limit → 429 E6 with only Retry-After; blocked for a whole hour from that request', async () => {
@@ -78,7 +89,9 @@ describe('§4.2 Limiter B: hourly throttler per mutating handler, same API_LIMIT
 		ps.clock.advance(30 * 60_000);
 		const blocked = await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads') });
 		expect(blocked.status).toBe(429);
-		expect(blocked.text).toBe('{"statusCode":429,"message":"ThrottlerException: Too Many Requests"}');
+		expect(blocked.text).toBe(
+			'{"statusCode":429,"message":"ThrottlerException: Too Many Requests"}',
+		);
 		expect(rateHeaders(blocked)).toEqual({ 'retry-after': '3600' });
 		// The first window would have ended here, but the block lasts an hour from the rejection.
 		ps.clock.advance(40 * 60_000);
@@ -93,7 +106,9 @@ describe('§4.2 Limiter B: hourly throttler per mutating handler, same API_LIMIT
 	it('each handler has its own bucket: creates blocked, deletes still fine', async () => {
 		ps = await startPostSider({ apiLimit: 100, hourlyLimit: 1 });
 		await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads') });
-		expect((await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads') })).status).toBe(429);
+		expect((await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads') })).status).toBe(
+			429,
+		);
 		expect((await call(ps, 'DELETE', '/posts/group/abc')).status).toBe(200);
 	});
 
@@ -114,10 +129,15 @@ describe('§4.2 Limiter B: hourly throttler per mutating handler, same API_LIMIT
 		ps = await startPostSider();
 		for (let i = 0; i < 60; i++) {
 			if (i % 50 === 49) ps.clock.advance(60_000);
-			const a = await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads', { type: 'draft' }) });
+			const a = await call(ps, 'POST', '/posts', {
+				body: createBody(ps, 'threads', { type: 'draft' }),
+			});
 			expect(a.status).toBe(201);
 		}
 		ps.clock.advance(60_000);
-		expect((await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads', { type: 'draft' }) })).status).toBe(429);
+		expect(
+			(await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads', { type: 'draft' }) }))
+				.status,
+		).toBe(429);
 	});
 });

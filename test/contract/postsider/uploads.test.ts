@@ -15,12 +15,24 @@ let files: Server;
 let filesOrigin: string;
 
 beforeAll(async () => {
-	ps = await startPostSider({ apiLimit: 10_000, maxUploadMb: 12, uploadFromUrlAllow: (url) => url.startsWith('http://127.0.0.1:') });
+	ps = await startPostSider({
+		apiLimit: 10_000,
+		maxUploadMb: 12,
+		uploadFromUrlAllow: (url) => url.startsWith('http://127.0.0.1:'),
+	});
 	// A little origin serving test files for upload-from-url.
 	files = createServer((req, res) => {
 		const name = (req.url ?? '').split('?')[0].slice(1);
 		const body: Buffer | undefined =
-			name === 'pic.png' ? FILES.png() : name === 'clip.mp4' ? FILES.mp4() : name === 'movie.mp4' ? FILES.mov() : name === 'text.png' ? FILES.text() : undefined;
+			name === 'pic.png'
+				? FILES.png()
+				: name === 'clip.mp4'
+					? FILES.mp4()
+					: name === 'movie.mp4'
+						? FILES.mov()
+						: name === 'text.png'
+							? FILES.text()
+							: undefined;
 		if (name === 'huge.png') {
 			res.writeHead(200, { 'Content-Length': String(600 * 1024 * 1024) });
 			res.end();
@@ -30,7 +42,12 @@ beforeAll(async () => {
 			res.writeHead(404).end('nope');
 			return;
 		}
-		res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.length) }).end(body);
+		res
+			.writeHead(200, {
+				'Content-Type': 'application/octet-stream',
+				'Content-Length': String(body.length),
+			})
+			.end(body);
 	});
 	await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
 	filesOrigin = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
@@ -44,22 +61,53 @@ beforeEach(() => ps.reset());
 
 describe('POST /upload §5.1', () => {
 	const accepted: Array<{ desc: string; file: () => Buffer; ext: string; type: string }> = [
-		{ desc: 'a PNG (by magic bytes, whatever the filename)', file: FILES.png, ext: 'png', type: 'image' },
+		{
+			desc: 'a PNG (by magic bytes, whatever the filename)',
+			file: FILES.png,
+			ext: 'png',
+			type: 'image',
+		},
 		{ desc: 'a JPEG is stored as .jpg', file: FILES.jpeg, ext: 'jpg', type: 'image' },
 		{ desc: 'a GIF', file: FILES.gif, ext: 'gif', type: 'image' },
 		{ desc: 'a WebP', file: FILES.webp, ext: 'webp', type: 'image' },
 		{ desc: 'an MP4 video', file: FILES.mp4, ext: 'mp4', type: 'video' },
-		{ desc: 'a MOV is accepted (201) but its .mov path will fail POST /posts later', file: FILES.mov, ext: 'mov', type: 'video' },
+		{
+			desc: 'a MOV is accepted (201) but its .mov path will fail POST /posts later',
+			file: FILES.mov,
+			ext: 'mov',
+			type: 'video',
+		},
 		{ desc: 'a WebM is accepted too (same trap)', file: FILES.webm, ext: 'webm', type: 'video' },
 	];
 
 	it.each(accepted)('201 for $desc', async ({ file, ext, type }) => {
 		const a = await upload(ps, [{ name: 'file', data: file(), filename: 'whatever.bin' }]);
 		expect(a.status).toBe(201);
-		expect(Object.keys(a.body)).toEqual(['id', 'name', 'originalName', 'path', 'thumbnail', 'alt', 'type', 'fileSize', 'width', 'height']);
-		expect(a.body).toMatchObject({ originalName: null, thumbnail: null, alt: null, type, fileSize: 0, width: null, height: null });
+		expect(Object.keys(a.body)).toEqual([
+			'id',
+			'name',
+			'originalName',
+			'path',
+			'thumbnail',
+			'alt',
+			'type',
+			'fileSize',
+			'width',
+			'height',
+		]);
+		expect(a.body).toMatchObject({
+			originalName: null,
+			thumbnail: null,
+			alt: null,
+			type,
+			fileSize: 0,
+			width: null,
+			height: null,
+		});
 		expect(a.body.name).toMatch(new RegExp(`^[0-9a-f]{32}\\.${ext}$`));
-		expect(a.body.path).toMatch(new RegExp(`^${ps.origin}/uploads/${type}/\\d{4}/\\d\\d/\\d\\d/${a.body.name}$`));
+		expect(a.body.path).toMatch(
+			new RegExp(`^${ps.origin}/uploads/${type}/\\d{4}/\\d\\d/\\d\\d/${a.body.name}$`),
+		);
 	});
 
 	it('the stored file is served at its path, byte for byte, without auth', async () => {
@@ -71,9 +119,24 @@ describe('POST /upload §5.1', () => {
 		expect(Buffer.from(await got.arrayBuffer()).equals(png)).toBe(true);
 	});
 
-	const refused: Array<{ desc: string; parts: () => Array<{ name: string; data: Buffer | string }>; status: number; text: string }> = [
-		{ desc: 'no file part → 400 {msg}', parts: () => [{ name: 'note', data: 'hello' }], status: 400, text: '{"msg":"No file provided"}' },
-		{ desc: 'the wrong field name → multer "Unexpected field"', parts: () => [{ name: 'media', data: FILES.png() }], status: 400, text: '{"message":"Unexpected field","error":"Bad Request","statusCode":400}' },
+	const refused: Array<{
+		desc: string;
+		parts: () => Array<{ name: string; data: Buffer | string }>;
+		status: number;
+		text: string;
+	}> = [
+		{
+			desc: 'no file part → 400 {msg}',
+			parts: () => [{ name: 'note', data: 'hello' }],
+			status: 400,
+			text: '{"msg":"No file provided"}',
+		},
+		{
+			desc: 'the wrong field name → multer "Unexpected field"',
+			parts: () => [{ name: 'media', data: FILES.png() }],
+			status: 400,
+			text: '{"message":"Unexpected field","error":"Bad Request","statusCode":400}',
+		},
 		{
 			desc: 'a second file part → "Unexpected field"',
 			parts: () => [
@@ -97,13 +160,17 @@ describe('POST /upload §5.1', () => {
 		},
 		{
 			desc: 'an image over 10 MB → the per-type cap',
-			parts: () => [{ name: 'file', data: Buffer.concat([FILES.png(), Buffer.alloc(10 * 1024 * 1024, 1)]) }],
+			parts: () => [
+				{ name: 'file', data: Buffer.concat([FILES.png(), Buffer.alloc(10 * 1024 * 1024, 1)]) },
+			],
 			status: 400,
 			text: '{"message":"File too large. Max: 10MB for image.","error":"Bad Request","statusCode":400}',
 		},
 		{
-			desc: 'over multer\'s MAX_UPLOAD_MB (12 here) → 413',
-			parts: () => [{ name: 'file', data: Buffer.concat([FILES.mp4(), Buffer.alloc(13 * 1024 * 1024, 1)]) }],
+			desc: "over multer's MAX_UPLOAD_MB (12 here) → 413",
+			parts: () => [
+				{ name: 'file', data: Buffer.concat([FILES.mp4(), Buffer.alloc(13 * 1024 * 1024, 1)]) },
+			],
 			status: 413,
 			text: '{"message":"File too large","error":"Payload Too Large","statusCode":413}',
 		},
@@ -137,7 +204,9 @@ describe('POST /upload §5.1', () => {
 
 describe('POST /upload-from-url §5.2', () => {
 	it('201 with the same media object; the file is stored and served', async () => {
-		const a = await call(ps, 'POST', '/upload-from-url', { body: { url: `${filesOrigin}/pic.png` } });
+		const a = await call(ps, 'POST', '/upload-from-url', {
+			body: { url: `${filesOrigin}/pic.png` },
+		});
 		expect(a.status).toBe(201);
 		expect(a.body).toMatchObject({ type: 'image', fileSize: 0, originalName: null });
 		expect(a.body.path).toMatch(/\.png$/);
@@ -167,15 +236,42 @@ describe('POST /upload-from-url §5.2', () => {
 			status: 400,
 			text: '{"message":["File must have a valid extension: .png, .jpg, .jpeg, .gif, .webp, or .mp4"],"error":"Bad Request","statusCode":400}',
 		},
-		{ desc: 'a non-2xx answer → 400 {"msg":"Failed to fetch URL"}', url: () => `${filesOrigin}/missing.png`, status: 400, text: '{"msg":"Failed to fetch URL"}' },
-		{ desc: 'a declared Content-Length over 500 MB → 413 {msg}', url: () => `${filesOrigin}/huge.png`, status: 413, text: '{"msg":"File too large"}' },
-		{ desc: 'content that is not an allowed type → 400 {msg}', url: () => `${filesOrigin}/text.png`, status: 400, text: '{"msg":"Unsupported file type."}' },
-		{ desc: 'a MOV is not in the from-url list (unlike /upload)', url: () => `${filesOrigin}/movie.mp4`, status: 400, text: '{"msg":"Unsupported file type."}' },
-		{ desc: 'a network failure is not caught by the server → 500', url: () => 'http://127.0.0.1:1/pic.png', status: 500, text: '{"statusCode":500,"message":"Internal server error"}' },
+		{
+			desc: 'a non-2xx answer → 400 {"msg":"Failed to fetch URL"}',
+			url: () => `${filesOrigin}/missing.png`,
+			status: 400,
+			text: '{"msg":"Failed to fetch URL"}',
+		},
+		{
+			desc: 'a declared Content-Length over 500 MB → 413 {msg}',
+			url: () => `${filesOrigin}/huge.png`,
+			status: 413,
+			text: '{"msg":"File too large"}',
+		},
+		{
+			desc: 'content that is not an allowed type → 400 {msg}',
+			url: () => `${filesOrigin}/text.png`,
+			status: 400,
+			text: '{"msg":"Unsupported file type."}',
+		},
+		{
+			desc: 'a MOV is not in the from-url list (unlike /upload)',
+			url: () => `${filesOrigin}/movie.mp4`,
+			status: 400,
+			text: '{"msg":"Unsupported file type."}',
+		},
+		{
+			desc: 'a network failure is not caught by the server → 500',
+			url: () => 'http://127.0.0.1:1/pic.png',
+			status: 500,
+			text: '{"statusCode":500,"message":"Internal server error"}',
+		},
 	];
 
 	it.each(rows)('$desc', async ({ url, status, text }) => {
-		const a = await call(ps, 'POST', '/upload-from-url', { body: url() === undefined ? {} : { url: url() } });
+		const a = await call(ps, 'POST', '/upload-from-url', {
+			body: url() === undefined ? {} : { url: url() },
+		});
 		expect(a.status).toBe(status);
 		expect(a.text).toBe(text);
 	});
@@ -183,10 +279,18 @@ describe('POST /upload-from-url §5.2', () => {
 	it('without an allow-list the public-address rule refuses http and loopback, as the real server does', async () => {
 		const strict = await startPostSider();
 		try {
-			for (const url of [`${filesOrigin}/pic.png`, 'https://127.0.0.1/pic.png', 'https://localhost/pic.png', 'https://10.0.0.8/a.png', 'https://192.168.1.2/a.png']) {
+			for (const url of [
+				`${filesOrigin}/pic.png`,
+				'https://127.0.0.1/pic.png',
+				'https://localhost/pic.png',
+				'https://10.0.0.8/a.png',
+				'https://192.168.1.2/a.png',
+			]) {
 				const a = await call(strict, 'POST', '/upload-from-url', { body: { url } });
 				expect(a.status, url).toBe(400);
-				expect(a.body.message).toEqual(['URL must be a public HTTPS URL and cannot point to internal network addresses']);
+				expect(a.body.message).toEqual([
+					'URL must be a public HTTPS URL and cannot point to internal network addresses',
+				]);
 			}
 		} finally {
 			await strict.close();
