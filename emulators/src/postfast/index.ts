@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
+	FAIR_USE_DAILY_PUBLISHES,
 	POSTFAST_DEFAULT_PROFILE,
 	POSTFAST_PROFILES,
 	type PostFastLimitProfile,
@@ -56,6 +57,11 @@ export interface PostFastOptions {
 	bodyLimit?: number;
 	/** Which due posts the publisher fails (default: content containing `[fail]`). */
 	failWhen?: (post: Post, account: Account | undefined) => string | undefined;
+	/**
+	 * Fair-use publishes per account per UTC day (§2.11): `enforce` (default) fails the posts over
+	 * the profile's caps (vendor: X 5) as `lastError.code: FAIR_USE_LIMIT`; `off` publishes them all.
+	 */
+	fairUse?: 'enforce' | 'off';
 }
 
 export type { Account, Clock, FaultSpec, LoggedRequest, Post };
@@ -71,7 +77,10 @@ export async function startPostFast(opts: PostFastOptions = {}) {
 		endpoints: { ...base.endpoints, ...(opts.limits?.endpoints ?? {}) },
 	};
 	const clock = createClock(opts.clock ?? 'manual', opts.now ?? Date.now());
-	const store = new PostFastStore(() => clock.now(), { failWhen: opts.failWhen });
+	const store = new PostFastStore(() => clock.now(), {
+		failWhen: opts.failWhen,
+		dailyCaps: opts.fairUse === 'off' ? {} : FAIR_USE_DAILY_PUBLISHES[profileName],
+	});
 	clock.onChange(() => store.publishDue());
 	const throttler = new Throttler(profile, clock);
 

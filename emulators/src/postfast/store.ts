@@ -115,6 +115,8 @@ const DISPLAY: Record<Platform, string> = {
 export interface PublisherOptions {
 	/** Decides which due posts fail (default: content containing `[fail]`). */
 	failWhen?: (post: Post, account: Account | undefined) => string | undefined;
+	/** Per-account publishes per UTC day (fair use, §2.11); a post over the cap fails as FAIR_USE_LIMIT. */
+	dailyCaps?: Partial<Record<Platform, number>>;
 }
 
 export class PostFastStore {
@@ -336,15 +338,18 @@ export class PostFastStore {
 	publishDue(): number {
 		const now = this.now();
 		let moved = 0;
-		for (const post of this.posts.values()) {
-			if (post.status !== 'SCHEDULED' || post.scheduledAt === null || post.scheduledAt > now)
-				continue;
+		// In time order, so the fair-use cap lets the earliest posts of a day through.
+		const due = [...this.posts.values()]
+			.filter((p) => p.status === 'SCHEDULED' && p.scheduledAt !== null && p.scheduledAt <= now)
+			.sort((a, b) => a.scheduledAt! - b.scheduledAt!);
+		for (const post of due) {
+			const at = post.scheduledAt!;
 			const account = this.accounts.get(post.socialMediaId);
 			if (post.approvalStatus !== 'APPROVED') {
-				if (now >= post.scheduledAt + 2 * 3_600_000) {
+				if (now >= at + 2 * 3_600_000) {
 					this.fail(
 						post,
-						post.scheduledAt + 2 * 3_600_000,
+						at + 2 * 3_600_000,
 						'The post was not approved before its scheduled time',
 						'MISSED_NOT_PUBLISHED',
 					);
@@ -352,27 +357,51 @@ export class PostFastStore {
 				}
 				continue;
 			}
+			moved += 1;
 			if (!account || account.connectionStatus === 'DISABLED') {
 				this.fail(
 					post,
-					post.scheduledAt,
+					at,
 					'The account was disconnected at the scheduled time',
 					'MISSED_DISCONNECTED',
 				);
-				moved += 1;
+				continue;
+			}
+			const cap = this.publisher.dailyCaps?.[account.platform];
+			if (cap !== undefined && this.publishedOnDay(account.id, at) >= cap) {
+				this.fail(
+					post,
+					at,
+					`Fair use: ${account.platform} allows ${cap} published posts per account per UTC day; this account reached it`,
+					'FAIR_USE_LIMIT',
+				);
 				continue;
 			}
 			const reason = (this.publisher.failWhen ?? defaultFailWhen)(post, account);
 			if (reason) {
-				this.fail(post, post.scheduledAt, reason, null);
+				this.fail(post, at, reason, null);
 			} else {
 				post.status = 'PUBLISHED';
-				post.publishedAt = post.scheduledAt;
+				post.publishedAt = at;
 				post.platformPostId = `${account.platform.toLowerCase()}_${post.id.slice(0, 8)}`;
 			}
-			moved += 1;
 		}
 		return moved;
+	}
+
+	private publishedOnDay(accountId: string, at: number): number {
+		const day = Math.floor(at / 86_400_000);
+		let n = 0;
+		for (const p of this.posts.values()) {
+			if (
+				p.socialMediaId === accountId &&
+				p.status === 'PUBLISHED' &&
+				p.publishedAt !== null &&
+				Math.floor(p.publishedAt / 86_400_000) === day
+			)
+				n += 1;
+		}
+		return n;
 	}
 
 	private fail(post: Post, at: number, message: string, code: string | null): void {

@@ -688,6 +688,38 @@ describe('simulated publisher on the virtual clock, and §2.15 analytics', () =>
 			]);
 	});
 
+	it.each([
+		[
+			'enforce (default): the 6th X post of a UTC day fails as FAIR_USE_LIMIT (vendor page: X 5/day)',
+			undefined,
+			['PUBLISHED', 'PUBLISHED', 'PUBLISHED', 'PUBLISHED', 'PUBLISHED', 'FAILED'],
+		],
+		['off: all six publish', 'off' as const, Array(6).fill('PUBLISHED')],
+	])('fair use per account and day (§2.11): %s', async (_n, fairUse, statuses) => {
+		const emu = fairUse ? await startPostFast({ fairUse }) : pf;
+		try {
+			const x = on(await accounts(emu), 'X');
+			const day = (Math.floor(emu.clock.now() / 86_400_000) + 1) * 86_400_000;
+			const body = {
+				posts: Array.from({ length: 6 }, (_, i) => ({
+					content: `x ${i}`,
+					socialMediaId: x,
+					scheduledAt: new Date(day + (i + 1) * 3_600_000).toISOString(),
+				})),
+			};
+			const ids = (await call(emu, 'POST', POSTS, { body })).body.postIds as string[];
+			emu.clock.advance(2 * 86_400_000);
+			const listed = (await call(emu, 'GET', `${POSTS}?ids=${ids.join(',')}`)).body.data as Array<{
+				status: string;
+				lastError: { code: string } | null;
+			}>;
+			expect(listed.map((p) => p.status)).toEqual(statuses);
+			if (!fairUse) expect(listed[5].lastError?.code).toBe('FAIR_USE_LIMIT');
+		} finally {
+			if (emu !== pf) await emu.close();
+		}
+	});
+
 	it('drafts are never published', async () => {
 		const a = await call(pf, 'POST', POSTS, {
 			body: { posts: [{ content: 'd', socialMediaId: on(demo, 'X') }], status: 'DRAFT' },
