@@ -11,7 +11,12 @@
  * The credentials helper really applies the credential type's `authenticate` (generic or function),
  * which n8n's own test helper skips, so auth headers are part of what the tests see.
  */
-import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
+import {
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PollContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeConnectionTypes,
@@ -24,6 +29,7 @@ import {
 	type IDataObject,
 	type IHttpRequestHelper,
 	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
 	type INode,
 	type INodeCredentialsDetails,
 	type INodeExecutionData,
@@ -463,6 +469,14 @@ export class PollHarness {
 			mode === 'manual' ? 'manual' : 'activate',
 		);
 		return await this.nodeType.poll.call(context);
+	}
+
+	/**
+	 * A real `LoadOptionsContext` on this node (credentials included), for calling a node's
+	 * `methods.listSearch` / `methods.loadOptions` the way the editor does.
+	 */
+	loadOptionsContext(path = 'parameters.value'): ILoadOptionsFunctions {
+		return new LoadOptionsContext(this.workflow, this.node, this.additionalData, path);
 	}
 
 	/** The node's static data as n8n would persist it. */

@@ -2,13 +2,11 @@
  * Shared setup for the PostSider node tests: the real PostSider emulator, the node types, the
  * credential, and helpers to run the node in an in-process n8n workflow (test/helpers/n8n.ts).
  */
-import { LoadOptionsContext } from 'n8n-core';
 import type {
 	IDataObject,
 	ILoadOptionsFunctions,
 	INodeListSearchResult,
 	INodePropertyOptions,
-	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
 import { startPostSider } from '../../../emulators/src/index';
@@ -157,14 +155,7 @@ async function loadOptionsContext(ps: Emulator): Promise<ILoadOptionsFunctions> 
 		credentials: credentialsFor(ps),
 		name: NODE_NAME,
 	});
-	const additionalData = (harness as unknown as { additionalData: IWorkflowExecuteAdditionalData })
-		.additionalData;
-	return new LoadOptionsContext(
-		harness.workflow,
-		harness.node,
-		additionalData,
-		'parameters.channel',
-	);
+	return harness.loadOptionsContext('parameters.channel');
 }
 
 export async function listSearch(
