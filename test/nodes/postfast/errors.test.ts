@@ -309,6 +309,8 @@ describe('never a duplicate post', () => {
 		expect(accepted.sort()).toEqual(['first batch', 'second batch']);
 		const [first, second] = output(result);
 		expect(first).toMatchObject({ alreadyCreated: true });
+		// Once the node succeeded, the memo is gone from the workflow's static data.
+		expect(JSON.stringify(result.run.data)).not.toContain('postFastAccepted');
 		expect(second.postId).toBeTruthy();
 		const stored = pf.store.posts as unknown as Map<string, unknown> | unknown[];
 		expect(stored).toBeDefined();

@@ -706,5 +706,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				error.description = `${error.description ?? ''}${note}`.trim();
 		}
 	}
+	// Only a node that is about to fail can be retried; otherwise the memo has done its job and
+	// must not linger in the workflow's saved static data.
+	if (continueOnFail || !outcomes.some((o) => o.error))
+		delete this.getWorkflowStaticData('node').postFastAccepted;
 	return finishItems.call(this, outcomes);
 }
