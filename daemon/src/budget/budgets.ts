@@ -111,7 +111,8 @@ export interface BudgetsOptions {
 	 * least `minWindowMs` is used freely up to `tailFraction` of its capacity, and the rest is spread
 	 * over the last (1 − tailFraction) of the window, when the headers have shown what the other
 	 * client spends. Alone on the key, the whole window is still spent within its length.
-	 * `false` turns it off. Default { tailFraction: 0.75, minWindowMs: 1 h }.
+	 * `false` turns it off. Default { tailFraction: 0.76, minWindowMs: 1 h }: room for a client spending up
+	 * to 24% of a window.
 	 */
 	pacing?: { tailFraction: number; minWindowMs: number } | false;
 	/** Default freeze after a 429 without any Retry-After. Default 60 s. */
@@ -192,7 +193,7 @@ export class Budgets {
 			assumedLatencyMs: 1_000,
 			inFlightRetryMs: 1_000,
 			...opts,
-			pacing: opts.pacing === undefined ? { tailFraction: 0.75, minWindowMs: 3_600_000 } : opts.pacing,
+			pacing: opts.pacing === undefined ? { tailFraction: 0.76, minWindowMs: 3_600_000 } : opts.pacing,
 		};
 		Budgets.migrate(db);
 		this.stmt = this.prepare();
@@ -345,7 +346,10 @@ export class Budgets {
 			const oldest = log.hits.find((h) => h + W > now) ?? now;
 			const rate = log.external / Math.max(learned.observed_at - oldest, W / 4);
 			const horizon = Math.max(0, now - learned.observed_at) + Math.max(0, oldest + W - now);
-			const headroom = Math.ceil(rate * horizon) + 1;
+			// The other client's calls arrive at random: its expected count plus two standard
+			// deviations (Poisson), plus one.
+			const expected = rate * horizon;
+			const headroom = Math.ceil(expected + 2 * Math.sqrt(expected)) + 1;
 			limit = Math.max(limit - headroom, Math.min(limit, units));
 		}
 		return limit;
