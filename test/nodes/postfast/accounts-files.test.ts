@@ -263,6 +263,30 @@ describe('File', () => {
 		expect(post.status, post.error?.message).toBe('success');
 	});
 
+	it('takes the type from the file name when the binary has none, and sends video alone', async () => {
+		const result = await runPostFast(
+			pf,
+			{ resource: 'file', operation: 'upload', binaryProperties: 'data' },
+			{
+				items: [
+					{
+						json: {},
+						binary: {
+							data: { data: MP4, fileName: 'clip.MOV', mimeType: 'application/octet-stream' },
+						},
+					},
+				],
+			},
+		);
+		expect(result.status, result.error?.message).toBe('success');
+		expect(requestsTo(pf, 'POST', '/file/get-signed-upload-urls').map((r) => r.body)).toEqual([
+			{ contentType: 'video/quicktime', count: 1 },
+		]);
+		const [put] = pf.requests.filter((r) => r.method === 'PUT');
+		expect(put.headers['content-type']).toBe('video/quicktime');
+		expect((output(result)[0].media as Array<{ type: string }>)[0].type).toBe('VIDEO');
+	});
+
 	it('refuses empty files and types PostFast does not accept, naming the property', async () => {
 		const result = await runPostFast(
 			pf,

@@ -14,6 +14,7 @@ import {
 	PollHarness,
 	PostFastTrigger,
 	runPostFast,
+	startPostFast,
 	TRIGGER_TYPE,
 	useEmulator,
 } from './setup';
@@ -121,5 +122,20 @@ describe('PostFast Trigger', () => {
 		const sample = await poller.poll('manual');
 		expect(sample?.[0][0].json).toMatchObject({ sample: true, event: 'published' });
 		expect(poller.staticData.cursor).toBeUndefined();
+	});
+
+	it('on a server without GET /social-posts the poll fails saying what is missing', async () => {
+		const vendorOnly = await startPostFast({ vendorPageOnly: true });
+		try {
+			const poller = new PollHarness({
+				nodeType: new PostFastTrigger(),
+				type: TRIGGER_TYPE,
+				parameters: { events: ['published'], filters: {}, options: {} },
+				credentials: credentialsFor(vendorOnly),
+			});
+			await expect(poller.poll()).rejects.toThrow(/PostFast 404 on GET \/social-posts/);
+		} finally {
+			await vendorOnly.close();
+		}
 	});
 });
