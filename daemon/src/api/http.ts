@@ -265,7 +265,7 @@ export class HttpTransport {
 			const error = parseApiError(this.service, status, resHeaders, text);
 			error.kind = 'validation';
 			error.message = `${SERVICE_LABEL[this.service]} answered ${status} with ${
-				contentType || 'a non-JSON body'
+				contentType.split(';')[0].trim() || 'a non-JSON body'
 			} instead of JSON at ${spec.endpoint}; check the base URL (${this.baseUrl}).`;
 			error.messages = [error.message];
 			return { ok: false, error, receivedAt, headers: resHeaders };

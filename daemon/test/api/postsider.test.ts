@@ -185,6 +185,46 @@ describe('PostSider client: every error shape becomes one ApiError', () => {
 	});
 });
 
+describe('PostSider client: a wrong base URL is named, never parsed as data', () => {
+	it('a redirect is refused and the error names the base URL, without the target query', async () => {
+		ps.faults.add({
+			path: /\/integrations$/,
+			kind: 'status',
+			status: 302,
+			body: '',
+			headers: { Location: 'https://login.example/auth?session=s3cr3t' },
+			times: 1,
+		});
+		const r = await client().listIntegrations();
+		expect(r.ok).toBe(false);
+		if (r.ok) return;
+		expect(r.error.message).toContain('redirect to https://login.example/auth;');
+		expect(r.error.message).toContain(ps.baseUrl);
+		expect(JSON.stringify(r.error)).not.toContain('s3cr3t');
+	});
+
+	it('a 200 HTML page (a self-hosted URL without /api) is an error that says to check the base URL', async () => {
+		ps.faults.add({
+			path: /\/integrations$/,
+			kind: 'status',
+			status: 200,
+			body: '<!doctype html><html><body>Log in</body></html>',
+			headers: { 'Content-Type': 'text/html; charset=utf-8' },
+			times: 1,
+		});
+		const r = await client().listIntegrations();
+		expect(r.ok).toBe(false);
+		if (!r.ok) expect(r.error.message).toMatch(/text\/html instead of JSON .*check the base URL/);
+	});
+
+	it('a body that trickles slower than the timeout is a network error, not a hang', async () => {
+		ps.faults.add({ path: /\/integrations$/, kind: 'slow-body', delayMs: 200, times: 1 });
+		const r = await client({ timeoutMs: 400 }).listIntegrations();
+		expect(r.ok).toBe(false);
+		if (!r.ok) expect(r.error).toMatchObject({ kind: 'network', status: 0 });
+	});
+});
+
 describe('PostSider client: 429 from the per-minute limiter', () => {
 	it('carries Retry-After and the rate headers so the limiter can freeze the key', async () => {
 		const small = await startPostSider({ apiLimit: 2 });
