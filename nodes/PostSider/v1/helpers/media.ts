@@ -97,7 +97,17 @@ export async function uploadBinary(
 	const form = new FormData();
 	form.append(
 		'file',
-		new Blob([new Uint8Array(media.buffer)], { type: media.mimeType }),
+		// A view on the same memory (not a copy); the Blob keeps the one copy FormData streams out.
+		new Blob(
+			[
+				new Uint8Array(
+					media.buffer.buffer,
+					media.buffer.byteOffset,
+					media.buffer.byteLength,
+				) as Uint8Array<ArrayBuffer>,
+			],
+			{ type: media.mimeType },
+		),
 		media.fileName,
 	);
 	const response = await postSiderRequest.call(this, {
