@@ -29,8 +29,12 @@ interface Cursor extends IDataObject {
 	initialised: boolean;
 }
 
-/** How far back (by scheduled time) to look for posts whose status changed late. */
-const DEFAULT_LOOKBACK_HOURS = 48;
+/**
+ * How far back (by scheduled time) to look for posts whose status changes late. PostFast publishes
+ * at the scheduled time and gives up 2 h after it (MISSED_NOT_PUBLISHED), so 6 h settles every
+ * post while keeping each poll to few pages: GET /social-posts has its own hourly budget.
+ */
+const DEFAULT_LOOKBACK_HOURS = 6;
 /** A safety cap on how many posts one poll reads (50 per page). */
 const MAX_POSTS_PER_POLL = 5000;
 
