@@ -358,6 +358,22 @@ export interface ApprovalRow {
 	requestedAt: string;
 	resolvedAt: string | null;
 }
+/** Per-state post counts in an overview window. */
+export interface OverviewCounts {
+	channels: number;
+	posts: number;
+	published: number;
+	scheduled: number;
+	drafts: number;
+	errors: number;
+}
+/** `GET /overview` and `GET /customers/:id/report` (§3.17; the emulator's reading of the shape). */
+export interface OverviewResponse {
+	generatedAt: string;
+	windowDays: number;
+	summary: OverviewCounts;
+	clients: Array<{ customer: { id: string; name: string } | null } & OverviewCounts>;
+}
 export interface ReleaseIdRequest {
 	releaseId: string;
 }
@@ -551,6 +567,20 @@ export const POSTSIDER_ENDPOINTS = {
 		throttlerBucket: 'integrationTrigger',
 		documented: false,
 		description: 'Run a provider tool (e.g. list Pinterest boards)',
+	},
+	overview: {
+		method: 'GET',
+		path: '/overview',
+		status: 200,
+		documented: false,
+		description: 'Agency overview over the last `days` (1–365, default 30)',
+	},
+	customerReport: {
+		method: 'GET',
+		path: '/customers/:customerId/report',
+		status: 200,
+		documented: false,
+		description: 'The overview for one customer (group)',
 	},
 } as const satisfies Record<string, EndpointDef>;
 

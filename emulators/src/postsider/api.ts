@@ -317,7 +317,7 @@ export function postsiderRouter(
 								? existing.state
 								: 'QUEUE';
 					const row: PostRecord = {
-						id: existing?.id ?? item.id ?? cuid(),
+						id: existing?.id ?? (item.id && !store.posts.has(item.id) ? item.id : cuid()),
 						state,
 						publishDate: iso(publishMs),
 						organizationId: ctx.org.id,
@@ -617,6 +617,60 @@ export function postsiderRouter(
 		ctx.json(200, channel);
 	});
 
+	// §3.17 agency overview: counts per state over the last `days`, per customer.
+	const overview = (ctx: Authed, customerId?: string) => {
+		const raw = ctx.query.get('days');
+		const days = raw === null ? 30 : Number(raw);
+		const messages: string[] = [];
+		if (!Number.isInteger(days)) messages.push('days must be an integer number');
+		if (!(days >= 1)) messages.push('days must not be less than 1');
+		if (days > 365) messages.push('days must not be greater than 365');
+		if (messages.length) return ctx.json(400, e3(messages));
+		const since = now() - days * 86_400_000;
+		const channels = store
+			.activeChannels(ctx.org.id)
+			.filter((c) => !customerId || c.customerId === customerId);
+		const counts = (list: Channel[]) => {
+			const ids = new Set(list.map((c) => c.id));
+			const posts = [...store.posts.values()].filter(
+				(p) =>
+					ids.has(p.integrationId) &&
+					p.deletedAt === null &&
+					p.parentPostId === null &&
+					Date.parse(p.publishDate) >= since,
+			);
+			const n = (state: string) => posts.filter((p) => p.state === state).length;
+			return {
+				channels: list.length,
+				posts: posts.length,
+				published: n('PUBLISHED'),
+				scheduled: n('QUEUE'),
+				drafts: n('DRAFT'),
+				errors: n('ERROR'),
+			};
+		};
+		const customers = [...store.customers.values()].filter(
+			(c) => c.orgId === ctx.org.id && c.deletedAt === null && (!customerId || c.id === customerId),
+		);
+		const clients: Array<
+			{ customer: { id: string; name: string } | null } & ReturnType<typeof counts>
+		> = customers.map((c) => ({
+			customer: { id: c.id, name: c.name },
+			...counts(channels.filter((ch) => ch.customerId === c.id)),
+		}));
+		// Channels without a customer form their own entry in the org-wide overview.
+		if (!customerId)
+			clients.push({ customer: null, ...counts(channels.filter((ch) => ch.customerId === null)) });
+		ctx.json(200, { generatedAt: iso(), windowDays: days, summary: counts(channels), clients });
+	};
+	route('overview', (ctx) => overview(ctx));
+	route('customerReport', (ctx) => {
+		const customer = store.customers.get(ctx.params.customerId);
+		if (!customer || customer.orgId !== ctx.org.id || customer.deletedAt !== null)
+			return ctx.json(400, e2('Customer not found'));
+		overview(ctx, customer.id);
+	});
+
 	route('isConnected', (ctx) => {
 		ctx.json(200, { connected: store.activeChannels(ctx.org.id).some((c) => !c.disabled) });
 	});
@@ -713,14 +767,12 @@ export function postsiderRouter(
 		if (messages.length) return ctx.json(400, e3(messages));
 		const all = store.notifications.filter((n) => n.orgId === ctx.org.id).reverse();
 		const skip = page * NOTIFICATIONS_PAGE_SIZE;
-		const slice = all
-			.slice(skip, skip + NOTIFICATIONS_PAGE_SIZE)
-			.map(({ orgId: _o, ...n }) => ({
-				id: n.id,
-				content: n.content,
-				link: n.link,
-				createdAt: n.createdAt,
-			}));
+		const slice = all.slice(skip, skip + NOTIFICATIONS_PAGE_SIZE).map(({ orgId: _o, ...n }) => ({
+			id: n.id,
+			content: n.content,
+			link: n.link,
+			createdAt: n.createdAt,
+		}));
 		ctx.json(200, {
 			notifications: slice,
 			total: all.length,

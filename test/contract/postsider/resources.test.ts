@@ -497,3 +497,52 @@ describe('approvals §3.17', () => {
 		expect(unknown.text).toBe('{"message":"Post not found","error":"Not Found","statusCode":404}');
 	});
 });
+
+describe('overview and customer report §3.17', () => {
+	it('counts per state over the window, per customer; days outside 1–365 → E3; unknown customer → E2', async () => {
+		await create('linkedin-page');
+		await create('threads', { type: 'draft' });
+		const a = await call(ps, 'GET', '/overview?days=7');
+		expect(a.status).toBe(200);
+		expect(a.body).toMatchObject({
+			generatedAt: new Date(T0).toISOString(),
+			windowDays: 7,
+			summary: { posts: 2, scheduled: 1, drafts: 1 },
+		});
+		const clientA = a.body.clients.find(
+			(c: { customer: { name: string } | null }) => c.customer?.name === 'Client A',
+		);
+		expect(clientA).toMatchObject({ channels: 2, posts: 1 });
+		expect((await call(ps, 'GET', '/overview')).body.windowDays).toBe(30);
+		expect((await call(ps, 'GET', '/overview?days=0')).body.message).toEqual([
+			'days must not be less than 1',
+		]);
+		const report = await call(ps, 'GET', `/customers/${clientA.customer.id}/report`);
+		expect(report.body.summary).toMatchObject({ channels: 2, posts: 1 });
+		expect((await call(ps, 'GET', '/customers/nope/report')).text).toBe(
+			'{"message":"Customer not found","error":"Bad Request","statusCode":400}',
+		);
+	});
+});
+
+describe('value[].id upserts in place (§3.1)', () => {
+	it('an existing id of the org is updated; an id of another org is never overwritten', async () => {
+		const id = await create('threads');
+		await create('threads', {}, { value: [{ id, content: 'edited in place', image: [] }] });
+		expect(ps.store.posts.get(id)!.content).toBe('edited in place');
+		const other = ps.apiKeys.find((k) => k.orgId === 'org-other')!.apiKey;
+		const body = createBody(
+			ps,
+			'x',
+			{},
+			{
+				integration: { id: channelId(ps, 'x', 'org-other') },
+				value: [{ id, content: 'hijack', image: [] }],
+			},
+		);
+		const a = await call(ps, 'POST', '/posts', { key: other, body });
+		expect(a.status).toBe(201);
+		expect(a.body[0].postId).not.toBe(id);
+		expect(ps.store.posts.get(id)!.content).toBe('edited in place');
+	});
+});
