@@ -88,15 +88,6 @@ export function redactUrl(url: string): string {
 	return q === -1 ? url : url.slice(0, q);
 }
 
-function parseJsonBody(text: string): unknown {
-	if (text.trim() === '') return undefined;
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return text;
-	}
-}
-
 /** Describes a got failure without its URL, headers or options (they could carry the key). */
 function describeNetworkFailure(error: unknown, timeoutMs: number): string {
 	if (error instanceof RequestError) {
@@ -259,14 +250,21 @@ export class HttpTransport {
 		const text = response.body;
 		const contentType = String(response.headers['content-type'] ?? '');
 		if (text.trim() === '') return { ok: true, value: undefined as T, status, headers: resHeaders, receivedAt };
-		const value = parseJsonBody(text);
-		if (typeof value === 'string' && !contentType.includes('json')) {
-			// A 2xx HTML page: a wrong base URL that lands on a dashboard (postsider-api.md §2.1).
+		let value: unknown;
+		try {
+			value = JSON.parse(text) as unknown;
+		} catch {
+			// A 2xx HTML page is a wrong base URL landing on a dashboard (postsider-api.md §2.1); a
+			// truncated JSON body is a broken answer. Neither may pass as data. Like a 5xx, the
+			// outcome of a create is then unknown, which the caller's reconciliation handles.
 			const error = parseApiError(this.service, status, resHeaders, text);
-			error.kind = 'validation';
-			error.message = `${SERVICE_LABEL[this.service]} answered ${status} with ${
-				contentType.split(';')[0].trim() || 'a non-JSON body'
-			} instead of JSON at ${spec.endpoint}; check the base URL (${this.baseUrl}).`;
+			const type = contentType.split(';')[0].trim();
+			error.kind = type.includes('json') ? 'server' : 'validation';
+			error.message = type.includes('json')
+				? `${SERVICE_LABEL[this.service]} answered ${status} at ${spec.endpoint} with a body that is not valid JSON.`
+				: `${SERVICE_LABEL[this.service]} answered ${status} with ${type || 'a non-JSON body'} instead of JSON at ${
+						spec.endpoint
+					}; check the base URL (${this.baseUrl}).`;
 			error.messages = [error.message];
 			return { ok: false, error, receivedAt, headers: resHeaders };
 		}

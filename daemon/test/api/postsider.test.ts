@@ -217,6 +217,20 @@ describe('PostSider client: a wrong base URL is named, never parsed as data', ()
 		if (!r.ok) expect(r.error.message).toMatch(/text\/html instead of JSON .*check the base URL/);
 	});
 
+	it('a truncated JSON body is a server error, not data', async () => {
+		ps.faults.add({
+			path: /\/integrations$/,
+			kind: 'status',
+			status: 200,
+			body: '[{"id":"cm4',
+			headers: { 'Content-Type': 'application/json; charset=utf-8' },
+			times: 1,
+		});
+		const r = await client().listIntegrations();
+		expect(r.ok).toBe(false);
+		if (!r.ok) expect(r.error).toMatchObject({ kind: 'server', message: expect.stringMatching(/not valid JSON/) });
+	});
+
 	it('a body that trickles slower than the timeout is a network error, not a hang', async () => {
 		ps.faults.add({ path: /\/integrations$/, kind: 'slow-body', delayMs: 200, times: 1 });
 		const r = await client({ timeoutMs: 400 }).listIntegrations();
