@@ -6,9 +6,22 @@
  * API key or OAuth token appears in anything n8n printed or stored. Then each workflow's effect is
  * checked in the emulators: their request logs and their state, read back through the public API.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+	apiKeysOf,
+	credentialData,
+	CREDENTIALS,
+	postFastCall,
+	postSiderGet,
+	secretsOf,
+	startEmulators,
+	type Emulators,
+	type LoggedRequest,
+	type PostFastEmulator,
+	type PostSiderEmulator,
+} from './lib/emulators';
 import {
 	describeFailure,
 	execute,
@@ -27,10 +40,6 @@ import {
 const e2e = inject('e2e');
 const ctx = { bin: e2e.n8nBin, userFolder: e2e.userFolder };
 
-const CREDENTIALS = {
-	postSiderApi: { id: 'e2ePostSiderCred', name: 'PostSider (emulator)' },
-	postFastApi: { id: 'e2ePostFastCred0', name: 'PostFast (emulator)' },
-};
 const examples = loadWorkflows(
 	join(e2e.repoRoot, 'examples', 'workflows'),
 	e2e.packageName,
@@ -42,37 +51,7 @@ const fixtures = loadWorkflows(
 	CREDENTIALS,
 );
 
-/** The part of the emulators' in-process API this suite uses (emulators/src/index.ts). */
-interface LoggedRequest {
-	at: number;
-	/** PostFast: `api` or `s3` (the signed-URL listener). */
-	service?: string;
-	method: string;
-	path: string;
-	query?: Record<string, unknown>;
-	headers: Record<string, string | string[] | undefined>;
-	body?: unknown;
-	status: number;
-}
-interface Emulator {
-	origin: string;
-	baseUrl: string;
-	apiKey: string;
-	requests: LoggedRequest[];
-	/** Every demo key (strings or `{ apiKey }` objects). */
-	apiKeys?: unknown[];
-	store: unknown;
-	close(): Promise<void>;
-}
-type PostSiderEmulator = Emulator;
-type PostFastEmulator = Emulator & { s3Origin: string };
-interface EmulatorsModule {
-	startPostSider(options: {
-		uploadFromUrlAllow?: (url: string) => boolean;
-	}): Promise<PostSiderEmulator>;
-	startPostFast(options: { profile?: 'vendor' | 'current' }): Promise<PostFastEmulator>;
-}
-
+let emulators: Emulators;
 let ps: PostSiderEmulator;
 let pf: PostFastEmulator;
 const timings: Record<string, number> = {};
@@ -90,26 +69,8 @@ interface Run {
 // ---------------------------------------------------------------------------------------------
 // Reading the emulators back through their public APIs (not through our nodes).
 
-async function postSiderApi<T>(path: string): Promise<T> {
-	const res = await fetch(`${ps.baseUrl}${path}`, { headers: { authorization: ps.apiKey } });
-	if (!res.ok) throw new Error(`PostSider emulator GET ${path}: ${res.status} ${await res.text()}`);
-	return (await res.json()) as T;
-}
-async function postFastApi<T>(path: string, init: RequestInit = {}): Promise<T> {
-	const res = await fetch(`${pf.baseUrl}${path}`, {
-		...init,
-		headers: {
-			'pf-api-key': pf.apiKey,
-			'content-type': 'application/json',
-			...(init.headers as Record<string, string>),
-		},
-	});
-	if (!res.ok)
-		throw new Error(
-			`PostFast emulator ${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`,
-		);
-	return (await res.json()) as T;
-}
+const postSiderApi = <T>(path: string) => postSiderGet<T>(ps, path);
+const postFastApi = <T>(path: string, init?: RequestInit) => postFastCall<T>(pf, path, init);
 
 interface PsChannel {
 	id: string;
@@ -144,35 +105,7 @@ function bodyOf(request: LoggedRequest): Record<string, unknown> {
 	return (body ?? {}) as Record<string, unknown>;
 }
 
-/** Every API key and OAuth-token-like value the emulators hold: none may leave n8n. */
-function secrets(): string[] {
-	const found = new Set<string>([ps.apiKey, pf.apiKey]);
-	for (const emulator of [ps, pf]) {
-		for (const key of emulator.apiKeys ?? []) {
-			const value = typeof key === 'string' ? key : (key as { apiKey?: unknown }).apiKey;
-			if (typeof value === 'string') found.add(value);
-		}
-	}
-	const walk = (value: unknown, key = ''): void => {
-		if (typeof value === 'string') {
-			if (
-				/(token|secret|password)$/i.test(key) &&
-				value.length >= 8 &&
-				Number.isNaN(Date.parse(value))
-			)
-				found.add(value);
-		} else if (value instanceof Map) {
-			for (const [k, v] of value) walk(v, String(k));
-		} else if (Array.isArray(value)) {
-			for (const v of value) walk(v, key);
-		} else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-			for (const [k, v] of Object.entries(value)) walk(v, k);
-		}
-	};
-	walk(ps.store);
-	walk(pf.store);
-	return [...found].filter((s) => s.length >= 8);
-}
+const secrets = () => secretsOf(emulators);
 
 /** n8n's database and logs after the run: plaintext keys must not be there (credentials are encrypted). */
 function userFolderFiles(): string[] {
@@ -186,16 +119,9 @@ function userFolderFiles(): string[] {
 
 beforeAll(async () => {
 	const started = Date.now();
-	// Loaded by path: the emulators are their own workspace, typed here by what this suite uses.
-	const entry = join(e2e.repoRoot, 'emulators', 'src', 'index.ts');
-	if (!existsSync(entry))
-		throw new Error(
-			`${entry} is missing: the e2e workflows run against the emulators workspace (emulators/).`,
-		);
-	const emulators = (await import(/* @vite-ignore */ entry)) as EmulatorsModule;
-	// The real PostSider refuses to fetch loopback URLs; here the media server is loopback.
-	ps = await emulators.startPostSider({ uploadFromUrlAllow: () => true });
-	pf = await emulators.startPostFast({});
+	emulators = await startEmulators();
+	({ ps, pf } = emulators);
+	const data = credentialData(emulators);
 
 	const dir = join(e2e.work, 'import');
 	mkdirSync(dir, { recursive: true });
@@ -203,21 +129,15 @@ beforeAll(async () => {
 	writeFileSync(
 		credentialsFile,
 		JSON.stringify([
-			{
-				...CREDENTIALS.postSiderApi,
-				type: 'postSiderApi',
-				data: { apiKey: ps.apiKey, baseUrl: ps.origin },
-			},
-			{
-				...CREDENTIALS.postFastApi,
-				type: 'postFastApi',
-				data: { apiKey: pf.apiKey, baseUrl: pf.baseUrl },
-			},
+			{ ...CREDENTIALS.postSiderApi, type: 'postSiderApi', data: data.postSiderApi },
+			{ ...CREDENTIALS.postFastApi, type: 'postFastApi', data: data.postFastApi },
 		]),
 		{ mode: 0o600 },
 	);
 	const creds = await n8nOk(ctx, ['import:credentials', `--input=${credentialsFile}`]);
 	timings.importCredentialsSeconds = creds.ms / 1000;
+	// n8n holds them encrypted now; the plaintext file goes.
+	rmSync(credentialsFile);
 
 	const channels = await postSiderApi<PsChannel[]>('/integrations');
 	const accounts = await postFastApi<PfAccount[]>('/social-media/my-social-accounts');
@@ -239,7 +159,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	writeFileSync(join(e2e.artifacts, 'workflows-timings.json'), JSON.stringify(timings, null, 2));
-	await Promise.allSettled([ps?.close(), pf?.close()]);
+	await emulators?.close();
 });
 
 async function runWorkflow(wf: PreparedWorkflow): Promise<Run> {
@@ -581,13 +501,7 @@ describe('after all runs', () => {
 		const known = secrets();
 		expect(known).toContain(ps.apiKey);
 		expect(known).toContain(pf.apiKey);
-		const apiKeys = new Set(
-			[ps, pf].flatMap((e) =>
-				(e.apiKeys ?? []).map((k) =>
-					typeof k === 'string' ? k : (k as { apiKey?: string }).apiKey,
-				),
-			),
-		);
+		const apiKeys = new Set(apiKeysOf(emulators));
 		expect(
 			known.filter((s) => !apiKeys.has(s)).length,
 			'OAuth tokens found in the emulator state',
