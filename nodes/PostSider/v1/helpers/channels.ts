@@ -1,7 +1,7 @@
 /** The org's channels, fetched once per execution (pickers, and provider lookup for settings). */
 import type { IDataObject } from 'n8n-workflow';
 import { postsiderPath, type Channel } from '../../../../contract/postsider';
-import type { RequestContext } from '../../../shared/transport';
+import type { RateLimitPolicy, RequestContext } from '../../../shared/transport';
 import { postSiderRequest } from '../transport';
 
 export type { Channel };
@@ -10,13 +10,14 @@ export async function fetchChannels(
 	this: RequestContext,
 	group?: string,
 	itemIndex?: number,
+	rateLimit?: RateLimitPolicy,
 ): Promise<Channel[]> {
 	const qs: IDataObject = group ? { group } : {};
 	const response = await postSiderRequest.call<
 		RequestContext,
 		Parameters<typeof postSiderRequest>,
 		ReturnType<typeof postSiderRequest<Channel[]>>
-	>(this, { method: 'GET', path: postsiderPath('listChannels'), qs, itemIndex });
+	>(this, { method: 'GET', path: postsiderPath('listChannels'), qs, itemIndex, rateLimit });
 	return Array.isArray(response.body) ? response.body : [];
 }
 

@@ -4,7 +4,9 @@ import {
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
+import { rateLimitPolicy } from '../../../../shared/options';
 import { fetchChannels } from '../../helpers/channels';
+import { requestOptions } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -24,6 +26,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Whether to include channels that are disabled in PostSider (posts to them fail at publish time)',
 	},
+	requestOptions,
 ];
 
 export const description = updateDisplayOptions(
@@ -35,6 +38,11 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const group = this.getNodeParameter('group', i, '') as string;
 	const includeDisabled = this.getNodeParameter('includeDisabled', i, true) as boolean;
-	const channels = await fetchChannels.call(this, group || undefined, i);
+	const channels = await fetchChannels.call(
+		this,
+		group || undefined,
+		i,
+		rateLimitPolicy.call(this, i),
+	);
 	return channels.filter((c) => includeDisabled || !c.disabled) as unknown as IDataObject[];
 }

@@ -286,7 +286,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	for (const item of threadItems)
 		threadBinaries.push(await readBinaries.call(this, i, splitNames(item.binaryProperties)));
 
-	if (!channelCache.has(this)) channelCache.set(this, fetchChannels.call(this, undefined, i));
+	if (!channelCache.has(this))
+		channelCache.set(this, fetchChannels.call(this, undefined, i, rateLimit));
 	const known = await channelCache.get(this)!;
 	const channels = channelIds.map(
 		(id) => known.find((c) => c.id === id) ?? { id, identifier: '', name: id, disabled: false },
