@@ -51,6 +51,18 @@ export interface ApiOptions {
 	maxUploadBytes: number;
 	/** Replaces the "public HTTPS address" rule of upload-from-url (the real one refuses loopback). */
 	uploadFromUrlAllow?: (url: string) => boolean;
+	/** Cloud billing (off by default, as self-hosted without POLAR_ACCESS_TOKEN). */
+	billing?: BillingOptions;
+}
+
+export interface BillingOptions {
+	/** `NONE`: no subscription (401); `FREE`: no public API (402); others pass. */
+	plan: 'NONE' | 'FREE' | 'STANDARD' | 'TEAM' | 'PRO' | 'ULTIMATE';
+	/** Posts per month (PS-PRICE: STANDARD 400, the others 1,000,000). */
+	postsPerMonth?: number;
+	/** Channels allowed (default 5 on STANDARD, 1,000,000 otherwise). */
+	channels?: number;
+	frontendUrl?: string;
 }
 
 /** Security headers main.ts sets on every response (§2.5). */
@@ -232,17 +244,56 @@ export function postsiderRouter(
 						? POSTSIDER_MESSAGES.invalidOAuthToken
 						: POSTSIDER_MESSAGES.invalidApiKey,
 				});
-			// 4. Hourly throttler (B) on mutating handlers, then the per-minute limiter (A).
+			const billing = opts.billing;
+			if (billing?.plan === 'NONE') return ctx.json(401, { msg: 'No subscription found' });
+			if (billing?.plan === 'FREE')
+				return ctx.json(402, { msg: 'Public API is not available on this plan' });
+			// 4. Hourly throttler (B) on mutating handlers, then plan quotas, then the per-minute limiter (A).
 			if ('throttlerBucket' in def && def.throttlerBucket) {
 				const b = limiters.hourlyCheck(org.id, def.throttlerBucket);
 				if (!b.ok) return ctx.json(429, b.body, b.headers);
 				Object.assign(ctx.headers, b.headers);
+			}
+			if (billing) {
+				const quota = quotaExceeded(org, name, billing, ctx.query.get('refresh'));
+				if (quota)
+					return ctx.json(402, {
+						statusCode: 402,
+						message: quota,
+						url: `${billing.frontendUrl ?? 'https://platform.postsider.com'}/billing`,
+					});
 			}
 			const a = limiters.minuteCheck(org.id);
 			Object.assign(ctx.headers, a.headers);
 			if (!a.ok) return ctx.json(429, a.body);
 			await handler(Object.assign(ctx, { org, body }));
 		});
+	};
+
+	/** PoliciesGuard (`@CheckPolicies`) on create and connect: the E5 text, or undefined. */
+	const quotaExceeded = (
+		org: Org,
+		name: PostSiderEndpointName,
+		billing: BillingOptions,
+		refresh: string | null,
+	): string | undefined => {
+		const standard = billing.plan === 'STANDARD';
+		if (name === 'createPost') {
+			const limit = billing.postsPerMonth ?? (standard ? 400 : 1_000_000);
+			const month = iso().slice(0, 7);
+			const used = [...store.posts.values()].filter(
+				(p) =>
+					p.organizationId === org.id && p.parentPostId === null && p.createdAt.startsWith(month),
+			).length;
+			if (used >= limit)
+				return 'You have reached the maximum number of posts for your subscription. Please upgrade your subscription to add more posts.';
+		}
+		if (name === 'connectChannel' && !refresh) {
+			const limit = billing.channels ?? (standard ? 5 : 1_000_000);
+			if (store.activeChannels(org.id).length >= limit)
+				return 'You have reached the maximum number of channels for your subscription. Please upgrade your subscription to add more channels.';
+		}
+		return undefined;
 	};
 
 	const lookup =

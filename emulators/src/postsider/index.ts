@@ -20,7 +20,7 @@ import {
 	type FaultSpec,
 	type LoggedRequest,
 } from '../common';
-import { postsiderRouter, SECURITY_HEADERS } from './api';
+import { postsiderRouter, SECURITY_HEADERS, type BillingOptions } from './api';
 import { PostSiderLimiters } from './limiters';
 import { DEMO_KEYS, PostSiderStore, type Channel, type PostRecord } from './store';
 
@@ -41,12 +41,14 @@ export interface PostSiderOptions {
 	clock?: ClockMode;
 	/** Start of the clock (default: now). */
 	now?: number;
+	/** Cloud billing checks (401/402); off by default, like a self-hosted server. */
+	billing?: BillingOptions;
 	/** Which due posts fail to publish (default: content containing `[fail]`). */
 	failWhen?: (post: PostRecord, channel: Channel) => string | undefined;
 }
 
 export { DEMO_KEYS };
-export type { Channel, FaultSpec, LoggedRequest, PostRecord };
+export type { BillingOptions, Channel, FaultSpec, LoggedRequest, PostRecord };
 
 export async function startPostSider(opts: PostSiderOptions = {}) {
 	const clock: Clock = createClock(opts.clock ?? 'manual', opts.now ?? Date.now());
@@ -67,6 +69,7 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 		maxUploadBytes:
 			opts.maxUploadMb !== undefined ? opts.maxUploadMb * 1024 * 1024 : UPLOAD_MULTER_MAX_BYTES,
 		uploadFromUrlAllow: opts.uploadFromUrlAllow,
+		billing: opts.billing,
 	});
 
 	const reset = () => {

@@ -209,3 +209,58 @@ describe('PostSider §2.4–2.5: statuses and headers', () => {
 		expect(a.text).toBe('{"success":true}');
 	});
 });
+
+describe('PostSider §2.2, §3.1 step 1: cloud billing (off unless configured)', () => {
+	it('no subscription → 401 {msg}; the FREE plan → 402 {msg}', async () => {
+		for (const [plan, status, text] of [
+			['NONE', 401, '{"msg":"No subscription found"}'],
+			['FREE', 402, '{"msg":"Public API is not available on this plan"}'],
+		] as const) {
+			const cloud = await startPostSider({ billing: { plan } });
+			try {
+				const a = await call(cloud, 'GET', '/integrations');
+				expect(a.status).toBe(status);
+				expect(a.text).toBe(text);
+			} finally {
+				await cloud.close();
+			}
+		}
+	});
+
+	it('the monthly post quota → 402 E5 with the billing url; connecting past the channel limit too', async () => {
+		const cloud = await startPostSider({
+			billing: {
+				plan: 'STANDARD',
+				postsPerMonth: 1,
+				channels: 5,
+				frontendUrl: 'https://app.example',
+			},
+		});
+		try {
+			const body = {
+				type: 'draft',
+				date: '2026-12-01T10:00:00Z',
+				shortLink: false,
+				tags: [],
+				posts: [
+					{
+						integration: { id: channelId(cloud, 'threads') },
+						value: [{ content: 'one', image: [] }],
+					},
+				],
+			};
+			expect((await call(cloud, 'POST', '/posts', { body })).status).toBe(201);
+			const over = await call(cloud, 'POST', '/posts', { body });
+			expect(over.status).toBe(402);
+			expect(over.text).toBe(
+				'{"statusCode":402,"message":"You have reached the maximum number of posts for your subscription. Please upgrade your subscription to add more posts.","url":"https://app.example/billing"}',
+			);
+			expect((await call(cloud, 'GET', '/social/x')).status).toBe(402);
+			expect((await call(cloud, 'GET', `/social/x?refresh=${channelId(cloud, 'x')}`)).status).toBe(
+				200,
+			);
+		} finally {
+			await cloud.close();
+		}
+	});
+});
