@@ -141,6 +141,12 @@ interface Need {
 
 const SCHEMA_VERSION = 1;
 
+/** The log a call counts in: one per rule, or per endpoint for rules kept per endpoint. */
+function bucketOf(rule: BudgetRule, endpoint: string): string {
+	if (rule.partition !== 'endpoint' || rule.endpoints?.length === 1) return rule.id;
+	return `${rule.id}@${endpoint}`;
+}
+
 export class Budgets {
 	/** Creates the limiter's tables in the daemon's database (idempotent). */
 	static migrate(db: Db): void {
@@ -296,7 +302,7 @@ export class Budgets {
 					}
 					continue;
 				}
-				const bucket = rule.partition === 'endpoint' ? `${rule.id}@${call.endpoint}` : rule.id;
+				const bucket = bucketOf(rule, call.endpoint);
 				const need = needs.get(bucket) ?? { rule, bucket, units: 0, anchors: [], callIndexes: [] };
 				need.units++;
 				need.anchors.push(undefined);
@@ -512,7 +518,7 @@ export class Budgets {
 			const remaining = Number(remainingRaw);
 			const serverLimit = limitRaw === undefined ? rule.limit : Number(limitRaw);
 			if (!Number.isFinite(remaining) || !Number.isFinite(serverLimit)) continue;
-			const bucket = rule.partition === 'endpoint' ? `${rule.id}@${call.endpoint}` : rule.id;
+			const bucket = bucketOf(rule, call.endpoint);
 			// Only ever downwards: a server limit below ours wins; a higher one is ignored.
 			this.stmt.learnedSet.run(keyId, bucket, serverLimit < rule.limit ? serverLimit : null, now);
 			const serverUsed = serverLimit - remaining;
@@ -559,7 +565,7 @@ export class Budgets {
 		this.stmt.freezeSet.run(keyId, until, reason, observation.receivedAt);
 		// The server says the window is spent: fill the local log so it agrees after the freeze.
 		for (const rule of named) {
-			const bucket = rule.partition === 'endpoint' ? `${rule.id}@${call.endpoint}` : rule.id;
+			const bucket = bucketOf(rule, call.endpoint);
 			const log = this.loadLog(keyId, bucket, this.windowOf(rule), observation.receivedAt);
 			for (let i = log.hits.length + log.inFlight; i < rule.limit; i++) {
 				this.stmt.insert.run(keyId, bucket, observation.receivedAt, 'external', null, null, 0);

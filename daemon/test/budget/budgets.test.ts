@@ -94,7 +94,7 @@ describe('reservations', () => {
 			// The first create answered at T0, so its slot is back 24 h later.
 			expect(r.notBefore).toBe(T0 + DAY);
 		}
-		const uploads = budgets.status('k', 'postfast').find((s) => s.bucket === `postfast:daily:${POSTFAST_ENDPOINTS.uploadUrls}@${POSTFAST_ENDPOINTS.uploadUrls}`);
+		const uploads = budgets.status('k', 'postfast').find((s) => s.bucket === `postfast:daily:${POSTFAST_ENDPOINTS.uploadUrls}`);
 		expect(uploads?.used).toBe(0);
 		expect(uploads?.inFlight).toBe(0);
 	});
