@@ -44,6 +44,7 @@ import {
 	type IVersionedNodeType,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
+	type IWorkflowSettings,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
@@ -90,6 +91,8 @@ export interface RunWorkflowOptions {
 	items?: InputItem[];
 	/** Nodes after the trigger, connected in order. */
 	nodes: WorkflowNode[];
+	/** Workflow settings, e.g. `{ timezone: 'Europe/Berlin' }` (what `getTimezone()` returns). */
+	settings?: IWorkflowSettings;
 }
 
 export interface WorkflowResult {
@@ -356,7 +359,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 		isArchived: false,
 		nodes,
 		connections,
-		settings: {},
+		settings: options.settings ?? {},
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as IWorkflowBase;
@@ -367,7 +370,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 		connections,
 		active: false,
 		nodeTypes,
-		settings: {},
+		settings: options.settings ?? {},
 	});
 
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);

@@ -108,6 +108,32 @@ describe('Post → Create', () => {
 		expect(posts.filter((p) => p.state === 'QUEUE')).toHaveLength(3);
 	});
 
+	it('reads a time without offset in the workflow timezone and sends it as UTC; tags as {value, label}', async () => {
+		const x = channelOn(channels, 'x');
+		const at = new Date(
+			Math.floor((ps.clock.now() + 3 * 86_400_000) / 86_400_000) * 86_400_000 + 9 * 3_600_000,
+		);
+		const local = at.toISOString().slice(0, 19); // 09:00 wall time, no offset
+		const result = await runPostSider(
+			ps,
+			create({
+				channelIds: [x.id],
+				postType: 'schedule',
+				scheduledAt: local,
+				options: { tags: 'Launch, Q4' },
+			}),
+			{ timezone: 'Asia/Tokyo' },
+		);
+		expect(result.error?.message).toBeUndefined();
+		const [body] = postBodies();
+		// 09:00 in Tokyo (UTC+9, no daylight saving) is 00:00 UTC.
+		expect(body.date).toBe(`${local.slice(0, 10)}T00:00:00.000Z`);
+		expect(body.tags).toEqual([
+			{ value: 'Launch', label: 'Launch' },
+			{ value: 'Q4', label: 'Q4' },
+		]);
+	});
+
 	it('fills the eight TikTok fields so a TikTok draft is accepted', async () => {
 		const tiktok = channelOn(channels, 'tiktok');
 		const result = await runPostSider(

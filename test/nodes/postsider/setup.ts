@@ -41,6 +41,7 @@ export interface RunOptions {
 	apiKey?: string;
 	baseUrl?: string;
 	node?: Partial<WorkflowNode>;
+	timezone?: string;
 }
 
 /** Runs `Start → PostSider(parameters)` against the emulator. */
@@ -53,6 +54,7 @@ export async function runPostSider(
 		nodeTypes: { [NODE_TYPE]: new PostSider() },
 		credentials: credentialsFor(ps, options.apiKey, options.baseUrl),
 		...(options.items ? { items: options.items } : {}),
+		...(options.timezone ? { settings: { timezone: options.timezone } } : {}),
 		nodes: [
 			{
 				name: NODE_NAME,
