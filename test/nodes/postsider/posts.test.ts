@@ -251,6 +251,7 @@ describe('Post → Create', () => {
 		expect(keys[0]).toMatch(/^n8n:[0-9a-f]{64}$/);
 		expect(keys[1]).toBe(keys[0]);
 		expect(output(second)[0].status).toBe('alreadyCreated');
+		expect(output(second)[0].postId).toBe(output(first)[0].postId);
 		expect(await allPosts(ps)).toHaveLength(1);
 	});
 

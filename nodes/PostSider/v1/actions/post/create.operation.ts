@@ -19,8 +19,10 @@ import {
 	POSTABLE_EXTENSIONS,
 	precheckUpload,
 	validateCreatePost,
+	type ListPostsResponse,
+	type PostListItem,
 } from '../../../../../contract/postsider';
-import { apiErrorDetails } from '../../../../shared/transport';
+import { apiErrorDetails, type RateLimitPolicy } from '../../../../shared/transport';
 import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
 import { fetchChannels, type Channel } from '../../helpers/channels';
 import { toUtcIso } from '../../helpers/dates';
@@ -244,6 +246,29 @@ function stableJson(value: unknown): string {
 	return JSON.stringify(value) ?? 'null';
 }
 
+/** Main posts at exactly `date` with this text (best effort: a lookup failure finds nothing). */
+async function findPostsAt(
+	this: IExecuteFunctions,
+	date: string,
+	content: string,
+	i: number,
+	rateLimit: RateLimitPolicy,
+): Promise<PostListItem[]> {
+	try {
+		const response = await postSiderRequest.call(this, {
+			method: 'GET',
+			path: postsiderPath('listPosts'),
+			qs: { startDate: date, endDate: date },
+			itemIndex: i,
+			rateLimit,
+		});
+		const posts = ((response.body as ListPostsResponse).posts ?? []) as PostListItem[];
+		return posts.filter((p) => p.content === content || content.includes('<'));
+	} catch {
+		return [];
+	}
+}
+
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const rateLimit = rateLimitPolicy.call(this, i);
 	const channelIds = channelIdsOf(this.getNodeParameter('channelIds', i, []));
@@ -408,14 +433,24 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		if (!ownKey && details?.status === 409 && messages.includes(IDEMPOTENCY_MESSAGES.mismatch)) {
 			// Same derived key = same channels, text, media bytes and settings: this post was created by an
 			// earlier run (its uploads or automatic date differ, not the post). Do not post it twice.
-			return channels.map((channel) => ({
-				status: 'alreadyCreated',
-				integration: channel.id,
-				channelName: channel.name,
-				provider: channel.identifier,
-				idempotencyKey,
-				message: 'PostSider already accepted this post in an earlier run; it was not sent again',
-			}));
+			// With a known date, find the earlier posts so the output still carries their ids.
+			const earlierPosts = dateIsAuto
+				? []
+				: await findPostsAt.call(this, date, content, i, rateLimit);
+			return channels.map((channel) => {
+				const found = earlierPosts.find((p) => p.integration?.id === channel.id);
+				return {
+					status: 'alreadyCreated',
+					...(found ? { postId: found.id } : {}),
+					integration: channel.id,
+					channelName: channel.name,
+					provider: channel.identifier,
+					type: postType,
+					date,
+					idempotencyKey,
+					message: 'PostSider already accepted this post in an earlier run; it was not sent again',
+				};
+			});
 		}
 		// Both constructors hand back an error that already is one of theirs, unchanged.
 		if (error instanceof NodeApiError)
