@@ -196,6 +196,29 @@ function cannedAnalytics(seed: string, days: number, now: number) {
 	});
 }
 
+/**
+ * Express answers GETs with a weak ETag (`W/"<length hex>-<sha1 base64, 27 chars>"`) and a 304 when
+ * `If-None-Match` matches it (§2.5).
+ */
+function withEtag(ctx: RequestContext): void {
+	const send = ctx.send.bind(ctx);
+	ctx.send = (status, body, headers) => {
+		if (status !== 200) return send(status, body, headers);
+		const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+		const tag = `W/"${bytes.length.toString(16)}-${createHash('sha1').update(bytes).digest('base64').slice(0, 27)}"`;
+		const match = String(ctx.req.headers['if-none-match'] ?? '')
+			.split(',')
+			.map((t) => t.trim().replace(/^W\//, ''));
+		if (match.includes(tag.replace(/^W\//, ''))) {
+			ctx.res.writeHead(304, { ...ctx.headers, ETag: tag });
+			ctx.res.end();
+			ctx.entry.status = 304;
+			return;
+		}
+		send(status, bytes, { ...headers, ETag: tag });
+	};
+}
+
 export function postsiderRouter(
 	store: PostSiderStore,
 	limiters: PostSiderLimiters,
@@ -266,6 +289,7 @@ export function postsiderRouter(
 			const a = limiters.minuteCheck(org.id);
 			Object.assign(ctx.headers, a.headers);
 			if (!a.ok) return ctx.json(429, a.body);
+			if (ctx.method === 'GET') withEtag(ctx);
 			await handler(Object.assign(ctx, { org, body }));
 		});
 	};

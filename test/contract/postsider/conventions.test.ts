@@ -264,3 +264,15 @@ describe('PostSider §2.2, §3.1 step 1: cloud billing (off unless configured)',
 		}
 	});
 });
+
+describe('PostSider §2.5: ETag on GET (Express default)', () => {
+	it('a 200 GET carries a weak ETag; If-None-Match with it → 304 without a body', async () => {
+		const a = await call(ps, 'GET', '/groups');
+		expect(a.headers.etag).toMatch(/^W\/"[0-9a-f]+-[A-Za-z0-9+/]{27}"$/);
+		const b = await call(ps, 'GET', '/groups', { headers: { 'if-none-match': a.headers.etag } });
+		expect(b.status).toBe(304);
+		expect(b.text).toBe('');
+		const post = await call(ps, 'DELETE', '/posts/group/x');
+		expect(post.headers.etag).toBeUndefined();
+	});
+});
