@@ -322,7 +322,38 @@ export class S3Bucket {
 				'You did not provide the number of bytes specified by the Content-Length HTTP header',
 			);
 		}
-		const etag = `"${md5.digest('hex')}"`;
+		const digest = md5.digest();
+		const md5Header = req.headers['content-md5'];
+		const contentMd5 = Array.isArray(md5Header) ? md5Header[0] : md5Header;
+		if (contentMd5 !== undefined) {
+			// Content-MD5 is checked even though it is not signed (§4.4).
+			if (Buffer.from(contentMd5, 'base64').length !== 16) {
+				await rm(file, { force: true });
+				return this.fail(
+					req,
+					res,
+					400,
+					'InvalidDigest',
+					'The Content-MD5 you specified was invalid.',
+					{ 'Content-MD5': contentMd5 },
+				);
+			}
+			if (contentMd5 !== digest.toString('base64')) {
+				await rm(file, { force: true });
+				return this.fail(
+					req,
+					res,
+					400,
+					'BadDigest',
+					'The Content-MD5 you specified did not match what we received.',
+					{
+						ExpectedDigest: contentMd5,
+						CalculatedDigest: digest.toString('base64'),
+					},
+				);
+			}
+		}
+		const etag = `"${digest.toString('hex')}"`;
 		const previous = this.objects.get(key);
 		if (previous) await rm(previous.file, { force: true });
 		this.objects.set(key, {

@@ -253,6 +253,35 @@ describe('§4.4 refusals, with the S3 XML error bodies', () => {
 		],
 	];
 
+	cases.push(
+		[
+			'a body over S3’s 5 GiB single-PUT maximum (refused from the header, before any byte is read)',
+			(url) =>
+				raw(url, ['PUT PATH HTTP/1.1', 'Content-Type: image/png', 'Content-Length: 6000000000']),
+			400,
+			'EntityTooLarge',
+			/Your proposed upload exceeds the maximum allowed size/,
+		],
+		[
+			'a Content-MD5 that does not match the body',
+			(url) =>
+				put(url, 'abc', {
+					'content-type': 'image/png',
+					'content-md5': Buffer.alloc(16).toString('base64'),
+				}),
+			400,
+			'BadDigest',
+			/The Content-MD5 you specified did not match what we received/,
+		],
+		[
+			'a malformed Content-MD5',
+			(url) => put(url, 'abc', { 'content-type': 'image/png', 'content-md5': 'bm9wZQ==' }),
+			400,
+			'InvalidDigest',
+			/The Content-MD5 you specified was invalid/,
+		],
+	);
+
 	it.each(cases)('%s', async (_name, send, status, code, message) => {
 		const { signedUrl } = await signed();
 		const a = await send(signedUrl);
