@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CREDENTIALS, credentialData, startEmulators, type Emulators } from './lib/emulators';
 import { startServer, type N8nServer } from './lib/n8nCli';
 
 const e2e = inject('e2e');
@@ -41,6 +42,8 @@ describe('n8n editor in headless Chromium', () => {
 	let browser: Browser | undefined;
 	let cookie = '';
 	let workflowId = '';
+	let emulators: Emulators | undefined;
+	const credentialIds: Record<string, { id: string; name: string }> = {};
 	const manifest = JSON.parse(readFileSync(join(e2e.packageDir, 'package.json'), 'utf8')) as {
 		n8n: { nodes: string[] };
 	};
@@ -80,11 +83,26 @@ describe('n8n editor in headless Chromium', () => {
 			active: false,
 		});
 		workflowId = (created as { data: { id: string } }).data.id;
+
+		// Credentials created the way the editor does (REST), pointing at the emulators.
+		emulators = await startEmulators();
+		const data = credentialData(emulators);
+		for (const type of ['postSiderApi', 'postFastApi'] as const) {
+			const res = (await rest('POST', '/rest/credentials', {
+				name: CREDENTIALS[type].name,
+				type,
+				data: data[type],
+			})) as {
+				data: { id: string; name: string };
+			};
+			credentialIds[type] = { id: res.data.id, name: res.data.name };
+		}
 	});
 
 	afterAll(async () => {
 		await browser?.close();
 		await server?.stop();
+		await emulators?.close();
 		if (server) writeFileSync(join(e2e.artifacts, 'n8n-server.log'), server.log());
 	});
 
@@ -182,6 +200,29 @@ describe('n8n editor in headless Chromium', () => {
 		);
 	}
 
+	it("n8n's credential test accepts the emulators' keys and refuses a wrong one", async () => {
+		const data = credentialData(emulators!);
+		for (const type of ['postSiderApi', 'postFastApi'] as const) {
+			const test = async (apiKey: string) =>
+				(
+					(await rest('POST', '/rest/credentials/test', {
+						credentials: {
+							id: credentialIds[type].id,
+							name: CREDENTIALS[type].name,
+							type,
+							data: { ...data[type], apiKey },
+						},
+					})) as { data: { status: string; message?: string } }
+				).data;
+			expect(await test(data[type].apiKey), `${type} with the demo key`).toMatchObject({
+				status: 'OK',
+			});
+			const wrong = await test('wrong-key-0000000000000000');
+			expect(wrong.status, `${type} with a wrong key`).toBe('Error');
+			expect(wrong.message ?? '', `${type}: the refusal says something`).not.toBe('');
+		}
+	});
+
 	it('lists PostSider and PostFast with their icons in the node panel', async () => {
 		await inBrowser('node-panel', async (tab) => {
 			await tab.goto(`${server.url}/workflow/${workflowId}`);
@@ -238,6 +279,62 @@ describe('n8n editor in headless Chromium', () => {
 					path: join(e2e.artifacts, `example-${file.replace(/\.json$/, '')}.png`),
 				});
 			}
+		});
+	});
+
+	it('runs an example workflow from the editor against the emulator', async () => {
+		const wf = JSON.parse(
+			readFileSync(
+				join(e2e.repoRoot, 'examples', 'workflows', 'postsider-list-channels.json'),
+				'utf8',
+			),
+		) as {
+			id?: string;
+			nodes: {
+				name: string;
+				type: string;
+				credentials?: Record<string, { id: string; name: string }>;
+			}[];
+		};
+		delete wf.id;
+		for (const node of wf.nodes) {
+			for (const type of Object.keys(node.credentials ?? {}))
+				if (credentialIds[type]) node.credentials![type] = credentialIds[type];
+		}
+		const created = (await rest('POST', '/rest/workflows', wf)) as { data: { id: string } };
+		const ps = emulators!.ps;
+		const from = ps.requests.length;
+		const enabled = (await (
+			await fetch(`${ps.baseUrl}/integrations`, { headers: { authorization: ps.apiKey } })
+		).json()) as { disabled: boolean }[];
+		await inBrowser('execute', async (tab) => {
+			await tab.goto(`${server.url}/workflow/${created.data.id}`);
+			await tab.getByTestId('canvas-node').first().waitFor({ timeout: 60_000 });
+			// The canvas pane sits over the button; n8n's own e2e tests click it with force too.
+			await tab.getByTestId('execute-workflow-button').click({ force: true });
+			const listCalls = () =>
+				ps.requests
+					.slice(from)
+					.filter((r) => r.method === 'GET' && r.path === '/public/v1/integrations');
+			await expect
+				.poll(() => listCalls().length, {
+					timeout: 60_000,
+					message: 'the editor run reached the emulator',
+				})
+				.toBe(1);
+			expect(
+				listCalls()[0].headers.authorization,
+				'with the key from the credential n8n stored',
+			).toBe(ps.apiKey);
+			// The node reports its output on the canvas: one item per enabled channel.
+			const count = enabled.filter((c) => !c.disabled).length;
+			const node = tab.locator('[data-test-id="canvas-node"][data-node-name="Channels"]');
+			await expect
+				.poll(() => node.textContent(), { timeout: 30_000, message: 'item count on the canvas' })
+				.toContain(`${count} items`);
+			await tab.screenshot({
+				path: join(e2e.artifacts, 'editor-executed-postsider-list-channels.png'),
+			});
 		});
 	});
 });
