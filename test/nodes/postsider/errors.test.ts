@@ -164,6 +164,34 @@ describe('service errors carry the reason', () => {
 	});
 });
 
+describe('channel lookup of Create', () => {
+	it('is made once per execution, and a failed lookup is asked again for the next item', async () => {
+		const x = channelOn(channels, 'x');
+		const before = ps.requests.length;
+		ps.faults.add({
+			method: 'GET',
+			path: '/public/v1/integrations',
+			kind: 'status',
+			status: 503,
+			times: 1,
+		});
+		const at = inFuture(ps);
+		const result = await runPostSider(ps, create(x), {
+			items: [
+				{ json: { text: 'a', at } },
+				{ json: { text: 'b', at } },
+				{ json: { text: 'c', at } },
+			],
+			node: { onError: 'continueRegularOutput' },
+		});
+		const out = output(result);
+		expect(out[0]).toMatchObject({ details: { status: 503 } });
+		expect(out.slice(1).map((o) => o.status)).toEqual(['created', 'created']);
+		const lookups = ps.requests.slice(before).filter((r) => r.path === '/public/v1/integrations');
+		expect(lookups.map((r) => r.status)).toEqual([503, 200]);
+	});
+});
+
 describe('rate limits', () => {
 	it('waits out a short Retry-After and sends only that request again', async () => {
 		ps.faults.add({

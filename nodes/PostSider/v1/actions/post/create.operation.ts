@@ -311,8 +311,12 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	for (const item of threadItems)
 		threadBinaries.push(await readBinaries.call(this, i, splitNames(item.binaryProperties)));
 
-	if (!channelCache.has(this))
-		channelCache.set(this, fetchChannels.call(this, undefined, i, rateLimit));
+	if (!channelCache.has(this)) {
+		const pending = fetchChannels.call(this, undefined, i, rateLimit);
+		// A failed lookup is not cached: the next item asks again (and reports its own index).
+		pending.catch(() => channelCache.delete(this));
+		channelCache.set(this, pending);
+	}
 	const known = await channelCache.get(this)!;
 	const channels = channelIds.map(
 		(id) => known.find((c) => c.id === id) ?? { id, identifier: '', name: id, disabled: false },
