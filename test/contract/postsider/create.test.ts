@@ -230,6 +230,17 @@ describe('POST /posts §3.1: request validation, messages verbatim', () => {
 		expect(a.status).toBe(201);
 	});
 
+	it('an entry-level draft with a top-level schedule skips E3 but meets the settings check as E4', async () => {
+		const a = await call(ps, 'POST', '/posts', { body: createBody(ps, 'x', {}, { settings: {}, type: 'draft' }) });
+		expect(a.status).toBe(400);
+		expect(a.body).toEqual({
+			statusCode: 400,
+			provider: 'x',
+			name: 'Demo X',
+			message: 'who_can_reply_post must be one of the following values: everyone, following, mentionedUsers, subscribers, verified',
+		});
+	});
+
 	it('shortLink "false" (a string) is converted to true, not refused', async () => {
 		const a = await call(ps, 'POST', '/posts', {
 			body: createBody(ps, 'x', { shortLink: 'false' }),
