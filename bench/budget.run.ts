@@ -37,7 +37,9 @@ it('budget efficiency over a virtual soak', async () => {
 		for (const kind of kinds) {
 			for (const share of [0, 0.2]) {
 				try {
-					rows.push(await soak(loaded.mod, service, kind, { hours, secondShare: share }));
+					const r = await soak(loaded.mod, service, kind, { hours, secondShare: share });
+					console.log(`[bench] soak ${JSON.stringify(r)}`);
+					rows.push(r);
 				} catch (err) {
 					part.notMeasured!.push({ name: `${service} ${kind}${share ? ' +20%' : ''}`, reason: (err as Error).message.split('\n')[0] });
 				}

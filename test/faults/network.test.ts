@@ -13,7 +13,9 @@ import { scanForSecrets } from './lib/secrets';
 import { verify } from './lib/verify';
 import { type Dropped, type Kind, dropKind } from './lib/workload';
 
-const PS_429 = { statusCode: 429, message: 'ThrottlerException: Too Many Requests' };
+// PostSider's per-minute limiter (A, postsider-api.md §4.1): E1 body, Retry-After and X-RateLimit-*.
+const PS_429 = { msg: 'Rate limit exceeded. Try again later.', retryAfter: 2 };
+// PostFast's throttler (postfast-api.md §3.4): Retry-After-<name> for the window that rejected.
 const PF_429 = { statusCode: 429, message: 'ThrottlerException: Too Many Requests' };
 
 /** Each fault, where it hits, and how many times (spread over the run with `skip`). */
@@ -23,7 +25,7 @@ const PS_FAULTS: FaultSpec[] = [
 	{ method: 'POST', path: /\/posts$/, kind: 'status', status: 500, body: { statusCode: 500, message: 'Internal server error' }, times: 2 },
 	{ method: 'POST', path: /\/posts$/, kind: 'reset', skip: 1, times: 2 },
 	{ method: 'POST', path: /\/posts$/, kind: 'slow-body', delayMs: 150, skip: 2, times: 3 },
-	{ method: 'POST', path: /\/posts$/, kind: 'status', status: 429, body: PS_429, headers: { 'Retry-After': '2' }, skip: 3, times: 1 },
+	{ method: 'POST', path: /\/posts$/, kind: 'status', status: 429, body: PS_429, headers: { 'Retry-After': '2', 'X-RateLimit-Limit': '1000', 'X-RateLimit-Remaining': '0' }, skip: 3, times: 1 },
 	{ method: 'POST', path: /\/posts$/, kind: 'hang', skip: 5, times: 1 },
 	{ method: 'POST', path: /\/posts$/, kind: 'latency', delayMs: 800, skip: 6, times: 2 },
 ];
