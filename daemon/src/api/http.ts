@@ -181,7 +181,8 @@ export class HttpTransport {
 			body = spec.stream.body;
 		}
 		const searchParams: Record<string, string | number | boolean> = {};
-		for (const [k, v] of Object.entries(spec.searchParams ?? {})) if (v !== undefined) searchParams[k] = v;
+		for (const [k, v] of Object.entries(spec.searchParams ?? {}))
+			if (v !== undefined) searchParams[k] = v;
 		const streamed = spec.stream !== undefined;
 		const timeoutMs = spec.idleTimeoutMs ?? (streamed ? this.uploadIdleMs : this.timeoutMs);
 		let response: Response<string> | undefined;
@@ -249,7 +250,8 @@ export class HttpTransport {
 		}
 		const text = response.body;
 		const contentType = String(response.headers['content-type'] ?? '');
-		if (text.trim() === '') return { ok: true, value: undefined as T, status, headers: resHeaders, receivedAt };
+		if (text.trim() === '')
+			return { ok: true, value: undefined as T, status, headers: resHeaders, receivedAt };
 		let value: unknown;
 		try {
 			value = JSON.parse(text) as unknown;

@@ -22,7 +22,9 @@ export type {
 type EndpointName = C.PostFastEndpointName;
 
 /** The create body; `controls` values come from sidecars as JSON and the server checks them. */
-export type PostFastCreateBody = Omit<C.CreatePostsRequest, 'controls'> & { controls?: Record<string, unknown> };
+export type PostFastCreateBody = Omit<C.CreatePostsRequest, 'controls'> & {
+	controls?: Record<string, unknown>;
+};
 
 /** Endpoint ids (`METHOD /path`) used by the limit tables and budgets; S3 PUTs are outside them. */
 export const POSTFAST_ENDPOINTS = Object.fromEntries(
@@ -30,7 +32,8 @@ export const POSTFAST_ENDPOINTS = Object.fromEntries(
 ) as { [K in EndpointName]: (typeof C.POSTFAST_ENDPOINTS)[K]['key'] };
 
 const E = POSTFAST_ENDPOINTS;
-const csv = (values?: string[]): string | undefined => (values && values.length > 0 ? values.join(',') : undefined);
+const csv = (values?: string[]): string | undefined =>
+	values && values.length > 0 ? values.join(',') : undefined;
 
 export class PostFastClient {
 	private readonly http: HttpTransport;
@@ -73,7 +76,12 @@ export class PostFastClient {
 	}
 
 	createPosts(body: PostFastCreateBody): Promise<ApiResult<C.CreatePostsResponse>> {
-		return this.http.request({ method: 'POST', path: C.pathOf('createPosts'), endpoint: E.createPosts, json: body });
+		return this.http.request({
+			method: 'POST',
+			path: C.pathOf('createPosts'),
+			endpoint: E.createPosts,
+			json: body,
+		});
 	}
 
 	/** Reconciliation reads: `page` is 0-based in the request, `pageInfo.page` 1-based in the answer. */
@@ -96,16 +104,29 @@ export class PostFastClient {
 	}
 
 	listAccounts(): Promise<ApiResult<C.SocialAccount[]>> {
-		return this.http.request({ method: 'GET', path: C.pathOf('listAccounts'), endpoint: E.listAccounts });
+		return this.http.request({
+			method: 'GET',
+			path: C.pathOf('listAccounts'),
+			endpoint: E.listAccounts,
+		});
 	}
 
 	/** `{deleted:false}` (200, not 404) for an unknown id. */
 	deletePost(id: string): Promise<ApiResult<C.DeletePostResponse>> {
-		return this.http.request({ method: 'DELETE', path: C.pathOf('deletePost', { id }), endpoint: E.deletePost });
+		return this.http.request({
+			method: 'DELETE',
+			path: C.pathOf('deletePost', { id }),
+			endpoint: E.deletePost,
+		});
 	}
 
 	bulkDelete(ids: string[]): Promise<ApiResult<C.BulkDeleteResponse>> {
-		return this.http.request({ method: 'POST', path: C.pathOf('bulkDelete'), endpoint: E.bulkDelete, json: { ids } });
+		return this.http.request({
+			method: 'POST',
+			path: C.pathOf('bulkDelete'),
+			endpoint: E.bulkDelete,
+			json: { ids },
+		});
 	}
 
 	pinterestBoards(accountId: string): Promise<ApiResult<C.PinterestBoard[]>> {

@@ -19,7 +19,8 @@ export type {
 
 export interface PostSiderClientOptions extends ClientOptions {}
 
-const key = (name: C.PostSiderEndpointName) => `${C.POSTSIDER_ENDPOINTS[name].method} ${C.POSTSIDER_ENDPOINTS[name].path}`;
+const key = (name: C.PostSiderEndpointName) =>
+	`${C.POSTSIDER_ENDPOINTS[name].method} ${C.POSTSIDER_ENDPOINTS[name].path}`;
 
 /** Endpoint ids (`METHOD /path`) used by the limit tables and budgets. */
 export const POSTSIDER_ENDPOINTS = {
@@ -87,7 +88,12 @@ export class PostSiderClient {
 	}
 
 	uploadFromUrl(url: string): Promise<ApiResult<C.MediaObject>> {
-		return this.http.request({ method: 'POST', path: path('uploadFromUrl'), endpoint: E.uploadFromUrl, json: { url } });
+		return this.http.request({
+			method: 'POST',
+			path: path('uploadFromUrl'),
+			endpoint: E.uploadFromUrl,
+			json: { url },
+		});
 	}
 
 	/** Next free slot; the server answers `YYYY-MM-DDTHH:mm:00` in UTC without `Z`, normalised here. */
@@ -97,7 +103,8 @@ export class PostSiderClient {
 			path: path('findSlot', { id: channelId }),
 			endpoint: E.findSlot,
 		});
-		if (result.ok && typeof result.value?.date === 'string') result.value = { date: C.findSlotToIso(result.value.date) };
+		if (result.ok && typeof result.value?.date === 'string')
+			result.value = { date: C.findSlotToIso(result.value.date) };
 		return result;
 	}
 
@@ -120,7 +127,12 @@ export class PostSiderClient {
 
 	/** Posts whose publish date is in [startDate, endDate] (ISO strings, inclusive). */
 	listPosts(range: C.ListPostsQuery): Promise<ApiResult<C.ListPostsResponse>> {
-		return this.http.request({ method: 'GET', path: path('listPosts'), endpoint: E.listPosts, searchParams: { ...range } });
+		return this.http.request({
+			method: 'GET',
+			path: path('listPosts'),
+			endpoint: E.listPosts,
+			searchParams: { ...range },
+		});
 	}
 
 	/** One post group. The answer holds the channel's OAuth tokens: never log it verbatim. */
@@ -129,14 +141,25 @@ export class PostSiderClient {
 	}
 
 	deletePost(id: string): Promise<ApiResult<C.SuccessResponse>> {
-		return this.http.request({ method: 'DELETE', path: path('deletePost', { id }), endpoint: E.deletePost });
+		return this.http.request({
+			method: 'DELETE',
+			path: path('deletePost', { id }),
+			endpoint: E.deletePost,
+		});
 	}
 
 	deleteGroup(group: string): Promise<ApiResult<C.SuccessResponse>> {
-		return this.http.request({ method: 'DELETE', path: path('deleteGroup', { group }), endpoint: E.deleteGroup });
+		return this.http.request({
+			method: 'DELETE',
+			path: path('deleteGroup', { group }),
+			endpoint: E.deleteGroup,
+		});
 	}
 
-	changeStatus(id: string, status: C.StatusChangeValue): Promise<ApiResult<C.ChangeStatusResponse>> {
+	changeStatus(
+		id: string,
+		status: C.StatusChangeValue,
+	): Promise<ApiResult<C.ChangeStatusResponse>> {
 		return this.http.request({
 			method: 'PUT',
 			path: path('changeStatus', { id }),
@@ -146,6 +169,11 @@ export class PostSiderClient {
 	}
 
 	listNotifications(page = 0): Promise<ApiResult<C.ListNotificationsResponse>> {
-		return this.http.request({ method: 'GET', path: path('listNotifications'), endpoint: E.notifications, searchParams: { page } });
+		return this.http.request({
+			method: 'GET',
+			path: path('listNotifications'),
+			endpoint: E.notifications,
+			searchParams: { page },
+		});
 	}
 }

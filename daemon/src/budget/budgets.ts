@@ -63,7 +63,8 @@ export interface Observation {
 
 /** What `record` needs from a client result: `budgets.record(r, i, observationOf(result))`. */
 export function observationOf(result: ApiResult<unknown>): Observation {
-	if (result.ok) return { receivedAt: result.receivedAt, status: result.status, headers: result.headers };
+	if (result.ok)
+		return { receivedAt: result.receivedAt, status: result.status, headers: result.headers };
 	return {
 		receivedAt: result.receivedAt,
 		status: result.error.status,
@@ -185,7 +186,9 @@ export class Budgets {
 	}
 
 	private readonly db: Db;
-	private readonly opts: Required<Omit<BudgetsOptions, 'limitsForKey' | 'pacing' | 'recoverInFlight'>> &
+	private readonly opts: Required<
+		Omit<BudgetsOptions, 'limitsForKey' | 'pacing' | 'recoverInFlight'>
+	> &
 		Pick<BudgetsOptions, 'limitsForKey' | 'pacing'>;
 	private readonly stmt: ReturnType<Budgets['prepare']>;
 	private recordsSincePrune = 0;
@@ -199,7 +202,8 @@ export class Budgets {
 			assumedLatencyMs: 1_000,
 			inFlightRetryMs: 1_000,
 			...opts,
-			pacing: opts.pacing === undefined ? { tailFraction: 0.76, minWindowMs: 3_600_000 } : opts.pacing,
+			pacing:
+				opts.pacing === undefined ? { tailFraction: 0.76, minWindowMs: 3_600_000 } : opts.pacing,
 		};
 		Budgets.migrate(db);
 		this.stmt = this.prepare();
@@ -220,10 +224,15 @@ export class Budgets {
 			insert: db.prepare(
 				`INSERT INTO budget_events (key_id, bucket, at, kind, reservation, call_index, fixed_anchor) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			),
-			pendingOf: db.prepare<[string, number], { id: number; bucket: string; at: number | null; fixed_anchor: number }>(
+			pendingOf: db.prepare<
+				[string, number],
+				{ id: number; bucket: string; at: number | null; fixed_anchor: number }
+			>(
 				`SELECT id, bucket, at, fixed_anchor FROM budget_events WHERE reservation = ? AND call_index = ? AND kind = 'pending'`,
 			),
-			finish: db.prepare(`UPDATE budget_events SET at = ?, kind = 'hit', reservation = NULL WHERE id = ?`),
+			finish: db.prepare(
+				`UPDATE budget_events SET at = ?, kind = 'hit', reservation = NULL WHERE id = ?`,
+			),
 			remove: db.prepare(`DELETE FROM budget_events WHERE id = ?`),
 			release: db.prepare(`DELETE FROM budget_events WHERE reservation = ? AND kind = 'pending'`),
 			freezeGet: db.prepare<[string], { until: number; reason: string }>(
@@ -245,7 +254,9 @@ export class Budgets {
 				                      ELSE MIN(budget_learned.limit_value, excluded.limit_value) END,
 				   observed_at = MAX(budget_learned.observed_at, excluded.observed_at)`,
 			),
-			buckets: db.prepare<[string], { bucket: string }>(`SELECT DISTINCT bucket FROM budget_events WHERE key_id = ?`),
+			buckets: db.prepare<[string], { bucket: string }>(
+				`SELECT DISTINCT bucket FROM budget_events WHERE key_id = ?`,
+			),
 			prune: db.prepare(`DELETE FROM budget_events WHERE kind != 'pending' AND at < ?`),
 		};
 	}
@@ -281,7 +292,8 @@ export class Budgets {
 	/** The tail-pacing fraction for a rule, if it is paced. */
 	private tailOf(rule: BudgetRule): number | undefined {
 		const pacing = this.opts.pacing;
-		if (!pacing || rule.partition === 'account' || rule.windowMs < pacing.minWindowMs) return undefined;
+		if (!pacing || rule.partition === 'account' || rule.windowMs < pacing.minWindowMs)
+			return undefined;
 		return pacing.tailFraction;
 	}
 
@@ -294,7 +306,13 @@ export class Budgets {
 					for (const a of call.accounts ?? []) {
 						if (platforms.length > 0 && !platforms.includes(a.platform.toUpperCase())) continue;
 						const bucket = `${rule.id}@${a.id}`;
-						const need = needs.get(bucket) ?? { rule, bucket, units: 0, anchors: [], callIndexes: [] };
+						const need = needs.get(bucket) ?? {
+							rule,
+							bucket,
+							units: 0,
+							anchors: [],
+							callIndexes: [],
+						};
 						need.units++;
 						need.anchors.push(a.publishAt);
 						need.callIndexes.push(index);
@@ -318,7 +336,12 @@ export class Budgets {
 		return this.table(keyId).rules.some((r) => r.id === ruleId && r.partition === 'account');
 	}
 
-	private loadLog(keyId: string, bucket: string, windowMs: number, now: number): LogState & { external: number } {
+	private loadLog(
+		keyId: string,
+		bucket: string,
+		windowMs: number,
+		now: number,
+	): LogState & { external: number } {
 		const rows = this.stmt.load.all(keyId, bucket, now - windowMs);
 		const state = { hits: [] as number[], inFlight: 0, external: 0 };
 		for (const row of rows) {
@@ -368,93 +391,111 @@ export class Budgets {
 	 * sent one after another (their slots stay held until `record`), or given back with `release`.
 	 */
 	reserve(keyId: string, calls: CallSpec[]): ReserveResult {
-		return this.db.transaction((): ReserveResult => {
-			const now = this.opts.now();
-			const frozen = this.stmt.freezeGet.get(keyId);
-			let notBefore = now;
-			let gating = '';
-			let reason: 'window' | 'frozen' | 'in-flight' = 'window';
-			if (frozen && frozen.until > now) {
-				notBefore = frozen.until;
-				gating = `key frozen after a 429 (${frozen.reason})`;
-				reason = 'frozen';
-			}
-			const needs = this.needsFor(keyId, calls);
-			const plans: Array<{ need: Need; anchors: number[] }> = [];
-			for (const need of needs) {
-				const W = this.windowOf(need.rule);
-				if (need.rule.partition === 'account') {
-					const fixed = need.anchors.filter((a): a is number => a !== undefined);
-					const lower = Math.min(now, ...fixed) - W;
-					const posts = this.loadLog(keyId, need.bucket, W, lower).hits;
-					const anchors: number[] = [];
-					for (const a of need.anchors) {
-						if (a !== undefined) {
-							if (!accountFits(posts, need.rule.limit, W, a)) {
-								return {
-									ok: false,
-									notBefore: now,
-									gating: `${need.rule.label}: account ${need.bucket.split('@')[1]} is full at the requested publish time`,
-									reason: 'account-cap',
-									publishNotBefore: earliestAccountFit(posts, need.rule.limit, W, a),
-								};
-							}
-							insertSorted(posts, a);
-							anchors.push(a);
-						} else {
-							const at = earliestAccountFit(posts, need.rule.limit, W, now);
-							if (at > notBefore) {
-								notBefore = at;
-								gating = `${need.rule.label}: account ${need.bucket.split('@')[1]}`;
-								reason = 'window';
-							}
-							insertSorted(posts, Math.max(at, now));
-							anchors.push(Number.NaN);
-						}
-					}
-					plans.push({ need, anchors });
-					continue;
+		return this.db
+			.transaction((): ReserveResult => {
+				const now = this.opts.now();
+				const frozen = this.stmt.freezeGet.get(keyId);
+				let notBefore = now;
+				let gating = '';
+				let reason: 'window' | 'frozen' | 'in-flight' = 'window';
+				if (frozen && frozen.until > now) {
+					notBefore = frozen.until;
+					gating = `key frozen after a 429 (${frozen.reason})`;
+					reason = 'frozen';
 				}
-				const log = this.loadLog(keyId, need.bucket, W, now);
-				const cap = this.capacity(keyId, need.rule, need.bucket, log, now, need.units);
-				const fit = earliestFit(log, cap, W, need.units, now, this.tailOf(need.rule));
-				if (fit.kind === 'impossible') {
-					return {
-						ok: false,
-						notBefore: Number.POSITIVE_INFINITY,
-						gating: `${need.rule.label}: ${need.units} calls can never fit a window of ${Math.max(0, cap)}; split the work into smaller sequences`,
-						reason: 'impossible',
-					};
-				}
-				if (fit.kind === 'in-flight') {
-					const at = now + this.opts.inFlightRetryMs;
-					if (at > notBefore) {
-						notBefore = at;
-						gating = `${need.rule.label}: waiting for ${log.inFlight} call(s) in flight`;
-						reason = 'in-flight';
-					}
-				} else if (fit.at > notBefore) {
-					notBefore = fit.at;
-					gating = need.rule.label;
-					reason = 'window';
-				}
-				plans.push({ need, anchors: [] });
-			}
-			if (notBefore > now) return { ok: false, notBefore, gating, reason };
-
-			const reservation: Reservation = { id: randomUUID(), keyId, calls, reservedAt: now };
-			for (const { need, anchors } of plans) {
-				need.callIndexes.forEach((callIndex, i) => {
+				const needs = this.needsFor(keyId, calls);
+				const plans: Array<{ need: Need; anchors: number[] }> = [];
+				for (const need of needs) {
+					const W = this.windowOf(need.rule);
 					if (need.rule.partition === 'account') {
-						const fixed = !Number.isNaN(anchors[i]);
-						this.stmt.insert.run(keyId, need.bucket, fixed ? anchors[i] : now, 'pending', reservation.id, callIndex, fixed ? 1 : 0);
-					} else {
-						this.stmt.insert.run(keyId, need.bucket, null, 'pending', reservation.id, callIndex, 0);
+						const fixed = need.anchors.filter((a): a is number => a !== undefined);
+						const lower = Math.min(now, ...fixed) - W;
+						const posts = this.loadLog(keyId, need.bucket, W, lower).hits;
+						const anchors: number[] = [];
+						for (const a of need.anchors) {
+							if (a !== undefined) {
+								if (!accountFits(posts, need.rule.limit, W, a)) {
+									return {
+										ok: false,
+										notBefore: now,
+										gating: `${need.rule.label}: account ${need.bucket.split('@')[1]} is full at the requested publish time`,
+										reason: 'account-cap',
+										publishNotBefore: earliestAccountFit(posts, need.rule.limit, W, a),
+									};
+								}
+								insertSorted(posts, a);
+								anchors.push(a);
+							} else {
+								const at = earliestAccountFit(posts, need.rule.limit, W, now);
+								if (at > notBefore) {
+									notBefore = at;
+									gating = `${need.rule.label}: account ${need.bucket.split('@')[1]}`;
+									reason = 'window';
+								}
+								insertSorted(posts, Math.max(at, now));
+								anchors.push(Number.NaN);
+							}
+						}
+						plans.push({ need, anchors });
+						continue;
 					}
-				});
-			}
-			return { ok: true, reservation };
-		}).immediate();
+					const log = this.loadLog(keyId, need.bucket, W, now);
+					const cap = this.capacity(keyId, need.rule, need.bucket, log, now, need.units);
+					const fit = earliestFit(log, cap, W, need.units, now, this.tailOf(need.rule));
+					if (fit.kind === 'impossible') {
+						return {
+							ok: false,
+							notBefore: Number.POSITIVE_INFINITY,
+							gating: `${need.rule.label}: ${need.units} calls can never fit a window of ${Math.max(0, cap)}; split the work into smaller sequences`,
+							reason: 'impossible',
+						};
+					}
+					if (fit.kind === 'in-flight') {
+						const at = now + this.opts.inFlightRetryMs;
+						if (at > notBefore) {
+							notBefore = at;
+							gating = `${need.rule.label}: waiting for ${log.inFlight} call(s) in flight`;
+							reason = 'in-flight';
+						}
+					} else if (fit.at > notBefore) {
+						notBefore = fit.at;
+						gating = need.rule.label;
+						reason = 'window';
+					}
+					plans.push({ need, anchors: [] });
+				}
+				if (notBefore > now) return { ok: false, notBefore, gating, reason };
+
+				const reservation: Reservation = { id: randomUUID(), keyId, calls, reservedAt: now };
+				for (const { need, anchors } of plans) {
+					need.callIndexes.forEach((callIndex, i) => {
+						if (need.rule.partition === 'account') {
+							const fixed = !Number.isNaN(anchors[i]);
+							this.stmt.insert.run(
+								keyId,
+								need.bucket,
+								fixed ? anchors[i] : now,
+								'pending',
+								reservation.id,
+								callIndex,
+								fixed ? 1 : 0,
+							);
+						} else {
+							this.stmt.insert.run(
+								keyId,
+								need.bucket,
+								null,
+								'pending',
+								reservation.id,
+								callIndex,
+								0,
+							);
+						}
+					});
+				}
+				return { ok: true, reservation };
+			})
+			.immediate();
 	}
 
 	/**
@@ -466,13 +507,15 @@ export class Budgets {
 		this.db.transaction(() => {
 			const { keyId } = reservation;
 			const call = reservation.calls[callIndex];
-			if (!call) throw new Error(`Budgets.record: reservation ${reservation.id} has no call ${callIndex}.`);
+			if (!call)
+				throw new Error(`Budgets.record: reservation ${reservation.id} has no call ${callIndex}.`);
 			const status = observation.status;
 			for (const row of this.stmt.pendingOf.all(reservation.id, callIndex)) {
 				if (this.isAccountBucket(keyId, row.bucket)) {
 					// A refused create published nothing; anything else may have.
 					if (status >= 400 && status < 500) this.stmt.remove.run(row.id);
-					else this.stmt.finish.run(row.fixed_anchor === 1 ? row.at : observation.receivedAt, row.id);
+					else
+						this.stmt.finish.run(row.fixed_anchor === 1 ? row.at : observation.receivedAt, row.id);
 				} else {
 					this.stmt.finish.run(observation.receivedAt, row.id);
 				}
@@ -488,7 +531,15 @@ export class Budgets {
 		this.db.transaction(() => {
 			for (const need of this.needsFor(keyId, [call])) {
 				for (const anchor of need.anchors) {
-					this.stmt.insert.run(keyId, need.bucket, anchor ?? observation.receivedAt, 'hit', null, null, anchor === undefined ? 0 : 1);
+					this.stmt.insert.run(
+						keyId,
+						need.bucket,
+						anchor ?? observation.receivedAt,
+						'hit',
+						null,
+						null,
+						anchor === undefined ? 0 : 1,
+					);
 				}
 			}
 			this.learn(keyId, call, observation);
@@ -554,10 +605,13 @@ export class Budgets {
 		const byHeader = this.headerRules(keyId, call);
 		let named: BudgetRule[];
 		if (retry.windows.length > 0) named = retry.windows.flatMap((w) => byHeader.get(w) ?? []);
-		else if (getHeader(observation.headers, 'x-ratelimit-remaining') !== undefined) named = byHeader.has('') ? [byHeader.get('')!] : [];
+		else if (getHeader(observation.headers, 'x-ratelimit-remaining') !== undefined)
+			named = byHeader.has('') ? [byHeader.get('')!] : [];
 		else {
 			// PostSider's hourly throttler answers 429 without X-RateLimit-* headers (postsider-api.md §4.3).
-			named = this.rulesFor(keyId, call).filter((r) => r.header === undefined && r.partition !== 'account');
+			named = this.rulesFor(keyId, call).filter(
+				(r) => r.header === undefined && r.partition !== 'account',
+			);
 		}
 		const reason = `${call.service} ${call.endpoint} answered 429${
 			retry.windows.length > 0 ? ` (window ${retry.windows.join(', ')})` : ''
@@ -590,7 +644,9 @@ export class Budgets {
 		const withEvents = new Set(this.stmt.buckets.all(keyId).map((r) => r.bucket));
 		const services: Service[] = service
 			? [service]
-			: (['postsider', 'postfast'] as Service[]).filter((s) => [...withEvents].some((b) => b.startsWith(`${s}:`)));
+			: (['postsider', 'postfast'] as Service[]).filter((s) =>
+					[...withEvents].some((b) => b.startsWith(`${s}:`)),
+				);
 		const out: WindowStatus[] = [];
 		for (const s of services) {
 			for (const endpoint of KNOWN_ENDPOINTS[s]) {
@@ -603,8 +659,11 @@ export class Budgets {
 			}
 			for (const bucket of withEvents) {
 				const [ruleId, account] = bucket.split('@');
-				const rule = this.table(keyId).rules.find((r) => r.id === ruleId && r.partition === 'account');
-				if (rule && rule.service === s) out.push(this.describe(keyId, rule, bucket, now, frozen?.until, undefined, account));
+				const rule = this.table(keyId).rules.find(
+					(r) => r.id === ruleId && r.partition === 'account',
+				);
+				if (rule && rule.service === s)
+					out.push(this.describe(keyId, rule, bucket, now, frozen?.until, undefined, account));
 			}
 		}
 		return out;
@@ -622,12 +681,18 @@ export class Budgets {
 		const W = this.windowOf(rule);
 		const log = this.loadLog(keyId, bucket, W, now);
 		const used = log.hits.filter((h) => h > now - W && h <= now).length;
-		const cap = rule.partition === 'account' ? rule.limit : this.capacity(keyId, rule, bucket, log, now);
+		const cap =
+			rule.partition === 'account' ? rule.limit : this.capacity(keyId, rule, bucket, log, now);
 		let nextFreeAt: number;
 		if (rule.partition === 'account') nextFreeAt = earliestAccountFit(log.hits, rule.limit, W, now);
 		else {
 			const fit = earliestFit(log, cap, W, 1, now, this.tailOf(rule));
-			nextFreeAt = fit.kind === 'at' ? fit.at : fit.kind === 'in-flight' ? now + this.opts.inFlightRetryMs : Number.POSITIVE_INFINITY;
+			nextFreeAt =
+				fit.kind === 'at'
+					? fit.at
+					: fit.kind === 'in-flight'
+						? now + this.opts.inFlightRetryMs
+						: Number.POSITIVE_INFINITY;
 		}
 		if (frozenUntil !== undefined) nextFreeAt = Math.max(nextFreeAt, frozenUntil);
 		return {
@@ -665,10 +730,18 @@ export class Budgets {
 			let entry = logs.get(need.bucket);
 			if (!entry) {
 				const W = this.windowOf(need.rule);
-				const log = this.loadLog(keyId, need.bucket, W, now - (need.rule.partition === 'account' ? W : 0));
+				const log = this.loadLog(
+					keyId,
+					need.bucket,
+					W,
+					now - (need.rule.partition === 'account' ? W : 0),
+				);
 				const hits = [...log.hits];
 				for (let i = 0; i < log.inFlight; i++) insertSorted(hits, now + latency);
-				const cap = need.rule.partition === 'account' ? need.rule.limit : this.capacity(keyId, need.rule, need.bucket, log, now, need.units);
+				const cap =
+					need.rule.partition === 'account'
+						? need.rule.limit
+						: this.capacity(keyId, need.rule, need.bucket, log, now, need.units);
 				entry = { hits, cap, rule: need.rule };
 				logs.set(need.bucket, entry);
 			}
@@ -691,9 +764,17 @@ export class Budgets {
 					if (need.rule.partition === 'account') {
 						const sendAnchored = need.anchors.filter((a) => a === undefined).length;
 						t = at;
-						for (let i = 0; i < sendAnchored; i++) t = Math.max(t, earliestAccountFit(entry.hits, entry.cap, W, t));
+						for (let i = 0; i < sendAnchored; i++)
+							t = Math.max(t, earliestAccountFit(entry.hits, entry.cap, W, t));
 					} else {
-						const fit = earliestFit({ hits: entry.hits, inFlight: 0 }, entry.cap, W, need.units, at, this.tailOf(need.rule));
+						const fit = earliestFit(
+							{ hits: entry.hits, inFlight: 0 },
+							entry.cap,
+							W,
+							need.units,
+							at,
+							this.tailOf(need.rule),
+						);
 						t = fit.kind === 'at' ? fit.at : Number.POSITIVE_INFINITY;
 					}
 					if (t > at) {
@@ -708,7 +789,12 @@ export class Budgets {
 			if (!Number.isFinite(at)) continue;
 			for (const need of needs) {
 				const entry = logFor(need);
-				need.anchors.forEach((anchor) => insertSorted(entry.hits, need.rule.partition === 'account' ? (anchor ?? at) : at + latency));
+				need.anchors.forEach((anchor) =>
+					insertSorted(
+						entry.hits,
+						need.rule.partition === 'account' ? (anchor ?? at) : at + latency,
+					),
+				);
 			}
 		}
 		return out;
@@ -718,8 +804,15 @@ export class Budgets {
 	 * When `calls` could be sent if `queuedAhead` (sequences, or a count of sequences like `calls`)
 	 * goes first, and which budget decides it.
 	 */
-	eta(keyId: string, calls: CallSpec[], queuedAhead: CallSpec[][] | number = []): { at: number; gating?: string } {
-		const ahead = typeof queuedAhead === 'number' ? Array.from({ length: queuedAhead }, () => calls) : queuedAhead;
+	eta(
+		keyId: string,
+		calls: CallSpec[],
+		queuedAhead: CallSpec[][] | number = [],
+	): { at: number; gating?: string } {
+		const ahead =
+			typeof queuedAhead === 'number'
+				? Array.from({ length: queuedAhead }, () => calls)
+				: queuedAhead;
 		const planned = this.plan(keyId, [...ahead, calls]);
 		return planned[planned.length - 1];
 	}

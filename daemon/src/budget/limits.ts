@@ -97,9 +97,14 @@ export function postfastLimits(opts: PostFastLimitOptions = {}): LimitTable {
 	const scope = opts.globalScope ?? 'shared';
 	const rules: BudgetRule[] = [];
 	const overridden = Object.entries(profile.endpoints);
-	for (const [window, limit] of Object.entries(profile.defaults) as Array<[PostFastWindow, number]>) {
+	for (const [window, limit] of Object.entries(profile.defaults) as Array<
+		[PostFastWindow, number]
+	>) {
 		// In `endpoint` scope an endpoint's own value replaces the default for that window name only.
-		const exempt = scope === 'endpoint' ? overridden.filter(([, w]) => w[window] !== undefined).map(([e]) => e) : [];
+		const exempt =
+			scope === 'endpoint'
+				? overridden.filter(([, w]) => w[window] !== undefined).map(([e]) => e)
+				: [];
 		rules.push({
 			id: `postfast:${window}`,
 			service: 'postfast',
@@ -113,7 +118,9 @@ export function postfastLimits(opts: PostFastLimitOptions = {}): LimitTable {
 	}
 	for (const [endpoint, windows] of overridden) {
 		for (const [window, limit] of Object.entries(windows) as Array<[PostFastWindow, number]>) {
-			const scarce = window === 'daily' && (endpoint === POSTFAST_ENDPOINTS.createPosts || endpoint === POSTFAST_ENDPOINTS.uploadUrls);
+			const scarce =
+				window === 'daily' &&
+				(endpoint === POSTFAST_ENDPOINTS.createPosts || endpoint === POSTFAST_ENDPOINTS.uploadUrls);
 			rules.push({
 				id: `postfast:${window}:${endpoint}`,
 				service: 'postfast',
@@ -127,7 +134,9 @@ export function postfastLimits(opts: PostFastLimitOptions = {}): LimitTable {
 			});
 		}
 	}
-	const caps: Record<string, number> = opts.accountDailyCaps ?? { ...FAIR_USE_DAILY_PUBLISHES[profileName] };
+	const caps: Record<string, number> = opts.accountDailyCaps ?? {
+		...FAIR_USE_DAILY_PUBLISHES[profileName],
+	};
 	for (const [platform, limit] of Object.entries(caps)) {
 		rules.push({
 			id: `postfast:account-daily:${platform}`,
@@ -142,7 +151,10 @@ export function postfastLimits(opts: PostFastLimitOptions = {}): LimitTable {
 	}
 	return {
 		rules,
-		perRequest: { postfastPostsPerCreate: 15, postfastImageUrlsPerRequest: profile.imageUrlsPerRequest },
+		perRequest: {
+			postfastPostsPerCreate: 15,
+			postfastImageUrlsPerRequest: profile.imageUrlsPerRequest,
+		},
 	};
 }
 
@@ -191,7 +203,9 @@ export function postsiderLimits(opts: PostSiderLimitOptions = {}): LimitTable {
 }
 
 /** Both services' rules in one table (a daemon with keys of both kinds). */
-export function limitTable(parts: { postsider?: PostSiderLimitOptions; postfast?: PostFastLimitOptions } = {}): LimitTable {
+export function limitTable(
+	parts: { postsider?: PostSiderLimitOptions; postfast?: PostFastLimitOptions } = {},
+): LimitTable {
 	const ps = postsiderLimits(parts.postsider);
 	const pf = postfastLimits(parts.postfast);
 	return { rules: [...ps.rules, ...pf.rules], perRequest: pf.perRequest };

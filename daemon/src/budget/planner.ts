@@ -48,8 +48,14 @@ export function batchPostFastCreates<T extends PostFastCreateItem>(
 		});
 		let batch = open.get(groupKey);
 		const cap = accountCaps[item.platform.toUpperCase()];
-		const sameAccount = batch ? batch.items.filter((i) => i.accountId === item.accountId).length : 0;
-		if (!batch || batch.items.length >= maxPerRequest || (cap !== undefined && sameAccount >= cap)) {
+		const sameAccount = batch
+			? batch.items.filter((i) => i.accountId === item.accountId).length
+			: 0;
+		if (
+			!batch ||
+			batch.items.length >= maxPerRequest ||
+			(cap !== undefined && sameAccount >= cap)
+		) {
 			batch = { groupKey, items: [] };
 			open.set(groupKey, batch);
 			batches.push(batch);
@@ -66,9 +72,14 @@ export function batchPostFastCreates<T extends PostFastCreateItem>(
  * largest count ≤ `maxPerCreate` whose image total is a multiple of `imagesPerRequest`, or
  * `maxPerCreate` when none is.
  */
-export function alignedPostsPerCreate(imagesPerPost: number, imagesPerRequest = 4, maxPerCreate = 15): number {
+export function alignedPostsPerCreate(
+	imagesPerPost: number,
+	imagesPerRequest = 4,
+	maxPerCreate = 15,
+): number {
 	if (imagesPerPost <= 0) return maxPerCreate;
-	for (let n = maxPerCreate; n >= 1; n--) if ((n * imagesPerPost) % imagesPerRequest === 0) return n;
+	for (let n = maxPerCreate; n >= 1; n--)
+		if ((n * imagesPerPost) % imagesPerRequest === 0) return n;
 	return maxPerCreate;
 }
 
@@ -105,13 +116,22 @@ export function postfastSequence(opts: {
 	imagesPerRequest?: number;
 	posts: Array<{ accountId: string; platform: string; publishAt?: number }>;
 }): CallSpec[] {
-	const urlRequests = batchUploadUrlRequests((opts.media ?? []).map((contentType) => ({ contentType })), opts.imagesPerRequest);
+	const urlRequests = batchUploadUrlRequests(
+		(opts.media ?? []).map((contentType) => ({ contentType })),
+		opts.imagesPerRequest,
+	);
 	return [
-		...urlRequests.map((): CallSpec => ({ service: 'postfast', endpoint: POSTFAST_ENDPOINTS.uploadUrls })),
+		...urlRequests.map(
+			(): CallSpec => ({ service: 'postfast', endpoint: POSTFAST_ENDPOINTS.uploadUrls }),
+		),
 		{
 			service: 'postfast',
 			endpoint: POSTFAST_ENDPOINTS.createPosts,
-			accounts: opts.posts.map((p) => ({ id: p.accountId, platform: p.platform, publishAt: p.publishAt })),
+			accounts: opts.posts.map((p) => ({
+				id: p.accountId,
+				platform: p.platform,
+				publishAt: p.publishAt,
+			})),
 		},
 	];
 }
@@ -119,7 +139,10 @@ export function postfastSequence(opts: {
 /** The calls of one PostSider post: one multipart upload per file, then the create. */
 export function postsiderSequence(opts: { files?: number }): CallSpec[] {
 	return [
-		...Array.from({ length: opts.files ?? 0 }, (): CallSpec => ({ service: 'postsider', endpoint: POSTSIDER_ENDPOINTS.upload })),
+		...Array.from(
+			{ length: opts.files ?? 0 },
+			(): CallSpec => ({ service: 'postsider', endpoint: POSTSIDER_ENDPOINTS.upload }),
+		),
 		{ service: 'postsider', endpoint: POSTSIDER_ENDPOINTS.createPosts },
 	];
 }
@@ -145,5 +168,9 @@ export function planBacklog<T>(
 		keyId,
 		jobs.map((j) => j.calls),
 	);
-	return jobs.map((job, i) => ({ item: job.item, at: planned[i].at, ...(planned[i].gating ? { gating: planned[i].gating } : {}) }));
+	return jobs.map((job, i) => ({
+		item: job.item,
+		at: planned[i].at,
+		...(planned[i].gating ? { gating: planned[i].gating } : {}),
+	}));
 }

@@ -52,7 +52,8 @@ export function earliestFit(
 			// Oldest hit still inside the window at `at`, and the newest one (in-flight calls: now).
 			let oldest = n > 0 && log.hits[n - 1] + windowMs > at ? log.hits[n - 1] : from;
 			for (let i = n - 1; i >= 0 && log.hits[i] + windowMs > at; i--) oldest = log.hits[i];
-			const newest = log.inFlight > 0 || n === 0 ? Math.max(from, log.hits[n - 1] ?? from) : log.hits[n - 1];
+			const newest =
+				log.inFlight > 0 || n === 0 ? Math.max(from, log.hits[n - 1] ?? from) : log.hits[n - 1];
 			// The tail goes in the last part of the window: by then the rate headers have shown what
 			// any other client of the key spends, and little of the window is left for it to spend.
 			const start = Math.max(newest, oldest + windowMs * tailFraction);
@@ -88,7 +89,13 @@ export function insertSorted(hits: number[], t: number): void {
  * order: a new post at `t` fits when every window of length `windowMs` that contains `t` holds fewer
  * than `cap` posts.
  */
-export function accountFits(posts: number[], cap: number, windowMs: number, t: number, adding = 1): boolean {
+export function accountFits(
+	posts: number[],
+	cap: number,
+	windowMs: number,
+	t: number,
+	adding = 1,
+): boolean {
 	const near = posts.filter((p) => p > t - windowMs && p < t + windowMs).sort((a, b) => a - b);
 	if (near.length + adding <= cap) return true;
 	// Windows [s, s + W) containing t start in (t − W, t]. Sliding s forward, the count only grows
@@ -103,7 +110,12 @@ export function accountFits(posts: number[], cap: number, windowMs: number, t: n
 }
 
 /** Earliest time ≥ `from` at which a post fits the account cap. */
-export function earliestAccountFit(posts: number[], cap: number, windowMs: number, from: number): number {
+export function earliestAccountFit(
+	posts: number[],
+	cap: number,
+	windowMs: number,
+	from: number,
+): number {
 	if (cap < 1) return Number.POSITIVE_INFINITY;
 	if (accountFits(posts, cap, windowMs, from)) return from;
 	const candidates = posts

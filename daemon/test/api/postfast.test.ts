@@ -17,12 +17,22 @@ let dir: string;
 let accounts: SocialAccount[];
 
 function client(overrides: Partial<ConstructorParameters<typeof PostFastClient>[0]> = {}) {
-	return new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey, now: () => pf.clock.now(), ...overrides });
+	return new PostFastClient({
+		baseUrl: pf.baseUrl,
+		apiKey: pf.apiKey,
+		now: () => pf.clock.now(),
+		...overrides,
+	});
 }
 
 function account(platform: string, connected = true): SocialAccount {
-	const found = accounts.find((a) => a.platform === platform && (a.connectionStatus !== 'DISABLED') === connected);
-	if (!found) throw new Error(`the demo workspace has no ${connected ? 'connected' : 'disabled'} ${platform} account`);
+	const found = accounts.find(
+		(a) => a.platform === platform && (a.connectionStatus !== 'DISABLED') === connected,
+	);
+	if (!found)
+		throw new Error(
+			`the demo workspace has no ${connected ? 'connected' : 'disabled'} ${platform} account`,
+		);
 	return found;
 }
 
@@ -30,7 +40,9 @@ const inADay = () => new Date(pf.clock.now() + 86_400_000).toISOString();
 
 function png(path: string, size: number): void {
 	const buf = Buffer.alloc(size, 0x42);
-	Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(buf);
+	Buffer.from([
+		0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+	]).copy(buf);
 	writeFileSync(path, buf);
 }
 
@@ -56,7 +68,9 @@ describe('PostFast client: upload and create', () => {
 		if (!urls.ok) return;
 		expect(urls.value).toHaveLength(2);
 		const progress: number[] = [];
-		const put = await client().putToS3(urls.value[0].signedUrl, path, 'image/png', (sent) => progress.push(sent));
+		const put = await client().putToS3(urls.value[0].signedUrl, path, 'image/png', (sent) =>
+			progress.push(sent),
+		);
 		expect(put.ok, put.ok ? '' : put.error.message).toBe(true);
 		if (!put.ok) return;
 		expect(put.status).toBe(200);
@@ -125,7 +139,9 @@ describe('PostFast client: error shapes', () => {
 
 	it('business errors keep their stable code and the human description', async () => {
 		const r = await client().createPosts({
-			posts: [{ content: 'x', socialMediaId: account('INSTAGRAM', false).id, scheduledAt: inADay() }],
+			posts: [
+				{ content: 'x', socialMediaId: account('INSTAGRAM', false).id, scheduledAt: inADay() },
+			],
 		});
 		expect(r.ok).toBe(false);
 		if (!r.ok) {
@@ -144,7 +160,11 @@ describe('PostFast client: error shapes', () => {
 		}
 		expect(last?.ok).toBe(false);
 		if (!last || last.ok) return;
-		expect(last.error).toMatchObject({ status: 429, kind: 'rate-limited', rateLimitWindows: ['long'] });
+		expect(last.error).toMatchObject({
+			status: 429,
+			kind: 'rate-limited',
+			rateLimitWindows: ['long'],
+		});
 		expect(last.headers['retry-after-long']).toBeDefined();
 		expect(last.error.retryAfterMs).toBeGreaterThan(0);
 		pf.reset();

@@ -34,7 +34,11 @@ async function channel(identifier: string): Promise<string> {
 	return found.id;
 }
 
-function body(channelId: string, content: string, extra: Partial<PostSiderCreateBody> = {}): PostSiderCreateBody {
+function body(
+	channelId: string,
+	content: string,
+	extra: Partial<PostSiderCreateBody> = {},
+): PostSiderCreateBody {
 	return {
 		type: 'schedule',
 		date: new Date(ps.clock.now() + 86_400_000).toISOString(),
@@ -64,30 +68,46 @@ describe('PostSider client: success paths', () => {
 		expect(r.ok).toBe(true);
 		if (!r.ok) return;
 		expect(r.status).toBe(200);
-		expect(r.value.map((i) => i.identifier)).toEqual(expect.arrayContaining(['x', 'bluesky', 'threads']));
+		expect(r.value.map((i) => i.identifier)).toEqual(
+			expect.arrayContaining(['x', 'bluesky', 'threads']),
+		);
 		const logged = ps.requests.at(-1)!;
 		expect(logged.headers.authorization).toBe(ps.apiKey);
 		expect(observations).toHaveLength(1);
-		expect(observations[0]).toMatchObject({ service: 'postsider', endpoint: 'GET /integrations', status: 200 });
+		expect(observations[0]).toMatchObject({
+			service: 'postsider',
+			endpoint: 'GET /integrations',
+			status: 200,
+		});
 		expect(observations[0].receivedAt).toBe(ps.clock.now());
 	});
 
 	it('creates a post once per Idempotency-Key: a retry replays the answer, another body is a 409', async () => {
 		const id = await channel('bluesky');
 		const key = `postspool-test-${Date.now()}`;
-		const first = await client().createPosts(body(id, 'Hello from the daemon'), { idempotencyKey: key });
+		const first = await client().createPosts(body(id, 'Hello from the daemon'), {
+			idempotencyKey: key,
+		});
 		expect(first.ok).toBe(true);
 		if (!first.ok) return;
 		expect(first.status).toBe(201);
 		expect(first.value).toEqual([{ postId: expect.any(String), integration: id }]);
-		const again = await client().createPosts(body(id, 'Hello from the daemon'), { idempotencyKey: key });
+		const again = await client().createPosts(body(id, 'Hello from the daemon'), {
+			idempotencyKey: key,
+		});
 		expect(again.ok && again.value).toEqual(first.value);
-		expect(ps.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/posts')).at(-1)?.headers['idempotency-key']).toBe(key);
+		expect(
+			ps.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/posts')).at(-1)?.headers[
+				'idempotency-key'
+			],
+		).toBe(key);
 		const other = await client().createPosts(body(id, 'Something else'), { idempotencyKey: key });
 		expect(other.ok).toBe(false);
 		if (other.ok) return;
 		expect(other.error).toMatchObject({ status: 409, kind: 'conflict' });
-		expect(other.error.message).toContain('Idempotency-Key was already used with a different request');
+		expect(other.error.message).toContain(
+			'Idempotency-Key was already used with a different request',
+		);
 	});
 
 	it('find-slot comes back as a UTC instant with Z', async () => {
@@ -100,10 +120,14 @@ describe('PostSider client: success paths', () => {
 		// A PNG: magic bytes, then filler.
 		const path = join(dir, 'picture.png');
 		const png = Buffer.alloc(3 * 1024 * 1024 + 17, 0x41);
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(png);
+		Buffer.from([
+			0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+		]).copy(png);
 		writeFileSync(path, png);
 		const progress: Array<[number, number]> = [];
-		const r = await client().uploadFile(path, { onProgress: (sent, total) => progress.push([sent, total]) });
+		const r = await client().uploadFile(path, {
+			onProgress: (sent, total) => progress.push([sent, total]),
+		});
 		expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
 		if (!r.ok) return;
 		expect(r.status).toBe(201);
@@ -121,7 +145,9 @@ describe('PostSider client: success paths', () => {
 
 	it('a missing file is a thrown Error that names the file, before any request', async () => {
 		const before = ps.requests.length;
-		await expect(client().uploadFile(join(dir, 'nope.mp4'))).rejects.toThrow(/nope\.mp4.*does not exist/);
+		await expect(client().uploadFile(join(dir, 'nope.mp4'))).rejects.toThrow(
+			/nope\.mp4.*does not exist/,
+		);
 		expect(ps.requests.length).toBe(before);
 	});
 });
@@ -151,7 +177,11 @@ describe('PostSider client: every error shape becomes one ApiError', () => {
 	it('400 E2 {message, error, statusCode} for an unknown channel', async () => {
 		const r = await client().createPosts(body('no-such-channel', 'hi'), { idempotencyKey: 'e2-1' });
 		expect(r.ok).toBe(false);
-		if (!r.ok) expect(r.error).toMatchObject({ status: 400, message: 'Integration with id no-such-channel not found' });
+		if (!r.ok)
+			expect(r.error).toMatchObject({
+				status: 400,
+				message: 'Integration with id no-such-channel not found',
+			});
 	});
 
 	it('400 E4 per-channel error names the channel', async () => {
@@ -159,7 +189,11 @@ describe('PostSider client: every error shape becomes one ApiError', () => {
 		const r = await client().createPosts(body(id, 'x'.repeat(301)), { idempotencyKey: 'e4-1' });
 		expect(r.ok).toBe(false);
 		if (r.ok) return;
-		expect(r.error).toMatchObject({ status: 400, kind: 'validation', message: 'post is too long, please fix it' });
+		expect(r.error).toMatchObject({
+			status: 400,
+			kind: 'validation',
+			message: 'post is too long, please fix it',
+		});
 		expect(r.error.channel?.provider).toBe('bluesky');
 	});
 
@@ -228,7 +262,11 @@ describe('PostSider client: a wrong base URL is named, never parsed as data', ()
 		});
 		const r = await client().listIntegrations();
 		expect(r.ok).toBe(false);
-		if (!r.ok) expect(r.error).toMatchObject({ kind: 'server', message: expect.stringMatching(/not valid JSON/) });
+		if (!r.ok)
+			expect(r.error).toMatchObject({
+				kind: 'server',
+				message: expect.stringMatching(/not valid JSON/),
+			});
 	});
 
 	it('a body that trickles slower than the timeout is a network error, not a hang', async () => {
@@ -243,7 +281,11 @@ describe('PostSider client: 429 from the per-minute limiter', () => {
 	it('carries Retry-After and the rate headers so the limiter can freeze the key', async () => {
 		const small = await startPostSider({ apiLimit: 2 });
 		try {
-			const c = new PostSiderClient({ baseUrl: small.baseUrl, apiKey: small.apiKey, now: () => small.clock.now() });
+			const c = new PostSiderClient({
+				baseUrl: small.baseUrl,
+				apiKey: small.apiKey,
+				now: () => small.clock.now(),
+			});
 			const a = await c.listIntegrations();
 			expect(a.ok && a.headers['x-ratelimit-remaining']).toBe('1');
 			await c.listIntegrations();

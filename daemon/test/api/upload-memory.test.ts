@@ -37,7 +37,8 @@ function compileClients(outDir: string): void {
 		types: ['node'],
 	});
 	const emitted = program.emit();
-	if (emitted.emitSkipped) throw new Error('could not compile daemon/src/api for the child process');
+	if (emitted.emitSkipped)
+		throw new Error('could not compile daemon/src/api for the child process');
 }
 
 const CHILD = `
@@ -63,11 +64,17 @@ const api = require(process.env.API_BUILD);
 
 async function child(args: string[], apiKey: string) {
 	const { stdout } = await run(process.execPath, ['--expose-gc', '-e', CHILD, ...args], {
-		env: { ...process.env, API_BUILD: join(build, 'daemon/src/api/index.js'), API_KEY: apiKey, NODE_PATH: join(ROOT, 'node_modules') },
+		env: {
+			...process.env,
+			API_BUILD: join(build, 'daemon/src/api/index.js'),
+			API_KEY: apiKey,
+			NODE_PATH: join(ROOT, 'node_modules'),
+		},
 		maxBuffer: 1024 * 1024,
 	});
 	const line = stdout.trim().split('\n').at(-1)!;
-	if (process.env.POSTSPOOL_FIGURES) console.info(`${args[0]} upload of ${SIZE / 1048576} MB: ${line}`);
+	if (process.env.POSTSPOOL_FIGURES)
+		console.info(`${args[0]} upload of ${SIZE / 1048576} MB: ${line}`);
 	return JSON.parse(line) as {
 		ok: boolean;
 		status: number;
@@ -85,7 +92,10 @@ beforeAll(() => {
 	// An MP4 header (ftyp box) then a sparse tail: real bytes on the wire, none on the disk.
 	video = join(dir, 'clip.mp4');
 	const fd = openSync(video, 'w');
-	writeSync(fd, Buffer.from('00000020667479706973736f6d0000020069736f6d69736f32617663316d703431', 'hex'));
+	writeSync(
+		fd,
+		Buffer.from('00000020667479706973736f6d0000020069736f6d69736f32617663316d703431', 'hex'),
+	);
 	ftruncateSync(fd, SIZE);
 	closeSync(fd);
 }, 60_000);
@@ -107,9 +117,15 @@ describe('streaming uploads keep the client in constant memory', () => {
 	it('PostFast signed URL → S3 PUT of a 200 MB video', async () => {
 		const pf = await startPostFast();
 		try {
-			const urls = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).getUploadUrls('video/mp4', 1);
+			const urls = await new PostFastClient({
+				baseUrl: pf.baseUrl,
+				apiKey: pf.apiKey,
+			}).getUploadUrls('video/mp4', 1);
 			if (!urls.ok) throw new Error(urls.error.message);
-			const r = await child(['postfast', pf.baseUrl, video, 'video/mp4', urls.value[0].signedUrl], pf.apiKey);
+			const r = await child(
+				['postfast', pf.baseUrl, video, 'video/mp4', urls.value[0].signedUrl],
+				pf.apiKey,
+			);
 			expect(r, r.message).toMatchObject({ ok: true, status: 200 });
 			expect(r.last).toBe(SIZE);
 			expect(r.peak - r.before).toBeLessThan(RSS_GROWTH_LIMIT);

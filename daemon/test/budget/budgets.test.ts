@@ -69,7 +69,9 @@ describe('the sliding log never trips the server (daemon-anchors.md §4.3)', () 
 	}
 
 	it('sending at the limit with send-time anchoring WOULD trip the fixed-window server (the test can fail)', () => {
-		const server = new ThrottlerModel('fixed', () => [{ name: 'short', limit: 5, windowMs: 60_000 }]);
+		const server = new ThrottlerModel('fixed', () => [
+			{ name: 'short', limit: 5, windowMs: 60_000 },
+		]);
 		// Send 5 at t=0 (arrive at 0.9 s), then 5 at 60 s, the moment a send-anchored log frees up.
 		for (let i = 0; i < 5; i++) server.hit('E', 900);
 		for (let i = 0; i < 5; i++) server.hit('E', 60_000 + 100);
@@ -94,7 +96,9 @@ describe('reservations', () => {
 			// The first create answered at T0, so its slot is back 24 h later.
 			expect(r.notBefore).toBe(T0 + DAY);
 		}
-		const uploads = budgets.status('k', 'postfast').find((s) => s.bucket === `postfast:daily:${POSTFAST_ENDPOINTS.uploadUrls}`);
+		const uploads = budgets
+			.status('k', 'postfast')
+			.find((s) => s.bucket === `postfast:daily:${POSTFAST_ENDPOINTS.uploadUrls}`);
 		expect(uploads?.used).toBe(0);
 		expect(uploads?.inFlight).toBe(0);
 	});
@@ -126,7 +130,11 @@ describe('reservations', () => {
 		const { budgets } = setup({ limits: postsiderLimits({ apiLimit: 2 }) });
 		const ps: CallSpec = { service: 'postsider', endpoint: POSTSIDER_ENDPOINTS.upload };
 		const r = budgets.reserve('k', [ps, ps, ps]);
-		expect(r).toMatchObject({ ok: false, reason: 'impossible', notBefore: Number.POSITIVE_INFINITY });
+		expect(r).toMatchObject({
+			ok: false,
+			reason: 'impossible',
+			notBefore: Number.POSITIVE_INFINITY,
+		});
 		if (!r.ok) expect(r.gating).toMatch(/split/);
 	});
 
@@ -158,7 +166,11 @@ describe('429 and learning from headers', () => {
 		budgets.record(r.reservation, 0, {
 			receivedAt: clock.t,
 			status: 429,
-			headers: { 'retry-after-daily': '3600', 'x-ratelimit-remaining-short': '50', 'x-ratelimit-limit-short': '60' },
+			headers: {
+				'retry-after-daily': '3600',
+				'x-ratelimit-remaining-short': '50',
+				'x-ratelimit-limit-short': '60',
+			},
 		});
 		const other = budgets.reserve('k', [pf(POSTFAST_ENDPOINTS.listAccounts)]);
 		expect(other).toMatchObject({ ok: false, reason: 'frozen', notBefore: T0 + 3_601_000 });
@@ -175,7 +187,12 @@ describe('429 and learning from headers', () => {
 		const call: CallSpec = { service: 'postsider', endpoint: POSTSIDER_ENDPOINTS.createPosts };
 		const r = budgets.reserve('k', [call]);
 		if (!r.ok) throw new Error('expected a reservation');
-		budgets.record(r.reservation, 0, { receivedAt: clock.t, status: 429, headers: {}, retryAfterMs: 30_000 });
+		budgets.record(r.reservation, 0, {
+			receivedAt: clock.t,
+			status: 429,
+			headers: {},
+			retryAfterMs: 30_000,
+		});
 		expect(budgets.frozenUntil('k')?.until).toBe(T0 + 31_000);
 	});
 
@@ -188,7 +205,9 @@ describe('429 and learning from headers', () => {
 			status: 201,
 			headers: { 'x-ratelimit-limit-daily': '75', 'x-ratelimit-remaining-daily': '64' },
 		});
-		const daily = budgets.status('k', 'postfast').find((s) => s.rule === `postfast:daily:${POSTFAST_ENDPOINTS.createPosts}`);
+		const daily = budgets
+			.status('k', 'postfast')
+			.find((s) => s.rule === `postfast:daily:${POSTFAST_ENDPOINTS.createPosts}`);
 		expect(daily).toMatchObject({ used: 11, external: 10 });
 		// Headroom: room for the other client to go on at the rate it showed (10 a day) until the
 		// window starts to free up (a whole day from now), plus one.
@@ -196,7 +215,9 @@ describe('429 and learning from headers', () => {
 		// plus two Poisson standard deviations (2·√40 ≈ 12.6), plus one.
 		expect(daily?.effectiveLimit).toBe(75 - 53 - 1);
 		clock.t += 12 * HOUR;
-		const later = budgets.status('k', 'postfast').find((s) => s.rule === `postfast:daily:${POSTFAST_ENDPOINTS.createPosts}`);
+		const later = budgets
+			.status('k', 'postfast')
+			.find((s) => s.rule === `postfast:daily:${POSTFAST_ENDPOINTS.createPosts}`);
 		// We have not looked for 12 h: what it may have sent since, plus what it may send in the
 		// 12 h until the window frees up, at 10 per quarter day: the same 24 h of exposure.
 		expect(later?.effectiveLimit).toBe(75 - 53 - 1);
@@ -204,7 +225,10 @@ describe('429 and learning from headers', () => {
 
 	it('a lower server limit is learned; a higher one never raises ours', () => {
 		const { clock, budgets } = setup({ pacing: false });
-		for (const [limit, remaining] of [['50', '49'], ['90', '88']]) {
+		for (const [limit, remaining] of [
+			['50', '49'],
+			['90', '88'],
+		]) {
 			const r = budgets.reserve('k', [pf(POSTFAST_ENDPOINTS.createPosts)]);
 			if (!r.ok) throw new Error('expected a reservation');
 			budgets.record(r.reservation, 0, {
@@ -213,12 +237,16 @@ describe('429 and learning from headers', () => {
 				headers: { 'x-ratelimit-limit-daily': limit, 'x-ratelimit-remaining-daily': remaining },
 			});
 		}
-		const daily = budgets.status('k', 'postfast').find((s) => s.rule === `postfast:daily:${POSTFAST_ENDPOINTS.createPosts}`);
+		const daily = budgets
+			.status('k', 'postfast')
+			.find((s) => s.rule === `postfast:daily:${POSTFAST_ENDPOINTS.createPosts}`);
 		expect(daily).toMatchObject({ effectiveLimit: 50, used: 2, external: 0 });
 	});
 
 	it('a second client spending 20% of the create budget: 0 rejections for either over 24 h, and we use the rest', () => {
-		for (const [kind, seed] of (['fixed', 'sliding'] as ModelKind[]).flatMap((k) => [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((s) => [k, s] as const))) {
+		for (const [kind, seed] of (['fixed', 'sliding'] as ModelKind[]).flatMap((k) =>
+			[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((s) => [k, s] as const),
+		)) {
 			const { clock, budgets } = setup();
 			const server = new ThrottlerModel(kind, vendorWindows);
 			const rand = rng(seed);
@@ -294,10 +322,16 @@ describe('per-account caps and persistence', () => {
 	it('fixed publish times: a post whose day is full is refused with the first time that fits', () => {
 		const { budgets } = setup();
 		const at = T0 + 3 * DAY;
-		const posts = Array.from({ length: 5 }, (_, i) => ({ id: 'a', platform: 'X', publishAt: at + i * HOUR }));
+		const posts = Array.from({ length: 5 }, (_, i) => ({
+			id: 'a',
+			platform: 'X',
+			publishAt: at + i * HOUR,
+		}));
 		const r = budgets.reserve('k', [pf(POSTFAST_ENDPOINTS.createPosts, posts)]);
 		expect(r.ok).toBe(true);
-		const late = budgets.reserve('k', [pf(POSTFAST_ENDPOINTS.createPosts, [{ id: 'a', platform: 'X', publishAt: at + 10 * HOUR }])]);
+		const late = budgets.reserve('k', [
+			pf(POSTFAST_ENDPOINTS.createPosts, [{ id: 'a', platform: 'X', publishAt: at + 10 * HOUR }]),
+		]);
 		expect(late).toMatchObject({ ok: false, reason: 'account-cap', publishNotBefore: at + DAY });
 	});
 
@@ -310,11 +344,21 @@ describe('per-account caps and persistence', () => {
 		if (!a.ok || !b.ok) throw new Error('expected reservations');
 		first.budgets.record(a.reservation, 0, { receivedAt: T0, status: 200, headers: {} });
 		// A read-only view (the CLI while the daemon runs) must leave b in flight.
-		const view = new Budgets(db, { now: () => T0 + 5_000, limits: postsiderLimits({ apiLimit: 2 }), recoverInFlight: false });
-		expect(view.status('k', 'postsider').find((w) => w.rule === 'postsider:minute')).toMatchObject({ used: 1, inFlight: 1 });
+		const view = new Budgets(db, {
+			now: () => T0 + 5_000,
+			limits: postsiderLimits({ apiLimit: 2 }),
+			recoverInFlight: false,
+		});
+		expect(view.status('k', 'postsider').find((w) => w.rule === 'postsider:minute')).toMatchObject({
+			used: 1,
+			inFlight: 1,
+		});
 		// "crash" with b in flight; restart 10 s later.
 		const second = { clock: { t: T0 + 10_000 } };
-		const restarted = new Budgets(db, { now: () => second.clock.t, limits: postsiderLimits({ apiLimit: 2 }) });
+		const restarted = new Budgets(db, {
+			now: () => second.clock.t,
+			limits: postsiderLimits({ apiLimit: 2 }),
+		});
 		const r = restarted.reserve('k', [call]);
 		expect(r).toMatchObject({ ok: false, notBefore: T0 + 60_000 });
 		second.clock.t = T0 + 60_000;
@@ -326,7 +370,10 @@ describe('per-account caps and persistence', () => {
 describe('planner ETAs', () => {
 	it('a 300-post backlog at 75 creates per day spreads over 4 days and names the daily budget', () => {
 		const { budgets } = setup({ assumedLatencyMs: 0 });
-		const jobs = Array.from({ length: 300 }, (_, i) => ({ item: i, calls: [pf(POSTFAST_ENDPOINTS.createPosts)] }));
+		const jobs = Array.from({ length: 300 }, (_, i) => ({
+			item: i,
+			calls: [pf(POSTFAST_ENDPOINTS.createPosts)],
+		}));
 		const plan = planBacklog(budgets, 'k', jobs);
 		const day = (i: number) => Math.floor((plan[i].at - T0) / DAY);
 		expect([day(0), day(74), day(75), day(150)]).toEqual([0, 0, 1, 2]);
@@ -344,8 +391,20 @@ describe('planner ETAs', () => {
 		const { clock, budgets } = setup({ assumedLatencyMs: 0 });
 		const server = new ThrottlerModel('fixed', vendorWindows);
 		const calls = [pf(POSTFAST_ENDPOINTS.uploadUrls), pf(POSTFAST_ENDPOINTS.createPosts)];
-		const plan = budgets.plan('k', Array.from({ length: 120 }, () => calls));
-		const r = simulate({ budgets, clock, server, keyId: 'k', jobs: 120, callsFor: () => calls, jitterMs: 0, rand: rng(1) });
+		const plan = budgets.plan(
+			'k',
+			Array.from({ length: 120 }, () => calls),
+		);
+		const r = simulate({
+			budgets,
+			clock,
+			server,
+			keyId: 'k',
+			jobs: 120,
+			callsFor: () => calls,
+			jitterMs: 0,
+			rand: rng(1),
+		});
 		expect(server.rejections).toBe(0);
 		expect(r.sendTimes).toEqual(plan.map((p) => p.at));
 	});

@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { startPostFast, startPostSider } from '../../../emulators/src/index';
 import { PostFastClient } from '../../src/api/postfast';
 import { PostSiderClient } from '../../src/api/postsider';
-import { Budgets, type CallSpec, observationOf, postfastLimits, postsiderLimits } from '../../src/budget';
+import {
+	Budgets,
+	type CallSpec,
+	observationOf,
+	postfastLimits,
+	postsiderLimits,
+} from '../../src/budget';
 
 const CREATE: CallSpec = { service: 'postfast', endpoint: 'POST /social-posts' };
 const DAY = 86_400_000;
@@ -20,12 +26,18 @@ async function firstAccount(c: PostFastClient): Promise<string> {
 
 describe('PostFast: learning and freezing', () => {
 	it('a server whose daily create limit is lower than the table is learned from its headers: 0 × 429', async () => {
-		const pf = await startPostFast({ limits: { endpoints: { 'POST /social-posts': { daily: 5 } } } });
+		const pf = await startPostFast({
+			limits: { endpoints: { 'POST /social-posts': { daily: 5 } } },
+		});
 		try {
 			const now = () => pf.clock.now();
 			const c = new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey, now });
 			const account = await firstAccount(c);
-			const budgets = new Budgets(new Database(':memory:'), { now, limits: postfastLimits(), pacing: false });
+			const budgets = new Budgets(new Database(':memory:'), {
+				now,
+				limits: postfastLimits(),
+				pacing: false,
+			});
 			let sent = 0;
 			for (let i = 0; i < 10; i++) {
 				const r = budgets.reserve('k', [CREATE]);
@@ -34,14 +46,24 @@ describe('PostFast: learning and freezing', () => {
 					expect(r.notBefore).toBeGreaterThanOrEqual(now() + DAY - 60_000);
 					break;
 				}
-				const res = await c.createPosts({ posts: [{ content: `p${i}`, socialMediaId: account, scheduledAt: new Date(now() + DAY).toISOString() }] });
+				const res = await c.createPosts({
+					posts: [
+						{
+							content: `p${i}`,
+							socialMediaId: account,
+							scheduledAt: new Date(now() + DAY).toISOString(),
+						},
+					],
+				});
 				budgets.record(r.reservation, 0, observationOf(res));
 				sent++;
 				pf.clock.advance(10_000);
 			}
 			expect(sent).toBe(5);
 			expect(pf.requests.filter((q) => q.status === 429)).toHaveLength(0);
-			const daily = budgets.status('k', 'postfast').find((s) => s.rule === 'postfast:daily:POST /social-posts');
+			const daily = budgets
+				.status('k', 'postfast')
+				.find((s) => s.rule === 'postfast:daily:POST /social-posts');
 			expect(daily).toMatchObject({ effectiveLimit: 5, used: 5, remaining: 0 });
 		} finally {
 			await pf.close();
@@ -49,24 +71,40 @@ describe('PostFast: learning and freezing', () => {
 	});
 
 	it('another client empties the window: our next call gets the 429, the key freezes until Retry-After-daily, then works again', async () => {
-		const pf = await startPostFast({ limits: { endpoints: { 'POST /social-posts': { daily: 3 } } } });
+		const pf = await startPostFast({
+			limits: { endpoints: { 'POST /social-posts': { daily: 3 } } },
+		});
 		try {
 			const now = () => pf.clock.now();
 			const ours = new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey, now });
 			const theirs = new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey, now });
 			const account = await firstAccount(ours);
-			const post = (n: string) => ({ posts: [{ content: n, socialMediaId: account, scheduledAt: new Date(now() + 2 * DAY).toISOString() }] });
+			const post = (n: string) => ({
+				posts: [
+					{
+						content: n,
+						socialMediaId: account,
+						scheduledAt: new Date(now() + 2 * DAY).toISOString(),
+					},
+				],
+			});
 			// Our table says 3 a day; the other client spends all 3 before we send anything.
 			const budgets = new Budgets(new Database(':memory:'), {
 				now,
 				limits: postfastLimits({ profile: 'vendor' }),
 				limitsForKey: () => {
 					const t = postfastLimits();
-					return { ...t, rules: t.rules.map((r) => (r.id === 'postfast:daily:POST /social-posts' ? { ...r, limit: 3 } : r)) };
+					return {
+						...t,
+						rules: t.rules.map((r) =>
+							r.id === 'postfast:daily:POST /social-posts' ? { ...r, limit: 3 } : r,
+						),
+					};
 				},
 				pacing: false,
 			});
-			for (let i = 0; i < 3; i++) expect((await theirs.createPosts(post(`theirs ${i}`))).ok).toBe(true);
+			for (let i = 0; i < 3; i++)
+				expect((await theirs.createPosts(post(`theirs ${i}`))).ok).toBe(true);
 			const r = budgets.reserve('k', [CREATE]);
 			if (!r.ok) throw new Error('our log is empty: the reservation must succeed');
 			const refused = await ours.createPosts(post('ours'));
@@ -79,7 +117,11 @@ describe('PostFast: learning and freezing', () => {
 
 			// Frozen: every endpoint of the key waits, so blocked calls do not extend the block.
 			const list = budgets.reserve('k', [{ service: 'postfast', endpoint: 'GET /social-posts' }]);
-			expect(list).toMatchObject({ ok: false, reason: 'frozen', notBefore: now() + retryMs + 1_000 });
+			expect(list).toMatchObject({
+				ok: false,
+				reason: 'frozen',
+				notBefore: now() + retryMs + 1_000,
+			});
 			pf.clock.set(now() + retryMs + 1_000);
 			const again = budgets.reserve('k', [CREATE]);
 			if (!again.ok) throw new Error(`after the freeze the create must fit: ${again.gating}`);
@@ -100,7 +142,10 @@ describe('PostSider: the per-minute limiter shared with another client', () => {
 			const now = () => ps.clock.now();
 			const ours = new PostSiderClient({ baseUrl: ps.baseUrl, apiKey: ps.apiKey, now });
 			const theirs = new PostSiderClient({ baseUrl: ps.baseUrl, apiKey: ps.apiKey, now });
-			const budgets = new Budgets(new Database(':memory:'), { now, limits: postsiderLimits({ apiLimit: 10 }) });
+			const budgets = new Budgets(new Database(':memory:'), {
+				now,
+				limits: postsiderLimits({ apiLimit: 10 }),
+			});
 			const list: CallSpec = { service: 'postsider', endpoint: 'GET /integrations' };
 			for (let i = 0; i < 6; i++) await theirs.listIntegrations();
 			const r = budgets.reserve('k', [list]);

@@ -21,7 +21,12 @@ describe('batching up to the per-request maxima', () => {
 		const items = [
 			...Array.from({ length: 20 }, (_, i) => ({ n: i, accountId: `a${i}`, platform: 'FACEBOOK' })),
 			{ n: 20, accountId: 'ig', platform: 'INSTAGRAM', controls: reel },
-			{ n: 21, accountId: 'ig2', platform: 'INSTAGRAM', controls: { instagramPostToGrid: true, instagramPublishType: 'REEL' } },
+			{
+				n: 21,
+				accountId: 'ig2',
+				platform: 'INSTAGRAM',
+				controls: { instagramPostToGrid: true, instagramPublishType: 'REEL' },
+			},
 			{ n: 22, accountId: 'd', platform: 'FACEBOOK', status: 'DRAFT' as const },
 		];
 		const batches = batchPostFastCreates(items);
@@ -56,18 +61,27 @@ describe('batching up to the per-request maxima', () => {
 	});
 
 	it('sequences: a PostFast post reserves its upload-URL requests and its create together', () => {
-		const seq = postfastSequence({ media: ['image/png', 'image/png', 'video/mp4'], posts: [{ accountId: 'a', platform: 'X' }] });
+		const seq = postfastSequence({
+			media: ['image/png', 'image/png', 'video/mp4'],
+			posts: [{ accountId: 'a', platform: 'X' }],
+		});
 		expect(seq.map((c) => c.endpoint)).toEqual([
 			'POST /file/get-signed-upload-urls',
 			'POST /file/get-signed-upload-urls',
 			'POST /social-posts',
 		]);
 		expect(seq[2].accounts).toEqual([{ id: 'a', platform: 'X', publishAt: undefined }]);
-		expect(postsiderSequence({ files: 2 }).map((c) => c.endpoint)).toEqual(['POST /upload', 'POST /upload', 'POST /posts']);
+		expect(postsiderSequence({ files: 2 }).map((c) => c.endpoint)).toEqual([
+			'POST /upload',
+			'POST /upload',
+			'POST /posts',
+		]);
 	});
 
 	it('posts per create chosen so their images fill whole upload-URL requests', () => {
-		expect([0, 1, 2, 3, 4].map((n) => alignedPostsPerCreate(n, 4, 15))).toEqual([15, 12, 14, 12, 15]);
+		expect([0, 1, 2, 3, 4].map((n) => alignedPostsPerCreate(n, 4, 15))).toEqual([
+			15, 12, 14, 12, 15,
+		]);
 		expect(alignedPostsPerCreate(1, 8, 15)).toBe(8);
 	});
 
@@ -79,7 +93,11 @@ describe('batching up to the per-request maxima', () => {
 describe('ETAs with per-account caps', () => {
 	it('X posts to one account spread at 5 per rolling day and name the cap; other accounts are not held', () => {
 		const clock = { t: T0 };
-		const budgets = new Budgets(new Database(':memory:'), { now: () => clock.t, limits: postfastLimits(), assumedLatencyMs: 0 });
+		const budgets = new Budgets(new Database(':memory:'), {
+			now: () => clock.t,
+			limits: postfastLimits(),
+			assumedLatencyMs: 0,
+		});
 		const jobs = Array.from({ length: 12 }, (_, i) => ({
 			item: i,
 			calls: postfastSequence({ posts: [{ accountId: i < 11 ? 'x1' : 'x2', platform: 'X' }] }),

@@ -34,7 +34,15 @@ export interface SimResult {
 
 type Event =
 	| { t: number; type: 'arrive'; job: number; call: number; res: ReturnType<Budgets['reserve']> }
-	| { t: number; type: 'respond'; job: number; call: number; res: ReturnType<Budgets['reserve']>; status: number; headers: Record<string, string> }
+	| {
+			t: number;
+			type: 'respond';
+			job: number;
+			call: number;
+			res: ReturnType<Budgets['reserve']>;
+			status: number;
+			headers: Record<string, string>;
+	  }
 	| { t: number; type: 'external' };
 
 export function simulate(o: SimOptions): SimResult {
@@ -45,7 +53,14 @@ export function simulate(o: SimOptions): SimResult {
 		events.splice(i, 0, e);
 	};
 	for (const t of o.external?.times ?? []) push({ t, type: 'external' });
-	const result: SimResult = { done: 0, ours429: 0, theirs429: 0, theirsOk: 0, finishedAt: o.clock.t, sendTimes: [] };
+	const result: SimResult = {
+		done: 0,
+		ours429: 0,
+		theirs429: 0,
+		theirsOk: 0,
+		finishedAt: o.clock.t,
+		sendTimes: [],
+	};
 	let next = 0;
 	let notBefore = o.clock.t;
 	const until = o.until ?? Number.POSITIVE_INFINITY;
@@ -78,10 +93,21 @@ export function simulate(o: SimOptions): SimResult {
 				if (!e.res.ok) continue;
 				const endpoint = e.res.reservation.calls[e.call].endpoint;
 				const r = o.server.hit(endpoint, e.t);
-				push({ t: e.t + o.rand() * o.jitterMs, type: 'respond', job: e.job, call: e.call, res: e.res, ...r });
+				push({
+					t: e.t + o.rand() * o.jitterMs,
+					type: 'respond',
+					job: e.job,
+					call: e.call,
+					res: e.res,
+					...r,
+				});
 			} else {
 				if (!e.res.ok) continue;
-				o.budgets.record(e.res.reservation, e.call, { receivedAt: e.t, status: e.status, headers: e.headers });
+				o.budgets.record(e.res.reservation, e.call, {
+					receivedAt: e.t,
+					status: e.status,
+					headers: e.headers,
+				});
 				if (e.status === 429) result.ours429++;
 				if (e.call + 1 < e.res.reservation.calls.length) sendCall(e.job, e.call + 1, e.res);
 				else {

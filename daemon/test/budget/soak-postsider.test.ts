@@ -16,9 +16,16 @@ describe('PostSider, API_LIMIT=60 for both limiters, 24 virtual hours', () => {
 		try {
 			const now = () => ps.clock.now();
 			const c = new PostSiderClient({ baseUrl: ps.baseUrl, apiKey: ps.apiKey, now });
-			const budgets = new Budgets(new Database(':memory:'), { now, limits: postsiderLimits({ apiLimit: 60 }) });
+			const budgets = new Budgets(new Database(':memory:'), {
+				now,
+				limits: postsiderLimits({ apiLimit: 60 }),
+			});
 			const channels = await c.listIntegrations();
-			budgets.recordUnreserved('ps', { service: 'postsider', endpoint: 'GET /integrations' }, observationOf(channels));
+			budgets.recordUnreserved(
+				'ps',
+				{ service: 'postsider', endpoint: 'GET /integrations' },
+				observationOf(channels),
+			);
 			if (!channels.ok) throw new Error(channels.error.message);
 			const channel = channels.value.find((i) => i.identifier === 'threads' && !i.disabled)!;
 			const end = now() + DAY;
@@ -36,7 +43,13 @@ describe('PostSider, API_LIMIT=60 for both limiters, 24 virtual hours', () => {
 						date: new Date(now() + 2 * DAY).toISOString(),
 						shortLink: false,
 						tags: [],
-						posts: [{ integration: { id: channel.id }, value: [{ content: `post ${posts}`, image: [] }], settings: {} }],
+						posts: [
+							{
+								integration: { id: channel.id },
+								value: [{ content: `post ${posts}`, image: [] }],
+								settings: {},
+							},
+						],
 					},
 					{ idempotencyKey: `soak-${posts}` },
 				);
@@ -44,7 +57,8 @@ describe('PostSider, API_LIMIT=60 for both limiters, 24 virtual hours', () => {
 				if (!created.ok) throw new Error(created.error.message);
 				posts++;
 			}
-			if (process.env.POSTSPOOL_FIGURES) console.info(JSON.stringify({ service: 'postsider', posts, requests: ps.requests.length }));
+			if (process.env.POSTSPOOL_FIGURES)
+				console.info(JSON.stringify({ service: 'postsider', posts, requests: ps.requests.length }));
 			expect(ps.requests.filter((q) => q.status === 429)).toHaveLength(0);
 			expect(posts).toBeGreaterThanOrEqual(0.95 * 1440);
 		} finally {

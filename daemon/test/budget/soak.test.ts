@@ -32,7 +32,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function tinyPng(name: string): string {
 	const path = join(dir, name);
 	const buf = Buffer.alloc(2048, 0x42);
-	Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(buf);
+	Buffer.from([
+		0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+	]).copy(buf);
 	writeFileSync(path, buf);
 	return path;
 }
@@ -46,28 +48,53 @@ describe('PostFast, vendor-page limits, 24 virtual hours', () => {
 			const theirs = new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey, now });
 			const listed = await ours.listAccounts();
 			if (!listed.ok) throw new Error(listed.error.message);
-			const fb = listed.value.find((a: SocialAccount) => a.platform === 'FACEBOOK' && a.connectionStatus !== 'DISABLED')!;
+			const fb = listed.value.find(
+				(a: SocialAccount) => a.platform === 'FACEBOOK' && a.connectionStatus !== 'DISABLED',
+			)!;
 			const budgets = new Budgets(new Database(':memory:'), { now, limits: postfastLimits() });
 			// The account listing above was a call too.
-			budgets.recordUnreserved('pf', { service: 'postfast', endpoint: 'GET /social-media/my-social-accounts' }, observationOf(listed));
+			budgets.recordUnreserved(
+				'pf',
+				{ service: 'postfast', endpoint: 'GET /social-media/my-social-accounts' },
+				observationOf(listed),
+			);
 			const start = now();
 			const end = start + DAY;
 			const rand = rng(opts.seed);
-			const external = Array.from({ length: opts.secondClientCreates }, () => start + rand() * DAY).sort((a, b) => a - b);
+			const external = Array.from(
+				{ length: opts.secondClientCreates },
+				() => start + rand() * DAY,
+			).sort((a, b) => a - b);
 			const image = opts.imagesPerPost > 0 ? tinyPng('img.png') : '';
 			let posts = 0;
 			const fireExternalUntil = async (t: number) => {
 				while (external.length > 0 && external[0] <= t) {
 					pf.clock.set(Math.max(now(), external.shift()!));
 					await theirs.createPosts({
-						posts: [{ content: 'from the other client', socialMediaId: fb.id, scheduledAt: new Date(now() + 2 * DAY).toISOString() }],
+						posts: [
+							{
+								content: 'from the other client',
+								socialMediaId: fb.id,
+								scheduledAt: new Date(now() + 2 * DAY).toISOString(),
+							},
+						],
 					});
 				}
 			};
 			for (;;) {
 				const postsPerCreate = alignedPostsPerCreate(opts.imagesPerPost, 4, 15);
-				const media = Array.from({ length: postsPerCreate * opts.imagesPerPost }, () => 'image/png');
-				const calls = postfastSequence({ media, imagesPerRequest: 4, posts: Array.from({ length: postsPerCreate }, () => ({ accountId: fb.id, platform: 'FACEBOOK' })) });
+				const media = Array.from(
+					{ length: postsPerCreate * opts.imagesPerPost },
+					() => 'image/png',
+				);
+				const calls = postfastSequence({
+					media,
+					imagesPerRequest: 4,
+					posts: Array.from({ length: postsPerCreate }, () => ({
+						accountId: fb.id,
+						platform: 'FACEBOOK',
+					})),
+				});
 				const r = budgets.reserve('pf', calls);
 				if (!r.ok) {
 					if (r.notBefore >= end) break;
@@ -77,7 +104,10 @@ describe('PostFast, vendor-page limits, 24 virtual hours', () => {
 				}
 				await fireExternalUntil(now());
 				const keys: string[] = [];
-				const urlBatches = batchUploadUrlRequests(media.map((contentType) => ({ contentType })), 4);
+				const urlBatches = batchUploadUrlRequests(
+					media.map((contentType) => ({ contentType })),
+					4,
+				);
 				for (const [i, batch] of urlBatches.entries()) {
 					const urls = await ours.getUploadUrls(batch.contentType, batch.items.length);
 					budgets.record(r.reservation, i, observationOf(urls));
@@ -93,7 +123,9 @@ describe('PostFast, vendor-page limits, 24 virtual hours', () => {
 						content: `post ${posts + p}`,
 						socialMediaId: fb.id,
 						scheduledAt: new Date(now() + 2 * DAY).toISOString(),
-						mediaItems: keys.slice(p * opts.imagesPerPost, (p + 1) * opts.imagesPerPost).map((key, sortOrder) => ({ key, type: 'IMAGE' as const, sortOrder })),
+						mediaItems: keys
+							.slice(p * opts.imagesPerPost, (p + 1) * opts.imagesPerPost)
+							.map((key, sortOrder) => ({ key, type: 'IMAGE' as const, sortOrder })),
 					})),
 				});
 				budgets.record(r.reservation, calls.length - 1, observationOf(created));
@@ -102,7 +134,8 @@ describe('PostFast, vendor-page limits, 24 virtual hours', () => {
 			}
 			await fireExternalUntil(end);
 			const rejected = pf.requests.filter((q) => q.status === 429).length;
-			if (process.env.POSTSPOOL_FIGURES) console.info(JSON.stringify({ ...opts, posts, rejected, requests: pf.requests.length }));
+			if (process.env.POSTSPOOL_FIGURES)
+				console.info(JSON.stringify({ ...opts, posts, rejected, requests: pf.requests.length }));
 			return { posts, rejected };
 		} finally {
 			await pf.close();

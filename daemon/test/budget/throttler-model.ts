@@ -63,7 +63,9 @@ export class ThrottlerModel {
 				s.hits.push(t);
 				headers[`x-ratelimit-limit${suffix}`] = String(w.limit);
 				headers[`x-ratelimit-remaining${suffix}`] = String(w.limit - s.hits.length);
-				headers[`x-ratelimit-reset${suffix}`] = String(Math.ceil((s.hits[0] + w.windowMs - t) / 1000));
+				headers[`x-ratelimit-reset${suffix}`] = String(
+					Math.ceil((s.hits[0] + w.windowMs - t) / 1000),
+				);
 			}
 		}
 		return { status: 200, headers };
