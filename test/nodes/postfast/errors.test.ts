@@ -145,6 +145,29 @@ describe('service errors reach the user with their reason', () => {
 		expect(out.length).toBeGreaterThan(1);
 	});
 
+	it('an S3 5xx is sent once more (the PUT overwrites the same object), then succeeds', async () => {
+		pf.faults.add({
+			method: 'PUT',
+			path: /./,
+			kind: 'status',
+			status: 503,
+			times: 1,
+			body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+		});
+		const result = await runPostFast(
+			pf,
+			{ resource: 'file', operation: 'upload', binaryProperties: 'data' },
+			{
+				items: [
+					{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+				],
+			},
+		);
+		expect(result.status, result.error?.message).toBe('success');
+		expect(pf.requests.filter((r) => r.method === 'PUT').map((r) => r.status)).toEqual([503, 200]);
+		expect(requestsTo(pf, 'POST', '/file/get-signed-upload-urls')).toHaveLength(1);
+	});
+
 	it('an S3 refusal fails only the item whose file it was, with the S3 code', async () => {
 		pf.faults.add({
 			method: 'PUT',

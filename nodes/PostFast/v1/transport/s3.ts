@@ -43,11 +43,27 @@ export function uploadTimeoutMs(bytes: number): number {
 	return Math.max(120_000, Math.ceil(bytes / 50_000) * 1000);
 }
 
-/** PUTs the bytes; resolves with the ETag S3 returned. */
+/**
+ * PUTs the bytes; resolves with the ETag S3 returned. A PUT to a signed URL overwrites the same
+ * object, so after no answer or a 5xx it is safe to send it once more.
+ */
 export async function putToSignedUrl(
 	this: IExecuteFunctions,
 	upload: S3Upload,
 ): Promise<string | undefined> {
+	const first = await putOnce.call(this, upload);
+	if (!(first instanceof NodeApiError)) return first;
+	if (first.failure?.cause !== 'temporarily-unavailable') throw first;
+	const second = await putOnce.call(this, upload);
+	if (second instanceof NodeApiError) throw second;
+	return second;
+}
+
+/** One PUT: the ETag, or the error that stopped it (returned, so the caller decides on a retry). */
+async function putOnce(
+	this: IExecuteFunctions,
+	upload: S3Upload,
+): Promise<string | undefined | NodeApiError> {
 	let response: IN8nHttpFullResponse;
 	const where = redactSignedUrl(upload.signedUrl);
 	try {
@@ -68,7 +84,7 @@ export async function putToSignedUrl(
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		const text = error instanceof Error ? error.message : String(error);
-		throw new NodeApiError(
+		return new NodeApiError(
 			this.getNode(),
 			{ message: text },
 			{
@@ -90,7 +106,7 @@ export async function putToSignedUrl(
 		response.headers as HeaderBag,
 		response.body,
 	);
-	throw new NodeApiError(
+	return new NodeApiError(
 		this.getNode(),
 		{ status: error.status, code: error.code ?? null, message: error.message } as JsonObject,
 		{
