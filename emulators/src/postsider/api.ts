@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 
 import {
 	ALL_PROVIDER_IDENTIFIERS,
@@ -53,6 +54,8 @@ export interface ApiOptions {
 	uploadFromUrlAllow?: (url: string) => boolean;
 	/** Cloud billing (off by default, as self-hosted without POLAR_ACCESS_TOKEN). */
 	billing?: BillingOptions;
+	/** gzip answers of 1 kB or more when the client accepts it, as `compression()` does (default true). */
+	compression?: boolean;
 }
 
 export interface BillingOptions {
@@ -196,6 +199,22 @@ function cannedAnalytics(seed: string, days: number, now: number) {
 	});
 }
 
+/** `compression()`: gzip when the client accepts it and the body reaches the 1 kB threshold. */
+function withCompression(ctx: RequestContext): void {
+	const accepts = /\bgzip\b/i.test(String(ctx.req.headers['accept-encoding'] ?? ''));
+	const send = ctx.send.bind(ctx);
+	ctx.send = (status, body, headers) => {
+		const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+		if (!accepts || bytes.length < 1024)
+			return send(status, bytes, { ...headers, Vary: 'Accept-Encoding' });
+		send(status, gzipSync(bytes), {
+			...headers,
+			Vary: 'Accept-Encoding',
+			'Content-Encoding': 'gzip',
+		});
+	};
+}
+
 /**
  * Express answers GETs with a weak ETag (`W/"<length hex>-<sha1 base64, 27 chars>"`) and a 304 when
  * `If-None-Match` matches it (§2.5).
@@ -232,6 +251,7 @@ export function postsiderRouter(
 	const route = (name: PostSiderEndpointName, handler: AuthedHandler, json = true) => {
 		const def: EndpointDef = POSTSIDER_ENDPOINTS[name];
 		router.add(def.method, POSTSIDER_API_PREFIX + def.path, async (ctx) => {
+			if (opts.compression !== false) withCompression(ctx);
 			// 1. Body parser first: 413/400 even without a key.
 			let body: Record<string, unknown> = {};
 			const type = String(ctx.req.headers['content-type'] ?? '');

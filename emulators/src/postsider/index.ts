@@ -43,6 +43,8 @@ export interface PostSiderOptions {
 	now?: number;
 	/** Cloud billing checks (401/402); off by default, like a self-hosted server. */
 	billing?: BillingOptions;
+	/** gzip large answers when the client accepts it, like the real server (default true). */
+	compression?: boolean;
 	/** Which due posts fail to publish (default: content containing `[fail]`). */
 	failWhen?: (post: PostRecord, channel: Channel) => string | undefined;
 }
@@ -70,6 +72,7 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 			opts.maxUploadMb !== undefined ? opts.maxUploadMb * 1024 * 1024 : UPLOAD_MULTER_MAX_BYTES,
 		uploadFromUrlAllow: opts.uploadFromUrlAllow,
 		billing: opts.billing,
+		compression: opts.compression,
 	});
 
 	const reset = () => {

@@ -276,3 +276,21 @@ describe('PostSider §2.5: ETag on GET (Express default)', () => {
 		expect(post.headers.etag).toBeUndefined();
 	});
 });
+
+describe('PostSider §2.5: compression', () => {
+	it('answers of 1 kB or more are gzipped when the client accepts gzip; small ones are not', async () => {
+		const big = await call(ps, 'GET', '/integrations', { headers: { 'accept-encoding': 'gzip' } });
+		expect(big.headers['content-encoding']).toBe('gzip');
+		expect(big.headers.vary).toBe('Accept-Encoding');
+		expect(big.body.length).toBeGreaterThanOrEqual(11); // fetch decompressed it
+		const plain = await call(ps, 'GET', '/integrations', {
+			headers: { 'accept-encoding': 'identity' },
+		});
+		expect(plain.headers['content-encoding']).toBeUndefined();
+		expect(plain.text).toBe(JSON.stringify(big.body));
+		const small = await call(ps, 'GET', '/is-connected', {
+			headers: { 'accept-encoding': 'gzip' },
+		});
+		expect(small.headers['content-encoding']).toBeUndefined();
+	});
+});
