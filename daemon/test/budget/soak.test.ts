@@ -39,9 +39,14 @@ function tinyPng(name: string): string {
 	return path;
 }
 
-describe('PostFast, vendor-page limits, 24 virtual hours', () => {
-	async function run(opts: { imagesPerPost: number; secondClientCreates: number; seed: number }) {
-		const pf = await startPostFast();
+describe('PostFast, 24 virtual hours (vendor-page limits unless named)', () => {
+	async function run(opts: {
+		imagesPerPost: number;
+		secondClientCreates: number;
+		seed: number;
+		profile?: 'vendor' | 'current';
+	}) {
+		const pf = await startPostFast({ profile: opts.profile ?? 'vendor' });
 		try {
 			const now = () => pf.clock.now();
 			const ours = new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey, now });
@@ -51,7 +56,15 @@ describe('PostFast, vendor-page limits, 24 virtual hours', () => {
 			const fb = listed.value.find(
 				(a: SocialAccount) => a.platform === 'FACEBOOK' && a.connectionStatus !== 'DISABLED',
 			)!;
-			const budgets = new Budgets(new Database(':memory:'), { now, limits: postfastLimits() });
+			const budgets = new Budgets(new Database(':memory:'), {
+				now,
+				// Under `current` the fair-use caps (Facebook 25 a day per account) would bind first with
+				// one demo account; this soak measures the API windows, the caps have their own tests.
+				limits: postfastLimits({
+					profile: opts.profile ?? 'vendor',
+					...(opts.profile === 'current' ? { accountDailyCaps: {} } : {}),
+				}),
+			});
 			// The account listing above was a call too.
 			budgets.recordUnreserved(
 				'pf',
@@ -158,5 +171,11 @@ describe('PostFast, vendor-page limits, 24 virtual hours', () => {
 		const r = await run({ imagesPerPost: 0, secondClientCreates: 15, seed: 3 });
 		expect(r.rejected).toBe(0);
 		expect(r.posts).toBeGreaterThanOrEqual(0.95 * 60 * 15);
+	}, 120_000);
+
+	it('current profile: 420 creates a day → ≥ 95% of 6,300 text posts, 0 × 429', async () => {
+		const r = await run({ imagesPerPost: 0, secondClientCreates: 0, seed: 4, profile: 'current' });
+		expect(r.rejected).toBe(0);
+		expect(r.posts).toBeGreaterThanOrEqual(0.95 * 420 * 15);
 	}, 120_000);
 });
