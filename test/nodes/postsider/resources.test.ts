@@ -169,6 +169,33 @@ describe('Channel and Group', () => {
 		expect(unknown.errors.PostSider?.message).toMatch(/PostSider 404 .*Integration not found/);
 	});
 
+	it('Run Provider Tool lists Pinterest boards, one item each; an unknown tool names itself', async () => {
+		const pinterest = channelOn(channels, 'pinterest');
+		const result = await runPostSider(ps, {
+			resource: 'channel',
+			operation: 'runTool',
+			channel: byId(pinterest.id),
+			methodName: 'boards',
+			data: '{}',
+		});
+		expect(result.error?.message).toBeUndefined();
+		expect(output(result).length).toBeGreaterThan(0);
+		expect(output(result)[0]).toMatchObject({ channel: pinterest.id });
+		expect(output(result)[0]).toHaveProperty('id');
+		expect(requestsTo(ps, 'POST', `/integration-trigger/${pinterest.id}`)[0].body).toEqual({
+			methodName: 'boards',
+			data: {},
+		});
+		const unknown = await runPostSider(ps, {
+			resource: 'channel',
+			operation: 'runTool',
+			channel: byId(pinterest.id),
+			methodName: 'nope',
+			data: '{}',
+		});
+		expect(unknown.errors.PostSider?.message).toMatch(/PostSider 404 .*Tool not found/);
+	});
+
 	it('Start Connect returns the URL to open', async () => {
 		const result = await runPostSider(ps, {
 			resource: 'channel',

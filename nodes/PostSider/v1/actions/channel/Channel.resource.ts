@@ -4,8 +4,9 @@ import * as disconnect from './disconnect.operation';
 import * as findSlot from './findSlot.operation';
 import * as getMany from './getMany.operation';
 import * as getSettings from './getSettings.operation';
+import * as runTool from './runTool.operation';
 
-export { connect, disconnect, findSlot, getMany, getSettings };
+export { connect, disconnect, findSlot, getMany, getSettings, runTool };
 
 export const description: INodeProperties[] = [
 	{
@@ -40,6 +41,12 @@ export const description: INodeProperties[] = [
 				description: 'Settings, rules and maximum length of a channel',
 			},
 			{
+				name: 'Run Provider Tool',
+				value: 'runTool',
+				action: 'Run a provider tool of a channel',
+				description: 'Run a provider tool, e.g. list Pinterest boards',
+			},
+			{
 				name: 'Start Connect',
 				value: 'connect',
 				action: 'Start connecting a channel',
@@ -53,4 +60,5 @@ export const description: INodeProperties[] = [
 	...disconnect.description,
 	...findSlot.description,
 	...getSettings.description,
+	...runTool.description,
 ];
