@@ -2,24 +2,15 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { drop, makeEnv, tempDir } from './helpers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, drop, makeEnv, tempDir } from './helpers';
 
 const root = join(__dirname, '..', '..');
-const cli = join(root, 'daemon', 'dist', 'daemon', 'src', 'cli.js');
+let cli: string;
+let cleanup = () => {};
 
 beforeAll(() => {
-	// tsc emits even when files outside the daemon (work in progress in contract/) do not typecheck.
-	spawnSync(
-		process.execPath,
-		[
-			join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-			'-p',
-			join(root, 'daemon', 'tsconfig.json'),
-		],
-		{ stdio: 'ignore' },
-	);
-	if (!existsSync(cli)) throw new Error(`the daemon did not build: ${cli} is missing`);
+	({ cli, cleanup } = buildCli());
 }, 120_000);
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -185,3 +176,5 @@ describe('postspool CLI', () => {
 		},
 	);
 });
+
+afterAll(() => cleanup());

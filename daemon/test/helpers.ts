@@ -1,5 +1,6 @@
 /** Test helpers: temp drop folders, configs and real SQLite stores. */
-import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LoadedConfig, loadConfig } from '../src/config/load';
@@ -71,3 +72,33 @@ export function drop(path: string, content: string | Buffer | object): void {
 }
 
 export const inFuture = (ms = 86_400_000) => new Date(Date.now() + ms).toISOString();
+
+/**
+ * Compiles the daemon into a private folder inside daemon/ (so node_modules resolve) and returns
+ * the CLI path. Each test file gets its own build: a shared dist/ rebuilt by two files at once
+ * would hand a half-written module to a child process.
+ */
+export function buildCli(): { cli: string; cleanup(): void } {
+	const root = join(__dirname, '..', '..');
+	const out = join(
+		root,
+		'daemon',
+		'.test-build',
+		`${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+	);
+	// tsc emits even when files outside the daemon (work in progress in contract/) do not typecheck.
+	spawnSync(
+		process.execPath,
+		[
+			join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+			'-p',
+			join(root, 'daemon', 'tsconfig.json'),
+			'--outDir',
+			out,
+		],
+		{ stdio: 'ignore' },
+	);
+	const cli = join(out, 'daemon', 'src', 'cli.js');
+	if (!existsSync(cli)) throw new Error(`the daemon did not build: ${cli} is missing`);
+	return { cli, cleanup: () => rmSync(out, { recursive: true, force: true }) };
+}

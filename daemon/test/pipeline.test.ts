@@ -444,4 +444,47 @@ describe('pipeline against the emulators', () => {
 			await small.close();
 		}
 	});
+	it('batches ready PostFast posts into one create request, each keeping its own outcome', async () => {
+		const env = setup();
+		// The first create is refused for 2 s; meanwhile the other posts get ready and go together.
+		pf.faults.add({
+			method: 'POST',
+			path: '/social-posts',
+			kind: 'status',
+			status: 429,
+			times: 1,
+			headers: { 'retry-after': '2' },
+			body: { message: 'ThrottlerException: Too Many Requests', statusCode: 429 },
+		});
+		const d = await start(env.configPath);
+		const before = pf.requests.length;
+		const when = future(30);
+		for (const n of [1, 2, 3, 4]) {
+			drop(join(env.inbox, `p${n}.png`), samplePng(9, 9, [n, n, 200]));
+			drop(join(env.inbox, `p${n}.png.json`), {
+				text: `batched ${n}`,
+				targets: [n % 2 ? 'pf-a' : 'pf-b'],
+				when,
+			});
+		}
+		await d.idle();
+		const creates = pf.requests
+			.slice(before)
+			.filter((r) => r.method === 'POST' && r.path === '/social-posts' && r.status === 201);
+		const sizes = creates.map((r) => (r.body as { posts: unknown[] }).posts.length);
+		expect(Math.max(...sizes)).toBeGreaterThanOrEqual(2);
+		expect(sizes.reduce((a, b) => a + b, 0)).toBe(4);
+		const receipts = find(join(env.folder, 'done'), 'receipt.json').map(readJson);
+		expect(receipts).toHaveLength(4);
+		const ids = receipts.map((r) => r.targets[0].postId);
+		expect(new Set(ids).size).toBe(4);
+		const list = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listPosts({
+			socialMediaIds: [accounts.a, accounts.b],
+			limit: 50,
+		});
+		for (const n of [1, 2, 3, 4])
+			expect(list.ok && list.value.data.filter((p) => p.content === `batched ${n}`)).toHaveLength(
+				1,
+			);
+	});
 });

@@ -11,29 +11,22 @@ import { startPostFast, startPostSider } from '../../emulators/src/index';
 import { PostFastClient } from '../src/api/postfast';
 import { PostSiderClient } from '../src/api/postsider';
 import { samplePng } from '../src/demo/media';
-import { drop, tempDir } from './helpers';
+import { buildCli, drop, tempDir } from './helpers';
 
 const root = join(__dirname, '..', '..');
-const cli = join(root, 'daemon', 'dist', 'daemon', 'src', 'cli.js');
+let cli: string;
+let cleanup = () => {};
 let ps: Awaited<ReturnType<typeof startPostSider>>;
 let pf: Awaited<ReturnType<typeof startPostFast>>;
 
 beforeAll(async () => {
-	spawnSync(
-		process.execPath,
-		[
-			join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
-			'-p',
-			join(root, 'daemon', 'tsconfig.json'),
-		],
-		{ stdio: 'ignore' },
-	);
-	if (!existsSync(cli)) throw new Error(`the daemon did not build: ${cli} is missing`);
+	({ cli, cleanup } = buildCli());
 	ps = await startPostSider({});
 	pf = await startPostFast({});
 }, 120_000);
 
 afterAll(async () => {
+	cleanup();
 	await ps?.close();
 	await pf?.close();
 });

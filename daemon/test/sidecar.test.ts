@@ -67,7 +67,9 @@ describe('sidecar schema', () => {
 			expect(byPath['$.when']).toMatch(/add "when"/);
 		}
 		const bad = validateSidecar({ ...valid, when: '2030-02-30T09:00:00Z' }, [], config);
-		expect(!bad.ok && bad.issues).toEqual([{ path: '$.when', message: expect.stringMatching(/real ISO time WITH an offset/) }]);
+		expect(!bad.ok && bad.issues).toEqual([
+			{ path: '$.when', message: expect.stringMatching(/real ISO time WITH an offset/) },
+		]);
 	});
 
 	it('deep-merges defaults: objects merge, arrays and scalars replace, the sidecar wins', () => {

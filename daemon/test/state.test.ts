@@ -24,7 +24,7 @@ describe('state', () => {
 		const db = openDb(tempDir());
 		expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
 		expect(db.pragma('synchronous', { simple: true })).toBe(2);
-		expect(db.pragma('user_version', { simple: true })).toBe(1);
+		expect(db.pragma('user_version', { simple: true })).toBe(2);
 	});
 
 	it('refuses a second item with the same identity', () => {

@@ -1,6 +1,7 @@
 /** `postspool status` and `postspool queue ls`. */
 import type { WindowStatus } from '../budget/budgets';
 import type { PostRecord } from '../intake/ingest';
+import { LIVE } from '../state/store';
 import { EXIT, type GlobalOpts, load, openState, print, statusSnapshot, when } from './context';
 
 export function statusCommand(opts: GlobalOpts): number {
@@ -88,7 +89,7 @@ export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolea
 					service: t.service,
 					state: t.state,
 					attempts: t.attempts,
-					eta: ['pending', 'uploading', 'submitting', 'unknown'].includes(t.state)
+					eta: LIVE.includes(t.state)
 						? new Date(Math.max(t.next_attempt_at, Date.now())).toISOString()
 						: null,
 					gating: t.gating,

@@ -159,7 +159,8 @@ export function cancelItem(
 	if (!item) return { ok: false, message: `no item "${itemId}"; "postspool queue ls" lists them` };
 	let n = 0;
 	for (const t of store.targets(item.id)) {
-		if (store.force(t.id, ['pending', 'uploading', 'failed', 'needs-review'], 'cancelled')) n++;
+		if (store.force(t.id, ['pending', 'uploading', 'ready', 'failed', 'needs-review'], 'cancelled'))
+			n++;
 		else if (t.state === 'submitting' || t.state === 'unknown') {
 			return {
 				ok: false,

@@ -15,16 +15,17 @@
  */
 import { join } from 'node:path';
 import type { ApiError, ApiResult } from '../api/http';
-import type { PostFastClient } from '../api/postfast';
+import type { PostFastClient, PostFastCreateBody } from '../api/postfast';
 import type { PostSiderClient } from '../api/postsider';
 import type { Budgets, CallSpec, Reservation } from '../budget/budgets';
 import { observationOf } from '../budget/budgets';
-import { batchUploadUrlRequests } from '../budget/planner';
+import { batchUploadUrlRequests, stableJson } from '../budget/planner';
+import { MAX_POSTS_PER_REQUEST } from '../../../contract/postfast';
 import type { Platform } from '../config/schema';
 import type { PostRecord } from '../intake/ingest';
 import type { Logger } from '../log';
 import type { ItemRow, Store, TargetRow } from '../state/store';
-import { TransitionError } from '../state/store';
+import { LIVE, TransitionError } from '../state/store';
 import {
 	POSTFAST_PLATFORM,
 	type UploadedMedia,
@@ -63,6 +64,14 @@ interface StoredRequest {
 	body: unknown;
 	idempotencyKey?: string;
 	publishAt?: number;
+	/** PostFast: this target's entry in `body.posts` (a batched create holds several). */
+	index?: number;
+}
+
+/** The request-wide part of a PostFast create; only posts that agree on it share a request. */
+function requestWide(body: PostFastCreateBody): Omit<PostFastCreateBody, 'posts'> {
+	const { posts: _posts, ...wide } = body;
+	return wide;
 }
 
 const PF_WINDOW_MS = 2 * 60_000;
@@ -97,6 +106,7 @@ export class Worker {
 				});
 			if (t.state === 'unknown') t = await this.resolveUnknown(item, post, t);
 			if (t.state === 'pending' || t.state === 'uploading') t = await this.advance(item, post, t);
+			if (t.state === 'ready') t = await this.sendBatch(item, t);
 		} catch (err) {
 			if (err instanceof TransitionError) {
 				log.log('warn', err.message, { item: item.id });
@@ -118,8 +128,7 @@ export class Worker {
 			}
 			return;
 		}
-		if (!['pending', 'uploading', 'submitting', 'unknown'].includes(t.state))
-			this.o.onSettled?.(item.id);
+		if (!LIVE.includes(t.state)) this.o.onSettled?.(item.id);
 	}
 
 	// ------------------------------------------------------------------ normal path
@@ -169,6 +178,12 @@ export class Worker {
 				budgets.release(r);
 				return stored.late;
 			}
+			if (t.service === 'postfast') {
+				return store.transition(t, 'ready', {
+					request: JSON.stringify({ ...stored, index: 0 }),
+					publish_at: stored.publishAt ?? null,
+				});
+			}
 			t = store.transition(t, 'submitting', {
 				request: JSON.stringify(stored),
 				publish_at: stored.publishAt ?? null,
@@ -203,21 +218,11 @@ export class Worker {
 			return { specs, findSlot, urlBatches: [] };
 		}
 		const batches = batchUploadUrlRequests(remaining, this.o.clients.imagesPerRequest(t.key_name));
-		const publishAt = post.when.kind === 'at' ? post.when.at : undefined;
-		const platform = POSTFAST_PLATFORM[t.platform as Platform] ?? t.platform.toUpperCase();
-		const specs: CallSpec[] = [
-			...batches.map(() => ({
-				service: 'postfast' as const,
-				endpoint: 'POST /file/get-signed-upload-urls',
-			})),
-			{
-				service: 'postfast',
-				endpoint: 'POST /social-posts',
-				accounts: post.sidecar.draft
-					? []
-					: [{ id: t.account_id, platform, ...(publishAt ? { publishAt } : {}) }],
-			},
-		];
+		// The create is reserved when the post goes out, batched with other ready posts (sendBatch).
+		const specs: CallSpec[] = batches.map(() => ({
+			service: 'postfast' as const,
+			endpoint: 'POST /file/get-signed-upload-urls',
+		}));
 		return {
 			specs,
 			findSlot: false,
@@ -382,11 +387,112 @@ export class Worker {
 		return this.onCreateFailure(item, t, res.error, r);
 	}
 
+	// ------------------------------------------------------------------ PostFast batched creates
+
+	/**
+	 * Sends `leader` with the other ready PostFast posts of its key that share its request-wide
+	 * fields (status, approval, controls), up to the per-request maximum, in one create. Each post
+	 * keeps its own state: the request is stored in every target with its index before sending.
+	 */
+	private async sendBatch(item: ItemRow, leader: TargetRow): Promise<TargetRow> {
+		const { store, budgets, log } = this.o;
+		const leaderReq = JSON.parse(leader.request!) as StoredRequest;
+		const wide = stableJson(requestWide(leaderReq.body as PostFastCreateBody));
+		const others = leader.solo
+			? []
+			: store.claimBatch(leader, this.o.owner, this.leaseMs, MAX_POSTS_PER_REQUEST - 1, (t) => {
+					const r = t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
+					return !!r && stableJson(requestWide(r.body as PostFastCreateBody)) === wide;
+				});
+		const members = [leader, ...others];
+		const parts = members.map((m) => {
+			const r = JSON.parse(m.request!) as StoredRequest;
+			return (r.body as PostFastCreateBody).posts[r.index ?? 0];
+		});
+		const accounts =
+			leaderReq.body && (leaderReq.body as PostFastCreateBody).status === 'DRAFT'
+				? []
+				: members.map((m, i) => ({
+						id: m.account_id,
+						platform: POSTFAST_PLATFORM[m.platform as Platform] ?? m.platform.toUpperCase(),
+						...(parts[i].scheduledAt ? { publishAt: Date.parse(parts[i].scheduledAt!) } : {}),
+					}));
+		const reserved = budgets.reserve(leader.key_name, [
+			{ service: 'postfast', endpoint: 'POST /social-posts', accounts },
+		]);
+		if (!reserved.ok) {
+			if (reserved.notBefore === Infinity && members.length === 1) {
+				return this.fail(item, leader, {
+					message: `this post can never fit the budget: ${reserved.gating}`,
+					fix: 'Check the budget overrides (accountDailyCaps) in the config.',
+				});
+			}
+			// A batch too big for an account cap: the others go back, the leader goes alone next time.
+			for (const m of others)
+				store.transition(m, 'ready', {
+					releaseLease: true,
+					...(reserved.notBefore === Infinity
+						? {}
+						: { next_attempt_at: reserved.notBefore, gating: reserved.gating }),
+				});
+			return store.transition(leader, 'ready', {
+				releaseLease: true,
+				...(reserved.notBefore === Infinity
+					? { solo: 1 }
+					: { next_attempt_at: reserved.notBefore, gating: reserved.gating }),
+			});
+		}
+		const r = reserved.reservation;
+		try {
+			const body: PostFastCreateBody = {
+				...requestWide(leaderReq.body as PostFastCreateBody),
+				posts: parts,
+			};
+			const sent = store.db.transaction(() =>
+				members.map((m, i) => {
+					const own = JSON.parse(m.request!) as StoredRequest;
+					return store.transition(m, 'submitting', {
+						request: JSON.stringify({ body, index: i, publishAt: own.publishAt }),
+						gating: null,
+					});
+				}),
+			)();
+			if (members.length > 1)
+				log.log('info', `sending ${members.length} PostFast posts in one create`, {
+					key: leader.key_name,
+				});
+			const res = await this.o.clients.postfast(leader.key_name).createPosts(body);
+			budgets.record(r, 0, observationOf(res));
+			const itemOf = (m: TargetRow) => (m.item_id === item.id ? item : store.item(m.item_id)!);
+			let leaderNow = sent[0];
+			sent.forEach((m, i) => {
+				let next: TargetRow;
+				if (res.ok) next = this.settle(itemOf(m), m, 'confirmed', undefined, res.value.postIds[i]);
+				else if (res.error.kind === 'validation' && members.length > 1) {
+					// One post may be the culprit: each goes alone so the refusal names it.
+					next = store.transition(m, 'ready', { solo: 1, releaseLease: true });
+				} else next = this.onCreateFailure(itemOf(m), m, res.error, r);
+				if (i === 0) leaderNow = next;
+				else if (!LIVE.includes(next.state)) this.o.onSettled?.(m.item_id);
+			});
+			if (!res.ok && res.error.kind === 'validation' && members.length > 1) {
+				log.log(
+					'warn',
+					`PostFast refused a batch of ${members.length} (${res.error.message}); sending them one by one`,
+					{ key: leader.key_name },
+				);
+			}
+			return leaderNow;
+		} finally {
+			budgets.release(r);
+		}
+	}
+
 	// ------------------------------------------------------------------ unknown outcomes
 
 	private async resolveUnknown(item: ItemRow, post: PostRecord, t: TargetRow): Promise<TargetRow> {
 		const { store, budgets, log } = this.o;
-		const stored = t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
+		let stored = t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
 		if (!stored)
 			return (
 				store.transition(t, 'submitting', {}) &&
@@ -442,7 +548,7 @@ export class Worker {
 			});
 		const r = reserved.reservation;
 		try {
-			const p = body.posts[0];
+			const p = body.posts[stored.index ?? 0];
 			const filters = p.scheduledAt
 				? { socialMediaIds: [p.socialMediaId], from: p.scheduledAt, to: p.scheduledAt, limit: 50 }
 				: { socialMediaIds: [p.socialMediaId], statuses: ['DRAFT'], limit: 50 };
@@ -489,7 +595,13 @@ export class Worker {
 			log.log('info', `${item.name} → ${t.label} is not on PostFast; sending it again`, {
 				item: item.id,
 			});
-			t = store.transition(t, 'submitting', { gating: null });
+			// Alone: the other posts of a batched request have their own reconciliation.
+			stored = {
+				body: { ...requestWide(stored.body as PostFastCreateBody), posts: [p] },
+				publishAt: stored.publishAt,
+				index: 0,
+			};
+			t = store.transition(t, 'submitting', { gating: null, request: JSON.stringify(stored) });
 		} finally {
 			budgets.release(r);
 		}
@@ -557,8 +669,8 @@ export class Worker {
 	private onCreateFailure(item: ItemRow, t: TargetRow, error: ApiError, r: Reservation): TargetRow {
 		this.o.budgets.release(r);
 		if (error.kind === 'rate-limited') {
-			// Refused before processing: nothing was created. Back to pending with the same stored body.
-			return this.o.store.transition(t, 'pending', {
+			// Refused before processing: nothing was created. PostFast posts wait, ready, for the next batch.
+			return this.o.store.transition(t, t.service === 'postfast' ? 'ready' : 'pending', {
 				next_attempt_at: this.now() + (error.retryAfterMs ?? 60_000),
 				gating: `429 from ${error.service} on create`,
 				releaseLease: true,

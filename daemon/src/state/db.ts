@@ -60,6 +60,7 @@ const MIGRATIONS: string[] = [
 		message TEXT NOT NULL
 	);
 	CREATE INDEX events_item ON events (item_id);`,
+	`ALTER TABLE targets ADD COLUMN solo INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function openDb(stateDir: string): Db {

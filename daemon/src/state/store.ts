@@ -1,7 +1,7 @@
 /**
  * The explicit state machines of items and targets, on top of the SQLite file.
  *
- * Target:  pending → uploading → submitting → confirmed
+ * Target:  pending → uploading → (PostFast: ready, batched) → submitting → confirmed
  *                                  ↘ unknown → (reconcile) → confirmed | submitting | needs-review
  *          any live state → failed | cancelled | skipped;  failed | needs-review → pending (retry)
  * Item:    processing → done | failed | needs-review | cancelled   (derived from its targets)
@@ -13,6 +13,7 @@ import type { Db } from './db';
 export const TARGET_STATES = [
 	'pending',
 	'uploading',
+	'ready',
 	'submitting',
 	'unknown',
 	'confirmed',
@@ -25,7 +26,8 @@ export type TargetState = (typeof TARGET_STATES)[number];
 export type ItemState = 'processing' | 'done' | 'failed' | 'needs-review' | 'cancelled';
 
 /** States a worker may pick up. */
-export const LIVE: TargetState[] = ['pending', 'uploading', 'submitting', 'unknown'];
+export const LIVE: TargetState[] = ['pending', 'uploading', 'ready', 'submitting', 'unknown'];
+const LIVE_SQL = LIVE.map((x) => `'${x}'`).join(',');
 export const TERMINAL: TargetState[] = [
 	'confirmed',
 	'failed',
@@ -35,9 +37,11 @@ export const TERMINAL: TargetState[] = [
 ];
 
 const ALLOWED: Record<TargetState, TargetState[]> = {
-	pending: ['uploading', 'submitting', 'failed', 'cancelled', 'skipped', 'pending'],
-	uploading: ['uploading', 'submitting', 'pending', 'failed', 'cancelled', 'skipped'],
-	submitting: ['confirmed', 'unknown', 'pending', 'failed', 'needs-review'],
+	pending: ['uploading', 'ready', 'submitting', 'failed', 'cancelled', 'skipped', 'pending'],
+	uploading: ['uploading', 'ready', 'submitting', 'pending', 'failed', 'cancelled', 'skipped'],
+	// PostFast: media uploaded and body built; waits to share a create request with others.
+	ready: ['ready', 'submitting', 'failed', 'cancelled', 'skipped'],
+	submitting: ['confirmed', 'unknown', 'pending', 'ready', 'failed', 'needs-review'],
 	unknown: ['confirmed', 'submitting', 'needs-review', 'unknown', 'failed'],
 	confirmed: [],
 	failed: ['pending', 'cancelled'],
@@ -73,6 +77,8 @@ export interface TargetRow {
 	attempts: number;
 	/** Bumped by an explicit retry of a needs-review target: a new Idempotency-Key. */
 	generation: number;
+	/** 1 after a batched create was refused: send this one alone, so the refusal names its culprit. */
+	solo: number;
 	next_attempt_at: number;
 	lease_owner: string | null;
 	lease_until: number | null;
@@ -90,6 +96,7 @@ export type TargetPatch = Partial<
 		TargetRow,
 		| 'attempts'
 		| 'generation'
+		| 'solo'
 		| 'next_attempt_at'
 		| 'publish_at'
 		| 'media'
@@ -189,7 +196,7 @@ export class Store {
 			.prepare<
 				[],
 				TargetRow
-			>(`SELECT * FROM targets WHERE state IN ('pending','uploading','submitting','unknown') ORDER BY next_attempt_at, id`)
+			>(`SELECT * FROM targets WHERE state IN (${LIVE_SQL}) ORDER BY next_attempt_at, id`)
 			.all();
 	}
 
@@ -209,7 +216,7 @@ export class Store {
 					.prepare<
 						[number, number],
 						TargetRow
-					>(`SELECT * FROM targets WHERE state IN ('pending','uploading','submitting','unknown') AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, id LIMIT 50`)
+					>(`SELECT * FROM targets WHERE state IN (${LIVE_SQL}) AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, id LIMIT 50`)
 					.all(now, now);
 				const row = rows.find((r) => !exclude.has(r.id));
 				if (!row) return undefined;
@@ -219,6 +226,38 @@ export class Store {
 					)
 					.run(owner, now + leaseMs, now, row.id);
 				return { ...row, lease_owner: owner, lease_until: now + leaseMs };
+			})
+			.immediate();
+	}
+
+	/**
+	 * Leases up to `limit` more PostFast targets in `ready` for one create request with `leader`:
+	 * same key, not leased, not marked solo, and accepted by `fits` (same request-wide fields). A ready
+	 * target only ever waits for budget, which the leader's reservation covers: it need not be due.
+	 */
+	claimBatch(
+		leader: TargetRow,
+		owner: string,
+		leaseMs: number,
+		limit: number,
+		fits: (t: TargetRow) => boolean,
+	): TargetRow[] {
+		const now = this.now();
+		return this.db
+			.transaction(() => {
+				const rows = this.db
+					.prepare<
+						[string, number, number],
+						TargetRow
+					>(`SELECT * FROM targets WHERE state = 'ready' AND key_name = ? AND id != ? AND solo = 0 AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, id LIMIT 200`)
+					.all(leader.key_name, leader.id, now)
+					.filter(fits)
+					.slice(0, limit);
+				const lease = this.db.prepare(
+					`UPDATE targets SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?`,
+				);
+				for (const r of rows) lease.run(owner, now + leaseMs, now, r.id);
+				return rows.map((r) => ({ ...r, lease_owner: owner, lease_until: now + leaseMs }));
 			})
 			.immediate();
 	}
@@ -326,7 +365,7 @@ export class Store {
 			.prepare<
 				[],
 				{ at: number | null }
-			>(`SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) at FROM targets WHERE state IN ('pending','uploading','submitting','unknown')`)
+			>(`SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) at FROM targets WHERE state IN (${LIVE_SQL})`)
 			.get();
 		return row?.at ?? undefined;
 	}
