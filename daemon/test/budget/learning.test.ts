@@ -2,6 +2,9 @@
  * What the limiter learns from the real emulators: a server limit lower than the table, another
  * client on the key, and a 429 that freezes the key until its Retry-After.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { startPostFast, startPostSider } from '../../../emulators/src/index';
@@ -174,6 +177,63 @@ describe('PostSider: the per-minute limiter shared with another client', () => {
 			expect(budgets.reserve('k', [list])).toMatchObject({ ok: false, reason: 'frozen' });
 		} finally {
 			await ps.close();
+		}
+	});
+});
+
+describe('restarts', () => {
+	it('three crashes in a virtual day, each with a create in flight: 0 × 429 and ≥ 95% of the daily creates', async () => {
+		const pf = await startPostFast();
+		const dir = mkdtempSync(join(tmpdir(), 'postspool-budgets-'));
+		try {
+			const now = () => pf.clock.now();
+			const c = new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey, now });
+			const account = await firstAccount(c);
+			const file = join(dir, 'state.db');
+			let db = new Database(file);
+			const open = () => {
+				db.close();
+				db = new Database(file);
+				return new Budgets(db, { now, limits: postfastLimits() });
+			};
+			let budgets = new Budgets(db, { now, limits: postfastLimits() });
+			const start = now();
+			const crashes = [6, 12, 18].map((h) => start + h * 3_600_000);
+			let creates = 0;
+			for (;;) {
+				const r = budgets.reserve('k', [CREATE]);
+				if (!r.ok) {
+					if (r.notBefore >= start + DAY) break;
+					pf.clock.set(r.notBefore);
+					continue;
+				}
+				const res = await c.createPosts({
+					posts: [
+						{
+							content: `p${creates}`,
+							socialMediaId: account,
+							scheduledAt: new Date(now() + DAY).toISOString(),
+						},
+					],
+				});
+				if (!res.ok) throw new Error(res.error.message);
+				creates++;
+				if (crashes.length > 0 && now() >= crashes[0]) {
+					// The answer arrived but the process died before recording it.
+					crashes.shift();
+					pf.clock.advance(5_000);
+					budgets = open();
+					continue;
+				}
+				budgets.record(r.reservation, 0, observationOf(res));
+			}
+			expect(crashes).toHaveLength(0);
+			expect(pf.requests.filter((q) => q.status === 429)).toHaveLength(0);
+			expect(creates).toBeGreaterThanOrEqual(Math.floor(0.95 * 75));
+			db.close();
+		} finally {
+			await pf.close();
+			rmSync(dir, { recursive: true, force: true });
 		}
 	});
 });
