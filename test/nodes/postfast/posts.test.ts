@@ -229,6 +229,28 @@ describe('Social Post → Get Many / Delete / Bulk Delete / Analytics', () => {
 			filters: {},
 		});
 		expect(output(limited)).toHaveLength(7);
+		// 55 over two pages of 50: no post twice, none skipped.
+		pf.requests.length = 0;
+		const across = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'getMany',
+			returnAll: false,
+			limit: 55,
+			filters: { statuses: ['DRAFT'] },
+		});
+		const acrossIds = output(across).map((p) => p.id);
+		expect(new Set(acrossIds).size).toBe(55);
+		expect(acrossIds).toEqual(
+			output(all)
+				.map((p) => p.id)
+				.slice(0, 55),
+		);
+		expect(
+			requestsTo(pf, 'GET', '/social-posts').map((r) => [r.query.page, r.query.limit]),
+		).toEqual([
+			['0', '50'],
+			['1', '50'],
+		]);
 
 		const byIds = await runPostFast(pf, {
 			resource: 'socialPost',
@@ -320,6 +342,24 @@ describe('Social Post → Get Many / Delete / Bulk Delete / Analytics', () => {
 		expect(output(bulk)[0].deletedIds).toEqual(expect.arrayContaining(ids.slice(1)));
 		expect(output(bulk)[0].notFoundIds).toEqual([ids[0]]);
 		expect(await storedPosts(ids)).toHaveLength(0);
+	});
+
+	it('bulk-deletes more than 100 ids in requests of 100, de-duplicated', async () => {
+		const ids = await seed(3);
+		const unknown = Array.from(
+			{ length: 120 },
+			(_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+		);
+		const result = await runPostFast(pf, {
+			resource: 'socialPost',
+			operation: 'bulkDelete',
+			postIds: [...ids, ...unknown, ids[0]].join(', '),
+		});
+		expect(result.status, result.error?.message).toBe('success');
+		const requests = requestsTo(pf, 'POST', '/social-posts/bulk-delete');
+		expect(requests.map((r) => (r.body as { ids: string[] }).ids.length)).toEqual([100, 23]);
+		expect((output(result)[0].deletedIds as string[]).sort()).toEqual([...ids].sort());
+		expect(output(result)[0].notFoundIds).toHaveLength(120);
 	});
 
 	it('gets analytics of published posts with startDate/endDate (not from/to)', async () => {

@@ -98,6 +98,9 @@ export function postFilters(
 	return qs;
 }
 
+/** A safety stop for a server that never says "no next page" (50,000 posts). */
+const MAX_PAGES = 1000;
+
 /**
  * Reads pages (0-based `page`, up to 50 per page) until `limit` posts or the last page. The
  * response's `pageInfo.page` is 1-based and `totalCount` is null when nothing matches.
@@ -109,8 +112,10 @@ export async function listPosts(
 	options: { itemIndex?: number; rateLimit?: ReturnType<typeof rateLimitPolicy> } = {},
 ): Promise<IDataObject[]> {
 	const posts: IDataObject[] = [];
-	for (let page = 0; posts.length < limit; page++) {
-		const size = Math.min(MAX_PAGE_SIZE, limit - posts.length);
+	// One page size for every page: `page` is an offset in units of `limit`, so changing the size
+	// between pages would skip or repeat posts.
+	const size = Math.min(MAX_PAGE_SIZE, limit);
+	for (let page = 0; posts.length < limit && page < MAX_PAGES; page++) {
 		const result = (await postFastApiRequest.call(this, 'GET', POSTS_PATH, {
 			qs: { ...qs, page, limit: size },
 			...options,
