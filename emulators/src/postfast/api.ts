@@ -595,15 +595,40 @@ export class PostFastApi {
 					throw invalid(
 						`${where}: the file is ${stored.size} bytes, over the ${cap}-byte cap for ${issued.contentType}${platforms[i] ? ` on ${platforms[i]}` : ''}`,
 					);
-				if (m.coverImageKey) object(m.coverImageKey, `${where}.coverImageKey`);
+				if (m.coverImageKey) {
+					const cover = object(m.coverImageKey, `${where}.coverImageKey`);
+					if (!cover.issued.contentType.startsWith('image/'))
+						throw invalid(
+							`${where}.coverImageKey must be an uploaded image; "${m.coverImageKey}" is ${cover.issued.contentType}`,
+						);
+				}
 			}
 		});
-		for (const name of ['youtubeThumbnailKey', 'linkedinAttachmentKey', 'youtubeCaptionKey']) {
+		// Keys in controls must be uploads of the right kind: thumbnails are images, attachments documents, captions .srt/.vtt.
+		const controlKinds: Array<[string, (contentType: string) => boolean, string]> = [
+			['youtubeThumbnailKey', (t) => t.startsWith('image/'), 'an uploaded image'],
+			[
+				'linkedinAttachmentKey',
+				(t) => t.startsWith('application/'),
+				'an uploaded document (PDF, Word, PowerPoint)',
+			],
+			[
+				'youtubeCaptionKey',
+				(t) => t === 'application/x-subrip' || t === 'text/vtt',
+				'an uploaded .srt or .vtt caption file',
+			],
+		];
+		for (const [name, accepts, what] of controlKinds) {
 			const key = controls[name];
 			if (typeof key !== 'string' || key === '') continue;
-			const { stored } = object(key, `controls.${name}`);
-			if (name === 'youtubeCaptionKey' && stored.size > fileSizeCap('text/vtt', this.opts.profile))
-				throw invalid(`controls.${name}: caption file over the cap`);
+			const { issued, stored } = object(key, `controls.${name}`);
+			if (!accepts(issued.contentType))
+				throw invalid(`controls.${name} must be ${what}; "${key}" is ${issued.contentType}`);
+			const cap = fileSizeCap(issued.contentType, this.opts.profile);
+			if (stored.size > cap)
+				throw invalid(
+					`controls.${name}: the file is ${stored.size} bytes, over the ${cap}-byte cap for ${issued.contentType}`,
+				);
 		}
 	}
 

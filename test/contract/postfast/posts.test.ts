@@ -351,6 +351,53 @@ describe('§2.11 POST /social-posts — create validation', () => {
 			400,
 			codedError('media.invalidMedia'),
 		],
+		[
+			'a coverImageKey that is a video → media.invalidMedia',
+			async () =>
+				one('FACEBOOK', {
+					mediaItems: [
+						{
+							key: await upload(pf, 'video/mp4'),
+							type: 'VIDEO',
+							sortOrder: 0,
+							coverImageKey: await upload(pf, 'video/mp4'),
+						},
+					],
+				}),
+			400,
+			codedError('media.invalidMedia'),
+		],
+		[
+			'a youtubeThumbnailKey that is not an image → media.invalidMedia',
+			async () =>
+				one(
+					'YOUTUBE',
+					{ mediaItems: [{ key: await upload(pf, 'video/mp4'), type: 'VIDEO', sortOrder: 0 }] },
+					{ controls: { youtubeThumbnailKey: await upload(pf, 'video/mp4') } },
+				),
+			400,
+			codedError('media.invalidMedia'),
+		],
+		[
+			'an uploaded image as YouTube thumbnail and cover → 201',
+			async () =>
+				one(
+					'YOUTUBE',
+					{
+						mediaItems: [
+							{
+								key: await upload(pf, 'video/mp4'),
+								type: 'VIDEO',
+								sortOrder: 0,
+								coverImageKey: await upload(pf, 'image/jpeg'),
+							},
+						],
+					},
+					{ controls: { youtubeThumbnailKey: await upload(pf, 'image/png') } },
+				),
+			201,
+			{ postIds: [expect.any(String)] },
+		],
 	];
 
 	it.each(rows)('%s', async (_name, build, status, expected) => {
