@@ -398,7 +398,7 @@ describe('Post → Get, Get Many, Delete, Delete Group, Change Status, Find Miss
 		expect(await allPosts(ps)).toHaveLength(0);
 	});
 
-	it('Find Missing lists the candidates of a TikTok post published without a platform id', async () => {
+	it('Find Missing lists the candidates of a TikTok post published without a platform id; Link Release ID links one', async () => {
 		const tiktok = channelOn(channels, 'tiktok');
 		const created = await runPostSider(
 			ps,
@@ -427,6 +427,18 @@ describe('Post → Get, Get Many, Delete, Delete Group, Change Status, Find Miss
 			days: 7,
 		});
 		expect(output(analytics)).toEqual([{ postId: id, missing: true }]);
+		const candidate = String(output(result)[0].id);
+		const linked = await runPostSider(ps, {
+			resource: 'post',
+			operation: 'setReleaseId',
+			postId: id,
+			releaseId: candidate,
+		});
+		expect(linked.error?.message).toBeUndefined();
+		expect(output(linked)[0]).toMatchObject({ id, releaseId: candidate });
+		expect(JSON.stringify(output(linked))).not.toMatch(/refreshToken/);
+		const again = await runPostSider(ps, { resource: 'post', operation: 'missing', postId: id });
+		expect(output(again)).toEqual([]);
 	});
 
 	it('Find Missing returns nothing for a post that has its platform id', async () => {

@@ -6,8 +6,9 @@ import * as deleteGroup from './deleteGroup.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as missing from './missing.operation';
+import * as setReleaseId from './setReleaseId.operation';
 
-export { changeStatus, create, del as delete, deleteGroup, get, getMany, missing };
+export { changeStatus, create, del as delete, deleteGroup, get, getMany, missing, setReleaseId };
 
 export const description: INodeProperties[] = [
 	{
@@ -59,6 +60,12 @@ export const description: INodeProperties[] = [
 				action: 'Get many posts',
 				description: 'Get posts in a date range',
 			},
+			{
+				name: 'Link Release ID',
+				value: 'setReleaseId',
+				action: 'Link a post to its platform item',
+				description: 'Set the platform ID of a post published without one (see Find Missing)',
+			},
 		],
 		default: 'create',
 	},
@@ -69,4 +76,5 @@ export const description: INodeProperties[] = [
 	...deleteGroup.description,
 	...changeStatus.description,
 	...missing.description,
+	...setReleaseId.description,
 ];
