@@ -172,3 +172,50 @@ export function precheckUpload(head: Uint8Array, size: number): UploadPrecheck {
 		return { ok: false, message: UPLOAD_MESSAGES.tooLargeFor(type.kind) };
 	return { ok: true, type, postable: hasPostableExtension('.' + type.ext) };
 }
+
+/** Width and height from an image header (PNG, GIF, JPEG, WebP); undefined when not readable. */
+export function imageSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+	const u16be = (i: number) => (bytes[i] << 8) | bytes[i + 1];
+	const u16le = (i: number) => bytes[i] | (bytes[i + 1] << 8);
+	const u32be = (i: number) =>
+		((bytes[i] << 24) >>> 0) + (bytes[i + 1] << 16) + (bytes[i + 2] << 8) + bytes[i + 3];
+	const type = sniffMediaType(bytes);
+	if (!type) return undefined;
+	if (type.ext === 'png' && bytes.length >= 24) return { width: u32be(16), height: u32be(20) };
+	if (type.ext === 'gif' && bytes.length >= 10) return { width: u16le(6), height: u16le(8) };
+	if (type.ext === 'webp' && bytes.length >= 30) {
+		const chunk = String.fromCharCode(...bytes.subarray(12, 16));
+		if (chunk === 'VP8X')
+			return {
+				width: 1 + (bytes[24] | (bytes[25] << 8) | (bytes[26] << 16)),
+				height: 1 + (bytes[27] | (bytes[28] << 8) | (bytes[29] << 16)),
+			};
+		if (chunk === 'VP8 ') return { width: u16le(26) & 0x3fff, height: u16le(28) & 0x3fff };
+		if (chunk === 'VP8L') {
+			const b = bytes.subarray(21, 25);
+			return {
+				width: 1 + (((b[1] & 0x3f) << 8) | b[0]),
+				height: 1 + (((b[3] & 0xf) << 10) | (b[2] << 2) | ((b[1] & 0xc0) >> 6)),
+			};
+		}
+		return undefined;
+	}
+	if (type.ext === 'jpg') {
+		// Walk the segments to the first start-of-frame marker.
+		for (let i = 2; i + 9 < bytes.length; ) {
+			if (bytes[i] !== 0xff) return undefined;
+			const marker = bytes[i + 1];
+			if (
+				marker >= 0xc0 &&
+				marker <= 0xcf &&
+				marker !== 0xc4 &&
+				marker !== 0xc8 &&
+				marker !== 0xcc
+			) {
+				return { width: u16be(i + 7), height: u16be(i + 5) };
+			}
+			i += 2 + u16be(i + 2);
+		}
+	}
+	return undefined;
+}

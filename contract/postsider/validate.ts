@@ -169,6 +169,8 @@ function toNumber(value: unknown): number | undefined {
 export function validateCreatePost(
 	raw: unknown,
 	lookupChannel: (id: string) => ChannelInfo | undefined,
+	/** Image sizes by media path, for Pinterest's "same width and height" rule (the server downloads them). */
+	sizes?: (path: string) => { width: number; height: number } | undefined,
 ): CreatePostCheck {
 	const body = isRecord(raw) ? raw : {};
 	const postsRaw = body.posts;
@@ -346,7 +348,7 @@ export function validateCreatePost(
 				message: settingsMessages[0] || 'Please fix your settings',
 			};
 		}
-		const mediaProblem = checkProviderMedia(channel.identifier, entry.settings, entry.value);
+		const mediaProblem = checkProviderMedia(channel.identifier, entry.settings, entry.value, sizes);
 		if (mediaProblem)
 			return {
 				ok: false,

@@ -5,7 +5,7 @@
  * the handler. Error bodies follow the catalogue of §2.6 byte for byte where it gives the bytes.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 
@@ -26,6 +26,7 @@ import {
 	isSupportedProvider,
 	isValidIdempotencyKey,
 	parsePostSiderDate,
+	imageSize,
 	sniffMediaType,
 	validateCreatePost,
 	type ChannelInfo,
@@ -340,6 +341,21 @@ export function postsiderRouter(
 		return undefined;
 	};
 
+	/** Pinterest measures images by downloading them; here only files stored by this emulator can be measured. */
+	const storedImageSize = (org: Org, path: string) => {
+		const media = [...store.media.values()].find(
+			(m) => m.orgId === org.id && m.path === path.split('?')[0],
+		);
+		if (!media || media.type !== 'image') return undefined;
+		const head = Buffer.alloc(64 * 1024);
+		const fd = openSync(media.file, 'r');
+		try {
+			return imageSize(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+		} finally {
+			closeSync(fd);
+		}
+	};
+
 	const lookup =
 		(org: Org) =>
 		(id: string): ChannelInfo | undefined => {
@@ -360,7 +376,9 @@ export function postsiderRouter(
 	// ----- posts -------------------------------------------------------------------------------
 
 	route('createPost', (ctx) => {
-		const check = validateCreatePost(ctx.body, lookup(ctx.org));
+		const check = validateCreatePost(ctx.body, lookup(ctx.org), (path) =>
+			storedImageSize(ctx.org, path),
+		);
 		if (!check.ok) {
 			if (check.shape === 'E2') return ctx.json(400, e2(check.message));
 			if (check.shape === 'E3') return ctx.json(400, e3(check.messages));

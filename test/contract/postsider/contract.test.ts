@@ -9,6 +9,7 @@ import {
 	defaultSettings,
 	findSlotToIso,
 	hasPostableExtension,
+	imageSize,
 	isValidIdempotencyKey,
 	POSTSIDER_ENDPOINTS,
 	postsiderApiBase,
@@ -133,5 +134,43 @@ describe('provider table (§6.1)', () => {
 			length: 300,
 			ok: true,
 		});
+	});
+});
+
+describe('imageSize', () => {
+	it('reads PNG, GIF and JPEG headers', () => {
+		const png = FILES.png();
+		png.writeUInt32BE(640, 16);
+		png.writeUInt32BE(480, 20);
+		expect(imageSize(png)).toEqual({ width: 640, height: 480 });
+		const gif = FILES.gif();
+		gif.writeUInt16LE(32, 6);
+		gif.writeUInt16LE(16, 8);
+		expect(imageSize(gif)).toEqual({ width: 32, height: 16 });
+		// SOI, an APP0 segment of 16 bytes, then SOF0 with height 100 and width 200.
+		const jpeg = Buffer.from([
+			0xff,
+			0xd8,
+			0xff,
+			0xe0,
+			0,
+			16,
+			...Array(14).fill(0),
+			0xff,
+			0xc0,
+			0,
+			17,
+			8,
+			0,
+			100,
+			0,
+			200,
+			3,
+			0,
+			0,
+			0,
+		]);
+		expect(imageSize(jpeg)).toEqual({ width: 200, height: 100 });
+		expect(imageSize(FILES.text())).toBeUndefined();
 	});
 });

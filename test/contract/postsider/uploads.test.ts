@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { call, FILES, startPostSider, upload, type Emulator } from './helpers';
+import { call, createBody, FILES, startPostSider, upload, type Emulator } from './helpers';
 
 let ps: Emulator;
 let files: Server;
@@ -295,5 +295,36 @@ describe('POST /upload-from-url §5.2', () => {
 		} finally {
 			await strict.close();
 		}
+	});
+});
+
+describe('Pinterest measures images (§6.1)', () => {
+	const png = (w: number, h: number) => {
+		const b = FILES.png();
+		b.writeUInt32BE(w, 16);
+		b.writeUInt32BE(h, 20);
+		return b;
+	};
+	const pin = async (paths: string[]) =>
+		call(ps, 'POST', '/posts', {
+			body: createBody(
+				ps,
+				'pinterest',
+				{},
+				{ value: [{ content: 'pins', image: paths.map((path, i) => ({ id: `m${i}`, path })) }] },
+			),
+		});
+
+	it('several images of different sizes → E4; the same size passes', async () => {
+		const a = (await upload(ps, [{ name: 'file', data: png(1000, 1500) }])).body.path as string;
+		const b = (await upload(ps, [{ name: 'file', data: png(1000, 1500) }])).body.path as string;
+		const c = (await upload(ps, [{ name: 'file', data: png(800, 800) }])).body.path as string;
+		const mixed = await pin([a, c]);
+		expect(mixed.status).toBe(400);
+		expect(mixed.body).toMatchObject({
+			provider: 'pinterest',
+			message: 'Requires all images to have the same width and height',
+		});
+		expect((await pin([a, b])).status).toBe(201);
 	});
 });
