@@ -396,6 +396,22 @@ export function checkPostForPlatform(
 		}
 		case 'FACEBOOK': {
 			const contentType = (controls.facebookContentType as string | undefined) ?? 'POST';
+			// Vendor page: POST up to 10 photos or 1 video (not mixed), REEL 1 video, STORY 1 image or 1 video.
+			const videos = media.filter((m) => m.type === 'VIDEO').length;
+			const images = media.length - videos;
+			const fits =
+				contentType === 'REEL'
+					? videos === 1 && images === 0
+					: contentType === 'STORY'
+						? media.length === 1
+						: videos === 0 || (videos === 1 && images === 0);
+			if (!fits) {
+				coded(
+					'facebookMedia.invalid',
+					`${at}.mediaItems`,
+					`Facebook ${contentType} takes ${contentType === 'REEL' ? 'exactly 1 video' : contentType === 'STORY' ? '1 image or 1 video' : 'up to 10 photos or 1 video, not mixed'} (got ${images} image(s), ${videos} video(s))`,
+				);
+			}
 			if (controls.facebookPlaceId !== undefined && controls.facebookPlaceId !== null) {
 				if (!/^\d+$/.test(String(controls.facebookPlaceId)))
 					coded(

@@ -398,6 +398,40 @@ describe('§2.11 POST /social-posts — create validation', () => {
 			201,
 			{ postIds: [expect.any(String)] },
 		],
+		[
+			'Facebook REEL without a video (vendor page: REEL is 1 video) → 400',
+			async () =>
+				one(
+					'FACEBOOK',
+					{ mediaItems: [{ key: await upload(pf, 'image/png'), type: 'IMAGE', sortOrder: 0 }] },
+					{ controls: { facebookContentType: 'REEL' } },
+				),
+			400,
+			codedError('facebookMedia.invalid'),
+		],
+		[
+			'Facebook POST mixing photos and a video → 400',
+			async () =>
+				one('FACEBOOK', {
+					mediaItems: [
+						{ key: await upload(pf, 'image/png'), type: 'IMAGE', sortOrder: 0 },
+						{ key: await upload(pf, 'video/mp4'), type: 'VIDEO', sortOrder: 1 },
+					],
+				}),
+			400,
+			codedError('facebookMedia.invalid'),
+		],
+		[
+			'Facebook STORY with one video → 201',
+			async () =>
+				one(
+					'FACEBOOK',
+					{ mediaItems: [{ key: await upload(pf, 'video/mp4'), type: 'VIDEO', sortOrder: 0 }] },
+					{ controls: { facebookContentType: 'STORY' } },
+				),
+			201,
+			{ postIds: [expect.any(String)] },
+		],
 	];
 
 	it.each(rows)('%s', async (_name, build, status, expected) => {
