@@ -166,11 +166,11 @@ async function runWorkflow(wf: PreparedWorkflow): Promise<Run> {
 	const psFrom = ps.requests.length;
 	const pfFrom = pf.requests.length;
 	const result = await execute(ctx, wf.id);
-	timings[`execute ${wf.file}`] = result.ms / 1000;
 	// One log per execution (a fixture may run twice): execute-<workflow>[-<n>].log
 	const runs = (executions[wf.file] = (executions[wf.file] ?? 0) + 1);
 	const log = `execute-${wf.file.replace(/\.json$/, '')}${runs > 1 ? `-${runs}` : ''}.log`;
 	writeFileSync(join(e2e.artifacts, log), result.output);
+	timings[log.replace(/\.log$/, '')] = result.ms / 1000;
 	return {
 		wf,
 		result,
