@@ -187,26 +187,49 @@ describe('intake', () => {
 		expect(tracker.stable([p])).toBe(true);
 	});
 
-	it('does not ingest a half-written file at startup until it is stable (stableMs)', async () => {
+	it('does not ingest media changed after its sidecar until it is stable (stableMs)', async () => {
 		const { env, store } = setup();
 		const intake = new Intake({
 			config: { ...env.loaded.config, stableMs: 400 },
 			store,
 			log: silentLogger,
 		});
-		drop(join(env.inbox, 'v.mp4'), sampleMp4(2048));
 		drop(join(env.inbox, 'v.mp4.json'), {
 			version: 1,
 			text: 'v',
 			targets: ['acme-x'],
 			when: inFuture(),
 		});
+		drop(join(env.inbox, 'v.mp4'), sampleMp4(2048));
+		// Still being written after the sidecar appeared (or found mid-copy at startup).
+		const later = new Date(Date.now() + 1000);
+		utimesSync(join(env.inbox, 'v.mp4'), later, later);
 		const wait = await intake.scan();
 		expect(store.items()).toEqual([]);
 		expect(wait).toBeGreaterThan(0);
 		await new Promise((r) => setTimeout(r, 450));
 		await intake.scan();
 		expect(store.items().length).toBe(1);
+	});
+
+	it('skips the wait when the sidecar was written after the media (the commit marker)', async () => {
+		const { env, store } = setup();
+		const intake = new Intake({
+			config: { ...env.loaded.config, stableMs: 60_000 },
+			store,
+			log: silentLogger,
+		});
+		drop(join(env.inbox, 'w.mp4'), sampleMp4(2048));
+		const earlier = new Date(Date.now() - 5000);
+		utimesSync(join(env.inbox, 'w.mp4'), earlier, earlier);
+		drop(join(env.inbox, 'w.mp4.json'), {
+			version: 1,
+			text: 'w',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		await intake.scan();
+		expect(store.items().map((i) => i.name)).toEqual(['w.mp4']);
 	});
 
 	it('a re-drop of the same content under another name is a duplicate, never a second post', async () => {

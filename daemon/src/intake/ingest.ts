@@ -220,7 +220,9 @@ export class Intake {
 		let wait: number | undefined;
 		for (const c of scanInbox(layout.inbox)) {
 			const watched = [c.sidecarPath, ...c.mediaPaths];
-			if (!this.stability.stable(watched)) {
+			const ready =
+				this.stability.stable(watched) || this.stability.sidecarLast(c.sidecarPath, c.mediaPaths);
+			if (!ready) {
 				const w = this.stability.waitFor(watched);
 				wait = Math.min(wait ?? w, w);
 				continue;
