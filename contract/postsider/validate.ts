@@ -171,6 +171,8 @@ export function validateCreatePost(
 	lookupChannel: (id: string) => ChannelInfo | undefined,
 	/** Image sizes by media path, for Pinterest's "same width and height" rule (the server downloads them). */
 	sizes?: (path: string) => { width: number; height: number } | undefined,
+	/** Server settings: `RESTRICT_UPLOAD_DOMAINS` (media paths must contain this domain). */
+	server: { restrictUploadDomain?: string } = {},
 ): CreatePostCheck {
 	const body = isRecord(raw) ? raw : {};
 	const postsRaw = body.posts;
@@ -257,6 +259,12 @@ export function validateCreatePost(
 						if (typeof image.path !== 'string') messages.push(`${iat}.path must be a string`);
 						if (typeof image.path !== 'string' || !hasPostableExtension(image.path))
 							messages.push(`${iat}.${UPLOAD_MESSAGES.badExtension}`);
+						const domain = server.restrictUploadDomain;
+						if (domain && (typeof image.path !== 'string' || !image.path.includes(domain))) {
+							messages.push(
+								`${iat}.URL must contain the domain: ${domain} Make sure you first use the upload API route.`,
+							);
+						}
 						if (image.alt && typeof image.alt !== 'string')
 							messages.push(`${iat}.alt must be a string`);
 						if (

@@ -55,6 +55,8 @@ export interface ApiOptions {
 	uploadFromUrlAllow?: (url: string) => boolean;
 	/** Cloud billing (off by default, as self-hosted without POLAR_ACCESS_TOKEN). */
 	billing?: BillingOptions;
+	/** `RESTRICT_UPLOAD_DOMAINS`: media paths in posts must contain this domain (off by default). */
+	restrictUploadDomain?: string;
 	/** gzip answers of 1 kB or more when the client accepts it, as `compression()` does (default true). */
 	compression?: boolean;
 }
@@ -376,8 +378,13 @@ export function postsiderRouter(
 	// ----- posts -------------------------------------------------------------------------------
 
 	route('createPost', (ctx) => {
-		const check = validateCreatePost(ctx.body, lookup(ctx.org), (path) =>
-			storedImageSize(ctx.org, path),
+		const check = validateCreatePost(
+			ctx.body,
+			lookup(ctx.org),
+			(path) => storedImageSize(ctx.org, path),
+			{
+				restrictUploadDomain: opts.restrictUploadDomain,
+			},
 		);
 		if (!check.ok) {
 			if (check.shape === 'E2') return ctx.json(400, e2(check.message));

@@ -43,6 +43,8 @@ export interface PostSiderOptions {
 	now?: number;
 	/** Cloud billing checks (401/402); off by default, like a self-hosted server. */
 	billing?: BillingOptions;
+	/** `RESTRICT_UPLOAD_DOMAINS`: media paths in posts must contain this domain; `true` = this emulator's host. */
+	restrictUploadDomain?: string | true;
 	/** gzip large answers when the client accepts it, like the real server (default true). */
 	compression?: boolean;
 	/** Which due posts fail to publish (default: content containing `[fail]`). */
@@ -73,6 +75,9 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 		uploadFromUrlAllow: opts.uploadFromUrlAllow,
 		billing: opts.billing,
 		compression: opts.compression,
+		get restrictUploadDomain() {
+			return opts.restrictUploadDomain === true ? new URL(origin).host : opts.restrictUploadDomain;
+		},
 	});
 
 	const reset = () => {

@@ -328,3 +328,37 @@ describe('Pinterest measures images (§6.1)', () => {
 		expect((await pin([a, b])).status).toBe(201);
 	});
 });
+
+describe('RESTRICT_UPLOAD_DOMAINS (§3.1 step 2–3)', () => {
+	it('media paths outside the upload domain are refused with the server text; uploaded ones pass', async () => {
+		const strict = await startPostSider({ apiLimit: 10_000, restrictUploadDomain: true });
+		try {
+			const host = new URL(strict.origin).host;
+			const uploaded = (await upload(strict, [{ name: 'file', data: FILES.png() }])).body
+				.path as string;
+			const ok = await call(strict, 'POST', '/posts', {
+				body: createBody(
+					strict,
+					'threads',
+					{},
+					{ value: [{ content: 'x', image: [{ id: 'a', path: uploaded }] }] },
+				),
+			});
+			expect(ok.status).toBe(201);
+			const bad = await call(strict, 'POST', '/posts', {
+				body: createBody(
+					strict,
+					'threads',
+					{},
+					{ value: [{ content: 'x', image: [{ id: 'a', path: 'https://cdn.example/a.png' }] }] },
+				),
+			});
+			expect(bad.status).toBe(400);
+			expect(bad.body.message).toEqual([
+				`posts.0.value.0.image.0.URL must contain the domain: ${host} Make sure you first use the upload API route.`,
+			]);
+		} finally {
+			await strict.close();
+		}
+	});
+});
