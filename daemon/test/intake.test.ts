@@ -353,4 +353,19 @@ describe('intake', () => {
 		expect(store.targets(byName.s.id)[0].state).toBe('skipped');
 		expect((JSON.parse(byName.n.post) as PostRecord).when).toEqual({ kind: 'asap' });
 	});
+	it('a burst of 1,000 sidecars is queued completely, once each; a second scan adds nothing', async () => {
+		const { env, store, intake } = setup();
+		for (let n = 0; n < 1000; n++) {
+			writeFileSync(
+				join(env.inbox, `burst-${n}.json`),
+				JSON.stringify({ version: 1, text: `burst ${n}`, targets: ['acme-x'], when: 'asap' }),
+			);
+		}
+		await intake.scan();
+		await intake.scan();
+		const items = store.items();
+		expect(items).toHaveLength(1000);
+		expect(new Set(items.map((i) => i.name)).size).toBe(1000);
+		expect(readdirSync(env.inbox)).toEqual([]);
+	}, 120_000);
 });
