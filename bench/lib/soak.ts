@@ -104,7 +104,7 @@ export async function soak(mod: EmulatorModule, service: Service, kind: PostKind
 		// huge backlog makes the worker re-park every waiting target each time a slot frees, which
 		// turns a day's soak into hours of wall time; see the report's notes.)
 		// PostFast batches up to 15 posts per create, so there the whole day's maximum waits at once.
-		const AHEAD = service === 'postfast' ? Math.ceil(theoretical(service, kind).max * 1.1) + 10 : 40;
+		const AHEAD = service === 'postfast' ? Math.ceil(theoretical(service, kind).max * 1.1) + 10 : 8;
 		let written = 0;
 		const writePost = (i: number) => {
 			const name = `p${String(i).padStart(5, '0')}`;

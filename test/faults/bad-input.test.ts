@@ -4,7 +4,7 @@
  * (and the sidecar's JSON path where there is one), the user's files moved beside it and never
  * deleted, the daemon still running, and a good post dropped afterwards still posted.
  */
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Channel, DaemonRig, marker, postfastAccount, postsiderChannel, waitFor } from './lib/daemon';
@@ -191,7 +191,7 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 	});
 
 	it('queued none of them', () => {
-		expect(rig.query('SELECT count(*) AS n FROM items')[0]?.n ?? 0).toBe(0);
+		expect(rig.query<{ name: string }>('SELECT name FROM items').map((r) => r.name)).toEqual([]);
 	});
 
 	it('keeps running and still posts a good drop afterwards', async (ctx) => {
@@ -201,6 +201,23 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 		rig.dropPost('good-after-bad-🎉', { version: 1, text: `good post ${m}`, targets: ['ps-li'], when: future() }, { 'good-after-bad-🎉.png': png(4242) });
 		await waitFor(() => rig.doneNames().some((n) => n.startsWith('good-after-bad')), 30_000, () => `not done; log tail:\n${rig.logText().slice(-2000)}`);
 		expect(countMarkers(emu.ps!, [m]).get(m)).toBe(1);
+	});
+
+	it('holds a media file that is still being written until it is stable, then queues it whole', async () => {
+		const name = 'still-writing.mp4';
+		const full = mp4(600 * 1024, 77);
+		const path = join(rig.inbox, name);
+		writeFileSync(path, full.subarray(0, 64 * 1024));
+		writeFileSync(join(rig.inbox, `${name}.json`), JSON.stringify(base()));
+		// A slow writer: a chunk every 150 ms for about 1.5 s (stableMs is 300 ms between looks).
+		for (let off = 64 * 1024; off < full.length; off += 64 * 1024) {
+			await new Promise((r) => setTimeout(r, 150));
+			appendFileSync(path, full.subarray(off, Math.min(full.length, off + 64 * 1024)));
+		}
+		await waitFor(() => rig.query(`SELECT 1 FROM items WHERE name = ?`, name).length > 0 || rig.errorFiles().some((e) => e.name.startsWith('still-writing')), 30_000, () => 'never ingested');
+		const row = rig.query<{ post: string }>(`SELECT post FROM items WHERE name = ?`, name)[0];
+		expect(row, `rejected: ${JSON.stringify(rig.errorFiles().find((e) => e.name.startsWith('still-writing'))?.body)}`).toBeDefined();
+		expect((JSON.parse(row.post) as { media: Array<{ size: number }> }).media[0].size).toBe(full.length);
 	});
 
 	it('leaks no API key into the log, the database or the error files', async () => {
