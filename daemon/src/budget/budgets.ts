@@ -408,6 +408,14 @@ export class Budgets {
 				for (const need of needs) {
 					const W = this.windowOf(need.rule);
 					if (need.rule.partition === 'account') {
+						if (need.units > need.rule.limit) {
+							return {
+								ok: false,
+								notBefore: Number.POSITIVE_INFINITY,
+								gating: `${need.rule.label}: one request carries ${need.units} posts for account ${need.bucket.split('@')[1]}; split them over several requests`,
+								reason: 'impossible',
+							};
+						}
 						const fixed = need.anchors.filter((a): a is number => a !== undefined);
 						const lower = Math.min(now, ...fixed) - W;
 						const posts = this.loadLog(keyId, need.bucket, W, lower).hits;
@@ -762,10 +770,21 @@ export class Budgets {
 					const W = this.windowOf(need.rule);
 					let t: number;
 					if (need.rule.partition === 'account') {
+						// All the sequence's posts for this account go in one request: they must fit together.
 						const sendAnchored = need.anchors.filter((a) => a === undefined).length;
-						t = at;
-						for (let i = 0; i < sendAnchored; i++)
-							t = Math.max(t, earliestAccountFit(entry.hits, entry.cap, W, t));
+						t = need.units > entry.cap ? Number.POSITIVE_INFINITY : at;
+						while (Number.isFinite(t) && sendAnchored > 0) {
+							const trial = [...entry.hits];
+							let fits = true;
+							for (let i = 0; i < sendAnchored && fits; i++) {
+								fits = accountFits(trial, entry.cap, W, t);
+								insertSorted(trial, t);
+							}
+							if (fits) break;
+							// Room only comes back when a post leaves the window.
+							const next = entry.hits.map((h) => h + W).filter((c) => c > t);
+							t = next.length > 0 ? Math.min(...next) : Number.POSITIVE_INFINITY;
+						}
 					} else {
 						const fit = earliestFit(
 							{ hits: entry.hits, inFlight: 0 },

@@ -308,6 +308,18 @@ describe('per-account caps and persistence', () => {
 		expect(budgets.reserve('k', [x('acct-2')]).ok).toBe(true);
 	});
 
+	it('more posts for one account in one request than its cap can never fit and says to split', () => {
+		const { budgets } = setup();
+		const posts = Array.from({ length: 6 }, () => ({ id: 'a', platform: 'X' }));
+		const r = budgets.reserve('k', [pf(POSTFAST_ENDPOINTS.createPosts, posts)]);
+		expect(r).toMatchObject({
+			ok: false,
+			reason: 'impossible',
+			notBefore: Number.POSITIVE_INFINITY,
+		});
+		if (!r.ok) expect(r.gating).toMatch(/split/);
+	});
+
 	it('a refused create gives its account slot back', () => {
 		const { clock, budgets } = setup();
 		const call = pf(POSTFAST_ENDPOINTS.createPosts, [{ id: 'a', platform: 'x' }]);

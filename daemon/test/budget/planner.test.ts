@@ -112,3 +112,25 @@ describe('ETAs with per-account caps', () => {
 		expect(plan[11].gating).toBeUndefined();
 	});
 });
+
+describe('ETAs for several posts of one account in one request', () => {
+	it('three X posts for one account wait until three slots are free together; six never fit', () => {
+		const clock = { t: T0 };
+		const budgets = new Budgets(new Database(':memory:'), {
+			now: () => clock.t,
+			limits: postfastLimits(),
+			assumedLatencyMs: 0,
+		});
+		const one = postfastSequence({ posts: [{ accountId: 'x1', platform: 'X' }] });
+		const three = postfastSequence({
+			posts: Array.from({ length: 3 }, () => ({ accountId: 'x1', platform: 'X' })),
+		});
+		const six = postfastSequence({
+			posts: Array.from({ length: 6 }, () => ({ accountId: 'x1', platform: 'X' })),
+		});
+		const plan = budgets.plan('k', [one, one, one, three, six]);
+		expect(plan.slice(0, 3).map((p) => p.at)).toEqual([T0, T0, T0]);
+		expect(plan[3].at).toBe(T0 + DAY);
+		expect(plan[4].at).toBe(Number.POSITIVE_INFINITY);
+	});
+});
