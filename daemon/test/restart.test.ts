@@ -259,3 +259,120 @@ describe('accounts and doctor against the emulators', () => {
 		expect(fast).toMatchObject({ ok: false, fix: expect.stringMatching(/wrong or revoked/) });
 	});
 });
+
+describe('repeated SIGKILL at random points', () => {
+	it('8 kills while 6 posts for both services go through: no post lost, none duplicated', async () => {
+		const ints = await new PostSiderClient({
+			baseUrl: ps.baseUrl,
+			apiKey: ps.apiKey,
+		}).listIntegrations();
+		const acc = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
+		if (!ints.ok || !acc.ok) throw new Error('emulators did not answer');
+		const channel = ints.value.find((i) => i.identifier === 'x' && !i.disabled)!;
+		const account = acc.value.find(
+			(a) =>
+				a.connectionStatus !== 'DISABLED' &&
+				['INSTAGRAM', 'FACEBOOK', 'THREADS'].includes(a.platform),
+		)!;
+		const home = tempDir('postspool-kills-');
+		writeFileSync(join(home, 'ps.key'), ps.apiKey, { mode: 0o600 });
+		writeFileSync(join(home, 'pf.key'), pf.apiKey, { mode: 0o600 });
+		const folder = join(home, 'drop');
+		const stateDir = join(home, 'state');
+		const configPath = join(home, 'config.jsonc');
+		writeFileSync(
+			configPath,
+			JSON.stringify({
+				version: 1,
+				stateDir,
+				keys: {
+					sider: {
+						service: 'postsider',
+						baseUrl: ps.baseUrl,
+						apiKey: { file: join(home, 'ps.key') },
+					},
+					fast: {
+						service: 'postfast',
+						baseUrl: pf.baseUrl,
+						apiKey: { file: join(home, 'pf.key') },
+					},
+				},
+				accounts: {
+					x: { key: 'sider', id: channel.id, platform: 'x' },
+					fb: { key: 'fast', id: account.id, platform: account.platform.toLowerCase() },
+				},
+				folders: [{ path: folder, defaults: { version: 1 } }],
+				stableMs: 0,
+				backoffMs: 50,
+				backoffCapMs: 200,
+			}),
+			{ mode: 0o600 },
+		);
+		// Every create is slowed a little so kills land before, during and after it.
+		ps.faults.add({ method: 'POST', path: /\/posts$/, kind: 'latency', delayMs: 150 });
+		pf.faults.add({ method: 'POST', path: '/social-posts', kind: 'latency', delayMs: 150 });
+		const inbox = join(folder, 'inbox');
+		const tag = `kill-${Date.now()}`;
+		let first = true;
+		try {
+			for (let round = 0; round < 8; round++) {
+				const child = daemon(configPath);
+				if (first) {
+					await until(() => existsSync(inbox));
+					for (let n = 0; n < 6; n++) {
+						drop(join(inbox, `k${n}.png`), samplePng(12, 12, [n * 30, 7, 7]));
+						drop(join(inbox, `k${n}.png.json`), {
+							text: `${tag} ${n}`,
+							targets: [n % 2 ? 'x' : 'fb'],
+							when: new Date(Date.now() + 86_400_000).toISOString(),
+						});
+					}
+					first = false;
+				}
+				await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 500)));
+				child.kill('SIGKILL');
+				await new Promise((r) => child.on('exit', r));
+			}
+			const last = daemon(configPath);
+			try {
+				await until(() => receipts(join(folder, 'done')).length >= 6 && true, 60_000);
+			} finally {
+				last.kill('SIGTERM');
+				await new Promise((r) => last.on('exit', r));
+			}
+		} finally {
+			ps.faults.clear();
+			pf.faults.clear();
+		}
+		const range = {
+			startDate: new Date(Date.now() - 86_400_000).toISOString(),
+			endDate: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+		};
+		const psPosts = await new PostSiderClient({ baseUrl: ps.baseUrl, apiKey: ps.apiKey }).listPosts(
+			range,
+		);
+		const pfPosts = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listPosts({
+			socialMediaIds: [account.id],
+			limit: 50,
+		});
+		if (!psPosts.ok || !pfPosts.ok) throw new Error('list failed');
+		for (let n = 0; n < 6; n++) {
+			const text = `${tag} ${n}`;
+			const count =
+				n % 2
+					? psPosts.value.posts.filter((p) => p.content.includes(text)).length
+					: pfPosts.value.data.filter((p) => p.content === text).length;
+			expect(count, text).toBe(1);
+		}
+		const db = new Database(join(stateDir, 'postspool.sqlite'), { readonly: true });
+		expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+		expect(
+			(
+				db.prepare(`SELECT COUNT(*) n FROM targets WHERE state = 'confirmed'`).get() as {
+					n: number;
+				}
+			).n,
+		).toBe(6);
+		db.close();
+	}, 120_000);
+});
