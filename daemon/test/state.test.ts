@@ -97,3 +97,22 @@ describe('state', () => {
 		again();
 	});
 });
+
+describe('config', () => {
+	it('normalises base URLs: a PostSider origin gets /public/v1, trailing slashes go', async () => {
+		const { makeEnv } = await import('./helpers');
+		const env = makeEnv(
+			{},
+			{
+				sider: {
+					service: 'postsider',
+					baseUrl: 'https://social.example.com/api/',
+					apiKey: { env: 'X' },
+				},
+				fast: { service: 'postfast', baseUrl: 'https://api.postfa.st/', apiKey: { env: 'Y' } },
+			},
+		);
+		expect(env.loaded.config.keys.sider.baseUrl).toBe('https://social.example.com/api/public/v1');
+		expect(env.loaded.config.keys.fast.baseUrl).toBe('https://api.postfa.st');
+	});
+});

@@ -24,7 +24,14 @@ export const SecretSource = z
 export const PostSiderKey = z
 	.object({
 		service: z.literal('postsider'),
-		baseUrl: z.url().default('https://api.postsider.com/public/v1'),
+		/** Cloud default; self-hosted: `https://<domain>/api/public/v1`. An origin gets `/public/v1` appended. */
+		baseUrl: z
+			.url()
+			.default('https://api.postsider.com/public/v1')
+			.transform((u) => {
+				const trimmed = u.replace(/\/+$/, '');
+				return trimmed.endsWith('/public/v1') ? trimmed : `${trimmed}/public/v1`;
+			}),
 		apiKey: SecretSource,
 		/** The server's API_LIMIT (requests per minute), when the instance is self-hosted with another value. */
 		apiLimit: z.number().int().positive().optional(),
@@ -34,7 +41,10 @@ export const PostSiderKey = z
 export const PostFastKey = z
 	.object({
 		service: z.literal('postfast'),
-		baseUrl: z.url().default('https://api.postfa.st'),
+		baseUrl: z
+			.url()
+			.default('https://api.postfa.st')
+			.transform((u) => u.replace(/\/+$/, '')),
 		apiKey: SecretSource,
 		/** Which published limit table the account is on (postfast-api.md §3.6). */
 		profile: z.enum(['vendor', 'current']).default('vendor'),
