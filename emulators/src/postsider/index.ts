@@ -80,6 +80,14 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 		},
 	});
 
+	/** Returns what Limiter A has left in the current window afterwards. */
+	const spendMinuteBudget = (count: number, orgId = 'org-demo'): number => {
+		let remaining = 0;
+		for (let i = 0; i < count; i++)
+			remaining = Number(limiters.minuteCheck(orgId).headers['X-RateLimit-Remaining']);
+		return remaining;
+	};
+
 	const reset = () => {
 		store.seed();
 		limiters.reset();
@@ -112,6 +120,13 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 			extra(method, path, body, ctx) {
 				if (method === 'POST' && path === '/__admin/tick') {
 					ctx.json(200, { moved: store.publishDue() });
+					return true;
+				}
+				// Other traffic of the org (the dashboard, other keys) spends Limiter A's budget too (§4.1).
+				if (method === 'POST' && path === '/__admin/traffic') {
+					const count = typeof body.count === 'number' ? body.count : 1;
+					const orgId = typeof body.orgId === 'string' ? body.orgId : 'org-demo';
+					ctx.json(200, { remaining: spendMinuteBudget(count, orgId) });
 					return true;
 				}
 				// Resolve an approval as a reviewer would in the dashboard.
@@ -172,6 +187,8 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 		tick(): number {
 			return store.publishDue();
 		},
+		/** Simulates the org's other traffic (dashboard, other keys): `count` requests against Limiter A. */
+		spendMinuteBudget,
 		reset(): void {
 			reset();
 			server.faults.clear();

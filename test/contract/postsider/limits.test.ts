@@ -141,3 +141,20 @@ describe('§4.2 Limiter B: hourly throttler per mutating handler, same API_LIMIT
 		).toBe(429);
 	});
 });
+
+describe('§4.1 the dashboard shares Limiter A', () => {
+	it('traffic outside the API (simulated) leaves less for the API key, in process and over /__admin/traffic', async () => {
+		ps = await startPostSider({ apiLimit: 10 });
+		expect(ps.spendMinuteBudget(4)).toBe(6);
+		const res = await fetch(`${ps.origin}/__admin/traffic`, {
+			method: 'POST',
+			body: JSON.stringify({ count: 5 }),
+		});
+		expect(await res.json()).toEqual({ remaining: 1 });
+		expect(rateHeaders(await call(ps, 'GET', '/groups'))).toEqual({
+			'x-ratelimit-limit': '10',
+			'x-ratelimit-remaining': '0',
+		});
+		expect((await call(ps, 'GET', '/groups')).status).toBe(429);
+	});
+});
