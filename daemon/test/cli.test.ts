@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, drop, makeEnv, tempDir } from './helpers';
 
-const root = join(__dirname, '..', '..');
 let cli: string;
 let cleanup = () => {};
 

@@ -2,7 +2,7 @@
  * Crash safety with real processes: the CLI daemon is killed with SIGKILL while a create is in
  * flight, restarted, and must end with exactly one post per target and a clean database.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,7 +13,6 @@ import { PostSiderClient } from '../src/api/postsider';
 import { samplePng } from '../src/demo/media';
 import { buildCli, drop, tempDir } from './helpers';
 
-const root = join(__dirname, '..', '..');
 let cli: string;
 let cleanup = () => {};
 let ps: Awaited<ReturnType<typeof startPostSider>>;
@@ -73,54 +72,56 @@ function receipts(dir: string): string[] {
 	return out;
 }
 
+/** A drop folder and config for both emulators, with alias `x` (PostSider) and `fb` (PostFast). */
+async function crashSetup(prefix: string) {
+	const ints = await new PostSiderClient({
+		baseUrl: ps.baseUrl,
+		apiKey: ps.apiKey,
+	}).listIntegrations();
+	const acc = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
+	if (!ints.ok || !acc.ok) throw new Error('emulators did not answer');
+	const channel = ints.value.find((i) => i.identifier === 'x' && !i.disabled)!;
+	const account = acc.value.find(
+		(a) =>
+			a.connectionStatus !== 'DISABLED' &&
+			['INSTAGRAM', 'FACEBOOK', 'THREADS'].includes(a.platform),
+	)!;
+	const home = tempDir(prefix);
+	writeFileSync(join(home, 'ps.key'), ps.apiKey, { mode: 0o600 });
+	writeFileSync(join(home, 'pf.key'), pf.apiKey, { mode: 0o600 });
+	const folder = join(home, 'drop');
+	const stateDir = join(home, 'state');
+	const configPath = join(home, 'config.jsonc');
+	writeFileSync(
+		configPath,
+		JSON.stringify({
+			version: 1,
+			stateDir,
+			keys: {
+				sider: {
+					service: 'postsider',
+					baseUrl: ps.baseUrl,
+					apiKey: { file: join(home, 'ps.key') },
+				},
+				fast: { service: 'postfast', baseUrl: pf.baseUrl, apiKey: { file: join(home, 'pf.key') } },
+			},
+			accounts: {
+				x: { key: 'sider', id: channel.id, platform: 'x' },
+				fb: { key: 'fast', id: account.id, platform: account.platform.toLowerCase() },
+			},
+			folders: [{ path: folder, defaults: { version: 1 } }],
+			stableMs: 0,
+			backoffMs: 50,
+			backoffCapMs: 200,
+		}),
+		{ mode: 0o600 },
+	);
+	return { home, channel, account, folder, stateDir, configPath, inbox: join(folder, 'inbox') };
+}
+
 describe('restart mid-pipeline', () => {
 	it('SIGKILL while both creates are in flight: after a restart, exactly one post per target', async () => {
-		const ints = await new PostSiderClient({
-			baseUrl: ps.baseUrl,
-			apiKey: ps.apiKey,
-		}).listIntegrations();
-		const acc = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
-		if (!ints.ok || !acc.ok) throw new Error('emulators did not answer');
-		const channel = ints.value.find((i) => i.identifier === 'x' && !i.disabled)!;
-		const account = acc.value.find(
-			(a) =>
-				a.connectionStatus !== 'DISABLED' &&
-				['INSTAGRAM', 'FACEBOOK', 'THREADS'].includes(a.platform),
-		)!;
-		const home = tempDir('postspool-restart-');
-		writeFileSync(join(home, 'ps.key'), ps.apiKey, { mode: 0o600 });
-		writeFileSync(join(home, 'pf.key'), pf.apiKey, { mode: 0o600 });
-		const folder = join(home, 'drop');
-		const stateDir = join(home, 'state');
-		const configPath = join(home, 'config.jsonc');
-		writeFileSync(
-			configPath,
-			JSON.stringify({
-				version: 1,
-				stateDir,
-				keys: {
-					sider: {
-						service: 'postsider',
-						baseUrl: ps.baseUrl,
-						apiKey: { file: join(home, 'ps.key') },
-					},
-					fast: {
-						service: 'postfast',
-						baseUrl: pf.baseUrl,
-						apiKey: { file: join(home, 'pf.key') },
-					},
-				},
-				accounts: {
-					x: { key: 'sider', id: channel.id, platform: 'x' },
-					fb: { key: 'fast', id: account.id, platform: account.platform.toLowerCase() },
-				},
-				folders: [{ path: folder, defaults: { version: 1 } }],
-				stableMs: 0,
-				backoffMs: 50,
-				backoffCapMs: 200,
-			}),
-			{ mode: 0o600 },
-		);
+		const { account, folder, stateDir, configPath } = await crashSetup('postspool-crash-');
 		// Both creates hang long enough to be killed in flight; the servers still process them.
 		ps.faults.add({ method: 'POST', path: /\/posts$/, kind: 'latency', delayMs: 1500, times: 1 });
 		pf.faults.add({
@@ -196,38 +197,7 @@ function cliRun(args: string[]): Promise<{ status: number | null; stdout: string
 
 describe('accounts and doctor against the emulators', () => {
 	it('lists channels with their aliases, and doctor checks each key and the clock skew', async () => {
-		const home = tempDir('postspool-doctor-');
-		writeFileSync(join(home, 'ps.key'), ps.apiKey, { mode: 0o600 });
-		writeFileSync(join(home, 'pf.key'), pf.apiKey, { mode: 0o600 });
-		const ints = await new PostSiderClient({
-			baseUrl: ps.baseUrl,
-			apiKey: ps.apiKey,
-		}).listIntegrations();
-		if (!ints.ok) throw new Error(ints.error.message);
-		const channel = ints.value[0];
-		const configPath = join(home, 'config.jsonc');
-		writeFileSync(
-			configPath,
-			JSON.stringify({
-				version: 1,
-				stateDir: join(home, 'state'),
-				keys: {
-					sider: {
-						service: 'postsider',
-						baseUrl: ps.baseUrl,
-						apiKey: { file: join(home, 'ps.key') },
-					},
-					fast: {
-						service: 'postfast',
-						baseUrl: pf.baseUrl,
-						apiKey: { file: join(home, 'pf.key') },
-					},
-				},
-				accounts: { mine: { key: 'sider', id: channel.id, platform: 'x' } },
-				folders: [{ path: join(home, 'drop') }],
-			}),
-			{ mode: 0o600 },
-		);
+		const { home, channel, configPath } = await crashSetup('postspool-doctor-');
 		const accounts = await cliRun(['--config', configPath, 'accounts', '--json']);
 		expect(accounts.status).toBe(0);
 		const list = JSON.parse(accounts.stdout) as Array<{
@@ -237,7 +207,7 @@ describe('accounts and doctor against the emulators', () => {
 		}>;
 		expect(list.find((a) => a.id === channel.id)).toMatchObject({
 			key: 'sider',
-			aliases: ['mine'],
+			aliases: ['x'],
 		});
 		expect(list.some((a) => a.key === 'fast')).toBe(true);
 		expect(accounts.stdout).not.toContain(ps.apiKey);
@@ -262,52 +232,7 @@ describe('accounts and doctor against the emulators', () => {
 
 describe('repeated SIGKILL at random points', () => {
 	it('8 kills while 6 posts for both services go through: no post lost, none duplicated', async () => {
-		const ints = await new PostSiderClient({
-			baseUrl: ps.baseUrl,
-			apiKey: ps.apiKey,
-		}).listIntegrations();
-		const acc = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
-		if (!ints.ok || !acc.ok) throw new Error('emulators did not answer');
-		const channel = ints.value.find((i) => i.identifier === 'x' && !i.disabled)!;
-		const account = acc.value.find(
-			(a) =>
-				a.connectionStatus !== 'DISABLED' &&
-				['INSTAGRAM', 'FACEBOOK', 'THREADS'].includes(a.platform),
-		)!;
-		const home = tempDir('postspool-kills-');
-		writeFileSync(join(home, 'ps.key'), ps.apiKey, { mode: 0o600 });
-		writeFileSync(join(home, 'pf.key'), pf.apiKey, { mode: 0o600 });
-		const folder = join(home, 'drop');
-		const stateDir = join(home, 'state');
-		const configPath = join(home, 'config.jsonc');
-		writeFileSync(
-			configPath,
-			JSON.stringify({
-				version: 1,
-				stateDir,
-				keys: {
-					sider: {
-						service: 'postsider',
-						baseUrl: ps.baseUrl,
-						apiKey: { file: join(home, 'ps.key') },
-					},
-					fast: {
-						service: 'postfast',
-						baseUrl: pf.baseUrl,
-						apiKey: { file: join(home, 'pf.key') },
-					},
-				},
-				accounts: {
-					x: { key: 'sider', id: channel.id, platform: 'x' },
-					fb: { key: 'fast', id: account.id, platform: account.platform.toLowerCase() },
-				},
-				folders: [{ path: folder, defaults: { version: 1 } }],
-				stableMs: 0,
-				backoffMs: 50,
-				backoffCapMs: 200,
-			}),
-			{ mode: 0o600 },
-		);
+		const { account, folder, stateDir, configPath } = await crashSetup('postspool-crash-');
 		// Every create is slowed a little so kills land before, during and after it.
 		ps.faults.add({ method: 'POST', path: /\/posts$/, kind: 'latency', delayMs: 150 });
 		pf.faults.add({ method: 'POST', path: '/social-posts', kind: 'latency', delayMs: 150 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openDb } from '../src/state/db';
 import { acquireLock, LockError } from '../src/state/lock';
 import { Store, TransitionError } from '../src/state/store';
-import { tempDir } from './helpers';
+import { makeEnv, tempDir } from './helpers';
 
 function store(now = { t: 1_000 }) {
 	const dir = tempDir();
@@ -99,8 +99,7 @@ describe('state', () => {
 });
 
 describe('config', () => {
-	it('normalises base URLs: a PostSider origin gets /public/v1, trailing slashes go', async () => {
-		const { makeEnv } = await import('./helpers');
+	it('normalises base URLs: a PostSider origin gets /public/v1, trailing slashes go', () => {
 		const env = makeEnv(
 			{},
 			{

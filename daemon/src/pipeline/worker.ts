@@ -492,45 +492,14 @@ export class Worker {
 
 	private async resolveUnknown(item: ItemRow, post: PostRecord, t: TargetRow): Promise<TargetRow> {
 		const { store, budgets, log } = this.o;
-		let stored = t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
-		if (!stored)
-			return (
-				store.transition(t, 'submitting', {}) &&
-				store.transition(store.target(t.id)!, 'pending', {})
-			);
+		const stored = t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
+		if (!stored) return this.park(item, t, 'the request of this create was not recorded');
 		if (t.service === 'postsider') {
 			// Same body, same key: the server replays the stored answer if the first send got through.
-			const reserved = budgets.reserve(t.key_name, [
-				{ service: 'postsider', endpoint: 'POST /posts' },
-			]);
-			if (!reserved.ok)
-				return store.transition(t, 'unknown', {
-					next_attempt_at: reserved.notBefore,
-					gating: reserved.gating,
-					releaseLease: true,
-				});
-			const r = reserved.reservation;
-			try {
-				t = store.transition(t, 'submitting', { gating: null });
-				log.log('info', `resending ${item.name} → ${t.label} under the same Idempotency-Key`, {
-					item: item.id,
-				});
-				let i = 0;
-				return await this.send(
-					item,
-					post,
-					t,
-					stored,
-					async (fn) => {
-						const res = await fn();
-						budgets.record(r, i++, observationOf(res));
-						return res;
-					},
-					r,
-				);
-			} finally {
-				budgets.release(r);
-			}
+			log.log('info', `resending ${item.name} → ${t.label} under the same Idempotency-Key`, {
+				item: item.id,
+			});
+			return this.resend(item, post, t, stored);
 		}
 		// PostFast: look for the post before any resend.
 		const body = stored.body as {
@@ -547,6 +516,7 @@ export class Worker {
 				releaseLease: true,
 			});
 		const r = reserved.reservation;
+		let solo: StoredRequest;
 		try {
 			const p = body.posts[stored.index ?? 0];
 			const filters = p.scheduledAt
@@ -596,27 +566,37 @@ export class Worker {
 				item: item.id,
 			});
 			// Alone: the other posts of a batched request have their own reconciliation.
-			stored = {
+			solo = {
 				body: { ...requestWide(stored.body as PostFastCreateBody), posts: [p] },
 				publishAt: stored.publishAt,
 				index: 0,
 			};
-			t = store.transition(t, 'submitting', { gating: null, request: JSON.stringify(stored) });
 		} finally {
 			budgets.release(r);
 		}
-		// Resend the stored body (a fresh reservation: the create has its own windows).
-		const again = budgets.reserve(t.key_name, [
-			{ service: 'postfast', endpoint: 'POST /social-posts' },
-		]);
-		if (!again.ok)
-			return store.transition(t, 'unknown', {
-				next_attempt_at: again.notBefore,
-				gating: again.gating,
+		return this.resend(item, post, t, solo);
+	}
+
+	/** Sends a stored create again, under its own reservation (the create has its own windows). */
+	private async resend(
+		item: ItemRow,
+		post: PostRecord,
+		t: TargetRow,
+		stored: StoredRequest,
+	): Promise<TargetRow> {
+		const { store, budgets } = this.o;
+		const endpoint = t.service === 'postsider' ? 'POST /posts' : 'POST /social-posts';
+		const reserved = budgets.reserve(t.key_name, [{ service: t.service, endpoint }]);
+		if (!reserved.ok) {
+			return store.transition(t, t.state, {
+				next_attempt_at: reserved.notBefore,
+				gating: reserved.gating,
 				releaseLease: true,
 			});
+		}
+		const r = reserved.reservation;
 		try {
-			let i = 0;
+			t = store.transition(t, 'submitting', { gating: null, request: JSON.stringify(stored) });
 			return await this.send(
 				item,
 				post,
@@ -624,13 +604,13 @@ export class Worker {
 				stored,
 				async (fn) => {
 					const res = await fn();
-					budgets.record(again.reservation, i++, observationOf(res));
+					budgets.record(r, 0, observationOf(res));
 					return res;
 				},
-				again.reservation,
+				r,
 			);
 		} finally {
-			budgets.release(again.reservation);
+			budgets.release(r);
 		}
 	}
 
