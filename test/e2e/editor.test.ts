@@ -337,6 +337,83 @@ describe('n8n editor in headless Chromium', () => {
 			});
 		});
 	});
+
+	it('fetches a test event with the PostSider trigger from the editor (the post PostSider just published)', async () => {
+		const ps = emulators!.ps;
+		const api = (path: string, init: RequestInit = {}) =>
+			fetch(`${ps.baseUrl}${path}`, {
+				...init,
+				headers: { authorization: ps.apiKey, 'content-type': 'application/json' },
+			});
+		const channels = (await (await api('/integrations')).json()) as {
+			id: string;
+			identifier: string;
+			disabled: boolean;
+		}[];
+		const x = channels.find((c) => c.identifier === 'x' && !c.disabled)!;
+		// A scheduled post whose time has passed is published by PostSider's publisher right away.
+		const created = await api('/posts', {
+			method: 'POST',
+			body: JSON.stringify({
+				type: 'schedule',
+				date: new Date(ps.clock.now() - 60_000).toISOString(),
+				shortLink: false,
+				tags: [],
+				posts: [
+					{
+						integration: { id: x.id },
+						value: [{ content: 'e2e: published, for the trigger', image: [] }],
+						settings: { who_can_reply_post: 'everyone' },
+					},
+				],
+			}),
+		});
+		expect(created.status, await created.clone().text()).toBe(201);
+		const [{ postId }] = (await created.json()) as { postId: string }[];
+		// Any request lets the publisher run first.
+		const post = (await (await api(`/posts/${postId}`)).json()) as { posts: { state: string }[] };
+		expect(post.posts[0].state, 'PostSider published the seeded post').toBe('PUBLISHED');
+
+		const wf = (await rest('POST', '/rest/workflows', {
+			name: 'e2e trigger test event',
+			nodes: [
+				{
+					id: 'e2e-ps-trigger',
+					name: 'PostSider Trigger',
+					type: `${e2e.packageName}.postSiderTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { events: ['postPublished'], lookbackDays: 7 },
+					credentials: { postSiderApi: credentialIds.postSiderApi },
+				},
+			],
+			connections: {},
+			settings: {},
+			active: false,
+		})) as { data: { id: string } };
+		const from = ps.requests.length;
+		await inBrowser('trigger', async (tab) => {
+			await tab.goto(`${server.url}/workflow/${wf.data.id}`);
+			await tab.getByTestId('canvas-node').first().waitFor({ timeout: 60_000 });
+			await tab.getByTestId('execute-workflow-button').click({ force: true });
+			const postLists = () =>
+				ps.requests.slice(from).filter((r) => r.method === 'GET' && r.path === '/public/v1/posts');
+			await expect
+				.poll(() => postLists().length, {
+					timeout: 60_000,
+					message: 'the trigger polled PostSider',
+				})
+				.toBeGreaterThan(0);
+			const node = tab.locator('[data-test-id="canvas-node"][data-node-name="PostSider Trigger"]');
+			await expect
+				.poll(() => node.textContent(), {
+					timeout: 30_000,
+					message: 'the test event on the canvas',
+				})
+				.toContain('1 item');
+			await tab.screenshot({ path: join(e2e.artifacts, 'editor-trigger-test-event.png') });
+		});
+	});
 });
 
 async function openNodePanel(page: Page): Promise<void> {
