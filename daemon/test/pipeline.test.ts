@@ -487,4 +487,32 @@ describe('pipeline against the emulators', () => {
 				1,
 			);
 	});
+	it('PostSider 409 "already processing" is asked again later, then parked as needs-review, never sent with a new key', async () => {
+		const env = setup();
+		ps.faults.add({
+			method: 'POST',
+			path: /\/posts$/,
+			kind: 'status',
+			status: 409,
+			body: {
+				message: 'A request with this Idempotency-Key is already processing',
+				error: 'Conflict',
+				statusCode: 409,
+			},
+		});
+		const d = await start(env.configPath);
+		const before = ps.requests.length;
+		drop(join(env.inbox, 'stuck.json'), { text: 'stuck key', targets: ['ps-x'], when: future() });
+		await d.idle();
+		const sent = ps.requests
+			.slice(before)
+			.filter((r) => r.method === 'POST' && r.path.endsWith('/posts'));
+		expect(sent).toHaveLength(4); // maxAttempts
+		expect(new Set(sent.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+		const err = readJson(find(join(env.folder, 'failed'), 'error.json')[0]);
+		expect(err).toMatchObject({
+			state: 'needs-review',
+			errors: [{ target: 'ps-x', state: 'needs-review' }],
+		});
+	});
 });

@@ -659,6 +659,10 @@ export class Worker {
 		if (error.kind === 'server' || error.kind === 'network')
 			return this.retryLater(item, t, error, ' on create', 'unknown');
 		if (error.kind === 'conflict' && t.service === 'postsider') {
+			// The first send may still be in progress on the server: ask again later. A key stuck in
+			// "processing" for good (the server crashed mid-create) ends parked after maxAttempts.
+			if (/already processing/i.test(error.message))
+				return this.retryLater(item, t, error, ' on create', 'unknown');
 			return this.park(
 				item,
 				t,
