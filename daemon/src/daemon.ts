@@ -183,7 +183,8 @@ export class Daemon {
 			now: this.now,
 			onQueued: () => this.pump(),
 		});
-		this.startWatcher(config);
+		if (config.watch) this.startWatcher(config);
+		else this.watcherState = { backend: 'none (rescans only)' };
 		this.timers.push(setInterval(() => this.rescan(), config.rescanMs));
 		this.timers.push(setInterval(() => this.writeStatus(), 5_000));
 		// Housekeeping only: prune old events nightly. Due times are in SQLite, not in cron.

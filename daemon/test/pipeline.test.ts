@@ -515,4 +515,16 @@ describe('pipeline against the emulators', () => {
 			errors: [{ target: 'ps-x', state: 'needs-review' }],
 		});
 	});
+	it('without watcher events, the periodic rescan still finds a dropped post', async () => {
+		const env = setup({ watch: false, rescanMs: 1000 });
+		const d = await start(env.configPath);
+		drop(join(env.inbox, 'quiet.png'), samplePng(11, 11, [20, 20, 20]));
+		drop(join(env.inbox, 'quiet.png.json'), {
+			text: 'found by the rescan',
+			targets: ['pf-a'],
+			when: future(),
+		});
+		await until(() => find(join(env.folder, 'done'), 'receipt.json').length === 1, 10_000);
+		void d;
+	});
 });

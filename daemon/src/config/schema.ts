@@ -127,6 +127,8 @@ export const ConfigSchema = z
 		backoffCapMs: z.number().int().min(10).default(600_000),
 		/** Give up on an API call after this long without an answer (uploads: this long without progress, at least 120 s). */
 		requestTimeoutMs: z.number().int().min(100).default(30_000),
+		/** Watch the inboxes for changes (false: rely on the rescans every `rescanMs` alone). */
+		watch: z.boolean().default(true),
 		/** Use filesystem polling (network shares). */
 		polling: z.boolean().default(false),
 	})

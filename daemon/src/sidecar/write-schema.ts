@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { sidecarJsonSchema } from './schema';
 
 const out = join(__dirname, '..', '..', '..', '..', 'schema', 'sidecar.schema.json');
+const generated = sidecarJsonSchema() as { required?: string[] };
+// version, text, targets and when may come from a _defaults.json: an editor must not flag a
+// sidecar that relies on them. The daemon still requires them after the merge.
+delete generated.required;
 const schema = {
-	...(sidecarJsonSchema() as object),
+	...generated,
 	$id: 'https://postspool.invalid/schema/sidecar.schema.json',
 	title: 'postspool sidecar v1',
 };
