@@ -56,6 +56,13 @@ let ps: PostSiderEmulator;
 let pf: PostFastEmulator;
 const timings: Record<string, number> = {};
 const executions: Record<string, number> = {};
+const runStart = Date.now();
+
+/** 10:00 UTC on the day `30 + n - 1` days after this run started. */
+function scheduleDay(n: number): Date {
+	const day = new Date(runStart + (29 + n) * 86_400_000);
+	return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 10));
+}
 
 /** What one workflow run did: n8n's result and the requests each emulator saw meanwhile. */
 interface Run {
@@ -140,6 +147,8 @@ beforeAll(async () => {
 		if (a.connectionStatus === 'DISABLED') placeholders.PF_DISABLED_ACCOUNT ??= a.id;
 		else placeholders[`PF_ACCOUNT_${a.platform.toUpperCase()}`] ??= a.id;
 	}
+	// Fixture times: 10:00 UTC, 30–33 days ahead (future and inside PostFast's one-year window).
+	for (const n of [1, 2, 3, 4]) placeholders[`SCHEDULE_${n}`] = scheduleDay(n).toISOString();
 	for (const wf of fixtures) fillPlaceholders(wf, placeholders);
 
 	writeForImport([...examples, ...fixtures], dir);
@@ -387,6 +396,7 @@ describe('example workflows in a real n8n', () => {
 /** Fixture checks drive the runs themselves (some run a workflow twice, some expect a failure). */
 const FIXTURE_CHECKS: Record<string, (wf: PreparedWorkflow) => Promise<void>> = {
 	async 'postsider-rerun-idempotent.json'(wf) {
+		const dayStart = new Date(scheduleDay(1).getTime() - 10 * 3_600_000);
 		const first = await runWorkflow(wf);
 		expectCleanRun(first);
 		const second = await runWorkflow(wf);
@@ -400,7 +410,7 @@ const FIXTURE_CHECKS: Record<string, (wf: PreparedWorkflow) => Promise<void>> = 
 		const idOf = (run: Run) => run.outputs['Schedule Post']?.[0]?.json.postId;
 		expect(idOf(second), 'the re-run answers with the first post').toBe(idOf(first));
 		const day = await postSiderApi<{ posts: { id: string; content: string }[] }>(
-			'/posts?startDate=2027-03-01T00:00:00.000Z&endDate=2027-03-01T23:59:59.999Z',
+			`/posts?startDate=${dayStart.toISOString()}&endDate=${new Date(dayStart.getTime() + 86_399_999).toISOString()}`,
 		);
 		const ours = day.posts.filter((p) => p.content.startsWith('e2e: one post'));
 		expect(ours, 'exactly one post in PostSider after two runs').toHaveLength(1);
