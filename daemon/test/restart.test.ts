@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPostFast, startPostSider } from '../../emulators/src/index';
 import { PostFastClient } from '../src/api/postfast';
 import { PostSiderClient } from '../src/api/postsider';
@@ -23,6 +23,12 @@ beforeAll(async () => {
 	ps = await startPostSider({});
 	pf = await startPostFast({});
 }, 120_000);
+
+// The emulators' clocks only move when told: let the last test's rate windows pass.
+afterEach(() => {
+	ps.clock.advance(61 * 60_000);
+	pf.clock.advance(61 * 60_000);
+});
 
 afterAll(async () => {
 	cleanup();

@@ -6,6 +6,8 @@ import type { PostFastCreateBody, PostFastMediaItem } from '../api/postfast';
 import type { PostSiderCreateBody } from '../api/postsider';
 import type { Platform } from '../config/schema';
 import type { PostRecord } from '../intake/ingest';
+import { defaultSettings } from '../../../contract/postsider/providers';
+import { POSTSIDER_PROVIDER_OF } from '../sidecar/media';
 import { fillPlaceholders } from '../sidecar/resolve';
 import { textFor } from '../sidecar/schema';
 
@@ -20,12 +22,6 @@ export function idempotencyKey(identity: string, targetIdx: number, generation =
 }
 
 export { POSTFAST_PLATFORM_OF as POSTFAST_PLATFORM } from '../sidecar/media';
-
-/** Settings PostSider requires for some providers; sensible defaults the sidecar may override. */
-const POSTSIDER_DEFAULT_SETTINGS: Partial<Record<Platform, Record<string, unknown>>> = {
-	x: { who_can_reply_post: 'everyone' },
-	instagram: { post_type: 'post' },
-};
 
 export function textOf(post: PostRecord, platform: Platform): string {
 	const d = new Date(post.droppedAt);
@@ -44,8 +40,10 @@ export function postsiderBody(
 ): PostSiderCreateBody {
 	const t = post.targets[targetIdx];
 	const s = post.sidecar;
+	// Required provider settings start from the contract's defaults; the sidecar overrides them.
+	const provider = POSTSIDER_PROVIDER_OF[t.platform];
 	const settings = {
-		...(POSTSIDER_DEFAULT_SETTINGS[t.platform] ?? {}),
+		...(provider ? defaultSettings(provider) : {}),
 		...(s.postsider?.settings?.[t.platform] ?? {}),
 	};
 	return {

@@ -633,6 +633,7 @@ export class Worker {
 		this.o.budgets.release(r);
 		const where = during ? ` while ${during}` : '';
 		if (error.kind === 'rate-limited') {
+			this.rateLimited(item, t, error);
 			// A 429 never uses an attempt; the budgets froze the key until its Retry-After.
 			return this.o.store.transition(t, t.state, {
 				next_attempt_at: this.now() + (error.retryAfterMs ?? 60_000),
@@ -649,6 +650,7 @@ export class Worker {
 	private onCreateFailure(item: ItemRow, t: TargetRow, error: ApiError, r: Reservation): TargetRow {
 		this.o.budgets.release(r);
 		if (error.kind === 'rate-limited') {
+			this.rateLimited(item, t, error);
 			// Refused before processing: nothing was created. PostFast posts wait, ready, for the next batch.
 			return this.o.store.transition(t, t.service === 'postfast' ? 'ready' : 'pending', {
 				next_attempt_at: this.now() + (error.retryAfterMs ?? 60_000),
@@ -670,6 +672,18 @@ export class Worker {
 			);
 		}
 		return this.fail(item, t, describe(error, t, ''));
+	}
+
+	private rateLimited(item: ItemRow, t: TargetRow, error: ApiError): void {
+		const wait = Math.round((error.retryAfterMs ?? 60_000) / 1000);
+		this.o.log.log(
+			'warn',
+			`${item.name} → ${t.label}: ${error.service} answered 429; waiting ${wait} s (no attempt used)`,
+			{
+				item: item.id,
+				windows: error.rateLimitWindows,
+			},
+		);
 	}
 
 	private retryLater(

@@ -14,6 +14,12 @@ import {
 	type Platform as PostFastPlatform,
 	fileSizeCap,
 } from '../../../contract/postfast';
+import {
+	PROVIDER_RULES,
+	type SupportedProvider,
+	isSupportedProvider,
+} from '../../../contract/postsider/providers';
+import { DANGEROUS_SCAN_BYTES, hasDangerousContent } from '../../../contract/postsider/upload';
 
 export type MediaKind = 'image' | 'video';
 
@@ -25,6 +31,8 @@ export interface MediaInfo {
 	kind: MediaKind;
 	/** Extension PostSider's create accepts for this type, when it accepts it at all. */
 	postsiderOk: boolean;
+	/** The first 4 KB hold a pattern PostSider's upload refuses as dangerous (`<%`, `<script`…). */
+	dangerous?: boolean;
 }
 
 /** Detects the media type from the first bytes. Returns undefined for anything we cannot post. */
@@ -71,9 +79,9 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 	}
 	if (size === 0) return { error: `media file "${name}" is empty (0 bytes); copy it again` };
 	const handle = await open(path, 'r');
-	const head = Buffer.alloc(64);
+	const head = Buffer.alloc(Math.min(DANGEROUS_SCAN_BYTES, size));
 	try {
-		await handle.read(head, 0, 64, 0);
+		await handle.read(head, 0, head.length, 0);
 	} finally {
 		await handle.close();
 	}
@@ -85,13 +93,26 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 	}
 	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (§3.1).
 	const postsiderOk = type.mime !== 'video/quicktime' && type.mime !== 'video/webm';
-	return { path, name, size, ...type, postsiderOk };
+	return { path, name, size, ...type, postsiderOk, dangerous: hasDangerousContent(head) };
 }
 
 const MB = 1024 * 1024;
 
 /** PostSider's upload pipe caps (postsider-api.md §5.1); PostFast's come from contract/postfast.ts. */
 export const POSTSIDER_SIZE_CAPS = { image: 10 * MB, video: 500 * MB } as const;
+
+/** Sidecar platform → PostSider provider identifier. */
+export const POSTSIDER_PROVIDER_OF: Partial<Record<Platform, SupportedProvider>> = {
+	x: 'x',
+	linkedin: 'linkedin',
+	instagram: 'instagram',
+	facebook: 'facebook',
+	tiktok: 'tiktok',
+	youtube: 'youtube',
+	bluesky: 'bluesky',
+	threads: 'threads',
+	pinterest: 'pinterest',
+};
 
 /** Sidecar platform → PostFast platform enum. */
 export const POSTFAST_PLATFORM_OF: Partial<Record<Platform, PostFastPlatform>> = {
@@ -151,6 +172,11 @@ export function checkMediaFor(
 				`"${m.name}" is ${(m.size / MB).toFixed(1)} MB; ${service} accepts at most ${cap / MB} MB for a ${m.kind}${service === 'postfast' && m.kind === 'video' ? ` on ${platform}` : ''}. Compress it`,
 			);
 		}
+		if (service === 'postsider' && m.dangerous) {
+			problems.push(
+				`"${m.name}" starts with bytes PostSider's upload refuses as markup ("<%", "<script"…; about 6% of compressed files do by chance). Re-export or re-encode it`,
+			);
+		}
 		if (service === 'postsider' && !m.postsiderOk) {
 			problems.push(
 				`"${m.name}" is ${m.mime}; PostSider posts only JPEG, PNG, GIF, WebP and MP4. Convert it to MP4`,
@@ -171,7 +197,15 @@ export function checkMediaFor(
 				`PostFast does not post a first comment on ${platform}; remove "firstComment" or post it from a separate sidecar`,
 			);
 	}
-	const rule = COUNT_RULES[platform];
+	// PostSider's own provider rules (contract/postsider/providers.ts) where it has them.
+	const provider = POSTSIDER_PROVIDER_OF[platform];
+	const psRules =
+		service === 'postsider' && provider && isSupportedProvider(provider)
+			? PROVIDER_RULES[provider].media
+			: undefined;
+	const rule = psRules
+		? { ...COUNT_RULES[platform], min: psRules.min, max: psRules.max }
+		: COUNT_RULES[platform];
 	// PostSider checks media rules only for non-drafts; PostFast requires media even for drafts.
 	if (rule && !(draft && service === 'postsider')) {
 		if (
