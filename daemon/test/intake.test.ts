@@ -368,4 +368,24 @@ describe('intake', () => {
 		expect(new Set(items.map((i) => i.name)).size).toBe(1000);
 		expect(readdirSync(env.inbox)).toEqual([]);
 	}, 120_000);
+	it('refuses, for PostSider, media whose first 4 KB trip its dangerous-content scan', async () => {
+		const { env, store, intake } = setup();
+		const png = samplePng(8, 8, [1, 2, 3]);
+		drop(
+			join(env.inbox, 'trap.png'),
+			Buffer.concat([png.subarray(0, 33), Buffer.from('<%'), png.subarray(33)]),
+		);
+		drop(join(env.inbox, 'trap.png.json'), {
+			version: 1,
+			text: 't',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		await intake.scan();
+		expect(store.items()).toEqual([]);
+		expect(errorOf(env.folder, 'trap.png').errors[0]).toMatchObject({
+			path: '$.targets.0',
+			message: expect.stringMatching(/Re-export or re-encode/),
+		});
+	});
 });
