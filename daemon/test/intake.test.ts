@@ -388,4 +388,20 @@ describe('intake', () => {
 			message: expect.stringMatching(/Re-export or re-encode/),
 		});
 	});
+	it('refuses text longer than the PostSider provider takes, naming the text path', async () => {
+		const env = makeEnv({ accounts: { bsky: { key: 'sider', id: 'b1', platform: 'bluesky' } } });
+		const store = openStore(env);
+		const intake = new Intake({ config: env.loaded.config, store, log: silentLogger });
+		drop(join(env.inbox, 'long.json'), {
+			version: 1,
+			text: { default: 'ok', bluesky: 'y'.repeat(301) },
+			targets: ['bsky'],
+			when: inFuture(),
+		});
+		await intake.scan();
+		expect(errorOf(env.folder, 'long').errors[0]).toMatchObject({
+			path: '$.text.bluesky',
+			message: expect.stringMatching(/301 characters.*at most 300/),
+		});
+	});
 });

@@ -9,7 +9,13 @@ import { basename, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import { stableJson } from '../budget/planner';
-import { type MediaInfo, checkMediaFor, inspectMedia } from '../sidecar/media';
+import { PROVIDER_RULES } from '../../../contract/postsider/providers';
+import {
+	type MediaInfo,
+	POSTSIDER_PROVIDER_OF,
+	checkMediaFor,
+	inspectMedia,
+} from '../sidecar/media';
 import {
 	type Issue,
 	type ResolvedTarget,
@@ -17,7 +23,7 @@ import {
 	resolveWhen,
 	validateSidecar,
 } from '../sidecar/resolve';
-import type { Sidecar } from '../sidecar/schema';
+import { type Sidecar, textFor } from '../sidecar/schema';
 import type { Store, TargetState } from '../state/store';
 import { type ErrorFile, freePath, moveInto, rejectCandidate, writeJson } from './lifecycle';
 import { type Candidate, type FolderLayout, StabilityTracker, layoutOf, scanInbox } from './scan';
@@ -120,6 +126,22 @@ export async function validateCandidate(
 			firstComment: sidecar.firstComment,
 		}))
 			errors.push({ path: `$.targets.${i}`, target: t.label, message });
+		// PostSider refuses over-long text for non-drafts (X counts weighted length: left to the server).
+		const provider = POSTSIDER_PROVIDER_OF[t.platform];
+		if (t.service === 'postsider' && provider && provider !== 'x' && !sidecar.draft) {
+			const max = PROVIDER_RULES[provider].maxLength;
+			const text = textFor(sidecar, t.platform).replace(/<[^>]*>/g, '');
+			if (text.length > max) {
+				const own =
+					typeof sidecar.text === 'object' &&
+					(sidecar.text as Record<string, unknown>)[t.platform] !== undefined;
+				errors.push({
+					path: own ? `$.text.${t.platform}` : '$.text',
+					target: t.label,
+					message: `the text has ${text.length} characters; ${PROVIDER_RULES[provider].label} takes at most ${max}. Shorten it, or add a shorter "text": {"${t.platform}": "..."}`,
+				});
+			}
+		}
 	});
 	let when = resolveWhen(sidecar.when);
 	let skip = false;
