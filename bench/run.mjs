@@ -49,9 +49,10 @@ for (const s of only) {
 	}
 }
 
+// Sections not run this time keep their last results (each part records when it was measured).
 const parts = join(here, 'results', 'parts');
-rmSync(parts, { recursive: true, force: true });
 mkdirSync(parts, { recursive: true });
+for (const s of only) rmSync(join(parts, `${s}.json`), { force: true });
 const started = Date.now();
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const run = spawnSync(process.execPath, [vitest, 'run', '--config', join(here, 'vitest.config.mts'), ...only.map((s) => `bench/${s}.run.ts`)], { cwd: root, env, stdio: 'inherit' });
@@ -71,7 +72,7 @@ const results = existsSync(parts)
 			.sort((a, b) => SECTIONS.indexOf(a.replace('.json', '')) - SECTIONS.indexOf(b.replace('.json', '')))
 			.map((f) => JSON.parse(readFileSync(join(parts, f), 'utf8')))
 	: [];
-for (const s of only) {
+for (const s of SECTIONS) {
 	if (!results.some((r) => r.section === s)) results.push({ section: s, title: s, figures: [], notMeasured: [{ name: s, reason: `the section did not finish (vitest exit ${run.status}); see the console output above` }] });
 }
 const report = { generatedAt: new Date().toISOString(), quick: env.BENCH_QUICK === '1', options: args, machine, wallSeconds: Math.round((Date.now() - started) / 1000), sections: results };
@@ -97,6 +98,7 @@ function markdown(r) {
 	];
 	for (const s of r.sections) {
 		lines.push(`## ${s.title}`, '');
+		if (s.measuredAt) lines.push(`Measured ${s.measuredAt}${s.quick ? ' (quick mode)' : ''}.`, '');
 		if (s.description) lines.push(s.description, '');
 		if (s.table) {
 			lines.push(`| ${s.table.columns.join(' | ')} |`, `|${s.table.columns.map(() => '---').join('|')}|`);

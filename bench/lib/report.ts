@@ -31,7 +31,7 @@ export function num(name: string, full: number, quick: number): number {
 export function writePart(part: Part): void {
 	const dir = join(__dirname, '../results/parts');
 	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, `${part.section}.json`), JSON.stringify(part, null, '\t'));
+	writeFileSync(join(dir, `${part.section}.json`), JSON.stringify({ ...part, measuredAt: new Date().toISOString(), quick: QUICK }, null, '\t'));
 	console.log(`[bench] ${part.section}: ${JSON.stringify(part.figures)}`);
 }
 
