@@ -374,46 +374,116 @@ describe('n8n editor in headless Chromium', () => {
 		const post = (await (await api(`/posts/${postId}`)).json()) as { posts: { state: string }[] };
 		expect(post.posts[0].state, 'PostSider published the seeded post').toBe('PUBLISHED');
 
+		const execution = await fetchTestEvent(
+			'PostSider Trigger',
+			'postSiderTrigger',
+			{ events: ['postPublished'], lookbackDays: 7 },
+			'postSiderApi',
+			{ requests: ps.requests, path: '/public/v1/posts' },
+		);
+		expect(execution, 'the test event is the published post').toContain(postId);
+	});
+
+	it('fetches a test event with the PostFast trigger from the editor (a real published post, not the sample)', async () => {
+		const pf = emulators!.pf;
+		const api = (path: string, init: RequestInit = {}) =>
+			fetch(`${pf.baseUrl}${path}`, {
+				...init,
+				headers: { 'pf-api-key': pf.apiKey, 'content-type': 'application/json' },
+			});
+		const accounts = (await (await api('/social-media/my-social-accounts')).json()) as {
+			id: string;
+			platform: string;
+			connectionStatus: string;
+		}[];
+		const x = accounts.find((a) => a.platform === 'X' && a.connectionStatus === 'CONNECTED')!;
+		const created = await api('/social-posts', {
+			method: 'POST',
+			body: JSON.stringify({
+				status: 'SCHEDULED',
+				posts: [
+					{
+						content: 'e2e: published, for the trigger',
+						socialMediaId: x.id,
+						scheduledAt: new Date(pf.clock.now() + 60_000).toISOString(),
+					},
+				],
+			}),
+		});
+		expect(created.status, await created.clone().text()).toBe(201);
+		const { postIds } = (await created.json()) as { postIds: string[] };
+		// The emulator's publisher runs when its clock moves past the scheduled time.
+		pf.clock.advance(120_000);
+		const listed = (await (await api(`/social-posts?ids=${postIds[0]}`)).json()) as {
+			data: { status: string }[];
+		};
+		expect(listed.data[0]?.status, 'PostFast published the seeded post').toBe('PUBLISHED');
+
+		const execution = await fetchTestEvent(
+			'PostFast Trigger',
+			'postFastTrigger',
+			{ events: ['published'] },
+			'postFastApi',
+			{ requests: pf.requests, path: '/social-posts' },
+		);
+		expect(execution, 'the test event is the published post').toContain(postIds[0]);
+	});
+
+	/**
+	 * A workflow holding only the trigger, run from the editor ("Fetch Test Event" in manual mode):
+	 * waits until the trigger reached the emulator and the canvas shows one item, then returns the
+	 * stored execution (n8n's serialised form) for the caller to look into.
+	 */
+	async function fetchTestEvent(
+		name: string,
+		type: string,
+		parameters: Record<string, unknown>,
+		credential: string,
+		polls: { requests: { method: string; path: string }[]; path: string },
+	): Promise<string> {
 		const wf = (await rest('POST', '/rest/workflows', {
-			name: 'e2e trigger test event',
+			name: `e2e ${name} test event`,
 			nodes: [
 				{
-					id: 'e2e-ps-trigger',
-					name: 'PostSider Trigger',
-					type: `${e2e.packageName}.postSiderTrigger`,
+					id: `e2e-${type}`,
+					name,
+					type: `${e2e.packageName}.${type}`,
 					typeVersion: 1,
 					position: [0, 0],
-					parameters: { events: ['postPublished'], lookbackDays: 7 },
-					credentials: { postSiderApi: credentialIds.postSiderApi },
+					parameters,
+					credentials: { [credential]: credentialIds[credential] },
 				},
 			],
 			connections: {},
 			settings: {},
 			active: false,
 		})) as { data: { id: string } };
-		const from = ps.requests.length;
-		await inBrowser('trigger', async (tab) => {
+		const from = polls.requests.length;
+		const polled = () =>
+			polls.requests.slice(from).some((r) => r.method === 'GET' && r.path === polls.path);
+		await inBrowser(type, async (tab) => {
 			await tab.goto(`${server.url}/workflow/${wf.data.id}`);
 			await tab.getByTestId('canvas-node').first().waitFor({ timeout: 60_000 });
 			await tab.getByTestId('execute-workflow-button').click({ force: true });
-			const postLists = () =>
-				ps.requests.slice(from).filter((r) => r.method === 'GET' && r.path === '/public/v1/posts');
 			await expect
-				.poll(() => postLists().length, {
-					timeout: 60_000,
-					message: 'the trigger polled PostSider',
-				})
-				.toBeGreaterThan(0);
-			const node = tab.locator('[data-test-id="canvas-node"][data-node-name="PostSider Trigger"]');
+				.poll(polled, { timeout: 60_000, message: `${name} polled the emulator` })
+				.toBe(true);
+			const node = tab.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 			await expect
 				.poll(() => node.textContent(), {
 					timeout: 30_000,
-					message: 'the test event on the canvas',
+					message: `${name}: test event on the canvas`,
 				})
 				.toContain('1 item');
-			await tab.screenshot({ path: join(e2e.artifacts, 'editor-trigger-test-event.png') });
+			await tab.screenshot({ path: join(e2e.artifacts, `editor-${type}-test-event.png`) });
 		});
-	});
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: wf.data.id }));
+		const list = (await rest('GET', `/rest/executions?filter=${filter}`)) as {
+			data: { results: { id: string }[] };
+		};
+		expect(list.data.results.length, `${name}: the manual execution was saved`).toBeGreaterThan(0);
+		return JSON.stringify(await rest('GET', `/rest/executions/${list.data.results[0].id}`));
+	}
 });
 
 async function openNodePanel(page: Page): Promise<void> {
