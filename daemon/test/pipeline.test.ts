@@ -3,7 +3,7 @@
  * Success for both services, each failure path and its error.json, retries (5xx uses an attempt,
  * 429 does not), target independence, and exactly-once when a create's outcome is unknown.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPostFast, startPostSider } from '../../emulators/src/index';
@@ -530,5 +530,17 @@ describe('pipeline against the emulators', () => {
 		});
 		await until(() => find(join(env.folder, 'done'), 'receipt.json').length === 1, 10_000);
 		void d;
+	});
+	it('a key file that went missing fails the target with the file named, nothing sent', async () => {
+		const env = setup();
+		rmSync(join(env.home, 'pf.key'));
+		const d = await start(env.configPath);
+		const before = pf.requests.length;
+		drop(join(env.inbox, 'nokey.png'), samplePng(10, 10, [40, 40, 40]));
+		drop(join(env.inbox, 'nokey.png.json'), { text: 'no key', targets: ['pf-a'], when: future() });
+		await d.idle();
+		const err = readJson(find(join(env.folder, 'failed'), 'error.json')[0]);
+		expect(err.errors[0].message).toMatch(/Key "fast": the key file .*pf\.key does not exist/);
+		expect(pf.requests.length).toBe(before);
 	});
 });

@@ -21,6 +21,7 @@ import type { Budgets, CallSpec, Reservation } from '../budget/budgets';
 import { observationOf } from '../budget/budgets';
 import { batchUploadUrlRequests, stableJson } from '../budget/planner';
 import { MAX_POSTS_PER_REQUEST } from '../../../contract/postfast';
+import { ConfigError } from '../config/load';
 import type { Platform } from '../config/schema';
 import type { PostRecord } from '../intake/ingest';
 import type { Logger } from '../log';
@@ -110,6 +111,24 @@ export class Worker {
 		} catch (err) {
 			if (err instanceof TransitionError) {
 				log.log('warn', err.message, { item: item.id });
+				return;
+			}
+			// Steps commit as they go: continue from the state the database holds now.
+			const current = store.target(t.id);
+			if (!current || current.lease_owner !== this.o.owner) return;
+			t = current;
+			if (err instanceof ConfigError) {
+				// The key could not be read (unset variable, missing or too-open file): nothing was sent.
+				try {
+					t = this.fail(item, t, {
+						message: err.message,
+						fix: 'Fix the key as the message says, then run "postspool retry".',
+						path: `$.targets.${t.idx}`,
+					});
+					this.o.onSettled?.(item.id);
+				} catch {
+					/* moved meanwhile */
+				}
 				return;
 			}
 			log.log(
@@ -396,6 +415,7 @@ export class Worker {
 	 */
 	private async sendBatch(item: ItemRow, leader: TargetRow): Promise<TargetRow> {
 		const { store, budgets, log } = this.o;
+		const client = this.o.clients.postfast(leader.key_name); // reads the key: fails before any state moves
 		const leaderReq = JSON.parse(leader.request!) as StoredRequest;
 		const wide = stableJson(requestWide(leaderReq.body as PostFastCreateBody));
 		const others = leader.solo
@@ -461,7 +481,7 @@ export class Worker {
 				log.log('info', `sending ${members.length} PostFast posts in one create`, {
 					key: leader.key_name,
 				});
-			const res = await this.o.clients.postfast(leader.key_name).createPosts(body);
+			const res = await client.createPosts(body);
 			budgets.record(r, 0, observationOf(res));
 			const itemOf = (m: TargetRow) => (m.item_id === item.id ? item : store.item(m.item_id)!);
 			let leaderNow = sent[0];
