@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleMp4, samplePng } from '../src/demo/media';
 import { Intake, type PostRecord } from '../src/intake/ingest';
+import { cancelItem } from '../src/pipeline/finalize';
 import { StabilityTracker, isIgnoredName } from '../src/intake/scan';
 import { silentLogger } from '../src/log';
 import { drop, inFuture, makeEnv, openStore } from './helpers';
@@ -402,6 +403,30 @@ describe('intake', () => {
 		expect(errorOf(env.folder, 'long').errors[0]).toMatchObject({
 			path: '$.text.bluesky',
 			message: expect.stringMatching(/301 characters.*at most 300/),
+		});
+	});
+	it('cancel stops targets not yet created and files the item under done/ as cancelled', async () => {
+		const { env, store, intake } = setup();
+		drop(join(env.inbox, 'c.png'), samplePng(8, 8, [77, 1, 1]));
+		drop(join(env.inbox, 'c.png.json'), {
+			version: 1,
+			text: 'never mind',
+			targets: ['acme-x', 'acme-ig'],
+			when: inFuture(),
+		});
+		await intake.scan();
+		const [item] = store.items();
+		expect(cancelItem(store, item.id.slice(0, 6), Date.now())).toMatchObject({
+			ok: true,
+			message: expect.stringMatching(/cancelled 2 target/),
+		});
+		const after = store.item(item.id)!;
+		expect(after.state).toBe('cancelled');
+		expect(after.final_dir).toMatch(/done\/\d{4}-\d{2}\/c\.png$/);
+		expect(readdirSync(after.final_dir!).sort()).toEqual(['c.png', 'c.png.json', 'receipt.json']);
+		expect(cancelItem(store, 'nope', Date.now())).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/queue ls/),
 		});
 	});
 });
