@@ -48,7 +48,7 @@ export function statusCommand(opts: GlobalOpts): number {
 				lines.push(`  ${key}:`);
 				for (const w of windows) {
 					lines.push(
-						`    ${w.label}: used ${w.used}/${w.effectiveLimit}, remaining ${w.remaining}, next free ${when(w.nextFreeAt)}${w.frozenUntil ? `, FROZEN until ${new Date(w.frozenUntil).toISOString()}` : ''}`,
+						`    ${w.label}${w.endpoint && !w.label.includes(w.endpoint) ? ` [${w.endpoint}]` : ''}${w.account ? ` [account ${w.account}]` : ''}: used ${w.used}/${w.effectiveLimit}, remaining ${w.remaining}, next free ${when(w.nextFreeAt)}${w.frozenUntil ? `, FROZEN until ${new Date(w.frozenUntil).toISOString()}` : ''}`,
 					);
 				}
 			}
