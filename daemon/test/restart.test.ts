@@ -3,14 +3,14 @@
  * flight, restarted, and must end with exactly one post per target and a clean database.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPostFast, startPostSider } from '../../emulators/src/index';
 import { PostFastClient } from '../src/api/postfast';
 import { PostSiderClient } from '../src/api/postsider';
-import { samplePng } from '../src/demo/media';
+import { sampleMp4, samplePng } from '../src/demo/media';
 import { buildCli, drop, tempDir } from './helpers';
 
 let cli: string;
@@ -306,4 +306,32 @@ describe('repeated SIGKILL at random points', () => {
 		).toBe(6);
 		db.close();
 	}, 120_000);
+});
+
+describe('run on a terminal', () => {
+	it('prints readable lines and upload progress, and --once exits 0 when all is posted', async () => {
+		const { inbox, configPath, folder } = await crashSetup('postspool-tty-');
+		mkdirSync(inbox, { recursive: true });
+		drop(join(inbox, 'film.mp4'), sampleMp4(3 * 1024 * 1024));
+		drop(join(inbox, 'film.mp4.json'), {
+			text: 'on a tty',
+			targets: ['x'],
+			when: new Date(Date.now() + 86_400_000).toISOString(),
+		});
+		const command = [process.execPath, cli, '--config', configPath, 'run', '--once']
+			.map((a) => `'${a}'`)
+			.join(' ');
+		// script(1) gives the daemon a pseudo-terminal, as when a user runs it by hand.
+		const child = spawn('script', ['-qec', command, '/dev/null'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let out = '';
+		child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+		const code = await new Promise((r) => child.on('exit', r));
+		expect(code).toBe(0);
+		expect(out).toMatch(/film\.mp4: film\.mp4 100% \(3\.0\/3\.0 MB\)/);
+		expect(out).toMatch(/info .*queued film\.mp4/);
+		expect(out).not.toMatch(/^\{"time"/m);
+		expect(receipts(join(folder, 'done'))).toHaveLength(1);
+	}, 60_000);
 });
