@@ -79,9 +79,9 @@ afterEach(async () => {
 	ps.faults.clear();
 	pf.faults.clear();
 	// The emulators' clocks only move when told: let every rate window of the last test pass
-	// (an hour is far below the 24 h ahead the tests schedule at).
-	ps.clock.advance(61 * 60_000);
-	pf.clock.advance(61 * 60_000);
+	// (minute and 5-minute windows; the hourly ones hold far more than these tests send).
+	ps.clock.advance(6 * 60_000);
+	pf.clock.advance(6 * 60_000);
 	await running?.stop(2000);
 	running = undefined;
 });
@@ -542,5 +542,59 @@ describe('pipeline against the emulators', () => {
 		const err = readJson(find(join(env.folder, 'failed'), 'error.json')[0]);
 		expect(err.errors[0].message).toMatch(/Key "fast": the key file .*pf\.key does not exist/);
 		expect(pf.requests.length).toBe(before);
+	});
+	it('a PostFast post held by the budget past its time follows its "late" policy', async () => {
+		const env = setup();
+		let now = pf.clock.now(); // one clock for the daemon and PostFast's "must be in the future" check
+		pf.faults.add({
+			method: 'POST',
+			path: '/social-posts',
+			kind: 'status',
+			status: 429,
+			times: 1,
+			headers: { 'retry-after': '1' },
+			body: { message: 'ThrottlerException: Too Many Requests', statusCode: 429 },
+		});
+		const d = new Daemon({
+			loaded: loadConfig(env.configPath),
+			log: silentLogger,
+			once: true,
+			now: () => now,
+		});
+		running = d;
+		await d.start();
+		const when = new Date(now + 10 * 60_000).toISOString();
+		const policies = { fail: undefined, skip: 'skip', now: 'post-now' } as const;
+		for (const [name, late] of Object.entries(policies)) {
+			drop(join(env.inbox, `${name}.png`), samplePng(9, 9, [name.length, 50, 50]));
+			drop(join(env.inbox, `${name}.png.json`), {
+				text: `late ${name}`,
+				targets: ['pf-a'],
+				when,
+				...(late ? { late } : {}),
+			});
+		}
+		await until(() =>
+			pf.requests.some(
+				(r) => r.method === 'POST' && r.path === '/social-posts' && r.status === 429,
+			),
+		);
+		await new Promise((r) => setTimeout(r, 300));
+		now += 20 * 60_000; // the budget held them past their time
+		d.pump();
+		await d.idle();
+		const outcome = (name: string) => {
+			const [done] = find(join(env.folder, 'done'), 'receipt.json')
+				.map(readJson)
+				.filter((r) => r.name === `${name}.png`);
+			const [failed] = find(join(env.folder, 'failed'), 'receipt.json')
+				.map(readJson)
+				.filter((r) => r.name === `${name}.png`);
+			return (done ?? failed).targets[0];
+		};
+		expect(outcome('fail')).toMatchObject({ state: 'failed', error: { path: '$.when' } });
+		expect(outcome('skip')).toMatchObject({ state: 'skipped' });
+		expect(outcome('now')).toMatchObject({ state: 'confirmed' });
+		expect(Date.parse(outcome('now').publishAt)).toBeGreaterThan(now);
 	});
 });

@@ -416,13 +416,47 @@ export class Worker {
 	private async sendBatch(item: ItemRow, leader: TargetRow): Promise<TargetRow> {
 		const { store, budgets, log } = this.o;
 		const client = this.o.clients.postfast(leader.key_name); // reads the key: fails before any state moves
-		const leaderReq = JSON.parse(leader.request!) as StoredRequest;
+		let leaderReq = JSON.parse(leader.request!) as StoredRequest;
+		// Budgets may have held the post past its time: the sidecar's "late" policy decides.
+		const now = this.now();
+		const isLate = (r: StoredRequest) => {
+			const at = (r.body as PostFastCreateBody).posts[r.index ?? 0].scheduledAt;
+			return at !== undefined && Date.parse(at) <= now + 30_000;
+		};
+		if (isLate(leaderReq)) {
+			const policy = (JSON.parse(item.post) as PostRecord).sidecar.late;
+			if (policy === 'skip') {
+				return this.settle(item, leader, 'skipped', {
+					message: 'skipped: the time passed before the budgets allowed sending ("late": "skip")',
+				});
+			}
+			if (policy !== 'post-now') {
+				return this.fail(item, leader, {
+					message: 'the scheduled time passed while the post waited for the PostFast create budget',
+					fix: 'Set a later "when", or "late": "post-now", and run "postspool retry <id>".',
+					path: '$.when',
+				});
+			}
+			const body = leaderReq.body as PostFastCreateBody;
+			const index = leaderReq.index ?? 0;
+			const posts = body.posts.map((p, i) =>
+				i === index ? { ...p, scheduledAt: new Date(now + 60_000).toISOString() } : p,
+			);
+			leaderReq = { ...leaderReq, body: { ...body, posts }, publishAt: now + 60_000 };
+			leader = store.transition(leader, 'ready', {
+				request: JSON.stringify(leaderReq),
+				publish_at: now + 60_000,
+			});
+		}
 		const wide = stableJson(requestWide(leaderReq.body as PostFastCreateBody));
 		const others = leader.solo
 			? []
 			: store.claimBatch(leader, this.o.owner, this.leaseMs, MAX_POSTS_PER_REQUEST - 1, (t) => {
 					const r = t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
-					return !!r && stableJson(requestWide(r.body as PostFastCreateBody)) === wide;
+					// A late post is left for its own turn as leader, where its policy applies.
+					return (
+						!!r && !isLate(r) && stableJson(requestWide(r.body as PostFastCreateBody)) === wide
+					);
 				});
 		const members = [leader, ...others];
 		const parts = members.map((m) => {
