@@ -138,7 +138,14 @@ export async function soak(mod: EmulatorModule, service: Service, kind: PostKind
 		};
 		let secondPostSeq = 0;
 		const headers = service === 'postsider' ? { Authorization: e.apiKey, 'content-type': 'application/json', 'user-agent': 'bench-second-client' } : { 'pf-api-key': e.apiKey, 'content-type': 'application/json', 'user-agent': 'bench-second-client' };
-		const post = async (path: string, body: unknown) => (await fetch(`${e.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).status;
+		// A network error counts as a failed call (status 0), as the other client would see it.
+		const post = async (path: string, body: unknown) => {
+			try {
+				return (await fetch(`${e.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).status;
+			} catch {
+				return 0;
+			}
+		};
 		if (opts.secondShare > 0) {
 			if (service === 'postsider') {
 				spread(60 * 24 * opts.secondShare, () =>

@@ -20,12 +20,15 @@ export const KINDS: Kind[] = ['ps-text', 'ps-image', 'ps-video', 'pf-image', 'pf
 
 let n = 0;
 
-/** Drops one post of the given kind (at a time three days ahead, so no publisher races it). */
+/**
+ * Drops one post of the given kind, three days ahead (no publisher races it) and 61 minutes after
+ * the previous drop, so per-account fair-use caps (PostFast: posts per account per 24 h) never bind.
+ */
 export function dropKind(rig: DaemonRig, kind: Kind): Dropped {
 	n++;
 	const m = marker();
 	const name = `post-${String(n).padStart(4, '0')}-${kind}`;
-	const when = new Date(Date.now() + 3 * 86_400_000 + n * 60_000).toISOString();
+	const when = new Date(Date.now() + 3 * 86_400_000 + n * 61 * 60_000).toISOString();
 	const text = `${kind} ${m}`;
 	const seed = Number.parseInt(m.slice(1, -1), 36) % 0xffffff;
 	switch (kind) {
