@@ -69,6 +69,8 @@ export interface RigOptions {
 	maxAttempts?: number;
 	extraConfig?: Record<string, unknown>;
 	dir?: string;
+	/** Run the daemon as this user id (and its group): as root, chmod 000 does not stop reading. */
+	runAs?: { uid: number; gid: number };
 }
 
 export interface Spawned {
@@ -117,10 +119,12 @@ export class DaemonRig {
 	start(extraArgs: string[] = []): Spawned {
 		if (this.current && this.current.child.exitCode === null && this.current.child.signalCode === null) throw new Error('the daemon is already running');
 		const out = openSync(this.logPath, 'a');
+		if (this.o.runAs) execFileSync('chown', ['-R', `${this.o.runAs.uid}:${this.o.runAs.gid}`, this.dir]);
 		const child = spawn(process.execPath, [DAEMON_BIN, 'run', '--config', this.configPath, '--json', ...extraArgs], {
 			cwd: this.dir,
 			env: this.env,
 			stdio: ['ignore', out, out],
+			...(this.o.runAs ?? {}),
 		});
 		closeSync(out);
 		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
