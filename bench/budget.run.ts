@@ -18,7 +18,7 @@ it('budget efficiency over a virtual soak', async () => {
 		description:
 			'The daemon\'s real intake, budgets, worker and API clients run on a virtual clock shared with the emulator, so a day passes in seconds. ' +
 			'"theoretical" is what the published limits allow per key per day with the best batching; "naive" is one request per call (one create per post, one upload-URL request per file). ' +
-			'"+20%" rows add a second client spending 20% of the same key\'s scarce budgets (creates, uploads or upload URLs), evenly spread; the daemon then has 80% of the theoretical maximum.',
+			'"+20%" rows add a naive second client on the same key spending 20% of its scarce windows, evenly spread (PostSider: 12 creates and 12 uploads an hour; PostFast: 15 creates and 30 upload-URL requests a day); the daemon then has 80% of the theoretical maximum.',
 		figures: [],
 		notes: [],
 		notMeasured: [],

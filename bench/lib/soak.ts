@@ -148,6 +148,16 @@ export async function soak(mod: EmulatorModule, service: Service, kind: PostKind
 		};
 		if (opts.secondShare > 0) {
 			if (service === 'postsider') {
+				// 20% of each hourly handler window: creates and uploads.
+				spread(60 * 24 * opts.secondShare, async () => {
+					const form = new FormData();
+					form.append('file', new Blob([png(900_000 + secondPostSeq)], { type: 'image/png' }), 'other.png');
+					try {
+						return (await fetch(`${e.baseUrl}/upload`, { method: 'POST', headers: { Authorization: e.apiKey, 'user-agent': 'bench-second-client' }, body: form })).status;
+					} catch {
+						return 0;
+					}
+				});
 				spread(60 * 24 * opts.secondShare, () =>
 					post('/posts', { type: 'schedule', date: new Date(t0 + 40 * DAY + ++secondPostSeq * 60_000).toISOString(), shortLink: false, tags: [], posts: [{ integration: { id: account.id }, value: [{ content: `other-client ${secondPostSeq}`, image: [] }], settings: { __type: 'linkedin' } }] }),
 				);

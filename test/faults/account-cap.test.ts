@@ -30,7 +30,7 @@ describe('a day over the per-account cap', () => {
 		for (let i = 0; i < OVER; i++) rig.dropPost(`cap-${String(i).padStart(2, '0')}`, { version: 1, text: `cap ${i} ${marker()}`, targets: ['pf-li'], when });
 		rig.start();
 		// Settled: every target confirmed or failed.
-		await waitFor(() => rig.query(`SELECT 1 FROM targets WHERE state IN ('confirmed','failed','skipped','needs-review')`).length >= OVER, 60_000, () => JSON.stringify(rig.query('SELECT state, gating FROM targets WHERE state NOT IN (\'confirmed\')').slice(0, 3)))
+		await waitFor(() => rig.query(`SELECT 1 FROM targets WHERE state IN ('confirmed','failed','skipped','needs-review')`).length >= OVER, 20_000, () => JSON.stringify(rig.query('SELECT state, gating FROM targets WHERE state NOT IN (\'confirmed\')').slice(0, 3)))
 			.then(() => (settled = true))
 			.catch(() => undefined);
 	});
