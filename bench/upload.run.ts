@@ -4,7 +4,8 @@
  * URL then raw PUT to the fake S3), against curl sending the same file to the same endpoint:
  * throughput, and the daemon process's peak RSS growth while uploading.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,14 +29,17 @@ function writeVideo(path: string, bytes: number): void {
 	closeSync(fd);
 }
 
-function daemonUpload(spec: Record<string, unknown>): { ok: boolean; status?: number; message?: string; ms: number; rssBeforeMiB: number; peakMiB: number } {
-	const out = execFileSync(process.execPath, [join(__dirname, 'lib/upload-child.cjs'), JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 10 * MiB, timeout: 20 * 60_000 });
-	return JSON.parse(out);
+// Asynchronous on purpose: the emulators receiving the upload run in this process's event loop.
+const run = promisify(execFile);
+
+async function daemonUpload(spec: Record<string, unknown>): Promise<{ ok: boolean; status?: number; message?: string; ms: number; rssBeforeMiB: number; peakMiB: number }> {
+	const { stdout } = await run(process.execPath, [join(__dirname, 'lib/upload-child.cjs'), JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 10 * MiB, timeout: 20 * 60_000 });
+	return JSON.parse(stdout);
 }
 
-function curl(args: string[]): { status: number; seconds: number } {
-	const out = execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', ...args], { encoding: 'utf8', timeout: 20 * 60_000 });
-	const [status, seconds] = out.trim().split(' ');
+async function curl(args: string[]): Promise<{ status: number; seconds: number }> {
+	const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', ...args], { encoding: 'utf8', timeout: 20 * 60_000 });
+	const [status, seconds] = stdout.trim().split(' ');
 	return { status: Number(status), seconds: Number(seconds) };
 }
 
@@ -64,8 +68,8 @@ it('large video upload: daemon client vs curl', async () => {
 	try {
 		const ps = await loaded.mod.startPostSider({ apiLimit: 1000 });
 		try {
-			const d = daemonUpload({ service: 'postsider', baseUrl: ps.baseUrl, apiKey: ps.apiKey, file });
-			const c = curl(['-H', `Authorization: ${ps.apiKey}`, '-F', `file=@${file};type=video/mp4`, `${ps.baseUrl}/upload`]);
+			const d = await daemonUpload({ service: 'postsider', baseUrl: ps.baseUrl, apiKey: ps.apiKey, file });
+			const c = await curl(['-H', `Authorization: ${ps.apiKey}`, '-F', `file=@${file};type=video/mp4`, `${ps.baseUrl}/upload`]);
 			if (!d.ok) part.notMeasured!.push({ name: 'PostSider daemon upload', reason: `${d.status ?? ''} ${d.message ?? ''}` });
 			rows.push(['PostSider POST /upload (multipart)', d.ok ? +((bytes / MiB / d.ms) * 1000).toFixed(1) : 'failed', c.status < 300 ? +(bytes / MiB / c.seconds).toFixed(1) : `failed (${c.status})`, d.ok && c.status < 300 ? `${(((bytes / MiB / d.ms) * 1000) / (bytes / MiB / c.seconds)).toFixed(2)}×` : '', +(d.peakMiB - d.rssBeforeMiB).toFixed(1), +d.peakMiB.toFixed(1)]);
 		} finally {
@@ -73,8 +77,8 @@ it('large video upload: daemon client vs curl', async () => {
 		}
 		const pf = await loaded.mod.startPostFast();
 		try {
-			const d = daemonUpload({ service: 'postfast', baseUrl: pf.baseUrl, apiKey: pf.apiKey, file, signedUrl: await signedUrl(pf), contentType: 'video/mp4' });
-			const c = curl(['-X', 'PUT', '-T', file, '-H', 'Content-Type: video/mp4', await signedUrl(pf)]);
+			const d = await daemonUpload({ service: 'postfast', baseUrl: pf.baseUrl, apiKey: pf.apiKey, file, signedUrl: await signedUrl(pf), contentType: 'video/mp4' });
+			const c = await curl(['-X', 'PUT', '-T', file, '-H', 'Content-Type: video/mp4', await signedUrl(pf)]);
 			if (!d.ok) part.notMeasured!.push({ name: 'PostFast daemon upload', reason: `${d.status ?? ''} ${d.message ?? ''}` });
 			rows.push(['PostFast signed-URL PUT (S3)', d.ok ? +((bytes / MiB / d.ms) * 1000).toFixed(1) : 'failed', c.status < 300 ? +(bytes / MiB / c.seconds).toFixed(1) : `failed (${c.status})`, d.ok && c.status < 300 ? `${(((bytes / MiB / d.ms) * 1000) / (bytes / MiB / c.seconds)).toFixed(2)}×` : '', +(d.peakMiB - d.rssBeforeMiB).toFixed(1), +d.peakMiB.toFixed(1)]);
 		} finally {
