@@ -5,4 +5,4 @@
 import { globalIgnores } from 'eslint/config';
 import { config } from '@n8n/node-cli/eslint';
 
-export default [globalIgnores(['daemon/', 'emulators/', 'test/', 'bench/', 'scripts/']), ...config];
+export default [globalIgnores(['daemon/', 'emulators/', 'test/', 'bench/', 'scripts/', '.e2e/', '.artifacts/']), ...config];

@@ -23,7 +23,7 @@ export class PostSiderApi implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://github.com/postspool/postspool/blob/main/docs/postsider-node.md#credentials';
+		'https://github.com/postspool/postspool/blob/main/README.md#postsider-node';
 
 	properties: INodeProperties[] = [
 		{
