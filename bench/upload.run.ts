@@ -90,7 +90,8 @@ it('large video upload: daemon client vs curl', async () => {
 	part.table = { columns: ['path', 'daemon client MiB/s', 'curl MiB/s', 'daemon / curl', 'daemon peak RSS growth MiB', 'daemon peak RSS MiB'], rows };
 	for (const r of rows) {
 		part.figures.push({ name: `${r[0]}: daemon throughput relative to curl`, value: r[3] || 'n/a' });
-		part.figures.push({ name: `${r[0]}: daemon peak RSS growth`, value: r[4], unit: 'MiB', target: 'streams (growth ≪ file size)', met: typeof r[4] === 'number' ? r[4] < 64 : null });
+		// Streaming means the growth stays far below the file size; a quarter of it is the line drawn here.
+		part.figures.push({ name: `${r[0]}: daemon peak RSS growth`, value: r[4], unit: 'MiB', target: `streams: < ${mb / 4} MiB (¼ of the file)`, met: typeof r[4] === 'number' ? r[4] < mb / 4 : null });
 	}
 	part.notes!.push('Both ends are on this machine: the emulator receiving the upload runs in the benchmark process and competes for the same 2 cores, so absolute MiB/s are loopback figures; the ratio is what compares.');
 	writePart(part);
