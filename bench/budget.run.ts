@@ -7,7 +7,14 @@
 import { it } from 'vitest';
 import { loadEmulators } from '../test/faults/lib/emulators';
 import { type Figure, type Part, QUICK, num, writePart } from './lib/report';
-import { POST_KINDS, type PostKind, type Service, type SoakResult, soak, theoretical } from './lib/soak';
+import {
+	POST_KINDS,
+	type PostKind,
+	type Service,
+	type SoakResult,
+	soak,
+	theoretical,
+} from './lib/soak';
 
 it('budget efficiency over a virtual soak', async () => {
 	// Always a whole day by default, also in quick mode: daily windows make shorter soaks meaningless.
@@ -16,14 +23,17 @@ it('budget efficiency over a virtual soak', async () => {
 		section: 'budget',
 		title: `1. Budget efficiency (${hours} h virtual soak per row)`,
 		description:
-			'The daemon\'s real intake, budgets, worker and API clients run on a virtual clock shared with the emulator, so a day passes in seconds. ' +
+			"The daemon's real intake, budgets, worker and API clients run on a virtual clock shared with the emulator, so a day passes in seconds. " +
 			'"theoretical" is what the published limits allow per key per day with the best batching; "naive" is one request per call (one create per post, one upload-URL request per file). ' +
 			'"+20%" rows add a naive second client on the same key spending 20% of its scarce windows, evenly spread (PostSider: 12 creates and 12 uploads an hour; PostFast: 15 creates and 30 upload-URL requests a day); the daemon then has 80% of the theoretical maximum.',
 		figures: [],
 		notes: [],
 		notMeasured: [],
 	};
-	if (hours < 24) part.notes!.push(`--soak-hours ${hours}: posts/day are extrapolated from ${hours} h, which overstates services bound by daily windows (PostFast); use 24 for the issue's figure.`);
+	if (hours < 24)
+		part.notes!.push(
+			`--soak-hours ${hours}: posts/day are extrapolated from ${hours} h, which overstates services bound by daily windows (PostFast); use 24 for the issue's figure.`,
+		);
 	const loaded = await loadEmulators();
 	if (!loaded.ok) {
 		part.notMeasured!.push({ name: 'budget efficiency', reason: loaded.reason });
@@ -41,25 +51,65 @@ it('budget efficiency over a virtual soak', async () => {
 					console.log(`[bench] soak ${JSON.stringify(r)}`);
 					rows.push(r);
 				} catch (err) {
-					part.notMeasured!.push({ name: `${service} ${kind}${share ? ' +20%' : ''}`, reason: (err as Error).message.split('\n')[0] });
+					part.notMeasured!.push({
+						name: `${service} ${kind}${share ? ' +20%' : ''}`,
+						reason: (err as Error).message.split('\n')[0],
+					});
 				}
 			}
 		}
 	}
 	part.table = {
-		columns: ['service', 'post', 'second client', 'daemon posts/day', 'theoretical/day', 'naive/day', '% of theoretical (of 80% with 2nd client)', 'vs naive', 'daemon 429s', '2nd client 429s', 'binding limit', 'wall s'],
+		columns: [
+			'service',
+			'post',
+			'second client',
+			'daemon posts/day',
+			'theoretical/day',
+			'naive/day',
+			'% of theoretical (of 80% with 2nd client)',
+			'vs naive',
+			'daemon 429s',
+			'2nd client 429s',
+			'binding limit',
+			'wall s',
+		],
 		rows: rows.map((r) => {
 			const t = theoretical(r.service, r.kind);
 			const available = t.max * (1 - r.secondShare);
-			return [r.service, r.kind, r.secondShare ? `${r.secondShare * 100}% (${r.secondRequests} calls)` : 'none', r.perDay, t.max, t.naive, +((100 * r.perDay) / available).toFixed(1), `${(r.perDay / t.naive).toFixed(2)}×`, r.daemon429, r.second429, t.why, r.wallSeconds];
+			return [
+				r.service,
+				r.kind,
+				r.secondShare ? `${r.secondShare * 100}% (${r.secondRequests} calls)` : 'none',
+				r.perDay,
+				t.max,
+				t.naive,
+				+((100 * r.perDay) / available).toFixed(1),
+				`${(r.perDay / t.naive).toFixed(2)}×`,
+				r.daemon429,
+				r.second429,
+				t.why,
+				r.wallSeconds,
+			];
 		}),
 	};
 	const figures: Figure[] = [];
 	for (const r of rows) {
 		const t = theoretical(r.service, r.kind);
 		const pct = (100 * r.perDay) / (t.max * (1 - r.secondShare));
-		figures.push({ name: `${r.service} ${r.kind}${r.secondShare ? ' +20% other client' : ''}: share of theoretical`, value: +pct.toFixed(1), unit: '%', target: '≥ 95%', met: pct >= 95 });
-		figures.push({ name: `${r.service} ${r.kind}${r.secondShare ? ' +20% other client' : ''}: HTTP 429 (daemon / other)`, value: `${r.daemon429} / ${r.second429}`, target: '0', met: r.daemon429 === 0 && r.second429 === 0 });
+		figures.push({
+			name: `${r.service} ${r.kind}${r.secondShare ? ' +20% other client' : ''}: share of theoretical`,
+			value: +pct.toFixed(1),
+			unit: '%',
+			target: '≥ 95%',
+			met: pct >= 95,
+		});
+		figures.push({
+			name: `${r.service} ${r.kind}${r.secondShare ? ' +20% other client' : ''}: HTTP 429 (daemon / other)`,
+			value: `${r.daemon429} / ${r.second429}`,
+			target: '0',
+			met: r.daemon429 === 0 && r.second429 === 0,
+		});
 	}
 	part.figures = figures;
 	writePart(part);

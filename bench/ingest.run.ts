@@ -40,7 +40,10 @@ function sampler(pid: number) {
 function writeSidecars(inbox: string, n: number, prefix: string, target: string): void {
 	for (let i = 0; i < n; i++) {
 		const name = `${prefix}${String(i).padStart(6, '0')}`;
-		writeFileSync(join(inbox, `.${name}.json.tmp`), JSON.stringify({ version: 1, text: `${prefix} ${i}`, targets: [target], when: future(i) }));
+		writeFileSync(
+			join(inbox, `.${name}.json.tmp`),
+			JSON.stringify({ version: 1, text: `${prefix} ${i}`, targets: [target], when: future(i) }),
+		);
 		renameSync(join(inbox, `.${name}.json.tmp`), join(inbox, `${name}.json`));
 	}
 }
@@ -51,14 +54,29 @@ async function ingest(mod: EmulatorModule, part: Part): Promise<void> {
 	const stop = followRealTime(ps);
 	try {
 		const ch = await postsiderChannel(ps, 'linkedin');
-		const rig = new DaemonRig({ ps, psApiLimit: 60, accounts: { li: { key: 'ps', ...ch } }, stableMs: 500, rescanMs: 60_000 });
+		const rig = new DaemonRig({
+			ps,
+			psApiLimit: 60,
+			accounts: { li: { key: 'ps', ...ch } },
+			stableMs: 500,
+			rescanMs: 60_000,
+		});
 		rig.start();
-		await waitFor(() => rig.logText().includes('postspool started'), 30_000, () => rig.logText());
+		await waitFor(
+			() => rig.logText().includes('postspool started'),
+			30_000,
+			() => rig.logText(),
+		);
 		const mem = sampler(rig.pid!);
 		const t0 = Date.now();
 		writeSidecars(rig.inbox, n, 'ing', 'li');
 		const written = Date.now() - t0;
-		await waitFor(() => count(rig) >= n, 600_000, () => `${count(rig)} of ${n} queued`, 200);
+		await waitFor(
+			() => count(rig) >= n,
+			600_000,
+			() => `${count(rig)} of ${n} queued`,
+			200,
+		);
 		const seconds = (Date.now() - t0) / 1000;
 		const peak = mem.stop();
 		await new Promise((r) => setTimeout(r, 2000));
@@ -67,11 +85,31 @@ async function ingest(mod: EmulatorModule, part: Part): Promise<void> {
 		const identities = count(rig, 'SELECT count(DISTINCT identity) AS n FROM items');
 		await rig.stop();
 		part.figures.push(
-			{ name: `ingest ${n.toLocaleString('en-US')} sidecars dropped at once: all queued after`, value: +seconds.toFixed(2), unit: 's', target: n === 10_000 ? '≤ 30 s' : undefined, met: n === 10_000 ? seconds <= 30 : null },
-			{ name: 'ingest: time to write the files (tmp + rename), included above', value: +(written / 1000).toFixed(2), unit: 's' },
+			{
+				name: `ingest ${n.toLocaleString('en-US')} sidecars dropped at once: all queued after`,
+				value: +seconds.toFixed(2),
+				unit: 's',
+				target: n === 10_000 ? '≤ 30 s' : undefined,
+				met: n === 10_000 ? seconds <= 30 : null,
+			},
+			{
+				name: 'ingest: time to write the files (tmp + rename), included above',
+				value: +(written / 1000).toFixed(2),
+				unit: 's',
+			},
 			{ name: 'ingest: daemon peak RSS', value: +peak.toFixed(1), unit: 'MiB' },
-			{ name: 'ingest: missed (dropped − queued)', value: n - distinct, target: '0', met: n - distinct === 0 },
-			{ name: 'ingest: duplicated (queued rows − distinct posts)', value: items - Math.min(distinct, identities), target: '0', met: items === distinct && distinct === identities },
+			{
+				name: 'ingest: missed (dropped − queued)',
+				value: n - distinct,
+				target: '0',
+				met: n - distinct === 0,
+			},
+			{
+				name: 'ingest: duplicated (queued rows − distinct posts)',
+				value: items - Math.min(distinct, identities),
+				target: '0',
+				met: items === distinct && distinct === identities,
+			},
 		);
 	} finally {
 		stop();
@@ -86,21 +124,41 @@ async function restart(mod: EmulatorModule, part: Part): Promise<void> {
 	const stop = followRealTime(ps);
 	try {
 		const ch = await postsiderChannel(ps, 'linkedin');
-		const rig = new DaemonRig({ ps, psApiLimit: 60, accounts: { li: { key: 'ps', ...ch } }, stableMs: 500, rescanMs: 60_000 });
+		const rig = new DaemonRig({
+			ps,
+			psApiLimit: 60,
+			accounts: { li: { key: 'ps', ...ch } },
+			stableMs: 500,
+			rescanMs: 60_000,
+		});
 		// A state a long-lived daemon would have: `done` items with a confirmed target each (schema by
 		// the daemon's own migrations) and their done/YYYY-MM/<name>/ folders with receipt and sidecar.
 		openDb(rig.stateDir).close();
 		const db = new Database(join(rig.stateDir, 'postspool.sqlite'));
 		const month = join(rig.drop, 'done', '2026-10');
 		mkdirSync(month, { recursive: true });
-		const insertItem = db.prepare(`INSERT INTO items (id, identity, name, folder, work_dir, state, post, final_dir, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?)`);
-		const insertTarget = db.prepare(`INSERT INTO targets (item_id, idx, label, key_name, service, account_id, platform, state, remote_id, updated_at) VALUES (?, 0, 'li', 'ps', 'postsider', ?, 'linkedin', 'confirmed', ?, ?)`);
+		const insertItem = db.prepare(
+			`INSERT INTO items (id, identity, name, folder, work_dir, state, post, final_dir, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'done', ?, ?, ?, ?)`,
+		);
+		const insertTarget = db.prepare(
+			`INSERT INTO targets (item_id, idx, label, key_name, service, account_id, platform, state, remote_id, updated_at) VALUES (?, 0, 'li', 'ps', 'postsider', ?, 'linkedin', 'confirmed', ?, ?)`,
+		);
 		const at = Date.now() - 30 * 86_400_000;
 		db.transaction(() => {
 			for (let i = 0; i < done; i++) {
 				const name = `old${String(i).padStart(6, '0')}`;
 				const dir = join(month, name);
-				insertItem.run(`it-${i}`, `sha256:${i.toString(16).padStart(64, '0')}`, name, rig.drop, dir, JSON.stringify({ name, kind: 'file' }), dir, at, at);
+				insertItem.run(
+					`it-${i}`,
+					`sha256:${i.toString(16).padStart(64, '0')}`,
+					name,
+					rig.drop,
+					dir,
+					JSON.stringify({ name, kind: 'file' }),
+					dir,
+					at,
+					at,
+				);
 				insertTarget.run(`it-${i}`, ch.id, `post-${i}`, at);
 			}
 		})();
@@ -115,17 +173,41 @@ async function restart(mod: EmulatorModule, part: Part): Promise<void> {
 		const t0 = Date.now();
 		rig.start();
 		const mem = sampler(rig.pid!);
-		await waitFor(() => rig.logText().includes('postspool started'), 60_000, () => rig.logText(), 20);
+		await waitFor(
+			() => rig.logText().includes('postspool started'),
+			60_000,
+			() => rig.logText(),
+			20,
+		);
 		const ready = (Date.now() - t0) / 1000;
-		await waitFor(() => count(rig, `SELECT count(*) AS n FROM items WHERE state != 'done' OR name LIKE 'pend%'`) >= pending, 600_000, () => `${count(rig)} items`, 100);
+		await waitFor(
+			() =>
+				count(rig, `SELECT count(*) AS n FROM items WHERE state != 'done' OR name LIKE 'pend%'`) >=
+				pending,
+			600_000,
+			() => `${count(rig)} items`,
+			100,
+		);
 		const queued = (Date.now() - t0) / 1000;
 		const rss = procMemory(rig.pid!);
 		const peak = mem.stop();
 		await rig.stop();
 		part.figures.push(
-			{ name: `restart with ${done.toLocaleString('en-US')} done + ${pending.toLocaleString('en-US')} pending: ready (started, watching)`, value: +ready.toFixed(2), unit: 's', target: '≤ 2 s', met: ready <= 2 },
+			{
+				name: `restart with ${done.toLocaleString('en-US')} done + ${pending.toLocaleString('en-US')} pending: ready (started, watching)`,
+				value: +ready.toFixed(2),
+				unit: 's',
+				target: '≤ 2 s',
+				met: ready <= 2,
+			},
 			{ name: 'restart: all pending queued after', value: +queued.toFixed(2), unit: 's' },
-			{ name: 'restart: RSS once the pending are queued', value: +(rss?.rssMiB ?? NaN).toFixed(1), unit: 'MiB', target: '≤ 150 MiB', met: rss ? rss.rssMiB <= 150 : null },
+			{
+				name: 'restart: RSS once the pending are queued',
+				value: +(rss?.rssMiB ?? NaN).toFixed(1),
+				unit: 'MiB',
+				target: '≤ 150 MiB',
+				met: rss ? rss.rssMiB <= 150 : null,
+			},
 			{ name: 'restart: peak RSS', value: +peak.toFixed(1), unit: 'MiB' },
 		);
 	} finally {
@@ -142,10 +224,20 @@ async function idle(mod: EmulatorModule, part: Part): Promise<void> {
 	const stop = followRealTime(ps);
 	try {
 		const ch = await postsiderChannel(ps, 'linkedin');
-		const rig = new DaemonRig({ ps, psApiLimit: 60, accounts: { li: { key: 'ps', ...ch } }, stableMs: 500 });
+		const rig = new DaemonRig({
+			ps,
+			psApiLimit: 60,
+			accounts: { li: { key: 'ps', ...ch } },
+			stableMs: 500,
+		});
 		writeSidecars(rig.inbox, queued, 'idle', 'li');
 		rig.start();
-		await waitFor(() => count(rig) >= queued, 300_000, () => `${count(rig)} queued`, 500);
+		await waitFor(
+			() => count(rig) >= queued,
+			300_000,
+			() => `${count(rig)} queued`,
+			500,
+		);
 		// Let the first burst (the free part of the hourly window) go out, then measure.
 		let last = -1;
 		await waitFor(
@@ -170,8 +262,20 @@ async function idle(mod: EmulatorModule, part: Part): Promise<void> {
 		const calls = ps.requests.length - r0;
 		await rig.stop();
 		part.figures.push(
-			{ name: `steady state with ${waiting.toLocaleString('en-US')} posts queued behind PostSider's 60/h budget: CPU over ${seconds} s (${calls} API calls in that time)`, value: +pct.toFixed(2), unit: '% of one core', target: '≤ 0.5%', met: pct <= 0.5 },
-			{ name: 'steady state: RSS', value: +(mem?.rssMiB ?? NaN).toFixed(1), unit: 'MiB', target: '≤ 120 MiB', met: mem ? mem.rssMiB <= 120 : null },
+			{
+				name: `steady state with ${waiting.toLocaleString('en-US')} posts queued behind PostSider's 60/h budget: CPU over ${seconds} s (${calls} API calls in that time)`,
+				value: +pct.toFixed(2),
+				unit: '% of one core',
+				target: '≤ 0.5%',
+				met: pct <= 0.5,
+			},
+			{
+				name: 'steady state: RSS',
+				value: +(mem?.rssMiB ?? NaN).toFixed(1),
+				unit: 'MiB',
+				target: '≤ 120 MiB',
+				met: mem ? mem.rssMiB <= 120 : null,
+			},
 		);
 	} finally {
 		stop();
@@ -180,20 +284,32 @@ async function idle(mod: EmulatorModule, part: Part): Promise<void> {
 }
 
 it('ingest, restart and idle', async () => {
-	const part: Part = { section: 'ingest', title: '2. Ingest, restart, idle (the real daemon as a child process)', figures: [], notes: [], notMeasured: [] };
+	const part: Part = {
+		section: 'ingest',
+		title: '2. Ingest, restart, idle (the real daemon as a child process)',
+		figures: [],
+		notes: [],
+		notMeasured: [],
+	};
 	const loaded = await loadEmulators();
 	if (!loaded.ok) {
 		part.notMeasured!.push({ name: 'ingest, restart, idle', reason: loaded.reason });
 		writePart(part);
 		return;
 	}
-	for (const [name, fn] of [['ingest', ingest], ['restart', restart], ['idle CPU', idle]] as const) {
+	for (const [name, fn] of [
+		['ingest', ingest],
+		['restart', restart],
+		['idle CPU', idle],
+	] as const) {
 		try {
 			await fn(loaded.mod, part);
 		} catch (err) {
 			part.notMeasured!.push({ name, reason: (err as Error).message.split('\n')[0].slice(0, 400) });
 		}
 	}
-	part.notes!.push('Restart state is synthesised with the daemon\'s own schema (items in `done` with a confirmed target, their done/ folders with receipt and sidecar), not produced by 100,000 real posts.');
+	part.notes!.push(
+		"Restart state is synthesised with the daemon's own schema (items in `done` with a confirmed target, their done/ folders with receipt and sidecar), not produced by 100,000 real posts.",
+	);
 	writePart(part);
 });

@@ -22,7 +22,15 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const SECTIONS = ['budget', 'ingest', 'upload', 'n8n'];
-const FLAGS = { 'soak-hours': 'BENCH_SOAK_HOURS', ingest: 'BENCH_INGEST', done: 'BENCH_DONE', pending: 'BENCH_PENDING', queued: 'BENCH_QUEUED', 'upload-mb': 'BENCH_UPLOAD_MB', items: 'BENCH_ITEMS' };
+const FLAGS = {
+	'soak-hours': 'BENCH_SOAK_HOURS',
+	ingest: 'BENCH_INGEST',
+	done: 'BENCH_DONE',
+	pending: 'BENCH_PENDING',
+	queued: 'BENCH_QUEUED',
+	'upload-mb': 'BENCH_UPLOAD_MB',
+	items: 'BENCH_ITEMS',
+};
 
 const args = process.argv.slice(2);
 const env = { ...process.env };
@@ -55,7 +63,17 @@ mkdirSync(parts, { recursive: true });
 for (const s of only) rmSync(join(parts, `${s}.json`), { force: true });
 const started = Date.now();
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-const run = spawnSync(process.execPath, [vitest, 'run', '--config', join(here, 'vitest.config.mts'), ...only.map((s) => `bench/${s}.run.ts`)], { cwd: root, env, stdio: 'inherit' });
+const run = spawnSync(
+	process.execPath,
+	[
+		vitest,
+		'run',
+		'--config',
+		join(here, 'vitest.config.mts'),
+		...only.map((s) => `bench/${s}.run.ts`),
+	],
+	{ cwd: root, env, stdio: 'inherit' },
+);
 
 const cpu = cpus();
 const machine = {
@@ -69,13 +87,34 @@ const machine = {
 const results = existsSync(parts)
 	? readdirSync(parts)
 			.filter((f) => f.endsWith('.json'))
-			.sort((a, b) => SECTIONS.indexOf(a.replace('.json', '')) - SECTIONS.indexOf(b.replace('.json', '')))
+			.sort(
+				(a, b) =>
+					SECTIONS.indexOf(a.replace('.json', '')) - SECTIONS.indexOf(b.replace('.json', '')),
+			)
 			.map((f) => JSON.parse(readFileSync(join(parts, f), 'utf8')))
 	: [];
 for (const s of SECTIONS) {
-	if (!results.some((r) => r.section === s)) results.push({ section: s, title: s, figures: [], notMeasured: [{ name: s, reason: `the section did not finish (vitest exit ${run.status}); see the console output above` }] });
+	if (!results.some((r) => r.section === s))
+		results.push({
+			section: s,
+			title: s,
+			figures: [],
+			notMeasured: [
+				{
+					name: s,
+					reason: `the section did not finish (vitest exit ${run.status}); see the console output above`,
+				},
+			],
+		});
 }
-const report = { generatedAt: new Date().toISOString(), quick: env.BENCH_QUICK === '1', options: args, machine, wallSeconds: Math.round((Date.now() - started) / 1000), sections: results };
+const report = {
+	generatedAt: new Date().toISOString(),
+	quick: env.BENCH_QUICK === '1',
+	options: args,
+	machine,
+	wallSeconds: Math.round((Date.now() - started) / 1000),
+	sections: results,
+};
 writeFileSync(join(here, 'results', 'report.json'), `${JSON.stringify(report, null, '\t')}\n`);
 writeFileSync(join(here, 'results', 'report.md'), markdown(report));
 console.log(`\nbench: wrote bench/results/report.md and report.json (${report.wallSeconds} s)`);
@@ -91,7 +130,7 @@ function markdown(r) {
 	const lines = [
 		'# postspool benchmark report',
 		'',
-		`Generated ${r.generatedAt}${r.quick ? ' — **quick mode** (reduced sizes; not the issue\'s figures)' : ''}; ${r.wallSeconds} s wall time. Options: \`${r.options.join(' ') || '(none)'}\`.`,
+		`Generated ${r.generatedAt}${r.quick ? " — **quick mode** (reduced sizes; not the issue's figures)" : ''}; ${r.wallSeconds} s wall time. Options: \`${r.options.join(' ') || '(none)'}\`.`,
 		'',
 		`Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.ramGiB} GiB RAM, Node ${r.machine.node}, ${r.machine.os}. Everything runs against the local emulators on 127.0.0.1.`,
 		'',
@@ -101,13 +140,19 @@ function markdown(r) {
 		if (s.measuredAt) lines.push(`Measured ${s.measuredAt}${s.quick ? ' (quick mode)' : ''}.`, '');
 		if (s.description) lines.push(s.description, '');
 		if (s.table) {
-			lines.push(`| ${s.table.columns.join(' | ')} |`, `|${s.table.columns.map(() => '---').join('|')}|`);
+			lines.push(
+				`| ${s.table.columns.join(' | ')} |`,
+				`|${s.table.columns.map(() => '---').join('|')}|`,
+			);
 			for (const row of s.table.rows) lines.push(`| ${row.map(fmt).join(' | ')} |`);
 			lines.push('');
 		}
 		if (s.figures.length) {
 			lines.push('| figure | value | target | met |', '|---|---|---|---|');
-			for (const f of s.figures) lines.push(`| ${f.name} | ${fmt(f.value)}${f.unit ? ` ${f.unit}` : ''} | ${f.target ?? ''} | ${f.met === undefined || f.met === null ? '' : f.met ? 'yes' : '**no**'} |`);
+			for (const f of s.figures)
+				lines.push(
+					`| ${f.name} | ${fmt(f.value)}${f.unit ? ` ${f.unit}` : ''} | ${f.target ?? ''} | ${f.met === undefined || f.met === null ? '' : f.met ? 'yes' : '**no**'} |`,
+				);
 			lines.push('');
 		}
 		for (const n of s.notes ?? []) lines.push(`- ${n}`);

@@ -31,7 +31,10 @@ export function num(name: string, full: number, quick: number): number {
 export function writePart(part: Part): void {
 	const dir = join(__dirname, '../results/parts');
 	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, `${part.section}.json`), JSON.stringify({ ...part, measuredAt: new Date().toISOString(), quick: QUICK }, null, '\t'));
+	writeFileSync(
+		join(dir, `${part.section}.json`),
+		JSON.stringify({ ...part, measuredAt: new Date().toISOString(), quick: QUICK }, null, '\t'),
+	);
 	console.log(`[bench] ${part.section}: ${JSON.stringify(part.figures)}`);
 }
 
@@ -39,7 +42,8 @@ export function writePart(part: Part): void {
 export function procMemory(pid: number): { rssMiB: number; peakMiB: number } | undefined {
 	try {
 		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-		const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+		const kb = (key: string) =>
+			Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
 		return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
 	} catch {
 		return undefined;

@@ -32,7 +32,10 @@ const DAY = 86_400_000;
  * all calls, POST /social-posts 75/day with up to 15 posts per request, upload URLs 150/day with
  * up to 4 image URLs (1 video URL) per request. The S3 PUT is not an API call.
  */
-export function theoretical(service: Service, kind: PostKind): { max: number; naive: number; why: string } {
+export function theoretical(
+	service: Service,
+	kind: PostKind,
+): { max: number; naive: number; why: string } {
 	const files = kind === 'text' ? 0 : kind === '4-images' ? 4 : 1;
 	if (service === 'postsider') {
 		// Each post: `files` uploads + 1 create; hourly handler windows are the binding ones.
@@ -40,7 +43,11 @@ export function theoretical(service: Service, kind: PostKind): { max: number; na
 		const perHourUploads = files ? 60 / files : Infinity;
 		const perMinuteAll = 60 / (files + 1);
 		const perDay = Math.floor(24 * Math.min(perHourCreates, perHourUploads, perMinuteAll * 60));
-		return { max: perDay, naive: perDay, why: files ? `POST /upload 60/h ÷ ${files} file(s) per post` : 'POST /posts 60/h' };
+		return {
+			max: perDay,
+			naive: perDay,
+			why: files ? `POST /upload 60/h ÷ ${files} file(s) per post` : 'POST /posts 60/h',
+		};
 	}
 	const createsPerDay = 75;
 	const urlRequestsPerDay = 150;
@@ -52,8 +59,17 @@ export function theoretical(service: Service, kind: PostKind): { max: number; na
 	const byGlobal = Math.floor(globalDaily / (1 / 15 + (files ? files / perUrlRequest : 0)));
 	const max = Math.min(byCreates, byUrls, byGlobal);
 	// Naive: one create per post, one URL request per file.
-	const naive = Math.floor(Math.min(createsPerDay, files ? urlRequestsPerDay / files : Infinity, globalDaily / (1 + files)));
-	const why = max === byCreates ? 'POST /social-posts 75/day × 15 posts' : `upload URLs 150/day × ${perUrlRequest} per request ÷ ${files} file(s)`;
+	const naive = Math.floor(
+		Math.min(
+			createsPerDay,
+			files ? urlRequestsPerDay / files : Infinity,
+			globalDaily / (1 + files),
+		),
+	);
+	const why =
+		max === byCreates
+			? 'POST /social-posts 75/day × 15 posts'
+			: `upload URLs 150/day × ${perUrlRequest} per request ÷ ${files} file(s)`;
 	return { max, naive, why };
 }
 
@@ -72,15 +88,26 @@ export interface SoakResult {
 	wallSeconds: number;
 }
 
-export async function soak(mod: EmulatorModule, service: Service, kind: PostKind, opts: { hours: number; secondShare: number }): Promise<SoakResult> {
+export async function soak(
+	mod: EmulatorModule,
+	service: Service,
+	kind: PostKind,
+	opts: { hours: number; secondShare: number },
+): Promise<SoakResult> {
 	const started = Date.now();
 	const t0 = Date.parse('2027-01-04T00:00:00Z');
 	let now = t0;
 	const clockFn = () => now;
-	const e: Emulator = service === 'postsider' ? await mod.startPostSider({ apiLimit: 60, now: t0 }) : await mod.startPostFast({ profile: 'vendor', now: t0 });
+	const e: Emulator =
+		service === 'postsider'
+			? await mod.startPostSider({ apiLimit: 60, now: t0 })
+			: await mod.startPostFast({ profile: 'vendor', now: t0 });
 	e.clock.set(t0);
 	try {
-		const account = service === 'postsider' ? await postsiderChannel(e, 'linkedin') : await postfastAccount(e, 'LINKEDIN');
+		const account =
+			service === 'postsider'
+				? await postsiderChannel(e, 'linkedin')
+				: await postfastAccount(e, 'LINKEDIN');
 		const dir = mkdtempSync(join(tmpdir(), `postspool-soak-${service}-${kind}-`));
 		const drop = join(dir, 'drop');
 		const inbox = join(drop, 'inbox');
@@ -88,7 +115,12 @@ export async function soak(mod: EmulatorModule, service: Service, kind: PostKind
 		const config = ConfigSchema.parse({
 			version: 1,
 			stateDir: join(dir, 'state'),
-			keys: { k: service === 'postsider' ? { service, baseUrl: e.baseUrl, apiKey: { env: 'BENCH_KEY' }, apiLimit: 60 } : { service, baseUrl: e.baseUrl, apiKey: { env: 'BENCH_KEY' }, profile: 'vendor' } },
+			keys: {
+				k:
+					service === 'postsider'
+						? { service, baseUrl: e.baseUrl, apiKey: { env: 'BENCH_KEY' }, apiLimit: 60 }
+						: { service, baseUrl: e.baseUrl, apiKey: { env: 'BENCH_KEY' }, profile: 'vendor' },
+			},
 			accounts: { a: { key: 'k', id: account.id, platform: account.platform } },
 			folders: [{ path: drop }],
 			stableMs: 0,
@@ -97,7 +129,15 @@ export async function soak(mod: EmulatorModule, service: Service, kind: PostKind
 		const db = openDb(loaded.stateDir);
 		const store = new Store(db, clockFn);
 		const budgets = createBudgets(db, config, clockFn);
-		const worker = new Worker({ store, budgets, clients: createClients(loaded, { BENCH_KEY: e.apiKey }, clockFn), log: silentLogger, owner: 'bench', maxAttempts: 8, now: clockFn });
+		const worker = new Worker({
+			store,
+			budgets,
+			clients: createClients(loaded, { BENCH_KEY: e.apiKey }, clockFn),
+			log: silentLogger,
+			owner: 'bench',
+			maxAttempts: 8,
+			now: clockFn,
+		});
 		const intake = new Intake({ config, store, log: silentLogger, now: clockFn });
 
 		// A standing backlog: the inbox is topped up so that at least AHEAD posts always wait. (One
@@ -108,15 +148,24 @@ export async function soak(mod: EmulatorModule, service: Service, kind: PostKind
 		let written = 0;
 		const writePost = (i: number) => {
 			const name = `p${String(i).padStart(5, '0')}`;
-			const sidecar = { version: 1, text: `daemon-post ${name}`, targets: ['a'], when: new Date(t0 + 30 * DAY + i * 60_000).toISOString() };
+			const sidecar = {
+				version: 1,
+				text: `daemon-post ${name}`,
+				targets: ['a'],
+				when: new Date(t0 + 30 * DAY + i * 60_000).toISOString(),
+			};
 			if (kind === '4-images') {
 				mkdirSync(join(inbox, name));
-				for (let k = 0; k < 4; k++) writeFileSync(join(inbox, name, `${k}.png`), png(i * 4 + k + 1));
+				for (let k = 0; k < 4; k++)
+					writeFileSync(join(inbox, name, `${k}.png`), png(i * 4 + k + 1));
 				writeFileSync(join(inbox, name, 'post.json'), JSON.stringify(sidecar));
 			} else {
 				if (kind === 'image') writeFileSync(join(inbox, `${name}.png`), png(i + 1));
 				if (kind === 'video') writeFileSync(join(inbox, `${name}.mp4`), mp4(32 * 1024, i + 1));
-				writeFileSync(join(inbox, `${name}${kind === 'image' ? '.png' : kind === 'video' ? '.mp4' : ''}.json`), JSON.stringify(sidecar));
+				writeFileSync(
+					join(inbox, `${name}${kind === 'image' ? '.png' : kind === 'video' ? '.mp4' : ''}.json`),
+					JSON.stringify(sidecar),
+				);
 			}
 		};
 		const itemCount = () => (db.prepare('SELECT count(*) n FROM items').get() as { n: number }).n;
@@ -125,7 +174,8 @@ export async function soak(mod: EmulatorModule, service: Service, kind: PostKind
 			if (live >= AHEAD / 2) return;
 			while (written < itemCount() + AHEAD) writePost(written++);
 			for (let k = 0; k < 5 && itemCount() < written; k++) await intake.scan();
-			if (itemCount() !== written) throw new Error(`intake queued ${itemCount()} of ${written} posts`);
+			if (itemCount() !== written)
+				throw new Error(`intake queued ${itemCount()} of ${written} posts`);
 		};
 		await refill();
 
@@ -137,11 +187,28 @@ export async function soak(mod: EmulatorModule, service: Service, kind: PostKind
 			for (let i = 0; i < n; i++) second.push({ at: t0 + ((i + 0.5) * (end - t0)) / n, call });
 		};
 		let secondPostSeq = 0;
-		const headers = service === 'postsider' ? { Authorization: e.apiKey, 'content-type': 'application/json', 'user-agent': 'bench-second-client' } : { 'pf-api-key': e.apiKey, 'content-type': 'application/json', 'user-agent': 'bench-second-client' };
+		const headers =
+			service === 'postsider'
+				? {
+						Authorization: e.apiKey,
+						'content-type': 'application/json',
+						'user-agent': 'bench-second-client',
+					}
+				: {
+						'pf-api-key': e.apiKey,
+						'content-type': 'application/json',
+						'user-agent': 'bench-second-client',
+					};
 		// A network error counts as a failed call (status 0), as the other client would see it.
 		const post = async (path: string, body: unknown) => {
 			try {
-				return (await fetch(`${e.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).status;
+				return (
+					await fetch(`${e.baseUrl}${path}`, {
+						method: 'POST',
+						headers,
+						body: JSON.stringify(body),
+					})
+				).status;
 			} catch {
 				return 0;
 			}
@@ -151,19 +218,53 @@ export async function soak(mod: EmulatorModule, service: Service, kind: PostKind
 				// 20% of each hourly handler window: creates and uploads.
 				spread(60 * 24 * opts.secondShare, async () => {
 					const form = new FormData();
-					form.append('file', new Blob([png(900_000 + secondPostSeq)], { type: 'image/png' }), 'other.png');
+					form.append(
+						'file',
+						new Blob([png(900_000 + secondPostSeq)], { type: 'image/png' }),
+						'other.png',
+					);
 					try {
-						return (await fetch(`${e.baseUrl}/upload`, { method: 'POST', headers: { Authorization: e.apiKey, 'user-agent': 'bench-second-client' }, body: form })).status;
+						return (
+							await fetch(`${e.baseUrl}/upload`, {
+								method: 'POST',
+								headers: { Authorization: e.apiKey, 'user-agent': 'bench-second-client' },
+								body: form,
+							})
+						).status;
 					} catch {
 						return 0;
 					}
 				});
 				spread(60 * 24 * opts.secondShare, () =>
-					post('/posts', { type: 'schedule', date: new Date(t0 + 40 * DAY + ++secondPostSeq * 60_000).toISOString(), shortLink: false, tags: [], posts: [{ integration: { id: account.id }, value: [{ content: `other-client ${secondPostSeq}`, image: [] }], settings: { __type: 'linkedin' } }] }),
+					post('/posts', {
+						type: 'schedule',
+						date: new Date(t0 + 40 * DAY + ++secondPostSeq * 60_000).toISOString(),
+						shortLink: false,
+						tags: [],
+						posts: [
+							{
+								integration: { id: account.id },
+								value: [{ content: `other-client ${secondPostSeq}`, image: [] }],
+								settings: { __type: 'linkedin' },
+							},
+						],
+					}),
 				);
 			} else {
-				spread(75 * opts.secondShare, () => post('/social-posts', { posts: [{ content: `other-client ${++secondPostSeq}`, socialMediaId: account.id, scheduledAt: new Date(t0 + 40 * DAY + secondPostSeq * 60_000).toISOString() }] }));
-				spread(150 * opts.secondShare, () => post('/file/get-signed-upload-urls', { contentType: 'image/png', count: 1 }));
+				spread(75 * opts.secondShare, () =>
+					post('/social-posts', {
+						posts: [
+							{
+								content: `other-client ${++secondPostSeq}`,
+								socialMediaId: account.id,
+								scheduledAt: new Date(t0 + 40 * DAY + secondPostSeq * 60_000).toISOString(),
+							},
+						],
+					}),
+				);
+				spread(150 * opts.secondShare, () =>
+					post('/file/get-signed-upload-urls', { contentType: 'image/png', count: 1 }),
+				);
 			}
 		}
 		second.sort((a, b) => a.at - b.at);
@@ -189,9 +290,15 @@ export async function soak(mod: EmulatorModule, service: Service, kind: PostKind
 		}
 		db.close();
 
-		const fromDaemon = e.requests.filter((r) => String(r.headers?.['user-agent'] ?? '').startsWith('postspool-daemon'));
-		const fromSecond = e.requests.filter((r) => String(r.headers?.['user-agent'] ?? '') === 'bench-second-client');
-		const posts = [...valuesOf((e.store as Record<string, unknown>).posts)].map((p) => JSON.stringify(p));
+		const fromDaemon = e.requests.filter((r) =>
+			String(r.headers?.['user-agent'] ?? '').startsWith('postspool-daemon'),
+		);
+		const fromSecond = e.requests.filter(
+			(r) => String(r.headers?.['user-agent'] ?? '') === 'bench-second-client',
+		);
+		const posts = [...valuesOf((e.store as Record<string, unknown>).posts)].map((p) =>
+			JSON.stringify(p),
+		);
 		const daemonPosts = posts.filter((p) => p.includes('daemon-post')).length;
 		return {
 			service,

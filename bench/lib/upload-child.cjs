@@ -13,15 +13,35 @@ const mem = () => {
 (async () => {
 	const client =
 		spec.service === 'postsider'
-			? new (require(join(dist, 'postsider.js')).PostSiderClient)({ baseUrl: spec.baseUrl, apiKey: spec.apiKey, userAgent: 'postspool-bench' })
-			: new (require(join(dist, 'postfast.js')).PostFastClient)({ baseUrl: spec.baseUrl, apiKey: spec.apiKey, userAgent: 'postspool-bench' });
+			? new (require(join(dist, 'postsider.js')).PostSiderClient)({
+					baseUrl: spec.baseUrl,
+					apiKey: spec.apiKey,
+					userAgent: 'postspool-bench',
+				})
+			: new (require(join(dist, 'postfast.js')).PostFastClient)({
+					baseUrl: spec.baseUrl,
+					apiKey: spec.apiKey,
+					userAgent: 'postspool-bench',
+				});
 	global.gc?.();
 	const before = mem();
 	const t0 = process.hrtime.bigint();
-	const res = spec.service === 'postsider' ? await client.uploadFile(spec.file) : await client.putToS3(spec.signedUrl, spec.file, spec.contentType);
+	const res =
+		spec.service === 'postsider'
+			? await client.uploadFile(spec.file)
+			: await client.putToS3(spec.signedUrl, spec.file, spec.contentType);
 	const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 	const after = mem();
-	process.stdout.write(JSON.stringify({ ok: res.ok, status: res.ok ? res.status : res.error.status, message: res.ok ? undefined : res.error.message, ms, rssBeforeMiB: before.rss, peakMiB: after.peak }));
+	process.stdout.write(
+		JSON.stringify({
+			ok: res.ok,
+			status: res.ok ? res.status : res.error.status,
+			message: res.ok ? undefined : res.error.message,
+			ms,
+			rssBeforeMiB: before.rss,
+			peakMiB: after.peak,
+		}),
+	);
 })().catch((err) => {
 	process.stdout.write(JSON.stringify({ ok: false, message: String(err && err.message) }));
 });

@@ -4,10 +4,24 @@
  * (and the sidecar's JSON path where there is one), the user's files moved beside it and never
  * deleted, the daemon still running, and a good post dropped afterwards still posted.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	appendFileSync,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Channel, DaemonRig, marker, postfastAccount, postsiderChannel, waitFor } from './lib/daemon';
+import {
+	type Channel,
+	DaemonRig,
+	marker,
+	postfastAccount,
+	postsiderChannel,
+	waitFor,
+} from './lib/daemon';
 import { type Emulator, countMarkers, loadEmulators, secretsOf } from './lib/emulators';
 import { mp4, png } from './lib/media';
 import { scanForSecrets } from './lib/secrets';
@@ -26,98 +40,367 @@ interface Case {
 }
 
 const future = () => new Date(Date.now() + 3 * 86_400_000).toISOString();
-const base = (over: Record<string, unknown> = {}) => ({ version: 1, text: 'bad input case', targets: ['ps-li'], when: future(), ...over });
-const json = (inbox: string, file: string, value: unknown) => writeFileSync(join(inbox, file), typeof value === 'string' ? value : JSON.stringify(value));
-const sidecar = (over: Record<string, unknown>, expect: RegExp, what: string): Omit<Case, 'name' | 'id'> => ({ what, expect, write: (inbox, name) => json(inbox, `${name}.json`, base(over)) });
-const folder = (inbox: string, name: string, post: unknown, files: Record<string, Buffer | string>) => {
+const base = (over: Record<string, unknown> = {}) => ({
+	version: 1,
+	text: 'bad input case',
+	targets: ['ps-li'],
+	when: future(),
+	...over,
+});
+const json = (inbox: string, file: string, value: unknown) =>
+	writeFileSync(join(inbox, file), typeof value === 'string' ? value : JSON.stringify(value));
+const sidecar = (
+	over: Record<string, unknown>,
+	expect: RegExp,
+	what: string,
+): Omit<Case, 'name' | 'id'> => ({
+	what,
+	expect,
+	write: (inbox, name) => json(inbox, `${name}.json`, base(over)),
+});
+const folder = (
+	inbox: string,
+	name: string,
+	post: unknown,
+	files: Record<string, Buffer | string>,
+) => {
 	mkdirSync(join(inbox, name));
 	for (const [f, data] of Object.entries(files)) writeFileSync(join(inbox, name, f), data);
-	writeFileSync(join(inbox, name, 'post.json'), typeof post === 'string' ? post : JSON.stringify(post));
+	writeFileSync(
+		join(inbox, name, 'post.json'),
+		typeof post === 'string' ? post : JSON.stringify(post),
+	);
 };
 
 const CASES: Array<Omit<Case, 'name'>> = [
 	// --- JSON syntax
-	{ id: 'json-truncated', what: 'truncated JSON', expect: /not valid JSON/i, write: (i, n) => json(i, `${n}.json`, '{"version": 1, "text": "hi", ') },
-	{ id: 'json-empty', what: 'empty sidecar file', expect: /not valid JSON/i, write: (i, n) => json(i, `${n}.json`, '') },
-	{ id: 'json-single-quotes', what: 'single-quoted JSON', expect: /not valid JSON/i, write: (i, n) => json(i, `${n}.json`, "{'version': 1}") },
-	{ id: 'json-bom-garbage', what: 'binary garbage', expect: /not valid JSON/i, write: (i, n) => writeFileSync(join(i, `${n}.json`), Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x01])) },
-	{ id: 'json-array', what: 'a JSON array instead of an object', expect: /must be a JSON object/i, write: (i, n) => json(i, `${n}.json`, '[1,2]') },
-	{ id: 'json-string', what: 'a JSON string instead of an object', expect: /must be a JSON object/i, write: (i, n) => json(i, `${n}.json`, '"post this"') },
-	{ id: 'json-null', what: 'JSON null', expect: /must be a JSON object/i, write: (i, n) => json(i, `${n}.json`, 'null') },
+	{
+		id: 'json-truncated',
+		what: 'truncated JSON',
+		expect: /not valid JSON/i,
+		write: (i, n) => json(i, `${n}.json`, '{"version": 1, "text": "hi", '),
+	},
+	{
+		id: 'json-empty',
+		what: 'empty sidecar file',
+		expect: /not valid JSON/i,
+		write: (i, n) => json(i, `${n}.json`, ''),
+	},
+	{
+		id: 'json-single-quotes',
+		what: 'single-quoted JSON',
+		expect: /not valid JSON/i,
+		write: (i, n) => json(i, `${n}.json`, "{'version': 1}"),
+	},
+	{
+		id: 'json-bom-garbage',
+		what: 'binary garbage',
+		expect: /not valid JSON/i,
+		write: (i, n) =>
+			writeFileSync(join(i, `${n}.json`), Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x01])),
+	},
+	{
+		id: 'json-array',
+		what: 'a JSON array instead of an object',
+		expect: /must be a JSON object/i,
+		write: (i, n) => json(i, `${n}.json`, '[1,2]'),
+	},
+	{
+		id: 'json-string',
+		what: 'a JSON string instead of an object',
+		expect: /must be a JSON object/i,
+		write: (i, n) => json(i, `${n}.json`, '"post this"'),
+	},
+	{
+		id: 'json-null',
+		what: 'JSON null',
+		expect: /must be a JSON object/i,
+		write: (i, n) => json(i, `${n}.json`, 'null'),
+	},
 	// --- schema
 	{ id: 'no-version', ...sidecar({ version: undefined }, /\$\.version/, 'version missing') },
 	{ id: 'version-2', ...sidecar({ version: 2 }, /\$\.version/, 'unknown version') },
 	{ id: 'no-text', ...sidecar({ text: undefined }, /\$\.text/, 'text missing') },
 	{ id: 'text-number', ...sidecar({ text: 42 }, /\$\.text/, 'text is a number') },
-	{ id: 'text-no-default', ...sidecar({ text: { x: 'short' } }, /\$\.text/, 'per-platform text without default') },
-	{ id: 'text-unknown-platform', ...sidecar({ text: { default: 'a', myspace: 'b' } }, /\$\.text/, 'text for an unknown platform') },
+	{
+		id: 'text-no-default',
+		...sidecar({ text: { x: 'short' } }, /\$\.text/, 'per-platform text without default'),
+	},
+	{
+		id: 'text-unknown-platform',
+		...sidecar(
+			{ text: { default: 'a', myspace: 'b' } },
+			/\$\.text/,
+			'text for an unknown platform',
+		),
+	},
 	{ id: 'no-targets', ...sidecar({ targets: undefined }, /\$\.targets/, 'targets missing') },
 	{ id: 'targets-empty', ...sidecar({ targets: [] }, /\$\.targets/, 'targets empty') },
 	{ id: 'targets-string', ...sidecar({ targets: 'ps-li' }, /\$\.targets/, 'targets is a string') },
-	{ id: 'target-unknown-alias', ...sidecar({ targets: ['nobody-here'] }, /nobody-here/, 'unknown account alias') },
-	{ id: 'target-unknown-key', ...sidecar({ targets: [{ key: 'nokey', id: 'abc', platform: 'x' }] }, /nokey/, 'target with an undefined key name') },
-	{ id: 'target-bad-platform', ...sidecar({ targets: [{ key: 'ps', id: 'abc', platform: 'myspace' }] }, /\$\.targets/, 'target with an unknown platform') },
+	{
+		id: 'target-unknown-alias',
+		...sidecar({ targets: ['nobody-here'] }, /nobody-here/, 'unknown account alias'),
+	},
+	{
+		id: 'target-unknown-key',
+		...sidecar(
+			{ targets: [{ key: 'nokey', id: 'abc', platform: 'x' }] },
+			/nokey/,
+			'target with an undefined key name',
+		),
+	},
+	{
+		id: 'target-bad-platform',
+		...sidecar(
+			{ targets: [{ key: 'ps', id: 'abc', platform: 'myspace' }] },
+			/\$\.targets/,
+			'target with an unknown platform',
+		),
+	},
 	{ id: 'no-when', ...sidecar({ when: undefined }, /\$\.when/, 'when missing') },
 	{ id: 'when-words', ...sidecar({ when: 'tomorrow morning' }, /\$\.when/, 'when in words') },
-	{ id: 'when-no-offset', ...sidecar({ when: '2031-01-01T10:00:00' }, /\$\.when[\s\S]*offset/, 'ISO time without an offset') },
-	{ id: 'when-feb-30', ...sidecar({ when: '2031-02-30T10:00:00Z' }, /\$\.when/, 'a date that does not exist') },
-	{ id: 'when-bad-zone', ...sidecar({ when: { local: '2031-01-01 10:00', tz: 'Mars/Olympus' } }, /time zone/i, 'unknown time zone') },
-	{ id: 'when-bad-local', ...sidecar({ when: { local: '1 Jan 2031', tz: 'Europe/Berlin' } }, /YYYY-MM-DD HH:mm/, 'local time in the wrong format') },
-	{ id: 'when-past', ...sidecar({ when: '2020-01-01T10:00:00Z' }, /\$\.when[\s\S]*(past|late)/i, 'a time in the past') },
+	{
+		id: 'when-no-offset',
+		...sidecar(
+			{ when: '2031-01-01T10:00:00' },
+			/\$\.when[\s\S]*offset/,
+			'ISO time without an offset',
+		),
+	},
+	{
+		id: 'when-feb-30',
+		...sidecar({ when: '2031-02-30T10:00:00Z' }, /\$\.when/, 'a date that does not exist'),
+	},
+	{
+		id: 'when-bad-zone',
+		...sidecar(
+			{ when: { local: '2031-01-01 10:00', tz: 'Mars/Olympus' } },
+			/time zone/i,
+			'unknown time zone',
+		),
+	},
+	{
+		id: 'when-bad-local',
+		...sidecar(
+			{ when: { local: '1 Jan 2031', tz: 'Europe/Berlin' } },
+			/YYYY-MM-DD HH:mm/,
+			'local time in the wrong format',
+		),
+	},
+	{
+		id: 'when-past',
+		...sidecar(
+			{ when: '2020-01-01T10:00:00Z' },
+			/\$\.when[\s\S]*(past|late)/i,
+			'a time in the past',
+		),
+	},
 	{ id: 'late-bad', ...sidecar({ late: 'whenever' }, /\$\.late/, 'an unknown late policy') },
 	{ id: 'extra-field', ...sidecar({ colour: 'blue' }, /colour/, 'an unknown field') },
 	{ id: 'draft-string', ...sidecar({ draft: 'yes' }, /\$\.draft/, 'draft is not a boolean') },
-	{ id: 'comment-number', ...sidecar({ firstComment: 7 }, /\$\.firstComment/, 'firstComment is a number') },
-	{ id: 'approval-bad', ...sidecar({ postfast: { approval: 'MAYBE' } }, /\$\.postfast\.approval/, 'unknown PostFast approval') },
-	{ id: 'settings-not-object', ...sidecar({ postsider: { settings: { x: 'fast' } } }, /\$\.postsider\.settings/, 'PostSider settings not an object') },
-	{ id: 'next-slot-postfast', ...sidecar({ when: 'next-slot', targets: ['pf-li'] }, /next-slot/, 'next-slot on a PostFast target') },
+	{
+		id: 'comment-number',
+		...sidecar({ firstComment: 7 }, /\$\.firstComment/, 'firstComment is a number'),
+	},
+	{
+		id: 'approval-bad',
+		...sidecar(
+			{ postfast: { approval: 'MAYBE' } },
+			/\$\.postfast\.approval/,
+			'unknown PostFast approval',
+		),
+	},
+	{
+		id: 'settings-not-object',
+		...sidecar(
+			{ postsider: { settings: { x: 'fast' } } },
+			/\$\.postsider\.settings/,
+			'PostSider settings not an object',
+		),
+	},
+	{
+		id: 'next-slot-postfast',
+		...sidecar(
+			{ when: 'next-slot', targets: ['pf-li'] },
+			/next-slot/,
+			'next-slot on a PostFast target',
+		),
+	},
 	// --- media
-	{ id: 'media-missing', what: 'folder post naming a media file that is not there', expect: /nope\.png/, write: (i, n) => folder(i, n, base({ media: ['nope.png'] }), {}) },
-	{ id: 'media-dotdot', what: '"../" in a media path', expect: /\.\.\/outside\.png/, write: (i, n) => folder(i, n, base({ media: ['../outside.png'] }), {}) },
-	{ id: 'media-absolute', what: 'an absolute media path', expect: /\/etc\/hostname/, write: (i, n) => folder(i, n, base({ media: ['/etc/hostname'] }), {}) },
-	{ id: 'magic-text-as-png', what: 'text saved as .png', expect: /checked by its content/i, keeps: ['pic.png'], write: (i, n) => folder(i, n, base(), { 'pic.png': 'just some text, not an image' }) },
-	{ id: 'magic-pdf-as-jpg', what: 'a PDF named .jpg', expect: /checked by its content/i, write: (i, n) => folder(i, n, base(), { 'doc.jpg': '%PDF-1.7\n%âãÏÓ\n1 0 obj' }) },
-	{ id: 'magic-heic-as-mp4', what: 'a HEIC image named .mp4', expect: /checked by its content/i, write: (i, n) => folder(i, n, base(), { 'photo.mp4': Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic', 'latin1'), Buffer.alloc(40)]) }) },
-	{ id: 'zero-byte', what: 'a zero-byte image', expect: /empty \(0 bytes\)/, keeps: ['empty.png'], write: (i, n) => folder(i, n, base(), { 'empty.png': Buffer.alloc(0) }) },
-	{ id: 'oversize-image', what: 'an 11 MB image', expect: /MB[\s\S]*at most 10 MB/, write: (i, n) => folder(i, n, base(), { 'big.png': Buffer.concat([png(1), Buffer.alloc(11 * 1024 * 1024)]) }) },
-	{ id: 'too-many-x', what: 'five images for X', expect: /x takes at most 4/, write: (i, n) => folder(i, n, base({ targets: ['ps-x'] }), Object.fromEntries([1, 2, 3, 4, 5].map((k) => [`${k}.png`, png(100 + k)]))) },
-	{ id: 'video-plus-image-x', what: 'a video with an image on X', expect: /video only on its own/, write: (i, n) => folder(i, n, base({ targets: ['ps-x'] }), { '1.png': png(7), '2.mp4': mp4(4096, 2) }) },
-	{ id: 'instagram-no-media', what: 'Instagram without media', expect: /instagram needs at least 1/, write: (i, n) => json(i, `${n}.json`, base({ targets: ['ps-ig'] })) },
-	{ id: 'youtube-image', what: 'YouTube with an image', expect: /youtube needs a video/, write: (i, n) => folder(i, n, base({ targets: ['ps-yt'] }), { 'a.png': png(9) }) },
-	{ id: 'postfast-11-media', what: 'eleven images on PostFast', expect: /at most 10/, write: (i, n) => folder(i, n, base({ targets: ['pf-li'] }), Object.fromEntries(Array.from({ length: 11 }, (_, k) => [`${k}.png`, png(200 + k)]))) },
-	{ id: 'symlink-out', what: 'a symlink pointing out of the drop folder', expect: /link|outside|symlink/i, write: (i, n) => {
-		mkdirSync(join(i, n));
-		writeFileSync(join(i, '..', 'outside-target.png'), png(31));
-		symlinkSync(join(i, '..', 'outside-target.png'), join(i, n, 'linked.png'));
-		writeFileSync(join(i, n, 'post.json'), JSON.stringify(base()));
-	} },
-	{ id: 'dangling-symlink', what: 'a media symlink to nothing (unreadable)', expect: /linked\.png|missing|cannot read/i, write: (i, n) => {
-		mkdirSync(join(i, n));
-		symlinkSync('/nonexistent/file.png', join(i, n, 'linked.png'));
-		writeFileSync(join(i, n, 'post.json'), JSON.stringify(base({ media: ['linked.png'] })));
-	} },
-	{ id: 'ambiguous-stem', what: 'one sidecar for two media files', expect: /could belong to/, write: (i, n) => {
-		writeFileSync(join(i, `${n}.png`), png(41));
-		writeFileSync(join(i, `${n}.mp4`), mp4(4096, 41));
-		json(i, `${n}.json`, base());
-	} },
-	{ id: 'defaults-broken', what: 'a broken _defaults.json above the post', expect: /_defaults\.json[\s\S]*not valid JSON/, write: (i, n) => {
-		mkdirSync(join(i, `${n}-group`));
-		writeFileSync(join(i, `${n}-group`, '_defaults.json'), '{ nope');
-		json(join(i, `${n}-group`), `${n}.json`, base());
-	} },
-	{ id: 'defaults-bad-value', what: '_defaults.json with a bad "when" merged in', expect: /\$\.when/, write: (i, n) => {
-		mkdirSync(join(i, `${n}-group`));
-		writeFileSync(join(i, `${n}-group`, '_defaults.json'), JSON.stringify({ when: 'soonish' }));
-		json(join(i, `${n}-group`), `${n}.json`, { version: 1, text: 'x', targets: ['ps-li'] });
-	} },
+	{
+		id: 'media-missing',
+		what: 'folder post naming a media file that is not there',
+		expect: /nope\.png/,
+		write: (i, n) => folder(i, n, base({ media: ['nope.png'] }), {}),
+	},
+	{
+		id: 'media-dotdot',
+		what: '"../" in a media path',
+		expect: /\.\.\/outside\.png/,
+		write: (i, n) => folder(i, n, base({ media: ['../outside.png'] }), {}),
+	},
+	{
+		id: 'media-absolute',
+		what: 'an absolute media path',
+		expect: /\/etc\/hostname/,
+		write: (i, n) => folder(i, n, base({ media: ['/etc/hostname'] }), {}),
+	},
+	{
+		id: 'magic-text-as-png',
+		what: 'text saved as .png',
+		expect: /checked by its content/i,
+		keeps: ['pic.png'],
+		write: (i, n) => folder(i, n, base(), { 'pic.png': 'just some text, not an image' }),
+	},
+	{
+		id: 'magic-pdf-as-jpg',
+		what: 'a PDF named .jpg',
+		expect: /checked by its content/i,
+		write: (i, n) => folder(i, n, base(), { 'doc.jpg': '%PDF-1.7\n%âãÏÓ\n1 0 obj' }),
+	},
+	{
+		id: 'magic-heic-as-mp4',
+		what: 'a HEIC image named .mp4',
+		expect: /checked by its content/i,
+		write: (i, n) =>
+			folder(i, n, base(), {
+				'photo.mp4': Buffer.concat([
+					Buffer.from([0, 0, 0, 24]),
+					Buffer.from('ftypheic', 'latin1'),
+					Buffer.alloc(40),
+				]),
+			}),
+	},
+	{
+		id: 'zero-byte',
+		what: 'a zero-byte image',
+		expect: /empty \(0 bytes\)/,
+		keeps: ['empty.png'],
+		write: (i, n) => folder(i, n, base(), { 'empty.png': Buffer.alloc(0) }),
+	},
+	{
+		id: 'oversize-image',
+		what: 'an 11 MB image',
+		expect: /MB[\s\S]*at most 10 MB/,
+		write: (i, n) =>
+			folder(i, n, base(), { 'big.png': Buffer.concat([png(1), Buffer.alloc(11 * 1024 * 1024)]) }),
+	},
+	{
+		id: 'too-many-x',
+		what: 'five images for X',
+		expect: /x takes at most 4/,
+		write: (i, n) =>
+			folder(
+				i,
+				n,
+				base({ targets: ['ps-x'] }),
+				Object.fromEntries([1, 2, 3, 4, 5].map((k) => [`${k}.png`, png(100 + k)])),
+			),
+	},
+	{
+		id: 'video-plus-image-x',
+		what: 'a video with an image on X',
+		expect: /video only on its own/,
+		write: (i, n) =>
+			folder(i, n, base({ targets: ['ps-x'] }), { '1.png': png(7), '2.mp4': mp4(4096, 2) }),
+	},
+	{
+		id: 'instagram-no-media',
+		what: 'Instagram without media',
+		expect: /instagram needs at least 1/,
+		write: (i, n) => json(i, `${n}.json`, base({ targets: ['ps-ig'] })),
+	},
+	{
+		id: 'youtube-image',
+		what: 'YouTube with an image',
+		expect: /youtube needs a video/,
+		write: (i, n) => folder(i, n, base({ targets: ['ps-yt'] }), { 'a.png': png(9) }),
+	},
+	{
+		id: 'postfast-11-media',
+		what: 'eleven images on PostFast',
+		expect: /at most 10/,
+		write: (i, n) =>
+			folder(
+				i,
+				n,
+				base({ targets: ['pf-li'] }),
+				Object.fromEntries(Array.from({ length: 11 }, (_, k) => [`${k}.png`, png(200 + k)])),
+			),
+	},
+	{
+		id: 'symlink-out',
+		what: 'a symlink pointing out of the drop folder',
+		expect: /link|outside|symlink/i,
+		write: (i, n) => {
+			mkdirSync(join(i, n));
+			writeFileSync(join(i, '..', 'outside-target.png'), png(31));
+			symlinkSync(join(i, '..', 'outside-target.png'), join(i, n, 'linked.png'));
+			writeFileSync(join(i, n, 'post.json'), JSON.stringify(base()));
+		},
+	},
+	{
+		id: 'dangling-symlink',
+		what: 'a media symlink to nothing (unreadable)',
+		expect: /linked\.png|missing|cannot read/i,
+		write: (i, n) => {
+			mkdirSync(join(i, n));
+			symlinkSync('/nonexistent/file.png', join(i, n, 'linked.png'));
+			writeFileSync(join(i, n, 'post.json'), JSON.stringify(base({ media: ['linked.png'] })));
+		},
+	},
+	{
+		id: 'ambiguous-stem',
+		what: 'one sidecar for two media files',
+		expect: /could belong to/,
+		write: (i, n) => {
+			writeFileSync(join(i, `${n}.png`), png(41));
+			writeFileSync(join(i, `${n}.mp4`), mp4(4096, 41));
+			json(i, `${n}.json`, base());
+		},
+	},
+	{
+		id: 'defaults-broken',
+		what: 'a broken _defaults.json above the post',
+		expect: /_defaults\.json[\s\S]*not valid JSON/,
+		write: (i, n) => {
+			mkdirSync(join(i, `${n}-group`));
+			writeFileSync(join(i, `${n}-group`, '_defaults.json'), '{ nope');
+			json(join(i, `${n}-group`), `${n}.json`, base());
+		},
+	},
+	{
+		id: 'defaults-bad-value',
+		what: '_defaults.json with a bad "when" merged in',
+		expect: /\$\.when/,
+		write: (i, n) => {
+			mkdirSync(join(i, `${n}-group`));
+			writeFileSync(join(i, `${n}-group`, '_defaults.json'), JSON.stringify({ when: 'soonish' }));
+			json(join(i, `${n}-group`), `${n}.json`, { version: 1, text: 'x', targets: ['ps-li'] });
+		},
+	},
 	// --- names
-	{ id: 'emoji-bad', what: 'an emoji file name with a bad sidecar', expect: /\$\.when/, write: (i, n) => json(i, `${n}-🎉café.json`, base({ when: 'later' })) },
-	{ id: 'unicode-media-bad', what: 'a unicode media name with wrong magic bytes', expect: /Ünïcødé/, write: (i, n) => {
-		writeFileSync(join(i, `${n}-Ünïcødé.png`), 'not a png');
-		json(i, `${n}-Ünïcødé.png.json`, base());
-	} },
-	{ id: 'rtl-name-bad', what: 'a right-to-left file name with unknown target', expect: /ghost-account/, write: (i, n) => json(i, `${n}-مرحبا.json`, base({ targets: ['ghost-account'] })) },
+	{
+		id: 'emoji-bad',
+		what: 'an emoji file name with a bad sidecar',
+		expect: /\$\.when/,
+		write: (i, n) => json(i, `${n}-🎉café.json`, base({ when: 'later' })),
+	},
+	{
+		id: 'unicode-media-bad',
+		what: 'a unicode media name with wrong magic bytes',
+		expect: /Ünïcødé/,
+		write: (i, n) => {
+			writeFileSync(join(i, `${n}-Ünïcødé.png`), 'not a png');
+			json(i, `${n}-Ünïcødé.png.json`, base());
+		},
+	},
+	{
+		id: 'rtl-name-bad',
+		what: 'a right-to-left file name with unknown target',
+		expect: /ghost-account/,
+		write: (i, n) => json(i, `${n}-مرحبا.json`, base({ targets: ['ghost-account'] })),
+	},
 ];
 
 /**
@@ -126,15 +409,22 @@ const CASES: Array<Omit<Case, 'name'>> = [
  * they are open and turns red when one is fixed, so the entry is then deleted here.
  */
 const KNOWN_DEFECTS: Record<string, string> = {
-	'text-number': 'zod union without its own message: error.json says only "Invalid input" at $.text',
-	'text-no-default': 'zod union without its own message: error.json says only "Invalid input" at $.text',
-	'target-bad-platform': 'zod union without its own message: error.json says only "Invalid input" at $.targets.0',
-	'symlink-out': 'a symlinked media file is skipped silently (Dirent.isFile() is false): the post is queued text-only, no error.json',
+	'text-number':
+		'zod union without its own message: error.json says only "Invalid input" at $.text',
+	'text-no-default':
+		'zod union without its own message: error.json says only "Invalid input" at $.text',
+	'target-bad-platform':
+		'zod union without its own message: error.json says only "Invalid input" at $.targets.0',
+	'symlink-out':
+		'a symlinked media file is skipped silently (Dirent.isFile() is false): the post is queued text-only, no error.json',
 };
 
 let emu: { ps?: Emulator; pf?: Emulator; reason?: string } = {};
 let rig: DaemonRig;
-const cases: Case[] = CASES.map((c, k) => ({ ...c, name: `bad${String(k + 1).padStart(2, '0')}-${c.id}` }));
+const cases: Case[] = CASES.map((c, k) => ({
+	...c,
+	name: `bad${String(k + 1).padStart(2, '0')}-${c.id}`,
+}));
 
 /** The failed/ folder of a case: its name starts with the case name. */
 function errorOf(c: Case) {
@@ -146,7 +436,10 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 	beforeAll(async () => {
 		const loaded = await loadEmulators();
 		if (loaded.ok) {
-			emu = { ps: await loaded.mod.startPostSider({ apiLimit: 1000 }), pf: await loaded.mod.startPostFast() };
+			emu = {
+				ps: await loaded.mod.startPostSider({ apiLimit: 1000 }),
+				pf: await loaded.mod.startPostFast(),
+			};
 			ids = {
 				'ps-li': await postsiderChannel(emu.ps!, 'linkedin'),
 				'ps-x': await postsiderChannel(emu.ps!, 'x'),
@@ -157,14 +450,25 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 		} else {
 			emu = { reason: loaded.reason };
 			// Validation happens before any API call, so placeholder ids are enough for the bad cases.
-			ids = { 'ps-li': { id: 'ch-li', platform: 'linkedin' }, 'ps-x': { id: 'ch-x', platform: 'x' }, 'ps-ig': { id: 'ch-ig', platform: 'instagram' }, 'ps-yt': { id: 'ch-yt', platform: 'youtube' }, 'pf-li': { id: 'acc-li', platform: 'linkedin' } };
+			ids = {
+				'ps-li': { id: 'ch-li', platform: 'linkedin' },
+				'ps-x': { id: 'ch-x', platform: 'x' },
+				'ps-ig': { id: 'ch-ig', platform: 'instagram' },
+				'ps-yt': { id: 'ch-yt', platform: 'youtube' },
+				'pf-li': { id: 'acc-li', platform: 'linkedin' },
+			};
 		}
 		const dead = { baseUrl: 'http://127.0.0.1:9/public/v1', apiKey: 'unused-key-0000' } as Emulator;
 		rig = new DaemonRig({
 			ps: emu.ps ?? dead,
 			pf: emu.pf ?? ({ ...dead, baseUrl: 'http://127.0.0.1:9' } as Emulator),
 			psApiLimit: 1000,
-			accounts: Object.fromEntries(Object.entries(ids).map(([alias, c]) => [alias, { key: alias.startsWith('ps') ? 'ps' : 'pf', id: c.id, platform: c.platform }])),
+			accounts: Object.fromEntries(
+				Object.entries(ids).map(([alias, c]) => [
+					alias,
+					{ key: alias.startsWith('ps') ? 'ps' : 'pf', id: c.id, platform: c.platform },
+				]),
+			),
 			stableMs: 300,
 		});
 		for (const c of cases) c.write(rig.inbox, c.name);
@@ -172,7 +476,11 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 		await waitFor(
 			() => cases.every((c) => errorOf(c)) || !rig.running,
 			90_000,
-			() => `cases without error.json: ${cases.filter((c) => !errorOf(c)).map((c) => c.name).join(', ')}; inbox: ${rig.inboxEntries().join(', ')}`,
+			() =>
+				`cases without error.json: ${cases
+					.filter((c) => !errorOf(c))
+					.map((c) => c.name)
+					.join(', ')}; inbox: ${rig.inboxEntries().join(', ')}`,
 			250,
 		).catch(() => undefined);
 	});
@@ -189,20 +497,34 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 
 	const check = (c: Case) => {
 		const e = errorOf(c);
-		expect(e, `no failed/${c.name}*/error.json; inbox still holds: ${rig.inboxEntries().join(', ')}`).toBeDefined();
+		expect(
+			e,
+			`no failed/${c.name}*/error.json; inbox still holds: ${rig.inboxEntries().join(', ')}`,
+		).toBeDefined();
 		const text = JSON.stringify(e!.body);
 		expect(text).toMatch(c.expect);
 		// Every error says what is wrong in a sentence, not just a code.
 		for (const err of e!.body.errors) expect(err.message.length).toBeGreaterThan(15);
-		for (const f of c.keeps ?? []) expect(existsSync(join(e!.dir, f)), `${f} kept beside error.json`).toBe(true);
+		for (const f of c.keeps ?? [])
+			expect(existsSync(join(e!.dir, f)), `${f} kept beside error.json`).toBe(true);
 	};
 	const open = cases.filter((c) => !KNOWN_DEFECTS[c.id]);
 	const known = cases.filter((c) => KNOWN_DEFECTS[c.id]);
-	it.each(open.map((c) => [c.name, c.what, c] as const))('%s (%s): error.json names the problem', (_name, _what, c) => check(c));
-	it.fails.each(known.map((c) => [c.name, KNOWN_DEFECTS[c.id], c] as const))('%s — known daemon defect: %s', (_name, _defect, c) => check(c));
+	it.each(open.map((c) => [c.name, c.what, c] as const))(
+		'%s (%s): error.json names the problem',
+		(_name, _what, c) => check(c),
+	);
+	it.fails.each(known.map((c) => [c.name, KNOWN_DEFECTS[c.id], c] as const))(
+		'%s — known daemon defect: %s',
+		(_name, _defect, c) => check(c),
+	);
 
 	it('moved every broken drop out of the inbox and lost none', () => {
-		expect(rig.inboxEntries().filter((n) => !n.endsWith('-group') && !known.some((c) => n.startsWith(c.name)))).toEqual([]);
+		expect(
+			rig
+				.inboxEntries()
+				.filter((n) => !n.endsWith('-group') && !known.some((c) => n.startsWith(c.name))),
+		).toEqual([]);
 		const failed = rig.errorFiles().map((e) => e.name);
 		for (const c of open) expect(failed.filter((f) => f.startsWith(c.name)).length, c.name).toBe(1);
 	});
@@ -216,8 +538,16 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 		expect(rig.running, `the daemon exited; log:\n${rig.logText().slice(-2000)}`).toBe(true);
 		if (!emu.ps) ctx.skip();
 		const m = marker();
-		rig.dropPost('good-after-bad-🎉', { version: 1, text: `good post ${m}`, targets: ['ps-li'], when: future() }, { 'good-after-bad-🎉.png': png(4242) });
-		await waitFor(() => rig.doneNames().some((n) => n.startsWith('good-after-bad')), 30_000, () => `not done; log tail:\n${rig.logText().slice(-2000)}`);
+		rig.dropPost(
+			'good-after-bad-🎉',
+			{ version: 1, text: `good post ${m}`, targets: ['ps-li'], when: future() },
+			{ 'good-after-bad-🎉.png': png(4242) },
+		);
+		await waitFor(
+			() => rig.doneNames().some((n) => n.startsWith('good-after-bad')),
+			30_000,
+			() => `not done; log tail:\n${rig.logText().slice(-2000)}`,
+		);
 		expect(countMarkers(emu.ps!, [m]).get(m)).toBe(1);
 	});
 
@@ -232,16 +562,30 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 			await new Promise((r) => setTimeout(r, 150));
 			appendFileSync(path, full.subarray(off, Math.min(full.length, off + 64 * 1024)));
 		}
-		await waitFor(() => rig.query(`SELECT 1 FROM items WHERE name = ?`, name).length > 0 || rig.errorFiles().some((e) => e.name.startsWith('still-writing')), 30_000, () => 'never ingested');
+		await waitFor(
+			() =>
+				rig.query(`SELECT 1 FROM items WHERE name = ?`, name).length > 0 ||
+				rig.errorFiles().some((e) => e.name.startsWith('still-writing')),
+			30_000,
+			() => 'never ingested',
+		);
 		const row = rig.query<{ post: string }>(`SELECT post FROM items WHERE name = ?`, name)[0];
-		expect(row, `rejected: ${JSON.stringify(rig.errorFiles().find((e) => e.name.startsWith('still-writing'))?.body)}`).toBeDefined();
-		expect((JSON.parse(row.post) as { media: Array<{ size: number }> }).media[0].size).toBe(full.length);
+		expect(
+			row,
+			`rejected: ${JSON.stringify(rig.errorFiles().find((e) => e.name.startsWith('still-writing'))?.body)}`,
+		).toBeDefined();
+		expect((JSON.parse(row.post) as { media: Array<{ size: number }> }).media[0].size).toBe(
+			full.length,
+		);
 	});
 
 	it('leaks no API key into the log, the database or the error files', async () => {
 		await rig.stop();
 		const secrets = emu.ps ? secretsOf(emu.ps, emu.pf!) : ['unused-key-0000'];
-		const scan = scanForSecrets([rig.logPath, rig.stateDir, join(rig.drop, 'failed'), join(rig.drop, 'done')], secrets);
+		const scan = scanForSecrets(
+			[rig.logPath, rig.stateDir, join(rig.drop, 'failed'), join(rig.drop, 'done')],
+			secrets,
+		);
 		expect(scan.files).toBeGreaterThan(cases.length);
 		expect(scan.leaks).toEqual([]);
 		// The key is in the daemon's environment, so it was there to leak.

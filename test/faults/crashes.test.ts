@@ -73,15 +73,26 @@ describe(`crashes: ${KILLS} × kill -9 of the daemon at random points`, () => {
 
 	it('loses and duplicates nothing, and the database stays intact', async () => {
 		const random = rng(seed);
-		const kinds: Kind[] = ['ps-text', 'ps-image', 'ps-video', 'ps-4images', 'pf-image', 'pf-text', 'both-image'];
+		const kinds: Kind[] = [
+			'ps-text',
+			'ps-image',
+			'ps-video',
+			'ps-4images',
+			'pf-image',
+			'pf-text',
+			'both-image',
+		];
 		let pfDrops = 0;
 		const feed = () => {
 			// Keep a few posts waiting so every run has work to be killed in.
-			const live = rig.query<{ n: number }>(`SELECT count(*) AS n FROM items WHERE state = 'processing'`)[0]?.n ?? 0;
+			const live =
+				rig.query<{ n: number }>(`SELECT count(*) AS n FROM items WHERE state = 'processing'`)[0]
+					?.n ?? 0;
 			const waiting = rig.inboxEntries().length;
 			for (let k = live + waiting; k < 4; k++) {
 				let kind = kinds[Math.floor(random() * kinds.length)];
-				if ((kind.startsWith('pf') || kind === 'both-image') && pfDrops >= PF_MAX) kind = 'ps-image';
+				if ((kind.startsWith('pf') || kind === 'both-image') && pfDrops >= PF_MAX)
+					kind = 'ps-image';
 				if (kind.startsWith('pf') || kind === 'both-image') pfDrops++;
 				drops.push(dropKind(rig, kind));
 			}
@@ -97,21 +108,36 @@ describe(`crashes: ${KILLS} × kill -9 of the daemon at random points`, () => {
 			await new Promise((r) => setTimeout(r, delay));
 			await rig.kill9();
 			recoveries.push(Date.now() - t0);
-			if (trial % 50 === 49) expect(rig.integrityCheck(), `integrity after ${trial + 1} kills`).toBe('ok');
+			if (trial % 50 === 49)
+				expect(rig.integrityCheck(), `integrity after ${trial + 1} kills`).toBe('ok');
 		}
 		figures.killPhaseSeconds = (Date.now() - started) / 1000;
 		// The last run: no more kills; it exits by itself once the queue is empty (run --once).
 		const finalStart = Date.now();
 		const last = rig.start(['--once']);
-		const code = await Promise.race([last.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 180_000))]);
+		const code = await Promise.race([
+			last.exited,
+			new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 180_000)),
+		]);
 		if (code === 'timeout') await rig.kill9();
 		figures.drainSeconds = (Date.now() - finalStart) / 1000;
-		expect(code, `final run did not finish; states ${JSON.stringify(rig.itemStates())}; log tail:\n${rig.logText().slice(-3000)}`).toBe(0);
+		expect(
+			code,
+			`final run did not finish; states ${JSON.stringify(rig.itemStates())}; log tail:\n${rig.logText().slice(-3000)}`,
+		).toBe(0);
 
 		const outcome = verify(rig, ps, pf, drops);
-		Object.assign(figures, outcome, { lost: outcome.lost.length, duplicated: outcome.duplicated.length, parked: outcome.parked.length, parkedItems: outcome.parked });
+		Object.assign(figures, outcome, {
+			lost: outcome.lost.length,
+			duplicated: outcome.duplicated.length,
+			parked: outcome.parked.length,
+			parkedItems: outcome.parked,
+		});
 		mkdirSync(join(ROOT, '.artifacts/faults'), { recursive: true });
-		writeFileSync(join(ROOT, '.artifacts/faults/crashes.json'), JSON.stringify(figures, null, '\t'));
+		writeFileSync(
+			join(ROOT, '.artifacts/faults/crashes.json'),
+			JSON.stringify(figures, null, '\t'),
+		);
 		console.log(`[faults] crashes: ${JSON.stringify(figures)}`);
 
 		expect(outcome.duplicated, 'duplicated posts').toEqual([]);
@@ -125,8 +151,16 @@ describe(`crashes: ${KILLS} × kill -9 of the daemon at random points`, () => {
 	});
 
 	it('leaks no secret into logs, the state database, receipts or error files', async () => {
-		await waitFor(() => !rig.running, 10_000, () => 'daemon still running');
-		const scan = scanForSecrets([rig.logPath, rig.stateDir, join(rig.drop, 'done'), join(rig.drop, 'failed')], secretsOf(ps, pf), { maxBytes: 8 * 1024 * 1024 });
+		await waitFor(
+			() => !rig.running,
+			10_000,
+			() => 'daemon still running',
+		);
+		const scan = scanForSecrets(
+			[rig.logPath, rig.stateDir, join(rig.drop, 'done'), join(rig.drop, 'failed')],
+			secretsOf(ps, pf),
+			{ maxBytes: 8 * 1024 * 1024 },
+		);
 		expect(scan.files).toBeGreaterThan(drops.length);
 		expect(scan.leaks).toEqual([]);
 	});

@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postfastAccount, postsiderChannel } from './lib/daemon';
 import { type Emulator, loadEmulators, secretsOf } from './lib/emulators';
-import { postfastCreateParams, postsiderCreateParams, runPostFastNode, runPostSiderNode } from './lib/nodes';
+import {
+	postfastCreateParams,
+	postsiderCreateParams,
+	runPostFastNode,
+	runPostSiderNode,
+} from './lib/nodes';
 import { scanValue } from './lib/secrets';
 
 describe('secrets never reach n8n node outputs', () => {
@@ -35,24 +40,88 @@ describe('secrets never reach n8n node outputs', () => {
 	});
 
 	const cases: Array<[string, () => Promise<unknown>]> = [
-		['PostSider channel → get many (integrations carry tokens server-side)', () => runPostSiderNode(ps, { resource: 'channel', operation: 'getMany' }, [{ json: {} }])],
-		['PostSider post → create', async () => {
-			const ch = await postsiderChannel(ps, 'linkedin');
-			return runPostSiderNode(ps, postsiderCreateParams(ch.id, new Date(ps.clock.now() + 86_400_000).toISOString()), [{ json: { text: 'secret scan' } }]);
-		}],
-		['PostSider with a wrong key (401 path)', () => runPostSiderNode(ps, { resource: 'channel', operation: 'getMany' }, [{ json: {} }], `${ps.apiKey.slice(0, -3)}xyz`)],
-		['PostSider create rejected (4xx path)', () => runPostSiderNode(ps, postsiderCreateParams('no-such-channel', new Date(ps.clock.now() + 86_400_000).toISOString()), [{ json: { text: 'x' } }])],
-		['PostFast social account → get many', () => runPostFastNode(pf, { resource: 'socialAccount', operation: 'getMany' }, [{ json: {} }])],
-		['PostFast social post → create', async () => {
-			const acc = await postfastAccount(pf, 'LINKEDIN');
-			return runPostFastNode(pf, postfastCreateParams(), [{ json: { account: acc.id, text: 'secret scan', at: new Date(pf.clock.now() + 86_400_000).toISOString() } }]);
-		}],
-		['PostFast with a wrong key (401/403 path)', () => runPostFastNode(pf, { resource: 'socialAccount', operation: 'getMany' }, [{ json: {} }], `${pf.apiKey.slice(0, -3)}xyz`)],
+		[
+			'PostSider channel → get many (integrations carry tokens server-side)',
+			() => runPostSiderNode(ps, { resource: 'channel', operation: 'getMany' }, [{ json: {} }]),
+		],
+		[
+			'PostSider post → create',
+			async () => {
+				const ch = await postsiderChannel(ps, 'linkedin');
+				return runPostSiderNode(
+					ps,
+					postsiderCreateParams(ch.id, new Date(ps.clock.now() + 86_400_000).toISOString()),
+					[{ json: { text: 'secret scan' } }],
+				);
+			},
+		],
+		[
+			'PostSider with a wrong key (401 path)',
+			() =>
+				runPostSiderNode(
+					ps,
+					{ resource: 'channel', operation: 'getMany' },
+					[{ json: {} }],
+					`${ps.apiKey.slice(0, -3)}xyz`,
+				),
+		],
+		[
+			'PostSider create rejected (4xx path)',
+			() =>
+				runPostSiderNode(
+					ps,
+					postsiderCreateParams(
+						'no-such-channel',
+						new Date(ps.clock.now() + 86_400_000).toISOString(),
+					),
+					[{ json: { text: 'x' } }],
+				),
+		],
+		[
+			'PostFast social account → get many',
+			() =>
+				runPostFastNode(pf, { resource: 'socialAccount', operation: 'getMany' }, [{ json: {} }]),
+		],
+		[
+			'PostFast social post → create',
+			async () => {
+				const acc = await postfastAccount(pf, 'LINKEDIN');
+				return runPostFastNode(pf, postfastCreateParams(), [
+					{
+						json: {
+							account: acc.id,
+							text: 'secret scan',
+							at: new Date(pf.clock.now() + 86_400_000).toISOString(),
+						},
+					},
+				]);
+			},
+		],
+		[
+			'PostFast with a wrong key (401/403 path)',
+			() =>
+				runPostFastNode(
+					pf,
+					{ resource: 'socialAccount', operation: 'getMany' },
+					[{ json: {} }],
+					`${pf.apiKey.slice(0, -3)}xyz`,
+				),
+		],
 	];
 
 	it.each(cases)('%s', async (_name, run) => {
-		const result = (await run()) as { outputs: unknown; errors: Record<string, { message?: string; description?: string } | undefined>; error?: unknown };
-		const everything = { outputs: result.outputs, errors: Object.values(result.errors).map((e) => e && { message: e.message, description: e.description }), error: result.error && String(result.error) };
+		const result = (await run()) as {
+			outputs: unknown;
+			errors: Record<string, { message?: string; description?: string } | undefined>;
+			error?: unknown;
+		};
+		const everything = {
+			outputs: result.outputs,
+			errors: Object.values(result.errors).map(
+				(e) => e && { message: e.message, description: e.description },
+			),
+			error: result.error && String(result.error),
+		};
 		expect(JSON.stringify(everything).length).toBeGreaterThan(20);
 		expect(scanValue(everything, secrets)).toEqual([]);
 	});

@@ -31,7 +31,15 @@ describe('unreadable files get their own error.json', () => {
 		writeFileSync(join(rig.inbox, 'locked-sidecar.json'), JSON.stringify(sidecar));
 		chmodSync(join(rig.inbox, 'locked-sidecar.json'), 0o000);
 		rig.start();
-		await waitFor(() => rig.errorFiles().length >= 2 || !rig.running, 8_000, () => `error files: ${rig.errorFiles().map((e) => e.name).join(', ')}; log:\n${rig.logText().slice(-1500)}`).catch(() => undefined);
+		await waitFor(
+			() => rig.errorFiles().length >= 2 || !rig.running,
+			8_000,
+			() =>
+				`error files: ${rig
+					.errorFiles()
+					.map((e) => e.name)
+					.join(', ')}; log:\n${rig.logText().slice(-1500)}`,
+		).catch(() => undefined);
 	});
 
 	afterAll(async () => {
@@ -48,11 +56,13 @@ describe('unreadable files get their own error.json', () => {
 		expect(text).not.toMatch(/not valid JSON|fix the syntax/i);
 	};
 	// Known daemon defects (intake, daemon core), reported with their fix; expected failures until fixed.
-	it.fails('locked-media.png — known daemon defect: EACCES is only logged on every rescan, the post stays in the inbox without error.json', () =>
-		check('locked-media.png', /locked-media\.png/),
+	it.fails(
+		'locked-media.png — known daemon defect: EACCES is only logged on every rescan, the post stays in the inbox without error.json',
+		() => check('locked-media.png', /locked-media\.png/),
 	);
-	it.fails('locked-sidecar — known daemon defect: error.json says "not valid JSON … fix the syntax" for a permission problem', () =>
-		check('locked-sidecar', /locked-sidecar/),
+	it.fails(
+		'locked-sidecar — known daemon defect: error.json says "not valid JSON … fix the syntax" for a permission problem',
+		() => check('locked-sidecar', /locked-sidecar/),
 	);
 	it('locked-sidecar is moved to failed/ with an error.json that carries the EACCES cause', () => {
 		const e = rig.errorFiles().find((f) => f.name.startsWith('locked-sidecar'));

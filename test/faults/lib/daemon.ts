@@ -4,7 +4,18 @@
  * it with SIGKILL, restart it, and read its database and folders afterwards.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+	closeSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -24,13 +35,23 @@ function newestMtime(dir: string): number {
 
 /** Compiles the daemon (its own `npm run build`) unless daemon/dist is newer than every source. */
 export function buildDaemon(): void {
-	const sources = Math.max(newestMtime(join(ROOT, 'daemon/src')), newestMtime(join(ROOT, 'contract')));
+	const sources = Math.max(
+		newestMtime(join(ROOT, 'daemon/src')),
+		newestMtime(join(ROOT, 'contract')),
+	);
 	if (existsSync(DAEMON_BIN) && statSync(DAEMON_BIN).mtimeMs >= sources) return;
 	try {
-		execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'daemon/tsconfig.json')], { stdio: 'pipe' });
+		execFileSync(
+			process.execPath,
+			[join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'daemon/tsconfig.json')],
+			{ stdio: 'pipe' },
+		);
 	} catch (err) {
 		// tsc still emits on type errors; only a missing bin is fatal.
-		if (!existsSync(DAEMON_BIN)) throw new Error(`building the daemon failed (npm run build -w daemon): ${String((err as { stdout?: Buffer }).stdout ?? err)}`);
+		if (!existsSync(DAEMON_BIN))
+			throw new Error(
+				`building the daemon failed (npm run build -w daemon): ${String((err as { stdout?: Buffer }).stdout ?? err)}`,
+			);
 	}
 }
 
@@ -50,9 +71,18 @@ export async function postsiderChannel(ps: Emulator, provider = 'linkedin'): Pro
 
 /** A usable PostFast account (not disabled) of the given platform, read through the public API. */
 export async function postfastAccount(pf: Emulator, platform = 'LINKEDIN'): Promise<Channel> {
-	const res = await fetch(`${pf.baseUrl}/social-media/my-social-accounts`, { headers: { 'pf-api-key': pf.apiKey } });
-	const list = (await res.json()) as Array<{ id: string; platform: string; connectionStatus?: string; disabledReason?: string | null }>;
-	const found = list.find((a) => a.platform === platform && a.connectionStatus !== 'DISABLED' && !a.disabledReason);
+	const res = await fetch(`${pf.baseUrl}/social-media/my-social-accounts`, {
+		headers: { 'pf-api-key': pf.apiKey },
+	});
+	const list = (await res.json()) as Array<{
+		id: string;
+		platform: string;
+		connectionStatus?: string;
+		disabledReason?: string | null;
+	}>;
+	const found = list.find(
+		(a) => a.platform === platform && a.connectionStatus !== 'DISABLED' && !a.disabledReason,
+	);
 	if (!found) throw new Error(`the PostFast emulator has no usable ${platform} account`);
 	return { id: found.id, platform: platform.toLowerCase() };
 }
@@ -98,8 +128,20 @@ export class DaemonRig {
 		this.logPath = join(this.dir, 'daemon.log');
 		mkdirSync(this.inbox, { recursive: true });
 		const keys: Record<string, unknown> = {};
-		if (o.ps) keys.ps = { service: 'postsider', baseUrl: o.ps.baseUrl, apiKey: { env: 'FAULTS_PS_KEY' }, ...(o.psApiLimit ? { apiLimit: o.psApiLimit } : {}) };
-		if (o.pf) keys.pf = { service: 'postfast', baseUrl: o.pf.baseUrl, apiKey: { env: 'FAULTS_PF_KEY' }, profile: o.pfProfile ?? 'vendor' };
+		if (o.ps)
+			keys.ps = {
+				service: 'postsider',
+				baseUrl: o.ps.baseUrl,
+				apiKey: { env: 'FAULTS_PS_KEY' },
+				...(o.psApiLimit ? { apiLimit: o.psApiLimit } : {}),
+			};
+		if (o.pf)
+			keys.pf = {
+				service: 'postfast',
+				baseUrl: o.pf.baseUrl,
+				apiKey: { env: 'FAULTS_PF_KEY' },
+				profile: o.pfProfile ?? 'vendor',
+			};
 		const config = {
 			version: 1,
 			stateDir: this.stateDir,
@@ -112,22 +154,39 @@ export class DaemonRig {
 			...o.extraConfig,
 		};
 		writeFileSync(this.configPath, JSON.stringify(config, null, '\t'));
-		this.env = { ...process.env, FAULTS_PS_KEY: o.ps?.apiKey ?? '', FAULTS_PF_KEY: o.pf?.apiKey ?? '', NO_COLOR: '1' };
+		this.env = {
+			...process.env,
+			FAULTS_PS_KEY: o.ps?.apiKey ?? '',
+			FAULTS_PF_KEY: o.pf?.apiKey ?? '',
+			NO_COLOR: '1',
+		};
 	}
 
 	/** Starts `postspool run` in the background; its JSON log lines are appended to daemon.log. */
 	start(extraArgs: string[] = []): Spawned {
-		if (this.current && this.current.child.exitCode === null && this.current.child.signalCode === null) throw new Error('the daemon is already running');
+		if (
+			this.current &&
+			this.current.child.exitCode === null &&
+			this.current.child.signalCode === null
+		)
+			throw new Error('the daemon is already running');
 		const out = openSync(this.logPath, 'a');
-		if (this.o.runAs) execFileSync('chown', ['-R', `${this.o.runAs.uid}:${this.o.runAs.gid}`, this.dir]);
-		const child = spawn(process.execPath, [DAEMON_BIN, 'run', '--config', this.configPath, '--json', ...extraArgs], {
-			cwd: this.dir,
-			env: this.env,
-			stdio: ['ignore', out, out],
-			...(this.o.runAs ?? {}),
-		});
+		if (this.o.runAs)
+			execFileSync('chown', ['-R', `${this.o.runAs.uid}:${this.o.runAs.gid}`, this.dir]);
+		const child = spawn(
+			process.execPath,
+			[DAEMON_BIN, 'run', '--config', this.configPath, '--json', ...extraArgs],
+			{
+				cwd: this.dir,
+				env: this.env,
+				stdio: ['ignore', out, out],
+				...(this.o.runAs ?? {}),
+			},
+		);
 		closeSync(out);
-		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		const exited = new Promise<number | null>((resolve) =>
+			child.once('exit', (code) => resolve(code)),
+		);
 		this.current = { child, exited };
 		this.starts++;
 		return this.current;
@@ -138,7 +197,11 @@ export class DaemonRig {
 	}
 
 	get running(): boolean {
-		return !!this.current && this.current.child.exitCode === null && this.current.child.signalCode === null;
+		return (
+			!!this.current &&
+			this.current.child.exitCode === null &&
+			this.current.child.signalCode === null
+		);
 	}
 
 	async kill9(): Promise<void> {
@@ -154,7 +217,12 @@ export class DaemonRig {
 	}
 
 	/** Writes media first, then the sidecar through tmp + rename (the drop-folder convention). */
-	dropPost(name: string, sidecar: unknown, media: Record<string, Buffer> = {}, opts: { folder?: boolean } = {}): void {
+	dropPost(
+		name: string,
+		sidecar: unknown,
+		media: Record<string, Buffer> = {},
+		opts: { folder?: boolean } = {},
+	): void {
 		if (opts.folder) {
 			const tmp = join(this.inbox, `.${name}.partial`);
 			mkdirSync(tmp, { recursive: true });
@@ -172,7 +240,10 @@ export class DaemonRig {
 	/** Read-only view of the state database (works while the daemon runs: WAL). */
 	query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
 		if (!existsSync(join(this.stateDir, 'postspool.sqlite'))) return [];
-		const db = new Database(join(this.stateDir, 'postspool.sqlite'), { readonly: true, fileMustExist: true });
+		const db = new Database(join(this.stateDir, 'postspool.sqlite'), {
+			readonly: true,
+			fileMustExist: true,
+		});
 		try {
 			db.pragma('busy_timeout = 5000');
 			return db.prepare(sql).all(...params) as T[];
@@ -186,33 +257,47 @@ export class DaemonRig {
 	}
 
 	itemStates(): Record<string, number> {
-		const rows = this.query<{ state: string; n: number }>('SELECT state, count(*) AS n FROM items GROUP BY state');
+		const rows = this.query<{ state: string; n: number }>(
+			'SELECT state, count(*) AS n FROM items GROUP BY state',
+		);
 		return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 	}
 
 	integrityCheck(): string {
 		const db = new Database(join(this.stateDir, 'postspool.sqlite'), { fileMustExist: true });
 		try {
-			return (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check).join('; ');
+			return (db.pragma('integrity_check') as Array<{ integrity_check: string }>)
+				.map((r) => r.integrity_check)
+				.join('; ');
 		} finally {
 			db.close();
 		}
 	}
 
 	/** Every `error.json` under failed/, with the folder it is in. */
-	errorFiles(): Array<{ dir: string; name: string; body: { name: string; errors: Array<{ path?: string; message: string; fix?: string }> } }> {
+	errorFiles(): Array<{
+		dir: string;
+		name: string;
+		body: { name: string; errors: Array<{ path?: string; message: string; fix?: string }> };
+	}> {
 		const failed = join(this.drop, 'failed');
 		if (!existsSync(failed)) return [];
 		return readdirSync(failed)
 			.filter((d) => existsSync(join(failed, d, 'error.json')))
-			.map((d) => ({ dir: join(failed, d), name: d, body: JSON.parse(readFileSync(join(failed, d, 'error.json'), 'utf8')) }));
+			.map((d) => ({
+				dir: join(failed, d),
+				name: d,
+				body: JSON.parse(readFileSync(join(failed, d, 'error.json'), 'utf8')),
+			}));
 	}
 
 	/** Names of posts that reached done/ (done/YYYY-MM/<name>/receipt.json). */
 	doneNames(): string[] {
 		const done = join(this.drop, 'done');
 		if (!existsSync(done)) return [];
-		return readdirSync(done).flatMap((m) => readdirSync(join(done, m)).filter((d) => existsSync(join(done, m, d, 'receipt.json'))));
+		return readdirSync(done).flatMap((m) =>
+			readdirSync(join(done, m)).filter((d) => existsSync(join(done, m, d, 'receipt.json'))),
+		);
 	}
 
 	inboxEntries(): string[] {
@@ -225,7 +310,12 @@ export class DaemonRig {
 }
 
 /** Polls until `check` returns true, or throws with `describe()` after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string, everyMs = 100): Promise<void> {
+export async function waitFor(
+	check: () => boolean | Promise<boolean>,
+	timeoutMs: number,
+	describe: () => string,
+	everyMs = 100,
+): Promise<void> {
 	const until = Date.now() + timeoutMs;
 	for (;;) {
 		if (await check()) return;

@@ -49,17 +49,33 @@ export interface Emulator {
 }
 
 export interface EmulatorModule {
-	startPostSider(o?: { apiLimit?: number; uploadFromUrlAllow?: (url: string) => boolean; clock?: 'manual' | 'real'; now?: number }): Promise<Emulator>;
-	startPostFast(o?: { profile?: 'vendor' | 'current'; clock?: 'manual' | 'real'; now?: number }): Promise<Emulator>;
+	startPostSider(o?: {
+		apiLimit?: number;
+		uploadFromUrlAllow?: (url: string) => boolean;
+		clock?: 'manual' | 'real';
+		now?: number;
+	}): Promise<Emulator>;
+	startPostFast(o?: {
+		profile?: 'vendor' | 'current';
+		clock?: 'manual' | 'real';
+		now?: number;
+	}): Promise<Emulator>;
 }
 
 /** The emulators' entry point, or why it cannot be loaded (so a benchmark can say "not measured"). */
-export async function loadEmulators(): Promise<{ ok: true; mod: EmulatorModule } | { ok: false; reason: string }> {
-	const candidates = [join(__dirname, '../../../emulators/src/index'), join(__dirname, '../../../emulators/dist/emulators/src/index.js')];
+export async function loadEmulators(): Promise<
+	{ ok: true; mod: EmulatorModule } | { ok: false; reason: string }
+> {
+	const candidates = [
+		join(__dirname, '../../../emulators/src/index'),
+		join(__dirname, '../../../emulators/dist/emulators/src/index.js'),
+	];
 	const errors: string[] = [];
 	for (const path of candidates) {
 		try {
-			const mod = (await import(path)) as Partial<EmulatorModule> & { default?: Partial<EmulatorModule> };
+			const mod = (await import(path)) as Partial<EmulatorModule> & {
+				default?: Partial<EmulatorModule>;
+			};
 			const m = mod.startPostSider ? mod : mod.default;
 			if (m?.startPostSider && m.startPostFast) return { ok: true, mod: m as EmulatorModule };
 			errors.push(`${path}: no startPostSider/startPostFast export`);
@@ -76,7 +92,8 @@ export async function loadEmulators(): Promise<{ ok: true; mod: EmulatorModule }
  */
 export function followRealTime(...emulators: Emulator[]): () => void {
 	const tick = () => {
-		for (const e of emulators) if (Math.abs(e.clock.now() - Date.now()) > 5) e.clock.set(Date.now());
+		for (const e of emulators)
+			if (Math.abs(e.clock.now() - Date.now()) > 5) e.clock.set(Date.now());
 	};
 	tick();
 	const timer = setInterval(tick, 50);
@@ -96,9 +113,14 @@ function valuesOf(x: unknown): unknown[] {
 export function storedPosts(e: Emulator): Array<Record<string, unknown>> {
 	const store = e.store as Record<string, unknown>;
 	for (const name of ['posts', 'socialPosts', 'social_posts']) {
-		if (store && store[name] !== undefined) return valuesOf(store[name]).filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
+		if (store && store[name] !== undefined)
+			return valuesOf(store[name]).filter(
+				(p): p is Record<string, unknown> => !!p && typeof p === 'object',
+			);
 	}
-	throw new Error(`the emulator store has no posts collection (keys: ${Object.keys(store ?? {}).join(', ')}); update storedPosts() in test/faults/lib/emulators.ts`);
+	throw new Error(
+		`the emulator store has no posts collection (keys: ${Object.keys(store ?? {}).join(', ')}); update storedPosts() in test/faults/lib/emulators.ts`,
+	);
 }
 
 /** Posts that are not deleted (PostSider soft-deletes with deletedAt). */
@@ -112,7 +134,8 @@ export function countMarkers(e: Emulator, markers: string[]): Map<string, number
 	const re = /\bM[0-9a-z]{6,}Z\b/g;
 	for (const p of livePosts(e)) {
 		const text = JSON.stringify(p);
-		for (const m of new Set(text.match(re) ?? [])) if (counts.has(m)) counts.set(m, counts.get(m)! + 1);
+		for (const m of new Set(text.match(re) ?? []))
+			if (counts.has(m)) counts.set(m, counts.get(m)! + 1);
 	}
 	return counts;
 }
@@ -128,7 +151,8 @@ export function secretsOf(...emulators: Emulator[]): string[] {
 		if (depth > 8 || x == null) return;
 		if (typeof x === 'string') {
 			// `key` alone is an S3 object key or similar, not a secret: only these names hold credentials.
-			if (/token|secret|api.?key|password/i.test(key) && !/expir/i.test(key) && x.length >= 8) out.add(x);
+			if (/token|secret|api.?key|password/i.test(key) && !/expir/i.test(key) && x.length >= 8)
+				out.add(x);
 			return;
 		}
 		if (typeof x !== 'object') return;

@@ -33,12 +33,25 @@ export function png(seed: number, size = 16): Buffer {
 	const row = Buffer.alloc(1 + size * 3);
 	for (let x = 0; x < size; x++) row.set(rgb, 1 + x * 3);
 	const raw = Buffer.concat(Array.from({ length: size }, () => row));
-	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		pngChunk('IHDR', ihdr),
+		pngChunk('IDAT', deflateSync(raw)),
+		pngChunk('IEND', Buffer.alloc(0)),
+	]);
 }
 
 /** An MP4 container head (ftyp, mdat) of `bytes` bytes; `seed` varies the payload. */
-export function mp4Head(bytes: number, seed = 1): { head: Buffer; fill: (buf: Buffer, offset: number) => void } {
-	const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomavc1', 'latin1')]);
+export function mp4Head(
+	bytes: number,
+	seed = 1,
+): { head: Buffer; fill: (buf: Buffer, offset: number) => void } {
+	const ftyp = Buffer.concat([
+		Buffer.from([0, 0, 0, 24]),
+		Buffer.from('ftypisom', 'latin1'),
+		Buffer.from([0, 0, 2, 0]),
+		Buffer.from('isomavc1', 'latin1'),
+	]);
 	const mdat = Buffer.alloc(8);
 	mdat.writeUInt32BE(Math.min(0xffffffff, bytes - ftyp.length));
 	mdat.write('mdat', 4, 'latin1');

@@ -15,27 +15,63 @@ export const PS_NODE = 'n8n-nodes-postspool.postSider';
 export const PF_NODE = 'n8n-nodes-postspool.postFast';
 
 /** Runs Start → PostSider(parameters). The credential's base URL is the emulator's origin. */
-export function runPostSiderNode(ps: Emulator, parameters: IDataObject, items: InputItem[], apiKey = ps.apiKey): Promise<WorkflowResult> {
+export function runPostSiderNode(
+	ps: Emulator,
+	parameters: IDataObject,
+	items: InputItem[],
+	apiKey = ps.apiKey,
+): Promise<WorkflowResult> {
 	return runWorkflow({
 		nodeTypes: { [PS_NODE]: new PostSider() },
-		credentials: { postSiderApi: { type: new PostSiderApi(), data: { apiKey, baseUrl: ps.origin } } },
+		credentials: {
+			postSiderApi: { type: new PostSiderApi(), data: { apiKey, baseUrl: ps.origin } },
+		},
 		items,
-		nodes: [{ name: 'PostSider', type: PS_NODE, parameters: parameters as never, onError: 'continueRegularOutput' }],
+		nodes: [
+			{
+				name: 'PostSider',
+				type: PS_NODE,
+				parameters: parameters as never,
+				onError: 'continueRegularOutput',
+			},
+		],
 	});
 }
 
-export function runPostFastNode(pf: Emulator, parameters: IDataObject, items: InputItem[], apiKey = pf.apiKey): Promise<WorkflowResult> {
+export function runPostFastNode(
+	pf: Emulator,
+	parameters: IDataObject,
+	items: InputItem[],
+	apiKey = pf.apiKey,
+): Promise<WorkflowResult> {
 	return runWorkflow({
 		nodeTypes: { [PF_NODE]: new PostFast() },
-		credentials: { postFastApi: { type: new PostFastApi(), data: { apiKey, baseUrl: pf.baseUrl } } },
+		credentials: {
+			postFastApi: { type: new PostFastApi(), data: { apiKey, baseUrl: pf.baseUrl } },
+		},
 		items,
-		nodes: [{ name: 'PostFast', type: PF_NODE, parameters: parameters as never, onError: 'continueRegularOutput' }],
+		nodes: [
+			{
+				name: 'PostFast',
+				type: PF_NODE,
+				parameters: parameters as never,
+				onError: 'continueRegularOutput',
+			},
+		],
 	});
 }
 
 /** PostSider Post → Create: one scheduled post per item on the given channel, text from the item. */
 export function postsiderCreateParams(channelId: string, scheduledAt: string): IDataObject {
-	return { resource: 'post', operation: 'create', channelIds: [channelId], postType: 'schedule', scheduledAt, content: '={{ $json.text }}', binaryProperties: '' };
+	return {
+		resource: 'post',
+		operation: 'create',
+		channelIds: [channelId],
+		postType: 'schedule',
+		scheduledAt,
+		content: '={{ $json.text }}',
+		binaryProperties: '',
+	};
 }
 
 /** PostFast Social Post → Create: account, text and time from each item (the node batches them). */

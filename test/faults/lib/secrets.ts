@@ -33,8 +33,16 @@ export function filesUnder(root: string): string[] {
 }
 
 /** Scans files byte-wise (SQLite pages, WAL frames and logs alike). Media files are skipped by size. */
-export function scanForSecrets(roots: string[], secrets: string[], opts: { maxBytes?: number } = {}): { files: number; bytes: number; leaks: Leak[] } {
-	const needles = secrets.filter((s) => s.length >= 8).flatMap((s) => encodings(s).map(([encoding, text]) => ({ secret: s, encoding, bytes: Buffer.from(text) })));
+export function scanForSecrets(
+	roots: string[],
+	secrets: string[],
+	opts: { maxBytes?: number } = {},
+): { files: number; bytes: number; leaks: Leak[] } {
+	const needles = secrets
+		.filter((s) => s.length >= 8)
+		.flatMap((s) =>
+			encodings(s).map(([encoding, text]) => ({ secret: s, encoding, bytes: Buffer.from(text) })),
+		);
 	const leaks: Leak[] = [];
 	let files = 0;
 	let bytes = 0;
@@ -44,7 +52,13 @@ export function scanForSecrets(roots: string[], secrets: string[], opts: { maxBy
 		const data = readFileSync(file);
 		files++;
 		bytes += data.length;
-		for (const n of needles) if (data.includes(n.bytes)) leaks.push({ file, secret: `${n.secret.slice(0, 4)}…(${n.secret.length} chars)`, encoding: n.encoding });
+		for (const n of needles)
+			if (data.includes(n.bytes))
+				leaks.push({
+					file,
+					secret: `${n.secret.slice(0, 4)}…(${n.secret.length} chars)`,
+					encoding: n.encoding,
+				});
 	}
 	return { files, bytes, leaks };
 }
@@ -52,5 +66,11 @@ export function scanForSecrets(roots: string[], secrets: string[], opts: { maxBy
 /** Scans in-memory values (node outputs) the same way. */
 export function scanValue(value: unknown, secrets: string[]): string[] {
 	const text = JSON.stringify(value) ?? '';
-	return secrets.filter((s) => s.length >= 8).flatMap((s) => encodings(s).filter(([, e]) => text.includes(e)).map(([enc]) => `${s.slice(0, 4)}…(${enc})`));
+	return secrets
+		.filter((s) => s.length >= 8)
+		.flatMap((s) =>
+			encodings(s)
+				.filter(([, e]) => text.includes(e))
+				.map(([enc]) => `${s.slice(0, 4)}…(${enc})`),
+		);
 }

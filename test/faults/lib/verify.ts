@@ -22,7 +22,11 @@ export function verify(rig: DaemonRig, ps: Emulator, pf: Emulator, drops: Droppe
 	const markers = drops.map((d) => d.marker);
 	const inPs = countMarkers(ps, markers);
 	const inPf = countMarkers(pf, markers);
-	const parkedNames = new Set(rig.query<{ name: string }>(`SELECT name FROM items WHERE state = 'needs-review'`).map((r) => r.name));
+	const parkedNames = new Set(
+		rig
+			.query<{ name: string }>(`SELECT name FROM items WHERE state = 'needs-review'`)
+			.map((r) => r.name),
+	);
 	const lost: string[] = [];
 	const duplicated: string[] = [];
 	const parked: string[] = [];
@@ -31,8 +35,12 @@ export function verify(rig: DaemonRig, ps: Emulator, pf: Emulator, drops: Droppe
 		const a = inPs.get(d.marker) ?? 0;
 		const b = inPf.get(d.marker) ?? 0;
 		posted += a + b;
-		if (a > d.ps || b > d.pf) duplicated.push(`${d.name} (PostSider ${a}/${d.ps}, PostFast ${b}/${d.pf})`);
-		else if (a < d.ps || b < d.pf) (parkedNames.has(d.name) ? parked : lost).push(`${d.name} (PostSider ${a}/${d.ps}, PostFast ${b}/${d.pf})`);
+		if (a > d.ps || b > d.pf)
+			duplicated.push(`${d.name} (PostSider ${a}/${d.ps}, PostFast ${b}/${d.pf})`);
+		else if (a < d.ps || b < d.pf)
+			(parkedNames.has(d.name) ? parked : lost).push(
+				`${d.name} (PostSider ${a}/${d.ps}, PostFast ${b}/${d.pf})`,
+			);
 	}
 	return {
 		dropped: drops.length,

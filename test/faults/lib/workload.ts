@@ -14,9 +14,24 @@ export interface Dropped {
 	pf: number;
 }
 
-export type Kind = 'ps-text' | 'ps-image' | 'ps-video' | 'pf-image' | 'pf-text' | 'both-image' | 'ps-4images';
+export type Kind =
+	| 'ps-text'
+	| 'ps-image'
+	| 'ps-video'
+	| 'pf-image'
+	| 'pf-text'
+	| 'both-image'
+	| 'ps-4images';
 
-export const KINDS: Kind[] = ['ps-text', 'ps-image', 'ps-video', 'pf-image', 'pf-text', 'both-image', 'ps-4images'];
+export const KINDS: Kind[] = [
+	'ps-text',
+	'ps-image',
+	'ps-video',
+	'pf-image',
+	'pf-text',
+	'both-image',
+	'ps-4images',
+];
 
 let n = 0;
 
@@ -36,22 +51,43 @@ export function dropKind(rig: DaemonRig, kind: Kind): Dropped {
 			rig.dropPost(name, { version: 1, text, targets: ['ps-li'], when });
 			return { name, marker: m, ps: 1, pf: 0 };
 		case 'ps-image':
-			rig.dropPost(name, { version: 1, text, targets: ['ps-li'], when }, { [`${name}.png`]: png(seed) });
+			rig.dropPost(
+				name,
+				{ version: 1, text, targets: ['ps-li'], when },
+				{ [`${name}.png`]: png(seed) },
+			);
 			return { name, marker: m, ps: 1, pf: 0 };
 		case 'ps-video':
-			rig.dropPost(name, { version: 1, text, targets: ['ps-li'], when }, { [`${name}.mp4`]: mp4(256 * 1024, seed) });
+			rig.dropPost(
+				name,
+				{ version: 1, text, targets: ['ps-li'], when },
+				{ [`${name}.mp4`]: mp4(256 * 1024, seed) },
+			);
 			return { name, marker: m, ps: 1, pf: 0 };
 		case 'ps-4images':
-			rig.dropPost(name, { version: 1, text, targets: ['ps-li'], when }, Object.fromEntries([1, 2, 3, 4].map((k) => [`${k}.png`, png(seed + k)])), { folder: true });
+			rig.dropPost(
+				name,
+				{ version: 1, text, targets: ['ps-li'], when },
+				Object.fromEntries([1, 2, 3, 4].map((k) => [`${k}.png`, png(seed + k)])),
+				{ folder: true },
+			);
 			return { name, marker: m, ps: 1, pf: 0 };
 		case 'pf-image':
-			rig.dropPost(name, { version: 1, text, targets: ['pf-li'], when }, { [`${name}.png`]: png(seed) });
+			rig.dropPost(
+				name,
+				{ version: 1, text, targets: ['pf-li'], when },
+				{ [`${name}.png`]: png(seed) },
+			);
 			return { name, marker: m, ps: 0, pf: 1 };
 		case 'pf-text':
 			rig.dropPost(name, { version: 1, text, targets: ['pf-li'], when });
 			return { name, marker: m, ps: 0, pf: 1 };
 		case 'both-image':
-			rig.dropPost(name, { version: 1, text, targets: ['ps-li', 'pf-li'], when }, { [`${name}.png`]: png(seed) });
+			rig.dropPost(
+				name,
+				{ version: 1, text, targets: ['ps-li', 'pf-li'], when },
+				{ [`${name}.png`]: png(seed) },
+			);
 			return { name, marker: m, ps: 1, pf: 1 };
 	}
 }
