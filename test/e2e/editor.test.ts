@@ -303,10 +303,11 @@ describe('n8n editor in headless Chromium', () => {
 		}
 		const created = (await rest('POST', '/rest/workflows', wf)) as { data: { id: string } };
 		const ps = emulators!.ps;
-		const from = ps.requests.length;
 		const enabled = (await (
 			await fetch(`${ps.baseUrl}/integrations`, { headers: { authorization: ps.apiKey } })
 		).json()) as { disabled: boolean }[];
+		// Count from here: the listing just above is the test's own call, not the editor's.
+		const from = ps.requests.length;
 		await inBrowser('execute', async (tab) => {
 			await tab.goto(`${server.url}/workflow/${created.data.id}`);
 			await tab.getByTestId('canvas-node').first().waitFor({ timeout: 60_000 });
