@@ -55,20 +55,12 @@ describe('unreadable files get their own error.json', () => {
 		// The fix must be about permissions, not about the file's content.
 		expect(text).not.toMatch(/not valid JSON|fix the syntax/i);
 	};
-	// Known daemon defects (intake, daemon core), reported with their fix; expected failures until fixed.
-	it.fails(
-		'locked-media.png — known daemon defect: EACCES is only logged on every rescan, the post stays in the inbox without error.json',
-		() => check('locked-media.png', /locked-media\.png/),
+	it.each([
+		['locked-media.png', /locked-media\.png/],
+		['locked-sidecar', /locked-sidecar/],
+	])('%s: error.json names the file and says how to make it readable', (name, names) =>
+		check(name, names),
 	);
-	it.fails(
-		'locked-sidecar — known daemon defect: error.json says "not valid JSON … fix the syntax" for a permission problem',
-		() => check('locked-sidecar', /locked-sidecar/),
-	);
-	it('locked-sidecar is moved to failed/ with an error.json that carries the EACCES cause', () => {
-		const e = rig.errorFiles().find((f) => f.name.startsWith('locked-sidecar'));
-		expect(e).toBeDefined();
-		expect(JSON.stringify(e!.body)).toMatch(/EACCES/);
-	});
 
 	it('keeps running', () => {
 		expect(rig.running, rig.logText().slice(-1500)).toBe(true);
