@@ -1,11 +1,15 @@
 /** Intake against real folders and a real SQLite file: every sidecar convention and rejection. */
 import {
+	chmodSync,
 	existsSync,
+	lstatSync,
 	mkdirSync,
 	readFileSync,
 	readdirSync,
+	readlinkSync,
 	renameSync,
 	rmdirSync,
+	symlinkSync,
 	utimesSync,
 	writeFileSync,
 } from 'node:fs';
@@ -16,6 +20,7 @@ import { Intake, type PostRecord } from '../src/intake/ingest';
 import { cancelItem } from '../src/pipeline/finalize';
 import { StabilityTracker, isIgnoredName } from '../src/intake/scan';
 import { silentLogger } from '../src/log';
+import { unreadableMessage } from '../src/sidecar/media';
 import { drop, inFuture, makeEnv, openStore } from './helpers';
 
 function setup(extra: Record<string, unknown> = {}) {
@@ -428,5 +433,125 @@ describe('intake', () => {
 			ok: false,
 			message: expect.stringMatching(/queue ls/),
 		});
+	});
+	describe('symbolic links are refused, never followed or moved through', () => {
+		const sidecar = () => ({ version: 1, text: 'l', targets: ['acme-x'], when: inFuture() });
+
+		it('a folder post with a media link pointing outside the drop folder', async () => {
+			const { env, store, intake } = setup();
+			const outside = join(env.folder, '..', 'outside.png');
+			writeFileSync(outside, samplePng());
+			mkdirSync(join(env.inbox, 'album'));
+			symlinkSync(outside, join(env.inbox, 'album', 'linked.png'));
+			drop(join(env.inbox, 'album', 'post.json'), sidecar());
+			await intake.scan();
+			expect(store.items()).toEqual([]);
+			const msg = errorOf(env.folder, 'album').errors[0].message;
+			expect(msg).toMatch(/"linked\.png" \(a link to .*outside\.png\) is a symbolic link/);
+			expect(msg).toMatch(/Copy the real file into the folder/);
+			// The link itself moved to failed/; its target stayed where it was.
+			const moved = join(env.folder, 'failed', 'album', 'linked.png');
+			expect(lstatSync(moved).isSymbolicLink()).toBe(true);
+			expect(readlinkSync(moved)).toBe(outside);
+			expect(readFileSync(outside)).toEqual(samplePng());
+		});
+
+		it('a single-file post whose media is a link, even to a file inside the inbox', async () => {
+			const { env, store, intake } = setup();
+			drop(join(env.inbox, 'real.bin'), samplePng());
+			symlinkSync(join(env.inbox, 'real.bin'), join(env.inbox, 'clip.png'));
+			drop(join(env.inbox, 'clip.png.json'), sidecar());
+			await intake.scan();
+			expect(store.items()).toEqual([]);
+			expect(errorOf(env.folder, 'clip.png').errors[0].message).toMatch(
+				/"clip\.png" \(a link to .*real\.bin\) is a symbolic link/,
+			);
+			expect(existsSync(join(env.inbox, 'real.bin'))).toBe(true);
+		});
+
+		it('a dangling media link and a linked folder', async () => {
+			const { env, store, intake } = setup();
+			symlinkSync('/nonexistent/file.png', join(env.inbox, 'gone.png'));
+			drop(join(env.inbox, 'gone.png.json'), sidecar());
+			const elsewhere = join(env.folder, '..', 'elsewhere');
+			mkdirSync(elsewhere);
+			drop(join(elsewhere, 'post.json'), sidecar());
+			drop(join(elsewhere, '1.png'), samplePng());
+			symlinkSync(elsewhere, join(env.inbox, 'linked-album'));
+			await intake.scan();
+			expect(store.items()).toEqual([]);
+			expect(errorOf(env.folder, 'gone.png').errors[0].message).toMatch(
+				/"gone\.png" \(a link to \/nonexistent\/file\.png\) is a symbolic link/,
+			);
+			expect(errorOf(env.folder, 'linked-album').errors[0].message).toMatch(/symbolic link/);
+			// Only the link moved (into failed/linked-album/): the folder it pointed at is untouched.
+			expect(
+				lstatSync(join(env.folder, 'failed', 'linked-album', 'linked-album')).isSymbolicLink(),
+			).toBe(true);
+			expect(readdirSync(elsewhere).sort()).toEqual(['1.png', 'post.json']);
+		});
+
+		it('a link named in "media" of a single-file post', async () => {
+			const { env, store, intake } = setup();
+			const outside = join(env.folder, '..', 'far.png');
+			writeFileSync(outside, samplePng());
+			symlinkSync(outside, join(env.inbox, 'far.png'));
+			drop(join(env.inbox, 'note.json'), { ...sidecar(), media: ['far.png'] });
+			await intake.scan();
+			expect(store.items()).toEqual([]);
+			expect(errorOf(env.folder, 'note').errors[0]).toMatchObject({
+				path: '$.media.0',
+				message: expect.stringMatching(
+					/"far\.png" is a symbolic link to .*far\.png; .*Copy the real file/,
+				),
+			});
+		});
+	});
+
+	describe('unreadable files get an error.json about permissions, not content', () => {
+		it('names the permission problem and the fix for EACCES/EPERM, the OS reason otherwise', () => {
+			const eacces = Object.assign(new Error('EACCES: permission denied, open'), {
+				code: 'EACCES',
+			});
+			expect(unreadableMessage('media file', 'a.png', eacces)).toMatch(
+				/media file "a\.png" is not readable .*EACCES: permission denied.*chmod 644 "a\.png".*chown/,
+			);
+			const eio = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+			expect(unreadableMessage('sidecar', 'b.json', eio)).toMatch(
+				/cannot read sidecar "b\.json" \(EIO: /,
+			);
+		});
+
+		// As root every file is readable; the fault suite (test/faults/unreadable.test.ts) runs this as nobody.
+		it.skipIf(process.getuid?.() === 0)(
+			'mode 000 media and sidecar are refused, not retried',
+			async () => {
+				const { env, store, intake } = setup();
+				drop(join(env.inbox, 'locked.png'), samplePng());
+				drop(join(env.inbox, 'locked.png.json'), {
+					version: 1,
+					text: 'l',
+					targets: ['acme-x'],
+					when: inFuture(),
+				});
+				chmodSync(join(env.inbox, 'locked.png'), 0o000);
+				drop(join(env.inbox, 'secret.json'), {
+					version: 1,
+					text: 's',
+					targets: ['acme-x'],
+					when: inFuture(),
+				});
+				chmodSync(join(env.inbox, 'secret.json'), 0o000);
+				await intake.scan();
+				expect(store.items()).toEqual([]);
+				expect(errorOf(env.folder, 'locked.png').errors[0].message).toMatch(
+					/media file "locked\.png" is not readable .*EACCES.*chmod/,
+				);
+				const side = errorOf(env.folder, 'secret').errors[0].message;
+				expect(side).toMatch(/sidecar "secret\.json" is not readable .*EACCES.*chmod/);
+				expect(side).not.toMatch(/not valid JSON/);
+				expect(readdirSync(env.inbox)).toEqual([]);
+			},
+		);
 	});
 });

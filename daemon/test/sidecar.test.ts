@@ -72,6 +72,39 @@ describe('sidecar schema', () => {
 		]);
 	});
 
+	// zod unions report a bare "Invalid input"; every union must say what it expected and how to fix it.
+	it.each([
+		[
+			{ ...valid, text: 42 },
+			'$.text',
+			/got a number; use a string \("text": "Hello"\) or an object with a "default"/,
+		],
+		[
+			{ ...valid, text: { x: 'only x' } },
+			'$.text',
+			/"default" is missing at \$\.text\.default; use a string/,
+		],
+		[
+			{ ...valid, targets: [{ key: 'fast', id: 'u1', platform: 'myspace' }] },
+			'$.targets.0',
+			/"myspace" is not allowed at \$\.targets\.0\.platform \(expected one of .*"linkedin".*\); use an account alias/,
+		],
+		[
+			{ ...valid, targets: [7] },
+			'$.targets.0',
+			/got a number; use an account alias .*"postsider:<channel id>"/,
+		],
+		[{ ...valid, when: 5 }, '$.when', /got a number; use an ISO time WITH an offset/],
+	])('explains a value that fits no form of a union: %j at %s', (raw, path, message) => {
+		const r = validateSidecar(raw, [], config);
+		expect(r.ok).toBe(false);
+		if (!r.ok) {
+			expect(r.issues.map((i) => i.path)).toEqual([path]);
+			expect(r.issues[0].message).toMatch(message);
+			expect(r.issues[0].message).not.toMatch(/^Invalid input$/);
+		}
+	});
+
 	it('deep-merges defaults: objects merge, arrays and scalars replace, the sidecar wins', () => {
 		expect(deepMerge({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: 2 })).toEqual({
 			a: { b: 1, c: [3] },

@@ -15,6 +15,7 @@ import {
 	POSTSIDER_PROVIDER_OF,
 	checkMediaFor,
 	inspectMedia,
+	unreadableMessage,
 } from '../sidecar/media';
 import {
 	type Issue,
@@ -54,8 +55,22 @@ export type Validation =
 	| { ok: false; errors: ErrorFile['errors'] };
 
 function readJson(path: string): { ok: true; value: unknown } | { ok: false; message: string } {
+	// Reading and parsing fail for different reasons with different fixes (permissions vs syntax).
+	let text: string;
 	try {
-		return { ok: true, value: JSON.parse(readFileSync(path, 'utf8')) };
+		text = readFileSync(path, 'utf8');
+	} catch (err) {
+		return {
+			ok: false,
+			message: unreadableMessage(
+				basename(path) === '_defaults.json' ? 'defaults file' : 'sidecar',
+				basename(path),
+				err,
+			),
+		};
+	}
+	try {
+		return { ok: true, value: JSON.parse(text) };
 	} catch (err) {
 		return {
 			ok: false,

@@ -4,7 +4,7 @@
  * text-only posts (`note.json`), folder posts (`post.json` plus media) and `_defaults.json` files,
  * and holds every file back until it is stable.
  */
-import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { MEDIA_EXTENSIONS } from '../sidecar/media';
 
@@ -74,19 +74,54 @@ export function folderMedia(dir: string): string[] {
 		.sort(natural.compare);
 }
 
+/**
+ * Symbolic links are refused, inside the drop folder too: the daemon moves what it posts and must
+ * never post or move a file outside its folders, and a link can point anywhere (or be retargeted
+ * later). The post goes to failed/ with the link itself (rename moves the link, never its target).
+ */
+function linkProblem(links: string[]): Pick<Candidate, 'problem'> {
+	if (links.length === 0) return {};
+	const described = links.map((l) => {
+		try {
+			return `"${basename(l)}" (a link to ${readlinkSync(l)})`;
+		} catch {
+			return `"${basename(l)}"`;
+		}
+	});
+	return {
+		problem: {
+			path: '$',
+			message: `${described.join(', ')} ${links.length > 1 ? 'are symbolic links' : 'is a symbolic link'}; postspool does not follow links, so it never posts or moves files outside its folders. Copy the real file into the folder instead of linking it`,
+		},
+	};
+}
+
+function isDirectoryLink(path: string): boolean {
+	try {
+		return statSync(path).isDirectory();
+	} catch {
+		return false;
+	}
+}
+
 export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 	const list = entries(inbox).filter((e) => !isIgnoredName(e.name));
 	const here = list.some((e) => e.isFile() && e.name === '_defaults.json')
 		? [...defaults, join(inbox, '_defaults.json')]
 		: defaults;
 	const out: Candidate[] = [];
-	const files = list.filter((e) => e.isFile()).map((e) => e.name);
+	// Symbolic links group like files, so a post that uses one is refused instead of silently losing it.
+	const isLink = (name: string) => list.some((e) => e.name === name && e.isSymbolicLink());
+	const files = list.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
 	const media = files.filter(isMediaName);
 	for (const e of list) {
 		if (e.isDirectory()) {
 			const dir = join(inbox, e.name);
 			const inside = entries(dir);
-			if (inside.some((x) => x.isFile() && x.name === 'post.json')) {
+			if (inside.some((x) => (x.isFile() || x.isSymbolicLink()) && x.name === 'post.json')) {
+				const links = inside
+					.filter((x) => x.isSymbolicLink() && !isIgnoredName(x.name))
+					.map((x) => join(dir, x.name));
 				out.push({
 					kind: 'folder',
 					name: e.name,
@@ -95,6 +130,7 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 					folderPath: dir,
 					defaults: here,
 					movePaths: [dir],
+					...linkProblem(links),
 				});
 			} else {
 				// A grouping folder (with its own _defaults.json), or a post folder whose post.json is not written yet.
@@ -102,7 +138,27 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 			}
 			continue;
 		}
-		if (!e.isFile() || !e.name.endsWith('.json') || e.name === '_defaults.json') continue;
+		if (e.isSymbolicLink() && isDirectoryLink(join(inbox, e.name))) {
+			// A linked folder is refused like a linked file. As a 'file' post the link moves into
+			// failed/<name>/, so error.json is never written through the link into its target.
+			const link = join(inbox, e.name);
+			out.push({
+				kind: 'file',
+				name: e.name,
+				sidecarPath: link,
+				mediaPaths: [],
+				defaults: here,
+				movePaths: [link],
+				...linkProblem([link]),
+			});
+			continue;
+		}
+		if (
+			!(e.isFile() || e.isSymbolicLink()) ||
+			!e.name.endsWith('.json') ||
+			e.name === '_defaults.json'
+		)
+			continue;
 		const sidecarPath = join(inbox, e.name);
 		const base = e.name.slice(0, -'.json'.length);
 		if (isMediaName(base) && files.includes(base)) {
@@ -113,6 +169,7 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 				mediaPaths: [join(inbox, base)],
 				defaults: here,
 				movePaths: [join(inbox, base), sidecarPath],
+				...linkProblem([e.name, base].filter(isLink).map((n) => join(inbox, n))),
 			});
 			continue;
 		}
@@ -143,6 +200,7 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 			mediaPaths,
 			defaults: here,
 			movePaths: [...mediaPaths, sidecarPath],
+			...linkProblem([e.name, ...sameStem].filter(isLink).map((n) => join(inbox, n))),
 		});
 	}
 	return out;
@@ -173,8 +231,8 @@ export class StabilityTracker {
 	 */
 	sidecarLast(sidecar: string, media: string[]): boolean {
 		try {
-			const marker = statSync(sidecar).mtimeMs;
-			return media.every((m) => statSync(m).mtimeMs <= marker);
+			const marker = lstatSync(sidecar).mtimeMs;
+			return media.every((m) => lstatSync(m).mtimeMs <= marker);
 		} catch {
 			return false;
 		}
@@ -198,7 +256,8 @@ export class StabilityTracker {
 	private one(path: string): boolean {
 		let st;
 		try {
-			st = statSync(path);
+			// lstat: a symbolic link is observed as itself (even a dangling one), so it reaches the refusal.
+			st = lstatSync(path);
 		} catch {
 			this.seen.delete(path);
 			return false;

@@ -3,7 +3,8 @@
  * each service and the media count rules of each platform (postsider-api.md §5.1/§6.1,
  * postfast-api.md §2.1/§2.11).
  */
-import { open, stat } from 'node:fs/promises';
+import { readlinkSync } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Platform } from '../config/schema';
 import {
@@ -67,23 +68,55 @@ export const MEDIA_EXTENSIONS = [
 	'.webm',
 ];
 
+/** Codes for "the daemon's user may not read this": the fix is permissions, not the content. */
+const PERMISSION_CODES = new Set(['EACCES', 'EPERM']);
+
+/** Why a file could not be read, with the fix (permissions, or the OS message otherwise). */
+export function unreadableMessage(what: string, name: string, err: unknown): string {
+	const e = err as NodeJS.ErrnoException;
+	if (e.code && PERMISSION_CODES.has(e.code))
+		return `${what} "${name}" is not readable by the user postspool runs as (${e.code}: permission denied); make it readable, e.g. chmod 644 "${name}", or chown it to that user`;
+	return `cannot read ${what} "${name}" (${e.code ?? 'error'}: ${e.message}); check the file and drop it again`;
+}
+
+/**
+ * A symbolic link is never followed: the daemon moves what it posts, and must never post or move a
+ * file outside its folders (a link can point anywhere). Inside or outside the folder, the rule is
+ * the same, so the user copies the real file in.
+ */
+export function symlinkMessage(path: string): string {
+	let to = '';
+	try {
+		to = ` to ${readlinkSync(path)}`;
+	} catch {
+		// unreadable link: name it without its target
+	}
+	return `media file "${basename(path)}" is a symbolic link${to}; postspool does not follow links (it never posts or moves files outside its folders). Copy the real file into the folder instead of linking it`;
+}
+
 export async function inspectMedia(path: string): Promise<MediaInfo | { error: string }> {
 	const name = basename(path);
 	let size: number;
 	try {
-		size = (await stat(path)).size;
+		const st = await lstat(path);
+		if (st.isSymbolicLink()) return { error: symlinkMessage(path) };
+		size = st.size;
 	} catch {
 		return {
 			error: `media file "${name}" is missing; put it next to the sidecar or fix the name in "media"`,
 		};
 	}
 	if (size === 0) return { error: `media file "${name}" is empty (0 bytes); copy it again` };
-	const handle = await open(path, 'r');
 	const head = Buffer.alloc(Math.min(DANGEROUS_SCAN_BYTES, size));
 	try {
-		await handle.read(head, 0, head.length, 0);
-	} finally {
-		await handle.close();
+		const handle = await open(path, 'r');
+		try {
+			await handle.read(head, 0, head.length, 0);
+		} finally {
+			await handle.close();
+		}
+	} catch (err) {
+		return { error: unreadableMessage('media file', name, err) };
 	}
 	const type = sniff(head);
 	if (!type) {

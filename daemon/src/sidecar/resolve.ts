@@ -3,6 +3,7 @@
  * resolution against the config's keys and aliases, and time resolution. Every problem carries the
  * sidecar JSON path it concerns.
  */
+import type { z } from 'zod';
 import type { Config, Platform } from '../config/schema';
 import { type Sidecar, SidecarSchema, type When } from './schema';
 
@@ -46,6 +47,58 @@ const REQUIRED: Record<string, string> = {
 const jsonPath = (path: ReadonlyArray<PropertyKey>) =>
 	path.length === 0 ? '$' : `$.${path.map(String).join('.')}`;
 
+const valueAt = (root: unknown, path: ReadonlyArray<PropertyKey>): unknown =>
+	path.reduce<unknown>(
+		(v, k) =>
+			typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined,
+		root,
+	);
+
+const kindOf = (v: unknown) =>
+	v === null
+		? 'null'
+		: Array.isArray(v)
+			? 'an array'
+			: v === undefined
+				? 'missing'
+				: `a ${typeof v}`;
+
+/**
+ * zod reports a value that fits no form of a union as one bare "Invalid input". Say instead what
+ * was wrong, from the form the value was meant as (the branch whose type matched, e.g. the object
+ * form of a target), followed by the union's own message, which lists the forms and how to fix it.
+ */
+function unionIssue(
+	issue: Extract<z.core.$ZodIssue, { code: 'invalid_union' }>,
+	root: unknown,
+): Issue {
+	const value = valueAt(root, issue.path);
+	// A branch failed on the value's shape itself when its only issue sits at the root and is a type/literal mismatch.
+	const meant = issue.errors.filter(
+		(branch) =>
+			!branch.every(
+				(b) => b.path.length === 0 && (b.code === 'invalid_type' || b.code === 'invalid_value'),
+			),
+	);
+	let detail = `got ${kindOf(value)}`;
+	if (meant.length === 1 && meant[0].length > 0) {
+		const inner = meant[0][0];
+		const where = [...issue.path, ...inner.path];
+		const innerValue = valueAt(root, where);
+		if (inner.path.length === 0) detail = inner.message;
+		else if (innerValue === undefined)
+			detail = `"${String(inner.path.at(-1))}" is missing at ${jsonPath(where)}`;
+		else if (inner.code === 'invalid_value')
+			detail = `${JSON.stringify(innerValue)} is not allowed at ${jsonPath(where)} (${inner.message.replace(/^Invalid option: /, '')})`;
+		else detail = `${jsonPath(where)}: ${inner.message}`;
+	}
+	const hint =
+		issue.message && issue.message !== 'Invalid input'
+			? issue.message
+			: 'use one of the forms in the sidecar reference (daemon/README.md)';
+	return { path: jsonPath(issue.path), message: `${detail}; ${hint}` };
+}
+
 export function validateSidecar(raw: unknown, defaults: unknown[], config: Config): Validated {
 	if (!isPlainObject(raw))
 		return {
@@ -70,10 +123,10 @@ export function validateSidecar(raw: unknown, defaults: unknown[], config: Confi
 				const field = i.path.length === 1 ? String(i.path[0]) : '';
 				// A missing required field gets a message that says what to add, not a type error.
 				const required = REQUIRED[field];
-				return {
-					path: jsonPath(i.path),
-					message: required && m[field] === undefined ? required : i.message,
-				};
+				if (required && m[field] === undefined)
+					return { path: jsonPath(i.path), message: required };
+				if (i.code === 'invalid_union') return unionIssue(i, merged);
+				return { path: jsonPath(i.path), message: i.message };
 			}),
 		};
 	}

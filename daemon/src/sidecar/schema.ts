@@ -24,44 +24,55 @@ function isTimeZone(tz: string): boolean {
 	}
 }
 
-export const When = z.union([
-	z
-		.literal('asap')
-		.describe('As soon as the budgets allow (PostSider "now"; PostFast a minute ahead)'),
-	z
-		.literal('next-slot')
-		.describe("The channel's next free slot from PostSider's find-slot (PostSider targets only)"),
-	z
-		.string()
-		.refine(
-			(s) => ISO_WITH_OFFSET.test(s) && isRealDate(s),
-			'use a real ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", or {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"',
-		),
-	z
-		.object({
-			local: z.string().regex(LOCAL_TIME, 'write the local time as "YYYY-MM-DD HH:mm"'),
-			tz: z
-				.string()
-				.refine(isTimeZone, 'unknown time zone; use an IANA name such as "Europe/Berlin"'),
-		})
-		.strict(),
-]);
+export const When = z.union(
+	[
+		z
+			.literal('asap')
+			.describe('As soon as the budgets allow (PostSider "now"; PostFast a minute ahead)'),
+		z
+			.literal('next-slot')
+			.describe("The channel's next free slot from PostSider's find-slot (PostSider targets only)"),
+		z
+			.string()
+			.refine(
+				(s) => ISO_WITH_OFFSET.test(s) && isRealDate(s),
+				'use a real ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", or {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"',
+			),
+		z
+			.object({
+				local: z.string().regex(LOCAL_TIME, 'write the local time as "YYYY-MM-DD HH:mm"'),
+				tz: z
+					.string()
+					.refine(isTimeZone, 'unknown time zone; use an IANA name such as "Europe/Berlin"'),
+			})
+			.strict(),
+	],
+	{
+		error:
+			'use an ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"',
+	},
+);
 
-export const Target = z.union([
-	z
-		.string()
-		.min(1)
-		.describe(
-			'An account alias from the config, or "postsider:<channel id>" / "postfast:<account id>"',
-		),
-	z
-		.object({
-			key: z.string().min(1).describe('Key name from the config'),
-			id: z.string().min(1).describe('PostSider channel id or PostFast account id'),
-			platform: Platform,
-		})
-		.strict(),
-]);
+export const Target = z.union(
+	[
+		z
+			.string()
+			.min(1)
+			.describe(
+				'An account alias from the config, or "postsider:<channel id>" / "postfast:<account id>"',
+			),
+		z
+			.object({
+				key: z.string().min(1).describe('Key name from the config'),
+				id: z.string().min(1).describe('PostSider channel id or PostFast account id'),
+				platform: Platform,
+			})
+			.strict(),
+	],
+	{
+		error: `use an account alias from the config ("acme-x"), "postsider:<channel id>" / "postfast:<account id>", or {"key": "<key name>", "id": "<account id>", "platform": "<one of ${PLATFORMS.join(', ')}>"}`,
+	},
+);
 
 const platformRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(PLATFORMS), value);
 
@@ -70,13 +81,19 @@ export const SidecarSchema = z
 		$schema: z.string().optional(),
 		version: z.literal(1).describe('Sidecar format version'),
 		text: z
-			.union([
-				z.string(),
-				z
-					.object({ default: z.string() })
-					.extend(Object.fromEntries(PLATFORMS.map((p) => [p, z.string().optional()])))
-					.strict(),
-			])
+			.union(
+				[
+					z.string(),
+					z
+						.object({ default: z.string() })
+						.extend(Object.fromEntries(PLATFORMS.map((p) => [p, z.string().optional()])))
+						.strict(),
+				],
+				{
+					error:
+						'use a string ("text": "Hello") or an object with a "default" text and optional per-platform texts ("text": {"default": "Hello", "x": "Hi"})',
+				},
+			)
 			.describe('The post text, or {"default": "...", "x": "shorter text for X", ...}'),
 		targets: z.array(Target).min(1, 'name at least one target (an account alias from the config)'),
 		when: When,
