@@ -408,16 +408,7 @@ const CASES: Array<Omit<Case, 'name'>> = [
  * its fix in the report. They run as expected failures (`it.fails`): the suite stays green while
  * they are open and turns red when one is fixed, so the entry is then deleted here.
  */
-const KNOWN_DEFECTS: Record<string, string> = {
-	'text-number':
-		'zod union without its own message: error.json says only "Invalid input" at $.text',
-	'text-no-default':
-		'zod union without its own message: error.json says only "Invalid input" at $.text',
-	'target-bad-platform':
-		'zod union without its own message: error.json says only "Invalid input" at $.targets.0',
-	'symlink-out':
-		'a symlinked media file is skipped silently (Dirent.isFile() is false): the post is queued text-only, no error.json',
-};
+const KNOWN_DEFECTS: Record<string, string> = {};
 
 let emu: { ps?: Emulator; pf?: Emulator; reason?: string } = {};
 let rig: DaemonRig;
