@@ -491,6 +491,19 @@ describe('intake', () => {
 			expect(readdirSync(elsewhere).sort()).toEqual(['1.png', 'post.json']);
 		});
 
+		it('a linked sidecar is not read', async () => {
+			const { env, store, intake } = setup();
+			const outside = join(env.folder, '..', 'elsewhere.json');
+			writeFileSync(outside, JSON.stringify(sidecar()));
+			symlinkSync(outside, join(env.inbox, 'note.json'));
+			await intake.scan();
+			expect(store.items()).toEqual([]);
+			expect(errorOf(env.folder, 'note').errors[0].message).toMatch(
+				/"note\.json" \(a link to .*elsewhere\.json\) is a symbolic link/,
+			);
+			expect(existsSync(outside)).toBe(true);
+		});
+
 		it('a link named in "media" of a single-file post', async () => {
 			const { env, store, intake } = setup();
 			const outside = join(env.folder, '..', 'far.png');
