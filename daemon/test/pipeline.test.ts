@@ -597,4 +597,68 @@ describe('pipeline against the emulators', () => {
 		expect(outcome('now')).toMatchObject({ state: 'confirmed' });
 		expect(Date.parse(outcome('now').publishAt)).toBeGreaterThan(now);
 	});
+
+	it('posts over an account cap at their fixed time fail promptly, before any upload, and other work goes on', async () => {
+		// A cap of 2 posts a day for account a's platform; 5 posts at one time (one batch would hold
+		// them all), then a PostSider post. Virtual clock: the daemon reads PostFast's clock.
+		// A new day on the emulators: the earlier tests spent part of the key's daily create window.
+		pf.clock.advance(25 * 3_600_000);
+		ps.clock.advance(25 * 3_600_000);
+		const env = setup({
+			budgets: { fast: { accountDailyCaps: { [accounts.aPlatform.toUpperCase()]: 2 } } },
+		});
+		const d = new Daemon({
+			loaded: loadConfig(env.configPath),
+			log: silentLogger,
+			once: true,
+			now: () => pf.clock.now(),
+		});
+		running = d;
+		await d.start();
+		const before = pf.requests.length;
+		const psBefore = ps.requests.length;
+		const when = new Date(pf.clock.now() + 48 * 3_600_000).toISOString();
+		for (const n of [1, 2, 3, 4, 5]) {
+			drop(join(env.inbox, `cap${n}.png`), samplePng(9, 9, [n, 100, n]));
+			drop(join(env.inbox, `cap${n}.png.json`), { text: `capped ${n}`, targets: ['pf-a'], when });
+		}
+		drop(join(env.inbox, 'after.json'), {
+			text: 'after the cap',
+			targets: ['ps-x'],
+			when: future(50),
+		});
+		const started = Date.now();
+		// The virtual clocks move with real time (a wait the daemon chooses must be able to pass).
+		const tick = setInterval(() => {
+			pf.clock.advance(100);
+			ps.clock.advance(100);
+		}, 100);
+		await d.idle().finally(() => clearInterval(tick));
+		expect(Date.now() - started).toBeLessThan(15_000);
+		const log = pf.requests.slice(before);
+		const created = log
+			.filter((r) => r.method === 'POST' && r.path === '/social-posts' && r.status === 201)
+			.reduce((n, r) => n + (r.body as { posts: unknown[] }).posts.length, 0);
+		expect(created).toBe(2);
+		// No upload for a post whose create can never be sent: only the 2 created posts uploaded.
+		const uploadUrls = log.filter(
+			(r) => r.method === 'POST' && r.path.includes('signed-upload-urls'),
+		);
+		expect(uploadUrls).toHaveLength(2);
+		const errors = find(join(env.folder, 'failed'), 'error.json').map(readJson);
+		expect(errors).toHaveLength(3);
+		for (const e of errors) {
+			expect(e.errors[0].message).toMatch(/exceeds the daily cap/);
+			expect(e.errors[0].message).toContain('(2 per 24 h');
+			expect(e.errors[0].message).toContain(accounts.a);
+			expect(e.errors[0].fix).toMatch(/Move "when".*"late"/);
+		}
+		// Every target settled: nothing left re-parking (a busy loop would never let idle() resolve).
+		const store = new Store(openDb(loadConfig(env.configPath).stateDir));
+		expect(store.liveTargets()).toHaveLength(0);
+		const psCreates = ps.requests
+			.slice(psBefore)
+			.filter((r) => r.method === 'POST' && r.path.endsWith('/posts') && r.status < 300);
+		expect(psCreates).toHaveLength(1);
+	});
 });

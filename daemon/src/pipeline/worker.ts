@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { ApiError, ApiResult } from '../api/http';
 import type { PostFastClient, PostFastCreateBody } from '../api/postfast';
 import type { PostSiderClient } from '../api/postsider';
-import type { Budgets, CallSpec, Reservation } from '../budget/budgets';
+import type { Budgets, CallSpec, Reservation, ReserveResult } from '../budget/budgets';
 import { observationOf } from '../budget/budgets';
 import { batchUploadUrlRequests, stableJson } from '../budget/planner';
 import { MAX_POSTS_PER_REQUEST } from '../../../contract/postfast';
@@ -77,9 +77,19 @@ function requestWide(body: PostFastCreateBody): Omit<PostFastCreateBody, 'posts'
 
 const PF_WINDOW_MS = 2 * 60_000;
 
+/** Shortest re-park: a target is never due again at once (no busy loop over a budget). */
+const MIN_REPARK_MS = 1_000;
+
+type Refused = Extract<ReserveResult, { ok: false }>;
+
 export class Worker {
 	private readonly now: () => number;
 	private readonly leaseMs: number;
+	/**
+	 * PostFast create slots reserved with a target's uploads (target id → reservation): handed to
+	 * its create, released and re-reserved for the batch without an await in between.
+	 */
+	private readonly held = new Map<number, Reservation>();
 
 	constructor(private readonly o: WorkerOptions) {
 		this.now = o.now ?? Date.now;
@@ -146,6 +156,16 @@ export class Worker {
 				/* someone else moved it */
 			}
 			return;
+		} finally {
+			const held = this.held.get(claimed.id);
+			if (held) {
+				this.held.delete(claimed.id);
+				this.o.budgets.release(held);
+			}
+			// Yield to the event loop before the caller claims more: a target that settles or re-parks
+			// without I/O must not starve timers and sockets. (At the end, not the start: a batch
+			// leader gathers its followers before the caller leases them.)
+			await new Promise<void>((resolve) => setImmediate(resolve));
 		}
 		if (!LIVE.includes(t.state)) this.o.onSettled?.(item.id);
 	}
@@ -157,6 +177,7 @@ export class Worker {
 		const calls = this.sequence(post, t);
 		const reserved = budgets.reserve(t.key_name, calls.specs);
 		if (!reserved.ok) {
+			if (reserved.reason === 'account-cap') return this.overCap(item, post, t, reserved);
 			if (reserved.notBefore === Infinity) {
 				return this.fail(item, t, {
 					message: `this post can never fit the budget: ${reserved.gating}`,
@@ -198,6 +219,8 @@ export class Worker {
 				return stored.late;
 			}
 			if (t.service === 'postfast') {
+				// The create slot reserved with the uploads goes on to the create (sendBatch).
+				this.held.set(t.id, r);
 				return store.transition(t, 'ready', {
 					request: JSON.stringify({ ...stored, index: 0 }),
 					publish_at: stored.publishAt ?? null,
@@ -209,8 +232,51 @@ export class Worker {
 			});
 			return await this.send(item, post, t, stored, call, r);
 		} finally {
-			budgets.release(r);
+			if (this.held.get(t.id) !== r) budgets.release(r);
 		}
+	}
+
+	/**
+	 * A post whose account is full (its fair-use cap) at the post's fixed publish time: waiting does
+	 * not help. "late": "skip" skips it, "post-now" moves it to the earliest time that fits, and
+	 * otherwise it fails with the account and cap named.
+	 */
+	private overCap(item: ItemRow, post: PostRecord, t: TargetRow, refused: Refused): TargetRow {
+		const policy = post.sidecar.late;
+		const earliest = refused.publishNotBefore;
+		if (policy === 'skip')
+			return this.settle(item, t, 'skipped', {
+				message: `skipped: ${refused.gating} ("late": "skip")`,
+			});
+		if (policy === 'post-now' && earliest !== undefined && Number.isFinite(earliest)) {
+			const at = Math.max(earliest, this.now() + PF_WINDOW_MS);
+			this.o.log.log(
+				'warn',
+				`${item.name} → ${t.label}: ${refused.gating}; moved to ${new Date(at).toISOString()} ("late": "post-now")`,
+				{ item: item.id },
+			);
+			const next: Parameters<Store['transition']>[2] = {
+				publish_at: at,
+				next_attempt_at: this.now() + MIN_REPARK_MS,
+				gating: refused.gating,
+				releaseLease: true,
+			};
+			if (t.state === 'ready' && t.request) {
+				const req = JSON.parse(t.request) as StoredRequest;
+				const body = req.body as PostFastCreateBody;
+				const index = req.index ?? 0;
+				const posts = body.posts.map((p, i) =>
+					i === index ? { ...p, scheduledAt: new Date(at).toISOString() } : p,
+				);
+				next.request = JSON.stringify({ ...req, body: { ...body, posts }, publishAt: at });
+			}
+			return this.o.store.transition(t, t.state, next);
+		}
+		return this.fail(item, t, {
+			message: `this post exceeds the daily cap of its account at its publish time: ${refused.gating}`,
+			fix: `Move "when" of ${t.label} to ${earliest !== undefined && Number.isFinite(earliest) ? `${new Date(earliest).toISOString()} or later` : 'another day'} (or spread these posts over more days), or set "late": "post-now" (send at the earliest time that fits) or "late": "skip" in the sidecar, then drop the post again.`,
+			path: '$.when',
+		});
 	}
 
 	/** The budgeted calls of this target's remaining work, reserved as one sequence. */
@@ -237,11 +303,28 @@ export class Worker {
 			return { specs, findSlot, urlBatches: [] };
 		}
 		const batches = batchUploadUrlRequests(remaining, this.o.clients.imagesPerRequest(t.key_name));
-		// The create is reserved when the post goes out, batched with other ready posts (sendBatch).
-		const specs: CallSpec[] = batches.map(() => ({
-			service: 'postfast' as const,
-			endpoint: 'POST /file/get-signed-upload-urls',
-		}));
+		// The create is reserved with the uploads (no upload starts unless its create can be sent);
+		// its slot is handed to the create, which may batch it with other ready posts (sendBatch).
+		const at = t.publish_at ?? (post.when.kind === 'at' ? post.when.at : undefined);
+		const specs: CallSpec[] = [
+			...batches.map(() => ({
+				service: 'postfast' as const,
+				endpoint: 'POST /file/get-signed-upload-urls',
+			})),
+			{
+				service: 'postfast',
+				endpoint: 'POST /social-posts',
+				accounts: post.sidecar.draft
+					? []
+					: [
+							{
+								id: t.account_id,
+								platform: POSTFAST_PLATFORM[t.platform as Platform] ?? t.platform.toUpperCase(),
+								...(at !== undefined ? { publishAt: at } : {}),
+							},
+						],
+			},
+		];
 		return {
 			specs,
 			findSlot: false,
@@ -458,7 +541,7 @@ export class Worker {
 						!!r && !isLate(r) && stableJson(requestWide(r.body as PostFastCreateBody)) === wide
 					);
 				});
-		const members = [leader, ...others];
+		let members = [leader, ...others];
 		const parts = members.map((m) => {
 			const r = JSON.parse(m.request!) as StoredRequest;
 			return (r.body as PostFastCreateBody).posts[r.index ?? 0];
@@ -471,10 +554,34 @@ export class Worker {
 						platform: POSTFAST_PLATFORM[m.platform as Platform] ?? m.platform.toUpperCase(),
 						...(parts[i].scheduledAt ? { publishAt: Date.parse(parts[i].scheduledAt!) } : {}),
 					}));
-		const reserved = budgets.reserve(leader.key_name, [
-			{ service: 'postfast', endpoint: 'POST /social-posts', accounts },
-		]);
+		// The leader's create slot, reserved with its uploads, is given back and taken again for the
+		// batch in one synchronous step: no other work can take it in between.
+		const held = this.held.get(leader.id);
+		if (held) {
+			this.held.delete(leader.id);
+			budgets.release(held);
+		}
+		const reserveFor = (n: number) =>
+			budgets.reserve(leader.key_name, [
+				{ service: 'postfast', endpoint: 'POST /social-posts', accounts: accounts.slice(0, n) },
+			]);
+		let reserved = reserveFor(members.length);
+		// An account cap full for the whole batch: send as many as fit, the rest go back to wait.
+		if (!reserved.ok && reserved.reason === 'account-cap' && accounts.length > 1) {
+			for (let n = members.length - 1; n >= 1 && !reserved.ok; n--) {
+				const attempt = reserveFor(n);
+				if (attempt.ok || attempt.reason === 'account-cap') reserved = attempt;
+				else break;
+				if (attempt.ok) {
+					for (const m of members.slice(n)) store.transition(m, 'ready', { releaseLease: true });
+					members = members.slice(0, n);
+					parts.length = n;
+				}
+			}
+		}
 		if (!reserved.ok) {
+			if (reserved.reason === 'account-cap' && members.length === 1)
+				return this.overCap(item, JSON.parse(item.post) as PostRecord, leader, reserved);
 			if (reserved.notBefore === Infinity && members.length === 1) {
 				return this.fail(item, leader, {
 					message: `this post can never fit the budget: ${reserved.gating}`,
@@ -482,18 +589,17 @@ export class Worker {
 				});
 			}
 			// A batch too big for an account cap: the others go back, the leader goes alone next time.
-			for (const m of others)
-				store.transition(m, 'ready', {
-					releaseLease: true,
-					...(reserved.notBefore === Infinity
-						? {}
-						: { next_attempt_at: reserved.notBefore, gating: reserved.gating }),
-				});
+			// Anything else waits, always until a time in the future (never a busy loop).
+			const solo = reserved.notBefore === Infinity || reserved.reason === 'account-cap';
+			const later = {
+				next_attempt_at: Math.max(reserved.notBefore, this.now() + MIN_REPARK_MS),
+				gating: reserved.gating,
+			};
+			for (const m of members.slice(1))
+				store.transition(m, 'ready', { releaseLease: true, ...(solo ? {} : later) });
 			return store.transition(leader, 'ready', {
 				releaseLease: true,
-				...(reserved.notBefore === Infinity
-					? { solo: 1 }
-					: { next_attempt_at: reserved.notBefore, gating: reserved.gating }),
+				...(solo ? { solo: 1 } : later),
 			});
 		}
 		const r = reserved.reservation;
