@@ -660,5 +660,27 @@ describe('pipeline against the emulators', () => {
 			.slice(psBefore)
 			.filter((r) => r.method === 'POST' && r.path.endsWith('/posts') && r.status < 300);
 		expect(psCreates).toHaveLength(1);
+		// "late": "post-now": the post moves to the earliest time its account has room for.
+		drop(join(env.inbox, 'capnow.png'), samplePng(9, 9, [9, 9, 100]));
+		drop(join(env.inbox, 'capnow.png.json'), {
+			text: 'capped, then moved',
+			targets: ['pf-a'],
+			when,
+			late: 'post-now',
+		});
+		const tick2 = setInterval(() => {
+			pf.clock.advance(100);
+			ps.clock.advance(100);
+		}, 100);
+		await until(() =>
+			find(join(env.folder, 'done'), 'receipt.json')
+				.map(readJson)
+				.find((r) => r.name === 'capnow.png'),
+		).finally(() => clearInterval(tick2));
+		const [moved] = find(join(env.folder, 'done'), 'receipt.json')
+			.map(readJson)
+			.filter((r) => r.name === 'capnow.png');
+		expect(moved.targets[0]).toMatchObject({ state: 'confirmed' });
+		expect(Date.parse(moved.targets[0].publishAt)).toBeGreaterThan(Date.parse(when));
 	});
 });
