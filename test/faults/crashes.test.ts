@@ -71,84 +71,88 @@ describe(`crashes: ${KILLS} × kill -9 of the daemon at random points`, () => {
 		await pf?.close();
 	});
 
-	it('loses and duplicates nothing, and the database stays intact', async () => {
-		const random = rng(seed);
-		const kinds: Kind[] = [
-			'ps-text',
-			'ps-image',
-			'ps-video',
-			'ps-4images',
-			'pf-image',
-			'pf-text',
-			'both-image',
-		];
-		let pfDrops = 0;
-		const feed = () => {
-			// Keep a few posts waiting so every run has work to be killed in.
-			const live =
-				rig.query<{ n: number }>(`SELECT count(*) AS n FROM items WHERE state = 'processing'`)[0]
-					?.n ?? 0;
-			const waiting = rig.inboxEntries().length;
-			for (let k = live + waiting; k < 4; k++) {
-				let kind = kinds[Math.floor(random() * kinds.length)];
-				if ((kind.startsWith('pf') || kind === 'both-image') && pfDrops >= PF_MAX)
-					kind = 'ps-image';
-				if (kind.startsWith('pf') || kind === 'both-image') pfDrops++;
-				drops.push(dropKind(rig, kind));
+	it(
+		'loses and duplicates nothing, and the database stays intact',
+		async () => {
+			const random = rng(seed);
+			const kinds: Kind[] = [
+				'ps-text',
+				'ps-image',
+				'ps-video',
+				'ps-4images',
+				'pf-image',
+				'pf-text',
+				'both-image',
+			];
+			let pfDrops = 0;
+			const feed = () => {
+				// Keep a few posts waiting so every run has work to be killed in.
+				const live =
+					rig.query<{ n: number }>(`SELECT count(*) AS n FROM items WHERE state = 'processing'`)[0]
+						?.n ?? 0;
+				const waiting = rig.inboxEntries().length;
+				for (let k = live + waiting; k < 4; k++) {
+					let kind = kinds[Math.floor(random() * kinds.length)];
+					if ((kind.startsWith('pf') || kind === 'both-image') && pfDrops >= PF_MAX)
+						kind = 'ps-image';
+					if (kind.startsWith('pf') || kind === 'both-image') pfDrops++;
+					drops.push(dropKind(rig, kind));
+				}
+			};
+			const recoveries: number[] = [];
+			const started = Date.now();
+			for (let trial = 0; trial < KILLS; trial++) {
+				feed();
+				const t0 = Date.now();
+				rig.start();
+				// 40% of kills inside the first 600 ms (startup, recovery, intake), the rest later.
+				const delay = random() < 0.4 ? 50 + random() * 550 : 600 + random() * 1400;
+				await new Promise((r) => setTimeout(r, delay));
+				await rig.kill9();
+				recoveries.push(Date.now() - t0);
+				if (trial % 50 === 49)
+					expect(rig.integrityCheck(), `integrity after ${trial + 1} kills`).toBe('ok');
 			}
-		};
-		const recoveries: number[] = [];
-		const started = Date.now();
-		for (let trial = 0; trial < KILLS; trial++) {
-			feed();
-			const t0 = Date.now();
-			rig.start();
-			// 40% of kills inside the first 600 ms (startup, recovery, intake), the rest later.
-			const delay = random() < 0.4 ? 50 + random() * 550 : 600 + random() * 1400;
-			await new Promise((r) => setTimeout(r, delay));
-			await rig.kill9();
-			recoveries.push(Date.now() - t0);
-			if (trial % 50 === 49)
-				expect(rig.integrityCheck(), `integrity after ${trial + 1} kills`).toBe('ok');
-		}
-		figures.killPhaseSeconds = (Date.now() - started) / 1000;
-		// The last run: no more kills; it exits by itself once the queue is empty (run --once).
-		const finalStart = Date.now();
-		const last = rig.start(['--once']);
-		const code = await Promise.race([
-			last.exited,
-			new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 180_000)),
-		]);
-		if (code === 'timeout') await rig.kill9();
-		figures.drainSeconds = (Date.now() - finalStart) / 1000;
-		expect(
-			code,
-			`final run did not finish; states ${JSON.stringify(rig.itemStates())}; log tail:\n${rig.logText().slice(-3000)}`,
-		).toBe(0);
+			figures.killPhaseSeconds = (Date.now() - started) / 1000;
+			// The last run: no more kills; it exits by itself once the queue is empty (run --once).
+			const finalStart = Date.now();
+			const last = rig.start(['--once']);
+			const code = await Promise.race([
+				last.exited,
+				new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 180_000)),
+			]);
+			if (code === 'timeout') await rig.kill9();
+			figures.drainSeconds = (Date.now() - finalStart) / 1000;
+			expect(
+				code,
+				`final run did not finish; states ${JSON.stringify(rig.itemStates())}; log tail:\n${rig.logText().slice(-3000)}`,
+			).toBe(0);
 
-		const outcome = verify(rig, ps, pf, drops);
-		Object.assign(figures, outcome, {
-			lost: outcome.lost.length,
-			duplicated: outcome.duplicated.length,
-			parked: outcome.parked.length,
-			parkedItems: outcome.parked,
-		});
-		mkdirSync(join(ROOT, '.artifacts/faults'), { recursive: true });
-		writeFileSync(
-			join(ROOT, '.artifacts/faults/crashes.json'),
-			JSON.stringify(figures, null, '\t'),
-		);
-		console.log(`[faults] crashes: ${JSON.stringify(figures)}`);
+			const outcome = verify(rig, ps, pf, drops);
+			Object.assign(figures, outcome, {
+				lost: outcome.lost.length,
+				duplicated: outcome.duplicated.length,
+				parked: outcome.parked.length,
+				parkedItems: outcome.parked,
+			});
+			mkdirSync(join(ROOT, '.artifacts/faults'), { recursive: true });
+			writeFileSync(
+				join(ROOT, '.artifacts/faults/crashes.json'),
+				JSON.stringify(figures, null, '\t'),
+			);
+			console.log(`[faults] crashes: ${JSON.stringify(figures)}`);
 
-		expect(outcome.duplicated, 'duplicated posts').toEqual([]);
-		expect(outcome.lost, 'lost posts').toEqual([]);
-		expect(outcome.integrity).toBe('ok');
-		expect(outcome.dropped).toBeGreaterThan(KILLS / 10);
-		// Everything reached done/ (parked items are counted apart and reported).
-		expect(rig.inboxEntries()).toEqual([]);
-		expect((outcome.itemStates.done ?? 0) + outcome.parked.length).toBe(drops.length);
-		expect(outcome.http429, 'HTTP 429 answers').toBe(0);
-	});
+			expect(outcome.duplicated, 'duplicated posts').toEqual([]);
+			expect(outcome.lost, 'lost posts').toEqual([]);
+			expect(outcome.integrity).toBe('ok');
+			expect(outcome.dropped).toBeGreaterThan(KILLS / 10);
+			// Everything reached done/ (parked items are counted apart and reported).
+			expect(rig.inboxEntries()).toEqual([]);
+			expect((outcome.itemStates.done ?? 0) + outcome.parked.length).toBe(drops.length);
+			expect(outcome.http429, 'HTTP 429 answers').toBe(0);
+		},
+		KILLS * 2_500 + 300_000,
+	);
 
 	it('leaks no secret into logs, the state database, receipts or error files', async () => {
 		await waitFor(
