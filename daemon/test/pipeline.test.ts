@@ -579,7 +579,8 @@ describe('pipeline against the emulators', () => {
 				(r) => r.method === 'POST' && r.path === '/social-posts' && r.status === 429,
 			),
 		);
-		await new Promise((r) => setTimeout(r, 300));
+		// All three must be ingested (their sidecars checked against "now") before time jumps.
+		await until(() => readdirSync(env.inbox).length === 0);
 		now += 20 * 60_000; // the budget held them past their time
 		d.pump();
 		await d.idle();
