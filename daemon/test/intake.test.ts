@@ -218,10 +218,10 @@ describe('intake', () => {
 		expect(store.items().length).toBe(1);
 	});
 
-	it('skips the wait when the sidecar was written after the media (the commit marker)', async () => {
+	it('waits for stability even when the sidecar was written after the media (a writer may still pause mid-file)', async () => {
 		const { env, store } = setup();
 		const intake = new Intake({
-			config: { ...env.loaded.config, stableMs: 60_000 },
+			config: { ...env.loaded.config, stableMs: 300 },
 			store,
 			log: silentLogger,
 		});
@@ -234,6 +234,10 @@ describe('intake', () => {
 			targets: ['acme-x'],
 			when: inFuture(),
 		});
+		const wait = await intake.scan();
+		expect(store.items()).toEqual([]);
+		expect(wait).toBeGreaterThan(0);
+		await new Promise((r) => setTimeout(r, 350));
 		await intake.scan();
 		expect(store.items().map((i) => i.name)).toEqual(['w.mp4']);
 	});

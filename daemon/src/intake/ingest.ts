@@ -257,9 +257,9 @@ export class Intake {
 		let wait: number | undefined;
 		for (const c of scanInbox(layout.inbox)) {
 			const watched = [c.sidecarPath, ...c.mediaPaths];
-			const ready =
-				this.stability.stable(watched) || this.stability.sidecarLast(c.sidecarPath, c.mediaPaths);
-			if (!ready) {
+			// Every post waits until its files stayed unchanged for stableMs, even with the sidecar
+			// written last: a writer can pause mid-file after the sidecar landed (test/faults).
+			if (!this.stability.stable(watched)) {
 				const w = this.stability.waitFor(watched);
 				wait = Math.min(wait ?? w, w);
 				continue;

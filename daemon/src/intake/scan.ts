@@ -225,19 +225,6 @@ export class StabilityTracker {
 		return all;
 	}
 
-	/**
-	 * The sidecar is the commit marker: when it was written after every media file (mtime not
-	 * older), the user finished the media first, and the wait is skipped (daemon-anchors.md §2.5).
-	 */
-	sidecarLast(sidecar: string, media: string[]): boolean {
-		try {
-			const marker = lstatSync(sidecar).mtimeMs;
-			return media.every((m) => lstatSync(m).mtimeMs <= marker);
-		} catch {
-			return false;
-		}
-	}
-
 	/** Milliseconds until the unstable paths could be stable at the earliest. */
 	waitFor(paths: string[]): number {
 		const now = this.now();
