@@ -86,13 +86,8 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 
 /** Items whose final move did not happen (crash): move them now. */
 export function recoverMoves(store: Store): void {
-	for (const item of store.items()) {
-		if (
-			item.state !== 'processing' &&
-			item.final_dir &&
-			existsSync(item.work_dir) &&
-			!existsSync(item.final_dir)
-		) {
+	for (const item of store.settledDirs()) {
+		if (existsSync(item.work_dir) && !existsSync(item.final_dir)) {
 			mkdirSync(dirname(item.final_dir), { recursive: true });
 			renameSync(item.work_dir, item.final_dir);
 		}

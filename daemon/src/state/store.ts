@@ -181,6 +181,16 @@ export class Store {
 			: this.db.prepare<[], ItemRow>(`SELECT * FROM items ORDER BY created_at, id`).all();
 	}
 
+	/** Settled items' folders, streamed: a long history must not be loaded into memory at startup. */
+	settledDirs(): IterableIterator<{ work_dir: string; final_dir: string }> {
+		return this.db
+			.prepare<
+				[],
+				{ work_dir: string; final_dir: string }
+			>(`SELECT work_dir, final_dir FROM items WHERE state != 'processing' AND final_dir IS NOT NULL`)
+			.iterate();
+	}
+
 	targets(itemId: string): TargetRow[] {
 		return this.db
 			.prepare<[string], TargetRow>(`SELECT * FROM targets WHERE item_id = ? ORDER BY idx`)
