@@ -8,6 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
 	DEFAULT_POSTING_TIMES,
 	PROVIDER_RULES,
+	type IntegrationRow,
 	type PostState,
 	type SupportedProvider,
 } from '../../../contract/postsider';
@@ -19,31 +20,8 @@ export interface Org {
 	apiKeys: string[];
 }
 
-export interface Channel {
-	id: string;
-	internalId: string;
-	organizationId: string;
-	name: string;
-	picture: string | null;
-	providerIdentifier: string;
-	type: string;
-	token: string;
-	disabled: boolean;
-	tokenExpiration: string | null;
-	refreshToken: string | null;
-	profile: string | null;
-	deletedAt: string | null;
-	createdAt: string;
-	updatedAt: string;
-	inBetweenSteps: boolean;
-	refreshNeeded: boolean;
-	postingTimes: string;
-	timezone: string;
-	customInstanceDetails: string | null;
-	customerId: string | null;
-	rootInternalId: string | null;
-	additionalSettings: string;
-}
+/** A channel is stored as the full integration row the real server keeps (tokens are fake). */
+export type Channel = IntegrationRow;
 
 export interface Customer {
 	id: string;
