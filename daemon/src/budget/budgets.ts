@@ -14,6 +14,7 @@ import { type BudgetRule, KNOWN_ENDPOINTS, type LimitTable, type Service } from 
 import {
 	type LogState,
 	accountFits,
+	activeAt,
 	earliestAccountFit,
 	earliestFit,
 	insertSorted,
@@ -47,7 +48,12 @@ export type ReserveResult =
 			notBefore: number;
 			/** The budget that holds the call back, in words. */
 			gating: string;
-			reason: 'window' | 'frozen' | 'in-flight' | 'account-cap' | 'impossible';
+			/**
+			 * `probe`: the calls fit, but as a burst in the paced tail of a window whose rate headers
+			 * were last read long ago; send fewer calls first (their answer shows what any other client
+			 * of the key spent meanwhile). Only asked for with `{ probe: true }`.
+			 */
+			reason: 'window' | 'frozen' | 'in-flight' | 'account-cap' | 'impossible' | 'probe';
 			/** For `account-cap` with fixed publish times: the earliest publish time that fits. */
 			publishNotBefore?: number;
 	  };
@@ -390,7 +396,7 @@ export class Budgets {
 	 * Reserves a slot in every window the calls touch, as one transaction. The calls may then be
 	 * sent one after another (their slots stay held until `record`), or given back with `release`.
 	 */
-	reserve(keyId: string, calls: CallSpec[]): ReserveResult {
+	reserve(keyId: string, calls: CallSpec[], opts: { probe?: boolean } = {}): ReserveResult {
 		return this.db
 			.transaction((): ReserveResult => {
 				const now = this.opts.now();
@@ -469,6 +475,13 @@ export class Budgets {
 						notBefore = fit.at;
 						gating = need.rule.label;
 						reason = 'window';
+					} else if (opts.probe && this.staleTailBurst(keyId, need, log, cap, fit.at)) {
+						return {
+							ok: false,
+							notBefore: now,
+							gating: `${need.rule.label}: ${need.units} calls at once in the paced tail; fewer first, to read what other clients spent`,
+							reason: 'probe',
+						};
 					}
 					plans.push({ need, anchors: [] });
 				}
@@ -504,6 +517,27 @@ export class Budgets {
 				return { ok: true, reservation };
 			})
 			.immediate();
+	}
+
+	/**
+	 * A burst of several calls into the paced tail of a learnable window (§4.4 point 5) whose rate
+	 * headers were last read more than a quarter of the tail ago: another client may have spent the
+	 * tail meanwhile, unseen.
+	 */
+	private staleTailBurst(
+		keyId: string,
+		need: Need,
+		log: LogState,
+		cap: number,
+		at: number,
+	): boolean {
+		const tail = this.tailOf(need.rule);
+		if (need.units < 2 || tail === undefined || need.rule.header === undefined) return false;
+		const W = this.windowOf(need.rule);
+		const active = log.inFlight + activeAt(log.hits, W, at);
+		if (active + need.units <= Math.floor(cap * tail)) return false;
+		const seen = this.stmt.learnedGet.get(keyId, need.bucket)?.observed_at;
+		return seen === undefined || at - seen > (W * (1 - tail)) / 4;
 	}
 
 	/**

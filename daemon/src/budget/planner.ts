@@ -84,6 +84,20 @@ export function alignedPostsPerCreate(
 }
 
 /**
+ * The same for a batch of posts in queue order: the longest prefix (at least one post) whose images
+ * fill whole upload-URL requests, or all of them when no prefix does or none has images.
+ */
+export function alignedPrefix(imagesPerPost: number[], imagesPerRequest = 4): number {
+	let total = 0;
+	let best = 0;
+	imagesPerPost.forEach((n, i) => {
+		total += n;
+		if (total % imagesPerRequest === 0) best = i + 1;
+	});
+	return total === 0 || best === 0 ? imagesPerPost.length : best;
+}
+
+/**
  * Groups files into upload-URL requests: images of one content type share a request up to
  * `imagesPerRequest` (vendor page 4, current 8); video, documents and captions get one each.
  */

@@ -17,10 +17,11 @@ import { join } from 'node:path';
 import type { ApiError, ApiResult } from '../api/http';
 import type { PostFastClient, PostFastCreateBody } from '../api/postfast';
 import type { PostSiderClient } from '../api/postsider';
-import type { Budgets, CallSpec, Reservation, ReserveResult } from '../budget/budgets';
+import type { Budgets, CallSpec, ReserveResult } from '../budget/budgets';
 import { observationOf } from '../budget/budgets';
-import { batchUploadUrlRequests, stableJson } from '../budget/planner';
+import { alignedPrefix, batchUploadUrlRequests, stableJson } from '../budget/planner';
 import { MAX_POSTS_PER_REQUEST } from '../../../contract/postfast';
+import { isRetryable } from '../../../contract/errors';
 import { ConfigError } from '../config/load';
 import type { Platform } from '../config/schema';
 import type { PostRecord } from '../intake/ingest';
@@ -82,14 +83,30 @@ const MIN_REPARK_MS = 1_000;
 
 type Refused = Extract<ReserveResult, { ok: false }>;
 
+const URL_ENDPOINT = 'POST /file/get-signed-upload-urls';
+
+/** Refusals a smaller PostFast batch may not meet (see postfastBatch). */
+const SHRINKS: Refused['reason'][] = ['account-cap', 'impossible', 'probe', 'window'];
+const WAITS: Refused['reason'][] = ['window', 'frozen', 'in-flight'];
+
+/** A PostFast target in a batch (see postfastBatch), with what its turn still needs. */
+interface Member {
+	t: TargetRow;
+	item: ItemRow;
+	post: PostRecord;
+	/** The request-wide fields as stable JSON: only equal groups share a create. */
+	group: string;
+	/** Uploaded media by position in the post (empty: not yet). */
+	media: Array<{ key: string; kind: 'image' | 'video' } | null>;
+	/** Files still to upload. */
+	todo: Array<{ index: number; contentType: string }>;
+	/** Publish time (epoch ms); undefined for a draft or a post sent as soon as it can be. */
+	at?: number;
+}
+
 export class Worker {
 	private readonly now: () => number;
 	private readonly leaseMs: number;
-	/**
-	 * PostFast create slots reserved with a target's uploads (target id → reservation): handed to
-	 * its create, released and re-reserved for the batch without an await in between.
-	 */
-	private readonly held = new Map<number, Reservation>();
 
 	constructor(private readonly o: WorkerOptions) {
 		this.now = o.now ?? Date.now;
@@ -115,9 +132,12 @@ export class Worker {
 				t = store.transition(t, 'unknown', {
 					error: JSON.stringify({ message: 'the daemon stopped while this create was in flight' }),
 				});
-			if (t.state === 'unknown') t = await this.resolveUnknown(item, post, t);
-			if (t.state === 'pending' || t.state === 'uploading') t = await this.advance(item, post, t);
-			if (t.state === 'ready') t = await this.sendBatch(item, t);
+			if (t.state === 'unknown') t = await this.resolveUnknown(item, t);
+			if (t.service === 'postfast') {
+				if (t.state === 'pending' || t.state === 'uploading' || t.state === 'ready')
+					t = await this.postfastBatch(item, post, t);
+			} else if (t.state === 'pending' || t.state === 'uploading')
+				t = await this.advance(item, post, t);
 		} catch (err) {
 			if (err instanceof TransitionError) {
 				log.log('warn', err.message, { item: item.id });
@@ -157,11 +177,6 @@ export class Worker {
 			}
 			return;
 		} finally {
-			const held = this.held.get(claimed.id);
-			if (held) {
-				this.held.delete(claimed.id);
-				this.o.budgets.release(held);
-			}
 			// Yield to the event loop before the caller claims more: a target that settles or re-parks
 			// without I/O must not starve timers and sockets. (At the end, not the start: a batch
 			// leader gathers its followers before the caller leases them.)
@@ -172,6 +187,7 @@ export class Worker {
 
 	// ------------------------------------------------------------------ normal path
 
+	/** PostSider: find-slot, uploads and create of one post, reserved as one sequence. */
 	private async advance(item: ItemRow, post: PostRecord, t: TargetRow): Promise<TargetRow> {
 		const { store, budgets } = this.o;
 		const calls = this.sequence(post, t);
@@ -204,12 +220,12 @@ export class Worker {
 			let publishAt = t.publish_at ?? undefined;
 			if (calls.findSlot) {
 				const slot = await call(() => this.o.clients.postsider(t.key_name).findSlot(t.account_id));
-				if (!slot.ok) return this.onFailure(item, t, slot.error, r);
+				if (!slot.ok) return this.onFailure(item, t, slot.error);
 				publishAt = Date.parse(slot.value.date);
 				t = store.transition(t, t.state, { publish_at: publishAt });
 			}
 			// 2. Media.
-			const uploaded = await this.upload(item, post, t, call, r);
+			const uploaded = await this.upload(item, post, t, call);
 			if (!uploaded.ok) return uploaded.target;
 			t = uploaded.target;
 			// 3. The create body, committed before it is sent.
@@ -218,21 +234,13 @@ export class Worker {
 				budgets.release(r);
 				return stored.late;
 			}
-			if (t.service === 'postfast') {
-				// The create slot reserved with the uploads goes on to the create (sendBatch).
-				this.held.set(t.id, r);
-				return store.transition(t, 'ready', {
-					request: JSON.stringify({ ...stored, index: 0 }),
-					publish_at: stored.publishAt ?? null,
-				});
-			}
 			t = store.transition(t, 'submitting', {
 				request: JSON.stringify(stored),
 				publish_at: stored.publishAt ?? null,
 			});
-			return await this.send(item, post, t, stored, call, r);
+			return await this.send(t, stored, call, item);
 		} finally {
-			if (this.held.get(t.id) !== r) budgets.release(r);
+			budgets.release(r);
 		}
 	}
 
@@ -279,130 +287,53 @@ export class Worker {
 		});
 	}
 
-	/** The budgeted calls of this target's remaining work, reserved as one sequence. */
-	private sequence(
-		post: PostRecord,
-		t: TargetRow,
-	): {
-		specs: CallSpec[];
-		findSlot: boolean;
-		urlBatches: Array<{ contentType: string; items: number[] }>;
-	} {
+	/** PostSider: the budgeted calls of this target's remaining work, reserved as one sequence. */
+	private sequence(post: PostRecord, t: TargetRow): { specs: CallSpec[]; findSlot: boolean } {
 		const done = t.media ? (JSON.parse(t.media) as UploadedMedia).items.length : 0;
-		const remaining = post.media
-			.slice(done)
-			.map((m, i) => ({ contentType: m.mime, index: done + i }));
-		if (t.service === 'postsider') {
-			const findSlot =
-				post.when.kind === 'next-slot' && t.publish_at == null && !post.sidecar.draft;
-			const specs: CallSpec[] = [
-				...(findSlot ? [{ service: 'postsider' as const, endpoint: 'GET /find-slot/:id' }] : []),
-				...remaining.map(() => ({ service: 'postsider' as const, endpoint: 'POST /upload' })),
-				{ service: 'postsider', endpoint: 'POST /posts' },
-			];
-			return { specs, findSlot, urlBatches: [] };
-		}
-		const batches = batchUploadUrlRequests(remaining, this.o.clients.imagesPerRequest(t.key_name));
-		// The create is reserved with the uploads (no upload starts unless its create can be sent);
-		// its slot is handed to the create, which may batch it with other ready posts (sendBatch).
-		const at = t.publish_at ?? (post.when.kind === 'at' ? post.when.at : undefined);
+		const findSlot = post.when.kind === 'next-slot' && t.publish_at == null && !post.sidecar.draft;
 		const specs: CallSpec[] = [
-			...batches.map(() => ({
-				service: 'postfast' as const,
-				endpoint: 'POST /file/get-signed-upload-urls',
-			})),
-			{
-				service: 'postfast',
-				endpoint: 'POST /social-posts',
-				accounts: post.sidecar.draft
-					? []
-					: [
-							{
-								id: t.account_id,
-								platform: POSTFAST_PLATFORM[t.platform as Platform] ?? t.platform.toUpperCase(),
-								...(at !== undefined ? { publishAt: at } : {}),
-							},
-						],
-			},
+			...(findSlot ? [{ service: 'postsider' as const, endpoint: 'GET /find-slot/:id' }] : []),
+			...post.media
+				.slice(done)
+				.map(() => ({ service: 'postsider' as const, endpoint: 'POST /upload' })),
+			{ service: 'postsider', endpoint: 'POST /posts' },
 		];
-		return {
-			specs,
-			findSlot: false,
-			urlBatches: batches.map((b) => ({
-				contentType: b.contentType,
-				items: b.items.map((x) => x.index),
-			})),
-		};
+		return { specs, findSlot };
 	}
 
+	/** PostSider: one multipart upload per file, each stored as it lands. */
 	private async upload(
 		item: ItemRow,
 		post: PostRecord,
 		t: TargetRow,
 		call: <T>(fn: () => Promise<ApiResult<T>>) => Promise<ApiResult<T>>,
-		r: Reservation,
 	): Promise<
 		{ ok: true; target: TargetRow; media: UploadedMedia } | { ok: false; target: TargetRow }
 	> {
 		const { store, clients } = this.o;
-		let media: UploadedMedia = t.media ? JSON.parse(t.media) : { service: t.service, items: [] };
-		if (media.items.length >= post.media.length) return { ok: true, target: t, media };
+		const items = t.media
+			? (JSON.parse(t.media) as { items: Array<{ id: string; path: string }> }).items
+			: [];
+		if (items.length >= post.media.length)
+			return { ok: true, target: t, media: { service: 'postsider', items } };
 		if (t.state === 'pending') t = store.transition(t, 'uploading');
-		const progress = (file: string) => (sent: number, total: number) =>
-			this.o.onProgress?.({ item: item.name, file, sent, total });
-		if (media.service === 'postsider') {
-			const client = clients.postsider(t.key_name);
-			for (let i = media.items.length; i < post.media.length; i++) {
-				const m = post.media[i];
-				const res = await call(() =>
-					client.uploadFile(join(item.work_dir, m.name), { onProgress: progress(m.name) }),
-				);
-				if (!res.ok)
-					return {
-						ok: false,
-						target: this.onFailure(item, t, res.error, r, `uploading ${m.name}`),
-					};
-				media = {
-					service: 'postsider',
-					items: [...media.items, { id: res.value.id, path: res.value.path }],
-				};
-				t = store.transition(t, 'uploading', { media: JSON.stringify(media) });
-			}
-			return { ok: true, target: t, media };
+		const client = clients.postsider(t.key_name);
+		for (let i = items.length; i < post.media.length; i++) {
+			const m = post.media[i];
+			const res = await call(() =>
+				client.uploadFile(join(item.work_dir, m.name), {
+					onProgress: (sent, total) =>
+						this.o.onProgress?.({ item: item.name, file: m.name, sent, total }),
+				}),
+			);
+			if (!res.ok)
+				return { ok: false, target: this.onFailure(item, t, res.error, `uploading ${m.name}`) };
+			items.push({ id: res.value.id, path: res.value.path });
+			t = store.transition(t, 'uploading', {
+				media: JSON.stringify({ service: 'postsider', items }),
+			});
 		}
-		const client = clients.postfast(t.key_name);
-		const { urlBatches } = this.sequence(post, t);
-		for (const batch of urlBatches) {
-			const urls = await call(() => client.getUploadUrls(batch.contentType, batch.items.length));
-			if (!urls.ok)
-				return {
-					ok: false,
-					target: this.onFailure(item, t, urls.error, r, 'requesting upload URLs'),
-				};
-			for (const [j, index] of batch.items.entries()) {
-				const m = post.media[index];
-				const put = await client.putToS3(
-					urls.value[j].signedUrl,
-					join(item.work_dir, m.name),
-					batch.contentType,
-					progress(m.name),
-				);
-				if (!put.ok)
-					return {
-						ok: false,
-						target: this.onFailure(item, t, put.error, r, `uploading ${m.name} to storage`),
-					};
-				media = {
-					service: 'postfast',
-					items: [
-						...(media.items as Array<{ key: string; kind: 'image' | 'video' }>),
-						{ key: urls.value[j].key, kind: m.kind },
-					],
-				};
-				t = store.transition(t, 'uploading', { media: JSON.stringify(media) });
-			}
-		}
-		return { ok: true, target: t, media };
+		return { ok: true, target: t, media: { service: 'postsider', items } };
 	}
 
 	private buildRequest(
@@ -465,13 +396,12 @@ export class Worker {
 		};
 	}
 
+	/** One create of one target (PostSider, or a PostFast resend after reconciliation). */
 	private async send(
-		item: ItemRow,
-		_post: PostRecord,
 		t: TargetRow,
 		stored: StoredRequest,
 		call: <T>(fn: () => Promise<ApiResult<T>>) => Promise<ApiResult<T>>,
-		r: Reservation,
+		item: ItemRow,
 	): Promise<TargetRow> {
 		if (t.service === 'postsider') {
 			const res = await call(() =>
@@ -480,177 +410,359 @@ export class Worker {
 					.createPosts(stored.body as never, { idempotencyKey: stored.idempotencyKey! }),
 			);
 			if (res.ok) return this.settle(item, t, 'confirmed', undefined, res.value[0]?.postId);
-			return this.onCreateFailure(item, t, res.error, r);
+			return this.onCreateFailure(item, t, res.error);
 		}
 		const res = await call(() =>
 			this.o.clients.postfast(t.key_name).createPosts(stored.body as never),
 		);
 		if (res.ok) return this.settle(item, t, 'confirmed', undefined, res.value.postIds[0]);
-		return this.onCreateFailure(item, t, res.error, r);
+		return this.onCreateFailure(item, t, res.error);
 	}
 
-	// ------------------------------------------------------------------ PostFast batched creates
+	// ------------------------------------------------------------------ PostFast: one create request
 
 	/**
-	 * Sends `leader` with the other ready PostFast posts of its key that share its request-wide
-	 * fields (status, approval, controls), up to the per-request maximum, in one create. Each post
-	 * keeps its own state: the request is stored in every target with its index before sending.
+	 * PostFast's scarce budgets are per day and per request: 75 creates of up to 15 posts, 150
+	 * upload-URL requests of up to 4 image URLs. So its unit of work is one create request, not one
+	 * post: the leader gathers other due posts of its key that share its request-wide fields (up to
+	 * 15, cut where their images fill whole URL requests), reserves the whole sequence (the URL
+	 * requests, images of several posts sharing one, and the create), uploads, then sends one create.
+	 * Each post keeps its own state throughout: one failing never holds back the others.
 	 */
-	private async sendBatch(item: ItemRow, leader: TargetRow): Promise<TargetRow> {
-		const { store, budgets, log } = this.o;
+	private async postfastBatch(
+		item: ItemRow,
+		post: PostRecord,
+		leader: TargetRow,
+	): Promise<TargetRow> {
+		const { store, budgets } = this.o;
 		const client = this.o.clients.postfast(leader.key_name); // reads the key: fails before any state moves
-		let leaderReq = JSON.parse(leader.request!) as StoredRequest;
-		// Budgets may have held the post past its time: the sidecar's "late" policy decides.
-		const now = this.now();
-		const isLate = (r: StoredRequest) => {
-			const at = (r.body as PostFastCreateBody).posts[r.index ?? 0].scheduledAt;
-			return at !== undefined && Date.parse(at) <= now + 30_000;
-		};
-		if (isLate(leaderReq)) {
-			const policy = (JSON.parse(item.post) as PostRecord).sidecar.late;
-			if (policy === 'skip') {
-				return this.settle(item, leader, 'skipped', {
-					message: 'skipped: the time passed before the budgets allowed sending ("late": "skip")',
-				});
-			}
-			if (policy !== 'post-now') {
-				return this.fail(item, leader, {
-					message: 'the scheduled time passed while the post waited for the PostFast create budget',
-					fix: 'Set a later "when", or "late": "post-now", and run "postspool retry <id>".',
-					path: '$.when',
-				});
-			}
-			const body = leaderReq.body as PostFastCreateBody;
-			const index = leaderReq.index ?? 0;
-			const posts = body.posts.map((p, i) =>
-				i === index ? { ...p, scheduledAt: new Date(now + 60_000).toISOString() } : p,
-			);
-			leaderReq = { ...leaderReq, body: { ...body, posts }, publishAt: now + 60_000 };
-			leader = store.transition(leader, 'ready', {
-				request: JSON.stringify(leaderReq),
-				publish_at: now + 60_000,
+		const first = this.member(item, post, leader);
+		if (this.isLate(first)) return this.late(first);
+		const imagesPerRequest = this.o.clients.imagesPerRequest(leader.key_name);
+		let members = [first];
+		if (!leader.solo) {
+			const picked = new Map<number, Member>();
+			const leased = store.claimBatch(leader, this.o.owner, this.leaseMs, (candidates) => {
+				const batch = [first];
+				for (const c of candidates) {
+					if (batch.length >= MAX_POSTS_PER_REQUEST) break;
+					const ci = c.item_id === item.id ? item : store.item(c.item_id);
+					if (!ci) continue;
+					const m = this.member(ci, JSON.parse(ci.post) as PostRecord, c);
+					// A late post is left for its own turn as leader, where its "late" policy applies.
+					if (m.group === first.group && !this.isLate(m)) batch.push(m);
+				}
+				const n = alignedPrefix(
+					batch.map((m) => m.todo.filter((f) => f.contentType.startsWith('image/')).length),
+					imagesPerRequest,
+				);
+				for (const m of batch.slice(1, n)) picked.set(m.t.id, m);
+				return [...picked.values()].map((m) => m.t);
 			});
+			members = [first, ...leased.map((t) => ({ ...picked.get(t.id)!, t }))];
 		}
-		const wide = stableJson(requestWide(leaderReq.body as PostFastCreateBody));
-		const others = leader.solo
-			? []
-			: store.claimBatch(leader, this.o.owner, this.leaseMs, MAX_POSTS_PER_REQUEST - 1, (t) => {
-					const r = t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
-					// A late post is left for its own turn as leader, where its policy applies.
-					return (
-						!!r && !isLate(r) && stableJson(requestWide(r.body as PostFastCreateBody)) === wide
-					);
+		/** Members put back to wait (or due again at once); the leader's row is returned instead. */
+		const putBack = (ms: Member[], wait?: { at: number; gating: string }) => {
+			store.unlease(
+				ms.filter((m) => m !== first).map((m) => m.t.id),
+				this.o.owner,
+				wait,
+			);
+			for (const m of ms) if (m !== first) m.t = { ...m.t, lease_owner: null };
+			if (ms.includes(first) && wait)
+				first.t = store.transition(first.t, first.t.state, {
+					next_attempt_at: wait.at,
+					gating: wait.gating,
+					releaseLease: true,
 				});
-		let members = [leader, ...others];
-		const parts = members.map((m) => {
-			const r = JSON.parse(m.request!) as StoredRequest;
-			return (r.body as PostFastCreateBody).posts[r.index ?? 0];
-		});
-		const accounts =
-			leaderReq.body && (leaderReq.body as PostFastCreateBody).status === 'DRAFT'
-				? []
-				: members.map((m, i) => ({
-						id: m.account_id,
-						platform: POSTFAST_PLATFORM[m.platform as Platform] ?? m.platform.toUpperCase(),
-						...(parts[i].scheduledAt ? { publishAt: Date.parse(parts[i].scheduledAt!) } : {}),
-					}));
-		// The leader's create slot, reserved with its uploads, is given back and taken again for the
-		// batch in one synchronous step: no other work can take it in between.
-		const held = this.held.get(leader.id);
-		if (held) {
-			this.held.delete(leader.id);
-			budgets.release(held);
+		};
+
+		// 1. Reserve the whole sequence. Fewer posts when that is what fits now: an account's cap, a
+		// window with room for fewer upload-URL requests, or a burst that should read the rate headers
+		// first. Only a smaller batch with fewer URL requests can fit a window the full one did not.
+		const callsFor = (batch: Member[]) => {
+			const files = batch.flatMap((m) => m.todo.map((f) => ({ ...f, m })));
+			const urlRequests = batchUploadUrlRequests(files, imagesPerRequest);
+			const specs: CallSpec[] = [
+				...urlRequests.map(() => ({ service: 'postfast' as const, endpoint: URL_ENDPOINT })),
+				this.createSpec(batch),
+			];
+			return { urlRequests, specs };
+		};
+		const reserveFor = (n: number) => {
+			const calls = callsFor(members.slice(0, n));
+			return {
+				...calls,
+				result: budgets.reserve(leader.key_name, calls.specs, { probe: n > 1 }),
+			};
+		};
+		let n = members.length;
+		let plan = reserveFor(n);
+		// The earliest time a batch that waits for a window (not a smaller one) fits.
+		let wait: Refused | undefined;
+		const waits = (r: ReserveResult) =>
+			!r.ok && WAITS.includes(r.reason) && r.notBefore < (wait?.notBefore ?? Infinity);
+		if (waits(plan.result)) wait = plan.result as Refused;
+		while (!plan.result.ok && n > 1 && SHRINKS.includes(plan.result.reason)) {
+			const before = plan;
+			n--;
+			if (
+				before.result.ok === false &&
+				before.result.reason === 'window' &&
+				callsFor(members.slice(0, n)).urlRequests.length >= before.urlRequests.length
+			)
+				continue;
+			plan = reserveFor(n);
+			if (waits(plan.result)) wait = plan.result as Refused;
 		}
-		const reserveFor = (n: number) =>
-			budgets.reserve(leader.key_name, [
-				{ service: 'postfast', endpoint: 'POST /social-posts', accounts: accounts.slice(0, n) },
-			]);
-		let reserved = reserveFor(members.length);
-		// An account cap full for the whole batch: send as many as fit, the rest go back to wait.
-		if (!reserved.ok && reserved.reason === 'account-cap' && accounts.length > 1) {
-			for (let n = members.length - 1; n >= 1 && !reserved.ok; n--) {
-				const attempt = reserveFor(n);
-				if (attempt.ok || attempt.reason === 'account-cap') reserved = attempt;
-				else break;
-				if (attempt.ok) {
-					for (const m of members.slice(n)) store.transition(m, 'ready', { releaseLease: true });
-					members = members.slice(0, n);
-					parts.length = n;
+		if (plan.result.ok) {
+			putBack(members.slice(n));
+			members = members.slice(0, n);
+		} else {
+			const refused = plan.result;
+			if (n === 1 && refused.reason === 'account-cap') {
+				putBack(members.slice(1));
+				return this.overCap(item, post, first.t, refused);
+			}
+			if (n === 1 && refused.notBefore === Infinity) {
+				putBack(members.slice(1));
+				return this.fail(item, first.t, {
+					message: `this post can never fit the budget: ${refused.gating}`,
+					fix: 'Lower the number of media files or check the budget overrides in the config.',
+				});
+			}
+			// Always a time in the future: never a busy loop over a budget.
+			const until = wait ?? refused;
+			putBack(members, {
+				at: Math.max(until.notBefore, this.now() + MIN_REPARK_MS),
+				gating: until.gating,
+			});
+			return first.t;
+		}
+		const r = plan.result.reservation;
+		const live = new Set(members);
+		try {
+			// 2. Upload: each URL request serves files of one or more posts; each file is stored as it lands.
+			for (const [i, request] of plan.urlRequests.entries()) {
+				const files = request.items.filter((f) => live.has(f.m));
+				if (files.length === 0) continue;
+				const urls = await client.getUploadUrls(request.contentType, files.length);
+				budgets.record(r, i, observationOf(urls));
+				for (const m of live) store.extendLease(m.t.id, this.o.owner, this.leaseMs);
+				if (!urls.ok) {
+					for (const m of new Set(files.map((f) => f.m))) {
+						m.t = this.onFailure(m.item, m.t, urls.error, 'requesting upload URLs');
+						live.delete(m);
+					}
+					// 429, 5xx or no answer: the next request would meet the same. The rest wait their turn.
+					if (isRetryable(urls.error)) break;
+					continue;
+				}
+				for (const [j, f] of files.entries()) {
+					const m = f.m;
+					if (!live.has(m)) continue; // an earlier file of its post failed
+					const file = m.post.media[f.index];
+					if (m.t.state === 'pending') m.t = store.transition(m.t, 'uploading');
+					const put = await client.putToS3(
+						urls.value[j].signedUrl,
+						join(m.item.work_dir, file.name),
+						request.contentType,
+						(sent, total) =>
+							this.o.onProgress?.({ item: m.item.name, file: file.name, sent, total }),
+					);
+					if (!put.ok) {
+						m.t = this.onFailure(m.item, m.t, put.error, `uploading ${file.name} to storage`);
+						live.delete(m);
+						continue;
+					}
+					m.media[f.index] = { key: urls.value[j].key, kind: file.kind };
+					m.t = store.transition(m.t, 'uploading', {
+						media: JSON.stringify({ service: 'postfast', items: m.media }),
+					});
 				}
 			}
-		}
-		if (!reserved.ok) {
-			if (reserved.reason === 'account-cap' && members.length === 1)
-				return this.overCap(item, JSON.parse(item.post) as PostRecord, leader, reserved);
-			if (reserved.notBefore === Infinity && members.length === 1) {
-				return this.fail(item, leader, {
-					message: `this post can never fit the budget: ${reserved.gating}`,
-					fix: 'Check the budget overrides (accountDailyCaps) in the config.',
+			// 3. Each post's part of the create, stored before it is sent.
+			for (const m of live) {
+				if (m.t.state === 'ready') continue;
+				if (m.post.media.some((_, k) => !m.media[k])) {
+					live.delete(m); // the URL requests stopped early: its turn comes again
+					putBack([m]);
+					continue;
+				}
+				const stored = this.buildRequest(
+					m.item,
+					m.post,
+					m.t,
+					{
+						service: 'postfast',
+						items: m.media as Array<{ key: string; kind: 'image' | 'video' }>,
+					},
+					m.t.publish_at ?? undefined,
+				);
+				if ('late' in stored) {
+					m.t = stored.late;
+					live.delete(m);
+					continue;
+				}
+				m.t = store.transition(m.t, 'ready', {
+					request: JSON.stringify({ ...stored, index: 0 }),
+					publish_at: stored.publishAt ?? null,
 				});
 			}
-			// A batch too big for an account cap: the others go back, the leader goes alone next time.
-			// Anything else waits, always until a time in the future (never a busy loop).
-			const solo = reserved.notBefore === Infinity || reserved.reason === 'account-cap';
-			const later = {
-				next_attempt_at: Math.max(reserved.notBefore, this.now() + MIN_REPARK_MS),
+			// 4. The create slot goes to exactly the posts that are ready: given back and taken again
+			// in one synchronous step, so no other work can take it in between.
+			budgets.release(r);
+			if (live.size > 0) await this.createBatch(client, [...live], putBack);
+		} finally {
+			budgets.release(r);
+			putBack(members.filter((m) => m.t.lease_owner === this.o.owner && m !== first));
+			for (const m of members)
+				if (m !== first && !LIVE.includes(m.t.state)) this.o.onSettled?.(m.item.id);
+		}
+		return first.t;
+	}
+
+	/** Sends the ready members' posts as one create; each settles on its own answer. */
+	private async createBatch(
+		client: PostFastClient,
+		members: Member[],
+		putBack: (ms: Member[], wait?: { at: number; gating: string }) => void,
+	): Promise<void> {
+		const { store, budgets, log } = this.o;
+		const now = this.now();
+		const wide = requestWide(
+			(JSON.parse(members[0].t.request!) as StoredRequest).body as PostFastCreateBody,
+		);
+		const parts = members.map((m) => {
+			const own = JSON.parse(m.t.request!) as StoredRequest;
+			const part = (own.body as PostFastCreateBody).posts[own.index ?? 0];
+			// Held past its time with "late": "post-now" (a late post of another policy never joins).
+			return part.scheduledAt && Date.parse(part.scheduledAt) <= now + 30_000
+				? { ...part, scheduledAt: new Date(now + PF_WINDOW_MS / 2).toISOString() }
+				: part;
+		});
+		const reserved = budgets.reserve(members[0].t.key_name, [this.createSpec(members, parts)]);
+		if (!reserved.ok) {
+			// An account cap or a window too small for all: each goes alone, where its own policy applies.
+			if (reserved.reason === 'account-cap' || reserved.notBefore === Infinity) {
+				for (const m of members)
+					m.t = store.transition(m.t, 'ready', { solo: 1, releaseLease: true });
+				return;
+			}
+			putBack(members, {
+				at: Math.max(reserved.notBefore, now + MIN_REPARK_MS),
 				gating: reserved.gating,
-			};
-			for (const m of members.slice(1))
-				store.transition(m, 'ready', { releaseLease: true, ...(solo ? {} : later) });
-			return store.transition(leader, 'ready', {
-				releaseLease: true,
-				...(solo ? { solo: 1 } : later),
 			});
+			return;
 		}
 		const r = reserved.reservation;
 		try {
-			const body: PostFastCreateBody = {
-				...requestWide(leaderReq.body as PostFastCreateBody),
-				posts: parts,
-			};
-			const sent = store.db.transaction(() =>
-				members.map((m, i) => {
-					const own = JSON.parse(m.request!) as StoredRequest;
-					return store.transition(m, 'submitting', {
-						request: JSON.stringify({ body, index: i, publishAt: own.publishAt }),
+			const body: PostFastCreateBody = { ...wide, posts: parts };
+			store.db.transaction(() => {
+				members.forEach((m, i) => {
+					const own = JSON.parse(m.t.request!) as StoredRequest;
+					m.t = store.transition(m.t, 'submitting', {
+						request: JSON.stringify({
+							body,
+							index: i,
+							publishAt: parts[i].scheduledAt ? Date.parse(parts[i].scheduledAt!) : own.publishAt,
+						}),
+						publish_at: parts[i].scheduledAt ? Date.parse(parts[i].scheduledAt!) : null,
 						gating: null,
 					});
-				}),
-			)();
+				});
+			})();
 			if (members.length > 1)
 				log.log('info', `sending ${members.length} PostFast posts in one create`, {
-					key: leader.key_name,
+					key: members[0].t.key_name,
 				});
 			const res = await client.createPosts(body);
 			budgets.record(r, 0, observationOf(res));
-			const itemOf = (m: TargetRow) => (m.item_id === item.id ? item : store.item(m.item_id)!);
-			let leaderNow = sent[0];
-			sent.forEach((m, i) => {
-				let next: TargetRow;
-				if (res.ok) next = this.settle(itemOf(m), m, 'confirmed', undefined, res.value.postIds[i]);
-				else if (res.error.kind === 'validation' && members.length > 1) {
-					// One post may be the culprit: each goes alone so the refusal names it.
-					next = store.transition(m, 'ready', { solo: 1, releaseLease: true });
-				} else next = this.onCreateFailure(itemOf(m), m, res.error, r);
-				if (i === 0) leaderNow = next;
-				else if (!LIVE.includes(next.state)) this.o.onSettled?.(m.item_id);
+			const split = !res.ok && res.error.kind === 'validation' && members.length > 1;
+			members.forEach((m, i) => {
+				if (res.ok) m.t = this.settle(m.item, m.t, 'confirmed', undefined, res.value.postIds[i]);
+				// One post may be the culprit: each goes alone so the refusal names it.
+				else if (split) m.t = store.transition(m.t, 'ready', { solo: 1, releaseLease: true });
+				else m.t = this.onCreateFailure(m.item, m.t, res.error);
 			});
-			if (!res.ok && res.error.kind === 'validation' && members.length > 1) {
+			if (split && !res.ok)
 				log.log(
 					'warn',
 					`PostFast refused a batch of ${members.length} (${res.error.message}); sending them one by one`,
-					{ key: leader.key_name },
+					{ key: members[0].t.key_name },
 				);
-			}
-			return leaderNow;
 		} finally {
 			budgets.release(r);
 		}
 	}
 
+	/** A PostFast target as a batch member: what is left to upload, its request-wide group, its time. */
+	private member(item: ItemRow, post: PostRecord, t: TargetRow): Member {
+		const stored =
+			t.state === 'ready' && t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
+		// By position; earlier versions stored them in order without gaps, which reads the same.
+		const media: Member['media'] =
+			stored || !t.media ? [] : (JSON.parse(t.media) as { items: Member['media'] }).items;
+		const todo = stored
+			? []
+			: post.media
+					.map((m, index) => ({ index, contentType: m.mime }))
+					.filter((f) => !media[f.index]);
+		const body = stored
+			? (stored.body as PostFastCreateBody)
+			: postfastBody(post, t.idx, [], undefined);
+		const storedAt = stored ? body.posts[stored.index ?? 0].scheduledAt : undefined;
+		const at = post.sidecar.draft
+			? undefined
+			: stored
+				? storedAt && Date.parse(storedAt)
+				: (t.publish_at ?? (post.when.kind === 'at' ? post.when.at : undefined));
+		return {
+			t,
+			item,
+			post,
+			group: stableJson(requestWide(body)),
+			media,
+			todo,
+			at: at || undefined,
+		};
+	}
+
+	/** Held by the budgets past its time, under a policy other than "post-now". */
+	private isLate(m: Member): boolean {
+		return m.at !== undefined && m.at <= this.now() + 30_000 && m.post.sidecar.late !== 'post-now';
+	}
+
+	private late(m: Member): TargetRow {
+		if (m.post.sidecar.late === 'skip')
+			return this.settle(m.item, m.t, 'skipped', {
+				message: 'skipped: the time passed before the budgets allowed sending ("late": "skip")',
+			});
+		return this.fail(m.item, m.t, {
+			message: `the time ${new Date(m.at!).toISOString()} passed while the post waited for the PostFast budgets`,
+			fix: 'Set a later "when", or "late": "post-now", and run "postspool retry <id>".',
+			path: '$.when',
+		});
+	}
+
+	/** The create call of a batch, with each post for the per-account caps. */
+	private createSpec(members: Member[], parts?: PostFastCreateBody['posts']): CallSpec {
+		const accounts = members[0].post.sidecar.draft
+			? []
+			: members.map((m, i) => {
+					const at = parts?.[i]?.scheduledAt ? Date.parse(parts[i].scheduledAt!) : m.at;
+					return {
+						id: m.t.account_id,
+						platform: POSTFAST_PLATFORM[m.t.platform as Platform] ?? m.t.platform.toUpperCase(),
+						...(at !== undefined && at > this.now() + 30_000 ? { publishAt: at } : {}),
+					};
+				});
+		return { service: 'postfast', endpoint: 'POST /social-posts', accounts };
+	}
+
 	// ------------------------------------------------------------------ unknown outcomes
 
-	private async resolveUnknown(item: ItemRow, post: PostRecord, t: TargetRow): Promise<TargetRow> {
+	private async resolveUnknown(item: ItemRow, t: TargetRow): Promise<TargetRow> {
 		const { store, budgets, log } = this.o;
 		const stored = t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
 		if (!stored) return this.park(item, t, 'the request of this create was not recorded');
@@ -659,7 +771,7 @@ export class Worker {
 			log.log('info', `resending ${item.name} → ${t.label} under the same Idempotency-Key`, {
 				item: item.id,
 			});
-			return this.resend(item, post, t, stored);
+			return this.resend(item, t, stored);
 		}
 		// PostFast: look for the post before any resend.
 		const body = stored.body as {
@@ -734,16 +846,11 @@ export class Worker {
 		} finally {
 			budgets.release(r);
 		}
-		return this.resend(item, post, t, solo);
+		return this.resend(item, t, solo);
 	}
 
 	/** Sends a stored create again, under its own reservation (the create has its own windows). */
-	private async resend(
-		item: ItemRow,
-		post: PostRecord,
-		t: TargetRow,
-		stored: StoredRequest,
-	): Promise<TargetRow> {
+	private async resend(item: ItemRow, t: TargetRow, stored: StoredRequest): Promise<TargetRow> {
 		const { store, budgets } = this.o;
 		const endpoint = t.service === 'postsider' ? 'POST /posts' : 'POST /social-posts';
 		const reserved = budgets.reserve(t.key_name, [{ service: t.service, endpoint }]);
@@ -758,8 +865,6 @@ export class Worker {
 		try {
 			t = store.transition(t, 'submitting', { gating: null, request: JSON.stringify(stored) });
 			return await this.send(
-				item,
-				post,
 				t,
 				stored,
 				async (fn) => {
@@ -767,7 +872,7 @@ export class Worker {
 					budgets.record(r, 0, observationOf(res));
 					return res;
 				},
-				r,
+				item,
 			);
 		} finally {
 			budgets.release(r);
@@ -783,14 +888,7 @@ export class Worker {
 	}
 
 	/** A failure before the create was sent: nothing was posted, so retrying is always safe. */
-	private onFailure(
-		item: ItemRow,
-		t: TargetRow,
-		error: ApiError,
-		r: Reservation,
-		during?: string,
-	): TargetRow {
-		this.o.budgets.release(r);
+	private onFailure(item: ItemRow, t: TargetRow, error: ApiError, during?: string): TargetRow {
 		const where = during ? ` while ${during}` : '';
 		if (error.kind === 'rate-limited') {
 			this.rateLimited(item, t, error);
@@ -807,8 +905,7 @@ export class Worker {
 	}
 
 	/** A failure of the create call itself. */
-	private onCreateFailure(item: ItemRow, t: TargetRow, error: ApiError, r: Reservation): TargetRow {
-		this.o.budgets.release(r);
+	private onCreateFailure(item: ItemRow, t: TargetRow, error: ApiError): TargetRow {
 		if (error.kind === 'rate-limited') {
 			this.rateLimited(item, t, error);
 			// Refused before processing: nothing was created. PostFast posts wait, ready, for the next batch.

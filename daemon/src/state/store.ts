@@ -241,28 +241,27 @@ export class Store {
 	}
 
 	/**
-	 * Leases up to `limit` more PostFast targets in `ready` for one create request with `leader`:
-	 * same key, not leased, not marked solo, and accepted by `fits` (same request-wide fields). A ready
-	 * target only ever waits for budget, which the leader's reservation covers: it need not be due.
+	 * Leases more PostFast targets to share one create request with `leader`: same key, not sent yet
+	 * (pending or uploading and due; ready ones only wait for budget, which the batch reserves, so
+	 * they need not be), not leased, not marked solo. `choose` picks among them, in queue order,
+	 * inside the same transaction.
 	 */
 	claimBatch(
 		leader: TargetRow,
 		owner: string,
 		leaseMs: number,
-		limit: number,
-		fits: (t: TargetRow) => boolean,
+		choose: (candidates: TargetRow[]) => TargetRow[],
 	): TargetRow[] {
 		const now = this.now();
 		return this.db
 			.transaction(() => {
-				const rows = this.db
+				const candidates = this.db
 					.prepare<
-						[string, number, number],
+						[string, number, number, number],
 						TargetRow
-					>(`SELECT * FROM targets WHERE state = 'ready' AND key_name = ? AND id != ? AND solo = 0 AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at, id LIMIT 200`)
-					.all(leader.key_name, leader.id, now)
-					.filter(fits)
-					.slice(0, limit);
+					>(`SELECT * FROM targets WHERE service = 'postfast' AND key_name = ? AND id != ? AND solo = 0 AND (lease_until IS NULL OR lease_until < ?) AND (state = 'ready' OR (state IN ('pending', 'uploading') AND next_attempt_at <= ?)) ORDER BY next_attempt_at, id LIMIT 200`)
+					.all(leader.key_name, leader.id, now, now);
+				const rows = choose(candidates);
 				const lease = this.db.prepare(
 					`UPDATE targets SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?`,
 				);
@@ -270,6 +269,25 @@ export class Store {
 				return rows.map((r) => ({ ...r, lease_owner: owner, lease_until: now + leaseMs }));
 			})
 			.immediate();
+	}
+
+	/**
+	 * Puts leased targets back to wait, in one statement, keeping their state: until `at` when given
+	 * (with the budget that holds them), or due again at once.
+	 */
+	unlease(ids: number[], owner: string, wait?: { at: number; gating: string }): void {
+		if (ids.length === 0) return;
+		const sets = ['lease_owner = NULL', 'lease_until = NULL', 'updated_at = ?'];
+		const args: Array<number | string> = [this.now()];
+		if (wait) {
+			sets.push('next_attempt_at = ?', 'gating = ?');
+			args.push(wait.at, wait.gating);
+		}
+		this.db
+			.prepare(
+				`UPDATE targets SET ${sets.join(', ')} WHERE lease_owner = ? AND id IN (${ids.map(() => '?').join(',')})`,
+			)
+			.run(...args, owner, ...ids);
 	}
 
 	extendLease(id: number, owner: string, leaseMs: number): void {

@@ -292,6 +292,43 @@ describe('429 and learning from headers', () => {
 	});
 });
 
+describe('bursts into the paced tail read the rate headers first', () => {
+	const url = () => pf(POSTFAST_ENDPOINTS.uploadUrls);
+	const answer = (at: number, remaining: number) => ({
+		receivedAt: at,
+		status: 201,
+		headers: { 'x-ratelimit-limit-daily': '150', 'x-ratelimit-remaining-daily': String(remaining) },
+	});
+	it('a stale window refuses a burst with "probe" (when asked), takes one call, then the burst', () => {
+		const { clock, budgets } = setup();
+		// 113 of the 150 daily upload-URL requests at the start of the day (the free part is 114).
+		for (let i = 0; i < 113; i++) {
+			clock.t += 3_000; // inside the 60-a-minute global window
+			const r = budgets.reserve('k', [url()]);
+			if (!r.ok) throw new Error(r.gating);
+			budgets.record(r.reservation, 0, answer(clock.t, 150 - (i + 1)));
+		}
+		clock.t = T0 + 19 * HOUR; // deep in the tail, nothing read for 19 hours
+		const burst = budgets.reserve('k', [url(), url(), url()], { probe: true });
+		expect(burst).toMatchObject({ ok: false, reason: 'probe', notBefore: clock.t });
+		// Without the option (a caller that cannot send fewer) the burst is placed as before.
+		const plain = budgets.reserve('k', [url(), url(), url()]);
+		expect(plain.ok || plain.reason).not.toBe('probe');
+		if (plain.ok) budgets.release(plain.reservation);
+		// One call goes; its answer shows 20 calls by another client since the morning.
+		const one = budgets.reserve('k', [url()], { probe: true });
+		if (!one.ok) throw new Error(one.gating);
+		budgets.record(one.reservation, 0, answer(clock.t, 150 - 134));
+		const status = budgets
+			.status('k')
+			.find((w) => w.bucket.includes('daily') && w.bucket.includes('upload'));
+		expect(status?.external).toBe(20);
+		// Fresh headers: a burst is judged on the window alone again (no "probe").
+		const again = budgets.reserve('k', [url(), url()], { probe: true });
+		expect(again.ok || again.reason).not.toBe('probe');
+	});
+});
+
 describe('per-account caps and persistence', () => {
 	it('X: at most 5 posts per account per rolling 24 h, counted per post', () => {
 		const { clock, budgets } = setup();

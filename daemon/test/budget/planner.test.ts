@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	Budgets,
 	alignedPostsPerCreate,
+	alignedPrefix,
 	batchPostFastCreates,
 	batchUploadUrlRequests,
 	planBacklog,
@@ -83,6 +84,16 @@ describe('batching up to the per-request maxima', () => {
 			15, 12, 14, 12, 15,
 		]);
 		expect(alignedPostsPerCreate(1, 8, 15)).toBe(8);
+	});
+
+	it('a queue of mixed posts is cut where its images fill whole upload-URL requests', () => {
+		expect(alignedPrefix(Array(15).fill(1), 4)).toBe(12);
+		expect(alignedPrefix([1, 2, 1, 3, 2], 4)).toBe(3);
+		expect(alignedPrefix([4, 4, 0, 0], 4)).toBe(4);
+		// No prefix fills a request, or no images at all: the whole queue.
+		expect(alignedPrefix([1, 1], 4)).toBe(2);
+		expect(alignedPrefix([0, 0, 0], 4)).toBe(3);
+		expect(alignedPrefix(Array(15).fill(1), 8)).toBe(8);
 	});
 
 	it('stableJson sorts keys and drops undefined', () => {
