@@ -91,6 +91,26 @@ describe('postspool CLI', () => {
 		for (const t of targets) expect(Date.parse(t.eta)).toBeGreaterThan(0);
 	});
 
+	it('plan gives PostFast posts the ETAs of batched creates: 150 text posts fit one day (75 creates of up to 15)', () => {
+		const env = makeEnv();
+		const at = new Date(Date.now() + 3 * 86_400_000).toISOString();
+		for (let i = 0; i < 150; i++)
+			drop(join(env.inbox, `t${i}.json`), {
+				version: 1,
+				text: `t${i}`,
+				targets: ['acme-bsky'],
+				when: at,
+			});
+		const r = run(['--config', env.configPath, 'plan', '--json']);
+		expect(r.code).toBe(0);
+		const etas = r
+			.json()
+			.posts.map((p: { targets: Array<{ eta: string }> }) => Date.parse(p.targets[0].eta));
+		expect(etas).toHaveLength(150);
+		// One create per post would need two days of the 75-a-day create window.
+		expect(Math.max(...etas) - Date.now()).toBeLessThan(3_600_000);
+	});
+
 	it('status exits 3 when no daemon runs', () => {
 		const env = makeEnv();
 		const r = run(['--config', env.configPath, 'status', '--json']);
