@@ -149,6 +149,9 @@ interface Need {
 const SCHEMA_VERSION = 1;
 
 /** The log a call counts in: one per rule, or per endpoint for rules kept per endpoint. */
+/** How long a share learned from a 429 of an unreported window holds. */
+const HIDDEN_LEARNED_MS = 86_400_000;
+
 function bucketOf(rule: BudgetRule, endpoint: string): string {
 	if (rule.partition !== 'endpoint' || rule.endpoints?.length === 1) return rule.id;
 	return `${rule.id}@${endpoint}`;
@@ -240,6 +243,9 @@ export class Budgets {
 				`UPDATE budget_events SET at = ?, kind = 'hit', reservation = NULL WHERE id = ?`,
 			),
 			remove: db.prepare(`DELETE FROM budget_events WHERE id = ?`),
+			externalSince: db.prepare<[string, string, number], { n: number }>(
+				`SELECT COUNT(*) n FROM budget_events WHERE key_id = ? AND bucket = ? AND kind = 'external' AND at > ?`,
+			),
 			release: db.prepare(`DELETE FROM budget_events WHERE reservation = ? AND kind = 'pending'`),
 			freezeGet: db.prepare<[string], { until: number; reason: string }>(
 				`SELECT until, reason FROM budget_freezes WHERE key_id = ?`,
@@ -252,6 +258,7 @@ export class Budgets {
 			learnedGet: db.prepare<[string, string], { limit_value: number | null; observed_at: number }>(
 				`SELECT limit_value, observed_at FROM budget_learned WHERE key_id = ? AND bucket = ?`,
 			),
+			learnedDelete: db.prepare(`DELETE FROM budget_learned WHERE key_id = ? AND bucket = ?`),
 			learnedSet: db.prepare(
 				`INSERT INTO budget_learned (key_id, bucket, limit_value, observed_at) VALUES (?, ?, ?, ?)
 				 ON CONFLICT (key_id, bucket) DO UPDATE SET
@@ -295,12 +302,32 @@ export class Budgets {
 		return rules;
 	}
 
-	/** The tail-pacing fraction for a rule, if it is paced. */
-	private tailOf(rule: BudgetRule): number | undefined {
+	/**
+	 * The tail-pacing fraction for a rule, if it is paced. Not once a 429 taught our share of a window
+	 * the server never reports: the share already leaves the other client its part, and pacing
+	 * would only leave slots unused.
+	 */
+	private tailOf(rule: BudgetRule, keyId?: string, bucket?: string): number | undefined {
 		const pacing = this.opts.pacing;
 		if (!pacing || rule.partition === 'account' || rule.windowMs < pacing.minWindowMs)
 			return undefined;
+		if (
+			rule.header === undefined &&
+			keyId &&
+			bucket &&
+			this.hiddenShare(keyId, bucket) !== undefined
+		)
+			return undefined;
 		return pacing.tailFraction;
+	}
+
+	/** Our share of an unreported window, learned from its 429 and still current (learnHidden). */
+	private hiddenShare(keyId: string, bucket: string): number | undefined {
+		const learned = this.stmt.learnedGet.get(keyId, bucket);
+		return learned?.limit_value != null &&
+			this.opts.now() - learned.observed_at <= HIDDEN_LEARNED_MS
+			? learned.limit_value
+			: undefined;
 	}
 
 	private needsFor(keyId: string, calls: CallSpec[]): Need[] {
@@ -368,10 +395,13 @@ export class Budgets {
 		units = 1,
 	): number {
 		let limit = rule.limit;
-		const learned = rule.header !== undefined ? this.stmt.learnedGet.get(keyId, bucket) : undefined;
-		if (learned?.limit_value != null) limit = Math.min(limit, learned.limit_value);
+		const learned = this.stmt.learnedGet.get(keyId, bucket);
+		// A share learned from a hidden window's 429 holds for a day (see learnHidden).
+		const current =
+			rule.header !== undefined || (learned && now - learned.observed_at <= HIDDEN_LEARNED_MS);
+		if (current && learned?.limit_value != null) limit = Math.min(limit, learned.limit_value);
 		limit -= (rule.reserve ?? 0) + (rule.partition === 'account' ? 0 : this.opts.marginSlots);
-		if (log.external > 0 && learned) {
+		if (log.external > 0 && learned && rule.header !== undefined) {
 			// Another client spends this window (§4.4 point 5). Keep room for what it has sent since we
 			// last looked and will send until the window starts to free up, at the rate it showed
 			// between the start of our log and our last look (at least a quarter window, so a burst
@@ -386,6 +416,24 @@ export class Budgets {
 			const expected = rate * horizon;
 			const headroom = Math.ceil(expected + 2 * Math.sqrt(expected)) + 1;
 			limit = Math.max(limit - headroom, Math.min(limit, units));
+		} else if (
+			rule.header === undefined &&
+			rule.partition !== 'account' &&
+			!(current && learned?.limit_value != null)
+		) {
+			// A window the server counts but never reports (PostSider's hourly per-handler throttler,
+			// whose 429 blocks the handler for an hour): another client's share of it cannot be read.
+			// Until a 429 teaches our share (learnHidden), its calls seen through a reported window of
+			// the same service over the last W bound it: keep that much room, plus one.
+			const W = this.windowOf(rule);
+			const seen = this.table(keyId)
+				.rules.filter(
+					(r) => r.service === rule.service && r.header !== undefined && r.partition === 'shared',
+				)
+				.map((r) => this.stmt.externalSince.get(keyId, r.id, now - W)?.n ?? 0);
+			const other = Math.max(0, ...seen);
+			if (other > 0)
+				limit = Math.min(limit, Math.max(rule.limit - other - 1, Math.min(limit, units)));
 		}
 		return limit;
 	}
@@ -455,7 +503,14 @@ export class Budgets {
 					}
 					const log = this.loadLog(keyId, need.bucket, W, now);
 					const cap = this.capacity(keyId, need.rule, need.bucket, log, now, need.units);
-					const fit = earliestFit(log, cap, W, need.units, now, this.tailOf(need.rule));
+					const fit = earliestFit(
+						log,
+						cap,
+						W,
+						need.units,
+						now,
+						this.tailOf(need.rule, keyId, need.bucket),
+					);
 					if (fit.kind === 'impossible') {
 						return {
 							ok: false,
@@ -531,7 +586,7 @@ export class Budgets {
 		cap: number,
 		at: number,
 	): boolean {
-		const tail = this.tailOf(need.rule);
+		const tail = this.tailOf(need.rule, keyId, need.bucket);
 		if (need.units < 2 || tail === undefined || need.rule.header === undefined) return false;
 		const W = this.windowOf(need.rule);
 		const active = log.inFlight + activeAt(log.hits, W, at);
@@ -663,10 +718,42 @@ export class Budgets {
 		for (const rule of named) {
 			const bucket = bucketOf(rule, call.endpoint);
 			const log = this.loadLog(keyId, bucket, this.windowOf(rule), observation.receivedAt);
+			if (rule.header === undefined) this.learnHidden(keyId, rule, bucket, log, observation);
 			for (let i = log.hits.length + log.inFlight; i < rule.limit; i++) {
 				this.stmt.insert.run(keyId, bucket, observation.receivedAt, 'external', null, null, 0);
 			}
 		}
+	}
+
+	/**
+	 * A 429 from a window the server never reports is the only sign that another client spends it.
+	 * The server counted `limit` where we counted `ours`; the rest is the other client's, sent over
+	 * the part of the window our log covers. From now on keep to what its pace leaves (rounded down),
+	 * for a day: a later 429 lowers it again, and after a day without one the whole window is ours
+	 * to try again.
+	 */
+	private learnHidden(
+		keyId: string,
+		rule: BudgetRule,
+		bucket: string,
+		log: LogState & { external: number },
+		observation: Observation,
+	): void {
+		const W = this.windowOf(rule);
+		// Our calls the server let through: the refused one is already in the log; calls reserved
+		// but not sent yet (the rest of its sequence) never reached it.
+		const ours = log.hits.length - log.external - 1;
+		const other = Math.max(0, rule.limit - ours);
+		const covered = Math.max(
+			W / 4,
+			observation.receivedAt - (log.hits[0] ?? observation.receivedAt),
+		);
+		const perWindow = Math.ceil((other * W) / Math.min(W, covered));
+		const share = Math.max(1, rule.limit - perWindow);
+		const prev = this.stmt.learnedGet.get(keyId, bucket);
+		if (prev && observation.receivedAt - prev.observed_at > HIDDEN_LEARNED_MS)
+			this.stmt.learnedDelete.run(keyId, bucket);
+		this.stmt.learnedSet.run(keyId, bucket, share, observation.receivedAt);
 	}
 
 	private prune(): void {
@@ -728,7 +815,7 @@ export class Budgets {
 		let nextFreeAt: number;
 		if (rule.partition === 'account') nextFreeAt = earliestAccountFit(log.hits, rule.limit, W, now);
 		else {
-			const fit = earliestFit(log, cap, W, 1, now, this.tailOf(rule));
+			const fit = earliestFit(log, cap, W, 1, now, this.tailOf(rule, keyId, bucket));
 			nextFreeAt =
 				fit.kind === 'at'
 					? fit.at
@@ -826,7 +913,7 @@ export class Budgets {
 							W,
 							need.units,
 							at,
-							this.tailOf(need.rule),
+							this.tailOf(need.rule, keyId, need.bucket),
 						);
 						t = fit.kind === 'at' ? fit.at : Number.POSITIVE_INFINITY;
 					}

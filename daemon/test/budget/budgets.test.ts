@@ -196,6 +196,44 @@ describe('429 and learning from headers', () => {
 		expect(budgets.frozenUntil('k')?.until).toBe(T0 + 31_000);
 	});
 
+	it("a 429 from PostSider's unreported hourly window teaches our share of it, for a day", () => {
+		const { clock, budgets } = setup({ limits: postsiderLimits({ apiLimit: 60 }), pacing: false });
+		const create: CallSpec = { service: 'postsider', endpoint: POSTSIDER_ENDPOINTS.createPosts };
+		const ok = { status: 201, headers: {} };
+		/** Creates that go out now, one after another, until the limiter says wait. */
+		const burst = () => {
+			let n = 0;
+			for (;;) {
+				const r = budgets.reserve('k', [create]);
+				if (!r.ok) return n;
+				budgets.record(r.reservation, 0, { ...ok, receivedAt: clock.t });
+				n++;
+				clock.t += 1_100; // inside the 60-a-minute window
+			}
+		};
+		// 50 creates, one a minute; the 51st is refused by the hourly throttler (no X-RateLimit
+		// headers): another client made 10 in those 50 minutes, 12 an hour.
+		for (let i = 0; i < 50; i++) {
+			const r = budgets.reserve('k', [create]);
+			if (!r.ok) throw new Error(r.gating);
+			budgets.record(r.reservation, 0, { ...ok, receivedAt: clock.t });
+			clock.t += 60_000;
+		}
+		const r = budgets.reserve('k', [create]);
+		if (!r.ok) throw new Error(r.gating);
+		budgets.record(r.reservation, 0, {
+			receivedAt: clock.t,
+			status: 429,
+			headers: { 'retry-after': '3600' },
+		});
+		// After the block: the 60 less the other client's 12 an hour.
+		clock.t += 3_700_000;
+		expect(burst()).toBe(48);
+		// A day later without another 429, the whole window is tried again.
+		clock.t += 25 * HOUR;
+		expect(burst()).toBe(60);
+	});
+
 	it('remaining lower than our count means another client: phantom hits, then headroom', () => {
 		const { clock, budgets } = setup({ pacing: false });
 		const r = budgets.reserve('k', [pf(POSTFAST_ENDPOINTS.createPosts)]);

@@ -27,3 +27,12 @@ describe('PostFast through the real worker, 24 virtual hours, vendor-page limits
 		120_000,
 	);
 });
+
+describe('PostSider through the real worker, 24 virtual hours, API_LIMIT=60', () => {
+	it('text posts while a second client spends 20% of the key: ≥ 95% of the rest; the hourly throttler, which reports nothing, costs one 429 to learn our share', async () => {
+		const r = await soak(emulators, 'postsider', 'text', { hours: 24, secondShare: 0.2 });
+		const available = theoretical('postsider', 'text').max * 0.8;
+		expect(r.daemonPosts).toBeGreaterThanOrEqual(Math.ceil(available * 0.95));
+		expect(r.daemon429).toBeLessThanOrEqual(1);
+	}, 120_000);
+});
