@@ -140,11 +140,9 @@ export async function soak(
 		});
 		const intake = new Intake({ config, store, log: silentLogger, now: clockFn });
 
-		// A standing backlog: the inbox is topped up so that at least AHEAD posts always wait. (One
-		// huge backlog makes the worker re-park every waiting target each time a slot frees, which
-		// turns a day's soak into hours of wall time; see the report's notes.)
-		// PostFast batches up to 15 posts per create, so there the whole day's maximum waits at once.
-		const AHEAD = service === 'postfast' ? Math.ceil(theoretical(service, kind).max * 1.1) + 10 : 8;
+		// A standing backlog: the inbox is topped up so that more than a whole day's maximum waits at
+		// once (waiting posts are parked together when a window every post needs is full).
+		const AHEAD = Math.ceil(theoretical(service, kind).max * 1.1) + 10;
 		let written = 0;
 		const writePost = (i: number) => {
 			const name = `p${String(i).padStart(5, '0')}`;

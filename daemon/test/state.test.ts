@@ -45,6 +45,52 @@ describe('state', () => {
 		expect(s.items().length).toBe(1);
 	});
 
+	it('parks the waiting targets of a key in one statement, only raising their due time, media posts alone when asked', () => {
+		const now = { t: 1_000 };
+		const dir = tempDir();
+		const s = new Store(openDb(dir), () => now.t);
+		const add = (id: string, media: number) =>
+			s.insertItem(
+				{
+					id,
+					identity: id.repeat(64).slice(0, 64),
+					name: id,
+					folder: dir,
+					work_dir: dir,
+					post: JSON.stringify({
+						media: Array.from({ length: media }, (_, i) => ({ name: `${i}.png` })),
+					}),
+				},
+				[{ label: id, key_name: 'k', service: 'postsider', account_id: 'c', platform: 'x' }],
+			);
+		for (const [id, media] of [
+			['a', 0],
+			['b', 1],
+			['c', 0],
+			['d', 2],
+			['e', 0],
+		] as const)
+			add(id, media);
+		const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((id) => s.targets(id)[0]);
+		const leased = s.claim('w', 60_000, new Set([a.id, b.id, d.id]))!; // c, the first not excluded
+		expect(leased.id).toBe(c.id);
+		s.transition(e, 'pending', { next_attempt_at: 90_000 }); // waits longer already
+		// The upload window is full: only b and d (media, not leased) wait until 50 s.
+		expect(s.parkKey('k', 'postsider', 50_000, 'uploads full', a.id, true)).toBe(2);
+		expect([a, b, c, d, e].map((t) => s.target(t.id)!.next_attempt_at)).toEqual([
+			a.next_attempt_at,
+			50_000,
+			c.next_attempt_at,
+			50_000,
+			90_000,
+		]);
+		// The create window is full: every waiting target but the leader and the leased one.
+		expect(s.parkKey('k', 'postsider', 60_000, 'creates full', a.id)).toBe(2);
+		expect(s.target(b.id)).toMatchObject({ next_attempt_at: 60_000, gating: 'creates full' });
+		expect(s.target(c.id)!.next_attempt_at).toBe(c.next_attempt_at);
+		expect(s.target(e.id)!.next_attempt_at).toBe(90_000);
+	});
+
 	it('leases from pickup time and lets an expired lease be taken over', () => {
 		const { s, now } = store();
 		const a = s.claim('w1', 1000)!;

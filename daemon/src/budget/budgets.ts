@@ -54,6 +54,8 @@ export type ReserveResult =
 			 * of the key spent meanwhile). Only asked for with `{ probe: true }`.
 			 */
 			reason: 'window' | 'frozen' | 'in-flight' | 'account-cap' | 'impossible' | 'probe';
+			/** For `window`: the log that holds the calls back (see `bucketsOf`). */
+			bucket?: string;
 			/** For `account-cap` with fixed publish times: the earliest publish time that fits. */
 			publishNotBefore?: number;
 	  };
@@ -451,6 +453,7 @@ export class Budgets {
 				const frozen = this.stmt.freezeGet.get(keyId);
 				let notBefore = now;
 				let gating = '';
+				let bucket: string | undefined;
 				let reason: 'window' | 'frozen' | 'in-flight' = 'window';
 				if (frozen && frozen.until > now) {
 					notBefore = frozen.until;
@@ -530,6 +533,7 @@ export class Budgets {
 						notBefore = fit.at;
 						gating = need.rule.label;
 						reason = 'window';
+						bucket = need.bucket;
 					} else if (opts.probe && this.staleTailBurst(keyId, need, log, cap, fit.at)) {
 						return {
 							ok: false,
@@ -540,7 +544,14 @@ export class Budgets {
 					}
 					plans.push({ need, anchors: [] });
 				}
-				if (notBefore > now) return { ok: false, notBefore, gating, reason };
+				if (notBefore > now)
+					return {
+						ok: false,
+						notBefore,
+						gating,
+						reason,
+						...(reason === 'window' ? { bucket } : {}),
+					};
 
 				const reservation: Reservation = { id: randomUUID(), keyId, calls, reservedAt: now };
 				for (const { need, anchors } of plans) {
@@ -593,6 +604,13 @@ export class Budgets {
 		if (active + need.units <= Math.floor(cap * tail)) return false;
 		const seen = this.stmt.learnedGet.get(keyId, need.bucket)?.observed_at;
 		return seen === undefined || at - seen > (W * (1 - tail)) / 4;
+	}
+
+	/** The logs (windows) these calls count in, account caps aside. */
+	bucketsOf(keyId: string, calls: CallSpec[]): string[] {
+		return this.needsFor(keyId, calls)
+			.filter((n) => n.rule.partition !== 'account')
+			.map((n) => n.bucket);
 	}
 
 	/**

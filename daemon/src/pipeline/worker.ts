@@ -200,6 +200,7 @@ export class Worker {
 					fix: 'Lower the number of media files or check the budget overrides in the config.',
 				});
 			}
+			this.parkOthers(t, reserved);
 			return store.transition(t, t.state, {
 				next_attempt_at: reserved.notBefore,
 				gating: reserved.gating,
@@ -242,6 +243,35 @@ export class Worker {
 		} finally {
 			budgets.release(r);
 		}
+	}
+
+	/**
+	 * When a window every post of the key needs (its create's, or one all calls count in) is full, or
+	 * the key is frozen, the key's other waiting posts wait too, parked in one statement: each would
+	 * otherwise be picked up and refused in turn every time a slot frees. When the full window is the
+	 * upload one, the posts with media wait.
+	 */
+	private parkOthers(t: TargetRow, refused: Refused): void {
+		const ps = t.service === 'postsider';
+		const create: CallSpec = {
+			service: t.service,
+			endpoint: ps ? 'POST /posts' : 'POST /social-posts',
+		};
+		const upload: CallSpec = { service: t.service, endpoint: ps ? 'POST /upload' : URL_ENDPOINT };
+		const full = (call: CallSpec) =>
+			refused.bucket !== undefined &&
+			this.o.budgets.bucketsOf(t.key_name, [call]).includes(refused.bucket);
+		const everyPost = refused.reason === 'frozen' || (refused.reason === 'window' && full(create));
+		const mediaPosts = !everyPost && refused.reason === 'window' && full(upload);
+		if (everyPost || mediaPosts)
+			this.o.store.parkKey(
+				t.key_name,
+				t.service,
+				Math.max(refused.notBefore, this.now() + MIN_REPARK_MS),
+				refused.gating,
+				t.id,
+				mediaPosts,
+			);
 	}
 
 	/**
@@ -533,6 +563,7 @@ export class Worker {
 			}
 			// Always a time in the future: never a busy loop over a budget.
 			const until = wait ?? refused;
+			this.parkOthers(leader, until);
 			putBack(members, {
 				at: Math.max(until.notBefore, this.now() + MIN_REPARK_MS),
 				gating: until.gating,

@@ -290,6 +290,31 @@ export class Store {
 			.run(...args, owner, ...ids);
 	}
 
+	/**
+	 * Parks every other due, unleased target of a key that has not been sent yet until `at`, in one
+	 * statement: a window every post of the key needs is full (or the key is frozen), so each would
+	 * only be refused in turn. `mediaOnly`: the full window is an upload one, so only posts that
+	 * still have every file to upload wait.
+	 */
+	parkKey(
+		keyName: string,
+		service: TargetRow['service'],
+		at: number,
+		gating: string,
+		exceptId: number,
+		mediaOnly = false,
+	): number {
+		const now = this.now();
+		const media = mediaOnly
+			? ` AND state = 'pending' AND item_id IN (SELECT id FROM items WHERE state = 'processing' AND json_array_length(post, '$.media') > 0)`
+			: ` AND state IN ('pending', 'uploading', 'ready')`;
+		return this.db
+			.prepare(
+				`UPDATE targets SET next_attempt_at = ?, gating = ?, updated_at = ? WHERE key_name = ? AND service = ? AND id != ? AND next_attempt_at < ? AND (lease_until IS NULL OR lease_until < ?)${media}`,
+			)
+			.run(at, gating, now, keyName, service, exceptId, at, now).changes;
+	}
+
 	extendLease(id: number, owner: string, leaseMs: number): void {
 		this.db
 			.prepare(`UPDATE targets SET lease_until = ? WHERE id = ? AND lease_owner = ?`)
