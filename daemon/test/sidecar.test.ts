@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { deepMerge, resolveWhen, validateSidecar, zonedToInstant } from '../src/sidecar/resolve';
-import { checkMediaFor, sniff } from '../src/sidecar/media';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkMediaFor, inspectMedia, sniff } from '../src/sidecar/media';
 import { samplePng, sampleMp4 } from '../src/demo/media';
 import { textFor } from '../src/sidecar/schema';
 import { makeEnv } from './helpers';
@@ -155,6 +158,25 @@ describe('media checks', () => {
 		expect(sniff(sampleMp4(1024))?.mime).toBe('video/mp4');
 		expect(sniff(Buffer.from('<html>not an image</html>'))).toBeUndefined();
 		expect(sniff(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0]))?.mime).toBe('image/jpeg');
+	});
+	it('an MP4 cut short (a copy still running) is refused with the box that runs past the end', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'postspool-mp4-'));
+		const whole = sampleMp4(64 * 1024);
+		writeFileSync(join(dir, 'whole.mp4'), whole);
+		writeFileSync(join(dir, 'half.mp4'), whole.subarray(0, 40 * 1024));
+		writeFileSync(join(dir, 'header.mp4'), whole.subarray(0, whole.indexOf('mdat') + 2));
+		expect(await inspectMedia(join(dir, 'whole.mp4'))).toMatchObject({ mime: 'video/mp4' });
+		const half = await inspectMedia(join(dir, 'half.mp4'));
+		expect(half).toEqual({
+			error: expect.stringMatching(
+				/"half\.mp4" is incomplete: its "mdat" box needs 65536 bytes but the file has 40960\. If it is still being copied/,
+			),
+		});
+		expect(await inspectMedia(join(dir, 'header.mp4'))).toEqual({
+			error: expect.stringMatching(
+				/"header\.mp4" is incomplete: it ends \d+ bytes into a box header/,
+			),
+		});
 	});
 	const img = (n: number, size = 1000) =>
 		Array.from({ length: n }, (_, i) => ({

@@ -272,6 +272,13 @@ const CASES: Array<Omit<Case, 'name'>> = [
 			}),
 	},
 	{
+		id: 'truncated-mp4',
+		what: 'an MP4 whose copy stopped half way (the writer paused past the stability wait)',
+		expect: /incomplete: its "mdat" box needs \d+ bytes but the file has \d+/,
+		write: (i, n) =>
+			folder(i, n, base(), { 'clip.mp4': mp4(64 * 1024, 3).subarray(0, 20 * 1024) }),
+	},
+	{
 		id: 'zero-byte',
 		what: 'a zero-byte image',
 		expect: /empty \(0 bytes\)/,
