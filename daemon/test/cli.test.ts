@@ -3,6 +3,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../src/state/db';
+import { Store } from '../src/state/store';
 import { buildCli, drop, makeEnv, tempDir } from './helpers';
 
 let cli: string;
@@ -109,6 +111,56 @@ describe('postspool CLI', () => {
 		expect(etas).toHaveLength(150);
 		// One create per post would need two days of the 75-a-day create window.
 		expect(Math.max(...etas) - Date.now()).toBeLessThan(3_600_000);
+	});
+
+	it('queue ls gives each waiting target its ETA behind the ones ahead (PostSider 60 creates an hour; PostFast 15 per create)', () => {
+		const env = makeEnv();
+		const store = new Store(openDb(env.loaded.stateDir));
+		const post = JSON.stringify({ media: [], when: { kind: 'asap' }, sidecar: {} });
+		for (let i = 0; i < 150; i++) {
+			const target =
+				i < 100
+					? {
+							label: 'acme-x',
+							key_name: 'sider',
+							service: 'postsider' as const,
+							account_id: 'ch-x',
+							platform: 'x',
+						}
+					: {
+							label: 'acme-bsky',
+							key_name: 'fast',
+							service: 'postfast' as const,
+							account_id: 'pf-a',
+							platform: 'bluesky',
+						};
+			const id = `q${String(i).padStart(3, '0')}`;
+			store.insertItem(
+				{
+					id,
+					identity: id.padEnd(64, '0'),
+					name: id,
+					folder: env.folder,
+					work_dir: env.folder,
+					post,
+				},
+				[target],
+			);
+		}
+		store.db.close();
+		const r = run(['--config', env.configPath, 'queue', 'ls', '--json']);
+		expect(r.code).toBe(0);
+		const etas = (r.json() as Array<{ name: string; targets: Array<{ eta: string }> }>).map(
+			(i) => ({ name: i.name, in: Date.parse(i.targets[0].eta) - Date.now() }),
+		);
+		const sider = etas.filter((e) => e.name < 'q100').map((e) => e.in);
+		const fast = etas.filter((e) => e.name >= 'q100').map((e) => e.in);
+		expect(sider).toHaveLength(100);
+		// 100 creates at 60 an hour: the last ones an hour or more out, the first ones now.
+		expect(Math.min(...sider)).toBeLessThan(60_000);
+		expect(Math.max(...sider)).toBeGreaterThan(3_600_000);
+		// 50 PostFast posts are 4 creates: all go now.
+		expect(Math.max(...fast)).toBeLessThan(60_000);
 	});
 
 	it('status exits 3 when no daemon runs', () => {

@@ -2,6 +2,7 @@
 import type { WindowStatus } from '../budget/budgets';
 import type { PostRecord } from '../intake/ingest';
 import { LIVE } from '../state/store';
+import { planEtas, queuedJobs } from './eta';
 import { EXIT, type GlobalOpts, load, openState, print, statusSnapshot, when } from './context';
 
 export function statusCommand(opts: GlobalOpts): number {
@@ -76,6 +77,12 @@ export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolea
 						i.state === 'failed' ||
 						i.state === 'needs-review',
 			);
+		// Each waiting target's place in its key's budgets, behind the ones ahead of it.
+		const etas = planEtas(s.budgets, loaded.config, queuedJobs(s.store));
+		const etaOf = (id: number, due: number) => {
+			const at = Math.max(due, etas.get(`queued:${id}`)?.at ?? 0, Date.now());
+			return Number.isFinite(at) ? new Date(at).toISOString() : null; // null: can never fit
+		};
 		const rows = items.map((i) => {
 			const post = JSON.parse(i.post) as PostRecord;
 			return {
@@ -89,10 +96,8 @@ export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolea
 					service: t.service,
 					state: t.state,
 					attempts: t.attempts,
-					eta: LIVE.includes(t.state)
-						? new Date(Math.max(t.next_attempt_at, Date.now())).toISOString()
-						: null,
-					gating: t.gating,
+					eta: LIVE.includes(t.state) ? etaOf(t.id, t.next_attempt_at) : null,
+					gating: t.gating ?? etas.get(`queued:${t.id}`)?.gating ?? null,
 					postId: t.remote_id,
 					publishAt: t.publish_at ? new Date(t.publish_at).toISOString() : null,
 					error: t.error && t.state !== 'confirmed' ? JSON.parse(t.error).message : null,

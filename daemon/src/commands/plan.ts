@@ -5,100 +5,10 @@
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { CallSpec } from '../budget/budgets';
-import { alignedPrefix, planBacklog, postfastSequence, postsiderSequence } from '../budget/planner';
-import { type PostRecord, validateCandidate } from '../intake/ingest';
+import { validateCandidate } from '../intake/ingest';
 import { type Candidate, layoutOf, scanInbox } from '../intake/scan';
-import { POSTFAST_PLATFORM } from '../pipeline/requests';
-import type { Platform } from '../config/schema';
-import { limitsForKey } from '../daemon';
+import { type Job, jobOf, planEtas, queuedJobs } from './eta';
 import { EXIT, type GlobalOpts, load, openState, print, when } from './context';
-
-/** One target's work as the worker does it: PostSider alone, PostFast batched (see below). */
-interface Job {
-	ref: string;
-	service: 'postsider' | 'postfast';
-	media: string[];
-	post: { accountId: string; platform: string; publishAt?: number };
-	findSlot: boolean;
-}
-
-function jobOf(
-	ref: string,
-	service: 'postsider' | 'postfast',
-	post: Pick<PostRecord, 'media' | 'when'>,
-	accountId: string,
-	platform: string,
-): Job {
-	return {
-		ref,
-		service,
-		media: post.media.map((m) => m.mime),
-		findSlot: post.when.kind === 'next-slot',
-		post: {
-			accountId,
-			platform:
-				service === 'postfast'
-					? (POSTFAST_PLATFORM[platform as Platform] ?? platform.toUpperCase())
-					: platform,
-			publishAt: post.when.kind === 'at' ? post.when.at : undefined,
-		},
-	};
-}
-
-/**
- * The call sequences a key's queue turns into, in order: a PostSider post is one sequence; PostFast
- * posts go as the worker sends them, up to 15 per create, no more posts of one account than its cap
- * (`caps`: platform → posts per day), cut where images fill whole URL requests.
- */
-function sequencesOf(
-	jobs: Job[],
-	imagesPerRequest: number,
-	caps: Record<string, number>,
-): Array<{ item: string[]; calls: CallSpec[] }> {
-	const out: Array<{ item: string[]; calls: CallSpec[] }> = [];
-	for (let i = 0; i < jobs.length; ) {
-		const job = jobs[i];
-		if (job.service === 'postsider') {
-			out.push({
-				item: [job.ref],
-				calls: [
-					...(job.findSlot
-						? [{ service: 'postsider' as const, endpoint: 'GET /find-slot/:id' }]
-						: []),
-					...postsiderSequence({ files: job.media.length }),
-				],
-			});
-			i++;
-			continue;
-		}
-		let end = i;
-		const perAccount = new Map<string, number>();
-		while (end < jobs.length && end - i < 15 && jobs[end].service === 'postfast') {
-			const { accountId, platform } = jobs[end].post;
-			const count = (perAccount.get(accountId) ?? 0) + 1;
-			if (end > i && count > (caps[platform] ?? Infinity)) break;
-			perAccount.set(accountId, count);
-			end++;
-		}
-		const window = jobs.slice(i, end);
-		const n = alignedPrefix(
-			window.map((j) => j.media.filter((m) => m.startsWith('image/')).length),
-			imagesPerRequest,
-		);
-		const batch = window.slice(0, n);
-		out.push({
-			item: batch.map((j) => j.ref),
-			calls: postfastSequence({
-				media: batch.flatMap((j) => j.media),
-				imagesPerRequest,
-				posts: batch.map((j) => j.post),
-			}),
-		});
-		i += n;
-	}
-	return out;
-}
 
 export async function planCommand(opts: GlobalOpts, path?: string): Promise<number> {
 	const loaded = load(opts);
@@ -118,24 +28,12 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 			for (const f of config.folders)
 				groups.push({ defaults: f.defaults, candidates: scanInbox(layoutOf(f.path).inbox) });
 		}
-		const imagesPerRequest = (key: string) =>
-			limitsForKey(config, key)?.perRequest.postfastImageUrlsPerRequest ?? 4;
-		const accountCaps = (key: string): Record<string, number> =>
-			Object.fromEntries(
-				(limitsForKey(config, key)?.rules ?? [])
-					.filter((r) => r.partition === 'account')
-					.flatMap((r) => (r.platforms ?? []).map((p) => [p.toUpperCase(), r.limit])),
-			);
 		// What is queued goes first.
-		const jobs = new Map<string, Job[]>();
+		const jobs = queuedJobs(s.store);
 		const push = (key: string, job: Job) => {
 			if (!jobs.has(key)) jobs.set(key, []);
 			jobs.get(key)!.push(job);
 		};
-		for (const t of s.store.liveTargets()) {
-			const post = JSON.parse(s.store.item(t.item_id)!.post) as PostRecord;
-			push(t.key_name, jobOf(`queued:${t.id}`, t.service, post, t.account_id, t.platform));
-		}
 		const results: Array<Record<string, unknown>> = [];
 		let invalid = 0;
 		for (const g of groups) {
@@ -163,14 +61,7 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 				});
 			}
 		}
-		const etas = new Map<string, { at: number; gating?: string }>();
-		for (const [key, list] of jobs)
-			for (const p of planBacklog(
-				s.budgets,
-				key,
-				sequencesOf(list, imagesPerRequest(key), accountCaps(key)),
-			))
-				for (const ref of p.item) etas.set(ref, { at: p.at, gating: p.gating });
+		const etas = planEtas(s.budgets, config, jobs);
 		for (const r of results) {
 			for (const t of (r.targets as Array<Record<string, unknown>> | undefined) ?? []) {
 				const eta = etas.get(t.ref as string);
