@@ -21,7 +21,9 @@ import { finalizeItem, recoverMoves } from './pipeline/finalize';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
 import { type Db, openDb } from './state/db';
 import { acquireLock } from './state/lock';
-import { Store } from './state/store';
+import { LIVE, Store } from './state/store';
+
+const LIVE_SQL = LIVE.map((s) => `'${s}'`).join(',');
 
 export function limitsForKey(config: Config, keyName: string): LimitTable | undefined {
 	const key = config.keys[keyName];
@@ -155,8 +157,15 @@ export class Daemon {
 				`UPDATE targets SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`,
 			)
 			.run();
-		for (const item of this.store.items('processing'))
-			finalizeItem(this.store, item.id, this.now());
+		// Items whose targets all settled but that were not moved yet (a crash in between). Only
+		// their ids: the rows with their post JSON of a long queue are not loaded at once.
+		const settled = this.db
+			.prepare<
+				[],
+				{ id: string }
+			>(`SELECT id FROM items i WHERE state = 'processing' AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.item_id = i.id AND t.state IN (${LIVE_SQL}))`)
+			.all();
+		for (const { id } of settled) finalizeItem(this.store, id, this.now());
 		this.worker = new Worker({
 			store: this.store,
 			budgets: this.budgets,
@@ -208,6 +217,8 @@ export class Daemon {
 			this.watcher = watch(roots, {
 				ignoreInitial: true,
 				depth: 3,
+				// Events are only hints for a rescan: no 100 ms hold per unlink to pair editor saves.
+				atomic: false,
 				ignored: (p) => isIgnoredName(basename(p)) && !roots.includes(p),
 				...(config.polling ? { backend: 'polling' as const, pollingInterval: 1000 } : {}),
 			});
@@ -244,8 +255,13 @@ export class Daemon {
 	/** A watcher event: rescan soon (debounced); the scan decides what is real. */
 	private hint(): void {
 		if (this.stopping) return;
-		clearTimeout(this.debounce);
-		this.debounce = setTimeout(() => void this.rescan(), 250);
+		// A burst of thousands of events re-arms one timer instead of creating one per event.
+		if (this.debounce) this.debounce.refresh();
+		else
+			this.debounce = setTimeout(() => {
+				this.debounce = undefined;
+				void this.rescan();
+			}, 250);
 	}
 
 	private async rescan(): Promise<void> {
@@ -289,7 +305,9 @@ export class Daemon {
 
 	private checkIdle(): void {
 		if (!this.o.once || !this.idleResolve || this.active.size > 0) return;
-		const live = this.store.liveTargets().length;
+		const live = this.db.prepare(`SELECT 1 FROM targets WHERE state IN (${LIVE_SQL}) LIMIT 1`).get()
+			? 1
+			: 0;
 		const waiting = this.intake.stability
 			? this.o.loaded.config.folders.some((f) => this.hasInboxContent(layoutOf(f.path).inbox))
 			: false;
@@ -341,6 +359,7 @@ export class Daemon {
 		clearTimeout(this.debounce);
 		await this.cronTask?.stop();
 		await this.watcher?.close().catch(() => undefined);
+		await this.intake?.stop();
 		const pending = [...this.active.values()];
 		if (pending.length > 0) {
 			this.o.log.log('info', `stopping: waiting for ${pending.length} call(s) in flight`);

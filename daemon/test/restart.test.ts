@@ -11,6 +11,7 @@ import { startPostFast, startPostSider } from '../../emulators/src/index';
 import { PostFastClient } from '../src/api/postfast';
 import { PostSiderClient } from '../src/api/postsider';
 import { sampleMp4, samplePng } from '../src/demo/media';
+import { openDb } from '../src/state/db';
 import { buildCli, drop, tempDir } from './helpers';
 
 let cli: string;
@@ -334,4 +335,35 @@ describe('run on a terminal', () => {
 		expect(out).not.toMatch(/^\{"time"/m);
 		expect(receipts(join(folder, 'done'))).toHaveLength(1);
 	}, 60_000);
+});
+
+describe('state database of a long-running daemon', () => {
+	it('reuses one compiled statement per SQL text; an open iterator never shares its statement', () => {
+		const db = openDb(tempDir());
+		try {
+			const sql = 'SELECT id FROM items WHERE state = ?';
+			const a = db.prepare(sql);
+			expect(db.prepare(sql)).toBe(a);
+			db.prepare(`INSERT INTO events (at, level, message) VALUES (1, 'info', 'a')`).run();
+			db.prepare(`INSERT INTO events (at, level, message) VALUES (2, 'info', 'b')`).run();
+			const list = 'SELECT message FROM events ORDER BY id';
+			const seen: string[] = [];
+			for (const row of db.prepare<[], { message: string }>(list).iterate()) {
+				// The same SQL while the first iteration is open: a separate statement, not "busy".
+				seen.push(
+					row.message,
+					...db
+						.prepare<[], { message: string }>(list)
+						.all()
+						.map((r) => r.message),
+				);
+			}
+			expect(seen).toEqual(['a', 'a', 'b', 'b', 'a', 'b']);
+			// Dynamic SQL is bounded: old texts fall out, recent ones stay cached.
+			for (let i = 0; i < 500; i++) db.prepare(`SELECT ${i} AS n`).get();
+			expect(db.prepare('SELECT 499 AS n')).toBe(db.prepare('SELECT 499 AS n'));
+		} finally {
+			db.close();
+		}
+	});
 });

@@ -27,7 +27,13 @@ import {
 import { type Sidecar, textFor } from '../sidecar/schema';
 import type { Store, TargetState } from '../state/store';
 import { type ErrorFile, freePath, moveInto, rejectCandidate, writeJson } from './lifecycle';
-import { type Candidate, type FolderLayout, StabilityTracker, layoutOf, scanInbox } from './scan';
+import {
+	type Candidate,
+	type FolderLayout,
+	StabilityTracker,
+	inboxCandidates,
+	layoutOf,
+} from './scan';
 
 /** What the pipeline needs about an item, stored as JSON in `items.post`. */
 export interface PostRecord {
@@ -214,6 +220,7 @@ export class Intake {
 	private readonly now: () => number;
 	private scanning: Promise<number | undefined> | undefined;
 	private again = false;
+	private stopped = false;
 
 	constructor(private readonly opts: IntakeOptions) {
 		this.now = opts.now ?? Date.now;
@@ -229,6 +236,7 @@ export class Intake {
 	 * files that were not stable yet should be looked at again, if any.
 	 */
 	scan(): Promise<number | undefined> {
+		if (this.stopped) return Promise.resolve(undefined);
 		if (this.scanning) {
 			this.again = true;
 			return this.scanning;
@@ -242,7 +250,7 @@ export class Intake {
 					const w = await this.scanFolder(layoutOf(folder.path), folder.defaults);
 					if (w !== undefined) wait = Math.min(wait ?? w, w);
 				}
-			} while (this.again);
+			} while (this.again && !this.stopped);
 			return wait;
 		})().finally(() => {
 			this.scanning = undefined;
@@ -250,12 +258,19 @@ export class Intake {
 		return this.scanning;
 	}
 
+	/** No new scans; resolves once the one in progress has stopped (between two posts). */
+	async stop(): Promise<void> {
+		this.stopped = true;
+		await this.scanning?.catch(() => undefined);
+	}
+
 	private async scanFolder(
 		layout: FolderLayout,
 		folderDefaults: unknown,
 	): Promise<number | undefined> {
 		let wait: number | undefined;
-		for (const c of scanInbox(layout.inbox)) {
+		for (const c of inboxCandidates(layout.inbox)) {
+			if (this.stopped) return undefined;
 			const watched = [c.sidecarPath, ...c.mediaPaths];
 			// Every post waits until its files stayed unchanged for stableMs, even with the sidecar
 			// written last: a writer can pause mid-file after the sidecar landed (test/faults).

@@ -105,15 +105,32 @@ function isDirectoryLink(path: string): boolean {
 }
 
 export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
+	return [...inboxCandidates(inbox, defaults)];
+}
+
+/**
+ * The candidates of an inbox one at a time, so a scan of a large inbox does not hold every one of
+ * them (with its paths) while it ingests them. Grouping needs the names of one directory at once,
+ * which are held as Sets (lookups stay O(1) with thousands of files in a folder).
+ */
+export function* inboxCandidates(inbox: string, defaults: string[] = []): Generator<Candidate> {
 	const list = entries(inbox).filter((e) => !isIgnoredName(e.name));
 	const here = list.some((e) => e.isFile() && e.name === '_defaults.json')
 		? [...defaults, join(inbox, '_defaults.json')]
 		: defaults;
-	const out: Candidate[] = [];
 	// Symbolic links group like files, so a post that uses one is refused instead of silently losing it.
-	const isLink = (name: string) => list.some((e) => e.name === name && e.isSymbolicLink());
-	const files = list.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
-	const media = files.filter(isMediaName);
+	const links = new Set(list.filter((e) => e.isSymbolicLink()).map((e) => e.name));
+	const isLink = (name: string) => links.has(name);
+	const files = new Set(list.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name));
+	// Media by stem (`clip` → [`clip.mp4`, `clip.mov`]), for sidecars named after the stem.
+	const mediaByStem = new Map<string, string[]>();
+	for (const name of files) {
+		if (!isMediaName(name)) continue;
+		const stem = name.slice(0, -extname(name).length);
+		const same = mediaByStem.get(stem);
+		if (same) same.push(name);
+		else mediaByStem.set(stem, [name]);
+	}
 	for (const e of list) {
 		if (e.isDirectory()) {
 			const dir = join(inbox, e.name);
@@ -122,7 +139,7 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 				const links = inside
 					.filter((x) => x.isSymbolicLink() && !isIgnoredName(x.name))
 					.map((x) => join(dir, x.name));
-				out.push({
+				yield {
 					kind: 'folder',
 					name: e.name,
 					sidecarPath: join(dir, 'post.json'),
@@ -131,10 +148,10 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 					defaults: here,
 					movePaths: [dir],
 					...linkProblem(links),
-				});
+				};
 			} else {
 				// A grouping folder (with its own _defaults.json), or a post folder whose post.json is not written yet.
-				out.push(...scanInbox(dir, here));
+				yield* inboxCandidates(dir, here);
 			}
 			continue;
 		}
@@ -142,7 +159,7 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 			// A linked folder is refused like a linked file. As a 'file' post the link moves into
 			// failed/<name>/, so error.json is never written through the link into its target.
 			const link = join(inbox, e.name);
-			out.push({
+			yield {
 				kind: 'file',
 				name: e.name,
 				sidecarPath: link,
@@ -150,7 +167,7 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 				defaults: here,
 				movePaths: [link],
 				...linkProblem([link]),
-			});
+			};
 			continue;
 		}
 		if (
@@ -161,8 +178,8 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 			continue;
 		const sidecarPath = join(inbox, e.name);
 		const base = e.name.slice(0, -'.json'.length);
-		if (isMediaName(base) && files.includes(base)) {
-			out.push({
+		if (isMediaName(base) && files.has(base)) {
+			yield {
 				kind: 'file',
 				name: base,
 				sidecarPath,
@@ -170,15 +187,13 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 				defaults: here,
 				movePaths: [join(inbox, base), sidecarPath],
 				...linkProblem([e.name, base].filter(isLink).map((n) => join(inbox, n))),
-			});
+			};
 			continue;
 		}
 		if (isMediaName(base)) continue; // `clip.mp4.json` whose media has not arrived yet: wait.
-		const sameStem = media.filter(
-			(m) => m.slice(0, -extname(m).length) === base && !files.includes(`${m}.json`),
-		);
+		const sameStem = (mediaByStem.get(base) ?? []).filter((m) => !files.has(`${m}.json`));
 		if (sameStem.length > 1) {
-			out.push({
+			yield {
 				kind: 'file',
 				name: base,
 				sidecarPath,
@@ -189,11 +204,11 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 					path: '$',
 					message: `"${e.name}" could belong to ${sameStem.join(', ')}; name the sidecar after the exact file (e.g. "${sameStem[0]}.json") or put the post in its own folder with post.json`,
 				},
-			});
+			};
 			continue;
 		}
 		const mediaPaths = sameStem.map((m) => join(inbox, m));
-		out.push({
+		yield {
 			kind: 'file',
 			name: base,
 			sidecarPath,
@@ -201,9 +216,8 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
 			defaults: here,
 			movePaths: [...mediaPaths, sidecarPath],
 			...linkProblem([e.name, ...sameStem].filter(isLink).map((n) => join(inbox, n))),
-		});
+		};
 	}
-	return out;
 }
 
 /**
