@@ -192,8 +192,7 @@ export class Daemon {
 			now: this.now,
 			onQueued: () => this.pump(),
 		});
-		if (config.watch) this.startWatcher(config);
-		else this.watcherState = { backend: 'none (rescans only)' };
+		if (!config.watch) this.watcherState = { backend: 'none (rescans only)' };
 		this.timers.push(setInterval(() => this.rescan(), config.rescanMs));
 		this.timers.push(setInterval(() => this.writeStatus(), 5_000));
 		// Housekeeping only: prune old events nightly. Due times are in SQLite, not in cron.
@@ -207,6 +206,10 @@ export class Daemon {
 			pid: process.pid,
 		});
 		await this.rescan();
+		// The watcher starts once the startup scan has emptied the inbox: it then does not track
+		// (and see leave) every post that was waiting. Anything dropped meanwhile is found by the
+		// rescan its 'ready' triggers.
+		if (config.watch && !this.stopping) this.startWatcher(config);
 		this.pump();
 		this.writeStatus();
 	}
