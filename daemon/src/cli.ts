@@ -3,6 +3,8 @@
  * The postspool command line. Every command takes --json; exit codes: 0 ok, 1 error,
  * 2 validation errors (config or sidecars), 3 daemon not running (status).
  */
+// First: `run` may replace the process with heap options before anything else loads.
+import './commands/run-heap';
 import { Command, CommanderError } from 'commander';
 import { accountsCommand, doctorCommand } from './commands/accounts';
 import { CliError, EXIT, type GlobalOpts } from './commands/context';

@@ -11,6 +11,7 @@ import { startPostFast, startPostSider } from '../../emulators/src/index';
 import { PostFastClient } from '../src/api/postfast';
 import { PostSiderClient } from '../src/api/postsider';
 import { sampleMp4, samplePng } from '../src/demo/media';
+import { SEMI_SPACE_MIB, heapCapArgs } from '../src/commands/run-heap';
 import { openDb } from '../src/state/db';
 import { buildCli, drop, tempDir } from './helpers';
 
@@ -365,5 +366,26 @@ describe('state database of a long-running daemon', () => {
 		} finally {
 			db.close();
 		}
+	});
+});
+
+describe('postspool run caps the young generation', () => {
+	const argv = ['/usr/bin/node', '/opt/postspool/cli.js', '--config', 'c.jsonc', 'run'];
+	it('re-executes `run` once with --max-semi-space-size, keeping node options and arguments', () => {
+		expect(heapCapArgs(argv, ['--enable-source-maps'], {})).toEqual([
+			'/usr/bin/node',
+			'--enable-source-maps',
+			`--max-semi-space-size=${SEMI_SPACE_MIB}`,
+			'/opt/postspool/cli.js',
+			'--config',
+			'c.jsonc',
+			'run',
+		]);
+	});
+	it('leaves other commands, a user-chosen size and the opt-out alone (so it never loops)', () => {
+		expect(heapCapArgs(['/usr/bin/node', 'cli.js', 'status'], [], {})).toBeUndefined();
+		expect(heapCapArgs(argv, ['--max-semi-space-size=16'], {})).toBeUndefined();
+		expect(heapCapArgs(argv, [], { NODE_OPTIONS: '--max_semi_space_size=2' })).toBeUndefined();
+		expect(heapCapArgs(argv, [], { POSTSPOOL_NO_HEAP_CAP: '1' })).toBeUndefined();
 	});
 });
