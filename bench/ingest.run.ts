@@ -310,6 +310,7 @@ it('ingest, restart and idle', async () => {
 	}
 	part.notes!.push(
 		"Restart state is synthesised with the daemon's own schema (items in `done` with a confirmed target, their done/ folders with receipt and sidecar), not produced by 100,000 real posts.",
+		"RSS is the kernel's figure for the daemon process as users run it: `postspool run` caps V8's young generation itself (`--max-semi-space-size=4`, applied through process.execve, same pid). V8 keeps freed heap pages pooled and resident, so RSS after a burst stays near the burst's heap peak; in the 10,000-file burst about 60 MiB of that peak is chokidar's queued per-event work (the same run without the watcher peaks near 115 MiB).",
 	);
 	writePart(part);
 });
