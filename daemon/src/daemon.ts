@@ -308,13 +308,14 @@ export class Daemon {
 
 	private checkIdle(): void {
 		if (!this.o.once || !this.idleResolve || this.active.size > 0) return;
-		const live = this.db.prepare(`SELECT 1 FROM targets WHERE state IN (${LIVE_SQL}) LIMIT 1`).get()
-			? 1
-			: 0;
+		// One row says enough; this runs after every pump and scan.
+		const live =
+			this.db.prepare(`SELECT 1 FROM targets WHERE state IN (${LIVE_SQL}) LIMIT 1`).get() !==
+			undefined;
 		const waiting = this.intake.stability
 			? this.o.loaded.config.folders.some((f) => this.hasInboxContent(layoutOf(f.path).inbox))
 			: false;
-		if (live === 0 && !waiting) this.idleResolve();
+		if (!live && !waiting) this.idleResolve();
 	}
 
 	private hasInboxContent(inbox: string): boolean {

@@ -378,6 +378,38 @@ describe('intake', () => {
 		expect(new Set(items.map((i) => i.name)).size).toBe(1000);
 		expect(readdirSync(env.inbox)).toEqual([]);
 	}, 120_000);
+	it('a stopping daemon ends its scan between two posts; the next scan takes the rest, once each', async () => {
+		const env = makeEnv();
+		const store = openStore(env);
+		for (let n = 0; n < 50; n++)
+			drop(join(env.inbox, `stop-${n}.json`), {
+				version: 1,
+				text: `stop ${n}`,
+				targets: ['acme-x'],
+				when: 'asap',
+			});
+		let stopped: Promise<void> | undefined;
+		const first: Intake = new Intake({
+			config: env.loaded.config,
+			store,
+			log: silentLogger,
+			onQueued: () => {
+				if (store.items().length === 3) stopped = first.stop();
+			},
+		});
+		await first.scan();
+		await stopped;
+		expect(store.items()).toHaveLength(3);
+		expect(readdirSync(env.inbox)).toHaveLength(47);
+		expect(await first.scan()).toBeUndefined();
+		expect(store.items()).toHaveLength(3);
+		await new Intake({ config: env.loaded.config, store, log: silentLogger }).scan();
+		const items = store.items();
+		expect(items).toHaveLength(50);
+		expect(new Set(items.map((i) => i.name)).size).toBe(50);
+		expect(readdirSync(env.inbox)).toEqual([]);
+	});
+
 	it('refuses, for PostSider, media whose first 4 KB trip its dangerous-content scan', async () => {
 		const { env, store, intake } = setup();
 		const png = samplePng(8, 8, [1, 2, 3]);
