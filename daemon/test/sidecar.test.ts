@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { deepMerge, resolveWhen, validateSidecar, zonedToInstant } from '../src/sidecar/resolve';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { inflateSync } from 'node:zlib';
+import { hasDangerousContent } from '../../contract/postsider/upload';
 import { join } from 'node:path';
 import { checkMediaFor, inspectMedia, sniff } from '../src/sidecar/media';
 import { samplePng, sampleMp4 } from '../src/demo/media';
@@ -158,6 +160,44 @@ describe('media checks', () => {
 		expect(sniff(sampleMp4(1024))?.mime).toBe('video/mp4');
 		expect(sniff(Buffer.from('<html>not an image</html>'))).toBeUndefined();
 		expect(sniff(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0]))?.mime).toBe('image/jpeg');
+	});
+	it('sample PNGs never carry markup bytes PostSider refuses, and another encoding keeps the same pixels', () => {
+		const pixelsOf = (png: Buffer) => {
+			const width = png.readUInt32BE(16);
+			const height = png.readUInt32BE(20);
+			const idatLength = png.readUInt32BE(33);
+			const raw = inflateSync(png.subarray(41, 41 + idatLength));
+			const stride = 1 + width * 3;
+			const out = Buffer.alloc(width * height * 3);
+			for (let y = 0; y < height; y++) {
+				const filter = raw[y * stride];
+				for (let i = 0; i < width * 3; i++) {
+					const v = raw[y * stride + 1 + i];
+					const left = i >= 3 ? out[y * width * 3 + i - 3] : 0;
+					const up = y > 0 ? out[(y - 1) * width * 3 + i] : 0;
+					out[y * width * 3 + i] = (v + (filter === 1 ? left : filter === 2 ? up : 0)) & 0xff;
+				}
+			}
+			return out;
+		};
+		let refiltered = 0;
+		const distinct = new Set<string>();
+		// 0x51ca1f deflates to "<%" with every filter (seen in a crash-suite run).
+		const colours: Array<[number, number, number]> = [[0x51, 0xca, 0x1f]];
+		for (let seed = 1; seed < 3000; seed++) colours.push([seed & 0xff, (seed >>> 8) & 0xff, 7]);
+		for (const rgb of colours) {
+			const png = samplePng(16, 16, rgb);
+			expect(hasDangerousContent(png)).toBe(false);
+			distinct.add(png.toString('hex'));
+			const idat = png.subarray(41, 41 + png.readUInt32BE(33));
+			// Not the default encoding: filtered rows, or stored deflate blocks (zlib header 78 01).
+			if (inflateSync(idat)[0] !== 0 || idat[1] === 0x01) {
+				refiltered++;
+				expect(pixelsOf(png)).toEqual(Buffer.alloc(16 * 16 * 3).fill(Buffer.from(rgb)));
+			}
+		}
+		expect(distinct.size).toBe(3000);
+		expect(refiltered).toBeGreaterThan(0); // the case the filter switch exists for did occur
 	});
 	it('an MP4 cut short (a copy still running) is refused with the box that runs past the end', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'postspool-mp4-'));
