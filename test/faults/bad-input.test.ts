@@ -275,8 +275,7 @@ const CASES: Array<Omit<Case, 'name'>> = [
 		id: 'truncated-mp4',
 		what: 'an MP4 whose copy stopped half way (the writer paused past the stability wait)',
 		expect: /incomplete: its .{1,3}mdat.{1,3} box needs \d+ bytes but the file has \d+/,
-		write: (i, n) =>
-			folder(i, n, base(), { 'clip.mp4': mp4(64 * 1024, 3).subarray(0, 20 * 1024) }),
+		write: (i, n) => folder(i, n, base(), { 'clip.mp4': mp4(64 * 1024, 3).subarray(0, 20 * 1024) }),
 	},
 	{
 		id: 'zero-byte',
@@ -344,6 +343,17 @@ const CASES: Array<Omit<Case, 'name'>> = [
 			writeFileSync(join(i, '..', 'outside-target.png'), png(31));
 			symlinkSync(join(i, '..', 'outside-target.png'), join(i, n, 'linked.png'));
 			writeFileSync(join(i, n, 'post.json'), JSON.stringify(base()));
+		},
+	},
+	{
+		id: 'symlinked-defaults',
+		what: 'a grouping folder whose _defaults.json is a symlink out of the drop folder',
+		expect: /defaults file .{0,3}_defaults\.json.{0,3} is a symbolic link/,
+		write: (i, n) => {
+			mkdirSync(join(i, `${n}-group`));
+			writeFileSync(join(i, '..', 'outside-defaults.json'), JSON.stringify({ targets: ['ps-li'] }));
+			symlinkSync(join(i, '..', 'outside-defaults.json'), join(i, `${n}-group`, '_defaults.json'));
+			json(join(i, `${n}-group`), `${n}.json`, base());
 		},
 	},
 	{
@@ -591,14 +601,11 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 		expect(await queuedSize('still-writing.mp4')).toBe(full.length);
 	});
 
-	it(
-		// A pause shorter than stableMs (300 ms here); a longer one cannot be told from a finished file.
-		'holds a writer that pauses mid-file just after the sidecar landed until the file is stable, then queues it whole',
-		async () => {
-			const full = await slowWriter('paused-writer.mp4', 3, 50, 280);
-			expect(await queuedSize('paused-writer.mp4')).toBe(full.length);
-		},
-	);
+	it(// A pause shorter than stableMs (300 ms here); a longer one cannot be told from a finished file.
+	'holds a writer that pauses mid-file just after the sidecar landed until the file is stable, then queues it whole', async () => {
+		const full = await slowWriter('paused-writer.mp4', 3, 50, 280);
+		expect(await queuedSize('paused-writer.mp4')).toBe(full.length);
+	});
 
 	it('leaks no API key into the log, the database or the error files', async () => {
 		await rig.stop();

@@ -4,7 +4,7 @@
  * committed before the move, so a crash in between is finished by the next scan (same identity).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
@@ -15,6 +15,7 @@ import {
 	POSTSIDER_PROVIDER_OF,
 	checkMediaFor,
 	inspectMedia,
+	symlinkMessage,
 	unreadableMessage,
 } from '../sidecar/media';
 import {
@@ -59,6 +60,14 @@ export function sha256File(path: string): Promise<string> {
 export type Validation =
 	| { ok: true; post: PostRecord; identity: string; skip: boolean }
 	| { ok: false; errors: ErrorFile['errors'] };
+
+function isLink(path: string): boolean {
+	try {
+		return lstatSync(path).isSymbolicLink();
+	} catch {
+		return false; // gone meanwhile: reading it says so
+	}
+}
 
 function readJson(path: string): { ok: true; value: unknown } | { ok: false; message: string } {
 	// Reading and parsing fail for different reasons with different fixes (permissions vs syntax).
@@ -108,6 +117,8 @@ export async function validateCandidate(
 	if (!raw.ok) return { ok: false, errors: [{ path: '$', message: raw.message }] };
 	const defaults: unknown[] = [folderDefaults];
 	for (const d of c.defaults) {
+		if (isLink(d))
+			return { ok: false, errors: [{ path: d, message: symlinkMessage(d, 'defaults file') }] };
 		const v = readJson(d);
 		if (!v.ok) return { ok: false, errors: [{ path: d, message: v.message }] };
 		defaults.push(v.value);

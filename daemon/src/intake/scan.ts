@@ -115,7 +115,9 @@ export function scanInbox(inbox: string, defaults: string[] = []): Candidate[] {
  */
 export function* inboxCandidates(inbox: string, defaults: string[] = []): Generator<Candidate> {
 	const list = entries(inbox).filter((e) => !isIgnoredName(e.name));
-	const here = list.some((e) => e.isFile() && e.name === '_defaults.json')
+	// A linked _defaults.json counts too, so the posts under it are refused (links are never
+	// followed) instead of silently going out without those defaults.
+	const here = list.some((e) => (e.isFile() || e.isSymbolicLink()) && e.name === '_defaults.json')
 		? [...defaults, join(inbox, '_defaults.json')]
 		: defaults;
 	// Symbolic links group like files, so a post that uses one is refused instead of silently losing it.

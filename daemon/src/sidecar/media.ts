@@ -84,14 +84,14 @@ export function unreadableMessage(what: string, name: string, err: unknown): str
  * file outside its folders (a link can point anywhere). Inside or outside the folder, the rule is
  * the same, so the user copies the real file in.
  */
-export function symlinkMessage(path: string): string {
+export function symlinkMessage(path: string, what = 'media file'): string {
 	let to = '';
 	try {
 		to = ` to ${readlinkSync(path)}`;
 	} catch {
 		// unreadable link: name it without its target
 	}
-	return `media file "${basename(path)}" is a symbolic link${to}; postspool does not follow links (it never posts or moves files outside its folders). Copy the real file into the folder instead of linking it`;
+	return `${what} "${basename(path)}" is a symbolic link${to}; postspool does not follow links (it never posts or moves files outside its folders). Copy the real file into the folder instead of linking it`;
 }
 
 export async function inspectMedia(path: string): Promise<MediaInfo | { error: string }> {
