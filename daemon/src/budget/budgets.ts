@@ -245,9 +245,6 @@ export class Budgets {
 				`UPDATE budget_events SET at = ?, kind = 'hit', reservation = NULL WHERE id = ?`,
 			),
 			remove: db.prepare(`DELETE FROM budget_events WHERE id = ?`),
-			externalSince: db.prepare<[string, string, number], { n: number }>(
-				`SELECT COUNT(*) n FROM budget_events WHERE key_id = ? AND bucket = ? AND kind = 'external' AND at > ?`,
-			),
 			release: db.prepare(`DELETE FROM budget_events WHERE reservation = ? AND kind = 'pending'`),
 			freezeGet: db.prepare<[string], { until: number; reason: string }>(
 				`SELECT until, reason FROM budget_freezes WHERE key_id = ?`,
@@ -418,24 +415,6 @@ export class Budgets {
 			const expected = rate * horizon;
 			const headroom = Math.ceil(expected + 2 * Math.sqrt(expected)) + 1;
 			limit = Math.max(limit - headroom, Math.min(limit, units));
-		} else if (
-			rule.header === undefined &&
-			rule.partition !== 'account' &&
-			!(current && learned?.limit_value != null)
-		) {
-			// A window the server counts but never reports (PostSider's hourly per-handler throttler,
-			// whose 429 blocks the handler for an hour): another client's share of it cannot be read.
-			// Until a 429 teaches our share (learnHidden), its calls seen through a reported window of
-			// the same service over the last W bound it: keep that much room, plus one.
-			const W = this.windowOf(rule);
-			const seen = this.table(keyId)
-				.rules.filter(
-					(r) => r.service === rule.service && r.header !== undefined && r.partition === 'shared',
-				)
-				.map((r) => this.stmt.externalSince.get(keyId, r.id, now - W)?.n ?? 0);
-			const other = Math.max(0, ...seen);
-			if (other > 0)
-				limit = Math.min(limit, Math.max(rule.limit - other - 1, Math.min(limit, units)));
 		}
 		return limit;
 	}
@@ -723,9 +702,11 @@ export class Budgets {
 		else if (getHeader(observation.headers, 'x-ratelimit-remaining') !== undefined)
 			named = byHeader.has('') ? [byHeader.get('')!] : [];
 		else {
-			// PostSider's hourly throttler answers 429 without X-RateLimit-* headers (postsider-api.md §4.3).
+			// PostSider's hourly throttler answers 429 without X-RateLimit-* headers (postsider-api.md §4.3),
+			// blocking the handler for its whole window from the breach: only a Retry-After that long
+			// says the window is full. A short one (a proxy, a brief overload) only freezes the key.
 			named = this.rulesFor(keyId, call).filter(
-				(r) => r.header === undefined && r.partition !== 'account',
+				(r) => r.header === undefined && r.partition !== 'account' && ms >= r.windowMs / 2,
 			);
 		}
 		const reason = `${call.service} ${call.endpoint} answered 429${

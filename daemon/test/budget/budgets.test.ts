@@ -232,6 +232,19 @@ describe('429 and learning from headers', () => {
 		// A day later without another 429, the whole window is tried again.
 		clock.t += 25 * HOUR;
 		expect(burst()).toBe(60);
+		// A 429 without rate headers and a short Retry-After (a proxy, a brief overload) is not the
+		// hourly throttler's breach (that one blocks for the hour): it freezes the key, teaches nothing.
+		clock.t += 2 * HOUR;
+		const short = budgets.reserve('k', [create]);
+		if (!short.ok) throw new Error(short.gating);
+		budgets.record(short.reservation, 0, {
+			receivedAt: clock.t,
+			status: 429,
+			headers: { 'retry-after': '3' },
+		});
+		expect(budgets.frozenUntil('k')?.until).toBe(clock.t + 4_000);
+		clock.t += 5_000;
+		expect(burst()).toBe(59); // the refused call counts; nothing else is held back
 	});
 
 	it('remaining lower than our count means another client: phantom hits, then headroom', () => {
