@@ -114,7 +114,7 @@ it('budget efficiency over a virtual soak', async () => {
 	part.figures = figures;
 	if (rows.some((r) => r.service === 'postsider' && r.secondShare > 0 && r.daemon429 > 0))
 		part.notes!.push(
-			"PostSider with a second client: its hourly per-handler throttler (postsider-api.md §4.2) sends no rate headers, and the per-minute headers show another client's calls only when ours land in the same fixed minute, so the other client's share of an hour cannot be read before the window breaks. The daemon learns it from that one 429 (our share = the limit less the other client's pace, held for a day) and stays inside it afterwards; the server blocks the handler for an hour from the breach, which is where the second client's 429s come from (all inside that hour). A 4-image post reserves its 4 uploads together, so a learned share of 47 uploads an hour carries 11 posts, not 11.75.",
+			"PostSider with a second client: its hourly per-handler throttler (postsider-api.md §4.2) sends no rate headers (the per-minute limiter overwrites them), so the other client's share of an hour cannot be read before the window breaks. The daemon learns it from its 429 (our share = the limit less the other client's pace, less one, held for a day) and stays inside it afterwards; the server blocks the handler for an hour from the breach, for both clients, which is where the second client's 429s come from (12 per block). When the other client is the one that breaks a handler's window, the daemon only learns at its next call there, hence a second block on image and video posts. A 4-image post reserves its 4 uploads together, so a share of 46 uploads an hour carries 11 posts, not 11.5.",
 		);
 	writePart(part);
 });

@@ -727,7 +727,8 @@ export class Budgets {
 	/**
 	 * A 429 from a window the server never reports is the only sign that another client spends it.
 	 * The server counted `limit` where we counted `ours`; the rest is the other client's, sent over
-	 * the part of the window our log covers. From now on keep to what its pace leaves (rounded down),
+	 * the part of the window our log covers. From now on keep to what its pace leaves, less one (at
+	 * exactly the limit, the other client's next call would break the window and block it for both),
 	 * for a day: a later 429 lowers it again, and after a day without one the whole window is ours
 	 * to try again.
 	 */
@@ -748,7 +749,7 @@ export class Budgets {
 			observation.receivedAt - (log.hits[0] ?? observation.receivedAt),
 		);
 		const perWindow = Math.ceil((other * W) / Math.min(W, covered));
-		const share = Math.max(1, rule.limit - perWindow);
+		const share = Math.max(1, rule.limit - perWindow - 1);
 		const prev = this.stmt.learnedGet.get(keyId, bucket);
 		if (prev && observation.receivedAt - prev.observed_at > HIDDEN_LEARNED_MS)
 			this.stmt.learnedDelete.run(keyId, bucket);
