@@ -56,6 +56,27 @@ describe('intake', () => {
 		expect(post.media[0]).toMatchObject({ name: 'clip.png', mime: 'image/png' });
 	});
 
+	it('a crash after the commit and the folder, before the files moved: the next scan finishes the move (not a duplicate)', async () => {
+		const { env, store, intake } = setup();
+		drop(join(env.inbox, 'clip.png'), samplePng());
+		drop(join(env.inbox, 'clip.png.json'), {
+			version: 1,
+			text: 'hi',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		await intake.scan();
+		const [item] = store.items();
+		// Put the files back as the kill left them: row committed, .processing/<id>/ made, empty.
+		for (const f of ['clip.png', 'clip.png.json'])
+			renameSync(join(item.work_dir, f), join(env.inbox, f));
+		await intake.scan();
+		expect(readdirSync(item.work_dir).sort()).toEqual(['clip.png', 'clip.png.json']);
+		expect(readdirSync(env.inbox)).toEqual([]);
+		expect(existsSync(join(env.folder, 'done', 'duplicates'))).toBe(false);
+		expect(store.items()).toHaveLength(1);
+	});
+
 	it('accepts clip.json for clip.mp4, and text-only note.json', async () => {
 		const { env, store, intake } = setup();
 		drop(join(env.inbox, 'clip.mp4'), sampleMp4(4096));

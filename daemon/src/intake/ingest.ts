@@ -4,7 +4,7 @@
  * committed before the move, so a crash in between is finished by the next scan (same identity).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, lstatSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
@@ -322,8 +322,10 @@ export class Intake {
 		}
 		const existing = store.itemByIdentity(v.identity);
 		if (existing) {
-			if (existing.state === 'processing' && !existsSync(existing.work_dir)) {
-				// A crash between the commit and the move: finish the move.
+			// Nothing moved yet: no folder, or the folder made and still empty.
+			const unmoved = !existsSync(existing.work_dir) || readdirSync(existing.work_dir).length === 0;
+			if (existing.state === 'processing' && unmoved) {
+				// A crash between the commit and the move (even after the folder was made): finish it.
 				moveInto(c.movePaths, existing.work_dir, c.kind === 'folder');
 				log.log('info', `resumed intake of ${c.name}`, { item: existing.id });
 				return;
