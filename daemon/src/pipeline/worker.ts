@@ -78,6 +78,9 @@ function requestWide(body: PostFastCreateBody): Omit<PostFastCreateBody, 'posts'
 
 const PF_WINDOW_MS = 2 * 60_000;
 
+/** A PostFast time closer than this counts as passed (it would arrive in the past). */
+const PF_MIN_LEAD_MS = 30_000;
+
 /** Shortest re-park: a target is never due again at once (no busy loop over a budget). */
 const MIN_REPARK_MS = 1_000;
 
@@ -379,23 +382,9 @@ export class Worker {
 		if (
 			at !== undefined &&
 			!post.sidecar.draft &&
-			at <= now + (t.service === 'postfast' ? 30_000 : 0)
+			at <= now + (t.service === 'postfast' ? PF_MIN_LEAD_MS : 0)
 		) {
-			if (post.sidecar.late === 'skip')
-				return {
-					late: this.settle(item, t, 'skipped', {
-						message: 'skipped: the time passed before the budgets allowed sending ("late": "skip")',
-					}),
-				};
-			if (post.sidecar.late !== 'post-now') {
-				return {
-					late: this.fail(item, t, {
-						message: `the time ${new Date(at).toISOString()} passed before the budgets allowed sending`,
-						fix: 'Set a later "when", or "late": "post-now", and run "postspool retry <id>".',
-						path: '$.when',
-					}),
-				};
-			}
+			if (post.sidecar.late !== 'post-now') return { late: this.missedTime(item, post, t, at) };
 			at = undefined;
 		}
 		if (t.service === 'postsider') {
@@ -467,7 +456,7 @@ export class Worker {
 		const { store, budgets } = this.o;
 		const client = this.o.clients.postfast(leader.key_name); // reads the key: fails before any state moves
 		const first = this.member(item, post, leader);
-		if (this.isLate(first)) return this.late(first);
+		if (this.isLate(first)) return this.missedTime(item, post, first.t, first.at!);
 		const imagesPerRequest = this.o.clients.imagesPerRequest(leader.key_name);
 		let members = [first];
 		if (!leader.solo) {
@@ -519,13 +508,10 @@ export class Worker {
 			];
 			return { urlRequests, specs };
 		};
-		const reserveFor = (n: number) => {
-			const calls = callsFor(members.slice(0, n));
-			return {
-				...calls,
-				result: budgets.reserve(leader.key_name, calls.specs, { probe: n > 1 }),
-			};
-		};
+		const reserveFor = (n: number, calls = callsFor(members.slice(0, n))) => ({
+			...calls,
+			result: budgets.reserve(leader.key_name, calls.specs, { probe: n > 1 }),
+		});
 		let n = members.length;
 		let plan = reserveFor(n);
 		// The earliest time a batch that waits for a window (not a smaller one) fits.
@@ -535,14 +521,14 @@ export class Worker {
 		if (waits(plan.result)) wait = plan.result as Refused;
 		while (!plan.result.ok && n > 1 && SHRINKS.includes(plan.result.reason)) {
 			const before = plan;
-			n--;
+			const calls = callsFor(members.slice(0, --n));
 			if (
 				before.result.ok === false &&
 				before.result.reason === 'window' &&
-				callsFor(members.slice(0, n)).urlRequests.length >= before.urlRequests.length
+				calls.urlRequests.length >= before.urlRequests.length
 			)
 				continue;
-			plan = reserveFor(n);
+			plan = reserveFor(n, calls);
 			if (waits(plan.result)) wait = plan.result as Refused;
 		}
 		if (plan.result.ok) {
@@ -668,7 +654,7 @@ export class Worker {
 			const own = JSON.parse(m.t.request!) as StoredRequest;
 			const part = (own.body as PostFastCreateBody).posts[own.index ?? 0];
 			// Held past its time with "late": "post-now" (a late post of another policy never joins).
-			return part.scheduledAt && Date.parse(part.scheduledAt) <= now + 30_000
+			return part.scheduledAt && Date.parse(part.scheduledAt) <= now + PF_MIN_LEAD_MS
 				? { ...part, scheduledAt: new Date(now + PF_WINDOW_MS / 2).toISOString() }
 				: part;
 		});
@@ -761,16 +747,21 @@ export class Worker {
 
 	/** Held by the budgets past its time, under a policy other than "post-now". */
 	private isLate(m: Member): boolean {
-		return m.at !== undefined && m.at <= this.now() + 30_000 && m.post.sidecar.late !== 'post-now';
+		return (
+			m.at !== undefined &&
+			m.at <= this.now() + PF_MIN_LEAD_MS &&
+			m.post.sidecar.late !== 'post-now'
+		);
 	}
 
-	private late(m: Member): TargetRow {
-		if (m.post.sidecar.late === 'skip')
-			return this.settle(m.item, m.t, 'skipped', {
+	/** The budgets held a post past its time, under "late": "skip" or the default "fail". */
+	private missedTime(item: ItemRow, post: PostRecord, t: TargetRow, at: number): TargetRow {
+		if (post.sidecar.late === 'skip')
+			return this.settle(item, t, 'skipped', {
 				message: 'skipped: the time passed before the budgets allowed sending ("late": "skip")',
 			});
-		return this.fail(m.item, m.t, {
-			message: `the time ${new Date(m.at!).toISOString()} passed while the post waited for the PostFast budgets`,
+		return this.fail(item, t, {
+			message: `the time ${new Date(at).toISOString()} passed before the budgets allowed sending`,
 			fix: 'Set a later "when", or "late": "post-now", and run "postspool retry <id>".',
 			path: '$.when',
 		});
@@ -785,7 +776,7 @@ export class Worker {
 					return {
 						id: m.t.account_id,
 						platform: POSTFAST_PLATFORM[m.t.platform as Platform] ?? m.t.platform.toUpperCase(),
-						...(at !== undefined && at > this.now() + 30_000 ? { publishAt: at } : {}),
+						...(at !== undefined && at > this.now() + PF_MIN_LEAD_MS ? { publishAt: at } : {}),
 					};
 				});
 		return { service: 'postfast', endpoint: 'POST /social-posts', accounts };
