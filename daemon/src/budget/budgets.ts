@@ -320,11 +320,10 @@ export class Budgets {
 		return pacing.tailFraction;
 	}
 
-	/** Our share of an unreported window, learned from its 429 and still current (learnHidden). */
-	private hiddenShare(keyId: string, bucket: string): number | undefined {
+	/** Our share of an unreported window, learned from its 429; it holds for a day (learnHidden). */
+	private hiddenShare(keyId: string, bucket: string, now = this.opts.now()): number | undefined {
 		const learned = this.stmt.learnedGet.get(keyId, bucket);
-		return learned?.limit_value != null &&
-			this.opts.now() - learned.observed_at <= HIDDEN_LEARNED_MS
+		return learned?.limit_value != null && now - learned.observed_at <= HIDDEN_LEARNED_MS
 			? learned.limit_value
 			: undefined;
 	}
@@ -394,13 +393,12 @@ export class Budgets {
 		units = 1,
 	): number {
 		let limit = rule.limit;
-		const learned = this.stmt.learnedGet.get(keyId, bucket);
-		// A share learned from a hidden window's 429 holds for a day (see learnHidden).
-		const current =
-			rule.header !== undefined || (learned && now - learned.observed_at <= HIDDEN_LEARNED_MS);
-		if (current && learned?.limit_value != null) limit = Math.min(limit, learned.limit_value);
+		const learned = rule.header !== undefined ? this.stmt.learnedGet.get(keyId, bucket) : undefined;
+		const learnedLimit =
+			rule.header !== undefined ? learned?.limit_value : this.hiddenShare(keyId, bucket, now);
+		if (learnedLimit != null) limit = Math.min(limit, learnedLimit);
 		limit -= (rule.reserve ?? 0) + (rule.partition === 'account' ? 0 : this.opts.marginSlots);
-		if (log.external > 0 && learned && rule.header !== undefined) {
+		if (log.external > 0 && learned) {
 			// Another client spends this window (§4.4 point 5). Keep room for what it has sent since we
 			// last looked and will send until the window starts to free up, at the rate it showed
 			// between the start of our log and our last look (at least a quarter window, so a burst
