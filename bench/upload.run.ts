@@ -32,9 +32,7 @@ function writeVideo(path: string, bytes: number): void {
 // Asynchronous on purpose: the emulators receiving the upload run in this process's event loop.
 const run = promisify(execFile);
 
-async function daemonUpload(
-	spec: Record<string, unknown>,
-): Promise<{
+async function daemonUpload(spec: Record<string, unknown>): Promise<{
 	ok: boolean;
 	status?: number;
 	message?: string;
@@ -92,6 +90,23 @@ it('large video upload: daemon client vs curl', async () => {
 	const file = join(dir, 'big.mp4');
 	writeVideo(file, bytes);
 	const rows: Array<Array<string | number>> = [];
+	/** One table row: daemon and curl throughput (MiB/s), their ratio, the daemon's RSS growth and peak. */
+	const row = (
+		path: string,
+		d: Awaited<ReturnType<typeof daemonUpload>>,
+		c: Awaited<ReturnType<typeof curl>>,
+	): Array<string | number> => {
+		const daemonRate = (bytes / MiB / d.ms) * 1000;
+		const curlRate = bytes / MiB / c.seconds;
+		return [
+			path,
+			d.ok ? +daemonRate.toFixed(1) : 'failed',
+			c.status < 300 ? +curlRate.toFixed(1) : `failed (${c.status})`,
+			d.ok && c.status < 300 ? `${(daemonRate / curlRate).toFixed(2)}×` : '',
+			+(d.peakMiB - d.rssBeforeMiB).toFixed(1),
+			+d.peakMiB.toFixed(1),
+		];
+	};
 	try {
 		const ps = await loaded.mod.startPostSider({ apiLimit: 1000 });
 		try {
@@ -113,16 +128,7 @@ it('large video upload: daemon client vs curl', async () => {
 					name: 'PostSider daemon upload',
 					reason: `${d.status ?? ''} ${d.message ?? ''}`,
 				});
-			rows.push([
-				'PostSider POST /upload (multipart)',
-				d.ok ? +((bytes / MiB / d.ms) * 1000).toFixed(1) : 'failed',
-				c.status < 300 ? +(bytes / MiB / c.seconds).toFixed(1) : `failed (${c.status})`,
-				d.ok && c.status < 300
-					? `${(((bytes / MiB / d.ms) * 1000) / (bytes / MiB / c.seconds)).toFixed(2)}×`
-					: '',
-				+(d.peakMiB - d.rssBeforeMiB).toFixed(1),
-				+d.peakMiB.toFixed(1),
-			]);
+			rows.push(row('PostSider POST /upload (multipart)', d, c));
 		} finally {
 			await ps.close();
 		}
@@ -150,16 +156,7 @@ it('large video upload: daemon client vs curl', async () => {
 					name: 'PostFast daemon upload',
 					reason: `${d.status ?? ''} ${d.message ?? ''}`,
 				});
-			rows.push([
-				'PostFast signed-URL PUT (S3)',
-				d.ok ? +((bytes / MiB / d.ms) * 1000).toFixed(1) : 'failed',
-				c.status < 300 ? +(bytes / MiB / c.seconds).toFixed(1) : `failed (${c.status})`,
-				d.ok && c.status < 300
-					? `${(((bytes / MiB / d.ms) * 1000) / (bytes / MiB / c.seconds)).toFixed(2)}×`
-					: '',
-				+(d.peakMiB - d.rssBeforeMiB).toFixed(1),
-				+d.peakMiB.toFixed(1),
-			]);
+			rows.push(row('PostFast signed-URL PUT (S3)', d, c));
 		} finally {
 			await pf.close();
 		}
