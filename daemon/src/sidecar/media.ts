@@ -4,7 +4,7 @@
  * postfast-api.md §2.1/§2.11).
  */
 import { readlinkSync } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
+import { type FileHandle, lstat, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Platform } from '../config/schema';
 import {
@@ -108,31 +108,30 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 	}
 	if (size === 0) return { error: `media file "${name}" is empty (0 bytes); copy it again` };
 	const head = Buffer.alloc(Math.min(DANGEROUS_SCAN_BYTES, size));
+	let type: ReturnType<typeof sniff>;
+	let short: string | undefined;
 	try {
 		const handle = await open(path, 'r');
 		try {
 			await handle.read(head, 0, head.length, 0);
+			type = sniff(head);
+			if (type?.mime === 'video/mp4' || type?.mime === 'video/quicktime')
+				short = await truncatedBox(handle, size);
 		} finally {
 			await handle.close();
 		}
 	} catch (err) {
 		return { error: unreadableMessage('media file', name, err) };
 	}
-	const type = sniff(head);
 	if (!type) {
 		return {
 			error: `media file "${name}" is not a JPEG, PNG, GIF, WebP, MP4, MOV or WebM file (checked by its content, not its name); convert it to one of those`,
 		};
 	}
-	if (type.mime === 'video/mp4' || type.mime === 'video/quicktime') {
-		const short = await truncatedBox(path, size).catch((err) =>
-			unreadableMessage('media file', name, err),
-		);
-		if (short)
-			return {
-				error: `media file "${name}" is incomplete: ${short}. If it is still being copied, let the copy finish and drop the post again; otherwise export the video again`,
-			};
-	}
+	if (short)
+		return {
+			error: `media file "${name}" is incomplete: ${short}. If it is still being copied, let the copy finish and drop the post again; otherwise export the video again`,
+		};
 	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (§3.1).
 	const postsiderOk = type.mime !== 'video/quicktime' && type.mime !== 'video/webm';
 	return { path, name, size, ...type, postsiderOk, dangerous: hasDangerousContent(head) };
@@ -141,33 +140,27 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 /**
  * An MP4/MOV file is a sequence of top-level boxes, each declaring its size. A partial copy (the
  * writer paused longer than the stability wait) has a box that runs past the end of the file.
- * Returns what is short, or undefined when the boxes tile the file.
+ * Reads through the open `handle`; returns what is short, or undefined when the boxes tile the file.
  */
-async function truncatedBox(path: string, size: number): Promise<string | undefined> {
-	const handle = await open(path, 'r');
-	try {
-		const header = Buffer.alloc(16);
-		let offset = 0;
-		for (let boxes = 0; offset < size && boxes < 10_000; boxes++) {
-			const { bytesRead } = await handle.read(header, 0, 16, offset);
-			if (bytesRead < 8) return `it ends ${bytesRead} bytes into a box header at byte ${offset}`;
-			const type = header.toString('latin1', 4, 8);
-			let length = header.readUInt32BE(0);
-			if (length === 0) return undefined; // the last box runs to the end of the file
-			if (length === 1) {
-				if (bytesRead < 16) return `its "${type}" box header at byte ${offset} is cut off`;
-				length = Number(header.readBigUInt64BE(8));
-			}
-			if (length < 8)
-				return `its "${type}" box at byte ${offset} has an impossible size (${length})`;
-			if (offset + length > size)
-				return `its "${type}" box needs ${offset + length} bytes but the file has ${size}`;
-			offset += length;
+async function truncatedBox(handle: FileHandle, size: number): Promise<string | undefined> {
+	const header = Buffer.alloc(16);
+	let offset = 0;
+	for (let boxes = 0; offset < size && boxes < 10_000; boxes++) {
+		const { bytesRead } = await handle.read(header, 0, 16, offset);
+		if (bytesRead < 8) return `it ends ${bytesRead} bytes into a box header at byte ${offset}`;
+		const type = header.toString('latin1', 4, 8);
+		let length = header.readUInt32BE(0);
+		if (length === 0) return undefined; // the last box runs to the end of the file
+		if (length === 1) {
+			if (bytesRead < 16) return `its "${type}" box header at byte ${offset} is cut off`;
+			length = Number(header.readBigUInt64BE(8));
 		}
-		return undefined;
-	} finally {
-		await handle.close();
+		if (length < 8) return `its "${type}" box at byte ${offset} has an impossible size (${length})`;
+		if (offset + length > size)
+			return `its "${type}" box needs ${offset + length} bytes but the file has ${size}`;
+		offset += length;
 	}
+	return undefined;
 }
 
 const MB = 1024 * 1024;
