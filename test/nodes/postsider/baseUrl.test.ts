@@ -21,7 +21,7 @@ describe('PostSider base URL', () => {
 	});
 
 	it.each([
-		['', /has no base URL/],
+		['', /has no PostSider base URL/],
 		['api.postsider.com', /is not a URL/],
 		['ftp://api.postsider.com', /must start with https/],
 		['http://social.example.com/api', /plain http/],

@@ -9,6 +9,7 @@ import {
 	type IHttpRequestOptions,
 } from 'n8n-workflow';
 import type { ApiError } from '../../../../contract/errors';
+import { checkApiBaseUrl } from '../../../../contract/base-url';
 import { postsiderApiBase } from '../../../../contract/postsider';
 import {
 	apiRequest,
@@ -20,7 +21,6 @@ import {
 
 export const CREDENTIAL_TYPE = 'postSiderApi';
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 const WEB_PAGE_HINT =
 	'The base URL answered with a web page, not the PostSider API. A self-hosted PostSider serves its API under /api: use https://<your-domain>/api as the base URL.';
@@ -56,38 +56,13 @@ export const POSTSIDER: ServiceInfo = {
  * queries and fragments. Returns an error text instead of throwing so callers can name the node.
  */
 export function resolveBaseUrl(raw: unknown): { url: string } | { error: string } {
-	const text = typeof raw === 'string' ? raw.trim() : '';
-	if (!text)
-		return {
-			error:
-				'The PostSider credential has no base URL; use https://api.postsider.com or https://<your-domain>/api',
-		};
-	let parsed: URL;
-	try {
-		parsed = new URL(text);
-	} catch {
-		return {
-			error: `The PostSider base URL "${text}" is not a URL; use https://api.postsider.com or https://<your-domain>/api`,
-		};
-	}
-	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-		return { error: `The PostSider base URL must start with https:// (got "${parsed.protocol}")` };
-	}
-	if (parsed.protocol === 'http:' && !LOOPBACK.test(parsed.hostname)) {
-		return {
-			error: `The PostSider base URL "${text}" uses plain http, which would send the API key unencrypted; use https:// (plain http is accepted only for localhost)`,
-		};
-	}
-	if (parsed.username || parsed.password) {
-		return {
-			error:
-				'The PostSider base URL must not contain a user name or password; put the key in the API Key field',
-		};
-	}
-	if (parsed.search || parsed.hash) {
-		return { error: `The PostSider base URL "${text}" must not have a query or fragment` };
-	}
-	return { url: postsiderApiBase(`${parsed.origin}${parsed.pathname}`) };
+	const checked = checkApiBaseUrl(raw, {
+		service: 'PostSider',
+		example: 'https://api.postsider.com or https://<your-domain>/api',
+		where: 'the PostSider credential',
+	});
+	if ('error' in checked) return checked;
+	return { url: postsiderApiBase(`${checked.url.origin}${checked.url.pathname}`) };
 }
 
 export async function baseUrlOf(this: RequestContext): Promise<string> {
