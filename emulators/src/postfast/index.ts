@@ -17,7 +17,6 @@ import {
 	type PostFastProfile,
 } from '../../../contract/postfast';
 import {
-	Router,
 	applyFault,
 	createClock,
 	logEntry,
@@ -26,7 +25,7 @@ import {
 	type FaultSpec,
 	type LoggedRequest,
 } from '../common';
-import { PostFastApi } from './api';
+import { notFound, postfastRouter } from './api';
 import { S3Bucket } from './s3';
 import { PostFastStore, type Account, type Post } from './store';
 import { Throttler } from './throttler';
@@ -103,15 +102,19 @@ export async function startPostFast(opts: PostFastOptions = {}) {
 	});
 	await s3.init();
 
-	const api = new PostFastApi(store, throttler, s3, clock, {
-		profile: profileName,
-		missingKeyStatus: opts.missingKeyStatus ?? 403,
-		vendorPageOnly: opts.vendorPageOnly ?? false,
-		mediaCheck: opts.mediaCheck ?? 'strict',
-		bodyLimit: opts.bodyLimit ?? 102_400,
+	const router = postfastRouter({
+		store,
+		throttler,
+		s3,
+		clock,
+		opts: {
+			profile: profileName,
+			missingKeyStatus: opts.missingKeyStatus ?? 403,
+			vendorPageOnly: opts.vendorPageOnly ?? false,
+			mediaCheck: opts.mediaCheck ?? 'strict',
+			bodyLimit: opts.bodyLimit ?? 102_400,
+		},
 	});
-	const router = new Router();
-	api.register(router);
 
 	const resetState = () => {
 		store.seed();
@@ -145,7 +148,7 @@ export async function startPostFast(opts: PostFastOptions = {}) {
 			},
 		},
 		beforeRequest: () => store.publishDue(),
-		notFound: (ctx) => PostFastApi.notFound(ctx),
+		notFound,
 		faultBody: { statusCode: 500, message: 'Internal server error' },
 	});
 	const { faults } = server;
