@@ -7,6 +7,9 @@
  * Item:    processing → done | failed | needs-review | cancelled   (derived from its targets)
  *
  * Every transition is a compare-and-swap on (state, lease owner), committed before the side effect.
+ *
+ * Longer than most files on purpose: every SQL statement over items and targets lives here, so the
+ * rest of the daemon never writes SQL and the state machine has one home.
  */
 import type { Db } from './db';
 
