@@ -3,8 +3,12 @@
  * The postspool command line. Every command takes --json; exit codes: 0 ok, 1 error,
  * 2 validation errors (config or sidecars), 3 daemon not running (status).
  */
-// First: `run` may replace the process with heap options before anything else loads.
+// First: an unsupported Node is refused before better-sqlite3 (native) can crash it.
+import './node-version';
+// Then: `run` may replace the process with heap options before anything else loads.
 import './commands/run-heap';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { accountsCommand, doctorCommand } from './commands/accounts';
 import { CliError, EXIT, type GlobalOpts } from './commands/context';
@@ -20,6 +24,17 @@ type Handler = (
 	...args: string[]
 ) => number | void | Promise<number | void>;
 
+/** The version in daemon/package.json (found upwards from this file: src/ and dist/ differ in depth). */
+export function packageVersion(): string {
+	for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+		const p = join(dir, 'package.json');
+		if (!existsSync(p)) continue;
+		const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+		if (pkg.name === 'postspool' && pkg.version) return pkg.version;
+	}
+	return 'unknown';
+}
+
 export function buildProgram(): Command {
 	const program = new Command('postspool')
 		.description(
@@ -30,6 +45,7 @@ export function buildProgram(): Command {
 			'config file (default: $XDG_CONFIG_HOME/postspool/config.jsonc or $POSTSPOOL_CONFIG)',
 		)
 		.option('--json', 'machine-readable output')
+		.version(packageVersion(), '-V, --version', 'print the postspool version')
 		.exitOverride()
 		.showHelpAfterError();
 
