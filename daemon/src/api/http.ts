@@ -9,6 +9,7 @@
  *   are reduced to their code, and URLs are stripped of their query string (S3 signatures).
  */
 import type { Readable } from 'node:stream';
+import { checkApiBaseUrl } from '../../../contract/base-url';
 import got, { type Got, type Method, type Response, RequestError } from 'got';
 import {
 	type ApiError,
@@ -127,14 +128,14 @@ export class HttpTransport {
 				`${SERVICE_LABEL[service]} client: the API key is empty; set the key in the daemon config.`,
 			);
 		}
-		let parsed: URL;
-		try {
-			parsed = new URL(opts.baseUrl);
-		} catch {
-			throw new Error(
-				`${SERVICE_LABEL[service]} client: the base URL "${opts.baseUrl}" is not a URL; use e.g. https://api.example.com`,
-			);
-		}
+		// The config checks the rule already; the transport checks it again before any key leaves.
+		const checked = checkApiBaseUrl(opts.baseUrl, {
+			service: SERVICE_LABEL[service],
+			example: 'https://api.example.com',
+			where: `the ${SERVICE_LABEL[service]} client`,
+		});
+		if ('error' in checked) throw new Error(checked.error);
+		const parsed = checked.url;
 		this.service = service;
 		this.baseUrl = parsed.href.replace(/\/+$/, '');
 		this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
