@@ -4,7 +4,7 @@
  * committed before the move, so a crash in between is finished by the next scan (same identity).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
@@ -16,7 +16,6 @@ import {
 	checkMediaFor,
 	inspectMedia,
 	symlinkMessage,
-	unreadableMessage,
 } from '../sidecar/media';
 import {
 	type Issue,
@@ -25,6 +24,7 @@ import {
 	resolveWhen,
 	validateSidecar,
 } from '../sidecar/resolve';
+import { readBoundedJson } from '../sidecar/read';
 import { type Sidecar, textFor } from '../sidecar/schema';
 import type { Store, TargetState } from '../state/store';
 import { type ErrorFile, freePath, moveInto, rejectCandidate, writeJson } from './lifecycle';
@@ -69,29 +69,11 @@ function isLink(path: string): boolean {
 	}
 }
 
-function readJson(path: string): { ok: true; value: unknown } | { ok: false; message: string } {
-	// Reading and parsing fail for different reasons with different fixes (permissions vs syntax).
-	let text: string;
-	try {
-		text = readFileSync(path, 'utf8');
-	} catch (err) {
-		return {
-			ok: false,
-			message: unreadableMessage(
-				basename(path) === '_defaults.json' ? 'defaults file' : 'sidecar',
-				basename(path),
-				err,
-			),
-		};
-	}
-	try {
-		return { ok: true, value: JSON.parse(text) };
-	} catch (err) {
-		return {
-			ok: false,
-			message: `${basename(path)} is not valid JSON (${(err as Error).message}); fix the syntax`,
-		};
-	}
+/** A sidecar or defaults file, read once through a bounded, link-refusing handle (sidecar/read.ts). */
+function readJson(
+	path: string,
+): { ok: true; value: unknown } | { ok: false; message: string; path?: string } {
+	return readBoundedJson(path);
 }
 
 const FIX: Record<string, string> = {
@@ -114,7 +96,7 @@ export async function validateCandidate(
 		}));
 	if (c.problem) return { ok: false, errors: [c.problem] };
 	const raw = readJson(c.sidecarPath);
-	if (!raw.ok) return { ok: false, errors: [{ path: '$', message: raw.message }] };
+	if (!raw.ok) return { ok: false, errors: [{ path: raw.path ?? '$', message: raw.message }] };
 	const defaults: unknown[] = [folderDefaults];
 	for (const d of c.defaults) {
 		if (isLink(d))

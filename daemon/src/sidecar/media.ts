@@ -4,7 +4,8 @@
  * postfast-api.md §2.1/§2.11).
  */
 import { readlinkSync } from 'node:fs';
-import { type FileHandle, lstat, open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
+import { SAFE_OPEN_FLAGS, fileKind } from './read';
 import { basename } from 'node:path';
 import type { Platform } from '../config/schema';
 import {
@@ -97,31 +98,43 @@ export function symlinkMessage(path: string, what = 'media file'): string {
 export async function inspectMedia(path: string): Promise<MediaInfo | { error: string }> {
 	const name = basename(path);
 	let size: number;
+	let handle: FileHandle;
 	try {
-		const st = await lstat(path);
-		if (st.isSymbolicLink()) return { error: symlinkMessage(path) };
-		size = st.size;
-	} catch {
-		return {
-			error: `media file "${name}" is missing; put it next to the sidecar or fix the name in "media"`,
-		};
+		// One handle, opened without following a link and without waiting on a FIFO; what it is
+		// comes from the handle (fstat), not from the path, which can be swapped meanwhile.
+		handle = await open(path, SAFE_OPEN_FLAGS);
+	} catch (err) {
+		const code = (err as NodeJS.ErrnoException).code;
+		if (code === 'ELOOP' || code === 'EMLINK') return { error: symlinkMessage(path) };
+		if (code === 'ENOENT')
+			return {
+				error: `media file "${name}" is missing; put it next to the sidecar or fix the name in "media"`,
+			};
+		return { error: unreadableMessage('media file', name, err) };
 	}
-	if (size === 0) return { error: `media file "${name}" is empty (0 bytes); copy it again` };
-	const head = Buffer.alloc(Math.min(DANGEROUS_SCAN_BYTES, size));
 	let type: ReturnType<typeof sniff>;
 	let short: string | undefined;
+	let dangerous = false;
 	try {
-		const handle = await open(path, 'r');
+		const st = await handle.stat();
+		if (!st.isFile())
+			return {
+				error: `media file "${name}" is ${fileKind(st)}, not a regular file; copy the real file into the folder`,
+			};
+		size = st.size;
+		if (size === 0) return { error: `media file "${name}" is empty (0 bytes); copy it again` };
+		const head = Buffer.alloc(Math.min(DANGEROUS_SCAN_BYTES, size));
 		try {
 			await handle.read(head, 0, head.length, 0);
 			type = sniff(head);
 			if (type?.mime === 'video/mp4' || type?.mime === 'video/quicktime')
 				short = await truncatedBox(handle, size);
-		} finally {
-			await handle.close();
+			dangerous = hasDangerousContent(head);
+		} catch (err) {
+			return { error: unreadableMessage('media file', name, err) };
 		}
-	} catch (err) {
-		return { error: unreadableMessage('media file', name, err) };
+	} finally {
+		await handle.close();
 	}
 	if (!type) {
 		return {
@@ -134,7 +147,7 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 		};
 	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (§3.1).
 	const postsiderOk = type.mime !== 'video/quicktime' && type.mime !== 'video/webm';
-	return { path, name, size, ...type, postsiderOk, dangerous: hasDangerousContent(head) };
+	return { path, name, size, ...type, postsiderOk, dangerous };
 }
 
 /**
