@@ -292,7 +292,14 @@ const CASES: Array<Omit<Case, 'name'>> = [
 		what: 'an 11 MB image',
 		expect: /MB[\s\S]*at most 10 MB/,
 		write: (i, n) =>
-			folder(i, n, base(), { 'big.png': Buffer.concat([png(1), Buffer.alloc(11 * 1024 * 1024)]) }),
+			folder(i, n, base(), {
+				// The padding goes before the IEND chunk: the file still ends like a PNG.
+				'big.png': Buffer.concat([
+					png(1).subarray(0, -12),
+					Buffer.alloc(11 * 1024 * 1024),
+					png(1).subarray(-12),
+				]),
+			}),
 	},
 	{
 		id: 'too-many-x',
@@ -471,6 +478,56 @@ const CASES: Array<Omit<Case, 'name'>> = [
 		write: (i, n) => {
 			execFileSync('mkfifo', [join(i, `${n}.png`)]);
 			json(i, `${n}.png.json`, base());
+		},
+	},
+	// --- images cut short (issue 10, finding 2): the writer paused longer than stableMs
+	{
+		id: 'jpeg-truncated',
+		what: 'a JPEG without its end marker',
+		expect: /incomplete: it has no JPEG end marker \(FF D9\)/,
+		keeps: ['cut.jpg'],
+		write: (i, n) => {
+			mkdirSync(join(i, n));
+			writeFileSync(
+				join(i, n, 'cut.jpg'),
+				Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(8192, 0x41)]),
+			);
+			writeFileSync(join(i, n, 'post.json'), JSON.stringify(base()));
+		},
+	},
+	{
+		id: 'png-truncated',
+		what: 'a PNG cut before its IEND chunk',
+		expect: /incomplete: it has no PNG end chunk \(IEND\)/,
+		write: (i, n) => {
+			const full = png(77, 64);
+			writeFileSync(join(i, `${n}.png`), full.subarray(0, full.length - 12));
+			json(i, `${n}.png.json`, base());
+		},
+	},
+	{
+		id: 'gif-truncated',
+		what: 'a GIF without its trailer',
+		expect: /incomplete: it has no GIF trailer \(3B\)/,
+		write: (i, n) => {
+			writeFileSync(
+				join(i, `${n}.gif`),
+				Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.alloc(600, 0x42)]),
+			);
+			json(i, `${n}.gif.json`, base());
+		},
+	},
+	{
+		id: 'webp-truncated',
+		what: 'a WebP shorter than its RIFF header says',
+		expect: /incomplete: its RIFF header declares 20008 bytes but the file has 4012/,
+		write: (i, n) => {
+			const riff = Buffer.alloc(4012, 0x43);
+			riff.write('RIFF', 0, 'latin1');
+			riff.writeUInt32LE(20000, 4);
+			riff.write('WEBPVP8 ', 8, 'latin1');
+			writeFileSync(join(i, `${n}.webp`), riff);
+			json(i, `${n}.webp.json`, base());
 		},
 	},
 	// --- names

@@ -129,6 +129,7 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 			type = sniff(head);
 			if (type?.mime === 'video/mp4' || type?.mime === 'video/quicktime')
 				short = await truncatedBox(handle, size);
+			else if (type?.kind === 'image') short = await truncatedImage(handle, type.mime, head, size);
 			dangerous = hasDangerousContent(head);
 		} catch (err) {
 			return { error: unreadableMessage('media file', name, err) };
@@ -143,7 +144,7 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 	}
 	if (short)
 		return {
-			error: `media file "${name}" is incomplete: ${short}. If it is still being copied, let the copy finish and drop the post again; otherwise export the video again`,
+			error: `media file "${name}" is incomplete: ${short}. If it is still being copied, let the copy finish and drop the post again; otherwise export the ${type.kind} again`,
 		};
 	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (§3.1).
 	const postsiderOk = type.mime !== 'video/quicktime' && type.mime !== 'video/webm';
@@ -173,6 +174,44 @@ async function truncatedBox(handle: FileHandle, size: number): Promise<string | 
 			return `its "${type}" box needs ${offset + length} bytes but the file has ${size}`;
 		offset += length;
 	}
+	return undefined;
+}
+
+/** How far from the end an image's end marker may sit (some cameras append a few bytes after it). */
+const IMAGE_TAIL_BYTES = 1024;
+
+/**
+ * Whether an image ends the way its format ends: JPEG with its EOI marker (FF D9), PNG with its
+ * IEND chunk, GIF with its trailer byte (3B), WebP with as many bytes as its RIFF header declares.
+ * A copy cut short (a writer that paused longer than the stability wait) has none of these.
+ * Reads the tail through the open `handle`; returns what is missing, or undefined when complete.
+ */
+export async function truncatedImage(
+	handle: FileHandle,
+	mime: string,
+	head: Buffer,
+	size: number,
+): Promise<string | undefined> {
+	if (mime === 'image/webp') {
+		const declared = head.length >= 8 ? head.readUInt32LE(4) + 8 : Infinity;
+		return declared > size
+			? `its RIFF header declares ${declared} bytes but the file has ${size}`
+			: undefined;
+	}
+	const tail = Buffer.alloc(Math.min(IMAGE_TAIL_BYTES, size));
+	const { bytesRead } = await handle.read(tail, 0, tail.length, size - tail.length);
+	const end = tail.subarray(0, bytesRead);
+	if (mime === 'image/jpeg')
+		return end.includes(Buffer.from([0xff, 0xd9]))
+			? undefined
+			: 'it has no JPEG end marker (FF D9)';
+	if (mime === 'image/png')
+		return end.includes(Buffer.from('IEND', 'latin1')) &&
+			end.lastIndexOf('IEND', undefined, 'latin1') + 8 <= end.length
+			? undefined
+			: 'it has no PNG end chunk (IEND)';
+	if (mime === 'image/gif')
+		return end[end.length - 1] === 0x3b ? undefined : 'it has no GIF trailer (3B)';
 	return undefined;
 }
 
