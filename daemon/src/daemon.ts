@@ -20,6 +20,7 @@ import type { Logger } from './log';
 import { finalizeItem, recoverMoves } from './pipeline/finalize';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
 import { type Db, openDb } from './state/db';
+import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';
 import { acquireLock } from './state/lock';
 import { LIVE, Store } from './state/store';
 
@@ -108,6 +109,8 @@ export interface DaemonOptions {
 	once?: boolean;
 	/** Retry backoff for 5xx and network errors (default 2 s doubling to 10 min, full jitter). */
 	backoff?: WorkerOptions['backoff'];
+	/** The daemon cannot go on (its folder lease was taken over): the caller stops it. */
+	onFatal?(message: string): void;
 }
 
 export class Daemon {
@@ -116,7 +119,8 @@ export class Daemon {
 	private budgets!: Budgets;
 	private intake!: Intake;
 	private worker!: Worker;
-	private releaseLock?: () => void;
+	private releaseLock!: () => void;
+	private leases: Lease[] = [];
 	private watcher?: FSWatcher;
 	private timers: NodeJS.Timeout[] = [];
 	private dueTimer?: NodeJS.Timeout;
@@ -150,6 +154,32 @@ export class Daemon {
 			const l = layoutOf(f.path);
 			for (const d of [l.inbox, l.processing, l.done, l.failed]) mkdirSync(d, { recursive: true });
 		}
+		// One folder, one daemon: a second daemon (another config, another host) is refused.
+		try {
+			for (const f of config.folders)
+				this.leases.push(
+					acquireLease(f.path, loaded.stateDir, {
+						now: this.now,
+						onTakeover: (message) => log.log('warn', message),
+					}),
+				);
+		} catch (err) {
+			for (const l of this.leases) l.release();
+			this.db.close();
+			this.releaseLock();
+			throw err;
+		}
+		this.timers.push(
+			setInterval(() => {
+				for (const l of this.leases) {
+					if (this.stopping || l.heartbeat()) continue;
+					const message = `the lease of the drop folder ${l.folder} was taken over by another daemon; stopping so the two do not post twice`;
+					log.log('error', message);
+					this.o.onFatal?.(message);
+					return;
+				}
+			}, HEARTBEAT_MS),
+		);
 		recoverMoves(this.store);
 		// Leases of a previous process are void: it is gone (we hold the lock).
 		this.db
@@ -374,7 +404,8 @@ export class Daemon {
 		}
 		this.writeStatusFinal();
 		this.db.close();
-		this.releaseLock?.();
+		for (const l of this.leases) l.release();
+		this.releaseLock();
 		this.o.log.log('info', 'postspool stopped');
 	}
 
