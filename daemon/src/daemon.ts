@@ -15,9 +15,10 @@ import { type LimitTable, limitTable, postfastLimits, postsiderLimits } from './
 import { type LoadedConfig, resolveApiKey } from './config/load';
 import type { Config } from './config/schema';
 import { Intake } from './intake/ingest';
-import { isIgnoredName, layoutOf } from './intake/scan';
+import { isIgnoredName } from './intake/scan';
+import { layoutOf } from './journey/layout';
 import type { Logger } from './log';
-import { finalizeItem, recoverMoves } from './pipeline/finalize';
+import { finalizeItem, recoverMoves } from './journey/settle';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
 import { type Db, openDb } from './state/db';
 import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';

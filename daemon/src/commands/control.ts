@@ -1,5 +1,5 @@
 /** `postspool retry` and `postspool cancel`. */
-import { cancelItem, retryItem } from '../pipeline/finalize';
+import { cancelItem, retryItem } from '../pipeline/retry-cancel';
 import { CliError, EXIT, type GlobalOpts, load, openState, print } from './context';
 
 export function retryCommand(opts: GlobalOpts & { failed?: boolean }, id?: string): number {

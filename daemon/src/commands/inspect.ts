@@ -1,8 +1,8 @@
 /** `postspool status` and `postspool queue ls`. */
 import type { WindowStatus } from '../budget/budgets';
-import type { PostRecord } from '../intake/ingest';
+import type { PostRecord } from '../item';
 import { LIVE } from '../state/store';
-import { planEtas, queuedJobs } from './eta';
+import { planEtas, queuedTargets } from './eta';
 import { EXIT, type GlobalOpts, load, openState, print, statusSnapshot, when } from './context';
 
 export function statusCommand(opts: GlobalOpts): number {
@@ -78,7 +78,7 @@ export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolea
 						i.state === 'needs-review',
 			);
 		// Each waiting target's place in its key's budgets, behind the ones ahead of it.
-		const etas = planEtas(s.budgets, loaded.config, queuedJobs(s.store));
+		const etas = planEtas(s.budgets, loaded.config, queuedTargets(s.store));
 		const etaOf = (id: number, due: number) => {
 			const at = Math.max(due, etas.get(`queued:${id}`)?.at ?? 0, Date.now());
 			return Number.isFinite(at) ? new Date(at).toISOString() : null; // null: can never fit

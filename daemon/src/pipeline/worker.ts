@@ -19,22 +19,27 @@ import type { PostFastClient, PostFastCreateBody } from '../api/postfast';
 import type { PostSiderClient } from '../api/postsider';
 import type { Budgets, CallSpec, ReserveResult } from '../budget/budgets';
 import { observationOf } from '../budget/budgets';
-import { alignedPrefix, batchUploadUrlRequests, stableJson } from '../budget/planner';
-import { MAX_POSTS_PER_REQUEST } from '../../../contract/postfast';
 import { isRetryable } from '../../../contract/errors';
 import { ConfigError } from '../config/load';
-import type { Platform } from '../config/schema';
-import type { PostRecord } from '../intake/ingest';
+import type { PostRecord, TargetError } from '../item';
 import type { Logger } from '../log';
 import type { ItemRow, Store, TargetRow } from '../state/store';
 import { LIVE, TransitionError } from '../state/store';
 import {
-	POSTFAST_PLATFORM,
-	type UploadedMedia,
-	idempotencyKey,
-	postfastBody,
-	postsiderBody,
-} from './requests';
+	type Batchable,
+	PF_MIN_LEAD_MS,
+	PF_URL_ENDPOINT,
+	PF_WINDOW_MS,
+	type StoredRequest,
+	createCall,
+	isLate,
+	pickBatch,
+	postfastCalls,
+	postfastWork,
+	postsiderCalls,
+	requestWide,
+} from './batch-rule';
+import { type UploadedMedia, idempotencyKey, postfastBody, postsiderBody } from './requests';
 
 export interface ClientSet {
 	postsider(keyName: string): PostSiderClient;
@@ -61,50 +66,19 @@ export interface WorkerOptions {
 	random?(): number;
 }
 
-/** What a stored `request` column holds. */
-interface StoredRequest {
-	body: unknown;
-	idempotencyKey?: string;
-	publishAt?: number;
-	/** PostFast: this target's entry in `body.posts` (a batched create holds several). */
-	index?: number;
-}
-
-/** The request-wide part of a PostFast create; only posts that agree on it share a request. */
-function requestWide(body: PostFastCreateBody): Omit<PostFastCreateBody, 'posts'> {
-	const { posts: _posts, ...wide } = body;
-	return wide;
-}
-
-const PF_WINDOW_MS = 2 * 60_000;
-
-/** A PostFast time closer than this counts as passed (it would arrive in the past). */
-const PF_MIN_LEAD_MS = 30_000;
-
 /** Shortest re-park: a target is never due again at once (no busy loop over a budget). */
 const MIN_REPARK_MS = 1_000;
 
 type Refused = Extract<ReserveResult, { ok: false }>;
-
-const URL_ENDPOINT = 'POST /file/get-signed-upload-urls';
 
 /** Refusals a smaller PostFast batch may not meet (see postfastBatch). */
 const SHRINKS: Refused['reason'][] = ['account-cap', 'impossible', 'probe', 'window'];
 const WAITS: Refused['reason'][] = ['window', 'frozen', 'in-flight'];
 
 /** A PostFast target in a batch (see postfastBatch), with what its turn still needs. */
-interface Member {
+interface Member extends Batchable {
 	t: TargetRow;
 	item: ItemRow;
-	post: PostRecord;
-	/** The request-wide fields as stable JSON: only equal groups share a create. */
-	group: string;
-	/** Uploaded media by position in the post (empty: not yet). */
-	media: Array<{ key: string; kind: 'image' | 'video' } | null>;
-	/** Files still to upload. */
-	todo: Array<{ index: number; contentType: string }>;
-	/** Publish time (epoch ms); undefined for a draft or a post sent as soon as it can be. */
-	at?: number;
 }
 
 export class Worker {
@@ -193,7 +167,7 @@ export class Worker {
 	/** PostSider: find-slot, uploads and create of one post, reserved as one sequence. */
 	private async advance(item: ItemRow, post: PostRecord, t: TargetRow): Promise<TargetRow> {
 		const { store, budgets } = this.o;
-		const calls = this.sequence(post, t);
+		const calls = postsiderCalls(post, t);
 		const reserved = budgets.reserve(t.key_name, calls.specs);
 		if (!reserved.ok) {
 			if (reserved.reason === 'account-cap') return this.overCap(item, post, t, reserved);
@@ -260,7 +234,10 @@ export class Worker {
 			service: t.service,
 			endpoint: ps ? 'POST /posts' : 'POST /social-posts',
 		};
-		const upload: CallSpec = { service: t.service, endpoint: ps ? 'POST /upload' : URL_ENDPOINT };
+		const upload: CallSpec = {
+			service: t.service,
+			endpoint: ps ? 'POST /upload' : PF_URL_ENDPOINT,
+		};
 		const full = (call: CallSpec) =>
 			refused.bucket !== undefined &&
 			this.o.budgets.bucketsOf(t.key_name, [call]).includes(refused.bucket);
@@ -318,20 +295,6 @@ export class Worker {
 			fix: `Move "when" of ${t.label} to ${earliest !== undefined && Number.isFinite(earliest) ? `${new Date(earliest).toISOString()} or later` : 'another day'} (or spread these posts over more days), or set "late": "post-now" (send at the earliest time that fits) or "late": "skip" in the sidecar, then drop the post again.`,
 			path: '$.when',
 		});
-	}
-
-	/** PostSider: the budgeted calls of this target's remaining work, reserved as one sequence. */
-	private sequence(post: PostRecord, t: TargetRow): { specs: CallSpec[]; findSlot: boolean } {
-		const done = t.media ? (JSON.parse(t.media) as UploadedMedia).items.length : 0;
-		const findSlot = post.when.kind === 'next-slot' && t.publish_at == null && !post.sidecar.draft;
-		const specs: CallSpec[] = [
-			...(findSlot ? [{ service: 'postsider' as const, endpoint: 'GET /find-slot/:id' }] : []),
-			...post.media
-				.slice(done)
-				.map(() => ({ service: 'postsider' as const, endpoint: 'POST /upload' })),
-			{ service: 'postsider', endpoint: 'POST /posts' },
-		];
-		return { specs, findSlot };
 	}
 
 	/** PostSider: one multipart upload per file, each stored as it lands. */
@@ -456,26 +419,19 @@ export class Worker {
 		const { store, budgets } = this.o;
 		const client = this.o.clients.postfast(leader.key_name); // reads the key: fails before any state moves
 		const first = this.member(item, post, leader);
-		if (this.isLate(first)) return this.missedTime(item, post, first.t, first.at!);
+		if (isLate(first.work, post, this.now()))
+			return this.missedTime(item, post, first.t, first.work.at!);
 		const imagesPerRequest = this.o.clients.imagesPerRequest(leader.key_name);
 		let members = [first];
 		if (!leader.solo) {
 			const picked = new Map<number, Member>();
 			const leased = store.claimBatch(leader, this.o.owner, this.leaseMs, (candidates) => {
-				const batch = [first];
-				for (const c of candidates) {
-					if (batch.length >= MAX_POSTS_PER_REQUEST) break;
+				const others = candidates.flatMap((c) => {
 					const ci = c.item_id === item.id ? item : store.item(c.item_id);
-					if (!ci) continue;
-					const m = this.member(ci, JSON.parse(ci.post) as PostRecord, c);
-					// A late post is left for its own turn as leader, where its "late" policy applies.
-					if (m.group === first.group && !this.isLate(m)) batch.push(m);
-				}
-				const n = alignedPrefix(
-					batch.map((m) => m.todo.filter((f) => f.contentType.startsWith('image/')).length),
-					imagesPerRequest,
-				);
-				for (const m of batch.slice(1, n)) picked.set(m.t.id, m);
+					return ci ? [this.member(ci, JSON.parse(ci.post) as PostRecord, c)] : [];
+				});
+				const batch = pickBatch(first, others, imagesPerRequest, this.now());
+				for (const m of batch.slice(1)) picked.set(m.t.id, m);
 				return [...picked.values()].map((m) => m.t);
 			});
 			members = [first, ...leased.map((t) => ({ ...picked.get(t.id)!, t }))];
@@ -499,15 +455,7 @@ export class Worker {
 		// 1. Reserve the whole sequence. Fewer posts when that is what fits now: an account's cap, a
 		// window with room for fewer upload-URL requests, or a burst that should read the rate headers
 		// first. Only a smaller batch with fewer URL requests can fit a window the full one did not.
-		const callsFor = (batch: Member[]) => {
-			const files = batch.flatMap((m) => m.todo.map((f) => ({ ...f, m })));
-			const urlRequests = batchUploadUrlRequests(files, imagesPerRequest);
-			const specs: CallSpec[] = [
-				...urlRequests.map(() => ({ service: 'postfast' as const, endpoint: URL_ENDPOINT })),
-				this.createSpec(batch),
-			];
-			return { urlRequests, specs };
-		};
+		const callsFor = (batch: Member[]) => postfastCalls(batch, imagesPerRequest, this.now());
 		const reserveFor = (n: number, calls = callsFor(members.slice(0, n))) => ({
 			...calls,
 			result: budgets.reserve(leader.key_name, calls.specs, { probe: n > 1 }),
@@ -592,16 +540,16 @@ export class Worker {
 						live.delete(m);
 						continue;
 					}
-					m.media[f.index] = { key: urls.value[j].key, kind: file.kind };
+					m.work.media[f.index] = { key: urls.value[j].key, kind: file.kind };
 					m.t = store.transition(m.t, 'uploading', {
-						media: JSON.stringify({ service: 'postfast', items: m.media }),
+						media: JSON.stringify({ service: 'postfast', items: m.work.media }),
 					});
 				}
 			}
 			// 3. Each post's part of the create, stored before it is sent.
 			for (const m of live) {
 				if (m.t.state === 'ready') continue;
-				if (m.post.media.some((_, k) => !m.media[k])) {
+				if (m.post.media.some((_, k) => !m.work.media[k])) {
 					live.delete(m); // the URL requests stopped early: its turn comes again
 					putBack([m]);
 					continue;
@@ -612,7 +560,7 @@ export class Worker {
 					m.t,
 					{
 						service: 'postfast',
-						items: m.media as Array<{ key: string; kind: 'image' | 'video' }>,
+						items: m.work.media as Array<{ key: string; kind: 'image' | 'video' }>,
 					},
 					m.t.publish_at ?? undefined,
 				);
@@ -658,7 +606,15 @@ export class Worker {
 				? { ...part, scheduledAt: new Date(now + PF_WINDOW_MS / 2).toISOString() }
 				: part;
 		});
-		const reserved = budgets.reserve(members[0].t.key_name, [this.createSpec(members, parts)]);
+		const reserved = budgets.reserve(members[0].t.key_name, [
+			createCall(
+				members.map((m, i) => ({
+					...m,
+					at: parts[i].scheduledAt ? Date.parse(parts[i].scheduledAt!) : m.work.at,
+				})),
+				now,
+			),
+		]);
 		if (!reserved.ok) {
 			// An account cap or a window too small for all: each goes alone, where its own policy applies.
 			if (reserved.reason === 'account-cap' || reserved.notBefore === Infinity) {
@@ -713,45 +669,9 @@ export class Worker {
 		}
 	}
 
-	/** A PostFast target as a batch member: what is left to upload, its request-wide group, its time. */
+	/** A PostFast target as a batch member. */
 	private member(item: ItemRow, post: PostRecord, t: TargetRow): Member {
-		const stored =
-			t.state === 'ready' && t.request ? (JSON.parse(t.request) as StoredRequest) : undefined;
-		// By position; earlier versions stored them in order without gaps, which reads the same.
-		const media: Member['media'] =
-			stored || !t.media ? [] : (JSON.parse(t.media) as { items: Member['media'] }).items;
-		const todo = stored
-			? []
-			: post.media
-					.map((m, index) => ({ index, contentType: m.mime }))
-					.filter((f) => !media[f.index]);
-		const body = stored
-			? (stored.body as PostFastCreateBody)
-			: postfastBody(post, t.idx, [], undefined);
-		const storedAt = stored ? body.posts[stored.index ?? 0].scheduledAt : undefined;
-		const at = post.sidecar.draft
-			? undefined
-			: stored
-				? storedAt && Date.parse(storedAt)
-				: (t.publish_at ?? (post.when.kind === 'at' ? post.when.at : undefined));
-		return {
-			t,
-			item,
-			post,
-			group: stableJson(requestWide(body)),
-			media,
-			todo,
-			at: at || undefined,
-		};
-	}
-
-	/** Held by the budgets past its time, under a policy other than "post-now". */
-	private isLate(m: Member): boolean {
-		return (
-			m.at !== undefined &&
-			m.at <= this.now() + PF_MIN_LEAD_MS &&
-			m.post.sidecar.late !== 'post-now'
-		);
+		return { t, item, post, work: postfastWork(post, t) };
 	}
 
 	/** The budgets held a post past its time, under "late": "skip" or the default "fail". */
@@ -765,21 +685,6 @@ export class Worker {
 			fix: 'Set a later "when", or "late": "post-now", and run "postspool retry <id>".',
 			path: '$.when',
 		});
-	}
-
-	/** The create call of a batch, with each post for the per-account caps. */
-	private createSpec(members: Member[], parts?: PostFastCreateBody['posts']): CallSpec {
-		const accounts = members[0].post.sidecar.draft
-			? []
-			: members.map((m, i) => {
-					const at = parts?.[i]?.scheduledAt ? Date.parse(parts[i].scheduledAt!) : m.at;
-					return {
-						id: m.t.account_id,
-						platform: POSTFAST_PLATFORM[m.t.platform as Platform] ?? m.t.platform.toUpperCase(),
-						...(at !== undefined && at > this.now() + PF_MIN_LEAD_MS ? { publishAt: at } : {}),
-					};
-				});
-		return { service: 'postfast', endpoint: 'POST /social-posts', accounts };
 	}
 
 	// ------------------------------------------------------------------ unknown outcomes
@@ -1051,14 +956,6 @@ export class Worker {
 			});
 		return next;
 	}
-}
-
-export interface TargetError {
-	message: string;
-	fix?: string;
-	path?: string;
-	service?: string;
-	status?: number;
 }
 
 /** The service's reason, and what to do about it. */
