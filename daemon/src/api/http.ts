@@ -9,6 +9,7 @@
  *   are reduced to their code, and URLs are stripped of their query string (S3 signatures).
  */
 import type { Readable } from 'node:stream';
+import { FileChangedError } from './upload';
 import { checkApiBaseUrl } from '../../../contract/base-url';
 import got, { type Got, type Method, type Response, RequestError } from 'got';
 import {
@@ -110,6 +111,38 @@ function describeNetworkFailure(error: unknown, timeoutMs: number): string {
 		return `the request failed (${error.code})`;
 	}
 	return 'the request failed';
+}
+
+/** The FileChangedError a failed streamed request was aborted for, if that is why it failed. */
+function fileChangedIn(error: unknown): FileChangedError | undefined {
+	for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++)
+		if (e instanceof FileChangedError) return e;
+	return undefined;
+}
+
+/**
+ * A file to upload that is not the validated one (or is gone): a permanent failure of the post,
+ * never retried (kind 'validation': the input must change), with the file named and no attempt
+ * at the service counted as a network error.
+ */
+export function localFileFailure(
+	service: ServiceName,
+	error: FileChangedError,
+	receivedAt: number,
+): ApiResult<never> {
+	return {
+		ok: false,
+		error: {
+			service,
+			status: 0,
+			kind: 'validation',
+			message: error.message,
+			messages: [error.message],
+			fieldPaths: [],
+		},
+		receivedAt,
+		headers: {},
+	};
 }
 
 export class HttpTransport {
@@ -223,6 +256,8 @@ export class HttpTransport {
 				headers: resHeaders,
 			});
 		}
+		const local = fileChangedIn(failure);
+		if (local) return localFileFailure(this.service, local, receivedAt);
 		if (!response) {
 			return {
 				ok: false,

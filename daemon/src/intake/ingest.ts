@@ -4,7 +4,7 @@
  * committed before the move, so a crash in between is finished by the next scan (same identity).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
@@ -31,16 +31,6 @@ import {
 } from '../journey/enter';
 import { type FolderLayout, layoutOf } from '../journey/layout';
 import { type Candidate, StabilityTracker, inboxCandidates } from './scan';
-
-export function sha256File(path: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const hash = createHash('sha256');
-		createReadStream(path)
-			.on('data', (c) => hash.update(c))
-			.on('end', () => resolve(hash.digest('hex')))
-			.on('error', reject);
-	});
-}
 
 export type Validation =
 	| { ok: true; post: PostRecord; identity: string; skip: boolean }
@@ -156,7 +146,7 @@ export async function validateCandidate(
 	}
 	if (errors.length > 0) return { ok: false, errors };
 
-	const hashes = await Promise.all(media.map((m) => sha256File(m.path)));
+	const hashes = media.map((m) => m.sha256);
 	const identity = createHash('sha256')
 		.update(
 			stableJson({
@@ -178,6 +168,9 @@ export async function validateCandidate(
 			kind: m.kind,
 			size: m.size,
 			sha256: hashes[i],
+			dev: m.dev,
+			ino: m.ino,
+			mtimeMs: m.mtimeMs,
 		})),
 		droppedAt: now,
 	};

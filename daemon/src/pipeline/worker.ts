@@ -320,6 +320,7 @@ export class Worker {
 				client.uploadFile(join(item.work_dir, m.name), {
 					onProgress: (sent, total) =>
 						this.o.onProgress?.({ item: item.name, file: m.name, sent, total }),
+					expected: m,
 				}),
 			);
 			if (!res.ok)
@@ -534,6 +535,7 @@ export class Worker {
 						request.contentType,
 						(sent, total) =>
 							this.o.onProgress?.({ item: m.item.name, file: file.name, sent, total }),
+						file,
 					);
 					if (!put.ok) {
 						m.t = this.onFailure(m.item, m.t, put.error, `uploading ${file.name} to storage`);

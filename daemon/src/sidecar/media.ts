@@ -3,6 +3,7 @@
  * each service and the media count rules of each platform (postsider-api.md §5.1/§6.1,
  * postfast-api.md §2.1/§2.11).
  */
+import { createHash } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { SAFE_OPEN_FLAGS, fileKind } from './read';
@@ -35,6 +36,12 @@ export interface MediaInfo {
 	postsiderOk: boolean;
 	/** The first 4 KB hold a pattern PostSider's upload refuses as dangerous (`<%`, `<script`…). */
 	dangerous?: boolean;
+	/** SHA-256 of the bytes read through the one handle that was checked (never a second open). */
+	sha256: string;
+	/** The file's identity through that handle: an upload re-checks it before sending a byte. */
+	dev: number;
+	ino: number;
+	mtimeMs: number;
 }
 
 /** Detects the media type from the first bytes. Returns undefined for anything we cannot post. */
@@ -115,6 +122,7 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 	let type: ReturnType<typeof sniff>;
 	let short: string | undefined;
 	let dangerous = false;
+	let identity = { sha256: '', dev: 0, ino: 0, mtimeMs: 0 };
 	try {
 		const st = await handle.stat();
 		if (!st.isFile())
@@ -131,6 +139,17 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 				short = await truncatedBox(handle, size);
 			else if (type?.kind === 'image') short = await truncatedImage(handle, type.mime, head, size);
 			dangerous = hasDangerousContent(head);
+			// Hashed through the same handle: what is stored is what was checked, whatever the path is now.
+			if (type && !short) {
+				const hash = createHash('sha256');
+				let read = 0;
+				for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) {
+					hash.update(chunk as Buffer);
+					read += (chunk as Buffer).length;
+				}
+				if (read !== size) short = `it changed size while it was read (${size} then ${read} bytes)`;
+				identity = { sha256: hash.digest('hex'), dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs };
+			}
 		} catch (err) {
 			return { error: unreadableMessage('media file', name, err) };
 		}
@@ -148,7 +167,7 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 		};
 	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (§3.1).
 	const postsiderOk = type.mime !== 'video/quicktime' && type.mime !== 'video/webm';
-	return { path, name, size, ...type, postsiderOk, dangerous };
+	return { path, name, size, ...type, postsiderOk, dangerous, ...identity };
 }
 
 /**
@@ -275,7 +294,7 @@ export const COUNT_RULES: Partial<Record<Platform, CountRule>> = {
 export function checkMediaFor(
 	service: 'postsider' | 'postfast',
 	platform: Platform,
-	media: MediaInfo[],
+	media: Array<Omit<MediaInfo, 'sha256' | 'dev' | 'ino' | 'mtimeMs'>>,
 	draft: boolean,
 	opts: { profile?: PostFastProfile; firstComment?: string } = {},
 ): string[] {
