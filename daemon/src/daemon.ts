@@ -25,6 +25,9 @@ import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';
 import { acquireLock } from './state/lock';
 import { LIVE, Store } from './state/store';
 
+/** How often the daemon looks for changes other processes (the CLI) committed. */
+const CLI_POLL_MS = 500;
+
 const LIVE_SQL = LIVE.map((s) => `'${s}'`).join(',');
 
 export function limitsForKey(config: Config, keyName: string): LimitTable | undefined {
@@ -226,6 +229,19 @@ export class Daemon {
 		if (!config.watch) this.watcherState = { backend: 'none (rescans only)' };
 		this.timers.push(setInterval(() => this.rescan(), config.rescanMs));
 		this.timers.push(setInterval(() => this.writeStatus(), 5_000));
+		// A CLI command (retry, cancel, …) commits to the same database from another process: SQLite's
+		// data_version changes then (never for this connection's own commits), and the queue is
+		// looked at again within CLI_POLL_MS.
+		let seen = this.db.pragma('data_version', { simple: true });
+		this.timers.push(
+			setInterval(() => {
+				if (this.stopping) return;
+				const now = this.db.pragma('data_version', { simple: true });
+				if (now === seen) return;
+				seen = now;
+				this.pump();
+			}, CLI_POLL_MS),
+		);
 		// Housekeeping only: prune old events nightly. Due times are in SQLite, not in cron.
 		this.cronTask = cron.schedule('17 3 * * *', () => {
 			const n = this.store.prune(30 * 86_400_000);
