@@ -17,6 +17,7 @@ import { initCommand } from './commands/init';
 import { queueLsCommand, statusCommand } from './commands/inspect';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
+import { StateDbError } from './state/db';
 import { installServiceCommand, uninstallServiceCommand } from './commands/service';
 
 type Handler = (
@@ -140,6 +141,12 @@ export async function main(argv = process.argv): Promise<void> {
 				);
 			else process.stderr.write(`postspool: ${err.message}\n`);
 			process.exitCode = err.exitCode;
+			return;
+		}
+		// A damaged state database is the user's to repair: its path and remedy, not a stack trace.
+		if (err instanceof StateDbError) {
+			process.stderr.write(`postspool: ${err.message}\n`);
+			process.exitCode = EXIT.error;
 			return;
 		}
 		process.stderr.write(`postspool: ${(err as Error).stack ?? err}\n`);

@@ -16,17 +16,21 @@ import { type LoadedConfig, resolveApiKey } from './config/load';
 import type { Config } from './config/schema';
 import { Intake } from './intake/ingest';
 import { isIgnoredName } from './intake/scan';
+import { setAsideUnknown } from './journey/enter';
 import { layoutOf } from './journey/layout';
 import type { Logger } from './log';
 import { finalizeItem, recoverMoves } from './journey/settle';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
 import { type Db, openDb } from './state/db';
 import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';
+import { isDiskFull } from './state/disk';
 import { acquireLock } from './state/lock';
 import { LIVE, Store } from './state/store';
 
 /** How often the daemon looks for changes other processes (the CLI) committed. */
 const CLI_POLL_MS = 500;
+/** How often a paused daemon checks whether disk space is back. */
+const DISK_PROBE_MS = 2_000;
 
 const LIVE_SQL = LIVE.map((s) => `'${s}'`).join(',');
 
@@ -133,6 +137,8 @@ export class Daemon {
 	private cronTask?: { stop(): void | Promise<void> };
 	private active = new Map<number, Promise<void>>();
 	private stopping = false;
+	/** Set while the disk is full: the probe timer that resumes work. */
+	private diskFull?: NodeJS.Timeout;
 	private readonly now: () => number;
 	private idleResolve?: () => void;
 	readonly owner = `${hostname()}:${process.pid}`;
@@ -185,6 +191,16 @@ export class Daemon {
 			}, HEARTBEAT_MS),
 		);
 		recoverMoves(this.store);
+		for (const f of config.folders)
+			for (const dest of setAsideUnknown(
+				layoutOf(f.path),
+				(id) => this.store.item(id) !== undefined,
+				this.now(),
+			))
+				log.log(
+					'warn',
+					`found a post in .processing/ with no database record: set aside for review in ${dest}`,
+				);
 		// Leases of a previous process are void: it is gone (we hold the lock).
 		this.db
 			.prepare(
@@ -315,28 +331,74 @@ export class Daemon {
 	}
 
 	private async rescan(): Promise<void> {
-		if (this.stopping) return;
+		if (this.stopping || this.diskFull) return;
 		try {
 			const wait = await this.intake.scan();
 			clearTimeout(this.scanTimer);
 			if (wait !== undefined && !this.stopping)
 				this.scanTimer = setTimeout(() => void this.rescan(), wait);
 		} catch (err) {
+			if (isDiskFull(err)) return this.pauseForDisk(err);
 			this.o.log.log('error', `scan failed: ${(err as Error).message}`);
 		}
 		this.checkIdle();
 	}
 
+	/**
+	 * The disk is full: no intake and no new work (each would fail half way) until a probe write
+	 * succeeds again; said once in the log, and once more when work resumes.
+	 */
+	private pauseForDisk(err: unknown): void {
+		if (this.diskFull || this.stopping) return;
+		this.diskFull = setInterval(() => this.probeDisk(), DISK_PROBE_MS);
+		clearTimeout(this.dueTimer);
+		this.o.log.log(
+			'error',
+			`the disk is full (${(err as Error).message}); intake and work are paused until space is freed under ${this.stateDir} or the drop folder. Nothing is lost: posts wait where they are`,
+		);
+	}
+
+	private probeDisk(): void {
+		try {
+			// A write that needs a page of free space, undone at once.
+			this.db.transaction(() => {
+				this.db.exec(
+					`CREATE TABLE IF NOT EXISTS space_probe (x BLOB); INSERT INTO space_probe VALUES (randomblob(8192)); DELETE FROM space_probe`,
+				);
+			})();
+		} catch {
+			return; // still full
+		}
+		clearInterval(this.diskFull);
+		this.diskFull = undefined;
+		this.o.log.log('info', 'disk space is back: intake and work resume');
+		void this.rescan();
+		this.pump();
+	}
+
 	/** Starts work on due targets up to the concurrency; re-arms the one timer for the next due time. */
 	pump(): void {
-		if (this.stopping) return;
+		if (this.stopping || this.diskFull) return;
+		try {
+			this.pumpNow();
+		} catch (err) {
+			if (!isDiskFull(err)) throw err;
+			this.pauseForDisk(err);
+		}
+	}
+
+	private pumpNow(): void {
 		const limit = this.o.concurrency ?? 2;
 		while (this.active.size < limit) {
 			const t = this.store.claim(this.owner, 5 * 60_000, new Set(this.active.keys()));
 			if (!t) break;
 			const run = this.worker
 				.work(t)
-				.catch((err) => this.o.log.log('error', `worker: ${(err as Error).message}`))
+				.catch((err) =>
+					isDiskFull(err)
+						? this.pauseForDisk(err)
+						: this.o.log.log('error', `worker: ${(err as Error).message}`),
+				)
 				.finally(() => {
 					this.active.delete(t.id);
 					this.pump();
@@ -405,6 +467,7 @@ export class Daemon {
 		if (this.stopping) return;
 		this.stopping = true;
 		for (const t of this.timers) clearInterval(t);
+		clearInterval(this.diskFull);
 		clearTimeout(this.dueTimer);
 		clearTimeout(this.scanTimer);
 		clearTimeout(this.debounce);

@@ -1,11 +1,12 @@
 /** `postspool accounts` and `postspool doctor`. */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { observationOf } from '../budget/budgets';
 import { resolveApiKey } from '../config/load';
 import { createClients } from '../daemon';
 import { layoutOf } from '../journey/layout';
 import { getHeader } from '../../../contract/errors';
+import { damagedDbMessage, dbPath } from '../state/db';
 import { EXIT, type GlobalOpts, load, openState, print } from './context';
 
 /** Lists each key's channels/accounts and the aliases that point at them. */
@@ -145,6 +146,7 @@ export async function doctorCommand(opts: GlobalOpts): Promise<number> {
 				/* not available */
 			}
 		}
+		add(databaseCheck(loaded.stateDir));
 		for (const f of loaded.config.folders) {
 			const inbox = layoutOf(f.path).inbox;
 			try {
@@ -206,4 +208,41 @@ export async function doctorCommand(opts: GlobalOpts): Promise<number> {
 			.join('\n'),
 	);
 	return ok ? EXIT.ok : EXIT.error;
+}
+
+/** The state database passes SQLite's quick_check (read-only: a running daemon is not disturbed). */
+function databaseCheck(stateDir: string): {
+	check: string;
+	ok: boolean;
+	detail: string;
+	fix?: string;
+} {
+	const path = dbPath(stateDir);
+	if (!existsSync(path))
+		return { check: 'database', ok: true, detail: `${path} (not created yet)` };
+	try {
+		const db = new Database(path, { readonly: true, fileMustExist: true });
+		try {
+			const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+			const result = rows.map((r) => r.quick_check).join('; ');
+			return result === 'ok'
+				? { check: 'database', ok: true, detail: `${path} (quick_check ok)` }
+				: {
+						check: 'database',
+						ok: false,
+						detail: damagedDbMessage(path, `quick_check: ${result.slice(0, 300)}`),
+					};
+		} finally {
+			db.close();
+		}
+	} catch (err) {
+		return {
+			check: 'database',
+			ok: false,
+			detail: damagedDbMessage(
+				path,
+				`${(err as { code?: string }).code ?? 'error'}: ${(err as Error).message}`,
+			),
+		};
+	}
 }

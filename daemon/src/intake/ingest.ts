@@ -20,6 +20,7 @@ import {
 import { type Issue, resolveWhen, validateSidecar } from '../sidecar/resolve';
 import { readBoundedJson } from '../sidecar/read';
 import { textFor } from '../sidecar/schema';
+import { isDiskFull } from '../state/disk';
 import type { Store, TargetState } from '../state/store';
 import type { PostRecord } from '../item';
 import {
@@ -253,6 +254,8 @@ export class Intake {
 			try {
 				await this.ingest(layout, c, folderDefaults);
 			} catch (err) {
+				// A full disk stops the whole scan (the daemon pauses); the post waits in the inbox.
+				if (isDiskFull(err)) throw err;
 				this.opts.log.log('error', `could not ingest ${c.name}: ${(err as Error).message}`, {
 					folder: layout.root,
 				});
