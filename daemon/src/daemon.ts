@@ -21,7 +21,7 @@ import { layoutOf } from './journey/layout';
 import type { Logger } from './log';
 import { finalizeItem, recoverMoves } from './journey/settle';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
-import { type Db, openDb } from './state/db';
+import { type Db, openDb, tighten } from './state/db';
 import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';
 import { isDiskFull } from './state/disk';
 import { acquireLock } from './state/lock';
@@ -156,13 +156,18 @@ export class Daemon {
 		const { loaded, log } = this.o;
 		const config = loaded.config;
 		mkdirSync(loaded.stateDir, { recursive: true, mode: 0o700 });
+		// An existing state dir is tightened too: it holds the queue (post texts) and the database.
+		tighten(loaded.stateDir, 0o700);
 		this.releaseLock = acquireLock(loaded.stateDir);
 		this.db = openDb(loaded.stateDir);
 		this.store = new Store(this.db, this.now);
 		this.budgets = createBudgets(this.db, config, this.now);
 		for (const f of config.folders) {
 			const l = layoutOf(f.path);
-			for (const d of [l.inbox, l.processing, l.done, l.failed]) mkdirSync(d, { recursive: true });
+			for (const d of [l.inbox, l.done, l.failed]) mkdirSync(d, { recursive: true });
+			// Only the daemon works in .processing/: nobody else may swap files in there.
+			mkdirSync(l.processing, { recursive: true, mode: 0o700 });
+			tighten(l.processing, 0o700);
 		}
 		// One folder, one daemon: a second daemon (another config, another host) is refused.
 		try {
@@ -286,6 +291,8 @@ export class Daemon {
 				// Events are only hints for a rescan: no 100 ms hold per unlink to pair editor saves.
 				atomic: false,
 				ignored: (p) => isIgnoredName(basename(p)) && !roots.includes(p),
+				// A linked folder in an inbox is refused, never watched (it could be all of /usr).
+				followSymlinks: false,
 				...(config.polling ? { backend: 'polling' as const, pollingInterval: 1000 } : {}),
 			});
 			this.watcherState = { backend: config.polling ? 'polling' : 'native' };

@@ -269,9 +269,13 @@ export class Intake {
 		const { store, log, config } = this.opts;
 		const now = this.now();
 		const v = await validateCandidate(c, folderDefaults, config, now);
+		// A single-file sidecar may name its media in "media": those files move with it (they were
+		// left in the inbox, and the upload then failed "file does not exist" forever).
+		const named =
+			c.kind === 'file' && v.ok ? v.post.media.map((m) => join(c.sidecarPath, '..', m.name)) : [];
 		const arrival: Arrival = {
 			name: c.name,
-			movePaths: c.movePaths,
+			movePaths: [...new Set([...named, ...c.movePaths])],
 			folderPost: c.kind === 'folder',
 		};
 		if (!v.ok) {

@@ -159,7 +159,8 @@ export function* inboxCandidates(inbox: string, defaults: string[] = []): Genera
 		if (e.isDirectory() || !e.name.endsWith('.json') || e.name === '_defaults.json') continue;
 		const sidecarPath = join(inbox, e.name);
 		const base = e.name.slice(0, -'.json'.length);
-		if (isMediaName(base) && files.has(base)) {
+		// `clip.mp4` + `clip.mp4.json`, and also `noext` + `noext.json` (the content decides what it is).
+		if (files.has(base) && (isMediaName(base) || extname(base) === '')) {
 			yield {
 				kind: 'file',
 				name: base,

@@ -3,7 +3,7 @@
  * post), every target of it (one account on one service) and the budget logs. Each state change is
  * committed before the side effect it announces (daemon-anchors.md §3.3).
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Budgets } from '../budget/budgets';
@@ -101,6 +101,16 @@ export class StateDbError extends Error {
 	}
 }
 
+/** Owner-only mode for a path the daemon owns (best effort: a file of another user stays as it is). */
+export function tighten(path: string, mode: number): void {
+	if (process.platform === 'win32') return;
+	try {
+		chmodSync(path, mode);
+	} catch {
+		/* not ours to change */
+	}
+}
+
 export const dbPath = (stateDir: string) => join(stateDir, 'postspool.sqlite');
 
 /** What to do with a damaged state database (daemon/README.md, "A damaged database"). */
@@ -125,6 +135,9 @@ export function openDb(stateDir: string): Db {
 
 function openAndMigrate(path: string): Db {
 	const db = cacheStatements(new Database(path));
+	// Owner-only, whatever the umask: it holds every post's text and the queue. The -wal and -shm
+	// files SQLite creates take the database file's mode.
+	tighten(path, 0o600);
 	db.pragma('journal_mode = WAL');
 	// FULL: a transition is on disk before the HTTP call it announces.
 	db.pragma('synchronous = FULL');
