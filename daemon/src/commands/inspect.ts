@@ -1,4 +1,5 @@
 /** `postspool status` and `postspool queue ls`. */
+import { escapeControl } from '../log';
 import type { WindowStatus } from '../budget/budgets';
 import type { PostRecord } from '../item';
 import { LIVE } from '../state/store';
@@ -110,7 +111,7 @@ export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolea
 				: rows
 						.map((r) =>
 							[
-								`${r.id}  ${r.state.padEnd(12)} ${r.name} (${r.media} media)`,
+								`${r.id}  ${r.state.padEnd(12)} ${escapeControl(r.name)} (${r.media} media)`,
 								...r.targets.map(
 									(t) =>
 										`    ${t.target.padEnd(20)} ${t.state.padEnd(12)} ${t.postId ? `post ${t.postId}` : t.eta ? `eta ${when(Date.parse(t.eta))}${t.gating ? ` (waiting for ${t.gating})` : ''}` : ''}${t.error ? ` — ${t.error}` : ''}`,
