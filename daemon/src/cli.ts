@@ -10,15 +10,18 @@ import './commands/run-heap';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { accountsCommand, doctorCommand } from './commands/accounts';
+import { accountsCommand } from './commands/accounts';
+import { cancelCommand } from './commands/cancel';
 import { CliError, EXIT, type GlobalOpts } from './commands/context';
-import { cancelCommand, retryCommand } from './commands/control';
+import { doctorCommand } from './commands/doctor';
 import { initCommand } from './commands/init';
-import { queueLsCommand, statusCommand } from './commands/inspect';
 import { planCommand } from './commands/plan';
+import { queueLsCommand } from './commands/queue';
+import { retryCommand } from './commands/retry';
 import { runCommand } from './commands/run';
 import { StateDbError } from './state/db';
 import { installServiceCommand, uninstallServiceCommand } from './commands/service';
+import { statusCommand } from './commands/status';
 
 type Handler = (
 	opts: GlobalOpts & Record<string, unknown>,

@@ -25,14 +25,12 @@ import { type Db, openDb, tighten } from './state/db';
 import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';
 import { isDiskFull } from './state/disk';
 import { acquireLock } from './state/lock';
-import { LIVE, Store } from './state/store';
+import { Store } from './state/store';
 
 /** How often the daemon looks for changes other processes (the CLI) committed. */
 const CLI_POLL_MS = 500;
 /** How often a paused daemon checks whether disk space is back. */
 const DISK_PROBE_MS = 2_000;
-
-const LIVE_SQL = LIVE.map((s) => `'${s}'`).join(',');
 
 export function limitsForKey(config: Config, keyName: string): LimitTable | undefined {
 	const key = config.keys[keyName];
@@ -207,20 +205,9 @@ export class Daemon {
 					`found a post in .processing/ with no database record: set aside for review in ${dest}`,
 				);
 		// Leases of a previous process are void: it is gone (we hold the lock).
-		this.db
-			.prepare(
-				`UPDATE targets SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`,
-			)
-			.run();
-		// Items whose targets all settled but that were not moved yet (a crash in between). Only
-		// their ids: the rows with their post JSON of a long queue are not loaded at once.
-		const settled = this.db
-			.prepare<
-				[],
-				{ id: string }
-			>(`SELECT id FROM items i WHERE state = 'processing' AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.item_id = i.id AND t.state IN (${LIVE_SQL}))`)
-			.all();
-		for (const { id } of settled) finalizeItem(this.store, id, this.now());
+		this.store.clearLeases();
+		// Items whose targets all settled but that were not moved yet (a crash in between).
+		for (const id of this.store.unfinalizedIds()) finalizeItem(this.store, id, this.now());
 		this.worker = new Worker({
 			store: this.store,
 			budgets: this.budgets,
@@ -424,10 +411,8 @@ export class Daemon {
 
 	private checkIdle(): void {
 		if (!this.o.once || !this.idleResolve || this.active.size > 0) return;
-		// One row says enough; this runs after every pump and scan.
-		const live =
-			this.db.prepare(`SELECT 1 FROM targets WHERE state IN (${LIVE_SQL}) LIMIT 1`).get() !==
-			undefined;
+		// This runs after every pump and scan.
+		const live = this.store.hasLiveTargets();
 		const waiting = this.intake.stability
 			? this.o.loaded.config.folders.some((f) => this.hasInboxContent(layoutOf(f.path).inbox))
 			: false;

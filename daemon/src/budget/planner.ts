@@ -2,19 +2,8 @@
  * The planner: gives every request of a backlog (the batches `pipeline/batch-rule.ts` forms) a
  * send time (ETA) and the budget that gates it (daemon-anchors.md §4.4 point 4).
  */
-import type { Budgets, CallSpec } from './budgets';
-
-/** Deterministic JSON (sorted keys) so equal controls group together whatever their key order. */
-export function stableJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-	if (value && typeof value === 'object') {
-		const entries = Object.entries(value as Record<string, unknown>)
-			.filter(([, v]) => v !== undefined)
-			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-	}
-	return JSON.stringify(value) ?? 'null';
-}
+import type { Budgets } from './budgets';
+import type { CallSpec } from './types';
 
 export interface PlannedItem<T> {
 	item: T;

@@ -13,11 +13,10 @@
 import { MAX_POSTS_PER_REQUEST } from '../../../contract/postfast';
 import { POSTFAST_ENDPOINTS, type PostFastCreateBody } from '../api/postfast';
 import { POSTSIDER_ENDPOINTS } from '../api/postsider';
-import type { CallSpec } from '../budget/budgets';
-import { stableJson } from '../budget/planner';
-import type { Platform } from '../config/schema';
+import type { CallSpec } from '../budget/types';
+import { stableJson } from '../../../contract/stable-json';
 import type { PostRecord } from '../item';
-import { POSTFAST_PLATFORM_OF } from '../sidecar/media';
+import { postfastPlatform } from '../platforms';
 import type { TargetRow } from '../state/store';
 import { postfastBody } from './requests';
 
@@ -121,10 +120,6 @@ export function pickBatch<M extends Batchable>(
 	);
 	return batch.slice(0, n);
 }
-
-/** PostFast's platform name for the per-account caps. */
-export const postfastPlatform = (platform: string) =>
-	POSTFAST_PLATFORM_OF[platform as Platform] ?? platform.toUpperCase();
 
 /**
  * The create call of a batch, with each post for the per-account caps: none for drafts; a post

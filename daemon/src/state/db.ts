@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Budgets } from '../budget/budgets';
+import { migrateBudgetTables } from './budget-tables';
 
 export type Db = Database.Database;
 
@@ -159,5 +159,5 @@ export function migrate(db: Db): void {
 			db.pragma(`user_version = ${v + 1}`);
 		}).immediate();
 	}
-	Budgets.migrate(db);
+	migrateBudgetTables(db);
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { Budgets, planBacklog, postfastLimits, stableJson } from '../../src/budget';
+import { Budgets, planBacklog, postfastLimits } from '../../src/budget';
 import { alignedPrefix, batchUploadUrlRequests } from '../../src/pipeline/batch-rule';
 import { postfastSequence } from './sequences';
 
@@ -39,10 +39,6 @@ describe('batching up to the per-request maxima', () => {
 		expect(alignedPrefix([1, 1], 4)).toBe(2);
 		expect(alignedPrefix([0, 0, 0], 4)).toBe(3);
 		expect(alignedPrefix(Array(15).fill(1), 8)).toBe(8);
-	});
-
-	it('stableJson sorts keys and drops undefined', () => {
-		expect(stableJson({ b: 1, a: [{ d: undefined, c: 2 }] })).toBe('{"a":[{"c":2}],"b":1}');
 	});
 });
 

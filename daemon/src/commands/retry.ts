@@ -1,5 +1,5 @@
-/** `postspool retry` and `postspool cancel`. */
-import { cancelItem, retryItem } from '../pipeline/retry-cancel';
+/** `postspool retry`: sends the failed or parked targets of an item again. */
+import { retryItem } from '../pipeline/retry-cancel';
 import { CliError, EXIT, type GlobalOpts, load, openState, print } from './context';
 
 export function retryCommand(opts: GlobalOpts & { failed?: boolean }, id?: string): number {
@@ -29,18 +29,6 @@ export function retryCommand(opts: GlobalOpts & { failed?: boolean }, id?: strin
 				(s.running === undefined ? '\nThe daemon is not running; "postspool run" sends them.' : ''),
 		);
 		return results.every((r) => r.ok) ? EXIT.ok : EXIT.error;
-	} finally {
-		s.close();
-	}
-}
-
-export function cancelCommand(opts: GlobalOpts, id: string): number {
-	const loaded = load(opts);
-	const s = openState(loaded);
-	try {
-		const r = cancelItem(s.store, id, Date.now());
-		print(opts, r, () => r.message);
-		return r.ok ? EXIT.ok : EXIT.error;
 	} finally {
 		s.close();
 	}
