@@ -3,8 +3,12 @@
  * The postspool command line. Every command takes --json; exit codes: 0 ok, 1 error,
  * 2 validation errors (config or sidecars), 3 daemon not running (status).
  */
-// First: `run` may replace the process with heap options before anything else loads.
+// First: an unsupported Node is refused before better-sqlite3 (native) can crash it.
+import './node-version';
+// Then: `run` may replace the process with heap options before anything else loads.
 import './commands/run-heap';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { accountsCommand } from './commands/accounts';
 import { cancelCommand } from './commands/cancel';
@@ -15,6 +19,7 @@ import { planCommand } from './commands/plan';
 import { queueLsCommand } from './commands/queue';
 import { retryCommand } from './commands/retry';
 import { runCommand } from './commands/run';
+import { StateDbError } from './state/db';
 import { installServiceCommand, uninstallServiceCommand } from './commands/service';
 import { statusCommand } from './commands/status';
 
@@ -22,6 +27,17 @@ type Handler = (
 	opts: GlobalOpts & Record<string, unknown>,
 	...args: string[]
 ) => number | void | Promise<number | void>;
+
+/** The version in daemon/package.json (found upwards from this file: src/ and dist/ differ in depth). */
+export function packageVersion(): string {
+	for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+		const p = join(dir, 'package.json');
+		if (!existsSync(p)) continue;
+		const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+		if (pkg.name === 'postspool' && pkg.version) return pkg.version;
+	}
+	return 'unknown';
+}
 
 export function buildProgram(): Command {
 	const program = new Command('postspool')
@@ -33,6 +49,7 @@ export function buildProgram(): Command {
 			'config file (default: $XDG_CONFIG_HOME/postspool/config.jsonc or $POSTSPOOL_CONFIG)',
 		)
 		.option('--json', 'machine-readable output')
+		.version(packageVersion(), '-V, --version', 'print the postspool version')
 		.exitOverride()
 		.showHelpAfterError();
 
@@ -127,6 +144,12 @@ export async function main(argv = process.argv): Promise<void> {
 				);
 			else process.stderr.write(`postspool: ${err.message}\n`);
 			process.exitCode = err.exitCode;
+			return;
+		}
+		// A damaged state database is the user's to repair: its path and remedy, not a stack trace.
+		if (err instanceof StateDbError) {
+			process.stderr.write(`postspool: ${err.message}\n`);
+			process.exitCode = EXIT.error;
 			return;
 		}
 		process.stderr.write(`postspool: ${(err as Error).stack ?? err}\n`);

@@ -16,13 +16,21 @@ import { type LoadedConfig, resolveApiKey } from './config/load';
 import type { Config } from './config/schema';
 import { Intake } from './intake/ingest';
 import { isIgnoredName } from './intake/scan';
+import { setAsideUnknown } from './journey/enter';
 import { layoutOf } from './journey/layout';
 import type { Logger } from './log';
 import { finalizeItem, recoverMoves } from './journey/settle';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
-import { type Db, openDb } from './state/db';
+import { type Db, openDb, tighten } from './state/db';
+import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';
+import { isDiskFull } from './state/disk';
 import { acquireLock } from './state/lock';
 import { Store } from './state/store';
+
+/** How often the daemon looks for changes other processes (the CLI) committed. */
+const CLI_POLL_MS = 500;
+/** How often a paused daemon checks whether disk space is back. */
+const DISK_PROBE_MS = 2_000;
 
 export function limitsForKey(config: Config, keyName: string): LimitTable | undefined {
 	const key = config.keys[keyName];
@@ -107,6 +115,8 @@ export interface DaemonOptions {
 	once?: boolean;
 	/** Retry backoff for 5xx and network errors (default 2 s doubling to 10 min, full jitter). */
 	backoff?: WorkerOptions['backoff'];
+	/** The daemon cannot go on (its folder lease was taken over): the caller stops it. */
+	onFatal?(message: string): void;
 }
 
 export class Daemon {
@@ -115,7 +125,8 @@ export class Daemon {
 	private budgets!: Budgets;
 	private intake!: Intake;
 	private worker!: Worker;
-	private releaseLock?: () => void;
+	private releaseLock!: () => void;
+	private leases: Lease[] = [];
 	private watcher?: FSWatcher;
 	private timers: NodeJS.Timeout[] = [];
 	private dueTimer?: NodeJS.Timeout;
@@ -124,6 +135,8 @@ export class Daemon {
 	private cronTask?: { stop(): void | Promise<void> };
 	private active = new Map<number, Promise<void>>();
 	private stopping = false;
+	/** Set while the disk is full: the probe timer that resumes work. */
+	private diskFull?: NodeJS.Timeout;
 	private readonly now: () => number;
 	private idleResolve?: () => void;
 	readonly owner = `${hostname()}:${process.pid}`;
@@ -141,15 +154,56 @@ export class Daemon {
 		const { loaded, log } = this.o;
 		const config = loaded.config;
 		mkdirSync(loaded.stateDir, { recursive: true, mode: 0o700 });
+		// An existing state dir is tightened too: it holds the queue (post texts) and the database.
+		tighten(loaded.stateDir, 0o700);
 		this.releaseLock = acquireLock(loaded.stateDir);
 		this.db = openDb(loaded.stateDir);
 		this.store = new Store(this.db, this.now);
 		this.budgets = createBudgets(this.db, config, this.now);
 		for (const f of config.folders) {
 			const l = layoutOf(f.path);
-			for (const d of [l.inbox, l.processing, l.done, l.failed]) mkdirSync(d, { recursive: true });
+			for (const d of [l.inbox, l.done, l.failed]) mkdirSync(d, { recursive: true });
+			// Only the daemon works in .processing/: nobody else may swap files in there.
+			mkdirSync(l.processing, { recursive: true, mode: 0o700 });
+			tighten(l.processing, 0o700);
 		}
+		// One folder, one daemon: a second daemon (another config, another host) is refused.
+		try {
+			for (const f of config.folders)
+				this.leases.push(
+					acquireLease(f.path, loaded.stateDir, {
+						now: this.now,
+						onTakeover: (message) => log.log('warn', message),
+					}),
+				);
+		} catch (err) {
+			for (const l of this.leases) l.release();
+			this.db.close();
+			this.releaseLock();
+			throw err;
+		}
+		this.timers.push(
+			setInterval(() => {
+				for (const l of this.leases) {
+					if (this.stopping || l.heartbeat()) continue;
+					const message = `the lease of the drop folder ${l.folder} was taken over by another daemon; stopping so the two do not post twice`;
+					log.log('error', message);
+					this.o.onFatal?.(message);
+					return;
+				}
+			}, HEARTBEAT_MS),
+		);
 		recoverMoves(this.store);
+		for (const f of config.folders)
+			for (const dest of setAsideUnknown(
+				layoutOf(f.path),
+				(id) => this.store.item(id) !== undefined,
+				this.now(),
+			))
+				log.log(
+					'warn',
+					`found a post in .processing/ with no database record: set aside for review in ${dest}`,
+				);
 		// Leases of a previous process are void: it is gone (we hold the lock).
 		this.store.clearLeases();
 		// Items whose targets all settled but that were not moved yet (a crash in between).
@@ -183,6 +237,19 @@ export class Daemon {
 		if (!config.watch) this.watcherState = { backend: 'none (rescans only)' };
 		this.timers.push(setInterval(() => this.rescan(), config.rescanMs));
 		this.timers.push(setInterval(() => this.writeStatus(), 5_000));
+		// A CLI command (retry, cancel, …) commits to the same database from another process: SQLite's
+		// data_version changes then (never for this connection's own commits), and the queue is
+		// looked at again within CLI_POLL_MS.
+		let seen = this.db.pragma('data_version', { simple: true });
+		this.timers.push(
+			setInterval(() => {
+				if (this.stopping) return;
+				const now = this.db.pragma('data_version', { simple: true });
+				if (now === seen) return;
+				seen = now;
+				this.pump();
+			}, CLI_POLL_MS),
+		);
 		// Housekeeping only: prune old events nightly. Due times are in SQLite, not in cron.
 		this.cronTask = cron.schedule('17 3 * * *', () => {
 			const n = this.store.prune(30 * 86_400_000);
@@ -211,6 +278,8 @@ export class Daemon {
 				// Events are only hints for a rescan: no 100 ms hold per unlink to pair editor saves.
 				atomic: false,
 				ignored: (p) => isIgnoredName(basename(p)) && !roots.includes(p),
+				// A linked folder in an inbox is refused, never watched (it could be all of /usr).
+				followSymlinks: false,
 				...(config.polling ? { backend: 'polling' as const, pollingInterval: 1000 } : {}),
 			});
 			this.watcherState = { backend: config.polling ? 'polling' : 'native' };
@@ -256,28 +325,74 @@ export class Daemon {
 	}
 
 	private async rescan(): Promise<void> {
-		if (this.stopping) return;
+		if (this.stopping || this.diskFull) return;
 		try {
 			const wait = await this.intake.scan();
 			clearTimeout(this.scanTimer);
 			if (wait !== undefined && !this.stopping)
 				this.scanTimer = setTimeout(() => void this.rescan(), wait);
 		} catch (err) {
+			if (isDiskFull(err)) return this.pauseForDisk(err);
 			this.o.log.log('error', `scan failed: ${(err as Error).message}`);
 		}
 		this.checkIdle();
 	}
 
+	/**
+	 * The disk is full: no intake and no new work (each would fail half way) until a probe write
+	 * succeeds again; said once in the log, and once more when work resumes.
+	 */
+	private pauseForDisk(err: unknown): void {
+		if (this.diskFull || this.stopping) return;
+		this.diskFull = setInterval(() => this.probeDisk(), DISK_PROBE_MS);
+		clearTimeout(this.dueTimer);
+		this.o.log.log(
+			'error',
+			`the disk is full (${(err as Error).message}); intake and work are paused until space is freed under ${this.stateDir} or the drop folder. Nothing is lost: posts wait where they are`,
+		);
+	}
+
+	private probeDisk(): void {
+		try {
+			// A write that needs a page of free space, undone at once.
+			this.db.transaction(() => {
+				this.db.exec(
+					`CREATE TABLE IF NOT EXISTS space_probe (x BLOB); INSERT INTO space_probe VALUES (randomblob(8192)); DELETE FROM space_probe`,
+				);
+			})();
+		} catch {
+			return; // still full
+		}
+		clearInterval(this.diskFull);
+		this.diskFull = undefined;
+		this.o.log.log('info', 'disk space is back: intake and work resume');
+		void this.rescan();
+		this.pump();
+	}
+
 	/** Starts work on due targets up to the concurrency; re-arms the one timer for the next due time. */
 	pump(): void {
-		if (this.stopping) return;
+		if (this.stopping || this.diskFull) return;
+		try {
+			this.pumpNow();
+		} catch (err) {
+			if (!isDiskFull(err)) throw err;
+			this.pauseForDisk(err);
+		}
+	}
+
+	private pumpNow(): void {
 		const limit = this.o.concurrency ?? 2;
 		while (this.active.size < limit) {
 			const t = this.store.claim(this.owner, 5 * 60_000, new Set(this.active.keys()));
 			if (!t) break;
 			const run = this.worker
 				.work(t)
-				.catch((err) => this.o.log.log('error', `worker: ${(err as Error).message}`))
+				.catch((err) =>
+					isDiskFull(err)
+						? this.pauseForDisk(err)
+						: this.o.log.log('error', `worker: ${(err as Error).message}`),
+				)
 				.finally(() => {
 					this.active.delete(t.id);
 					this.pump();
@@ -344,6 +459,7 @@ export class Daemon {
 		if (this.stopping) return;
 		this.stopping = true;
 		for (const t of this.timers) clearInterval(t);
+		clearInterval(this.diskFull);
 		clearTimeout(this.dueTimer);
 		clearTimeout(this.scanTimer);
 		clearTimeout(this.debounce);
@@ -360,7 +476,8 @@ export class Daemon {
 		}
 		this.writeStatusFinal();
 		this.db.close();
-		this.releaseLock?.();
+		for (const l of this.leases) l.release();
+		this.releaseLock();
 		this.o.log.log('info', 'postspool stopped');
 	}
 

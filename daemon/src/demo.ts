@@ -4,6 +4,8 @@
  * sidecar last), and every post followed to done/ (or, for the deliberately broken one, failed/).
  * No keys needed. Exits 0 when everything arrived where it should.
  */
+// First: an unsupported Node is refused in one line (the daemon child would crash natively).
+import './node-version';
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
 	existsSync,
@@ -148,6 +150,17 @@ async function main(): Promise<number> {
 			),
 		);
 		child.stderr!.on('data', (d: Buffer) => process.stderr.write(`  daemon │ ${d}`));
+		// A daemon that dies (bad Node, bad config) ends the demo with its exit code, not a wait.
+		const daemon = child;
+		const died = new Promise<string>((resolve) =>
+			daemon.once('exit', (code, signal) =>
+				resolve(`the daemon exited (${signal ?? `code ${code}`}) before the posts settled`),
+			),
+		);
+		let death: string | undefined;
+		void died.then((why) => {
+			death = why;
+		});
 		await new Promise((r) => setTimeout(r, 800));
 
 		const tomorrow = new Date(Date.now() + 86_400_000);
@@ -193,6 +206,10 @@ async function main(): Promise<number> {
 			receipts = countFiles(join(folder, 'done'), 'receipt.json');
 			errors = countFiles(join(folder, 'failed'), 'error.json');
 			if (receipts.length >= 3 && errors.length >= 1) break;
+			if (death) {
+				say(`demo FAILED: ${death}; see its output above`);
+				return 1;
+			}
 			await new Promise((r) => setTimeout(r, 300));
 		}
 		let ok = receipts.length === 3 && errors.length === 1;

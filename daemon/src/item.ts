@@ -14,7 +14,11 @@ export interface PostRecord {
 	sidecar: Sidecar;
 	targets: ResolvedTarget[];
 	when: ResolvedWhen;
-	media: Array<Pick<MediaInfo, 'name' | 'mime' | 'kind' | 'size'> & { sha256: string }>;
+	/** Each file as validated: an upload re-checks this identity and streams only these bytes. */
+	media: Array<
+		Pick<MediaInfo, 'name' | 'mime' | 'kind' | 'size' | 'sha256'> &
+			Partial<Pick<MediaInfo, 'dev' | 'ino' | 'mtimeMs'>>
+	>;
 	droppedAt: number;
 }
 

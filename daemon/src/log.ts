@@ -37,11 +37,13 @@ export function createLogger(
 			if (order.indexOf(level) < min) return;
 			const text = redact(msg);
 			if (pretty) {
+				// A file name can hold control characters (ESC, CR, LF): shown escaped, they cannot
+				// recolour the terminal or forge a log line.
 				const extra = Object.entries(fields)
 					.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
 					.join(' ');
 				stream.write(
-					`${COLORS[level]}${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)}\x1b[0m ${text}${extra ? ` \x1b[90m${redact(extra)}\x1b[0m` : ''}\n`,
+					`${COLORS[level]}${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)}\x1b[0m ${escapeControl(text)}${extra ? ` \x1b[90m${escapeControl(redact(extra))}\x1b[0m` : ''}\n`,
 				);
 			} else {
 				stream.write(
@@ -53,3 +55,17 @@ export function createLogger(
 }
 
 export const silentLogger: Logger = { log() {} };
+
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides as visible escapes (`\x1b`,
+ * `\u202e`), for text people read on a terminal; `keep` lists characters left as they are.
+ */
+export function escapeControl(text: string, keep = ''): string {
+	return text.replace(/[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) =>
+		keep.includes(c)
+			? c
+			: c.charCodeAt(0) < 0x100
+				? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+				: `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+	);
+}

@@ -12,6 +12,7 @@ import {
 	symlinkSync,
 	writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -37,6 +38,8 @@ interface Case {
 	expect: RegExp;
 	/** User files that must be in failed/<name>/ afterwards (nothing is deleted). */
 	keeps?: string[];
+	/** The error.json must NOT say this (file content that would be quoted). */
+	never?: RegExp;
 }
 
 const future = () => new Date(Date.now() + 3 * 86_400_000).toISOString();
@@ -289,7 +292,14 @@ const CASES: Array<Omit<Case, 'name'>> = [
 		what: 'an 11 MB image',
 		expect: /MB[\s\S]*at most 10 MB/,
 		write: (i, n) =>
-			folder(i, n, base(), { 'big.png': Buffer.concat([png(1), Buffer.alloc(11 * 1024 * 1024)]) }),
+			folder(i, n, base(), {
+				// The padding goes before the IEND chunk: the file still ends like a PNG.
+				'big.png': Buffer.concat([
+					png(1).subarray(0, -12),
+					Buffer.alloc(11 * 1024 * 1024),
+					png(1).subarray(-12),
+				]),
+			}),
 	},
 	{
 		id: 'too-many-x',
@@ -394,6 +404,130 @@ const CASES: Array<Omit<Case, 'name'>> = [
 			mkdirSync(join(i, `${n}-group`));
 			writeFileSync(join(i, `${n}-group`, '_defaults.json'), JSON.stringify({ when: 'soonish' }));
 			json(join(i, `${n}-group`), `${n}.json`, { version: 1, text: 'x', targets: ['ps-li'] });
+		},
+	},
+	// --- bounded input (issue 10, findings 5, 6 and 1)
+	{
+		id: 'sidecar-oversized',
+		what: 'a 1 MiB sidecar (read whole, it would exhaust the heap at scale)',
+		expect: /is 1048\d{3} bytes; postspool reads at most 262144 bytes/,
+		write: (i, n) => json(i, `${n}.json`, JSON.stringify(base({ text: 'x'.repeat(1024 * 1024) }))),
+	},
+	{
+		id: 'defaults-oversized',
+		what: 'a 1 MiB _defaults.json above the post',
+		expect: /_defaults\.json[\s\S]*reads at most 262144 bytes/,
+		write: (i, n) => {
+			mkdirSync(join(i, `${n}-group`));
+			writeFileSync(
+				join(i, `${n}-group`, '_defaults.json'),
+				JSON.stringify({ pad: 'y'.repeat(1024 * 1024) }),
+			);
+			json(join(i, `${n}-group`), `${n}.json`, base());
+		},
+	},
+	{
+		id: 'sidecar-deep',
+		what: 'a sidecar nested 100,000 levels deep (stack overflow)',
+		expect: /nests objects or arrays deeper than 32 levels \(at line 1, column \d+\)/,
+		write: (i, n) =>
+			json(i, `${n}.json`, `{"version":1,"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`),
+	},
+	{
+		id: 'proto-key',
+		what: 'a "__proto__" key that would change the post once merged',
+		expect: /"path":"\$\.__proto__"[\s\S]*refuses/,
+		write: (i, n) =>
+			json(
+				i,
+				`${n}.json`,
+				`{"version":1,"text":"proto","targets":["ps-li"],"when":"${future()}","__proto__":{"draft":true}}`,
+			),
+	},
+	{
+		id: 'constructor-in-defaults',
+		what: 'a "constructor" key nested in _defaults.json',
+		expect: /\$\.settings\.constructor/,
+		write: (i, n) => {
+			mkdirSync(join(i, `${n}-group`));
+			writeFileSync(
+				join(i, `${n}-group`, '_defaults.json'),
+				'{"settings":{"constructor":{"prototype":1}}}',
+			);
+			json(join(i, `${n}-group`), `${n}.json`, base());
+		},
+	},
+	{
+		id: 'syntax-not-quoted',
+		what: 'a syntax error next to private text (never quoted in error.json)',
+		expect: /not valid JSON \(at line 3, column 31\)/,
+		never: /PRIVATE-TEXT/,
+		write: (i, n) =>
+			json(i, `${n}.json`, '{\n  "version": 1,\n  "text": "PRIVATE-TEXT-4411" "oops"\n}'),
+	},
+	{
+		id: 'fifo-sidecar',
+		what: 'a named pipe (FIFO) as the sidecar (would block the daemon)',
+		expect: /is a named pipe \(FIFO\), not a regular file/,
+		write: (i, n) => execFileSync('mkfifo', [join(i, `${n}.json`)]),
+	},
+	{
+		id: 'fifo-media',
+		what: 'a named pipe (FIFO) as the media file (would block the daemon)',
+		expect: /media file .*is a named pipe \(FIFO\), not a regular file/,
+		write: (i, n) => {
+			execFileSync('mkfifo', [join(i, `${n}.png`)]);
+			json(i, `${n}.png.json`, base());
+		},
+	},
+	// --- images cut short (issue 10, finding 2): the writer paused longer than stableMs
+	{
+		id: 'jpeg-truncated',
+		what: 'a JPEG without its end marker',
+		expect: /incomplete: it has no JPEG end marker \(FF D9\)/,
+		keeps: ['cut.jpg'],
+		write: (i, n) => {
+			mkdirSync(join(i, n));
+			writeFileSync(
+				join(i, n, 'cut.jpg'),
+				Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(8192, 0x41)]),
+			);
+			writeFileSync(join(i, n, 'post.json'), JSON.stringify(base()));
+		},
+	},
+	{
+		id: 'png-truncated',
+		what: 'a PNG cut before its IEND chunk',
+		expect: /incomplete: it has no PNG end chunk \(IEND\)/,
+		write: (i, n) => {
+			const full = png(77, 64);
+			writeFileSync(join(i, `${n}.png`), full.subarray(0, full.length - 12));
+			json(i, `${n}.png.json`, base());
+		},
+	},
+	{
+		id: 'gif-truncated',
+		what: 'a GIF without its trailer',
+		expect: /incomplete: it has no GIF trailer \(3B\)/,
+		write: (i, n) => {
+			writeFileSync(
+				join(i, `${n}.gif`),
+				Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.alloc(600, 0x42)]),
+			);
+			json(i, `${n}.gif.json`, base());
+		},
+	},
+	{
+		id: 'webp-truncated',
+		what: 'a WebP shorter than its RIFF header says',
+		expect: /incomplete: its RIFF header declares 20008 bytes but the file has 4012/,
+		write: (i, n) => {
+			const riff = Buffer.alloc(4012, 0x43);
+			riff.write('RIFF', 0, 'latin1');
+			riff.writeUInt32LE(20000, 4);
+			riff.write('WEBPVP8 ', 8, 'latin1');
+			writeFileSync(join(i, `${n}.webp`), riff);
+			json(i, `${n}.webp.json`, base());
 		},
 	},
 	// --- names
@@ -511,6 +645,7 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 		).toBeDefined();
 		const text = JSON.stringify(e!.body);
 		expect(text).toMatch(c.expect);
+		if (c.never) expect(text).not.toMatch(c.never);
 		// Every error says what is wrong in a sentence, not just a code.
 		for (const err of e!.body.errors) expect(err.message.length).toBeGreaterThan(15);
 		for (const f of c.keeps ?? [])
@@ -555,6 +690,27 @@ describe('bad input: every broken drop gets its own error.json, nothing is lost,
 			() => rig.doneNames().some((n) => n.startsWith('good-after-bad')),
 			30_000,
 			() => `not done; log tail:\n${rig.logText().slice(-2000)}`,
+		);
+		expect(countMarkers(emu.ps!, [m]).get(m)).toBe(1);
+	});
+
+	it('posts a sidecar saved with a UTF-8 byte-order mark (Windows Notepad)', async (ctx) => {
+		if (!emu.ps) ctx.skip();
+		const m = marker();
+		const name = 'notepad-bom';
+		writeFileSync(join(rig.inbox, `${name}.png`), png(4343));
+		writeFileSync(
+			join(rig.inbox, `${name}.png.json`),
+			Buffer.concat([
+				Buffer.from([0xef, 0xbb, 0xbf]),
+				Buffer.from(JSON.stringify(base({ text: `bom ${m}` }))),
+			]),
+		);
+		await waitFor(
+			() => rig.doneNames().some((n) => n.startsWith(name)),
+			30_000,
+			() =>
+				`not done; errors: ${JSON.stringify(rig.errorFiles().filter((e) => e.name.startsWith(name)))}`,
 		);
 		expect(countMarkers(emu.ps!, [m]).get(m)).toBe(1);
 	});

@@ -9,6 +9,8 @@
  *   are reduced to their code, and URLs are stripped of their query string (S3 signatures).
  */
 import type { Readable } from 'node:stream';
+import { FileChangedError } from './upload';
+import { checkApiBaseUrl } from '../../../contract/base-url';
 import got, { type Got, type Method, type Response, RequestError } from 'got';
 import {
 	type ApiError,
@@ -111,6 +113,38 @@ function describeNetworkFailure(error: unknown, timeoutMs: number): string {
 	return 'the request failed';
 }
 
+/** The FileChangedError a failed streamed request was aborted for, if that is why it failed. */
+function fileChangedIn(error: unknown): FileChangedError | undefined {
+	for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++)
+		if (e instanceof FileChangedError) return e;
+	return undefined;
+}
+
+/**
+ * A file to upload that is not the validated one (or is gone): a permanent failure of the post,
+ * never retried (kind 'validation': the input must change), with the file named and no attempt
+ * at the service counted as a network error.
+ */
+export function localFileFailure(
+	service: ServiceName,
+	error: FileChangedError,
+	receivedAt: number,
+): ApiResult<never> {
+	return {
+		ok: false,
+		error: {
+			service,
+			status: 0,
+			kind: 'validation',
+			message: error.message,
+			messages: [error.message],
+			fieldPaths: [],
+		},
+		receivedAt,
+		headers: {},
+	};
+}
+
 export class HttpTransport {
 	readonly service: ServiceName;
 	readonly baseUrl: string;
@@ -127,14 +161,14 @@ export class HttpTransport {
 				`${SERVICE_LABEL[service]} client: the API key is empty; set the key in the daemon config.`,
 			);
 		}
-		let parsed: URL;
-		try {
-			parsed = new URL(opts.baseUrl);
-		} catch {
-			throw new Error(
-				`${SERVICE_LABEL[service]} client: the base URL "${opts.baseUrl}" is not a URL; use e.g. https://api.example.com`,
-			);
-		}
+		// The config checks the rule already; the transport checks it again before any key leaves.
+		const checked = checkApiBaseUrl(opts.baseUrl, {
+			service: SERVICE_LABEL[service],
+			example: 'https://api.example.com',
+			where: `the ${SERVICE_LABEL[service]} client`,
+		});
+		if ('error' in checked) throw new Error(checked.error);
+		const parsed = checked.url;
 		this.service = service;
 		this.baseUrl = parsed.href.replace(/\/+$/, '');
 		this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -222,6 +256,8 @@ export class HttpTransport {
 				headers: resHeaders,
 			});
 		}
+		const local = fileChangedIn(failure);
+		if (local) return localFileFailure(this.service, local, receivedAt);
 		if (!response) {
 			return {
 				ok: false,

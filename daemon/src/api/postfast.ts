@@ -4,8 +4,8 @@
  * Every method resolves to an `ApiResult`; none throws for HTTP or network failures.
  */
 import * as C from '../../../contract/postfast';
-import { type ApiResult, type ClientOptions, HttpTransport } from './http';
-import { rawFileBody } from './upload';
+import { type ApiResult, type ClientOptions, HttpTransport, localFileFailure } from './http';
+import { type ExpectedFile, FileChangedError, rawFileBody } from './upload';
 
 // Payload types are the contract's: one definition of the API for nodes, daemon and emulator.
 export type {
@@ -62,8 +62,16 @@ export class PostFastClient {
 		filePath: string,
 		contentType: string,
 		onProgress?: (sent: number, total: number) => void,
+		expected?: ExpectedFile,
 	): Promise<ApiResult<{ etag?: string }>> {
-		const { body, length } = await rawFileBody(filePath);
+		let file: Awaited<ReturnType<typeof rawFileBody>>;
+		try {
+			file = await rawFileBody(filePath, expected);
+		} catch (error) {
+			if (error instanceof FileChangedError) return localFileFailure('postfast', error, Date.now());
+			throw error;
+		}
+		const { body, length } = file;
 		const result = await this.http.requestExternal<unknown>(signedUrl, {
 			method: 'PUT',
 			endpoint: 'PUT <signed S3 URL>',

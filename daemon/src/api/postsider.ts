@@ -5,8 +5,8 @@
  * network failures.
  */
 import * as C from '../../../contract/postsider';
-import { type ApiResult, type ClientOptions, HttpTransport } from './http';
-import { multipartFileBody } from './upload';
+import { type ApiResult, type ClientOptions, HttpTransport, localFileFailure } from './http';
+import { type ExpectedFile, FileChangedError, multipartFileBody } from './upload';
 
 // Payload types are the contract's: one definition of the API for nodes, daemon and emulator.
 export type {
@@ -75,9 +75,16 @@ export class PostSiderClient {
 	/** Multipart `POST /upload` (field `file`), streamed from disk with an exact Content-Length. */
 	async uploadFile(
 		filePath: string,
-		opts: { onProgress?(sent: number, total: number): void } = {},
+		opts: { onProgress?(sent: number, total: number): void; expected?: ExpectedFile } = {},
 	): Promise<ApiResult<C.MediaObject>> {
-		const form = await multipartFileBody(filePath, 'file');
+		let form: Awaited<ReturnType<typeof multipartFileBody>>;
+		try {
+			form = await multipartFileBody(filePath, 'file', undefined, opts.expected);
+		} catch (error) {
+			if (error instanceof FileChangedError)
+				return localFileFailure('postsider', error, Date.now());
+			throw error;
+		}
 		return this.http.request({
 			method: 'POST',
 			path: path('upload'),

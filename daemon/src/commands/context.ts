@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Budgets } from '../budget/budgets';
 import { ConfigError, type LoadedConfig, loadConfig } from '../config/load';
+import { escapeControl } from '../log';
 import { createBudgets } from '../daemon';
 import { type Db, openDb } from '../state/db';
 import { lockHolder } from '../state/lock';
@@ -28,7 +29,10 @@ export interface GlobalOpts {
 }
 
 export function print(opts: GlobalOpts, value: unknown, human: () => string): void {
-	process.stdout.write(opts.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+	// Human output names files from the drop folder: their control characters are shown escaped.
+	process.stdout.write(
+		opts.json ? `${JSON.stringify(value, null, 2)}\n` : `${escapeControl(human(), '\n\t')}\n`,
+	);
 }
 
 export function load(opts: GlobalOpts): LoadedConfig {

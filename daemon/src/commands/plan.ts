@@ -3,6 +3,7 @@
  * `path`) exactly as intake would, and gives each target an ETA and the budget that gates it,
  * behind what is already queued. Exits 2 when a post is invalid.
  */
+import { escapeControl } from '../log';
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { validateCandidate } from '../intake/ingest';
@@ -82,14 +83,14 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 						.map((r) =>
 							r.valid
 								? [
-										`OK   ${r.name}${r.duplicateOf ? ` (duplicate of ${r.duplicateOf}: will not post again)` : ''}`,
+										`OK   ${escapeControl(String(r.name))}${r.duplicateOf ? ` (duplicate of ${r.duplicateOf}: will not post again)` : ''}`,
 										...((r.targets as Array<Record<string, unknown>>) ?? []).map(
 											(t) =>
 												`     ${t.target}: ${t.eta ? when(Date.parse(t.eta as string)) : 'cannot fit the budgets'}${t.gating ? ` (gated by ${t.gating})` : ''}`,
 										),
 									].join('\n')
 								: [
-										`FAIL ${r.name}`,
+										`FAIL ${escapeControl(String(r.name))}`,
 										...(r.errors as Array<{ path?: string; message: string; fix?: string }>).map(
 											(e) => `     ${e.path ?? ''} ${e.message}${e.fix ? ` — ${e.fix}` : ''}`,
 										),

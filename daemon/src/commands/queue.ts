@@ -1,4 +1,5 @@
 /** `postspool queue ls`: the items, their targets and each waiting target's ETA. */
+import { escapeControl } from '../log';
 import type { PostRecord } from '../item';
 import { LIVE } from '../state/store';
 import { planEtas, queuedTargets } from './eta';
@@ -51,7 +52,7 @@ export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolea
 				: rows
 						.map((r) =>
 							[
-								`${r.id}  ${r.state.padEnd(12)} ${r.name} (${r.media} media)`,
+								`${r.id}  ${r.state.padEnd(12)} ${escapeControl(r.name)} (${r.media} media)`,
 								...r.targets.map(
 									(t) =>
 										`    ${t.target.padEnd(20)} ${t.state.padEnd(12)} ${t.postId ? `post ${t.postId}` : t.eta ? `eta ${when(Date.parse(t.eta))}${t.gating ? ` (waiting for ${t.gating})` : ''}` : ''}${t.error ? ` — ${t.error}` : ''}`,

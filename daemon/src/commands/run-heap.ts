@@ -7,7 +7,7 @@
  * (`process.execve`: same pid, so service managers and `status` see no change). Where execve is
  * missing (Windows) or the user set the option, it runs as started. POSTSPOOL_NO_HEAP_CAP=1 opts out.
  */
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** MiB per semi-space (V8 starts with 8 here and grows to 64 under load). */
 export const SEMI_SPACE_MIB = 4;
@@ -27,8 +27,10 @@ export function heapCapArgs(
 const main = require.main;
 if (
 	main &&
-	/^cli\.[cm]?[jt]s$/.test(basename(main.filename)) &&
-	dirname(main.filename) === dirname(__dirname) &&
+	// The CLI itself, or the committed bin/postspool.js that requires it (npx, npm's .bin link).
+	((/^cli\.[cm]?[jt]s$/.test(basename(main.filename)) &&
+		dirname(main.filename) === dirname(__dirname)) ||
+		main.filename === join(__dirname, '../../../../bin/postspool.js')) &&
 	typeof process.execve === 'function'
 ) {
 	const args = heapCapArgs(process.argv, process.execArgv, process.env);

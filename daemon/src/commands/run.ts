@@ -11,7 +11,9 @@ export async function runCommand(
 	const tty = Boolean(process.stdout.isTTY);
 	const log = createLogger({ pretty: opts.pretty ?? (tty && !opts.json) });
 	let lastProgress = 0;
+	let fatal: ((message: string) => void) | undefined;
 	const daemon = new Daemon({
+		onFatal: (message) => fatal?.(message),
 		loaded,
 		log,
 		once: opts.once,
@@ -36,18 +38,19 @@ export async function runCommand(
 	}
 	return new Promise<number>((resolve) => {
 		let stopping = false;
-		const stop = (signal: string) => {
+		const stop = (signal: string, code: number = EXIT.ok) => {
 			if (stopping) return;
 			stopping = true;
 			log.log('info', `${signal}: finishing in-flight calls`);
 			daemon.stop().then(
-				() => resolve(EXIT.ok),
+				() => resolve(code),
 				(err) => {
 					log.log('error', `stop failed: ${(err as Error).message}`);
 					resolve(EXIT.error);
 				},
 			);
 		};
+		fatal = (message) => stop(message, EXIT.error);
 		process.once('SIGTERM', () => stop('SIGTERM'));
 		process.once('SIGINT', () => stop('SIGINT'));
 		if (opts.once) void daemon.idle().then(() => stop('queue empty'));

@@ -33,7 +33,16 @@ export function servicePlan(opts: {
 	const script = opts.script ?? resolve(__dirname, '..', 'cli.js');
 	const args = [script, 'run', '--config', opts.config];
 	if (opts.platform === 'linux') {
-		const q = (s: string) => (/[\s"\\]/.test(s) ? `"${s.replace(/(["\\])/g, '\\$1')}"` : s);
+		// systemd expands %specifiers and $VARIABLES in ExecStart, and a newline ends the line:
+		// escape the first two (%% and $$), refuse the third.
+		for (const p of [node, ...args, home])
+			if (/[\r\n]/.test(p))
+				throw new CliError(
+					`the path ${JSON.stringify(p)} contains a line break, which a systemd unit cannot hold; move it to a path without one`,
+				);
+		const unit = (s: string) => s.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+		const q = (s: string) =>
+			/[\s"\\'$%;]/.test(s) ? `"${unit(s).replace(/(["\\])/g, '\\$1')}"` : s;
 		return {
 			platform: 'linux',
 			path: join(home, '.config', 'systemd', 'user', 'postspool.service'),
@@ -48,8 +57,10 @@ export function servicePlan(opts: {
 				'Restart=on-failure',
 				'RestartSec=5',
 				'Environment=NODE_ENV=production',
+				'# Files the daemon creates (error.json, receipts, its database) are for this user only.',
+				'UMask=0077',
 				'# API keys from the environment: put them in this file (chmod 600).',
-				`EnvironmentFile=-${join(home, '.config', 'postspool', 'env')}`,
+				`EnvironmentFile=-${unit(join(home, '.config', 'postspool', 'env'))}`,
 				'TimeoutStopSec=30',
 				'',
 				'[Install]',
@@ -134,6 +145,18 @@ ${[node, ...args].map((a) => `		<string>${xml(a)}</string>`).join('\n')}
 	throw new CliError(`unsupported platform "${opts.platform}"; use linux, darwin or win32`);
 }
 
+/**
+ * The bytes of the service file: the Windows task XML declares UTF-16, and schtasks reads it as
+ * such, so it is written as UTF-16LE with its byte-order mark and CRLF line ends; the others UTF-8.
+ */
+export function encodeServiceFile(plan: Pick<ServicePlan, 'platform' | 'content'>): Buffer {
+	if (plan.platform !== 'win32') return Buffer.from(plan.content, 'utf8');
+	return Buffer.concat([
+		Buffer.from([0xff, 0xfe]),
+		Buffer.from(plan.content.replace(/\r?\n/g, '\r\n'), 'utf16le'),
+	]);
+}
+
 export function installServiceCommand(
 	opts: GlobalOpts & { platform?: string; print?: boolean; force?: boolean },
 ): number {
@@ -144,7 +167,7 @@ export function installServiceCommand(
 		if (existsSync(plan.path) && !opts.force)
 			throw new CliError(`${plan.path} exists; pass --force to replace it`);
 		mkdirSync(dirname(plan.path), { recursive: true });
-		writeFileSync(plan.path, plan.content);
+		writeFileSync(plan.path, encodeServiceFile(plan));
 	}
 	print(opts, { ...plan, written: !opts.print }, () =>
 		opts.print

@@ -4,6 +4,7 @@
  * Validated with zod; every error names the JSON path and says how to fix it.
  */
 import { z } from 'zod';
+import { checkApiBaseUrl } from '../../../contract/base-url';
 
 /** A secret comes from an environment variable or from a file only the owner can read. */
 export const SecretSource = z
@@ -21,12 +22,21 @@ export const SecretSource = z
 			'give exactly one of "env" (an environment variable name) or "file" (a path to a mode-600 file)',
 	});
 
+/**
+ * A key's base URL follows the project's one rule (contract/base-url.ts): https, or http for
+ * loopback only; no user-info, query or fragment. The key is never sent anywhere else.
+ */
+const baseUrl = (service: string, example: string) =>
+	z.string().superRefine((raw, ctx) => {
+		const checked = checkApiBaseUrl(raw, { service, example, where: 'the daemon config' });
+		if ('error' in checked) ctx.addIssue({ code: 'custom', message: checked.error });
+	});
+
 export const PostSiderKey = z
 	.object({
 		service: z.literal('postsider'),
 		/** Cloud default; self-hosted: `https://<domain>/api/public/v1`. An origin gets `/public/v1` appended. */
-		baseUrl: z
-			.url()
+		baseUrl: baseUrl('PostSider', 'https://api.postsider.com/public/v1')
 			.default('https://api.postsider.com/public/v1')
 			.transform((u) => {
 				const trimmed = u.replace(/\/+$/, '');
@@ -41,8 +51,7 @@ export const PostSiderKey = z
 export const PostFastKey = z
 	.object({
 		service: z.literal('postfast'),
-		baseUrl: z
-			.url()
+		baseUrl: baseUrl('PostFast', 'https://api.postfa.st')
 			.default('https://api.postfa.st')
 			.transform((u) => u.replace(/\/+$/, '')),
 		apiKey: SecretSource,

@@ -4,7 +4,7 @@
  * committed before the move, so a crash in between is finished by the next scan (same identity).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
@@ -16,10 +16,11 @@ import {
 	checkMediaFor,
 	inspectMedia,
 	symlinkMessage,
-	unreadableMessage,
 } from '../sidecar/media';
 import { type Issue, resolveWhen, validateSidecar } from '../sidecar/resolve';
+import { readBoundedJson } from '../sidecar/read';
 import { textFor } from '../sidecar/schema';
+import { isDiskFull } from '../state/disk';
 import type { Store, TargetState } from '../state/store';
 import type { PostRecord } from '../item';
 import {
@@ -31,16 +32,6 @@ import {
 } from '../journey/enter';
 import { type FolderLayout, layoutOf } from '../journey/layout';
 import { type Candidate, StabilityTracker, inboxCandidates } from './scan';
-
-export function sha256File(path: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const hash = createHash('sha256');
-		createReadStream(path)
-			.on('data', (c) => hash.update(c))
-			.on('end', () => resolve(hash.digest('hex')))
-			.on('error', reject);
-	});
-}
 
 export type Validation =
 	| { ok: true; post: PostRecord; identity: string; skip: boolean }
@@ -54,29 +45,11 @@ function isLink(path: string): boolean {
 	}
 }
 
-function readJson(path: string): { ok: true; value: unknown } | { ok: false; message: string } {
-	// Reading and parsing fail for different reasons with different fixes (permissions vs syntax).
-	let text: string;
-	try {
-		text = readFileSync(path, 'utf8');
-	} catch (err) {
-		return {
-			ok: false,
-			message: unreadableMessage(
-				basename(path) === '_defaults.json' ? 'defaults file' : 'sidecar',
-				basename(path),
-				err,
-			),
-		};
-	}
-	try {
-		return { ok: true, value: JSON.parse(text) };
-	} catch (err) {
-		return {
-			ok: false,
-			message: `${basename(path)} is not valid JSON (${(err as Error).message}); fix the syntax`,
-		};
-	}
+/** A sidecar or defaults file, read once through a bounded, link-refusing handle (sidecar/read.ts). */
+function readJson(
+	path: string,
+): { ok: true; value: unknown } | { ok: false; message: string; path?: string } {
+	return readBoundedJson(path);
 }
 
 const FIX: Record<string, string> = {
@@ -99,7 +72,7 @@ export async function validateCandidate(
 		}));
 	if (c.problem) return { ok: false, errors: [c.problem] };
 	const raw = readJson(c.sidecarPath);
-	if (!raw.ok) return { ok: false, errors: [{ path: '$', message: raw.message }] };
+	if (!raw.ok) return { ok: false, errors: [{ path: raw.path ?? '$', message: raw.message }] };
 	const defaults: unknown[] = [folderDefaults];
 	for (const d of c.defaults) {
 		if (isLink(d))
@@ -174,7 +147,7 @@ export async function validateCandidate(
 	}
 	if (errors.length > 0) return { ok: false, errors };
 
-	const hashes = await Promise.all(media.map((m) => sha256File(m.path)));
+	const hashes = media.map((m) => m.sha256);
 	const identity = createHash('sha256')
 		.update(
 			stableJson({
@@ -196,6 +169,9 @@ export async function validateCandidate(
 			kind: m.kind,
 			size: m.size,
 			sha256: hashes[i],
+			dev: m.dev,
+			ino: m.ino,
+			mtimeMs: m.mtimeMs,
 		})),
 		droppedAt: now,
 	};
@@ -278,6 +254,8 @@ export class Intake {
 			try {
 				await this.ingest(layout, c, folderDefaults);
 			} catch (err) {
+				// A full disk stops the whole scan (the daemon pauses); the post waits in the inbox.
+				if (isDiskFull(err)) throw err;
 				this.opts.log.log('error', `could not ingest ${c.name}: ${(err as Error).message}`, {
 					folder: layout.root,
 				});
@@ -291,9 +269,13 @@ export class Intake {
 		const { store, log, config } = this.opts;
 		const now = this.now();
 		const v = await validateCandidate(c, folderDefaults, config, now);
+		// A single-file sidecar may name its media in "media": those files move with it (they were
+		// left in the inbox, and the upload then failed "file does not exist" forever).
+		const named =
+			c.kind === 'file' && v.ok ? v.post.media.map((m) => join(c.sidecarPath, '..', m.name)) : [];
 		const arrival: Arrival = {
 			name: c.name,
-			movePaths: c.movePaths,
+			movePaths: [...new Set([...named, ...c.movePaths])],
 			folderPost: c.kind === 'folder',
 		};
 		if (!v.ok) {

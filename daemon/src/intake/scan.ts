@@ -105,7 +105,9 @@ export function* inboxCandidates(inbox: string, defaults: string[] = []): Genera
 	// Symbolic links group like files, so a post that uses one is refused instead of silently losing it.
 	const links = new Set(list.filter((e) => e.isSymbolicLink()).map((e) => e.name));
 	const isLink = (name: string) => links.has(name);
-	const files = new Set(list.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name));
+	// Anything that is not a folder groups like a file (a FIFO, socket or device too), so it is
+	// refused with its reason instead of sitting in the inbox unexplained.
+	const files = new Set(list.filter((e) => !e.isDirectory()).map((e) => e.name));
 	// Media by stem (`clip` → [`clip.mp4`, `clip.mov`]), for sidecars named after the stem.
 	const mediaByStem = new Map<string, string[]>();
 	for (const name of files) {
@@ -154,15 +156,11 @@ export function* inboxCandidates(inbox: string, defaults: string[] = []): Genera
 			};
 			continue;
 		}
-		if (
-			!(e.isFile() || e.isSymbolicLink()) ||
-			!e.name.endsWith('.json') ||
-			e.name === '_defaults.json'
-		)
-			continue;
+		if (e.isDirectory() || !e.name.endsWith('.json') || e.name === '_defaults.json') continue;
 		const sidecarPath = join(inbox, e.name);
 		const base = e.name.slice(0, -'.json'.length);
-		if (isMediaName(base) && files.has(base)) {
+		// `clip.mp4` + `clip.mp4.json`, and also `noext` + `noext.json` (the content decides what it is).
+		if (files.has(base) && (isMediaName(base) || extname(base) === '')) {
 			yield {
 				kind: 'file',
 				name: base,

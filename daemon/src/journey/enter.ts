@@ -3,9 +3,10 @@
  * into failed/<name>/ with error.json when it cannot be (bad sidecar, bad media), or into
  * done/duplicates/<name>/ with duplicate-of.json when the same post was already queued.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FolderLayout, duplicatesDir, freePath } from './layout';
-import { moveInto, writeJson } from './moves';
+import { moveDir, moveInto, writeJson } from './moves';
 
 /** error.json of a post that never got into the queue. */
 export interface ErrorFile {
@@ -67,4 +68,44 @@ export function setAsideDuplicate(
 		note: 'The same media and sidecar were already queued; nothing was posted again. Change the sidecar to post it again.',
 	});
 	return dest;
+}
+
+/**
+ * Folders in .processing/ that the database has no record of (it was lost, replaced or restored
+ * from an older copy while the daemon was stopped). They may have been posted already, so they are
+ * never sent again blindly: each goes to failed/<name>/ with an error.json that says to check the
+ * service and drop it again if it is missing there. Returns the folders set aside.
+ */
+export function setAsideUnknown(
+	layout: FolderLayout,
+	known: (id: string) => boolean,
+	now: number,
+): string[] {
+	let names: string[];
+	try {
+		names = readdirSync(layout.processing);
+	} catch {
+		return [];
+	}
+	const moved: string[] = [];
+	for (const id of names) {
+		if (known(id)) continue;
+		const dest = freePath(layout.failed, `${id}-needs-review`);
+		moveDir(join(layout.processing, id), dest);
+		writeJson(join(dest, 'error.json'), {
+			item: id,
+			name: id,
+			state: 'needs-review',
+			errors: [
+				{
+					message:
+						'this post was in .processing/ but the state database has no record of it (the database was lost, replaced or restored while postspool was stopped), so it may already have been posted',
+					fix: 'check the service for this post; if it is not there, move its files back into the inbox to post it',
+				},
+			],
+			at: new Date(now).toISOString(),
+		});
+		moved.push(dest);
+	}
+	return moved;
 }

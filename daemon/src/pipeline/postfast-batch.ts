@@ -208,6 +208,7 @@ export class PostFastBatch extends CreateRequests {
 					join(m.item.work_dir, file.name),
 					request.contentType,
 					(sent, total) => this.o.onProgress?.({ item: m.item.name, file: file.name, sent, total }),
+					file,
 				);
 				if (!put.ok) {
 					m.t = this.onFailure(m.item, m.t, put.error, `uploading ${file.name} to storage`);

@@ -94,6 +94,7 @@ export class PostSiderPost extends CreateRequests {
 				client.uploadFile(join(item.work_dir, m.name), {
 					onProgress: (sent, total) =>
 						this.o.onProgress?.({ item: item.name, file: m.name, sent, total }),
+					expected: m,
 				}),
 			);
 			if (!res.ok)

@@ -3,8 +3,10 @@
  * each service and the media count rules of each platform (postsider-api.md §5.1/§6.1,
  * postfast-api.md §2.1/§2.11).
  */
+import { createHash } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
-import { type FileHandle, lstat, open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
+import { SAFE_OPEN_FLAGS, fileKind } from './read';
 import { basename } from 'node:path';
 import type { Platform } from '../config/schema';
 import {
@@ -30,6 +32,12 @@ export interface MediaInfo {
 	postsiderOk: boolean;
 	/** The first 4 KB hold a pattern PostSider's upload refuses as dangerous (`<%`, `<script`…). */
 	dangerous?: boolean;
+	/** SHA-256 of the bytes read through the one handle that was checked (never a second open). */
+	sha256: string;
+	/** The file's identity through that handle: an upload re-checks it before sending a byte. */
+	dev: number;
+	ino: number;
+	mtimeMs: number;
 }
 
 /** Detects the media type from the first bytes. Returns undefined for anything we cannot post. */
@@ -93,31 +101,56 @@ export function symlinkMessage(path: string, what = 'media file'): string {
 export async function inspectMedia(path: string): Promise<MediaInfo | { error: string }> {
 	const name = basename(path);
 	let size: number;
+	let handle: FileHandle;
 	try {
-		const st = await lstat(path);
-		if (st.isSymbolicLink()) return { error: symlinkMessage(path) };
-		size = st.size;
-	} catch {
-		return {
-			error: `media file "${name}" is missing; put it next to the sidecar or fix the name in "media"`,
-		};
+		// One handle, opened without following a link and without waiting on a FIFO; what it is
+		// comes from the handle (fstat), not from the path, which can be swapped meanwhile.
+		handle = await open(path, SAFE_OPEN_FLAGS);
+	} catch (err) {
+		const code = (err as NodeJS.ErrnoException).code;
+		if (code === 'ELOOP' || code === 'EMLINK') return { error: symlinkMessage(path) };
+		if (code === 'ENOENT')
+			return {
+				error: `media file "${name}" is missing; put it next to the sidecar or fix the name in "media"`,
+			};
+		return { error: unreadableMessage('media file', name, err) };
 	}
-	if (size === 0) return { error: `media file "${name}" is empty (0 bytes); copy it again` };
-	const head = Buffer.alloc(Math.min(DANGEROUS_SCAN_BYTES, size));
 	let type: ReturnType<typeof sniff>;
 	let short: string | undefined;
+	let dangerous = false;
+	let identity = { sha256: '', dev: 0, ino: 0, mtimeMs: 0 };
 	try {
-		const handle = await open(path, 'r');
+		const st = await handle.stat();
+		if (!st.isFile())
+			return {
+				error: `media file "${name}" is ${fileKind(st)}, not a regular file; copy the real file into the folder`,
+			};
+		size = st.size;
+		if (size === 0) return { error: `media file "${name}" is empty (0 bytes); copy it again` };
+		const head = Buffer.alloc(Math.min(DANGEROUS_SCAN_BYTES, size));
 		try {
 			await handle.read(head, 0, head.length, 0);
 			type = sniff(head);
 			if (type?.mime === 'video/mp4' || type?.mime === 'video/quicktime')
 				short = await truncatedBox(handle, size);
-		} finally {
-			await handle.close();
+			else if (type?.kind === 'image') short = await truncatedImage(handle, type.mime, head, size);
+			dangerous = hasDangerousContent(head);
+			// Hashed through the same handle: what is stored is what was checked, whatever the path is now.
+			if (type && !short) {
+				const hash = createHash('sha256');
+				let read = 0;
+				for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) {
+					hash.update(chunk as Buffer);
+					read += (chunk as Buffer).length;
+				}
+				if (read !== size) short = `it changed size while it was read (${size} then ${read} bytes)`;
+				identity = { sha256: hash.digest('hex'), dev: st.dev, ino: st.ino, mtimeMs: st.mtimeMs };
+			}
+		} catch (err) {
+			return { error: unreadableMessage('media file', name, err) };
 		}
-	} catch (err) {
-		return { error: unreadableMessage('media file', name, err) };
+	} finally {
+		await handle.close();
 	}
 	if (!type) {
 		return {
@@ -126,11 +159,11 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 	}
 	if (short)
 		return {
-			error: `media file "${name}" is incomplete: ${short}. If it is still being copied, let the copy finish and drop the post again; otherwise export the video again`,
+			error: `media file "${name}" is incomplete: ${short}. If it is still being copied, let the copy finish and drop the post again; otherwise export the ${type.kind} again`,
 		};
 	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (§3.1).
 	const postsiderOk = type.mime !== 'video/quicktime' && type.mime !== 'video/webm';
-	return { path, name, size, ...type, postsiderOk, dangerous: hasDangerousContent(head) };
+	return { path, name, size, ...type, postsiderOk, dangerous, ...identity };
 }
 
 /**
@@ -156,6 +189,44 @@ async function truncatedBox(handle: FileHandle, size: number): Promise<string | 
 			return `its "${type}" box needs ${offset + length} bytes but the file has ${size}`;
 		offset += length;
 	}
+	return undefined;
+}
+
+/** How far from the end an image's end marker may sit (some cameras append a few bytes after it). */
+const IMAGE_TAIL_BYTES = 1024;
+
+/**
+ * Whether an image ends the way its format ends: JPEG with its EOI marker (FF D9), PNG with its
+ * IEND chunk, GIF with its trailer byte (3B), WebP with as many bytes as its RIFF header declares.
+ * A copy cut short (a writer that paused longer than the stability wait) has none of these.
+ * Reads the tail through the open `handle`; returns what is missing, or undefined when complete.
+ */
+export async function truncatedImage(
+	handle: FileHandle,
+	mime: string,
+	head: Buffer,
+	size: number,
+): Promise<string | undefined> {
+	if (mime === 'image/webp') {
+		const declared = head.length >= 8 ? head.readUInt32LE(4) + 8 : Infinity;
+		return declared > size
+			? `its RIFF header declares ${declared} bytes but the file has ${size}`
+			: undefined;
+	}
+	const tail = Buffer.alloc(Math.min(IMAGE_TAIL_BYTES, size));
+	const { bytesRead } = await handle.read(tail, 0, tail.length, size - tail.length);
+	const end = tail.subarray(0, bytesRead);
+	if (mime === 'image/jpeg')
+		return end.includes(Buffer.from([0xff, 0xd9]))
+			? undefined
+			: 'it has no JPEG end marker (FF D9)';
+	if (mime === 'image/png')
+		return end.includes(Buffer.from('IEND', 'latin1')) &&
+			end.lastIndexOf('IEND', undefined, 'latin1') + 8 <= end.length
+			? undefined
+			: 'it has no PNG end chunk (IEND)';
+	if (mime === 'image/gif')
+		return end[end.length - 1] === 0x3b ? undefined : 'it has no GIF trailer (3B)';
 	return undefined;
 }
 
@@ -191,7 +262,7 @@ export const COUNT_RULES: Partial<Record<Platform, CountRule>> = {
 export function checkMediaFor(
 	service: 'postsider' | 'postfast',
 	platform: Platform,
-	media: MediaInfo[],
+	media: Array<Omit<MediaInfo, 'sha256' | 'dev' | 'ino' | 'mtimeMs'>>,
 	draft: boolean,
 	opts: { profile?: PostFastProfile; firstComment?: string } = {},
 ): string[] {

@@ -3,7 +3,7 @@
  * post), every target of it (one account on one service) and the budget logs. Each state change is
  * committed before the side effect it announces (daemon-anchors.md §3.3).
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrateBudgetTables } from './budget-tables';
@@ -93,9 +93,51 @@ export function cacheStatements(db: Db): Db {
 	return db;
 }
 
+/** The state database cannot be used as it is (damaged, or not a database): path and remedy. */
+export class StateDbError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'StateDbError';
+	}
+}
+
+/** Owner-only mode for a path the daemon owns (best effort: a file of another user stays as it is). */
+export function tighten(path: string, mode: number): void {
+	if (process.platform === 'win32') return;
+	try {
+		chmodSync(path, mode);
+	} catch {
+		/* not ours to change */
+	}
+}
+
+export const dbPath = (stateDir: string) => join(stateDir, 'postspool.sqlite');
+
+/** What to do with a damaged state database (daemon/README.md, "A damaged database"). */
+export function damagedDbMessage(path: string, what: string): string {
+	return `the state database ${path} is damaged (${what}). Stop postspool, move it aside (mv "${path}" "${path}.broken"; also its -wal and -shm files), then start again: a new database is created, and posts found in .processing/ without a record are set aside in failed/ for review, so nothing is posted twice`;
+}
+
+const DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
+
 export function openDb(stateDir: string): Db {
 	mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-	const db = cacheStatements(new Database(join(stateDir, 'postspool.sqlite')));
+	const path = dbPath(stateDir);
+	try {
+		return openAndMigrate(path);
+	} catch (err) {
+		const code = (err as { code?: string }).code ?? '';
+		if (DAMAGED.test(code))
+			throw new StateDbError(damagedDbMessage(path, `${code}: ${(err as Error).message}`));
+		throw err;
+	}
+}
+
+function openAndMigrate(path: string): Db {
+	const db = cacheStatements(new Database(path));
+	// Owner-only, whatever the umask: it holds every post's text and the queue. The -wal and -shm
+	// files SQLite creates take the database file's mode.
+	tighten(path, 0o600);
 	db.pragma('journal_mode = WAL');
 	// FULL: a transition is on disk before the HTTP call it announces.
 	db.pragma('synchronous = FULL');

@@ -2,7 +2,8 @@
  * The daemon's PostSider client against the real emulator: success shapes, Idempotency-Key,
  * streaming multipart upload, and the mapping of every error shape to the one ApiError.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -143,11 +144,52 @@ describe('PostSider client: success paths', () => {
 		expect(progress.length).toBeGreaterThan(2);
 	});
 
-	it('a missing file is a thrown Error that names the file, before any request', async () => {
+	it('a file whose bytes differ from the validated SHA-256 is cut off before the server has it whole', async () => {
+		const path = join(dir, 'changed.png');
+		const original = Buffer.alloc(2 * 1024 * 1024, 0x41);
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(original);
+		const expected = {
+			size: original.length,
+			sha256: createHash('sha256').update(original).digest('hex'),
+		};
+		const now = Buffer.from(original);
+		now[now.length - 5] ^= 1; // one byte in the last chunk differs: same size, same head
+		writeFileSync(path, now);
+		const stored = (ps.store as { media: Map<string, unknown> }).media.size;
+		const r = await client().uploadFile(path, { expected });
+		expect(r).toMatchObject({
+			ok: false,
+			error: {
+				kind: 'validation',
+				message: expect.stringMatching(/"changed\.png" changed after it was validated/),
+			},
+		});
+		expect((ps.store as { media: Map<string, unknown> }).media.size).toBe(stored);
+		// The same bytes as validated go through.
+		writeFileSync(path, original);
+		expect(await client().uploadFile(path, { expected })).toMatchObject({ ok: true });
+	});
+
+	it('a symbolic link in place of the validated file is refused before any request', async () => {
+		const target = join(dir, 'target.png');
+		writeFileSync(target, Buffer.alloc(64, 0x41));
+		const link = join(dir, 'link.png');
+		symlinkSync(target, link);
 		const before = ps.requests.length;
-		await expect(client().uploadFile(join(dir, 'nope.mp4'))).rejects.toThrow(
-			/nope\.mp4.*does not exist/,
-		);
+		expect(await client().uploadFile(link)).toMatchObject({
+			ok: false,
+			error: { kind: 'validation', message: expect.stringMatching(/it is now a symbolic link/) },
+		});
+		expect(ps.requests.length).toBe(before);
+	});
+
+	it('a missing file is a permanent failure that names the file, before any request', async () => {
+		const before = ps.requests.length;
+		// Not a thrown error (the worker retried those forever): a result the post fails with.
+		expect(await client().uploadFile(join(dir, 'nope.mp4'))).toMatchObject({
+			ok: false,
+			error: { kind: 'validation', message: expect.stringMatching(/nope\.mp4.*does not exist/) },
+		});
 		expect(ps.requests.length).toBe(before);
 	});
 });

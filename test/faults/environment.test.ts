@@ -1,0 +1,213 @@
+/**
+ * Finding 7 (issue 10): the environment fails under the daemon. A full disk under the state
+ * directory pauses intake and work (one log line) and resumes when space returns, instead of an
+ * uncaught SQLITE_FULL killing the daemon; a damaged database gives its path and the remedy (no
+ * stack trace) and `doctor` finds it with quick_check; posts left in .processing/ without a
+ * database record (the database lost while stopped) are set aside for review, never re-sent blind.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+	closeSync,
+	existsSync,
+	mkdirSync,
+	openSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	statSync,
+	writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAEMON_BIN, DaemonRig, marker, postsiderChannel, waitFor } from './lib/daemon';
+import { type Emulator, countMarkers, followRealTime, loadEmulators } from './lib/emulators';
+
+/** Mounts a small tmpfs at `dir` (root only); false where that is not allowed. */
+function mountSmall(dir: string, size: string): boolean {
+	mkdirSync(dir, { recursive: true });
+	return spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]).status === 0;
+}
+
+/** Writes zeros to `path` until the file system is full. */
+function fill(path: string): void {
+	const fd = openSync(path, 'w');
+	const block = Buffer.alloc(64 * 1024);
+	try {
+		for (;;) writeSync(fd, block);
+	} catch (err) {
+		if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+	} finally {
+		closeSync(fd);
+	}
+}
+
+const future = () => new Date(Date.now() + 3 * 86_400_000).toISOString();
+
+describe('the environment: disk full, a damaged database, a lost database', () => {
+	let ps: Emulator;
+	let stopClock = () => {};
+	let channel: { id: string; platform: string };
+	const rigs: DaemonRig[] = [];
+	const mounts: string[] = [];
+	const rigFor = (o: Partial<ConstructorParameters<typeof DaemonRig>[0]> = {}) => {
+		const rig = new DaemonRig({
+			ps,
+			psApiLimit: 100_000,
+			accounts: { 'ps-li': { key: 'ps', ...channel } },
+			stableMs: 100,
+			rescanMs: 1000,
+			...o,
+		});
+		rigs.push(rig);
+		return rig;
+	};
+
+	beforeAll(async () => {
+		const loaded = await loadEmulators();
+		if (!loaded.ok) throw new Error(loaded.reason);
+		ps = await loaded.mod.startPostSider({ apiLimit: 100_000 });
+		stopClock = followRealTime(ps);
+		channel = await postsiderChannel(ps, 'linkedin');
+	});
+	afterAll(async () => {
+		stopClock();
+		for (const r of rigs) await r.kill9();
+		for (const m of mounts) spawnSync('umount', ['-l', m]);
+		await ps?.close();
+	});
+
+	it('a full disk under the state directory pauses the daemon (logged once) and it resumes when space returns', async (ctx) => {
+		const rig = rigFor();
+		if (!mountSmall(rig.stateDir, '3m')) ctx.skip(); // needs root (CI runs as root)
+		mounts.push(rig.stateDir);
+		const markers: string[] = [];
+		const drop = (name: string) => {
+			const m = marker();
+			markers.push(m);
+			rig.dropPost(name, { version: 1, text: `disk ${m}`, targets: ['ps-li'], when: future() });
+		};
+		drop('before-full');
+		rig.start();
+		await waitFor(
+			() => rig.doneNames().includes('before-full'),
+			30_000,
+			() => rig.logText().slice(-1500),
+		);
+		const filler = join(rig.stateDir, 'filler');
+		fill(filler);
+		for (let k = 0; k < 6; k++) drop(`while-full-${k}`);
+		await waitFor(
+			() => /the disk is full/.test(rig.logText()),
+			30_000,
+			() => `no disk-full line; log: ${rig.logText().slice(-2000)}`,
+		);
+		await new Promise((r) => setTimeout(r, 3000));
+		expect(rig.running, `the daemon died; log: ${rig.logText().slice(-2000)}`).toBe(true);
+		expect(rig.logText().match(/the disk is full/g)).toHaveLength(1);
+		rmSync(filler);
+		await waitFor(
+			() => [0, 1, 2, 3, 4, 5].every((k) => rig.doneNames().includes(`while-full-${k}`)),
+			60_000,
+			() => `not resumed: done ${rig.doneNames().join(', ')}; log: ${rig.logText().slice(-2000)}`,
+		);
+		expect(rig.logText()).toMatch(/disk space is back: intake and work resume/);
+		const counts = countMarkers(ps, markers);
+		for (const m of markers) expect(counts.get(m), m).toBe(1);
+		expect(rig.integrityCheck()).toBe('ok');
+		await rig.stop();
+	});
+
+	it('a damaged database: run exits with its path and the remedy (no stack trace); doctor finds it with quick_check', async () => {
+		const rig = rigFor();
+		rig.dropPost('seed', {
+			version: 1,
+			text: `seed ${marker()}`,
+			targets: ['ps-li'],
+			when: future(),
+		});
+		rig.start();
+		await waitFor(
+			() => rig.doneNames().includes('seed'),
+			30_000,
+			() => rig.logText().slice(-1500),
+		);
+		await rig.stop();
+		const db = join(rig.stateDir, 'postspool.sqlite');
+		// Damage a page in the middle (the header stays valid: only a check finds it).
+		const fd = openSync(db, 'r+');
+		const size = statSync(db).size;
+		writeSync(
+			fd,
+			Buffer.alloc(4096, 0xa5),
+			0,
+			4096,
+			Math.max(4096, Math.floor(size / 8192) * 4096),
+		);
+		closeSync(fd);
+		const doctor = spawnSync(process.execPath, [DAEMON_BIN, '--config', rig.configPath, 'doctor'], {
+			encoding: 'utf8',
+			env: rig.env,
+		});
+		expect(doctor.status).not.toBe(0);
+		expect(doctor.stdout).toMatch(
+			new RegExp(
+				`FAIL database: the state database ${db.replace(/[/.]/g, '\\$&')} is damaged \\(quick_check`,
+			),
+		);
+		// Now the header too: the file is no database at all.
+		const fd2 = openSync(db, 'r+');
+		writeSync(fd2, Buffer.alloc(100, 0x5a), 0, 100, 0);
+		closeSync(fd2);
+		const run = spawnSync(process.execPath, [DAEMON_BIN, '--config', rig.configPath, 'run'], {
+			encoding: 'utf8',
+			env: rig.env,
+			timeout: 30_000,
+		});
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain(`the state database ${db} is damaged (SQLITE_NOTADB`);
+		expect(run.stderr).toContain(`mv "${db}" "${db}.broken"`);
+		expect(run.stderr).not.toMatch(/^\s+at /m);
+	});
+
+	it('the database lost while stopped: posts in .processing/ are set aside for review, not sent again', async () => {
+		const rig = rigFor();
+		// Every create fails with 500, so the post waits in .processing/ for its next attempt.
+		ps.faults.add({
+			method: 'POST',
+			path: /\/posts$/,
+			kind: 'status',
+			status: 500,
+			body: { msg: 'down' },
+			times: 1000,
+		});
+		const m = marker();
+		rig.dropPost('orphan', { version: 1, text: `orphan ${m}`, targets: ['ps-li'], when: future() });
+		rig.start();
+		const processing = join(rig.drop, '.processing');
+		await waitFor(
+			() => existsSync(processing) && readdirSync(processing).length === 1,
+			30_000,
+			() => rig.logText().slice(-1500),
+		);
+		const [id] = readdirSync(processing);
+		await rig.stop();
+		for (const f of readdirSync(rig.stateDir))
+			if (f.startsWith('postspool.sqlite')) rmSync(join(rig.stateDir, f));
+		ps.faults.clear();
+		rig.start();
+		const failed = join(rig.drop, 'failed', `${id}-needs-review`);
+		await waitFor(
+			() => existsSync(join(failed, 'error.json')),
+			30_000,
+			() => rig.logText().slice(-1500),
+		);
+		const body = JSON.parse(readFileSync(join(failed, 'error.json'), 'utf8'));
+		expect(body).toMatchObject({ item: id, state: 'needs-review' });
+		expect(JSON.stringify(body)).toMatch(/no record of it[\s\S]*may already have been posted/);
+		expect(existsSync(join(failed, 'orphan.json'))).toBe(true);
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(countMarkers(ps, [m]).get(m)).toBe(0);
+		expect(readdirSync(processing)).toEqual([]);
+		await rig.stop();
+	});
+});
