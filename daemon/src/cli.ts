@@ -9,6 +9,8 @@ import { Command, CommanderError } from 'commander';
 import { accountsCommand, doctorCommand } from './commands/accounts';
 import { CliError, EXIT, type GlobalOpts } from './commands/context';
 import { cancelCommand, retryCommand } from './commands/control';
+import { eventsCommand } from './commands/events';
+import { historyCommand } from './commands/history';
 import { initCommand } from './commands/init';
 import { queueLsCommand, statusCommand } from './commands/inspect';
 import { planCommand } from './commands/plan';
@@ -69,6 +71,23 @@ export function buildProgram(): Command {
 		.option('--all', 'include done and cancelled items')
 		.action(act((o) => queueLsCommand(o as never)));
 	program
+		.command('history')
+		.description(
+			'recent posts: account, service, post id, scheduled and published times, state, URL',
+		)
+		.option('--state <state>', 'only this state (published, publish-failed, confirmed, failed, …)')
+		.option('--account <alias>', 'only this account alias')
+		.option('--since <date>', 'from this time on (2027-03-01, an ISO time, or 7d / 24h ago)')
+		.option('--until <date>', 'up to this time')
+		.option('--limit <n>', 'at most this many (default 50)')
+		.action(act((o) => historyCommand(o as never)));
+	program
+		.command('events')
+		.description('what the daemon told: queued, failed, needs-review, published, publish-failed')
+		.option('-f, --follow', 'keep printing new events (one JSON object per line with --json)')
+		.option('--last <n>', 'start with the last n events (default 20)')
+		.action(act((o) => eventsCommand(o as never)));
+	program
 		.command('plan [path]')
 		.description('dry run: validate waiting posts, show ETA and the gating budget per target')
 		.action(act((o, path) => planCommand(o, path)));
@@ -79,7 +98,13 @@ export function buildProgram(): Command {
 		.action(act((o, id) => retryCommand(o as never, id)));
 	program
 		.command('cancel <id>')
-		.description('cancel the targets of an item that are not created yet')
+		.description(
+			'cancel the targets of an item that are not created yet; --remote also deletes the posts the service already scheduled',
+		)
+		.option(
+			'--remote',
+			'delete accepted, unpublished posts on the service (asked explicitly; cannot be undone)',
+		)
 		.action(act((o, id) => cancelCommand(o, id)));
 	program
 		.command('accounts')

@@ -224,6 +224,8 @@ export interface IntakeOptions {
 	now?(): number;
 	/** Called after an item was queued (wake the pipeline). */
 	onQueued?(itemId: string): void;
+	/** Called after a post was refused at intake and filed in failed/ (notifications). */
+	onRejected?(name: string, folder: string, errors: ErrorFile['errors']): void;
 }
 
 export class Intake {
@@ -318,6 +320,7 @@ export class Intake {
 				path: v.errors[0].path,
 				movedTo: dest,
 			});
+			this.opts.onRejected?.(c.name, dest, v.errors);
 			return;
 		}
 		const existing = store.itemByIdentity(v.identity);

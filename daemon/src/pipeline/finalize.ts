@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { PostRecord } from '../intake/ingest';
 import { freePath, monthDir, writeJson } from '../intake/lifecycle';
 import { layoutOf } from '../intake/scan';
+import { outcomeFields } from '../outcomes/store';
 import type { ItemRow, Store } from '../state/store';
 import type { TargetError } from './worker';
 
@@ -30,9 +31,45 @@ export function receiptOf(store: Store, item: ItemRow) {
 			postId: t.remote_id ?? undefined,
 			publishAt: t.publish_at ? new Date(t.publish_at).toISOString() : undefined,
 			attempts: t.attempts,
-			error: t.error && t.state !== 'confirmed' ? (JSON.parse(t.error) as TargetError) : undefined,
+			error:
+				t.error && t.state !== 'confirmed' && t.state !== 'published'
+					? (JSON.parse(t.error) as TargetError)
+					: undefined,
+			...outcomeFields(store.db, t.id),
 		})),
 	};
+}
+
+/**
+ * receipt.json, and error.json when a target failed (also on the service, after it accepted the
+ * post: publish tracking calls this again when a post's fate is known).
+ */
+export function writeSettledFiles(store: Store, item: ItemRow, dir: string, now: number): void {
+	writeJson(join(dir, 'receipt.json'), receiptOf(store, item));
+	if (item.state !== 'failed' && item.state !== 'needs-review') {
+		rmSync(join(dir, 'error.json'), { force: true });
+		return;
+	}
+	const targets = store.targets(item.id);
+	writeJson(join(dir, 'error.json'), {
+		item: item.id,
+		name: item.name,
+		state: item.state,
+		errors: targets
+			.filter(
+				(t) => t.state === 'failed' || t.state === 'needs-review' || t.state === 'publish-failed',
+			)
+			.map((t) => ({
+				target: t.label,
+				state: t.state,
+				...(JSON.parse(t.error ?? '{}') as TargetError),
+			})),
+		succeeded: targets
+			.filter((t) => t.state === 'confirmed' || t.state === 'published')
+			.map((t) => ({ target: t.label, postId: t.remote_id })),
+		retry: `After fixing the cause, run "postspool retry ${item.id}": only the targets listed here are sent again.`,
+		at: new Date(now).toISOString(),
+	});
 }
 
 /** Finalizes the item when all its targets have settled. Returns the new location, if moved. */
@@ -49,29 +86,7 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 	store.setItem(itemId, { state: outcome, final_dir: dest });
 	const settled = store.item(itemId)!;
 	if (existsSync(item.work_dir)) {
-		writeJson(join(item.work_dir, 'receipt.json'), receiptOf(store, settled));
-		if (outcome === 'failed' || outcome === 'needs-review') {
-			const errors = store
-				.targets(itemId)
-				.filter((t) => t.state === 'failed' || t.state === 'needs-review')
-				.map((t) => ({
-					target: t.label,
-					state: t.state,
-					...(JSON.parse(t.error ?? '{}') as TargetError),
-				}));
-			writeJson(join(item.work_dir, 'error.json'), {
-				item: itemId,
-				name: item.name,
-				state: outcome,
-				errors,
-				succeeded: store
-					.targets(itemId)
-					.filter((t) => t.state === 'confirmed')
-					.map((t) => ({ target: t.label, postId: t.remote_id })),
-				retry: `After fixing the cause, run "postspool retry ${itemId}": only the targets listed here are sent again.`,
-				at: new Date(now).toISOString(),
-			});
-		}
+		writeSettledFiles(store, settled, item.work_dir, now);
 		mkdirSync(dirname(dest), { recursive: true });
 		renameSync(item.work_dir, dest);
 	}
@@ -108,7 +123,9 @@ export function retryItem(
 		};
 	const targets = store
 		.targets(item.id)
-		.filter((t) => t.state === 'failed' || t.state === 'needs-review');
+		.filter(
+			(t) => t.state === 'failed' || t.state === 'needs-review' || t.state === 'publish-failed',
+		);
 	if (targets.length === 0)
 		return {
 			ok: false,
@@ -123,14 +140,17 @@ export function retryItem(
 	}
 	store.db.transaction(() => {
 		for (const t of targets) {
-			// A parked create may have reached the service: a new Idempotency-Key and a new body, on the user's word.
+			// A parked create may have reached the service: a new Idempotency-Key and a new body, on the
+			// user's word. A post the service failed to publish is created anew (the old one stays failed there).
 			const parked = t.state === 'needs-review';
-			store.force(t.id, ['failed', 'needs-review'], 'pending', {
+			const republish = t.state === 'publish-failed';
+			store.force(t.id, ['failed', 'needs-review', 'publish-failed'], 'pending', {
 				attempts: 0,
 				next_attempt_at: 0,
 				error: null,
-				...(parked || !t.remote_id
-					? { request: null, generation: t.generation + (parked ? 1 : 0) }
+				...(republish ? { remote_id: null } : {}),
+				...(parked || republish || !t.remote_id
+					? { request: null, generation: t.generation + (parked || republish ? 1 : 0) }
 					: {}),
 			});
 		}
@@ -154,7 +174,13 @@ export function cancelItem(
 	if (!item) return { ok: false, message: `no item "${itemId}"; "postspool queue ls" lists them` };
 	let n = 0;
 	for (const t of store.targets(item.id)) {
-		if (store.force(t.id, ['pending', 'uploading', 'ready', 'failed', 'needs-review'], 'cancelled'))
+		if (
+			store.force(
+				t.id,
+				['pending', 'uploading', 'ready', 'failed', 'needs-review', 'publish-failed'],
+				'cancelled',
+			)
+		)
 			n++;
 		else if (t.state === 'submitting' || t.state === 'unknown') {
 			return {

@@ -7,6 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Budgets } from '../budget/budgets';
+import { Outbox } from '../notify/outbox';
+import { OutcomeStore } from '../outcomes/store';
 
 export type Db = Database.Database;
 
@@ -118,4 +120,6 @@ export function migrate(db: Db): void {
 		}).immediate();
 	}
 	Budgets.migrate(db);
+	OutcomeStore.migrate(db);
+	Outbox.migrate(db);
 }
