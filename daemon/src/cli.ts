@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { accountsCommand, doctorCommand } from './commands/accounts';
 import { CliError, EXIT, type GlobalOpts } from './commands/context';
 import { cancelCommand, retryCommand } from './commands/control';
+import { checkCommand } from './commands/check';
 import { eventsCommand } from './commands/events';
 import { historyCommand } from './commands/history';
 import { initCommand } from './commands/init';
@@ -91,6 +92,12 @@ export function buildProgram(): Command {
 		.command('plan [path]')
 		.description('dry run: validate waiting posts, show ETA and the gating budget per target')
 		.action(act((o, path) => planCommand(o, path)));
+	program
+		.command('check <path>')
+		.description(
+			'validate and plan a sidecar, a post folder or a .csv batch without posting: every error with its fix, the ETA of each valid post',
+		)
+		.action(act((o, path) => checkCommand(o, path)));
 	program
 		.command('retry [id]')
 		.description('re-queue the failed or parked targets of an item')

@@ -27,6 +27,7 @@ import {
 } from '../sidecar/resolve';
 import { type Sidecar, textFor } from '../sidecar/schema';
 import type { Store, TargetState } from '../state/store';
+import { ingestCsvBatch, inboxCsvFiles } from './csv';
 import { type ErrorFile, freePath, moveInto, rejectCandidate, writeJson } from './lifecycle';
 import {
 	type Candidate,
@@ -105,6 +106,20 @@ export async function validateCandidate(
 	config: Config,
 	now: number,
 ): Promise<Validation> {
+	if (c.problem) return { ok: false, errors: [c.problem] };
+	const raw = readJson(c.sidecarPath);
+	if (!raw.ok) return { ok: false, errors: [{ path: '$', message: raw.message }] };
+	return validateSidecarValue(c, raw.value, folderDefaults, config, now);
+}
+
+/** Validates a sidecar already read (a file's JSON, or a CSV row) with the candidate's defaults and media. */
+export async function validateSidecarValue(
+	c: Candidate,
+	value: unknown,
+	folderDefaults: unknown,
+	config: Config,
+	now: number,
+): Promise<Validation> {
 	const errors: ErrorFile['errors'] = [];
 	const asErrors = (issues: Issue[]) =>
 		issues.map((i) => ({
@@ -112,9 +127,6 @@ export async function validateCandidate(
 			message: i.message,
 			...(FIX[i.path] ? { fix: FIX[i.path] } : {}),
 		}));
-	if (c.problem) return { ok: false, errors: [c.problem] };
-	const raw = readJson(c.sidecarPath);
-	if (!raw.ok) return { ok: false, errors: [{ path: '$', message: raw.message }] };
 	const defaults: unknown[] = [folderDefaults];
 	for (const d of c.defaults) {
 		if (isLink(d))
@@ -123,7 +135,7 @@ export async function validateCandidate(
 		if (!v.ok) return { ok: false, errors: [{ path: d, message: v.message }] };
 		defaults.push(v.value);
 	}
-	const validated = validateSidecar(raw.value, defaults, config);
+	const validated = validateSidecar(value, defaults, config);
 	if (!validated.ok) return { ok: false, errors: asErrors(validated.issues) };
 	const { sidecar, targets } = validated;
 
@@ -300,6 +312,21 @@ export class Intake {
 				});
 			}
 			this.stability.forget(watched);
+		}
+		// Bulk CSV files: one post per row (intake/csv.ts).
+		for (const file of inboxCsvFiles(layout.inbox)) {
+			if (this.stopped) return undefined;
+			try {
+				const w = await ingestCsvBatch(
+					{ ...this.opts, stability: this.stability, now: this.now() },
+					layout,
+					file,
+					folderDefaults,
+				);
+				if (w !== undefined) wait = Math.min(wait ?? w, w);
+			} catch (err) {
+				this.opts.log.log('error', `could not ingest ${file.path}: ${(err as Error).message}`);
+			}
 		}
 		return wait;
 	}
