@@ -15,11 +15,12 @@ import { type LimitTable, limitTable, postfastLimits, postsiderLimits } from './
 import { type LoadedConfig, resolveApiKey } from './config/load';
 import type { Config } from './config/schema';
 import { Intake } from './intake/ingest';
-import { isIgnoredName, layoutOf } from './intake/scan';
+import { isIgnoredName } from './intake/scan';
+import { layoutOf } from './journey/layout';
 import type { Logger } from './log';
+import { finalizeItem, recoverMoves } from './journey/settle';
 import { Notifier } from './notify/notifier';
 import { Tracker } from './outcomes/tracker';
-import { finalizeItem, recoverMoves } from './pipeline/finalize';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
 import { type Db, openDb } from './state/db';
 import { acquireLock } from './state/lock';

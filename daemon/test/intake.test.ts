@@ -16,8 +16,9 @@ import {
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleMp4, samplePng } from '../src/demo/media';
-import { Intake, type PostRecord } from '../src/intake/ingest';
-import { cancelItem } from '../src/pipeline/finalize';
+import { Intake } from '../src/intake/ingest';
+import type { PostRecord } from '../src/item';
+import { cancelItem } from '../src/pipeline/retry-cancel';
 import { StabilityTracker, isIgnoredName } from '../src/intake/scan';
 import { silentLogger } from '../src/log';
 import { unreadableMessage } from '../src/sidecar/media';

@@ -15,7 +15,7 @@ import { historyCommand } from '../src/commands/history';
 import { loadConfig } from '../src/config/load';
 import { Daemon } from '../src/daemon';
 import { silentLogger } from '../src/log';
-import { retryItem } from '../src/pipeline/finalize';
+import { retryItem } from '../src/pipeline/retry-cancel';
 import { openDb } from '../src/state/db';
 import { Store } from '../src/state/store';
 import { drop, tempDir } from './helpers';

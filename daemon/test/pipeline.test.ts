@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config/load';
 import { Daemon } from '../src/daemon';
 import { sampleMp4, samplePng } from '../src/demo/media';
 import { createLogger, silentLogger } from '../src/log';
-import { retryItem } from '../src/pipeline/finalize';
+import { retryItem } from '../src/pipeline/retry-cancel';
 import { openDb } from '../src/state/db';
 import { Store } from '../src/state/store';
 import { drop, tempDir } from './helpers';

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { observationOf } from '../budget/budgets';
 import { resolveApiKey } from '../config/load';
 import { createClients } from '../daemon';
-import { layoutOf } from '../intake/scan';
+import { layoutOf } from '../journey/layout';
 import { getHeader } from '../../../contract/errors';
 import { EXIT, type GlobalOpts, load, openState, print } from './context';
 

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { type CsvProblem, checkCsv, inboxCsvFiles } from '../intake/csv';
-import { layoutOf } from '../intake/scan';
+import { layoutOf } from '../journey/layout';
 import { CliError, EXIT, type GlobalOpts, load, openState, print, when } from './context';
 import { type Job, jobOf, planEtas, queuedJobs } from './eta';
 import { planCommand } from './plan';

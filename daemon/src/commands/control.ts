@@ -1,7 +1,7 @@
 /** `postspool retry` and `postspool cancel`. */
 import { createClients } from '../daemon';
 import { consequence, remoteTargets, unschedule } from '../outcomes/unschedule';
-import { cancelItem, retryItem } from '../pipeline/finalize';
+import { cancelItem, retryItem } from '../pipeline/retry-cancel';
 import { CliError, EXIT, type GlobalOpts, load, openState, print } from './context';
 
 export function retryCommand(opts: GlobalOpts & { failed?: boolean }, id?: string): number {

@@ -8,7 +8,7 @@ import type { Budgets, CallSpec } from '../budget/budgets';
 import { alignedPrefix, planBacklog, postfastSequence, postsiderSequence } from '../budget/planner';
 import type { Config, Platform } from '../config/schema';
 import { limitsForKey } from '../daemon';
-import type { PostRecord } from '../intake/ingest';
+import type { PostRecord } from '../item';
 import { POSTFAST_PLATFORM } from '../pipeline/requests';
 import type { Store } from '../state/store';
 

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultConfigPath } from '../config/load';
 import { starterConfig } from '../config/starter';
-import { layoutOf } from '../intake/scan';
+import { layoutOf } from '../journey/layout';
 import { CliError, type GlobalOpts, print } from './context';
 
 export function initCommand(

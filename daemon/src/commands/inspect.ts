@@ -1,6 +1,6 @@
 /** `postspool status` and `postspool queue ls`. */
 import type { WindowStatus } from '../budget/budgets';
-import type { PostRecord } from '../intake/ingest';
+import type { PostRecord } from '../item';
 import { LIVE } from '../state/store';
 import { planEtas, queuedJobs } from './eta';
 import { EXIT, type GlobalOpts, load, openState, print, statusSnapshot, when } from './context';

@@ -6,7 +6,8 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { validateCandidate } from '../intake/ingest';
-import { type Candidate, layoutOf, scanInbox } from '../intake/scan';
+import { type Candidate, scanInbox } from '../intake/scan';
+import { layoutOf } from '../journey/layout';
 import { type Job, jobOf, planEtas, queuedJobs } from './eta';
 import { EXIT, type GlobalOpts, load, openState, print, when } from './context';
 

@@ -18,8 +18,6 @@ import {
 	mkdirSync,
 	readFileSync,
 	readdirSync,
-	renameSync,
-	writeFileSync,
 } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -27,8 +25,9 @@ import { type Config, PLATFORMS } from '../config/schema';
 import type { Logger } from '../log';
 import type { Store, TargetState } from '../state/store';
 import { type Validation, validateSidecarValue } from './ingest';
-import { freePath, monthDir, writeJson } from './lifecycle';
-import { type Candidate, type FolderLayout, type StabilityTracker, isIgnoredName } from './scan';
+import { type FolderLayout, freePath, monthDir } from '../journey/layout';
+import { moveInto, writeJson, writeOwnFile } from '../journey/moves';
+import { type Candidate, type StabilityTracker, isIgnoredName } from './scan';
 
 export interface CsvProblem {
 	/** 1-based line in the file where the row starts (1 is the header). */
@@ -384,9 +383,7 @@ export function fileBatch(
 	];
 	const dest =
 		bad.length > 0 ? freePath(layout.failed, name) : freePath(monthDir(layout, now), name);
-	mkdirSync(dest, { recursive: true });
-	renameSync(csvPath, join(dest, name));
-	for (const m of take) renameSync(m, join(dest, basename(m)));
+	moveInto([csvPath, ...take], dest, false);
 	const summary = {
 		csv: name,
 		rows: report.rows.length,
@@ -400,7 +397,7 @@ export function fileBatch(
 	}
 	const eol = report.headerRaw.endsWith('\r\n') ? '\r\n' : '\n';
 	const withEol = (s: string) => (/\r?\n$/.test(s) ? s : `${s}${eol}`);
-	writeFileSync(
+	writeOwnFile(
 		join(dest, 'rejected.csv'),
 		withEol(report.headerRaw.replace(/^\uFEFF/, '')) + bad.map((r) => withEol(r.raw)).join(''),
 	);
@@ -445,8 +442,7 @@ export async function ingestCsvBatch(
 	const checked = await checkCsv(file.path, file.defaults, folderDefaults, config, now);
 	if (!checked.ok) {
 		const dest = freePath(layout.failed, name);
-		mkdirSync(dest, { recursive: true });
-		renameSync(file.path, join(dest, name));
+		moveInto([file.path], dest, false);
 		const errors = [
 			{
 				path: `line ${checked.problem.line}, column ${checked.problem.column}`,

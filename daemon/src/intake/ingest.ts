@@ -18,35 +18,20 @@ import {
 	symlinkMessage,
 	unreadableMessage,
 } from '../sidecar/media';
-import {
-	type Issue,
-	type ResolvedTarget,
-	type ResolvedWhen,
-	resolveWhen,
-	validateSidecar,
-} from '../sidecar/resolve';
-import { type Sidecar, textFor } from '../sidecar/schema';
+import { type Issue, resolveWhen, validateSidecar } from '../sidecar/resolve';
+import { textFor } from '../sidecar/schema';
 import type { Store, TargetState } from '../state/store';
+import type { PostRecord } from '../item';
 import { ingestCsvBatch, inboxCsvFiles } from './csv';
-import { type ErrorFile, freePath, moveInto, rejectCandidate, writeJson } from './lifecycle';
 import {
-	type Candidate,
-	type FolderLayout,
-	StabilityTracker,
-	inboxCandidates,
-	layoutOf,
-} from './scan';
-
-/** What the pipeline needs about an item, stored as JSON in `items.post`. */
-export interface PostRecord {
-	name: string;
-	kind: 'file' | 'folder';
-	sidecar: Sidecar;
-	targets: ResolvedTarget[];
-	when: ResolvedWhen;
-	media: Array<Pick<MediaInfo, 'name' | 'mime' | 'kind' | 'size'> & { sha256: string }>;
-	droppedAt: number;
-}
+	type Arrival,
+	type ErrorFile,
+	enterProcessing,
+	rejectArrival,
+	setAsideDuplicate,
+} from '../journey/enter';
+import { type FolderLayout, layoutOf } from '../journey/layout';
+import { type Candidate, StabilityTracker, inboxCandidates } from './scan';
 
 export function sha256File(path: string): Promise<string> {
 	return new Promise((resolve, reject) => {
@@ -335,8 +320,13 @@ export class Intake {
 		const { store, log, config } = this.opts;
 		const now = this.now();
 		const v = await validateCandidate(c, folderDefaults, config, now);
+		const arrival: Arrival = {
+			name: c.name,
+			movePaths: c.movePaths,
+			folderPost: c.kind === 'folder',
+		};
 		if (!v.ok) {
-			const dest = rejectCandidate(layout, c.name, c.movePaths, c.kind === 'folder', v.errors, now);
+			const dest = rejectArrival(layout, arrival, v.errors, now);
 			store.event(
 				null,
 				null,
@@ -356,17 +346,14 @@ export class Intake {
 			const unmoved = !existsSync(existing.work_dir) || readdirSync(existing.work_dir).length === 0;
 			if (existing.state === 'processing' && unmoved) {
 				// A crash between the commit and the move (even after the folder was made): finish it.
-				moveInto(c.movePaths, existing.work_dir, c.kind === 'folder');
+				enterProcessing(arrival, existing.work_dir);
 				log.log('info', `resumed intake of ${c.name}`, { item: existing.id });
 				return;
 			}
-			const dest = freePath(join(layout.done, 'duplicates'), c.name);
-			moveInto(c.movePaths, dest, c.kind === 'folder');
-			writeJson(join(dest, 'duplicate-of.json'), {
-				item: existing.id,
+			const dest = setAsideDuplicate(layout, arrival, {
+				id: existing.id,
 				state: existing.state,
 				location: existing.final_dir ?? existing.work_dir,
-				note: 'The same media and sidecar were already queued; nothing was posted again. Change the sidecar to post it again.',
 			});
 			store.event(existing.id, null, 'info', `re-drop of ${c.name} ignored (duplicate)`);
 			log.log('info', `duplicate of ${existing.id}: ${c.name}`, { movedTo: dest });
@@ -393,7 +380,7 @@ export class Intake {
 				state: targetState,
 			})),
 		);
-		moveInto(c.movePaths, workDir, c.kind === 'folder');
+		enterProcessing(arrival, workDir);
 		log.log('info', `queued ${c.name}`, { item: id, targets: v.post.targets.map((t) => t.label) });
 		this.opts.onQueued?.(id);
 	}

@@ -8,24 +8,6 @@ import { type Dirent, lstatSync, readdirSync, readlinkSync, statSync } from 'nod
 import { basename, extname, join } from 'node:path';
 import { MEDIA_EXTENSIONS } from '../sidecar/media';
 
-export interface FolderLayout {
-	root: string;
-	inbox: string;
-	processing: string;
-	done: string;
-	failed: string;
-}
-
-export function layoutOf(root: string): FolderLayout {
-	return {
-		root,
-		inbox: join(root, 'inbox'),
-		processing: join(root, '.processing'),
-		done: join(root, 'done'),
-		failed: join(root, 'failed'),
-	};
-}
-
 /** Temp, partial and system files that are never posts (daemon-anchors.md §2.5 point 6). */
 export function isIgnoredName(name: string): boolean {
 	return (

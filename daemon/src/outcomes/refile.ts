@@ -3,11 +3,11 @@
  * a post the service failed to publish moves the item from done/ to failed/ with error.json (the
  * service's reason and the retry command), as visible as a post we failed to send.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { freePath } from '../intake/lifecycle';
-import { layoutOf } from '../intake/scan';
-import { writeSettledFiles } from '../pipeline/finalize';
+import { freePath, layoutOf } from '../journey/layout';
+import { moveDir } from '../journey/moves';
+import { writeSettledFiles } from '../journey/settle';
 import type { Store } from '../state/store';
 
 /** Returns the item's folder after the update (undefined while it is still being sent). */
@@ -32,10 +32,7 @@ export function refileItem(store: Store, itemId: string, now: number): string | 
 	const moved = store.item(itemId)!;
 	if (existsSync(from)) {
 		writeSettledFiles(store, moved, from, now);
-		if (dest !== from) {
-			mkdirSync(dirname(dest), { recursive: true });
-			renameSync(from, dest);
-		}
+		if (dest !== from) moveDir(from, dest);
 	}
 	store.event(
 		itemId,

@@ -5,7 +5,7 @@
 import type { PostFastCreateBody, PostFastMediaItem } from '../api/postfast';
 import type { PostSiderCreateBody } from '../api/postsider';
 import type { Platform } from '../config/schema';
-import type { PostRecord } from '../intake/ingest';
+import type { PostRecord } from '../item';
 import { defaultSettings } from '../../../contract/postsider/providers';
 import { POSTSIDER_PROVIDER_OF } from '../sidecar/media';
 import { fillPlaceholders } from '../sidecar/resolve';

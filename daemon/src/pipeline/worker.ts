@@ -24,7 +24,7 @@ import { MAX_POSTS_PER_REQUEST } from '../../../contract/postfast';
 import { isRetryable } from '../../../contract/errors';
 import { ConfigError } from '../config/load';
 import type { Platform } from '../config/schema';
-import type { PostRecord } from '../intake/ingest';
+import type { PostRecord, TargetError } from '../item';
 import type { Logger } from '../log';
 import type { ItemRow, Store, TargetRow } from '../state/store';
 import { LIVE, TransitionError } from '../state/store';
@@ -1051,14 +1051,6 @@ export class Worker {
 			});
 		return next;
 	}
-}
-
-export interface TargetError {
-	message: string;
-	fix?: string;
-	path?: string;
-	service?: string;
-	status?: number;
 }
 
 /** The service's reason, and what to do about it. */

@@ -1,0 +1,115 @@
+/**
+ * The last leg of a post's journey: when every target of an item has settled, write receipt.json
+ * (every target's outcome and post id) and, when a target failed, error.json (which target, the
+ * service's reason, how to fix it), then move the item to done/YYYY-MM/ or failed/. The destination
+ * is committed before the move, so a crash in between is finished by `recoverMoves` at startup.
+ * `reopenItem` is the way back (retry): failed/… → .processing/<id>/.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type TargetError, postOf } from '../item';
+import { outcomeFields } from '../outcomes/store';
+import type { ItemRow, Store } from '../state/store';
+import { freePath, layoutOf, monthDir } from './layout';
+import { moveDir, removeOwnFile, writeJson } from './moves';
+
+export function receiptOf(store: Store, item: ItemRow) {
+	const post = postOf(item);
+	return {
+		item: item.id,
+		name: item.name,
+		state: item.state,
+		identity: item.identity,
+		droppedAt: new Date(post.droppedAt).toISOString(),
+		media: post.media.map((m) => ({ name: m.name, type: m.mime, bytes: m.size, sha256: m.sha256 })),
+		targets: store.targets(item.id).map((t) => ({
+			target: t.label,
+			service: t.service,
+			account: t.account_id,
+			platform: t.platform,
+			state: t.state,
+			postId: t.remote_id ?? undefined,
+			publishAt: t.publish_at ? new Date(t.publish_at).toISOString() : undefined,
+			attempts: t.attempts,
+			error:
+				t.error && t.state !== 'confirmed' && t.state !== 'published'
+					? (JSON.parse(t.error) as TargetError)
+					: undefined,
+			...outcomeFields(store.db, t.id),
+		})),
+	};
+}
+
+/**
+ * receipt.json, and error.json when a target failed (also on the service, after it accepted the
+ * post: publish tracking calls this again when a post's fate is known).
+ */
+export function writeSettledFiles(store: Store, item: ItemRow, dir: string, now: number): void {
+	writeJson(join(dir, 'receipt.json'), receiptOf(store, item));
+	if (item.state !== 'failed' && item.state !== 'needs-review') {
+		removeOwnFile(join(dir, 'error.json'));
+		return;
+	}
+	const targets = store.targets(item.id);
+	writeJson(join(dir, 'error.json'), {
+		item: item.id,
+		name: item.name,
+		state: item.state,
+		errors: targets
+			.filter(
+				(t) => t.state === 'failed' || t.state === 'needs-review' || t.state === 'publish-failed',
+			)
+			.map((t) => ({
+				target: t.label,
+				state: t.state,
+				...(JSON.parse(t.error ?? '{}') as TargetError),
+			})),
+		succeeded: targets
+			.filter((t) => t.state === 'confirmed' || t.state === 'published')
+			.map((t) => ({ target: t.label, postId: t.remote_id })),
+		retry: `After fixing the cause, run "postspool retry ${item.id}": only the targets listed here are sent again.`,
+		at: new Date(now).toISOString(),
+	});
+}
+
+/** Finalizes the item when all its targets have settled. Returns the new location, if moved. */
+export function finalizeItem(store: Store, itemId: string, now: number): string | undefined {
+	const item = store.item(itemId);
+	if (!item || item.state !== 'processing') return undefined;
+	const outcome = store.itemOutcome(itemId);
+	if (!outcome) return undefined;
+	const layout = layoutOf(item.folder);
+	const dest =
+		outcome === 'done' || outcome === 'cancelled'
+			? freePath(monthDir(layout, now), item.name)
+			: freePath(layout.failed, item.name);
+	store.setItem(itemId, { state: outcome, final_dir: dest });
+	const settled = store.item(itemId)!;
+	if (existsSync(item.work_dir)) {
+		writeSettledFiles(store, settled, item.work_dir, now);
+		moveDir(item.work_dir, dest);
+	}
+	store.event(
+		itemId,
+		null,
+		outcome === 'done' ? 'info' : 'warn',
+		`${item.name}: ${outcome} → ${dest}`,
+	);
+	return dest;
+}
+
+/** Items whose final move did not happen (crash): move them now. */
+export function recoverMoves(store: Store): void {
+	for (const item of store.settledDirs()) {
+		if (existsSync(item.work_dir) && !existsSync(item.final_dir))
+			moveDir(item.work_dir, item.final_dir);
+	}
+}
+
+/** Brings a settled item's folder back to .processing/<id>/ (retry), without its receipt and error files. */
+export function reopenItem(item: ItemRow): void {
+	if (item.state === 'processing' || !item.final_dir || !existsSync(item.final_dir)) return;
+	moveDir(item.final_dir, item.work_dir);
+	removeOwnFile(join(item.work_dir, 'error.json'));
+	removeOwnFile(join(item.work_dir, 'receipt.json'));
+}
