@@ -223,7 +223,43 @@ describe('desktop notifications', () => {
 			name: 'fine',
 			item: expect.any(String),
 		});
-		// Only the failure reached the desktop.
-		expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1);
+		// --follow prints new events as they are stored, one JSON line each.
+		out = '';
+		process.stdout.write = ((chunk: string) => {
+			out += chunk;
+			return true;
+		}) as typeof process.stdout.write;
+		const stopFollow = new AbortController();
+		let following: Promise<number>;
+		try {
+			following = eventsCommand({
+				config: env.configPath,
+				json: true,
+				follow: true,
+				last: '0',
+				intervalMs: 20,
+				signal: stopFollow.signal,
+			});
+			await new Promise((r) => setTimeout(r, 100));
+			drop(join(env.inbox, 'broken2.json'), {
+				version: 1,
+				text: 'x',
+				targets: ['nope'],
+				when: inFuture(),
+			});
+			await until(() => out.includes('broken2'));
+			stopFollow.abort();
+			expect(await following).toBe(0);
+		} finally {
+			process.stdout.write = write;
+		}
+		const followed = out
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(followed).toEqual([expect.objectContaining({ type: 'failed', name: 'broken2' })]);
+		// Only the failures reached the desktop.
+		await until(() => readFileSync(log, 'utf8').includes('broken2'));
+		expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(2);
 	});
 });

@@ -12,6 +12,7 @@ import { PostFastClient } from '../src/api/postfast';
 import { PostSiderClient } from '../src/api/postsider';
 import { cancelCommand } from '../src/commands/control';
 import { historyCommand } from '../src/commands/history';
+import { statusCommand } from '../src/commands/inspect';
 import { loadConfig } from '../src/config/load';
 import { Daemon } from '../src/daemon';
 import { silentLogger } from '../src/log';
@@ -219,6 +220,16 @@ describe('publish tracking', () => {
 			expect(p).toContain(join(env.folder, 'failed'));
 		}
 		expect(find(join(env.folder, 'failed'), 'ps-bad.json')).toHaveLength(1);
+
+		// status lists the service's refusal among the last errors, with the retry command.
+		const status = JSON.parse(
+			(await cli(() => statusCommand({ config: env.configPath, json: true }))).out,
+		);
+		expect(status.queue.targets).toMatchObject({ published: 2, 'publish-failed': 2 });
+		expect(
+			status.lastErrors.filter((e: { message: string }) => /could not publish/.test(e.message)),
+		).toHaveLength(2);
+		expect(status.lastErrors[0].message).toMatch(/postspool retry /);
 
 		// history: every post with account, service, id, times, state and URL; filters narrow it.
 		const all = JSON.parse(
