@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_POSTS_PER_REQUEST } from '../../contract/postfast';
 import { ConfigSchema } from '../../daemon/src/config/schema';
 import { createBudgets, createClients } from '../../daemon/src/daemon';
 import { Intake } from '../../daemon/src/intake/ingest';
@@ -55,10 +56,12 @@ export function theoretical(
 	const urlRequestsPerDay = 150;
 	const perUrlRequest = kind === 'video' ? 1 : 4;
 	const globalDaily = 1000;
-	// Best client: 15 posts per create; upload URLs batched up to the per-request maximum.
-	const byCreates = createsPerDay * 15;
+	// Best client: full creates; upload URLs batched up to the per-request maximum.
+	const byCreates = createsPerDay * MAX_POSTS_PER_REQUEST;
 	const byUrls = files ? Math.floor((urlRequestsPerDay * perUrlRequest) / files) : Infinity;
-	const byGlobal = Math.floor(globalDaily / (1 / 15 + (files ? files / perUrlRequest : 0)));
+	const byGlobal = Math.floor(
+		globalDaily / (1 / MAX_POSTS_PER_REQUEST + (files ? files / perUrlRequest : 0)),
+	);
 	const max = Math.min(byCreates, byUrls, byGlobal);
 	// Naive: one create per post, one URL request per file.
 	const naive = Math.floor(

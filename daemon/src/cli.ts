@@ -6,17 +6,20 @@
 // First: `run` may replace the process with heap options before anything else loads.
 import './commands/run-heap';
 import { Command, CommanderError } from 'commander';
-import { accountsCommand, doctorCommand } from './commands/accounts';
+import { accountsCommand } from './commands/accounts';
+import { cancelCommand } from './commands/cancel';
 import { CliError, EXIT, type GlobalOpts } from './commands/context';
-import { cancelCommand, retryCommand } from './commands/control';
 import { checkCommand } from './commands/check';
+import { doctorCommand } from './commands/doctor';
 import { eventsCommand } from './commands/events';
 import { historyCommand } from './commands/history';
 import { initCommand } from './commands/init';
-import { queueLsCommand, statusCommand } from './commands/inspect';
 import { planCommand } from './commands/plan';
+import { queueLsCommand } from './commands/queue';
+import { retryCommand } from './commands/retry';
 import { runCommand } from './commands/run';
 import { installServiceCommand, uninstallServiceCommand } from './commands/service';
+import { statusCommand } from './commands/status';
 
 type Handler = (
 	opts: GlobalOpts & Record<string, unknown>,

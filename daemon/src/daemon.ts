@@ -24,9 +24,7 @@ import { Tracker } from './outcomes/tracker';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
 import { type Db, openDb } from './state/db';
 import { acquireLock } from './state/lock';
-import { LIVE, Store } from './state/store';
-
-const LIVE_SQL = LIVE.map((s) => `'${s}'`).join(',');
+import { Store } from './state/store';
 
 export function limitsForKey(config: Config, keyName: string): LimitTable | undefined {
 	const key = config.keys[keyName];
@@ -175,20 +173,9 @@ export class Daemon {
 			env: this.o.env,
 		});
 		// Leases of a previous process are void: it is gone (we hold the lock).
-		this.db
-			.prepare(
-				`UPDATE targets SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`,
-			)
-			.run();
-		// Items whose targets all settled but that were not moved yet (a crash in between). Only
-		// their ids: the rows with their post JSON of a long queue are not loaded at once.
-		const settled = this.db
-			.prepare<
-				[],
-				{ id: string }
-			>(`SELECT id FROM items i WHERE state = 'processing' AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.item_id = i.id AND t.state IN (${LIVE_SQL}))`)
-			.all();
-		for (const { id } of settled) finalizeItem(this.store, id, this.now());
+		this.store.clearLeases();
+		// Items whose targets all settled but that were not moved yet (a crash in between).
+		for (const id of this.store.unfinalizedIds()) finalizeItem(this.store, id, this.now());
 		this.worker = new Worker({
 			store: this.store,
 			budgets: this.budgets,
@@ -410,10 +397,8 @@ export class Daemon {
 
 	private checkIdle(): void {
 		if (!this.o.once || !this.idleResolve || this.active.size > 0) return;
-		// One row says enough; this runs after every pump and scan.
-		const live =
-			this.db.prepare(`SELECT 1 FROM targets WHERE state IN (${LIVE_SQL}) LIMIT 1`).get() !==
-			undefined;
+		// This runs after every pump and scan.
+		const live = this.store.hasLiveTargets();
 		const waiting = this.intake.stability
 			? this.o.loaded.config.folders.some((f) => this.hasInboxContent(layoutOf(f.path).inbox))
 			: false;

@@ -116,7 +116,6 @@ describe('postspool CLI', () => {
 	it('queue ls gives each waiting target its ETA behind the ones ahead (PostSider 60 creates an hour; PostFast 15 per create)', () => {
 		const env = makeEnv();
 		const store = new Store(openDb(env.loaded.stateDir));
-		const post = JSON.stringify({ media: [], when: { kind: 'asap' }, sidecar: {} });
 		for (let i = 0; i < 150; i++) {
 			const target =
 				i < 100
@@ -135,6 +134,24 @@ describe('postspool CLI', () => {
 							platform: 'bluesky',
 						};
 			const id = `q${String(i).padStart(3, '0')}`;
+			// The item as intake records it (the batch rule reads the target's request-wide fields).
+			const post = JSON.stringify({
+				name: id,
+				kind: 'file',
+				media: [],
+				when: { kind: 'asap' },
+				sidecar: { version: 1, text: id },
+				targets: [
+					{
+						label: target.label,
+						keyName: target.key_name,
+						service: target.service,
+						accountId: target.account_id,
+						platform: target.platform,
+					},
+				],
+				droppedAt: Date.now(),
+			});
 			store.insertItem(
 				{
 					id,

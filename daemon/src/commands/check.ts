@@ -9,7 +9,8 @@ import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { type CsvProblem, checkCsv, inboxCsvFiles } from '../intake/csv';
 import { layoutOf } from '../journey/layout';
 import { CliError, EXIT, type GlobalOpts, load, openState, print, when } from './context';
-import { type Job, jobOf, planEtas, queuedJobs } from './eta';
+import { newTarget, planEtas, queuedTargets } from './eta';
+import type { QueuedTarget } from '../pipeline/batch-rule';
 import { planCommand } from './plan';
 
 /** `_defaults.json` files from the folder's inbox down to `dir`, outermost first. */
@@ -44,7 +45,7 @@ export async function checkCommand(opts: GlobalOpts, path: string): Promise<numb
 	const inbox = folder ? layoutOf(folder.path).inbox : undefined;
 	const s = openState(loaded);
 	try {
-		const jobs = queuedJobs(s.store);
+		const jobs = queuedTargets(s.store);
 		const reports: Array<{
 			csv: string;
 			rows: number;
@@ -89,8 +90,8 @@ export async function checkCommand(opts: GlobalOpts, path: string): Promise<numb
 				if (existing || v.skip) continue;
 				v.post.targets.forEach((t, i) => {
 					const ref = `${csv}:${row.line}#${i}`;
-					const list: Job[] = jobs.get(t.keyName) ?? [];
-					list.push(jobOf(ref, t.service, v.post, t.accountId, t.platform));
+					const list: QueuedTarget[] = jobs.get(t.keyName) ?? [];
+					list.push(newTarget(ref, v.post, i));
 					jobs.set(t.keyName, list);
 					entry.targets.push({ target: t.label, service: t.service, ref });
 				});

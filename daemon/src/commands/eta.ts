@@ -1,131 +1,95 @@
 /**
- * ETAs for what is queued and what would be: each target's work as the worker does it (a PostSider
- * post is one call sequence; PostFast posts go up to 15 per create, no more posts of one account
- * than its cap, cut where images fill whole upload-URL requests), placed in queue order as early as
- * every window allows (daemon-anchors.md §4.4 point 4). Used by `plan` and `queue ls`.
+ * ETAs for what is queued and what would be: each key's queue turned into the requests the worker
+ * sends (`sendOrder`, the worker's own batch rule), placed in queue order as early as every window
+ * allows. Used by `plan` and `queue ls`.
  */
-import type { Budgets, CallSpec } from '../budget/budgets';
-import { alignedPrefix, planBacklog, postfastSequence, postsiderSequence } from '../budget/planner';
-import type { Config, Platform } from '../config/schema';
+import type { Budgets } from '../budget/budgets';
+import { planBacklog } from '../budget/planner';
+import type { Config } from '../config/schema';
 import { limitsForKey } from '../daemon';
-import type { PostRecord } from '../item';
-import { POSTFAST_PLATFORM } from '../pipeline/requests';
-import type { Store } from '../state/store';
+import { type PostRecord, postOf } from '../item';
+import {
+	type QueuedTarget,
+	type TargetProgress,
+	postfastWork,
+	sendOrder,
+} from '../pipeline/batch-rule';
+import type { Store, TargetRow } from '../state/store';
 
-/** One target's work as the worker does it: PostSider alone, PostFast batched (see below). */
-export interface Job {
-	ref: string;
-	service: 'postsider' | 'postfast';
-	media: string[];
-	post: { accountId: string; platform: string; publishAt?: number };
-	findSlot: boolean;
-}
-
-export function jobOf(
+/** A target as `sendOrder` reads it; `t` is its row, or a new post's first state. */
+export function queuedTarget(
 	ref: string,
-	service: 'postsider' | 'postfast',
-	post: Pick<PostRecord, 'media' | 'when'>,
-	accountId: string,
-	platform: string,
-): Job {
+	service: TargetRow['service'],
+	post: PostRecord,
+	t: TargetProgress & { solo?: boolean },
+): QueuedTarget {
 	return {
 		ref,
 		service,
-		media: post.media.map((m) => m.mime),
-		findSlot: post.when.kind === 'next-slot',
-		post: {
-			accountId,
-			platform:
-				service === 'postfast'
-					? (POSTFAST_PLATFORM[platform as Platform] ?? platform.toUpperCase())
-					: platform,
-			publishAt: post.when.kind === 'at' ? post.when.at : undefined,
-		},
+		post,
+		t,
+		solo: t.solo,
+		work: service === 'postfast' ? postfastWork(post, t) : { group: '', media: [], todo: [] },
 	};
 }
 
-/**
- * The call sequences a key's queue turns into, in order: a PostSider post is one sequence; PostFast
- * posts go as the worker sends them, up to 15 per create, no more posts of one account than its cap
- * (`caps`: platform → posts per day), cut where images fill whole URL requests.
- */
-function sequencesOf(
-	jobs: Job[],
-	imagesPerRequest: number,
-	caps: Record<string, number>,
-): Array<{ item: string[]; calls: CallSpec[] }> {
-	const out: Array<{ item: string[]; calls: CallSpec[] }> = [];
-	for (let i = 0; i < jobs.length; ) {
-		const job = jobs[i];
-		if (job.service === 'postsider') {
-			out.push({
-				item: [job.ref],
-				calls: [
-					...(job.findSlot
-						? [{ service: 'postsider' as const, endpoint: 'GET /find-slot/:id' }]
-						: []),
-					...postsiderSequence({ files: job.media.length }),
-				],
-			});
-			i++;
-			continue;
-		}
-		let end = i;
-		const perAccount = new Map<string, number>();
-		while (end < jobs.length && end - i < 15 && jobs[end].service === 'postfast') {
-			const { accountId, platform } = jobs[end].post;
-			const count = (perAccount.get(accountId) ?? 0) + 1;
-			if (end > i && count > (caps[platform] ?? Infinity)) break;
-			perAccount.set(accountId, count);
-			end++;
-		}
-		const window = jobs.slice(i, end);
-		const n = alignedPrefix(
-			window.map((j) => j.media.filter((m) => m.startsWith('image/')).length),
-			imagesPerRequest,
-		);
-		const batch = window.slice(0, n);
-		out.push({
-			item: batch.map((j) => j.ref),
-			calls: postfastSequence({
-				media: batch.flatMap((j) => j.media),
-				imagesPerRequest,
-				posts: batch.map((j) => j.post),
-			}),
-		});
-		i += n;
-	}
-	return out;
+/** A post not queued yet: its target `idx` as intake would record it. */
+export function newTarget(ref: string, post: PostRecord, idx: number): QueuedTarget {
+	const target = post.targets[idx];
+	return queuedTarget(ref, target.service, post, {
+		idx,
+		state: 'pending',
+		request: null,
+		media: null,
+		publish_at: null,
+		account_id: target.accountId,
+		platform: target.platform,
+	});
 }
 
-/** The live targets as jobs, per key, in the order the worker takes them. */
-export function queuedJobs(store: Store): Map<string, Job[]> {
-	const jobs = new Map<string, Job[]>();
+/** The live targets, per key, in the order the worker takes them. */
+export function queuedTargets(store: Store): Map<string, QueuedTarget[]> {
+	const queues = new Map<string, QueuedTarget[]>();
 	for (const t of store.liveTargets()) {
-		const post = JSON.parse(store.item(t.item_id)!.post) as PostRecord;
-		const list = jobs.get(t.key_name) ?? [];
-		list.push(jobOf(`queued:${t.id}`, t.service, post, t.account_id, t.platform));
-		jobs.set(t.key_name, list);
+		const list = queues.get(t.key_name) ?? [];
+		// A create whose outcome is unknown is looked up and resent alone; a solo one goes alone.
+		const alone = t.solo === 1 || t.state === 'unknown' || t.state === 'submitting';
+		list.push(
+			queuedTarget(`queued:${t.id}`, t.service, postOf(store.item(t.item_id)!), {
+				...t,
+				solo: alone,
+			}),
+		);
+		queues.set(t.key_name, list);
 	}
-	return jobs;
+	return queues;
 }
 
-/** Earliest send time and gating budget per job ref. */
+/** Earliest send time and gating budget per ref. */
 export function planEtas(
 	budgets: Budgets,
 	config: Config,
-	jobs: Map<string, Job[]>,
+	queues: Map<string, QueuedTarget[]>,
+	now = Date.now(),
 ): Map<string, { at: number; gating?: string }> {
 	const etas = new Map<string, { at: number; gating?: string }>();
-	for (const [key, list] of jobs) {
+	for (const [key, queue] of queues) {
 		const limits = limitsForKey(config, key);
 		const caps = Object.fromEntries(
 			(limits?.rules ?? [])
 				.filter((r) => r.partition === 'account')
 				.flatMap((r) => (r.platforms ?? []).map((p) => [p.toUpperCase(), r.limit])),
 		);
-		const sequences = sequencesOf(list, limits?.perRequest.postfastImageUrlsPerRequest ?? 4, caps);
-		for (const p of planBacklog(budgets, key, sequences))
+		const requests = sendOrder(queue, {
+			imagesPerRequest: limits?.perRequest.postfastImageUrlsPerRequest ?? 4,
+			caps,
+			now,
+		});
+		for (const p of planBacklog(
+			budgets,
+			key,
+			requests.map((r) => ({ item: r.refs, calls: r.calls })),
+		))
 			for (const ref of p.item) etas.set(ref, { at: p.at, gating: p.gating });
 	}
 	return etas;

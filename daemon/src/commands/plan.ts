@@ -8,7 +8,8 @@ import { dirname, resolve } from 'node:path';
 import { validateCandidate } from '../intake/ingest';
 import { type Candidate, scanInbox } from '../intake/scan';
 import { layoutOf } from '../journey/layout';
-import { type Job, jobOf, planEtas, queuedJobs } from './eta';
+import type { QueuedTarget } from '../pipeline/batch-rule';
+import { newTarget, planEtas, queuedTargets } from './eta';
 import { EXIT, type GlobalOpts, load, openState, print, when } from './context';
 
 export async function planCommand(opts: GlobalOpts, path?: string): Promise<number> {
@@ -30,8 +31,8 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 				groups.push({ defaults: f.defaults, candidates: scanInbox(layoutOf(f.path).inbox) });
 		}
 		// What is queued goes first.
-		const jobs = queuedJobs(s.store);
-		const push = (key: string, job: Job) => {
+		const jobs = queuedTargets(s.store);
+		const push = (key: string, job: QueuedTarget) => {
 			if (!jobs.has(key)) jobs.set(key, []);
 			jobs.get(key)!.push(job);
 		};
@@ -57,7 +58,7 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 				if (existing || v.skip) continue;
 				v.post.targets.forEach((t, i) => {
 					const id = `${c.sidecarPath}#${i}`;
-					push(t.keyName, jobOf(id, t.service, v.post, t.accountId, t.platform));
+					push(t.keyName, newTarget(id, v.post, i));
 					(entry.targets as unknown[]).push({ target: t.label, service: t.service, ref: id });
 				});
 			}

@@ -8,11 +8,11 @@ import { createReadStream, existsSync, lstatSync, readFileSync, readdirSync } fr
 import { basename, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
-import { stableJson } from '../budget/planner';
+import { stableJson } from '../../../contract/stable-json';
 import { PROVIDER_RULES } from '../../../contract/postsider/providers';
+import { POSTSIDER_PROVIDER_OF } from '../platforms';
 import {
 	type MediaInfo,
-	POSTSIDER_PROVIDER_OF,
 	checkMediaFor,
 	inspectMedia,
 	symlinkMessage,

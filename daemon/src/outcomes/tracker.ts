@@ -11,7 +11,8 @@
 import type { ApiResult } from '../api/http';
 import { POSTFAST_ENDPOINTS } from '../api/postfast';
 import { POSTSIDER_ENDPOINTS } from '../api/postsider';
-import { type Budgets, type CallSpec, observationOf } from '../budget/budgets';
+import type { Budgets } from '../budget/budgets';
+import { type CallSpec, observationOf } from '../budget/types';
 import type { LimitTable, Service } from '../budget/limits';
 import type { Logger } from '../log';
 import type { TargetError } from '../item';

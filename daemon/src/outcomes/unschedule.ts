@@ -7,7 +7,8 @@
 import type { ApiResult } from '../api/http';
 import { POSTFAST_ENDPOINTS } from '../api/postfast';
 import { POSTSIDER_ENDPOINTS } from '../api/postsider';
-import { type Budgets, observationOf } from '../budget/budgets';
+import type { Budgets } from '../budget/budgets';
+import { observationOf } from '../budget/types';
 import type { ClientSet } from '../pipeline/worker';
 import type { ItemRow, Store, TargetRow } from '../state/store';
 import { OutcomeStore } from './store';

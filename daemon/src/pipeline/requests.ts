@@ -7,7 +7,7 @@ import type { PostSiderCreateBody } from '../api/postsider';
 import type { Platform } from '../config/schema';
 import type { PostRecord } from '../item';
 import { defaultSettings } from '../../../contract/postsider/providers';
-import { POSTSIDER_PROVIDER_OF } from '../sidecar/media';
+import { POSTSIDER_PROVIDER_OF } from '../platforms';
 import { fillPlaceholders } from '../sidecar/resolve';
 import { textFor } from '../sidecar/schema';
 
@@ -20,8 +20,6 @@ export type UploadedMedia =
 export function idempotencyKey(identity: string, targetIdx: number, generation = 0): string {
 	return `postspool.${identity.slice(0, 40)}.${targetIdx}${generation > 0 ? `.g${generation}` : ''}`;
 }
-
-export { POSTFAST_PLATFORM_OF as POSTFAST_PLATFORM } from '../sidecar/media';
 
 export function textOf(post: PostRecord, platform: Platform): string {
 	const d = new Date(post.droppedAt);

@@ -12,14 +12,10 @@ import {
 	MAX_MEDIA_ITEMS_PER_POST,
 	MEDIA_REQUIRED_PLATFORMS,
 	type PostFastProfile,
-	type Platform as PostFastPlatform,
 	fileSizeCap,
 } from '../../../contract/postfast';
-import {
-	PROVIDER_RULES,
-	type SupportedProvider,
-	isSupportedProvider,
-} from '../../../contract/postsider/providers';
+import { POSTFAST_PLATFORM_OF, POSTSIDER_PROVIDER_OF } from '../platforms';
+import { PROVIDER_RULES, isSupportedProvider } from '../../../contract/postsider/providers';
 import { DANGEROUS_SCAN_BYTES, hasDangerousContent } from '../../../contract/postsider/upload';
 
 export type MediaKind = 'image' | 'video';
@@ -167,34 +163,6 @@ const MB = 1024 * 1024;
 
 /** PostSider's upload pipe caps (postsider-api.md §5.1); PostFast's come from contract/postfast.ts. */
 export const POSTSIDER_SIZE_CAPS = { image: 10 * MB, video: 500 * MB } as const;
-
-/** Sidecar platform → PostSider provider identifier. */
-export const POSTSIDER_PROVIDER_OF: Partial<Record<Platform, SupportedProvider>> = {
-	x: 'x',
-	linkedin: 'linkedin',
-	instagram: 'instagram',
-	facebook: 'facebook',
-	tiktok: 'tiktok',
-	youtube: 'youtube',
-	bluesky: 'bluesky',
-	threads: 'threads',
-	pinterest: 'pinterest',
-};
-
-/** Sidecar platform → PostFast platform enum. */
-export const POSTFAST_PLATFORM_OF: Partial<Record<Platform, PostFastPlatform>> = {
-	x: 'X',
-	linkedin: 'LINKEDIN',
-	instagram: 'INSTAGRAM',
-	facebook: 'FACEBOOK',
-	tiktok: 'TIKTOK',
-	youtube: 'YOUTUBE',
-	threads: 'THREADS',
-	bluesky: 'BLUESKY',
-	pinterest: 'PINTEREST',
-	telegram: 'TELEGRAM',
-	gbp: 'GOOGLE_BUSINESS_PROFILE',
-};
 
 interface CountRule {
 	min?: number;

@@ -6,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Budgets } from '../budget/budgets';
 import { Outbox } from '../notify/outbox';
 import { OutcomeStore } from '../outcomes/store';
+import { migrateBudgetTables } from './budget-tables';
 
 export type Db = Database.Database;
 
@@ -119,7 +119,7 @@ export function migrate(db: Db): void {
 			db.pragma(`user_version = ${v + 1}`);
 		}).immediate();
 	}
-	Budgets.migrate(db);
+	migrateBudgetTables(db);
 	OutcomeStore.migrate(db);
 	Outbox.migrate(db);
 }

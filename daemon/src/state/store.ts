@@ -9,6 +9,9 @@
  * Item:    processing → done | failed | needs-review | cancelled   (derived from its targets)
  *
  * Every transition is a compare-and-swap on (state, lease owner), committed before the side effect.
+ *
+ * Longer than most files on purpose: every SQL statement over items and targets lives here, so the
+ * rest of the daemon never writes SQL and the state machine has one home.
  */
 import type { Db } from './db';
 
@@ -198,6 +201,36 @@ export class Store {
 				{ work_dir: string; final_dir: string }
 			>(`SELECT work_dir, final_dir FROM items WHERE state != 'processing' AND final_dir IS NOT NULL`)
 			.iterate();
+	}
+
+	/**
+	 * Items whose targets all settled but that were not moved yet (a crash in between). Only their
+	 * ids: the rows with their post JSON of a long queue are not loaded at once.
+	 */
+	unfinalizedIds(): string[] {
+		return this.db
+			.prepare<[], { id: string }>(
+				`SELECT id FROM items i WHERE state = 'processing' AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.item_id = i.id AND t.state IN (${LIVE_SQL}))`,
+			)
+			.all()
+			.map((r) => r.id);
+	}
+
+	/** Whether any target still has work (one row says enough). */
+	hasLiveTargets(): boolean {
+		return (
+			this.db.prepare(`SELECT 1 FROM targets WHERE state IN (${LIVE_SQL}) LIMIT 1`).get() !==
+			undefined
+		);
+	}
+
+	/** Voids every lease: at startup, the process that held them is gone (we hold the lock). */
+	clearLeases(): void {
+		this.db
+			.prepare(
+				`UPDATE targets SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL`,
+			)
+			.run();
 	}
 
 	targets(itemId: string): TargetRow[] {

@@ -1,50 +1,13 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import {
-	Budgets,
-	alignedPostsPerCreate,
-	alignedPrefix,
-	batchPostFastCreates,
-	batchUploadUrlRequests,
-	planBacklog,
-	postfastLimits,
-	postfastSequence,
-	postsiderSequence,
-	stableJson,
-} from '../../src/budget';
+import { Budgets, planBacklog, postfastLimits } from '../../src/budget';
+import { alignedPrefix, batchUploadUrlRequests } from '../../src/pipeline/batch-rule';
+import { postfastSequence } from './sequences';
 
 const T0 = Date.UTC(2026, 10, 23);
 const DAY = 86_400_000;
 
 describe('batching up to the per-request maxima', () => {
-	it('PostFast creates: 15 per request, grouped by request-wide controls whatever their key order', () => {
-		const reel = { instagramPublishType: 'REEL', instagramPostToGrid: true };
-		const items = [
-			...Array.from({ length: 20 }, (_, i) => ({ n: i, accountId: `a${i}`, platform: 'FACEBOOK' })),
-			{ n: 20, accountId: 'ig', platform: 'INSTAGRAM', controls: reel },
-			{
-				n: 21,
-				accountId: 'ig2',
-				platform: 'INSTAGRAM',
-				controls: { instagramPostToGrid: true, instagramPublishType: 'REEL' },
-			},
-			{ n: 22, accountId: 'd', platform: 'FACEBOOK', status: 'DRAFT' as const },
-		];
-		const batches = batchPostFastCreates(items);
-		expect(batches.map((b) => b.items.map((i) => i.n))).toEqual([
-			Array.from({ length: 15 }, (_, i) => i),
-			[15, 16, 17, 18, 19],
-			[20, 21],
-			[22],
-		]);
-	});
-
-	it('never puts more posts of one account in a request than its daily cap', () => {
-		const items = Array.from({ length: 8 }, (_, i) => ({ n: i, accountId: 'x1', platform: 'X' }));
-		const batches = batchPostFastCreates(items, 15, { X: 5 });
-		expect(batches.map((b) => b.items.length)).toEqual([5, 3]);
-	});
-
 	it('upload URLs: images of a type share a request up to the count; video and documents get one each', () => {
 		const files = [
 			...Array.from({ length: 6 }, () => ({ contentType: 'image/png' })),
@@ -61,29 +24,11 @@ describe('batching up to the per-request maxima', () => {
 		]);
 	});
 
-	it('sequences: a PostFast post reserves its upload-URL requests and its create together', () => {
-		const seq = postfastSequence({
-			media: ['image/png', 'image/png', 'video/mp4'],
-			posts: [{ accountId: 'a', platform: 'X' }],
-		});
-		expect(seq.map((c) => c.endpoint)).toEqual([
-			'POST /file/get-signed-upload-urls',
-			'POST /file/get-signed-upload-urls',
-			'POST /social-posts',
-		]);
-		expect(seq[2].accounts).toEqual([{ id: 'a', platform: 'X', publishAt: undefined }]);
-		expect(postsiderSequence({ files: 2 }).map((c) => c.endpoint)).toEqual([
-			'POST /upload',
-			'POST /upload',
-			'POST /posts',
-		]);
-	});
-
 	it('posts per create chosen so their images fill whole upload-URL requests', () => {
-		expect([0, 1, 2, 3, 4].map((n) => alignedPostsPerCreate(n, 4, 15))).toEqual([
+		expect([0, 1, 2, 3, 4].map((n) => alignedPrefix(Array(15).fill(n), 4))).toEqual([
 			15, 12, 14, 12, 15,
 		]);
-		expect(alignedPostsPerCreate(1, 8, 15)).toBe(8);
+		expect(alignedPrefix(Array(15).fill(1), 8)).toBe(8);
 	});
 
 	it('a queue of mixed posts is cut where its images fill whole upload-URL requests', () => {
@@ -94,10 +39,6 @@ describe('batching up to the per-request maxima', () => {
 		expect(alignedPrefix([1, 1], 4)).toBe(2);
 		expect(alignedPrefix([0, 0, 0], 4)).toBe(3);
 		expect(alignedPrefix(Array(15).fill(1), 8)).toBe(8);
-	});
-
-	it('stableJson sorts keys and drops undefined', () => {
-		expect(stableJson({ b: 1, a: [{ d: undefined, c: 2 }] })).toBe('{"a":[{"c":2}],"b":1}');
 	});
 });
 

@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { startPostSider } from '../../../emulators/src/index';
 import { PostSiderClient } from '../../src/api/postsider';
-import { Budgets, observationOf, postsiderLimits, postsiderSequence } from '../../src/budget';
+import { Budgets, observationOf, postsiderLimits } from '../../src/budget';
+import { postsiderSequence } from './sequences';
 
 const DAY = 86_400_000;
 

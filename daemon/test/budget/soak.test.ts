@@ -10,14 +10,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostFast } from '../../../emulators/src/index';
 import { PostFastClient, type SocialAccount } from '../../src/api/postfast';
-import {
-	Budgets,
-	alignedPostsPerCreate,
-	batchUploadUrlRequests,
-	observationOf,
-	postfastLimits,
-	postfastSequence,
-} from '../../src/budget';
+import { Budgets, observationOf, postfastLimits } from '../../src/budget';
+import { alignedPrefix, batchUploadUrlRequests } from '../../src/pipeline/batch-rule';
+import { postfastSequence } from './sequences';
 import { rng } from './throttler-model';
 
 const HOUR = 3_600_000;
@@ -95,7 +90,7 @@ describe('PostFast, 24 virtual hours (vendor-page limits unless named)', () => {
 				}
 			};
 			for (;;) {
-				const postsPerCreate = alignedPostsPerCreate(opts.imagesPerPost, 4, 15);
+				const postsPerCreate = alignedPrefix(Array(15).fill(opts.imagesPerPost), 4);
 				const media = Array.from(
 					{ length: postsPerCreate * opts.imagesPerPost },
 					() => 'image/png',

@@ -22,6 +22,7 @@ import {
 	type ListPostsResponse,
 	type PostListItem,
 } from '../../../../../contract/postsider';
+import { stableJson } from '../../../../../contract/stable-json';
 import { apiErrorDetails, type RateLimitPolicy } from '../../../../shared/transport';
 import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
 import { fetchChannels, type Channel } from '../../helpers/channels';
@@ -232,18 +233,6 @@ function parseJsonObject(this: IExecuteFunctions, value: unknown, i: number): ID
 		description:
 			'Write an object keyed by provider or channel ID, e.g. {"x": {"who_can_reply_post": "following"}}',
 	});
-}
-
-/** Stable JSON (sorted keys), so the derived key does not depend on property order. */
-function stableJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-	if (value && typeof value === 'object') {
-		const entries = Object.keys(value as IDataObject)
-			.sort()
-			.map((k) => `${JSON.stringify(k)}:${stableJson((value as IDataObject)[k])}`);
-		return `{${entries.join(',')}}`;
-	}
-	return JSON.stringify(value) ?? 'null';
 }
 
 /** Main posts at exactly `date` with this text (best effort: a lookup failure finds nothing). */

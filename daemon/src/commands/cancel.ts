@@ -1,40 +1,11 @@
-/** `postspool retry` and `postspool cancel`. */
+/**
+ * `postspool cancel`: stops the targets of an item that have not been created; with `--remote`,
+ * also deletes the posts the service already accepted (outcomes/unschedule.ts).
+ */
 import { createClients } from '../daemon';
 import { consequence, remoteTargets, unschedule } from '../outcomes/unschedule';
-import { cancelItem, retryItem } from '../pipeline/retry-cancel';
-import { CliError, EXIT, type GlobalOpts, load, openState, print } from './context';
-
-export function retryCommand(opts: GlobalOpts & { failed?: boolean }, id?: string): number {
-	const loaded = load(opts);
-	const s = openState(loaded);
-	try {
-		const ids = opts.failed
-			? s.store
-					.items()
-					.filter((i) => i.state === 'failed' || i.state === 'needs-review')
-					.map((i) => i.id)
-			: id
-				? [id]
-				: [];
-		if (ids.length === 0)
-			throw new CliError(
-				opts.failed
-					? 'no failed items'
-					: 'give an item id ("postspool queue ls" lists them) or --failed',
-			);
-		const results = ids.map((i) => retryItem(s.store, i));
-		print(
-			opts,
-			results,
-			() =>
-				results.map((r) => r.message).join('\n') +
-				(s.running === undefined ? '\nThe daemon is not running; "postspool run" sends them.' : ''),
-		);
-		return results.every((r) => r.ok) ? EXIT.ok : EXIT.error;
-	} finally {
-		s.close();
-	}
-}
+import { cancelItem } from '../pipeline/retry-cancel';
+import { EXIT, type GlobalOpts, load, openState, print } from './context';
 
 /**
  * Targets not created yet are cancelled here; posts the service already accepted are only deleted

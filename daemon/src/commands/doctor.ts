@@ -1,0 +1,134 @@
+/** `postspool doctor`: checks the runtime, the config, the keys, the folders and the services. */
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { resolveApiKey } from '../config/load';
+import { createClients } from '../daemon';
+import { layoutOf } from '../journey/layout';
+import { getHeader } from '../../../contract/errors';
+import { EXIT, type GlobalOpts, load, print } from './context';
+
+interface Check {
+	check: string;
+	ok: boolean;
+	detail: string;
+	fix?: string;
+}
+
+export async function doctorCommand(opts: GlobalOpts): Promise<number> {
+	const checks: Check[] = [];
+	const add = (c: Check) => checks.push(c);
+	const major = Number(process.versions.node.split('.')[0]);
+	add({
+		check: 'node',
+		ok: major >= 22,
+		detail: process.version,
+		fix: 'install Node.js 22.22 or newer (24 recommended)',
+	});
+	try {
+		const mem = new Database(':memory:');
+		add({
+			check: 'sqlite',
+			ok: true,
+			detail: (mem.prepare('select sqlite_version() v').get() as { v: string }).v,
+		});
+		mem.close();
+	} catch (err) {
+		add({
+			check: 'sqlite',
+			ok: false,
+			detail: (err as Error).message,
+			fix: 'reinstall postspool (better-sqlite3 did not load)',
+		});
+	}
+	let loaded;
+	try {
+		loaded = load(opts);
+		add({ check: 'config', ok: true, detail: loaded.path });
+	} catch (err) {
+		add({ check: 'config', ok: false, detail: (err as Error).message });
+	}
+	if (loaded) {
+		if (process.platform !== 'win32') {
+			const mode = statSync(loaded.path).mode & 0o777;
+			add({
+				check: 'config permissions',
+				ok: (mode & 0o022) === 0,
+				detail: mode.toString(8),
+				fix: `chmod 600 ${loaded.path}`,
+			});
+		}
+		if (process.platform === 'linux') {
+			try {
+				const watches = Number(readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8'));
+				add({
+					check: 'inotify watches',
+					ok: watches >= 8192,
+					detail: String(watches),
+					fix: 'sudo sysctl fs.inotify.max_user_watches=524288 (or set "polling": true)',
+				});
+			} catch {
+				/* not available */
+			}
+		}
+		for (const f of loaded.config.folders) {
+			const inbox = layoutOf(f.path).inbox;
+			try {
+				accessSync(f.path, constants.R_OK | constants.W_OK);
+				add({ check: `folder ${f.path}`, ok: true, detail: `read/write; inbox ${inbox}` });
+			} catch {
+				add({
+					check: `folder ${f.path}`,
+					ok: false,
+					detail: 'missing or not writable',
+					fix: `mkdir -p ${inbox} and make it writable for this user`,
+				});
+			}
+		}
+		const clients = createClients(loaded, process.env, Date.now);
+		for (const [name, key] of Object.entries(loaded.config.keys)) {
+			try {
+				resolveApiKey(name, key, loaded.path);
+			} catch (err) {
+				add({ check: `key ${name}`, ok: false, detail: (err as Error).message });
+				continue;
+			}
+			const r =
+				key.service === 'postsider'
+					? await clients.postsider(name).isConnected()
+					: await clients.postfast(name).listAccounts();
+			if (!r.ok) {
+				add({
+					check: `key ${name}`,
+					ok: false,
+					detail: `${key.service} answered ${r.error.status || 'nothing'}: ${r.error.message}`,
+					fix:
+						r.error.kind === 'auth'
+							? 'the key is wrong or revoked: create a new one in the service settings'
+							: 'check baseUrl and the network',
+				});
+				continue;
+			}
+			add({ check: `key ${name}`, ok: true, detail: `${key.service} accepted the key` });
+			const date = getHeader(r.headers, 'date');
+			if (typeof date === 'string') {
+				const skew = Date.parse(date) - r.receivedAt;
+				add({
+					check: `clock skew vs ${name}`,
+					ok: Math.abs(skew) < 30_000,
+					detail: `${Math.round(skew / 1000)} s`,
+					fix: 'sync the system clock (timedatectl set-ntp true): schedules and rate windows depend on it',
+				});
+			}
+		}
+	}
+	const ok = checks.every((c) => c.ok);
+	print(opts, { ok, checks }, () =>
+		checks
+			.map(
+				(c) =>
+					`${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}${!c.ok && c.fix ? `\n     fix: ${c.fix}` : ''}`,
+			)
+			.join('\n'),
+	);
+	return ok ? EXIT.ok : EXIT.error;
+}
