@@ -12,7 +12,9 @@ import { ConfigSchema } from '../../daemon/src/config/schema';
 import { createBudgets, createClients } from '../../daemon/src/daemon';
 import { Intake } from '../../daemon/src/intake/ingest';
 import { silentLogger } from '../../daemon/src/log';
+import { Tracker } from '../../daemon/src/outcomes/tracker';
 import { Worker } from '../../daemon/src/pipeline/worker';
+import { limitsForKey } from '../../daemon/src/daemon';
 import { openDb } from '../../daemon/src/state/db';
 import { Store } from '../../daemon/src/state/store';
 import { postfastAccount, postsiderChannel } from '../../test/faults/lib/daemon';
@@ -88,6 +90,8 @@ export interface SoakResult {
 	secondRequests: number;
 	secondPosts: number;
 	second429: number;
+	/** With publish tracking on: its list/get calls, and the outcomes it saw. */
+	tracking?: { calls: number; published: number; publishFailed: number; stillTracked: number };
 	wallSeconds: number;
 }
 
@@ -95,7 +99,7 @@ export async function soak(
 	mod: EmulatorModule,
 	service: Service,
 	kind: PostKind,
-	opts: { hours: number; secondShare: number },
+	opts: { hours: number; secondShare: number; tracking?: boolean },
 ): Promise<SoakResult> {
 	const started = Date.now();
 	const t0 = Date.parse('2027-01-04T00:00:00Z');
@@ -142,6 +146,21 @@ export async function soak(
 			now: clockFn,
 		});
 		const intake = new Intake({ config, store, log: silentLogger, now: clockFn });
+		// Publish tracking, as the daemon runs it: its own share of the windows, through the same budgets.
+		const tracker = opts.tracking
+			? new Tracker({
+					store,
+					budgets,
+					clients: createClients(loaded, { BENCH_KEY: e.apiKey }, clockFn),
+					limitsFor: (k) => limitsForKey(config, k),
+					log: silentLogger,
+					now: clockFn,
+					share: config.tracking.share,
+					firstCheckMs: config.tracking.firstCheckMs,
+				})
+			: undefined;
+		// With tracking, every post is published as soon as it is created ("when": "asap"), so the
+		// tracker follows all of them during the soak while the daemon keeps posting at full speed.
 
 		// A standing backlog: the inbox is topped up so that more than a whole day's maximum waits at
 		// once (waiting posts are parked together when a window every post needs is full).
@@ -153,7 +172,7 @@ export async function soak(
 				version: 1,
 				text: `daemon-post ${name}`,
 				targets: ['a'],
-				when: new Date(t0 + 30 * DAY + i * 60_000).toISOString(),
+				when: opts.tracking ? 'asap' : new Date(t0 + 30 * DAY + i * 60_000).toISOString(),
 			};
 			if (kind === '4-images') {
 				mkdirSync(join(inbox, name));
@@ -276,7 +295,8 @@ export async function soak(
 			await refill();
 			const due = store.nextDueAt();
 			const nextSecond = second[secondIdx]?.at ?? Infinity;
-			const next = Math.min(due ?? Infinity, nextSecond);
+			const nextTrack = tracker?.nextAt() ?? Infinity;
+			const next = Math.min(due ?? Infinity, nextSecond, nextTrack);
 			if (next === Infinity || next >= end) break;
 			now = Math.max(now, next);
 			e.clock.set(now);
@@ -286,9 +306,23 @@ export async function soak(
 				await second[secondIdx - 1].call();
 				continue;
 			}
+			if (tracker && nextTrack <= now && (due === undefined || due > now)) {
+				const before = e.requests.length;
+				await tracker.tick();
+				// Nothing sent (held by its share or a budget): let time move on.
+				if (e.requests.length === before && (tracker.nextAt() ?? Infinity) <= now) now += 1000;
+				continue;
+			}
 			const ran = await worker.runOne();
 			if (!ran) now += 1000;
 		}
+		const trackingCounts = tracker
+			? (db
+					.prepare(
+						`SELECT SUM(state = 'published') published, SUM(state = 'publish-failed') failed, SUM(state = 'tracking') tracked FROM outcomes`,
+					)
+					.get() as { published: number; failed: number; tracked: number })
+			: undefined;
 		db.close();
 
 		const fromDaemon = e.requests.filter((r) =>
@@ -313,6 +347,18 @@ export async function soak(
 			secondRequests,
 			secondPosts: posts.filter((p) => p.includes('other-client')).length,
 			second429: fromSecond.filter((r) => r.status === 429).length,
+			...(trackingCounts
+				? {
+						tracking: {
+							calls: fromDaemon.filter(
+								(r) => r.method === 'GET' && /\/(posts|social-posts)(\/|\?|$)/.test(r.path),
+							).length,
+							published: trackingCounts.published ?? 0,
+							publishFailed: trackingCounts.failed ?? 0,
+							stillTracked: trackingCounts.tracked ?? 0,
+						},
+					}
+				: {}),
 			wallSeconds: Math.round((Date.now() - started) / 100) / 10,
 		};
 	} finally {

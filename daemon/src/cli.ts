@@ -13,7 +13,10 @@ import { Command, CommanderError } from 'commander';
 import { accountsCommand } from './commands/accounts';
 import { cancelCommand } from './commands/cancel';
 import { CliError, EXIT, type GlobalOpts } from './commands/context';
+import { checkCommand } from './commands/check';
 import { doctorCommand } from './commands/doctor';
+import { eventsCommand } from './commands/events';
+import { historyCommand } from './commands/history';
 import { initCommand } from './commands/init';
 import { planCommand } from './commands/plan';
 import { queueLsCommand } from './commands/queue';
@@ -89,9 +92,32 @@ export function buildProgram(): Command {
 		.option('--all', 'include done and cancelled items')
 		.action(act((o) => queueLsCommand(o as never)));
 	program
+		.command('history')
+		.description(
+			'recent posts: account, service, post id, scheduled and published times, state, URL',
+		)
+		.option('--state <state>', 'only this state (published, publish-failed, confirmed, failed, …)')
+		.option('--account <alias>', 'only this account alias')
+		.option('--since <date>', 'from this time on (2027-03-01, an ISO time, or 7d / 24h ago)')
+		.option('--until <date>', 'up to this time')
+		.option('--limit <n>', 'at most this many (default 50)')
+		.action(act((o) => historyCommand(o as never)));
+	program
+		.command('events')
+		.description('what the daemon told: queued, failed, needs-review, published, publish-failed')
+		.option('-f, --follow', 'keep printing new events (one JSON object per line with --json)')
+		.option('--last <n>', 'start with the last n events (default 20)')
+		.action(act((o) => eventsCommand(o as never)));
+	program
 		.command('plan [path]')
 		.description('dry run: validate waiting posts, show ETA and the gating budget per target')
 		.action(act((o, path) => planCommand(o, path)));
+	program
+		.command('check <path>')
+		.description(
+			'validate and plan a sidecar, a post folder or a .csv batch without posting: every error with its fix, the ETA of each valid post',
+		)
+		.action(act((o, path) => checkCommand(o, path)));
 	program
 		.command('retry [id]')
 		.description('re-queue the failed or parked targets of an item')
@@ -99,7 +125,13 @@ export function buildProgram(): Command {
 		.action(act((o, id) => retryCommand(o as never, id)));
 	program
 		.command('cancel <id>')
-		.description('cancel the targets of an item that are not created yet')
+		.description(
+			'cancel the targets of an item that are not created yet; --remote also deletes the posts the service already scheduled',
+		)
+		.option(
+			'--remote',
+			'delete accepted, unpublished posts on the service (asked explicitly; cannot be undone)',
+		)
 		.action(act((o, id) => cancelCommand(o, id)));
 	program
 		.command('accounts')

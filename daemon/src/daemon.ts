@@ -20,6 +20,8 @@ import { setAsideUnknown } from './journey/enter';
 import { layoutOf } from './journey/layout';
 import type { Logger } from './log';
 import { finalizeItem, recoverMoves } from './journey/settle';
+import { Notifier } from './notify/notifier';
+import { Tracker } from './outcomes/tracker';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
 import { type Db, openDb, tighten } from './state/db';
 import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';
@@ -127,6 +129,10 @@ export class Daemon {
 	private worker!: Worker;
 	private releaseLock!: () => void;
 	private leases: Lease[] = [];
+	private tracker?: Tracker;
+	private notifier!: Notifier;
+	private trackTimer?: NodeJS.Timeout;
+	private tracking?: Promise<void>;
 	private watcher?: FSWatcher;
 	private timers: NodeJS.Timeout[] = [];
 	private dueTimer?: NodeJS.Timeout;
@@ -204,6 +210,22 @@ export class Daemon {
 					'warn',
 					`found a post in .processing/ with no database record: set aside for review in ${dest}`,
 				);
+		const hook = config.notify.webhook;
+		this.notifier = new Notifier({
+			db: this.db,
+			config: config.notify,
+			secret: hook?.secret
+				? resolveApiKey(
+						'notify.webhook.secret',
+						{ apiKey: hook.secret } as never,
+						loaded.path,
+						this.o.env ?? process.env,
+					)
+				: undefined,
+			log,
+			now: this.now,
+			env: this.o.env,
+		});
 		// Leases of a previous process are void: it is gone (we hold the lock).
 		this.store.clearLeases();
 		// Items whose targets all settled but that were not moved yet (a crash in between).
@@ -219,7 +241,10 @@ export class Daemon {
 			onProgress: this.o.onProgress,
 			backoff: this.o.backoff ?? { baseMs: config.backoffMs, capMs: config.backoffCapMs },
 			onSettled: (itemId) => {
+				// An accepted post is followed from its publish time on: enroll it now.
+				this.trackNow();
 				const dest = finalizeItem(this.store, itemId, this.now());
+				if (dest) this.notifySettled(itemId, dest);
 				if (dest)
 					log.log('info', `${basename(dest)} → ${dest}`, {
 						item: itemId,
@@ -227,12 +252,42 @@ export class Daemon {
 					});
 			},
 		});
+		if (config.tracking.enabled)
+			this.tracker = new Tracker({
+				store: this.store,
+				budgets: this.budgets,
+				clients: createClients(loaded, this.o.env ?? process.env, this.now),
+				limitsFor: (k) => limitsForKey(config, k),
+				log,
+				now: this.now,
+				share: config.tracking.share,
+				firstCheckMs: config.tracking.firstCheckMs,
+				onOutcome: (e) =>
+					this.notifier.emit({
+						...e,
+						...(e.type === 'publish-failed' ? { retry: `postspool retry ${e.item}` } : {}),
+					}),
+			});
 		this.intake = new Intake({
 			config,
 			store: this.store,
 			log,
 			now: this.now,
-			onQueued: () => this.pump(),
+			onQueued: (id) => {
+				const item = this.store.item(id);
+				if (item)
+					this.notifier.emit({ type: 'queued', item: id, name: item.name, folder: item.work_dir });
+				this.pump();
+			},
+			onRejected: (name, folder, errors) =>
+				this.notifier.emit({
+					type: 'failed',
+					name,
+					folder,
+					reason: errors
+						.map((e) => `${e.path ? `${e.path}: ` : ''}${e.message}${e.fix ? ` (${e.fix})` : ''}`)
+						.join('; '),
+				}),
 		});
 		if (!config.watch) this.watcherState = { backend: 'none (rescans only)' };
 		this.timers.push(setInterval(() => this.rescan(), config.rescanMs));
@@ -265,8 +320,54 @@ export class Daemon {
 		// (and see leave) every post that was waiting. Anything dropped meanwhile is found by the
 		// rescan its 'ready' triggers.
 		if (config.watch && !this.stopping) this.startWatcher(config);
+		this.notifier.start();
 		this.pump();
+		this.trackNow();
 		this.writeStatus();
+	}
+
+	/** A failed or parked item: one event, with every failed target's reason and the retry command. */
+	private notifySettled(itemId: string, folder: string): void {
+		const item = this.store.item(itemId);
+		if (!item || (item.state !== 'failed' && item.state !== 'needs-review')) return;
+		const bad = this.store
+			.targets(itemId)
+			.filter((t) => t.state === 'failed' || t.state === 'needs-review');
+		this.notifier.emit({
+			type: item.state,
+			item: itemId,
+			name: item.name,
+			folder,
+			target: bad.map((t) => t.label).join(', '),
+			reason: bad
+				.map(
+					(t) =>
+						`${t.label}: ${(JSON.parse(t.error ?? '{}') as { message?: string }).message ?? t.state}`,
+				)
+				.join('; '),
+			retry: `postspool retry ${itemId}`,
+		});
+	}
+
+	/**
+	 * Publish tracking: one pass over the due posts, then the timer is re-armed to the next look (at
+	 * most a minute away, so newly accepted posts are enrolled). Never holds the pipeline up.
+	 */
+	trackNow(): void {
+		if (this.stopping || !this.tracker || this.tracking) return;
+		clearTimeout(this.trackTimer);
+		this.tracking = this.tracker
+			.tick()
+			.catch((err) => {
+				this.o.log.log('warn', `publish tracking: ${(err as Error).message}`);
+				return undefined;
+			})
+			.then((next) => {
+				this.tracking = undefined;
+				if (this.stopping) return;
+				const delay = Math.min(Math.max((next ?? Infinity) - this.now(), 1000), 60_000);
+				this.trackTimer = setTimeout(() => this.trackNow(), delay);
+			});
 	}
 
 	private startWatcher(config: Config): void {
@@ -463,10 +564,11 @@ export class Daemon {
 		clearTimeout(this.dueTimer);
 		clearTimeout(this.scanTimer);
 		clearTimeout(this.debounce);
+		clearTimeout(this.trackTimer);
 		await this.cronTask?.stop();
 		await this.watcher?.close().catch(() => undefined);
 		await this.intake?.stop();
-		const pending = [...this.active.values()];
+		const pending = [...this.active.values(), ...(this.tracking ? [this.tracking] : [])];
 		if (pending.length > 0) {
 			this.o.log.log('info', `stopping: waiting for ${pending.length} call(s) in flight`);
 			await Promise.race([
@@ -474,6 +576,7 @@ export class Daemon {
 				new Promise((r) => setTimeout(r, graceMs).unref()),
 			]);
 		}
+		await this.notifier?.stop();
 		this.writeStatusFinal();
 		this.db.close();
 		for (const l of this.leases) l.release();

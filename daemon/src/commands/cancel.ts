@@ -1,14 +1,66 @@
-/** `postspool cancel`: stops the targets of an item that have not been created. */
+/**
+ * `postspool cancel`: stops the targets of an item that have not been created; with `--remote`,
+ * also deletes the posts the service already accepted (outcomes/unschedule.ts).
+ */
+import { createClients } from '../daemon';
+import { consequence, remoteTargets, unschedule } from '../outcomes/unschedule';
 import { cancelItem } from '../pipeline/retry-cancel';
 import { EXIT, type GlobalOpts, load, openState, print } from './context';
 
-export function cancelCommand(opts: GlobalOpts, id: string): number {
+/**
+ * Targets not created yet are cancelled here; posts the service already accepted are only deleted
+ * there with `--remote`, after the consequence was spelled out (without it, nothing remote changes).
+ */
+export async function cancelCommand(
+	opts: GlobalOpts & { remote?: boolean },
+	id: string,
+): Promise<number> {
 	const loaded = load(opts);
 	const s = openState(loaded);
 	try {
 		const r = cancelItem(s.store, id, Date.now());
-		print(opts, r, () => r.message);
-		return r.ok ? EXIT.ok : EXIT.error;
+		const item = s.store.item(id);
+		const remote = item ? remoteTargets(s.store, item) : [];
+		if (!r.ok || !item || remote.length === 0) {
+			print(opts, r, () => r.message);
+			return r.ok ? EXIT.ok : EXIT.error;
+		}
+		if (!opts.remote) {
+			const warning = consequence(item, remote);
+			print(
+				opts,
+				{ ...r, ok: false, remote, message: `${r.message}\n${warning}` },
+				() => `${r.message}\n${warning}`,
+			);
+			return EXIT.error;
+		}
+		const deleted = await unschedule(
+			s.store,
+			s.budgets,
+			createClients(loaded, process.env, Date.now),
+			item,
+			Date.now,
+		);
+		const after = s.store.item(item.id)!;
+		const ok = deleted.every((d) => d.ok);
+		print(
+			opts,
+			{
+				ok,
+				local: r,
+				remote: deleted,
+				state: after.state,
+				folder: after.final_dir ?? after.work_dir,
+			},
+			() =>
+				[
+					consequence(item, remote),
+					r.message,
+					...deleted.map((d) => d.message),
+					`${after.name}: ${after.state} → ${after.final_dir ?? after.work_dir}`,
+				].join('\n'),
+		);
+		return ok ? EXIT.ok : EXIT.error;
 	} finally {
 		s.close();
 	}

@@ -109,6 +109,58 @@ export const BudgetOverride = z
 	})
 	.strict();
 
+/** Publish tracking: following accepted posts to published or publish-failed on the service. */
+export const TrackingConfig = z
+	.object({
+		enabled: z.boolean().default(true),
+		/** Share of each rate window the tracker may spend; posting keeps the rest. */
+		share: z.number().gt(0).max(0.5).default(0.05),
+		/** First look this long after a post's publish time (a service publishes on its own tick). */
+		firstCheckMs: z.number().int().min(0).default(30_000),
+	})
+	.strict();
+
+const EVENT_NAMES = [
+	'queued',
+	'failed',
+	'needs-review',
+	'published',
+	'publish-failed',
+	'cancelled',
+] as const;
+
+/** Where the daemon tells about what happened: a webhook, the desktop (`events --follow` always works). */
+export const NotifyConfig = z
+	.object({
+		webhook: z
+			.object({
+				/** Receives a POST of one JSON event per happening (n8n: a Webhook node's production URL). */
+				url: z.url(),
+				/** Signs each body with HMAC-SHA256 (header X-Postspool-Signature: sha256=<hex>). */
+				secret: SecretSource.optional(),
+				events: z
+					.array(z.enum(EVENT_NAMES))
+					.min(1)
+					.default([...EVENT_NAMES]),
+				timeoutMs: z.number().int().min(100).default(10_000),
+				/** First retry delay after a failed delivery; doubles up to 30 min. */
+				retryMs: z.number().int().min(10).default(5_000),
+			})
+			.strict()
+			.optional(),
+		desktop: z
+			.object({
+				/** `failures`: failed, needs-review, publish-failed; shown only where a desktop session exists. */
+				on: z.enum(['failures', 'all', 'off']).default('failures'),
+				/** Replaces notify-send/osascript/the toast; the title and message are appended. */
+				command: z.array(z.string().min(1)).min(1).optional(),
+			})
+			.strict()
+			.prefault({}),
+	})
+	.strict();
+export type NotifyConfig = z.infer<typeof NotifyConfig>;
+
 export const ConfigSchema = z
 	.object({
 		version: z.literal(1),
@@ -140,6 +192,8 @@ export const ConfigSchema = z
 		watch: z.boolean().default(true),
 		/** Use filesystem polling (network shares). */
 		polling: z.boolean().default(false),
+		tracking: TrackingConfig.prefault({}),
+		notify: NotifyConfig.prefault({}),
 	})
 	.strict()
 	.superRefine((cfg, ctx) => {

@@ -23,6 +23,7 @@ import { textFor } from '../sidecar/schema';
 import { isDiskFull } from '../state/disk';
 import type { Store, TargetState } from '../state/store';
 import type { PostRecord } from '../item';
+import { ingestCsvBatch, inboxCsvFiles } from './csv';
 import {
 	type Arrival,
 	type ErrorFile,
@@ -63,6 +64,20 @@ export async function validateCandidate(
 	config: Config,
 	now: number,
 ): Promise<Validation> {
+	if (c.problem) return { ok: false, errors: [c.problem] };
+	const raw = readJson(c.sidecarPath);
+	if (!raw.ok) return { ok: false, errors: [{ path: raw.path ?? '$', message: raw.message }] };
+	return validateSidecarValue(c, raw.value, folderDefaults, config, now);
+}
+
+/** Validates a sidecar already read (a file's JSON, or a CSV row) with the candidate's defaults and media. */
+export async function validateSidecarValue(
+	c: Candidate,
+	value: unknown,
+	folderDefaults: unknown,
+	config: Config,
+	now: number,
+): Promise<Validation> {
 	const errors: ErrorFile['errors'] = [];
 	const asErrors = (issues: Issue[]) =>
 		issues.map((i) => ({
@@ -70,9 +85,6 @@ export async function validateCandidate(
 			message: i.message,
 			...(FIX[i.path] ? { fix: FIX[i.path] } : {}),
 		}));
-	if (c.problem) return { ok: false, errors: [c.problem] };
-	const raw = readJson(c.sidecarPath);
-	if (!raw.ok) return { ok: false, errors: [{ path: raw.path ?? '$', message: raw.message }] };
 	const defaults: unknown[] = [folderDefaults];
 	for (const d of c.defaults) {
 		if (isLink(d))
@@ -81,7 +93,7 @@ export async function validateCandidate(
 		if (!v.ok) return { ok: false, errors: [{ path: d, message: v.message }] };
 		defaults.push(v.value);
 	}
-	const validated = validateSidecar(raw.value, defaults, config);
+	const validated = validateSidecar(value, defaults, config);
 	if (!validated.ok) return { ok: false, errors: asErrors(validated.issues) };
 	const { sidecar, targets } = validated;
 
@@ -185,6 +197,8 @@ export interface IntakeOptions {
 	now?(): number;
 	/** Called after an item was queued (wake the pipeline). */
 	onQueued?(itemId: string): void;
+	/** Called after a post was refused at intake and filed in failed/ (notifications). */
+	onRejected?(name: string, folder: string, errors: ErrorFile['errors']): void;
 }
 
 export class Intake {
@@ -262,6 +276,21 @@ export class Intake {
 			}
 			this.stability.forget(watched);
 		}
+		// Bulk CSV files: one post per row (intake/csv.ts).
+		for (const file of inboxCsvFiles(layout.inbox)) {
+			if (this.stopped) return undefined;
+			try {
+				const w = await ingestCsvBatch(
+					{ ...this.opts, stability: this.stability, now: this.now() },
+					layout,
+					file,
+					folderDefaults,
+				);
+				if (w !== undefined) wait = Math.min(wait ?? w, w);
+			} catch (err) {
+				this.opts.log.log('error', `could not ingest ${file.path}: ${(err as Error).message}`);
+			}
+		}
 		return wait;
 	}
 
@@ -290,6 +319,7 @@ export class Intake {
 				path: v.errors[0].path,
 				movedTo: dest,
 			});
+			this.opts.onRejected?.(c.name, dest, v.errors);
 			return;
 		}
 		const existing = store.itemByIdentity(v.identity);

@@ -31,6 +31,11 @@ export function writeJson(path: string, value: unknown): void {
 	writeFileSync(path, `${JSON.stringify(value, null, '\t')}\n`);
 }
 
+/** A text file the daemon writes beside a post (a CSV batch's rejected.csv). */
+export function writeOwnFile(path: string, text: string): void {
+	writeFileSync(path, text);
+}
+
 /** Removes a file the daemon wrote (receipt.json, error.json); never the user's media. */
 export function removeOwnFile(path: string): void {
 	rmSync(path, { force: true });

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TargetError, postOf } from '../item';
+import { outcomeFields } from '../outcomes/store';
 import type { ItemRow, Store } from '../state/store';
 import { freePath, layoutOf, monthDir } from './layout';
 import { moveDir, removeOwnFile, writeJson } from './moves';
@@ -30,9 +31,45 @@ export function receiptOf(store: Store, item: ItemRow) {
 			postId: t.remote_id ?? undefined,
 			publishAt: t.publish_at ? new Date(t.publish_at).toISOString() : undefined,
 			attempts: t.attempts,
-			error: t.error && t.state !== 'confirmed' ? (JSON.parse(t.error) as TargetError) : undefined,
+			error:
+				t.error && t.state !== 'confirmed' && t.state !== 'published'
+					? (JSON.parse(t.error) as TargetError)
+					: undefined,
+			...outcomeFields(store.db, t.id),
 		})),
 	};
+}
+
+/**
+ * receipt.json, and error.json when a target failed (also on the service, after it accepted the
+ * post: publish tracking calls this again when a post's fate is known).
+ */
+export function writeSettledFiles(store: Store, item: ItemRow, dir: string, now: number): void {
+	writeJson(join(dir, 'receipt.json'), receiptOf(store, item));
+	if (item.state !== 'failed' && item.state !== 'needs-review') {
+		removeOwnFile(join(dir, 'error.json'));
+		return;
+	}
+	const targets = store.targets(item.id);
+	writeJson(join(dir, 'error.json'), {
+		item: item.id,
+		name: item.name,
+		state: item.state,
+		errors: targets
+			.filter(
+				(t) => t.state === 'failed' || t.state === 'needs-review' || t.state === 'publish-failed',
+			)
+			.map((t) => ({
+				target: t.label,
+				state: t.state,
+				...(JSON.parse(t.error ?? '{}') as TargetError),
+			})),
+		succeeded: targets
+			.filter((t) => t.state === 'confirmed' || t.state === 'published')
+			.map((t) => ({ target: t.label, postId: t.remote_id })),
+		retry: `After fixing the cause, run "postspool retry ${item.id}": only the targets listed here are sent again.`,
+		at: new Date(now).toISOString(),
+	});
 }
 
 /** Finalizes the item when all its targets have settled. Returns the new location, if moved. */
@@ -49,29 +86,7 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 	store.setItem(itemId, { state: outcome, final_dir: dest });
 	const settled = store.item(itemId)!;
 	if (existsSync(item.work_dir)) {
-		writeJson(join(item.work_dir, 'receipt.json'), receiptOf(store, settled));
-		if (outcome === 'failed' || outcome === 'needs-review') {
-			const errors = store
-				.targets(itemId)
-				.filter((t) => t.state === 'failed' || t.state === 'needs-review')
-				.map((t) => ({
-					target: t.label,
-					state: t.state,
-					...(JSON.parse(t.error ?? '{}') as TargetError),
-				}));
-			writeJson(join(item.work_dir, 'error.json'), {
-				item: itemId,
-				name: item.name,
-				state: outcome,
-				errors,
-				succeeded: store
-					.targets(itemId)
-					.filter((t) => t.state === 'confirmed')
-					.map((t) => ({ target: t.label, postId: t.remote_id })),
-				retry: `After fixing the cause, run "postspool retry ${itemId}": only the targets listed here are sent again.`,
-				at: new Date(now).toISOString(),
-			});
-		}
+		writeSettledFiles(store, settled, item.work_dir, now);
 		moveDir(item.work_dir, dest);
 	}
 	store.event(

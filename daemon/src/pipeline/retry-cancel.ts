@@ -16,7 +16,9 @@ export function retryItem(
 		};
 	const targets = store
 		.targets(item.id)
-		.filter((t) => t.state === 'failed' || t.state === 'needs-review');
+		.filter(
+			(t) => t.state === 'failed' || t.state === 'needs-review' || t.state === 'publish-failed',
+		);
 	if (targets.length === 0)
 		return {
 			ok: false,
@@ -26,14 +28,17 @@ export function retryItem(
 	reopenItem(item);
 	store.db.transaction(() => {
 		for (const t of targets) {
-			// A parked create may have reached the service: a new Idempotency-Key and a new body, on the user's word.
+			// A parked create may have reached the service: a new Idempotency-Key and a new body, on the
+			// user's word. A post the service failed to publish is created anew (the old one stays failed there).
 			const parked = t.state === 'needs-review';
-			store.force(t.id, ['failed', 'needs-review'], 'pending', {
+			const republish = t.state === 'publish-failed';
+			store.force(t.id, ['failed', 'needs-review', 'publish-failed'], 'pending', {
 				attempts: 0,
 				next_attempt_at: 0,
 				error: null,
-				...(parked || !t.remote_id
-					? { request: null, generation: t.generation + (parked ? 1 : 0) }
+				...(republish ? { remote_id: null } : {}),
+				...(parked || republish || !t.remote_id
+					? { request: null, generation: t.generation + (parked || republish ? 1 : 0) }
 					: {}),
 			});
 		}
@@ -57,7 +62,13 @@ export function cancelItem(
 	if (!item) return { ok: false, message: `no item "${itemId}"; "postspool queue ls" lists them` };
 	let n = 0;
 	for (const t of store.targets(item.id)) {
-		if (store.force(t.id, ['pending', 'uploading', 'ready', 'failed', 'needs-review'], 'cancelled'))
+		if (
+			store.force(
+				t.id,
+				['pending', 'uploading', 'ready', 'failed', 'needs-review', 'publish-failed'],
+				'cancelled',
+			)
+		)
 			n++;
 		else if (t.state === 'submitting' || t.state === 'unknown') {
 			return {

@@ -6,6 +6,8 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Outbox } from '../notify/outbox';
+import { OutcomeStore } from '../outcomes/store';
 import { migrateBudgetTables } from './budget-tables';
 
 export type Db = Database.Database;
@@ -160,4 +162,6 @@ export function migrate(db: Db): void {
 		}).immediate();
 	}
 	migrateBudgetTables(db);
+	OutcomeStore.migrate(db);
+	Outbox.migrate(db);
 }

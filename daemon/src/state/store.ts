@@ -4,6 +4,8 @@
  * Target:  pending → uploading → (PostFast: ready, batched) → submitting → confirmed
  *                                  ↘ unknown → (reconcile) → confirmed | submitting | needs-review
  *          any live state → failed | cancelled | skipped;  failed | needs-review → pending (retry)
+ *          confirmed → published | publish-failed | cancelled   (publish tracking, `cancel --remote`)
+ *          publish-failed → pending (retry: a new post on the service)
  * Item:    processing → done | failed | needs-review | cancelled   (derived from its targets)
  *
  * Every transition is a compare-and-swap on (state, lease owner), committed before the side effect.
@@ -20,6 +22,8 @@ export const TARGET_STATES = [
 	'submitting',
 	'unknown',
 	'confirmed',
+	'published',
+	'publish-failed',
 	'failed',
 	'needs-review',
 	'cancelled',
@@ -33,6 +37,8 @@ export const LIVE: TargetState[] = ['pending', 'uploading', 'ready', 'submitting
 const LIVE_SQL = LIVE.map((x) => `'${x}'`).join(',');
 export const TERMINAL: TargetState[] = [
 	'confirmed',
+	'published',
+	'publish-failed',
 	'failed',
 	'needs-review',
 	'cancelled',
@@ -46,7 +52,10 @@ const ALLOWED: Record<TargetState, TargetState[]> = {
 	ready: ['ready', 'submitting', 'failed', 'cancelled', 'skipped'],
 	submitting: ['confirmed', 'unknown', 'pending', 'ready', 'failed', 'needs-review'],
 	unknown: ['confirmed', 'submitting', 'needs-review', 'unknown', 'failed'],
-	confirmed: [],
+	// The service accepted it; publish tracking (outcomes/) follows it to its end there.
+	confirmed: ['published', 'publish-failed', 'cancelled'],
+	published: [],
+	'publish-failed': ['pending', 'cancelled'],
 	failed: ['pending', 'cancelled'],
 	'needs-review': ['pending', 'cancelled', 'confirmed'],
 	cancelled: [],
@@ -462,7 +471,7 @@ export class Store {
 		if (states.some((s) => LIVE.includes(s))) return undefined;
 		if (states.every((s) => s === 'cancelled')) return 'cancelled';
 		if (states.some((s) => s === 'needs-review')) return 'needs-review';
-		if (states.some((s) => s === 'failed')) return 'failed';
+		if (states.some((s) => s === 'failed' || s === 'publish-failed')) return 'failed';
 		return 'done';
 	}
 

@@ -1,0 +1,168 @@
+/**
+ * Every notification event, stored in the state database before anything is sent: the webhook
+ * delivers from here (and retries until it is delivered), and `postspool events --follow` reads it.
+ */
+import type { Db } from '../state/db';
+
+export const EVENT_TYPES = [
+	'queued',
+	'failed',
+	'needs-review',
+	'published',
+	'publish-failed',
+	'cancelled',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** What a webhook receives (and `events --json` prints), one per event. */
+export interface PostspoolEvent {
+	/** Unique per state directory and increasing: a receiver can drop duplicates by it. */
+	id: number;
+	type: EventType;
+	at: string;
+	item?: string;
+	name: string;
+	/** Where the post's folder is now. */
+	folder?: string;
+	target?: string;
+	service?: string;
+	account?: string;
+	postId?: string;
+	url?: string;
+	publishedAt?: string;
+	/** The service's reason, or ours. */
+	reason?: string;
+	/** The command that re-sends it, for failures. */
+	retry?: string;
+}
+
+export interface OutboxRow {
+	id: number;
+	type: EventType;
+	at: number;
+	payload: string;
+	webhook: 'pending' | 'delivered' | 'skipped';
+	attempts: number;
+	next_at: number;
+	last_error: string | null;
+}
+
+export class Outbox {
+	static migrate(db: Db): void {
+		db.exec(`
+			CREATE TABLE IF NOT EXISTS notify_events (
+				id INTEGER PRIMARY KEY,
+				type TEXT NOT NULL,
+				at INTEGER NOT NULL,
+				payload TEXT NOT NULL,
+				webhook TEXT NOT NULL,
+				attempts INTEGER NOT NULL DEFAULT 0,
+				next_at INTEGER NOT NULL DEFAULT 0,
+				last_error TEXT,
+				delivered_at INTEGER
+			);
+			CREATE INDEX IF NOT EXISTS notify_events_webhook ON notify_events (webhook, next_at);
+		`);
+	}
+
+	constructor(
+		readonly db: Db,
+		private readonly now: () => number = Date.now,
+	) {
+		Outbox.migrate(db);
+	}
+
+	/** Stores the event; `webhook` says whether the webhook still has to deliver it. */
+	add(event: Omit<PostspoolEvent, 'id' | 'at'>, webhook: boolean): PostspoolEvent {
+		const at = this.now();
+		return this.db
+			.transaction(() => {
+				const id = Number(
+					this.db
+						.prepare(
+							`INSERT INTO notify_events (type, at, payload, webhook, next_at) VALUES (?, ?, '', ?, ?)`,
+						)
+						.run(event.type, at, webhook ? 'pending' : 'skipped', at).lastInsertRowid,
+				);
+				const full: PostspoolEvent = { id, ...event, at: new Date(at).toISOString() };
+				this.db
+					.prepare(`UPDATE notify_events SET payload = ? WHERE id = ?`)
+					.run(JSON.stringify(full), id);
+				return full;
+			})
+			.immediate();
+	}
+
+	/** The undelivered events in order, up to the first that must still wait: delivery keeps order. */
+	dueForWebhook(limit = 20): OutboxRow[] {
+		const rows = this.db
+			.prepare<
+				[number],
+				OutboxRow
+			>(`SELECT * FROM notify_events WHERE webhook = 'pending' ORDER BY id LIMIT ?`)
+			.all(limit);
+		const now = this.now();
+		const stop = rows.findIndex((r) => r.next_at > now);
+		return stop === -1 ? rows : rows.slice(0, stop);
+	}
+
+	/** When the oldest undelivered event may be tried again (the others wait behind it). */
+	nextWebhookAt(): number | undefined {
+		return (
+			this.db
+				.prepare<
+					[],
+					{ next_at: number }
+				>(`SELECT next_at FROM notify_events WHERE webhook = 'pending' ORDER BY id LIMIT 1`)
+				.get()?.next_at ?? undefined
+		);
+	}
+
+	delivered(id: number): void {
+		this.db
+			.prepare(
+				`UPDATE notify_events SET webhook = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?`,
+			)
+			.run(this.now(), id);
+	}
+
+	failedAttempt(id: number, error: string, nextAt: number): void {
+		this.db
+			.prepare(
+				`UPDATE notify_events SET attempts = attempts + 1, last_error = ?, next_at = ? WHERE id = ?`,
+			)
+			.run(error, nextAt, id);
+	}
+
+	/** Events after `afterId` (for `events --follow`), oldest first. */
+	since(afterId: number, limit = 500): PostspoolEvent[] {
+		return this.db
+			.prepare<[number, number], { payload: string }>(
+				`SELECT payload FROM notify_events WHERE id > ? ORDER BY id LIMIT ?`,
+			)
+			.all(afterId, limit)
+			.map((r) => JSON.parse(r.payload) as PostspoolEvent);
+	}
+
+	/** The id before the last `n` events. */
+	tailStart(n: number): number {
+		const row = this.db
+			.prepare<
+				[number],
+				{ id: number }
+			>(`SELECT id FROM notify_events ORDER BY id DESC LIMIT 1 OFFSET ?`)
+			.get(n);
+		return row?.id ?? 0;
+	}
+
+	pendingCount(): number {
+		return (
+			this.db
+				.prepare<
+					[],
+					{ n: number }
+				>(`SELECT COUNT(*) n FROM notify_events WHERE webhook = 'pending'`)
+				.get()?.n ?? 0
+		);
+	}
+}

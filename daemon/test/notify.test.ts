@@ -1,0 +1,265 @@
+/**
+ * Notifications: webhook events signed with HMAC-SHA256, stored in SQLite and retried through an
+ * outage of the receiver until each is delivered once; desktop notifications for failures through
+ * an injected command; `postspool events` reading the same store.
+ */
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventsCommand } from '../src/commands/events';
+import { NotifyConfig } from '../src/config/schema';
+import { Daemon } from '../src/daemon';
+import { silentLogger } from '../src/log';
+import { desktopCommand } from '../src/notify/desktop';
+import { Notifier } from '../src/notify/notifier';
+import { openDb } from '../src/state/db';
+import { drop, inFuture, makeEnv, tempDir } from './helpers';
+
+interface Received {
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+}
+
+/** A receiver that answers `status()` (503 while "down"), or is closed altogether. */
+async function receiver(port = 0, status: () => number = () => 200) {
+	const got: Received[] = [];
+	const state = { hits: 0 };
+	const server: Server = createServer((req, res) => {
+		let body = '';
+		req.on('data', (c) => (body += c));
+		req.on('end', () => {
+			state.hits++;
+			const code = status();
+			if (code < 300) got.push({ headers: req.headers, body });
+			res.writeHead(code).end();
+		});
+	});
+	await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+	return {
+		got,
+		state,
+		port: (server.address() as AddressInfo).port,
+		close: () => new Promise<void>((r) => server.close(() => r())),
+	};
+}
+
+async function until<T>(fn: () => T | undefined | false, ms = 20_000): Promise<T> {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = fn();
+		if (v) return v;
+		if (Date.now() > end) throw new Error('timed out');
+		await new Promise((r) => setTimeout(r, 25));
+	}
+}
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+	for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('webhook', () => {
+	it('delivers every event once, signed, through an outage of the receiver, without holding the caller', async () => {
+		// First up but failing (503), then gone (connection refused), then back on the same port.
+		let r = await receiver(0, () => 503);
+		const port = r.port;
+		const db = openDb(tempDir('postspool-notify-'));
+		cleanups.push(() => db.close());
+		const config = NotifyConfig.parse({
+			webhook: { url: `http://127.0.0.1:${port}/hook`, retryMs: 40, timeoutMs: 2000 },
+			desktop: { on: 'off' },
+		});
+		const n = new Notifier({ db, config, secret: 's3cret', log: silentLogger, now: Date.now });
+		cleanups.push(() => n.stop());
+		n.start();
+
+		const started = Date.now();
+		const a = n.emit({ type: 'queued', item: 'i1', name: 'a.png' });
+		await until(() => r.state.hits >= 2);
+		await r.close();
+		const b = n.emit({ type: 'published', item: 'i1', name: 'a.png', url: 'https://x/1' });
+		const c = n.emit({
+			type: 'publish-failed',
+			item: 'i2',
+			name: 'b.png',
+			reason: 'token expired',
+		});
+		// emit only stores: it returned at once, and the undelivered events wait in SQLite.
+		expect(Date.now() - started).toBeLessThan(1000);
+		expect(n.outbox.pendingCount()).toBeGreaterThanOrEqual(2);
+		await new Promise((res) => setTimeout(res, 300));
+		expect(r.got).toHaveLength(0);
+		expect(n.outbox.pendingCount()).toBe(3);
+
+		r = await receiver(port);
+		cleanups.push(() => r.close());
+		await until(() => r.got.length >= 3);
+		await new Promise((res) => setTimeout(res, 200));
+		const bodies = r.got.map((g) => JSON.parse(g.body));
+		expect(bodies.map((x) => x.id)).toEqual([a.id, b.id, c.id]);
+		expect(bodies.map((x) => x.type)).toEqual(['queued', 'published', 'publish-failed']);
+		expect(bodies[2].reason).toBe('token expired');
+		for (const g of r.got) {
+			const expected = `sha256=${createHmac('sha256', 's3cret').update(g.body).digest('hex')}`;
+			expect(g.headers['x-postspool-signature']).toBe(expected);
+			expect(g.headers['x-postspool-event']).toBe(JSON.parse(g.body).type);
+		}
+		expect(n.outbox.pendingCount()).toBe(0);
+		// The failed attempts are on record.
+		const attempts = db
+			.prepare<[], { attempts: number }>('SELECT attempts FROM notify_events ORDER BY id')
+			.all()
+			.map((x) => x.attempts);
+		expect(attempts[0]).toBeGreaterThanOrEqual(3);
+	});
+
+	it('a restarted daemon delivers what an earlier run left undelivered', async () => {
+		const dir = tempDir('postspool-notify-');
+		const config = NotifyConfig.parse({
+			webhook: { url: 'http://127.0.0.1:9/nothing-listens', retryMs: 20, timeoutMs: 500 },
+			desktop: { on: 'off' },
+		});
+		let db = openDb(dir);
+		const first = new Notifier({ db, config, log: silentLogger, now: Date.now });
+		first.emit({ type: 'failed', name: 'x.json', reason: 'bad sidecar' });
+		await first.stop();
+		db.close();
+
+		const r = await receiver();
+		cleanups.push(() => r.close());
+		db = openDb(dir);
+		cleanups.push(() => db.close());
+		const second = new Notifier({
+			db,
+			config: { ...config, webhook: { ...config.webhook!, url: `http://127.0.0.1:${r.port}/` } },
+			log: silentLogger,
+			now: Date.now,
+		});
+		cleanups.push(() => second.stop());
+		second.start();
+		await until(() => r.got.length === 1);
+		expect(JSON.parse(r.got[0].body)).toMatchObject({
+			type: 'failed',
+			name: 'x.json',
+			reason: 'bad sidecar',
+		});
+		// Unsigned without a secret.
+		expect(r.got[0].headers['x-postspool-signature']).toBeUndefined();
+	});
+});
+
+describe('desktop notifications', () => {
+	it('picks the platform command, and none on Linux without a graphical session', () => {
+		expect(
+			desktopCommand('t', 'm', { platform: 'linux', env: { PATH: '/usr/bin' } }),
+		).toBeUndefined();
+		expect(desktopCommand('t', 'm', { platform: 'darwin', env: {} })?.[0]).toBe('osascript');
+		expect(desktopCommand('t', 'm', { platform: 'win32', env: {} })?.[0]).toBe('powershell.exe');
+		expect(desktopCommand('t', 'm', { command: ['my-notifier', '--x'] })).toEqual([
+			'my-notifier',
+			'--x',
+			't',
+			'm',
+		]);
+	});
+
+	it('the daemon shows failures (not successes) and stores every event for "postspool events"', async () => {
+		const home = tempDir('postspool-desktop-');
+		const log = join(home, 'shown.jsonl');
+		const script = join(home, 'notifier.js');
+		writeFileSync(
+			script,
+			`require('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');`,
+		);
+		const env = makeEnv({
+			notify: { desktop: { on: 'failures', command: [process.execPath, script] } },
+		});
+		const d = new Daemon({ loaded: env.loaded, log: silentLogger, once: true });
+		cleanups.push(() => d.stop(1000));
+		await d.start();
+		drop(join(env.inbox, 'fine.json'), {
+			version: 1,
+			text: 'ok',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		drop(join(env.inbox, 'broken.json'), {
+			version: 1,
+			text: 'hi',
+			targets: ['no-such-alias'],
+			when: inFuture(),
+		});
+		await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('broken'));
+		const shown = readFileSync(log, 'utf8')
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(shown).toHaveLength(1);
+		expect(shown[0][0]).toBe('postspool: broken failed');
+		expect(shown[0][1]).toMatch(/no-such-alias/);
+
+		let out = '';
+		const write = process.stdout.write.bind(process.stdout);
+		process.stdout.write = ((chunk: string) => {
+			out += chunk;
+			return true;
+		}) as typeof process.stdout.write;
+		try {
+			await eventsCommand({ config: env.configPath, json: true });
+		} finally {
+			process.stdout.write = write;
+		}
+		const events = out
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(events.map((e) => e.type).sort()).toEqual(['failed', 'queued']);
+		const failed = events.find((e) => e.type === 'failed');
+		expect(failed.folder).toContain(join(env.folder, 'failed'));
+		expect(events.find((e) => e.type === 'queued')).toMatchObject({
+			name: 'fine',
+			item: expect.any(String),
+		});
+		// --follow prints new events as they are stored, one JSON line each.
+		out = '';
+		process.stdout.write = ((chunk: string) => {
+			out += chunk;
+			return true;
+		}) as typeof process.stdout.write;
+		const stopFollow = new AbortController();
+		let following: Promise<number>;
+		try {
+			following = eventsCommand({
+				config: env.configPath,
+				json: true,
+				follow: true,
+				last: '0',
+				intervalMs: 20,
+				signal: stopFollow.signal,
+			});
+			await new Promise((r) => setTimeout(r, 100));
+			drop(join(env.inbox, 'broken2.json'), {
+				version: 1,
+				text: 'x',
+				targets: ['nope'],
+				when: inFuture(),
+			});
+			await until(() => out.includes('broken2'));
+			stopFollow.abort();
+			expect(await following).toBe(0);
+		} finally {
+			process.stdout.write = write;
+		}
+		const followed = out
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(followed).toEqual([expect.objectContaining({ type: 'failed', name: 'broken2' })]);
+		// Only the failures reached the desktop.
+		await until(() => readFileSync(log, 'utf8').includes('broken2'));
+		expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(2);
+	});
+});

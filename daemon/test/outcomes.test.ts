@@ -1,0 +1,396 @@
+/**
+ * Publish tracking against both emulators' publishers: the daemon follows accepted posts to
+ * published (URL, time) or publish-failed (the service's reason), one list call per key and range,
+ * not before the publish time; a post the service failed to publish lands in failed/ with
+ * error.json and the retry command, as a post we failed to send does.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPostFast, startPostSider } from '../../emulators/src/index';
+import { PostFastClient } from '../src/api/postfast';
+import { PostSiderClient } from '../src/api/postsider';
+import { cancelCommand } from '../src/commands/cancel';
+import { historyCommand } from '../src/commands/history';
+import { statusCommand } from '../src/commands/status';
+import { loadConfig } from '../src/config/load';
+import { Daemon } from '../src/daemon';
+import { silentLogger } from '../src/log';
+import { retryItem } from '../src/pipeline/retry-cancel';
+import { openDb } from '../src/state/db';
+import { Store } from '../src/state/store';
+import { drop, tempDir } from './helpers';
+
+const T0 = Date.parse('2027-03-01T09:00:00Z');
+let ps: Awaited<ReturnType<typeof startPostSider>>;
+let pf: Awaited<ReturnType<typeof startPostFast>>;
+let channel: string;
+let account: { id: string; platform: string };
+
+beforeAll(async () => {
+	ps = await startPostSider({ now: T0 });
+	pf = await startPostFast({ now: T0 });
+	const ints = await new PostSiderClient({
+		baseUrl: ps.baseUrl,
+		apiKey: ps.apiKey,
+	}).listIntegrations();
+	if (!ints.ok) throw new Error(ints.error.message);
+	channel = ints.value.find((i) => !i.disabled && i.identifier === 'linkedin')!.id;
+	const acc = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
+	if (!acc.ok) throw new Error(acc.error.message);
+	const a = acc.value.find((x) => x.connectionStatus !== 'DISABLED' && x.platform === 'LINKEDIN')!;
+	account = { id: a.id, platform: 'linkedin' };
+}, 60_000);
+
+afterAll(async () => {
+	await ps?.close();
+	await pf?.close();
+});
+
+let running: Daemon | undefined;
+afterEach(async () => {
+	await running?.stop(2000);
+	running = undefined;
+});
+
+/** Both emulator clocks move together; the daemon reads the same time. */
+const now = () => ps.clock.now();
+function advance(ms: number) {
+	ps.clock.advance(ms);
+	pf.clock.set(ps.clock.now());
+}
+
+function setup() {
+	const home = tempDir('postspool-outcomes-');
+	writeFileSync(join(home, 'ps.key'), ps.apiKey, { mode: 0o600 });
+	writeFileSync(join(home, 'pf.key'), pf.apiKey, { mode: 0o600 });
+	const folder = join(home, 'drop');
+	const configPath = join(home, 'config.jsonc');
+	writeFileSync(
+		configPath,
+		JSON.stringify({
+			version: 1,
+			stateDir: join(home, 'state'),
+			keys: {
+				sider: {
+					service: 'postsider',
+					baseUrl: ps.baseUrl,
+					apiKey: { file: join(home, 'ps.key') },
+				},
+				fast: { service: 'postfast', baseUrl: pf.baseUrl, apiKey: { file: join(home, 'pf.key') } },
+			},
+			accounts: {
+				'ps-li': { key: 'sider', id: channel, platform: 'linkedin' },
+				'pf-li': { key: 'fast', id: account.id, platform: account.platform },
+			},
+			folders: [{ path: folder, defaults: { version: 1 } }],
+			stableMs: 0,
+			backoffMs: 50,
+			backoffCapMs: 200,
+		}),
+		{ mode: 0o600 },
+	);
+	return { home, folder, inbox: join(folder, 'inbox'), configPath, stateDir: join(home, 'state') };
+}
+
+async function start(configPath: string): Promise<Daemon> {
+	running = new Daemon({ loaded: loadConfig(configPath), log: silentLogger, now });
+	await running.start();
+	return running;
+}
+
+async function until<T>(fn: () => T | undefined | false, ms = 20_000): Promise<T> {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = fn();
+		if (v) return v;
+		if (Date.now() > end) throw new Error('timed out');
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+/** Every file named `file` under `dir`. */
+function find(dir: string, file: string): string[] {
+	const out: string[] = [];
+	const walk = (d: string) => {
+		if (!existsSync(d)) return;
+		for (const e of readdirSync(d, { withFileTypes: true })) {
+			if (e.isDirectory()) walk(join(d, e.name));
+			else if (e.name === file) out.push(join(d, e.name));
+		}
+	};
+	walk(dir);
+	return out;
+}
+const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+const lists = () => ({
+	ps: ps.requests.filter((r) => r.method === 'GET' && /\/posts(\?|$)/.test(r.path)).length,
+	pf: pf.requests.filter((r) => r.method === 'GET' && /\/social-posts(\?|$)/.test(r.path)).length,
+});
+function targets(stateDir: string) {
+	const db = openDb(stateDir);
+	try {
+		const store = new Store(db);
+		return store
+			.items()
+			.flatMap((i) => store.targets(i.id).map((t) => ({ name: i.name, item: i, t })));
+	} finally {
+		db.close();
+	}
+}
+
+/** Runs a command in process and returns its exit code and what it printed. */
+async function cli(fn: () => number | Promise<number>): Promise<{ code: number; out: string }> {
+	let out = '';
+	const write = process.stdout.write.bind(process.stdout);
+	process.stdout.write = ((chunk: string) => {
+		out += chunk;
+		return true;
+	}) as typeof process.stdout.write;
+	try {
+		return { code: await fn(), out };
+	} finally {
+		process.stdout.write = write;
+	}
+}
+
+describe('publish tracking', () => {
+	it('follows posts on both publishers to published (URL, time) or publish-failed (reason, failed/, retry)', async () => {
+		const env = setup();
+		const when = new Date(now() + 10 * 60_000).toISOString();
+		const posts = {
+			'ps-ok': { text: 'tracked fine', targets: ['ps-li'], when },
+			'ps-bad': { text: 'tracked [fail]', targets: ['ps-li'], when },
+			'pf-ok': { text: 'tracked fine', targets: ['pf-li'], when },
+			'pf-bad': { text: 'tracked [fail]', targets: ['pf-li'], when },
+		};
+		const d = await start(env.configPath);
+		for (const [name, sidecar] of Object.entries(posts))
+			drop(join(env.inbox, `${name}.json`), sidecar);
+		await until(() => find(join(env.folder, 'done'), 'receipt.json').length === 4);
+		const before = lists();
+		// Accepted, not yet due: the tracker makes no call before the publish time.
+		d.trackNow();
+		await new Promise((r) => setTimeout(r, 300));
+		expect(lists()).toEqual(before);
+		expect(targets(env.stateDir).every((x) => x.t.state === 'confirmed')).toBe(true);
+
+		advance(11 * 60_000);
+		d.trackNow();
+		await until(() => find(join(env.folder, 'failed'), 'error.json').length === 2);
+		await until(() =>
+			targets(env.stateDir).every(
+				(x) => x.t.state === 'published' || x.t.state === 'publish-failed',
+			),
+		);
+		// One list call per key covered its posts.
+		expect(lists()).toEqual({ ps: before.ps + 1, pf: before.pf + 1 });
+
+		const byName = Object.fromEntries(targets(env.stateDir).map((x) => [x.name, x]));
+		expect(byName['ps-ok'].t.state).toBe('published');
+		expect(byName['pf-ok'].t.state).toBe('published');
+		expect(byName['ps-bad'].t.state).toBe('publish-failed');
+		expect(byName['pf-bad'].t.state).toBe('publish-failed');
+		expect(byName['ps-bad'].item.state).toBe('failed');
+
+		const receipts = find(join(env.folder, 'done'), 'receipt.json').map(readJson);
+		expect(receipts).toHaveLength(2);
+		const psReceipt = receipts.find((r) => r.targets[0].service === 'postsider');
+		expect(psReceipt.targets[0]).toMatchObject({
+			state: 'published',
+			url: expect.stringMatching(/^https:\/\//),
+			publishedAt: when,
+		});
+		expect(receipts.find((r) => r.targets[0].service === 'postfast').targets[0]).toMatchObject({
+			state: 'published',
+			publishedAt: when,
+		});
+
+		const errors = find(join(env.folder, 'failed'), 'error.json').map((p) => ({
+			p,
+			e: readJson(p),
+		}));
+		for (const { p, e } of errors) {
+			expect(e.state).toBe('failed');
+			expect(e.errors[0].state).toBe('publish-failed');
+			expect(e.errors[0].message).toMatch(/could not publish it on linkedin: .*(refused|fail)/i);
+			expect(e.retry).toContain(`postspool retry ${e.item}`);
+			// The receipt beside it says the same, and the folder left done/.
+			expect(readJson(join(p, '..', 'receipt.json')).targets[0].state).toBe('publish-failed');
+			expect(p).toContain(join(env.folder, 'failed'));
+		}
+		expect(find(join(env.folder, 'failed'), 'ps-bad.json')).toHaveLength(1);
+
+		// status lists the service's refusal among the last errors, with the retry command.
+		const status = JSON.parse(
+			(await cli(() => statusCommand({ config: env.configPath, json: true }))).out,
+		);
+		expect(status.queue.targets).toMatchObject({ published: 2, 'publish-failed': 2 });
+		expect(
+			status.lastErrors.filter((e: { message: string }) => /could not publish/.test(e.message)),
+		).toHaveLength(2);
+		expect(status.lastErrors[0].message).toMatch(/postspool retry /);
+
+		// history: every post with account, service, id, times, state and URL; filters narrow it.
+		const all = JSON.parse(
+			(await cli(() => historyCommand({ config: env.configPath, json: true }))).out,
+		);
+		expect(all).toHaveLength(4);
+		expect(all.find((r: { name: string }) => r.name === 'ps-ok')).toMatchObject({
+			account: 'ps-li',
+			platform: 'linkedin',
+			service: 'postsider',
+			state: 'published',
+			scheduledAt: when,
+			publishedAt: when,
+			url: expect.stringMatching(/^https:\/\//),
+		});
+		const failedRows = JSON.parse(
+			(
+				await cli(() =>
+					historyCommand({ config: env.configPath, json: true, state: 'publish-failed' }),
+				)
+			).out,
+		);
+		expect(failedRows.map((r: { name: string }) => r.name).sort()).toEqual(['pf-bad', 'ps-bad']);
+		expect(failedRows[0].error).toMatch(/could not publish/);
+		const fast = JSON.parse(
+			(await cli(() => historyCommand({ config: env.configPath, json: true, account: 'pf-li' })))
+				.out,
+		);
+		expect(fast.map((r: { service: string }) => r.service)).toEqual(['postfast', 'postfast']);
+		const later = JSON.parse(
+			(
+				await cli(() =>
+					historyCommand({
+						config: env.configPath,
+						json: true,
+						since: new Date(Date.parse(when) + 1000).toISOString(),
+					}),
+				)
+			).out,
+		);
+		expect(later).toEqual([]);
+		const text = (await cli(() => historyCommand({ config: env.configPath, state: 'published' })))
+			.out;
+		expect(text).toContain('published');
+		expect(text).toContain('ps-li (linkedin, postsider) ps-ok');
+		expect(() => historyCommand({ config: env.configPath, state: 'sent' })).toThrow(
+			/is not a state; use one of/,
+		);
+	});
+
+	it('retry of a post the service failed to publish creates a new post and follows it again', async () => {
+		const env = setup();
+		const when = new Date(now() + 10 * 60_000).toISOString();
+		const d = await start(env.configPath);
+		drop(join(env.inbox, 'again.json'), {
+			text: 'retry me [fail]',
+			targets: ['ps-li'],
+			when,
+			late: 'post-now',
+		});
+		await until(() => find(join(env.folder, 'done'), 'receipt.json').length === 1);
+		advance(11 * 60_000);
+		d.trackNow();
+		await until(() => find(join(env.folder, 'failed'), 'error.json').length === 1);
+		const first = targets(env.stateDir)[0].t.remote_id;
+		await d.stop(2000);
+		running = undefined;
+
+		const db = openDb(env.stateDir);
+		const store = new Store(db);
+		const item = store.items()[0];
+		const r = retryItem(store, item.id);
+		db.close();
+		expect(r).toMatchObject({ ok: true, targets: 1 });
+		// The old time is past: the sidecar's time is moved by the daemon's "late" rule; either way a new post.
+		const d2 = await start(env.configPath);
+		await until(() => {
+			const t = targets(env.stateDir)[0].t;
+			return t.remote_id && t.remote_id !== first && t.state !== 'pending' ? t : undefined;
+		});
+		expect(d2).toBeDefined();
+	});
+});
+
+describe('cancel --remote', () => {
+	it('spells out the consequence first, then deletes the scheduled posts on both services and files the folder as .cancelled', async () => {
+		// The CLI runs on the wall clock: emulators whose clocks stand at it.
+		const saved = { ps, pf };
+		ps = await startPostSider({ now: Date.now() });
+		pf = await startPostFast({ now: Date.now() });
+		try {
+			const ints = await new PostSiderClient({
+				baseUrl: ps.baseUrl,
+				apiKey: ps.apiKey,
+			}).listIntegrations();
+			if (!ints.ok) throw new Error(ints.error.message);
+			channel = ints.value.find((i) => !i.disabled && i.identifier === 'linkedin')!.id;
+			const acc = await new PostFastClient({
+				baseUrl: pf.baseUrl,
+				apiKey: pf.apiKey,
+			}).listAccounts();
+			if (!acc.ok) throw new Error(acc.error.message);
+			account = {
+				id: acc.value.find((x) => x.connectionStatus !== 'DISABLED' && x.platform === 'LINKEDIN')!
+					.id,
+				platform: 'linkedin',
+			};
+			const env = setup();
+			running = new Daemon({ loaded: loadConfig(env.configPath), log: silentLogger, once: true });
+			await running.start();
+			drop(join(env.inbox, 'oops.json'), {
+				text: 'scheduled by mistake',
+				targets: ['ps-li', 'pf-li'],
+				when: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+			});
+			await running.idle();
+			await running.stop(2000);
+			running = undefined;
+			const [{ item }] = targets(env.stateDir);
+			const psId = targets(env.stateDir).find((x) => x.t.service === 'postsider')!.t.remote_id!;
+			const pfId = targets(env.stateDir).find((x) => x.t.service === 'postfast')!.t.remote_id!;
+			expect(ps.store.posts.get(psId)?.deletedAt).toBeNull();
+			expect(pf.store.posts.has(pfId)).toBe(true);
+
+			// Without --remote: nothing is deleted; the consequence and the command are printed; exit 1.
+			const plain = await cli(() => cancelCommand({ config: env.configPath }, item.id));
+			expect(plain.code).toBe(1);
+			expect(plain.out).toContain(`PostSider post ${psId}`);
+			expect(plain.out).toContain(`PostFast post ${pfId}`);
+			expect(plain.out).toContain(`postspool cancel ${item.id} --remote`);
+			expect(plain.out).toMatch(/cannot be undone/);
+			expect(ps.store.posts.get(psId)?.deletedAt).toBeNull();
+			expect(pf.store.posts.has(pfId)).toBe(true);
+
+			const remote = await cli(() =>
+				cancelCommand({ config: env.configPath, json: true, remote: true }, item.id),
+			);
+			expect(remote.code).toBe(0);
+			const result = JSON.parse(remote.out);
+			expect(result.state).toBe('cancelled');
+			expect(result.remote.map((r: { ok: boolean }) => r.ok)).toEqual([true, true]);
+			// Gone on both services.
+			expect(ps.store.posts.get(psId)?.deletedAt).not.toBeNull();
+			expect(pf.store.posts.has(pfId)).toBe(false);
+			// Filed under a name that says so, with the receipt rewritten.
+			expect(result.folder).toMatch(/done\/\d{4}-\d{2}\/oops\.cancelled$/);
+			const receipt = readJson(join(result.folder, 'receipt.json'));
+			expect(receipt.state).toBe('cancelled');
+			for (const t of receipt.targets) {
+				expect(t.state).toBe('cancelled');
+				expect(t.error.message).toMatch(
+					/deleted on (PostSider|PostFast) .* by "postspool cancel --remote"/,
+				);
+			}
+			// A second time: nothing left to take back.
+			const again = await cli(() => cancelCommand({ config: env.configPath }, item.id));
+			expect(again.code).toBe(0);
+		} finally {
+			await ps.close();
+			await pf.close();
+			({ ps, pf } = saved);
+		}
+	});
+});
