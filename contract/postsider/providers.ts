@@ -8,6 +8,7 @@
  */
 
 import type { MediaRef } from '../postsider';
+import { measurePostLength } from './length';
 
 export const SUPPORTED_PROVIDERS = [
 	'x',
@@ -660,52 +661,31 @@ export function checkProviderMedia(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Length
+// Length (the measuring itself lives in ./length)
 
-/** Text the server measures: HTML tags removed, common entities decoded. */
-export function stripHtml(content: string): string {
-	return content
-		.replace(/<br\s*\/?>/gi, '\n')
-		.replace(/<\/p>\s*<p[^>]*>/gi, '\n')
-		.replace(/<[^>]*>/g, '')
-		.replace(/&nbsp;/g, ' ')
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&quot;/g, '"')
-		.replace(/&#39;/g, "'")
-		.replace(/&amp;/g, '&')
-		.trim();
+export interface LengthCheck {
+	/** The number the server compares with `max`. */
+	length: number;
+	max: number;
+	ok: boolean;
+	/** How it was counted, e.g. "312 of 280 for X: 2 links count 23 each, & counts 5 (&amp;) ×3". */
+	explanation: string;
 }
 
-const X_URL = /https?:\/\/[^\s]+/g;
-/** twitter-text v3 weighting: Latin-ish ranges weigh 1, everything else 2, every URL 23. */
-export function xWeightedLength(text: string): number {
-	let weight = 0;
-	const withoutUrls = text.replace(X_URL, () => {
-		weight += 23;
-		return '';
-	});
-	for (const char of withoutUrls) {
-		const cp = char.codePointAt(0)!;
-		const light =
-			cp <= 4351 ||
-			(cp >= 8192 && cp <= 8205) ||
-			(cp >= 8208 && cp <= 8223) ||
-			(cp >= 8242 && cp <= 8247);
-		weight += light ? 1 : 2;
-	}
-	return weight;
-}
-
-/** Length as the provider counts it, and whether it fits. */
+/** Length as the server counts it for this provider, and whether it fits. */
 export function checkLength(
 	provider: SupportedProvider,
 	content: string,
 	verified = false,
-): { length: number; max: number; ok: boolean } {
+): LengthCheck {
 	const rules = PROVIDER_RULES[provider];
-	const text = stripHtml(content);
-	const length = provider === 'x' ? xWeightedLength(text) : [...text].length;
+	const measured = measurePostLength(content, provider === 'x');
 	const max = verified && rules.verifiedMaxLength ? rules.verifiedMaxLength : rules.maxLength;
-	return { length, max, ok: length <= max };
+	const notes = measured.notes.length > 0 ? `: ${measured.notes.join(', ')}` : '';
+	return {
+		length: measured.length,
+		max,
+		ok: measured.length <= max,
+		explanation: `${measured.length} of ${max} for ${rules.label}${notes}`,
+	};
 }

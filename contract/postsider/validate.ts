@@ -15,9 +15,9 @@ import {
 	checkProviderMedia,
 	isSupportedProvider,
 	isUrlLike,
-	stripHtml,
 	validateProviderSettings,
 } from './providers';
+import { hasVisibleContent, measurePostLength, sanitizePostContent } from './length';
 import { hasPostableExtension, UPLOAD_MESSAGES } from './upload';
 
 export interface ChannelInfo {
@@ -34,7 +34,15 @@ export type CreatePostCheck =
 	| { ok: true; request: NormalizedCreatePost }
 	| { ok: false; shape: 'E2'; message: string }
 	| { ok: false; shape: 'E3'; messages: string[] }
-	| { ok: false; shape: 'E4'; provider: string; name: string; message: string };
+	| {
+			ok: false;
+			shape: 'E4';
+			provider: string;
+			name: string;
+			message: string;
+			/** Too long: the counted length and how it was counted (the server gives no figure). */
+			detail?: string;
+	  };
 
 /** The body after the server's conversions (booleans, numbers, sanitised content, `__type`). */
 export interface NormalizedCreatePost extends Omit<CreatePostRequest, 'posts'> {
@@ -93,57 +101,8 @@ export function parsePostSiderDate(value: string): number {
 	return Date.parse(s);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Content sanitising (DOMPurify with the server's allow-list, approximated)
-
-const ALLOWED_TAGS = new Set(['p', 'br', 'strong', 'u', 'a', 'ul', 'li', 'h1', 'h2', 'h3', 'span']);
-const ALLOWED_ATTRS = new Set([
-	'href',
-	'target',
-	'rel',
-	'class',
-	'data-mention-id',
-	'data-mention-label',
-]);
-
-function escapeText(text: string): string {
-	return text
-		.replace(/&(?![a-z]+;|#\d+;)/gi, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;');
-}
-
-/**
- * A string without `<` comes back unchanged; otherwise it is re-serialised: allowed tags and
- * attributes kept, others dropped (their text kept), and `& < >` in text escaped.
- */
-export function sanitizeContent(content: string): string {
-	if (!content.includes('<')) return content;
-	let out = '';
-	const tag = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>/g;
-	let last = 0;
-	for (let m = tag.exec(content); m; m = tag.exec(content)) {
-		out += escapeText(content.slice(last, m.index));
-		last = m.index + m[0].length;
-		const name = m[2].toLowerCase();
-		if (!ALLOWED_TAGS.has(name)) continue;
-		if (m[1]) {
-			if (name !== 'br') out += `</${name}>`;
-			continue;
-		}
-		let attrs = '';
-		for (const a of m[3].matchAll(/([a-zA-Z-:]+)\s*=\s*("([^"]*)"|'([^']*)'|([^\s"'>]+))/g)) {
-			const attr = a[1].toLowerCase();
-			const value = a[3] ?? a[4] ?? a[5] ?? '';
-			if (!ALLOWED_ATTRS.has(attr)) continue;
-			if (attr === 'href' && !/^(https?:|mailto:|\/|#)/i.test(value)) continue;
-			attrs += ` ${attr}="${value.replace(/"/g, '&quot;')}"`;
-		}
-		out += `<${name}${attrs}>`;
-	}
-	out += escapeText(content.slice(last));
-	return out;
-}
+/** The server's content sanitiser (DOMPurify with the post allow-list); see ./length. */
+export { sanitizePostContent as sanitizeContent } from './length';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -240,10 +199,7 @@ export function validateCreatePost(
 			(entry.value as unknown[]).forEach((rawItem, j) => {
 				const item = isRecord(rawItem) ? rawItem : {};
 				const vat = `${at}.value.${j}`;
-				const content =
-					item.content === undefined || item.content === null
-						? ''
-						: sanitizeContent(String(item.content));
+				const content = sanitizePostContent(item.content);
 				const images: MediaRef[] = [];
 				if (!Array.isArray(item.image)) {
 					messages.push(`${vat}.image must be an array`);
@@ -281,7 +237,7 @@ export function validateCreatePost(
 					});
 				}
 				// ValidContent: text required unless there is an image (note the server's ". If").
-				if (stripHtml(content) === '' && images.length === 0) {
+				if (!hasVisibleContent(content) && images.length === 0) {
 					messages.push(`${vat}. If images do not exist, content must be a non-empty string.`);
 				}
 				let delay: number | undefined;
@@ -336,7 +292,11 @@ export function validateCreatePost(
 	// Step 4: per-channel checks (E4), first failure wins.
 	for (const entry of normalizedPosts) {
 		const { channel } = entry;
-		if (entry.value.every((v) => stripHtml(v.content) === '' && v.image.length === 0)) {
+		// Any thread item with nothing to count and no media (X counts its weighted length here).
+		const isX = channel.identifier === 'x';
+		if (
+			entry.value.some((v) => measurePostLength(v.content, isX).first === 0 && v.image.length === 0)
+		) {
 			return {
 				ok: false,
 				shape: 'E4',
@@ -365,21 +325,18 @@ export function validateCreatePost(
 				name: channel.name,
 				message: mediaProblem,
 			};
-		if (
-			entry.value.some(
-				(v) =>
-					!checkLength(
-						channel.identifier as keyof typeof PROVIDER_RULES,
-						v.content,
-						channel.verified,
-					).ok,
+		const tooLong = entry.value
+			.map((v) =>
+				checkLength(channel.identifier as keyof typeof PROVIDER_RULES, v.content, channel.verified),
 			)
-		) {
+			.find((c) => !c.ok);
+		if (tooLong) {
 			return {
 				ok: false,
 				shape: 'E4',
 				provider: channel.identifier,
 				name: channel.name,
+				detail: tooLong.explanation,
 				message: 'post is too long, please fix it',
 			};
 		}

@@ -1,0 +1,9 @@
+// Minimal types for the oracle libraries that ship none (test-only).
+declare module 'parse5-6' {
+	export function parseFragment(html: string): unknown;
+	export function serialize(node: unknown): string;
+}
+declare module 'twitter-text' {
+	const twitter: { parseTweet(text: string): { weightedLength: number; valid: boolean } };
+	export default twitter;
+}
