@@ -7,3 +7,6 @@ declare module 'twitter-text' {
 	const twitter: { parseTweet(text: string): { weightedLength: number; valid: boolean } };
 	export default twitter;
 }
+declare module 'file-type-16' {
+	export function fromBuffer(data: Uint8Array): Promise<{ ext: string; mime: string } | undefined>;
+}
