@@ -487,6 +487,14 @@ describe('POST /posts §6.1: per-channel checks for non-drafts (E4 names the cha
 describe('POST /posts §3.1 step 5: Idempotency-Key', () => {
 	const key = 'n8n:exec-42:item:0';
 
+	it('an empty Idempotency-Key is no key: two creates, two posts (not a 409)', async () => {
+		const body = createBody(ps, 'bluesky');
+		const first = await call(ps, 'POST', '/posts', { body, headers: { 'idempotency-key': '' } });
+		const second = await call(ps, 'POST', '/posts', { body, headers: { 'idempotency-key': '' } });
+		expect([first.status, second.status]).toEqual([201, 201]);
+		expect(second.body[0].postId).not.toBe(first.body[0].postId);
+	});
+
 	it('same key and body → the stored 201 is replayed and nothing new is created', async () => {
 		const body = createBody(ps, 'bluesky');
 		const first = await call(ps, 'POST', '/posts', { body, headers: { 'idempotency-key': key } });
