@@ -437,3 +437,15 @@ export function detectFileType(data: Uint8Array): DetectedType | undefined {
 	if (data.length <= 1) return undefined;
 	return detectAt(data, 0);
 }
+
+/**
+ * `detectFileType`, with the library's rejection as a value: `'truncated'` where the server would
+ * fail with 500 (any other error escaping the detection is treated the same way).
+ */
+export function fileTypeOutcome(data: Uint8Array): DetectedType | undefined | 'truncated' {
+	try {
+		return detectFileType(data);
+	} catch {
+		return 'truncated';
+	}
+}

@@ -264,6 +264,15 @@ function sanitizeHtml(input: string): string {
 	return out;
 }
 
+/** The value with control characters and Unicode spaces removed (how the URI check reads it). */
+function withoutSpaces(value: string): string {
+	return [...value]
+		.filter(
+			(c) => c.charCodeAt(0) > 0x20 && !/[\u00a0\u1680\u180e\u2000-\u2029\u205f\u3000]/.test(c),
+		)
+		.join('');
+}
+
 function serializeAttributes(source: string): string {
 	const seen = new Set<string>();
 	let out = '';
@@ -274,13 +283,7 @@ function serializeAttributes(source: string): string {
 		if (!ALLOWED_ATTRS.has(name) && !/^data-[-\w.\u00b7-\uffff]+$/.test(name)) continue;
 		const value = decodeEntities(a[2] ?? a[3] ?? a[4] ?? '', true);
 		// URI attributes must match the allow-list once whitespace is ignored.
-		if (
-			name === 'href' &&
-			!/^(?:https?:|mailto:|\/|#)/i.test(
-				value.replace(/[\u0000-\u0020\u00a0\u1680\u180e\u2000-\u2029\u205f\u3000]/g, ''),
-			)
-		)
-			continue;
+		if (name === 'href' && !/^(?:https?:|mailto:|\/|#)/i.test(withoutSpaces(value))) continue;
 		out += ` ${name}="${escapeAttribute(value)}"`;
 	}
 	return out;

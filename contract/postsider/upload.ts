@@ -4,9 +4,9 @@
  * Pure functions over bytes, so clients can pre-check a file before spending a request on it.
  */
 
-import { TruncatedMediaError, detectFileType } from './filetype';
+import { fileTypeOutcome } from './filetype';
 
-export { TruncatedMediaError, detectFileType } from './filetype';
+export { TruncatedMediaError, detectFileType, fileTypeOutcome } from './filetype';
 export const UPLOAD_FIELD_NAME = 'file';
 const MB = 1024 * 1024;
 
@@ -107,14 +107,12 @@ export const UPLOAD_MESSAGES = {
  * a few checks read past the head (PNG chunks, ID3 tags, the EBML header).
  */
 export function sniffMediaType(bytes: Uint8Array): SniffedType | undefined {
-	let detected;
-	try {
-		detected = detectFileType(bytes);
-	} catch (error) {
-		if (error instanceof TruncatedMediaError) return undefined;
-		throw error;
-	}
-	if (!detected || !(UPLOAD_ACCEPTED_MIME as readonly string[]).includes(detected.mime))
+	const detected = fileTypeOutcome(bytes);
+	if (
+		!detected ||
+		detected === 'truncated' ||
+		!(UPLOAD_ACCEPTED_MIME as readonly string[]).includes(detected.mime)
+	)
 		return undefined;
 	const kind = detected.mime.split('/')[0] as MediaKind;
 	return { mime: detected.mime, ext: detected.ext, kind };
@@ -138,13 +136,8 @@ export type UploadPrecheck =
  * is false for types the server stores but `POST /posts` later refuses (webm, mov, avif, …).
  */
 export function precheckUpload(head: Uint8Array, size: number): UploadPrecheck {
-	try {
-		detectFileType(head);
-	} catch (error) {
-		if (error instanceof TruncatedMediaError)
-			return { ok: false, message: UPLOAD_MESSAGES.truncated };
-		throw error;
-	}
+	if (fileTypeOutcome(head) === 'truncated')
+		return { ok: false, message: UPLOAD_MESSAGES.truncated };
 	const type = sniffMediaType(head);
 	if (!type) return { ok: false, message: UPLOAD_MESSAGES.unsupported };
 	if (hasDangerousContent(head)) return { ok: false, message: UPLOAD_MESSAGES.dangerous };

@@ -197,6 +197,7 @@ describe('§4.1 the dashboard shares Limiter A', () => {
 		expect(ps.spendMinuteBudget(4)).toBe(6);
 		const res = await fetch(`${ps.origin}/__admin/traffic`, {
 			method: 'POST',
+			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ count: 5 }),
 		});
 		expect(await res.json()).toEqual({ remaining: 1 });
