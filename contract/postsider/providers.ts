@@ -8,6 +8,9 @@
  */
 
 import type { MediaRef } from '../postsider';
+import { measurePostLength } from './length';
+import { SETTINGS_DTOS, runDto } from './settings-dto';
+import { hasPostableExtension } from './upload';
 
 export const SUPPORTED_PROVIDERS = [
 	'x',
@@ -453,133 +456,42 @@ export function isUrlLike(value: string): boolean {
 	);
 }
 
-/** With `enableImplicitConversion`, a declared boolean becomes `Boolean(value)`: only null/undefined fail. */
-function isMissing(value: unknown): boolean {
-	return value === undefined || value === null;
-}
-
-function oneOf(path: string, values: readonly string[]): string {
-	return `${path} must be one of the following values: ${values.join(', ')}`;
-}
+const DTO_HELPERS = { isUrl: isUrlLike, hasExtension: hasPostableExtension };
 
 /**
- * class-validator messages for a provider's settings DTO, in the server's order. `prefix` is the
- * dotted path of the settings object (e.g. `posts.0.settings`); pass '' for bare field names.
+ * class-validator messages for a provider's settings DTO, in the server's order (see
+ * ./settings-dto). `prefix` is the dotted path of the settings object (e.g. `posts.0.settings`);
+ * pass '' for bare field names.
  */
 export function validateProviderSettings(
 	provider: SupportedProvider,
 	settings: Record<string, unknown>,
 	prefix = '',
 ): string[] {
-	const messages: string[] = [];
-	const at = (name: string) => (prefix ? `${prefix}.${name}` : name);
-	// NestJS prepends the parent path to every nested message, custom texts included.
-	const custom = (text: string) => (prefix ? `${prefix}.${text}` : text);
-	for (const field of PROVIDER_RULES[provider].fields) {
-		const value = settings[field.name];
-		const path = at(field.name);
-		if (!field.required && (isMissing(value) || (field.kind === 'url' && !value))) continue;
-		switch (field.kind) {
-			case 'enum':
-				if (isMissing(value) && field.definedCheck)
-					messages.push(`${path} should not be null or undefined`);
-				if (typeof value !== 'string' || !field.values!.includes(value))
-					messages.push(oneOf(path, field.values!));
-				break;
-			case 'boolean':
-				if (isMissing(value)) messages.push(`${path} must be a boolean value`);
-				break;
-			case 'pattern':
-				if (typeof value !== 'string' || !field.pattern!.test(value))
-					messages.push(
-						field.message
-							? custom(field.message)
-							: `${path} must match ${field.pattern} regular expression`,
-					);
-				break;
-			case 'url':
-				if (typeof value !== 'string' || !isUrlLike(value))
-					messages.push(`${path} must be a URL address`);
-				break;
-			case 'string': {
-				// Pinterest `board`: every one of its three decorators says the same custom text.
-				const text = isMissing(value)
-					? undefined
-					: typeof value === 'object'
-						? undefined
-						: String(value);
-				const say = (fallback: string) =>
-					messages.push(field.message ? custom(field.message) : fallback);
-				if (field.message && text === undefined) {
-					say('');
-					say('');
-					say('');
-					break;
-				}
-				if (text === undefined) say(`${path} must be a string`);
-				if (
-					field.minLength !== undefined &&
-					(text === undefined || text.length < field.minLength)
-				) {
-					say(`${path} must be longer than or equal to ${field.minLength} characters`);
-				}
-				if (
-					field.maxLength !== undefined &&
-					(text === undefined || text.length > field.maxLength)
-				) {
-					say(`${path} must be shorter than or equal to ${field.maxLength} characters`);
-				}
-				break;
-			}
-			case 'media': {
-				const media = value as Record<string, unknown> | null;
-				if (typeof media !== 'object' || media === null || Array.isArray(media)) {
-					messages.push(`${path} must be an object`);
-					break;
-				}
-				if (typeof media.id !== 'string') messages.push(`${path}.id must be a string`);
-				if (typeof media.path !== 'string') messages.push(`${path}.path must be a string`);
-				break;
-			}
-			case 'tags': {
-				if (!Array.isArray(value)) {
-					messages.push(`${path} must be an array`);
-					break;
-				}
-				let total = 0;
-				for (const tag of value as unknown[]) {
-					const label =
-						typeof tag === 'object' && tag !== null
-							? String((tag as { label?: unknown }).label ?? '')
-							: '';
-					total += label.length + (/\s/.test(label) ? 2 : 0);
-				}
-				if (total > 500)
-					messages.push(custom('The maximum allowed is 500 characters in total for all tags.'));
-				break;
-			}
-			case 'labels': {
-				if (!Array.isArray(value)) {
-					messages.push(`${path} must be an array`);
-					break;
-				}
-				(value as unknown[]).forEach((item, i) => {
-					const label =
-						typeof item === 'object' && item !== null
-							? (item as { label?: unknown }).label
-							: undefined;
-					if (isMissing(label)) messages.push(`${path}.${i}.label should not be null or undefined`);
-					if (typeof label !== 'string') messages.push(`${path}.${i}.label must be a string`);
-				});
-				break;
-			}
-		}
-	}
-	return messages;
+	const dto = SETTINGS_DTOS[provider];
+	if (!dto) return [];
+	return runDto(dto, settings, prefix, DTO_HELPERS).map((m) =>
+		m.at ? `${m.at}.${m.text}` : m.text,
+	);
 }
 
+/** The message the server's own settings pass reports (its first constraint, without a path). */
+export function firstSettingsMessage(
+	provider: SupportedProvider,
+	settings: Record<string, unknown>,
+): string | undefined {
+	const dto = SETTINGS_DTOS[provider];
+	return dto ? runDto(dto, settings, '', DTO_HELPERS)[0]?.text : undefined;
+}
+
+/** A video to the server's media rules: its path contains `mp4` anywhere (they test a substring). */
 export function isVideoPath(path: string): boolean {
-	return path.split('?')[0].endsWith('.mp4');
+	return typeof path === 'string' && path.indexOf('mp4') > -1;
+}
+
+/** TikTok's own test: `.mp4` anywhere in the lower-cased path. */
+function isTikTokVideo(path: string): boolean {
+	return typeof path === 'string' && path.toLowerCase().indexOf('.mp4') > -1;
 }
 
 /**
@@ -617,37 +529,34 @@ export function checkProviderMedia(
 			return undefined;
 		case 'tiktok':
 			if (main.length === 0) return 'No video / images selected';
-			if (main.length > 1 && hasVideo)
+			if (main.length > 1 && main.some((m) => isTikTokVideo(m.path)))
 				return 'Only pictures are supported when selecting multiple items';
 			return undefined;
 		case 'youtube':
 			if (main.length !== 1) return 'You need one media';
-			if (!hasVideo) return 'Item must be a video';
+			if (!isVideoPath(main[0].path)) return 'Item must be a video';
 			return undefined;
 		case 'bluesky':
-			for (const item of items) {
-				if (item.image.length > 1 && item.image.some((m) => isVideoPath(m.path)))
-					return 'You can only upload one video per post.';
-				if (item.image.length > 4) return 'There can be maximum 4 pictures in a post.';
-			}
+			if (
+				items.some((item) => item.image.length > 1 && item.image.some((m) => isVideoPath(m.path)))
+			)
+				return 'You can only upload one video per post.';
+			if (items.some((item) => item.image.length > 4))
+				return 'There can be maximum 4 pictures in a post.';
 			return undefined;
 		case 'pinterest': {
 			if (main.length === 0) return 'Requires at least one media';
 			if (main.length > 5) return 'You can only have up to 5 media items';
-			if (hasVideo) {
-				if (!isVideoPath(main[0].path) || main.length < 2 || isVideoPath(main[1].path)) {
-					return 'If posting a video you have to also include a cover image as second media';
-				}
-				if (main.length > 2) return 'If posting a video you can only have two media items';
-				return undefined;
-			}
-			if (sizes && main.length > 1) {
+			const hasPicture = main.some((m) => !isVideoPath(m.path));
+			// As written in the server: only all-video sets other than two items need a cover.
+			if (hasVideo && main.length !== 2 && !hasPicture)
+				return 'If posting a video you have to also include a cover image as second media';
+			if (hasVideo && main.length > 2)
+				return 'If posting a video you can only have two media items';
+			if (sizes && main.length > 1 && !hasVideo) {
 				const known = main.map((m) => sizes(m.path));
 				const first = known[0];
-				if (
-					first &&
-					known.some((s) => !s || s.width !== first.width || s.height !== first.height)
-				) {
+				if (known.some((s) => s?.width !== first?.width || s?.height !== first?.height)) {
 					return 'Requires all images to have the same width and height';
 				}
 			}
@@ -660,52 +569,31 @@ export function checkProviderMedia(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Length
+// Length (the measuring itself lives in ./length)
 
-/** Text the server measures: HTML tags removed, common entities decoded. */
-export function stripHtml(content: string): string {
-	return content
-		.replace(/<br\s*\/?>/gi, '\n')
-		.replace(/<\/p>\s*<p[^>]*>/gi, '\n')
-		.replace(/<[^>]*>/g, '')
-		.replace(/&nbsp;/g, ' ')
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&quot;/g, '"')
-		.replace(/&#39;/g, "'")
-		.replace(/&amp;/g, '&')
-		.trim();
+export interface LengthCheck {
+	/** The number the server compares with `max`. */
+	length: number;
+	max: number;
+	ok: boolean;
+	/** How it was counted, e.g. "312 of 280 for X: 2 links count 23 each, & counts 5 (&amp;) ×3". */
+	explanation: string;
 }
 
-const X_URL = /https?:\/\/[^\s]+/g;
-/** twitter-text v3 weighting: Latin-ish ranges weigh 1, everything else 2, every URL 23. */
-export function xWeightedLength(text: string): number {
-	let weight = 0;
-	const withoutUrls = text.replace(X_URL, () => {
-		weight += 23;
-		return '';
-	});
-	for (const char of withoutUrls) {
-		const cp = char.codePointAt(0)!;
-		const light =
-			cp <= 4351 ||
-			(cp >= 8192 && cp <= 8205) ||
-			(cp >= 8208 && cp <= 8223) ||
-			(cp >= 8242 && cp <= 8247);
-		weight += light ? 1 : 2;
-	}
-	return weight;
-}
-
-/** Length as the provider counts it, and whether it fits. */
+/** Length as the server counts it for this provider, and whether it fits. */
 export function checkLength(
 	provider: SupportedProvider,
 	content: string,
 	verified = false,
-): { length: number; max: number; ok: boolean } {
+): LengthCheck {
 	const rules = PROVIDER_RULES[provider];
-	const text = stripHtml(content);
-	const length = provider === 'x' ? xWeightedLength(text) : [...text].length;
+	const measured = measurePostLength(content, provider === 'x');
 	const max = verified && rules.verifiedMaxLength ? rules.verifiedMaxLength : rules.maxLength;
-	return { length, max, ok: length <= max };
+	const notes = measured.notes.length > 0 ? `: ${measured.notes.join(', ')}` : '';
+	return {
+		length: measured.length,
+		max,
+		ok: measured.length <= max,
+		explanation: `${measured.length} of ${max} for ${rules.label}${notes}`,
+	};
 }

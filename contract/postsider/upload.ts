@@ -4,6 +4,9 @@
  * Pure functions over bytes, so clients can pre-check a file before spending a request on it.
  */
 
+import { fileTypeOutcome } from './filetype';
+
+export { TruncatedMediaError, detectFileType, fileTypeOutcome } from './filetype';
 export const UPLOAD_FIELD_NAME = 'file';
 const MB = 1024 * 1024;
 
@@ -93,58 +96,26 @@ export const UPLOAD_MESSAGES = {
 	urlTooLarge: 'File too large',
 	urlNotPublic: 'URL must be a public HTTPS URL and cannot point to internal network addresses',
 	badExtension: 'File must have a valid extension: .png, .jpg, .jpeg, .gif, .webp, or .mp4',
+	/** Our own text: the server answers 500 "Internal server error" for such a file. */
+	truncated:
+		'The file ends inside its header (a cut PNG, Ogg, TIFF, MP3 tag or WebM header): PostSider fails on it with "Internal server error". Export the file again.',
 } as const;
 
-function ascii(bytes: Uint8Array, offset: number, text: string): boolean {
-	if (bytes.length < offset + text.length) return false;
-	for (let i = 0; i < text.length; i++) if (bytes[offset + i] !== text.charCodeAt(i)) return false;
-	return true;
-}
-
-function startsWith(bytes: Uint8Array, sig: number[], offset = 0): boolean {
-	if (bytes.length < offset + sig.length) return false;
-	return sig.every((b, i) => bytes[offset + i] === b);
-}
-
 /**
- * Detects the type from magic bytes like the server (file-type), for the types it accepts.
- * Needs the first ~64 bytes. Returns undefined for anything else.
+ * The type `POST /upload` accepts this file as (file-type 16 detection, then the allow-list), or
+ * undefined when the server answers "Unsupported file type". Pass the whole file when you can:
+ * a few checks read past the head (PNG chunks, ID3 tags, the EBML header).
  */
 export function sniffMediaType(bytes: Uint8Array): SniffedType | undefined {
-	if (startsWith(bytes, [0xff, 0xd8, 0xff]))
-		return { mime: 'image/jpeg', ext: 'jpg', kind: 'image' };
-	if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-		return { mime: 'image/png', ext: 'png', kind: 'image' };
-	if (ascii(bytes, 0, 'GIF87a') || ascii(bytes, 0, 'GIF89a'))
-		return { mime: 'image/gif', ext: 'gif', kind: 'image' };
-	if (ascii(bytes, 0, 'RIFF') && ascii(bytes, 8, 'WEBP'))
-		return { mime: 'image/webp', ext: 'webp', kind: 'image' };
-	if (ascii(bytes, 0, 'RIFF') && ascii(bytes, 8, 'WAVE'))
-		return { mime: 'audio/wav', ext: 'wav', kind: 'audio' };
-	if (ascii(bytes, 0, 'BM')) return { mime: 'image/bmp', ext: 'bmp', kind: 'image' };
-	if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
-		return { mime: 'image/tiff', ext: 'tif', kind: 'image' };
-	}
-	if (ascii(bytes, 4, 'ftyp')) {
-		const brand = String.fromCharCode(...bytes.subarray(8, 12));
-		if (brand === 'avif' || brand === 'avis')
-			return { mime: 'image/avif', ext: 'avif', kind: 'image' };
-		if (brand === 'qt  ') return { mime: 'video/quicktime', ext: 'mov', kind: 'video' };
-		if (brand === 'M4A ' || brand === 'M4B ')
-			return { mime: 'audio/mp4', ext: 'm4a', kind: 'audio' };
-		return { mime: 'video/mp4', ext: 'mp4', kind: 'video' };
-	}
-	if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) {
-		// EBML: webm and matroska differ by the DocType string in the header.
-		const head = String.fromCharCode(...bytes.subarray(0, Math.min(bytes.length, 64)));
-		return head.includes('webm')
-			? { mime: 'video/webm', ext: 'webm', kind: 'video' }
-			: { mime: 'video/x-matroska', ext: 'mkv', kind: 'video' };
-	}
-	if (ascii(bytes, 0, 'ID3') || startsWith(bytes, [0xff, 0xfb]))
-		return { mime: 'audio/mpeg', ext: 'mp3', kind: 'audio' };
-	if (ascii(bytes, 0, 'OggS')) return { mime: 'audio/ogg', ext: 'ogg', kind: 'audio' };
-	return undefined;
+	const detected = fileTypeOutcome(bytes);
+	if (
+		!detected ||
+		detected === 'truncated' ||
+		!(UPLOAD_ACCEPTED_MIME as readonly string[]).includes(detected.mime)
+	)
+		return undefined;
+	const kind = detected.mime.split('/')[0] as MediaKind;
+	return { mime: detected.mime, ext: detected.ext, kind };
 }
 
 /** True when the first 4 KB hold one of the patterns the server refuses. */
@@ -165,6 +136,8 @@ export type UploadPrecheck =
  * is false for types the server stores but `POST /posts` later refuses (webm, mov, avif, …).
  */
 export function precheckUpload(head: Uint8Array, size: number): UploadPrecheck {
+	if (fileTypeOutcome(head) === 'truncated')
+		return { ok: false, message: UPLOAD_MESSAGES.truncated };
 	const type = sniffMediaType(head);
 	if (!type) return { ok: false, message: UPLOAD_MESSAGES.unsupported };
 	if (hasDangerousContent(head)) return { ok: false, message: UPLOAD_MESSAGES.dangerous };

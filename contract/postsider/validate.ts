@@ -10,14 +10,16 @@
 import type { CreatePostRequest, MediaRef, PostType } from '../postsider';
 import {
 	ALL_PROVIDER_IDENTIFIERS,
-	PROVIDER_RULES,
 	checkLength,
 	checkProviderMedia,
+	firstSettingsMessage,
 	isSupportedProvider,
+	type SupportedProvider,
 	isUrlLike,
-	stripHtml,
 	validateProviderSettings,
 } from './providers';
+import { hasVisibleContent, measurePostLength, sanitizePostContent } from './length';
+import { MEDIA_DTO, runDto } from './settings-dto';
 import { hasPostableExtension, UPLOAD_MESSAGES } from './upload';
 
 export interface ChannelInfo {
@@ -34,7 +36,15 @@ export type CreatePostCheck =
 	| { ok: true; request: NormalizedCreatePost }
 	| { ok: false; shape: 'E2'; message: string }
 	| { ok: false; shape: 'E3'; messages: string[] }
-	| { ok: false; shape: 'E4'; provider: string; name: string; message: string };
+	| {
+			ok: false;
+			shape: 'E4';
+			provider: string;
+			name: string;
+			message: string;
+			/** Too long: the counted length and how it was counted (the server gives no figure). */
+			detail?: string;
+	  };
 
 /** The body after the server's conversions (booleans, numbers, sanitised content, `__type`). */
 export interface NormalizedCreatePost extends Omit<CreatePostRequest, 'posts'> {
@@ -58,15 +68,8 @@ const ISO_DATE = new RegExp(
 );
 
 export function isIsoDateString(value: unknown): boolean {
-	if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
-	// Calendar check (the server rejects 2026-02-30).
-	const ymd = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(value);
-	if (ymd && !/^\d{4}-?W/.test(value)) {
-		const [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
-		const probe = new Date(Date.UTC(y, m - 1, d));
-		if (probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) return false;
-	}
-	return true;
+	// Not strict: class-validator's IsDateString accepts 2030-02-30 (no calendar check).
+	return typeof value === 'string' && ISO_DATE.test(value);
 }
 
 /** Milliseconds for an accepted date; offset-less values are UTC (the server runs with TZ=UTC). */
@@ -93,57 +96,8 @@ export function parsePostSiderDate(value: string): number {
 	return Date.parse(s);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Content sanitising (DOMPurify with the server's allow-list, approximated)
-
-const ALLOWED_TAGS = new Set(['p', 'br', 'strong', 'u', 'a', 'ul', 'li', 'h1', 'h2', 'h3', 'span']);
-const ALLOWED_ATTRS = new Set([
-	'href',
-	'target',
-	'rel',
-	'class',
-	'data-mention-id',
-	'data-mention-label',
-]);
-
-function escapeText(text: string): string {
-	return text
-		.replace(/&(?![a-z]+;|#\d+;)/gi, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;');
-}
-
-/**
- * A string without `<` comes back unchanged; otherwise it is re-serialised: allowed tags and
- * attributes kept, others dropped (their text kept), and `& < >` in text escaped.
- */
-export function sanitizeContent(content: string): string {
-	if (!content.includes('<')) return content;
-	let out = '';
-	const tag = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>/g;
-	let last = 0;
-	for (let m = tag.exec(content); m; m = tag.exec(content)) {
-		out += escapeText(content.slice(last, m.index));
-		last = m.index + m[0].length;
-		const name = m[2].toLowerCase();
-		if (!ALLOWED_TAGS.has(name)) continue;
-		if (m[1]) {
-			if (name !== 'br') out += `</${name}>`;
-			continue;
-		}
-		let attrs = '';
-		for (const a of m[3].matchAll(/([a-zA-Z-:]+)\s*=\s*("([^"]*)"|'([^']*)'|([^\s"'>]+))/g)) {
-			const attr = a[1].toLowerCase();
-			const value = a[3] ?? a[4] ?? a[5] ?? '';
-			if (!ALLOWED_ATTRS.has(attr)) continue;
-			if (attr === 'href' && !/^(https?:|mailto:|\/|#)/i.test(value)) continue;
-			attrs += ` ${attr}="${value.replace(/"/g, '&quot;')}"`;
-		}
-		out += `<${name}${attrs}>`;
-	}
-	out += escapeText(content.slice(last));
-	return out;
-}
+/** The server's content sanitiser (DOMPurify with the post allow-list); see ./length. */
+export { sanitizePostContent as sanitizeContent } from './length';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -216,10 +170,14 @@ export function validateCreatePost(
 	if (dateText === undefined) messages.push('date should not be null or undefined');
 	if (dateText === undefined || !isIsoDateString(dateText))
 		messages.push('date must be a valid ISO 8601 date string');
-	if (body.tags === undefined || body.tags === null)
-		messages.push('tags should not be null or undefined');
-	if (!Array.isArray(body.tags)) messages.push('tags must be an array');
-	else if ((body.tags as unknown[]).some((t) => typeof t !== 'object' || t === null)) {
+	// Implicit conversion turns a (non-array) object into [] for the untyped `tags: Tags[]`.
+	const tags = isRecord(body.tags) ? [] : body.tags;
+	if (tags === undefined || tags === null) messages.push('tags should not be null or undefined');
+	if (!Array.isArray(tags)) {
+		messages.push('tags must be an array');
+		if (tags !== undefined)
+			messages.push('each value in nested property tags must be either object or array');
+	} else if ((tags as unknown[]).some((t) => typeof t !== 'object' || t === null)) {
 		messages.push('tags.each value in nested property tags must be either object or array');
 	}
 	if (body.inter !== undefined && body.inter !== null && toNumber(body.inter) === undefined) {
@@ -240,58 +198,62 @@ export function validateCreatePost(
 			(entry.value as unknown[]).forEach((rawItem, j) => {
 				const item = isRecord(rawItem) ? rawItem : {};
 				const vat = `${at}.value.${j}`;
-				const content =
-					item.content === undefined || item.content === null
-						? ''
-						: sanitizeContent(String(item.content));
-				const images: MediaRef[] = [];
-				if (!Array.isArray(item.image)) {
-					messages.push(`${vat}.image must be an array`);
-				} else {
-					(item.image as unknown[]).forEach((rawImage, k) => {
-						const image = isRecord(rawImage) ? rawImage : {};
-						const iat = `${vat}.image.${k}`;
-						if (image.id === undefined || image.id === null)
-							messages.push(`${iat}.id should not be null or undefined`);
-						if (typeof image.id !== 'string') messages.push(`${iat}.id must be a string`);
-						if (image.path === undefined || image.path === null)
-							messages.push(`${iat}.path should not be null or undefined`);
-						if (typeof image.path !== 'string') messages.push(`${iat}.path must be a string`);
-						if (typeof image.path !== 'string' || !hasPostableExtension(image.path))
-							messages.push(`${iat}.${UPLOAD_MESSAGES.badExtension}`);
-						const domain = server.restrictUploadDomain;
-						if (domain && (typeof image.path !== 'string' || !image.path.includes(domain))) {
-							messages.push(
-								`${iat}.URL must contain the domain: ${domain} Make sure you first use the upload API route.`,
-							);
-						}
-						if (image.alt && typeof image.alt !== 'string')
-							messages.push(`${iat}.alt must be a string`);
-						if (
-							image.thumbnail &&
-							(typeof image.thumbnail !== 'string' || !isUrlLike(image.thumbnail))
-						) {
-							messages.push(`${iat}.thumbnail must be a URL address`);
-						}
-						images.push({
-							...(image as object),
-							id: String(image.id),
-							path: String(image.path),
-						} as MediaRef);
-					});
-				}
+				// class-transformer converts a present value to a string, then the sanitiser runs
+				// (null becomes ''); a missing `content` stays missing.
+				const present = 'content' in item;
+				const content = present
+					? sanitizePostContent(item.content === null ? null : String(item.content))
+					: undefined;
+				const images: MediaRef[] = Array.isArray(item.image)
+					? (item.image as unknown[]).map((m) => {
+							if (!isRecord(m)) return m as MediaRef;
+							const id = m.id === undefined || m.id === null ? m.id : String(m.id);
+							const path = m.path === undefined || m.path === null ? m.path : String(m.path);
+							return { ...m, id, path } as MediaRef;
+						})
+					: [];
+				if (content === undefined) messages.push(`${vat}.content should not be null or undefined`);
 				// ValidContent: text required unless there is an image (note the server's ". If").
-				if (stripHtml(content) === '' && images.length === 0) {
+				if (!hasVisibleContent(content ?? '') && images.length === 0) {
 					messages.push(`${vat}. If images do not exist, content must be a non-empty string.`);
 				}
+				if (content === undefined) messages.push(`${vat}.content must be a string`);
 				let delay: number | undefined;
 				if (item.delay !== undefined && item.delay !== null) {
 					delay = toNumber(item.delay);
 					if (delay === undefined)
 						messages.push(`${vat}.delay must be a number conforming to the specified constraints`);
 				}
+				if (!Array.isArray(item.image)) {
+					messages.push(`${vat}.image must be an array`);
+				} else {
+					(item.image as unknown[]).forEach((rawImage, k) => {
+						if (!isRecord(rawImage)) {
+							messages.push(
+								`${vat}.image.each value in nested property image must be either object or array`,
+							);
+							return;
+						}
+						const iat = `${vat}.image.${k}`;
+						const found = runDto(MEDIA_DTO, rawImage, iat, {
+							isUrl: isUrlLike,
+							hasExtension: hasPostableExtension,
+						}).map((m) => `${m.at}.${m.text}`);
+						const domain = server.restrictUploadDomain;
+						const path = images[k].path;
+						if (domain && (typeof path !== 'string' || !path.includes(domain))) {
+							// ValidUrlPath runs right after the extension rule.
+							const ext = found.indexOf(`${iat}.${UPLOAD_MESSAGES.badExtension}`);
+							const text = `${iat}.URL must contain the domain: ${domain} Make sure you first use the upload API route.`;
+							const pathString = found.indexOf(`${iat}.path must be a string`);
+							const at = ext >= 0 ? ext + 1 : pathString >= 0 ? pathString : found.length;
+							found.splice(at, 0, text);
+						}
+						messages.push(...found);
+					});
+				}
 				values.push({
-					content,
+					content: content ?? '',
 					image: images,
 					...(typeof item.id === 'string' && item.id ? { id: item.id } : {}),
 					...(delay !== undefined ? { delay } : {}),
@@ -327,62 +289,44 @@ export function validateCreatePost(
 		type,
 		date: dateText!,
 		shortLink: Boolean(body.shortLink),
-		tags: body.tags as NormalizedCreatePost['tags'],
+		tags: tags as NormalizedCreatePost['tags'],
 		posts: normalizedPosts,
 		...(body.inter !== undefined && body.inter !== null ? { inter: toNumber(body.inter) } : {}),
 		creationMethod: body.creationMethod === 'CLI' ? 'CLI' : 'API',
 	};
 
-	// Step 4: per-channel checks (E4), first failure wins.
+	// Step 4 (the controller's loops): an empty item on any channel first, then, for non-drafts,
+	// each channel's settings, media rule and length in turn; the first failure wins.
+	const fail = (channel: ChannelInfo, message: string, detail?: string): CreatePostCheck => ({
+		ok: false,
+		shape: 'E4',
+		provider: channel.identifier,
+		name: channel.name,
+		message,
+		...(detail ? { detail } : {}),
+	});
+	for (const { channel, value } of normalizedPosts) {
+		// Nothing to count and no media (X counts its weighted length here).
+		const isX = channel.identifier === 'x';
+		if (value.some((v) => measurePostLength(v.content, isX).first === 0 && v.image.length === 0))
+			return fail(channel, 'Your post should have at least one character or one image.');
+	}
+	if (type === 'draft') return { ok: true, request };
 	for (const entry of normalizedPosts) {
 		const { channel } = entry;
-		if (entry.value.every((v) => stripHtml(v.content) === '' && v.image.length === 0)) {
-			return {
-				ok: false,
-				shape: 'E4',
-				provider: channel.identifier,
-				name: channel.name,
-				message: 'Your post should have at least one character or one image.',
-			};
-		}
-		if (type === 'draft' || !isSupportedProvider(channel.identifier)) continue;
+		if (!isSupportedProvider(channel.identifier)) continue;
 		const settingsMessages = validateProviderSettings(channel.identifier, entry.settings);
-		if (settingsMessages.length > 0) {
-			return {
-				ok: false,
-				shape: 'E4',
-				provider: channel.identifier,
-				name: channel.name,
-				message: settingsMessages[0] || 'Please fix your settings',
-			};
-		}
+		if (settingsMessages.length > 0)
+			return fail(
+				channel,
+				firstSettingsMessage(channel.identifier, entry.settings) || 'Please fix your settings',
+			);
 		const mediaProblem = checkProviderMedia(channel.identifier, entry.settings, entry.value, sizes);
-		if (mediaProblem)
-			return {
-				ok: false,
-				shape: 'E4',
-				provider: channel.identifier,
-				name: channel.name,
-				message: mediaProblem,
-			};
-		if (
-			entry.value.some(
-				(v) =>
-					!checkLength(
-						channel.identifier as keyof typeof PROVIDER_RULES,
-						v.content,
-						channel.verified,
-					).ok,
-			)
-		) {
-			return {
-				ok: false,
-				shape: 'E4',
-				provider: channel.identifier,
-				name: channel.name,
-				message: 'post is too long, please fix it',
-			};
-		}
+		if (mediaProblem) return fail(channel, mediaProblem);
+		const tooLong = entry.value
+			.map((v) => checkLength(channel.identifier as SupportedProvider, v.content, channel.verified))
+			.find((c) => !c.ok);
+		if (tooLong) return fail(channel, 'post is too long, please fix it', tooLong.explanation);
 	}
 	return { ok: true, request };
 }

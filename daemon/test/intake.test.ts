@@ -458,14 +458,17 @@ describe('intake', () => {
 		const intake = new Intake({ config: env.loaded.config, store, log: silentLogger });
 		drop(join(env.inbox, 'long.json'), {
 			version: 1,
-			text: { default: 'ok', bluesky: 'y'.repeat(301) },
+			// 240 characters as typed; PostSider counts & as &amp; (5): 320.
+			text: { default: 'ok', bluesky: 'Tom & Jerry '.repeat(20) },
 			targets: ['bsky'],
 			when: inFuture(),
 		});
 		await intake.scan();
 		expect(errorOf(env.folder, 'long').errors[0]).toMatchObject({
 			path: '$.text.bluesky',
-			message: expect.stringMatching(/301 characters.*at most 300/),
+			message: expect.stringMatching(
+				/too long as PostSider counts it: 320 of 300 for Bluesky: & counts 5/,
+			),
 		});
 	});
 	it('cancel stops targets not yet created and files the item under done/ as cancelled', async () => {

@@ -160,6 +160,13 @@ describe('media checks', () => {
 		expect(sniff(sampleMp4(1024))?.mime).toBe('video/mp4');
 		expect(sniff(Buffer.from('<html>not an image</html>'))).toBeUndefined();
 		expect(sniff(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0]))?.mime).toBe('image/jpeg');
+		// ISO-BMFF brands PostSider's detection maps away from MP4 are not accepted as MP4.
+		const ftyp = (brand: string) =>
+			Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from(`ftyp${brand}`), Buffer.alloc(16)]);
+		for (const brand of ['M4V ', '3gp4', '3g2a', 'heic', 'mif1', 'M4A ', 'crx '])
+			expect(sniff(ftyp(brand)), brand).toBeUndefined();
+		expect(sniff(ftyp('isom'))?.mime).toBe('video/mp4');
+		expect(sniff(ftyp('qt  '))?.mime).toBe('video/quicktime');
 	});
 	it('sample PNGs never carry markup bytes PostSider refuses, and another encoding keeps the same pixels', () => {
 		const pixelsOf = (png: Buffer) => {

@@ -6,4 +6,10 @@ export {
 	type PostSiderOptions,
 } from './postsider';
 export { startPostFast } from './postfast';
-export { createClock, type Clock, type FaultSpec, type LoggedRequest } from './common';
+export {
+	createClock,
+	keyFingerprint,
+	type Clock,
+	type FaultSpec,
+	type LoggedRequest,
+} from './common';

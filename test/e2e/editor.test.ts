@@ -9,6 +9,7 @@ import { chromium, selectors, type Browser, type Locator, type Page } from 'play
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CREDENTIALS, credentialData, startEmulators, type Emulators } from './lib/emulators';
 import { startServer, type N8nServer } from './lib/n8nCli';
+import { keyFingerprint } from '../../emulators/src/index';
 
 const e2e = inject('e2e');
 const CHROMIUM = process.env.POSTSPOOL_CHROMIUM || '/usr/bin/chromium';
@@ -326,7 +327,7 @@ describe('n8n editor in headless Chromium', () => {
 			expect(
 				listCalls()[0].headers.authorization,
 				'with the key from the credential n8n stored',
-			).toBe(ps.apiKey);
+			).toBe(keyFingerprint(ps.apiKey));
 			// The node reports its output on the canvas: one item per enabled channel.
 			const count = enabled.filter((c) => !c.disabled).length;
 			const node = tab.locator('[data-test-id="canvas-node"][data-node-name="Channels"]');

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import { stableJson } from '../../../contract/stable-json';
-import { PROVIDER_RULES } from '../../../contract/postsider/providers';
+import { checkLength } from '../../../contract/postsider/providers';
 import { POSTSIDER_PROVIDER_OF } from '../platforms';
 import {
 	type MediaInfo,
@@ -128,19 +128,20 @@ export async function validateSidecarValue(
 			firstComment: sidecar.firstComment,
 		}))
 			errors.push({ path: `$.targets.${i}`, target: t.label, message });
-		// PostSider refuses over-long text for non-drafts (X counts weighted length: left to the server).
+		// PostSider refuses over-long text for non-drafts, counted its way (escaped HTML, UTF-16,
+		// X's link weighting). X: verified accounts get 4000 and the daemon cannot tell, so it
+		// refuses only what every X account would.
 		const provider = POSTSIDER_PROVIDER_OF[t.platform];
-		if (t.service === 'postsider' && provider && provider !== 'x' && !sidecar.draft) {
-			const max = PROVIDER_RULES[provider].maxLength;
-			const text = textFor(sidecar, t.platform).replace(/<[^>]*>/g, '');
-			if (text.length > max) {
+		if (t.service === 'postsider' && provider && !sidecar.draft) {
+			const length = checkLength(provider, textFor(sidecar, t.platform), provider === 'x');
+			if (!length.ok) {
 				const own =
 					typeof sidecar.text === 'object' &&
 					(sidecar.text as Record<string, unknown>)[t.platform] !== undefined;
 				errors.push({
 					path: own ? `$.text.${t.platform}` : '$.text',
 					target: t.label,
-					message: `the text has ${text.length} characters; ${PROVIDER_RULES[provider].label} takes at most ${max}. Shorten it, or add a shorter "text": {"${t.platform}": "..."}`,
+					message: `the text is too long as PostSider counts it: ${length.explanation}. Shorten it, or add a shorter "text": {"${t.platform}": "..."}`,
 				});
 			}
 		}

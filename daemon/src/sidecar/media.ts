@@ -18,7 +18,11 @@ import {
 } from '../../../contract/postfast';
 import { POSTFAST_PLATFORM_OF, POSTSIDER_PROVIDER_OF } from '../platforms';
 import { PROVIDER_RULES, isSupportedProvider } from '../../../contract/postsider/providers';
-import { DANGEROUS_SCAN_BYTES, hasDangerousContent } from '../../../contract/postsider/upload';
+import {
+	DANGEROUS_SCAN_BYTES,
+	hasDangerousContent,
+	sniffMediaType,
+} from '../../../contract/postsider/upload';
 
 export type MediaKind = 'image' | 'video';
 
@@ -51,10 +55,9 @@ export function sniff(head: Buffer): { mime: string; kind: MediaKind } | undefin
 	if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return { mime: 'image/gif', kind: 'image' };
 	if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return { mime: 'image/webp', kind: 'image' };
 	if (ascii(4, 'ftyp')) {
-		const brand = head.subarray(8, 12).toString('latin1');
-		if (brand === 'qt  ') return { mime: 'video/quicktime', kind: 'video' };
-		if (/^(avif|avis|heic|heix|mif1)$/.test(brand)) return undefined;
-		return { mime: 'video/mp4', kind: 'video' };
+		// The brand decides, as in PostSider's detection: M4V, 3GP/3G2, HEIC/HEIF, M4A, CR3 are not MP4.
+		const type = sniffMediaType(head);
+		return type?.kind === 'video' ? { mime: type.mime, kind: 'video' } : undefined;
 	}
 	if (at(0, [0x1a, 0x45, 0xdf, 0xa3])) return { mime: 'video/webm', kind: 'video' };
 	return undefined;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startPostSider } from '../../../emulators/src/index';
+import { keyFingerprint, startPostSider } from '../../../emulators/src/index';
 import { PostSiderClient, type PostSiderCreateBody } from '../../src/api/postsider';
 import type { RateObservation } from '../../src/api/http';
 
@@ -73,7 +73,7 @@ describe('PostSider client: success paths', () => {
 			expect.arrayContaining(['x', 'bluesky', 'threads']),
 		);
 		const logged = ps.requests.at(-1)!;
-		expect(logged.headers.authorization).toBe(ps.apiKey);
+		expect(logged.headers.authorization).toBe(keyFingerprint(ps.apiKey));
 		expect(observations).toHaveLength(1);
 		expect(observations[0]).toMatchObject({
 			service: 'postsider',

@@ -172,6 +172,46 @@ export function makeContext(
 	return ctx;
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function isLoopbackHost(host: string | undefined): boolean {
+	if (!host) return false;
+	try {
+		return LOOPBACK_HOSTS.has(new URL(`http://${host}`).hostname);
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Why an `/__admin` request is refused, if it is. A web page in the developer's browser must not
+ * drive or reset the emulator: the Host must be a loopback name (no DNS rebinding), a browser
+ * `Origin` must be a loopback origin, and anything but a GET must be `application/json` (a
+ * cross-site form or `text/plain` fetch cannot send that without a CORS preflight, which we never
+ * grant).
+ */
+export function adminRefusal(req: IncomingMessage): string | undefined {
+	if (!isLoopbackHost(req.headers.host))
+		return `/__admin answers only on a loopback Host (127.0.0.1, localhost, [::1]); got "${req.headers.host ?? ''}"`;
+	const origin = req.headers.origin;
+	if (origin !== undefined) {
+		let host: string | undefined;
+		try {
+			host = new URL(origin).host;
+		} catch {
+			host = undefined;
+		}
+		if (!isLoopbackHost(host)) return `/__admin refuses cross-site requests (Origin "${origin}")`;
+	}
+	if (req.headers['sec-fetch-site'] === 'cross-site')
+		return '/__admin refuses cross-site requests (Sec-Fetch-Site: cross-site)';
+	const method = req.method ?? 'GET';
+	const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	if (method !== 'GET' && method !== 'HEAD' && type !== 'application/json')
+		return `/__admin ${method} needs Content-Type: application/json`;
+	return undefined;
+}
+
 export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<EmulatorServer> {
 	const faults = new Faults();
 	const requests: LoggedRequest[] = [];
@@ -211,6 +251,8 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
 
 	/** Test control over HTTP for child processes and a real n8n: no auth, not logged, no faults. */
 	async function admin(ctx: RequestContext): Promise<void> {
+		const refusal = adminRefusal(ctx.req);
+		if (refusal) return ctx.json(403, { message: refusal });
 		const raw = await ctx.readBody(10_000_000);
 		let body: Record<string, unknown> = {};
 		if (raw !== 'too-large' && raw.length > 0) {

@@ -30,6 +30,16 @@ export interface PostSiderOptions {
 	/** Limiter B per handler per hour (default: `apiLimit`, the stricter reading; 9999 = API_LIMIT unset). */
 	hourlyLimit?: number;
 	/**
+	 * The server with `API_LIMIT` unset: Limiter A 60 per minute, Limiter B 9999 per hour (its code
+	 * defaults). Off by default (then both use `apiLimit`, as the shipped .env.example sets it).
+	 */
+	apiLimitUnset?: boolean;
+	/**
+	 * Cloud trial organisation: after this many X posts (the server uses 20), creating another X post
+	 * answers 402 "Your trial includes usage limits. Choose a plan to continue." Off by default.
+	 */
+	trialXPosts?: number;
+	/**
 	 * upload-from-url: which URLs count as public. The real server refuses http, loopback and private
 	 * addresses and resolves DNS; tests pass e.g. `(url) => url.startsWith('http://127.0.0.1:')`.
 	 */
@@ -56,9 +66,12 @@ export type { BillingOptions, Channel, FaultSpec, LoggedRequest, PostRecord };
 
 export async function startPostSider(opts: PostSiderOptions = {}) {
 	const clock: Clock = createClock(opts.clock ?? 'manual', opts.now ?? Date.now());
-	const apiLimit = opts.apiLimit ?? POSTSIDER_DEFAULT_API_LIMIT;
+	const apiLimit = opts.apiLimitUnset
+		? POSTSIDER_DEFAULT_API_LIMIT
+		: (opts.apiLimit ?? POSTSIDER_DEFAULT_API_LIMIT);
 	const store = new PostSiderStore(() => clock.now(), { failWhen: opts.failWhen });
-	const limiters = new PostSiderLimiters(() => clock.now(), apiLimit, opts.hourlyLimit ?? apiLimit);
+	const hourlyLimit = opts.apiLimitUnset ? 9999 : (opts.hourlyLimit ?? apiLimit);
+	const limiters = new PostSiderLimiters(() => clock.now(), apiLimit, hourlyLimit);
 	const uploadDir = join(
 		tmpdir(),
 		`postspool-postsider-${process.pid}-${randomBytes(4).toString('hex')}`,
@@ -75,6 +88,7 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 		uploadFromUrlAllow: opts.uploadFromUrlAllow,
 		billing: opts.billing,
 		compression: opts.compression,
+		trialXPosts: opts.trialXPosts,
 		get restrictUploadDomain() {
 			return opts.restrictUploadDomain === true ? new URL(origin).host : opts.restrictUploadDomain;
 		},

@@ -4,8 +4,8 @@
  * A (`ApiRateLimitGuard`): per org, every request, FIXED 60 s window from the first hit (Redis
  * INCR + EXPIRE only when the count is 1); rejected requests still count.
  * B (`@nestjs/throttler`): mutating methods, one bucket per handler and org, FIXED 1 h window from
- * the first hit; the first request over the limit blocks the handler for a whole hour from then,
- * and counting restarts at 1 once the block is over.
+ * the first hit; the first request over the limit blocks the handler for a whole hour from then.
+ * Calls made while blocked still count in the (next) window.
  */
 import {
 	POSTSIDER_HOURLY_WINDOW_MS,
@@ -37,17 +37,21 @@ export class PostSiderLimiters {
 		this.hourly.clear();
 	}
 
-	/** Limiter B for one handler bucket. */
+	/**
+	 * Limiter B for one handler bucket, as `@nest-lab/throttler-storage-redis` 1.2 counts: the hit
+	 * counter's window expires on its own schedule and every call increments it, blocked ones
+	 * too; so when a block ends, a window already over the limit blocks the next call again.
+	 */
 	hourlyCheck(orgId: string, bucket: string): LimitResult {
 		const now = this.now();
 		const key = `${orgId}:${bucket}`;
 		let w = this.hourly.get(key);
-		if (w?.blockedUntil !== undefined && now >= w.blockedUntil) w = undefined;
-		if (!w || (w.blockedUntil === undefined && now >= w.start + POSTSIDER_HOURLY_WINDOW_MS)) {
-			w = { start: now, count: 0 };
+		if (!w || now >= w.start + POSTSIDER_HOURLY_WINDOW_MS) {
+			w = { start: now, count: 0, blockedUntil: w?.blockedUntil };
 			this.hourly.set(key, w);
 		}
 		w.count += 1;
+		if (w.blockedUntil !== undefined && now >= w.blockedUntil) w.blockedUntil = undefined;
 		if (w.blockedUntil === undefined && w.count > this.hourlyLimit)
 			w.blockedUntil = now + POSTSIDER_HOURLY_WINDOW_MS;
 		if (w.blockedUntil !== undefined) {

@@ -36,6 +36,8 @@ export interface ApiOptions {
 	restrictUploadDomain?: string;
 	/** gzip answers of 1 kB or more when the client accepts it, as `compression()` does (default true). */
 	compression?: boolean;
+	/** Cloud trial on X: this many X posts, then 402 (the server's `reserveTrialXPosts`; off by default). */
+	trialXPosts?: number;
 }
 
 export interface BillingOptions {

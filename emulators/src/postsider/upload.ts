@@ -4,7 +4,7 @@
  * (magic bytes, dangerous content, per-type caps); and upload-from-url with an injectable allow-list.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
@@ -23,6 +23,8 @@ import {
 	hasDangerousContent,
 	hasPostableExtension,
 	sniffMediaType,
+	detectFileType,
+	TruncatedMediaError,
 	type SniffedType,
 } from '../../../contract/postsider';
 
@@ -143,6 +145,26 @@ export function receiveMultipart(
 	});
 }
 
+/** What the server's global filter answers when the type detection throws (file-type 16 rejects). */
+const INTERNAL_ERROR: HttpAnswer = {
+	status: 500,
+	body: { statusCode: 500, message: 'Internal server error' },
+};
+/** Files up to this size are sniffed whole, like the server (PNG chunk walks, ID3 tags). */
+const SNIFF_WHOLE_FILE_BYTES = 64 * 1024 * 1024;
+
+function detectForUpload(received: ReceivedFile): SniffedType | undefined | 'truncated' {
+	const bytes =
+		received.size <= SNIFF_WHOLE_FILE_BYTES ? readFileSync(received.file) : received.head;
+	try {
+		detectFileType(bytes);
+	} catch (error) {
+		if (error instanceof TruncatedMediaError) return 'truncated';
+		throw error;
+	}
+	return sniffMediaType(bytes);
+}
+
 /** The upload validation pipe: type from magic bytes, the 4 KB scan, the per-type cap. */
 export function validateUploaded(
 	received: ReceivedFile,
@@ -152,7 +174,9 @@ export function validateUploaded(
 		answer: { status: 400, body: { message, error: 'Bad Request', statusCode: 400 } },
 	});
 	if (received.size === 0) return bad(UPLOAD_MESSAGES.invalidUpload);
-	const type = sniffMediaType(received.head);
+	const detected = detectForUpload(received);
+	if (detected === 'truncated') return { ok: false, answer: INTERNAL_ERROR };
+	const type = detected;
 	if (!type) return bad(UPLOAD_MESSAGES.unsupported);
 	if (hasDangerousContent(received.head)) return bad(UPLOAD_MESSAGES.dangerous);
 	if (received.size > UPLOAD_MAX_BYTES[type.kind])
@@ -211,7 +235,9 @@ export function validateUploadFromUrl(
 export async function fetchToFile(
 	url: string,
 	dir: string,
-): Promise<{ ok: true; received: ReceivedFile } | { ok: false; answer: HttpAnswer }> {
+): Promise<
+	{ ok: true; received: ReceivedFile; type: SniffedType } | { ok: false; answer: HttpAnswer }
+> {
 	const response = await fetch(url, { signal: AbortSignal.timeout(15_000), redirect: 'follow' });
 	if (!response.ok || !response.body) {
 		await response.body?.cancel();
@@ -237,12 +263,17 @@ export async function fetchToFile(
 		if ((error as { code?: string }).code === 'TOO_LARGE') return { ok: false, answer: tooLarge };
 		throw error;
 	}
-	const type = sniffMediaType(head);
+	const received: ReceivedFile = { file, head, size: keeper.size };
+	const type = detectForUpload(received);
+	if (type === 'truncated') {
+		await rm(file, { force: true });
+		return { ok: false, answer: INTERNAL_ERROR };
+	}
 	if (!type || !(UPLOAD_FROM_URL_ACCEPTED_MIME as readonly string[]).includes(type.mime)) {
 		await rm(file, { force: true });
 		return { ok: false, answer: { status: 400, body: { msg: UPLOAD_MESSAGES.urlUnsupported } } };
 	}
-	return { ok: true, received: { file, head, size: keeper.size } };
+	return { ok: true, received, type };
 }
 
 /** Local-storage style path: `<origin>/uploads/<kind>/<yyyy>/<mm>/<dd>/<32 hex>.<ext>`. */

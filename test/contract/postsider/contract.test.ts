@@ -124,11 +124,12 @@ describe('provider table (§6.1)', () => {
 		}
 	});
 
-	it('lengths: X is weighted (URLs 23), others count characters after stripping HTML', () => {
+	it('lengths: X takes the larger of weighted (URLs 23) and raw length, others count UTF-16 units', () => {
 		expect(checkLength('x', 'see https://example.com/a/very/long/path/indeed')).toMatchObject({
-			length: 27,
+			length: 47,
 			ok: true,
 		});
+		expect(checkLength('x', 'see example.com 😀😀')).toMatchObject({ length: 32 });
 		expect(checkLength('x', 'a'.repeat(300), true)).toMatchObject({ max: 4000, ok: true });
 		expect(checkLength('bluesky', `<p>${'b'.repeat(300)}</p>`)).toMatchObject({
 			length: 300,

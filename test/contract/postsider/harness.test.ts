@@ -6,6 +6,7 @@ import { request } from 'node:http';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { keyFingerprint } from '../../../emulators/src/index';
 import { call, createBody, startPostSider, type Emulator } from './helpers';
 
 let ps: Emulator;
@@ -185,5 +186,85 @@ describe('/__admin/ over HTTP', () => {
 		const a = await admin('GET', 'nope');
 		expect(a.status).toBe(404);
 		expect(a.body.message).toMatch(/GET state/);
+	});
+});
+
+/** A raw request with any Host/Origin/Content-Type (fetch may not set Host). */
+function rawAdmin(
+	path: string,
+	method: string,
+	headers: Record<string, string>,
+	body?: string,
+): Promise<{ status: number; text: string }> {
+	const url = new URL(`${ps.origin}${path}`);
+	return new Promise((resolve, reject) => {
+		const req = request(
+			{ host: url.hostname, port: url.port, path: url.pathname, method, headers },
+			(res) => {
+				let text = '';
+				res.on('data', (c) => (text += c));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+			},
+		);
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
+describe('/__admin/ refuses what a web page could send; the log keeps no key', () => {
+	it('a non-loopback Host (DNS rebinding) is refused', async () => {
+		const res = await rawAdmin('/__admin/state', 'GET', { host: 'evil.example:80' });
+		expect(res.status).toBe(403);
+		expect(JSON.parse(res.text).message).toMatch(/loopback Host/);
+		expect(
+			(await rawAdmin('/__admin/state', 'GET', { host: `localhost:${new URL(ps.origin).port}` }))
+				.status,
+		).toBe(200);
+	});
+
+	it('a simple cross-site POST (text/plain, a form, a foreign Origin) cannot reset or drive it', async () => {
+		await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads') });
+		const host = new URL(ps.origin).host;
+		const plain = await rawAdmin(
+			'/__admin/reset',
+			'POST',
+			{ host, 'content-type': 'text/plain' },
+			'{}',
+		);
+		const form = await rawAdmin(
+			'/__admin/clock',
+			'POST',
+			{
+				host,
+				'content-type': 'application/x-www-form-urlencoded',
+			},
+			'advanceMs=1',
+		);
+		const foreign = await rawAdmin(
+			'/__admin/reset',
+			'POST',
+			{
+				host,
+				origin: 'https://evil.example',
+				'content-type': 'application/json',
+			},
+			'{}',
+		);
+		expect([plain.status, form.status, foreign.status]).toEqual([403, 403, 403]);
+		expect(ps.store.posts.size).toBe(1); // nothing was reset
+		// The same reset from a local tool (JSON, no foreign Origin) works.
+		expect(
+			(await rawAdmin('/__admin/reset', 'POST', { host, 'content-type': 'application/json' }, '{}'))
+				.status,
+		).toBe(200);
+		expect(ps.store.posts.size).toBe(0);
+	});
+
+	it('the request log shows a fingerprint of the API key, never the key', async () => {
+		await call(ps, 'GET', '/integrations');
+		expect(ps.requests[0].headers.authorization).toBe(keyFingerprint(ps.apiKey));
+		const served = await rawAdmin('/__admin/requests', 'GET', { host: new URL(ps.origin).host });
+		expect(served.text).not.toContain(ps.apiKey);
+		expect(served.text).toContain(keyFingerprint(ps.apiKey));
 	});
 });

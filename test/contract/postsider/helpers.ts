@@ -161,10 +161,11 @@ export const FILES = {
 		Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(200, 7)]),
 	mov: () =>
 		Buffer.concat([Buffer.from([0, 0, 0, 0x14]), Buffer.from('ftypqt  '), Buffer.alloc(200, 7)]),
+	// EBML header whose DocType element (0x4282) says "webm": what file-type 16 reads.
 	webm: () =>
 		Buffer.concat([
-			Buffer.from([0x1a, 0x45, 0xdf, 0xa3]),
-			Buffer.from('....webm'),
+			Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x87, 0x42, 0x82, 0x84]),
+			Buffer.from('webm'),
 			Buffer.alloc(200, 7),
 		]),
 	text: () => Buffer.from('just some text, not media'),

@@ -103,6 +103,55 @@ describe('§4.2 Limiter B: hourly throttler per mutating handler, same API_LIMIT
 		expect(after.status).toBe(201);
 	});
 
+	it('calls made while blocked still count: a window already over the limit blocks again when the block ends', async () => {
+		ps = await startPostSider({ apiLimit: 100, hourlyLimit: 2 });
+		const create = () => call(ps!, 'POST', '/posts', { body: createBody(ps!, 'threads') });
+		expect((await create()).status).toBe(201); // window 1 opens (t = 0)
+		ps.clock.advance(30 * 60_000);
+		expect((await create()).status).toBe(201);
+		expect((await create()).status).toBe(429); // blocked until t = 90 min
+		ps.clock.advance(31 * 60_000); // t = 61: window 1 is over, the block is not
+		for (let i = 0; i < 3; i++) expect((await create()).status).toBe(429); // counted: 3 in window 2
+		ps.clock.advance(30 * 60_000); // t = 91: the block has ended, but window 2 holds 3 > 2 calls
+		const again = await create();
+		expect(again.status).toBe(429);
+		expect(again.headers['retry-after']).toBe('3600');
+	});
+
+	it('profile "API_LIMIT unset": 60 per minute, 9999 per hour per handler', async () => {
+		ps = await startPostSider({ apiLimitUnset: true });
+		const ok = await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads') });
+		expect(ok.status).toBe(201);
+		expect(ok.headers['x-ratelimit-limit']).toBe('60');
+		expect(ps.limiters.hourlyLimit).toBe(9999);
+		// Default profile (as the shipped .env.example): the hourly limit is API_LIMIT too.
+		await ps.close();
+		ps = await startPostSider();
+		expect(ps.limiters.hourlyLimit).toBe(60);
+	});
+
+	it("opt-in cloud trial: the X post past the trial allowance gets the server's 402, nothing created", async () => {
+		ps = await startPostSider({ apiLimit: 100, trialXPosts: 1 });
+		const x = (p: Emulator) =>
+			createBody(p, 'x', {}, { settings: { who_can_reply_post: 'everyone' } });
+		expect((await call(ps, 'POST', '/posts', { body: x(ps) })).status).toBe(201);
+		const before = ps.store.posts.size;
+		const over = await call(ps, 'POST', '/posts', {
+			body: x(ps),
+			headers: { 'idempotency-key': 'trial-1' },
+		});
+		expect(over.status).toBe(402);
+		expect(over.text).toBe(
+			'{"statusCode":402,"message":"Your trial includes usage limits. Choose a plan to continue."}',
+		);
+		expect(ps.store.posts.size).toBe(before);
+		expect(ps.store.idempotency.size).toBe(0); // the claim is released
+		// Other providers are not limited.
+		expect((await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads') })).status).toBe(
+			201,
+		);
+	});
+
 	it('each handler has its own bucket: creates blocked, deletes still fine', async () => {
 		ps = await startPostSider({ apiLimit: 100, hourlyLimit: 1 });
 		await call(ps, 'POST', '/posts', { body: createBody(ps, 'threads') });
@@ -148,6 +197,7 @@ describe('§4.1 the dashboard shares Limiter A', () => {
 		expect(ps.spendMinuteBudget(4)).toBe(6);
 		const res = await fetch(`${ps.origin}/__admin/traffic`, {
 			method: 'POST',
+			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ count: 5 }),
 		});
 		expect(await res.json()).toEqual({ remaining: 1 });

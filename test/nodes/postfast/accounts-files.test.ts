@@ -17,6 +17,7 @@ import {
 	runPostFast,
 	useEmulator,
 } from './setup';
+import { keyFingerprint } from '../../../emulators/src/index';
 
 useEmulator();
 
@@ -33,7 +34,7 @@ describe('Social Account', () => {
 				.sort(),
 		).toEqual(accounts.map((a) => a.id).sort());
 		const [request] = requestsTo(pf, 'GET', '/social-media/my-social-accounts');
-		expect(request.headers['pf-api-key']).toBe(pf.apiKey);
+		expect(request.headers['pf-api-key']).toBe(keyFingerprint(pf.apiKey));
 		expect(request.headers.authorization).toBeUndefined();
 
 		const disabled = await runPostFast(pf, {

@@ -18,6 +18,7 @@ import {
 	startPostFast,
 	type Emulator,
 } from './setup';
+import { keyFingerprint } from '../../../emulators/src/index';
 
 const ACCOUNTS = 'GET /social-media/my-social-accounts';
 let pf: Emulator | undefined;
@@ -71,7 +72,7 @@ describe('rate limits from the throttler model', () => {
 		) {
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
-		expect(emulator.requests[3]?.headers['pf-api-key']).toBe(emulator.apiKey);
+		expect(emulator.requests[3]?.headers['pf-api-key']).toBe(keyFingerprint(emulator.apiKey));
 		emulator.clock.advance(2_000);
 		const result = await run;
 		expect(result.status, result.error?.message).toBe('success');

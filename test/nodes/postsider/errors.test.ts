@@ -18,6 +18,7 @@ import {
 	type Channel,
 	type Emulator,
 } from './setup';
+import { keyFingerprint } from '../../../emulators/src/index';
 
 let ps: Emulator;
 let channels: Channel[];
@@ -63,7 +64,9 @@ describe('credentials', () => {
 
 	it('sends the raw key in Authorization (no Bearer)', async () => {
 		await runPostSider(ps, listChannels);
-		expect(requestsTo(ps, 'GET', '/integrations')[0].headers.authorization).toBe(ps.apiKey);
+		expect(requestsTo(ps, 'GET', '/integrations')[0].headers.authorization).toBe(
+			keyFingerprint(ps.apiKey),
+		);
 	});
 
 	it('refuses plain http to a non-loopback host before sending anything', async () => {

@@ -308,6 +308,31 @@ describe('Post → Create', () => {
 		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
 	});
 
+	it('with files to upload, a text PostSider counts as too long fails before any upload, with the count', async () => {
+		const bluesky = channelOn(channels, 'bluesky');
+		const result = await runPostSider(
+			ps,
+			create({
+				channelIds: [bluesky.id],
+				postType: 'now',
+				content: 'Tom & Jerry '.repeat(20),
+				binaryProperties: 'data',
+			}),
+			{
+				items: [
+					{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+				],
+			},
+		);
+		expect(result.status).toBe('error');
+		// 240 characters as typed, 320 as the server counts them (& is &amp;).
+		expect(result.errors.PostSider?.message).toMatch(
+			/would refuse this post for .*\(bluesky\): the text is too long, 320 of 300 for Bluesky: & counts 5/,
+		);
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
+	});
+
 	it('a missing YouTube title comes back with the field path PostSider names', async () => {
 		const youtube = channelOn(channels, 'youtube');
 		const result = await runPostSider(ps, create({ channelIds: [youtube.id] }));

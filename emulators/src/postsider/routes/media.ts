@@ -6,7 +6,6 @@ import { stat } from 'node:fs/promises';
 import {
 	POSTSIDER_API_PREFIX,
 	POSTSIDER_ENDPOINTS,
-	sniffMediaType,
 	type SniffedType,
 	type EndpointDef,
 } from '../../../../contract/postsider';
@@ -74,7 +73,7 @@ export function mediaRoutes(kit: Kit): void {
 		}
 		if (!result.ok) return ctx.json(result.answer.status, result.answer.body);
 		// No per-type caps and no content scan here: fetchToFile already checked the sniffed type.
-		ctx.json(201, storeMedia(ctx.org, result.received, sniffMediaType(result.received.head)!));
+		ctx.json(201, storeMedia(ctx.org, result.received, result.type));
 	});
 
 	// ----- no auth: stored files, OpenAPI ------------------------------------------------------

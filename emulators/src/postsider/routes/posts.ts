@@ -87,7 +87,8 @@ export function postRoutes(kit: Kit): void {
 		// Step 5: idempotency, only after validation (rejected requests do not consume the key).
 		const key = ctx.req.headers['idempotency-key'];
 		let idemKey: string | undefined;
-		if (typeof key === 'string') {
+		// An empty header is no key at all (the server tests `if (!key)`).
+		if (typeof key === 'string' && key !== '') {
 			if (!isValidIdempotencyKey(key))
 				return ctx.json(409, e2(IDEMPOTENCY_MESSAGES.invalid, 409, 'Conflict'));
 			const hash = createHash('sha256').update(JSON.stringify(ctx.body)).digest('hex');
@@ -104,6 +105,23 @@ export function postRoutes(kit: Kit): void {
 		}
 		try {
 			const req = check.request;
+			// Cloud trial: X posts are reserved before anything is created (402, the claim released).
+			if (opts.trialXPosts !== undefined && req.type !== 'update') {
+				const wanted = req.posts.filter((p) => p.channel.identifier === 'x').length;
+				const used = [...store.posts.values()].filter(
+					(p) =>
+						p.organizationId === ctx.org.id &&
+						p.parentPostId === null &&
+						store.channels.get(p.integrationId)?.providerIdentifier === 'x',
+				).length;
+				if (wanted > 0 && used + wanted > opts.trialXPosts) {
+					if (idemKey) store.idempotency.delete(idemKey);
+					return ctx.json(402, {
+						statusCode: 402,
+						message: 'Your trial includes usage limits. Choose a plan to continue.',
+					});
+				}
+			}
 			const minute = Math.floor(now() / 60_000) * 60_000;
 			const publishMs = req.type === 'now' ? minute : parsePostSiderDate(req.date);
 			const labels = new Set((req.tags ?? []).map((t) => (t as { label?: unknown }).label));

@@ -2,7 +2,6 @@
 import { createHash } from 'crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import {
-	DANGEROUS_SCAN_BYTES,
 	hasPostableExtension,
 	postsiderPath,
 	POSTABLE_EXTENSIONS,
@@ -85,8 +84,8 @@ export async function uploadBinary(
 	media: BinaryMedia,
 	rateLimit?: RateLimitPolicy,
 ): Promise<IDataObject> {
-	// PostSider sniffs the bytes and refuses some files; say so before spending an upload (and a request).
-	const check = precheckUpload(media.buffer.subarray(0, DANGEROUS_SCAN_BYTES), media.buffer.length);
+	// PostSider sniffs the bytes (file-type 16, whole file) and refuses some files; say so before spending an upload.
+	const check = precheckUpload(media.buffer, media.buffer.length);
 	if (!check.ok) {
 		throw new NodeOperationError(
 			this.getNode(),
