@@ -101,7 +101,10 @@ describe('service errors reach the user with their reason', () => {
 		const at = inFuture(pf);
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'a.b&c' } }),
+			createParameters({
+				controlsPlatforms: ['THREADS'],
+				threadsControls: { threadsTopicTag: 'a.b&c' },
+			}),
 			{
 				items: [
 					{ json: { account: threads.id, text: 'bad tag', at } },
@@ -300,7 +303,10 @@ describe('never a duplicate post', () => {
 		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'launch' } }),
+			createParameters({
+				controlsPlatforms: ['THREADS'],
+				threadsControls: { threadsTopicTag: 'launch' },
+			}),
 			{
 				items: [
 					{ json: { account: x.id, text: 'x ok', at } },
@@ -360,7 +366,10 @@ describe('never a duplicate post', () => {
 		});
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'ok' } }),
+			createParameters({
+				controlsPlatforms: ['THREADS'],
+				threadsControls: { threadsTopicTag: 'ok' },
+			}),
 			{
 				items: [
 					{ json: { account: x.id, text: 'first batch', at } },
@@ -446,7 +455,10 @@ describe('never a duplicate post', () => {
 		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'launch' } }),
+			createParameters({
+				controlsPlatforms: ['THREADS'],
+				threadsControls: { threadsTopicTag: 'launch' },
+			}),
 			{
 				items: [
 					{ json: { account: x.id, text: 'created', at } },
