@@ -2,10 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../../nodes/shared/redact';
 import { resolveBaseUrl } from '../../../nodes/PostSider/v1/transport';
-import {
-	providerSettingsProperty,
-	settingsFor,
-} from '../../../nodes/PostSider/v1/helpers/providerSettings';
+import { settingsFor } from '../../../nodes/PostSider/v1/helpers/providerSettings';
+import { providerSettingsProperties } from '../../../nodes/PostSider/v1/actions/post/providerSettings.description';
 
 describe('PostSider base URL', () => {
 	it.each([
@@ -56,6 +54,20 @@ describe('secret redaction', () => {
 			posts: [{ integration: { id: 'c1', name: 'Acme' } }],
 		});
 		expect(input.posts[0].integration.token).toBe('tok-1');
+	});
+
+	it('drops custom-instance details and any secret or password field', () => {
+		const row = {
+			id: 'c1',
+			name: 'Own Mastodon',
+			customInstanceDetails: '{"client_id":"id","client_secret":"s3cr3t"}',
+			settings: { clientSecret: 'x', appPassword: 'y', tokenSecret: 'z', shareToken: 'public' },
+		};
+		expect(redactSecrets(row)).toEqual({
+			id: 'c1',
+			name: 'Own Mastodon',
+			settings: { shareToken: 'public' },
+		});
 	});
 });
 
@@ -112,8 +124,9 @@ describe('provider settings from the contract table', () => {
 		});
 	});
 
-	it('offers a form field for every non-media setting of the ten providers', () => {
-		const names = (providerSettingsProperty.options ?? []).map((o) => (o as { name: string }).name);
+	it('offers a form field for every non-media setting of the ten providers (version 1)', () => {
+		const flat = providerSettingsProperties.find((p) => p.name === 'providerSettings')!;
+		const names = (flat.options ?? []).map((o) => (o as { name: string }).name);
 		expect(names).toEqual(
 			expect.arrayContaining([
 				'x_who_can_reply_post',
