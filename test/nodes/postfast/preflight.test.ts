@@ -3,7 +3,7 @@
  * (file sizes over the documented caps; times are in errors.test.ts), and names the n8n item in
  * the field errors PostFast itself returns for a batch.
  */
-import type { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, NodeApiError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -63,8 +63,12 @@ describe('file sizes are checked before any upload', () => {
 			/TELEGRAM post of item 1: .*\(long\.mp4\) is 50 MB; PostFast takes at most 50 MB for video\/mp4 on TELEGRAM/,
 		);
 		for (const refused of [image, video]) {
-			expect(String(refused.description)).toMatch(/Compress or shorten the file/);
-			expect(String(refused.description)).not.toMatch(/upload the file again/i);
+			expect(String((refused.details as IDataObject).description)).toMatch(
+				/Compress or shorten the file/,
+			);
+			expect(String((refused.details as IDataObject).description)).not.toMatch(
+				/upload the file again/i,
+			);
 		}
 		expect(small.postId).toBeTruthy();
 		// Only the small image asked for an upload URL and was PUT.
@@ -142,6 +146,6 @@ describe('field errors name the n8n item', () => {
 		expect(remote.error).toMatch(
 			/"Binary Properties \/ Uploaded Media" \(mediaItems\.0\) of item 2: the file "image\/never-uploaded\.png" was never uploaded/,
 		);
-		expect(JSON.stringify([remote.error, remote.description])).not.toMatch(/posts\.\d/);
+		expect(JSON.stringify([remote.error, remote.details])).not.toMatch(/posts\.\d/);
 	});
 });

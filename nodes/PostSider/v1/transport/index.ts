@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 import type { ApiError } from '../../../../contract/errors';
 import { checkApiBaseUrl } from '../../../../contract/base-url';
+import { redactSecrets } from '../../../shared/redact';
 import { postsiderApiBase } from '../../../../contract/postsider';
 import {
 	apiRequest,
@@ -20,7 +21,6 @@ import {
 } from '../../../shared/transport';
 
 export const CREDENTIAL_TYPE = 'postSiderApi';
-
 
 const WEB_PAGE_HINT =
 	'The base URL answered with a web page, not the PostSider API. A self-hosted PostSider serves its API under /api: use https://<your-domain>/api as the base URL.';
@@ -122,5 +122,7 @@ export async function postSiderRequest<T = unknown>(
 			// keep the text
 		}
 	}
+	// Channel rows come back with OAuth tokens in several answers: none may reach n8n's output.
+	response.body = redactSecrets(response.body);
 	return response;
 }
