@@ -146,6 +146,9 @@ describe('field errors name the n8n item', () => {
 		expect(remote.error).toMatch(
 			/"Binary Properties \/ Uploaded Media" \(mediaItems\.0\) of item 2: the file "image\/never-uploaded\.png" was never uploaded/,
 		);
-		expect(JSON.stringify([remote.error, remote.details])).not.toMatch(/posts\.\d/);
+		// The message and the advice speak of the item; the API's own reason stays in details.
+		const advice = String((remote.details as IDataObject).description);
+		expect(`${String(remote.error)} ${advice}`).not.toMatch(/posts\.\d/);
+		expect((remote.details as IDataObject).code).toBe('media.invalidMedia');
 	});
 });
