@@ -22,7 +22,8 @@ export class PostFastV1 implements INodeType {
 		name: 'postFast',
 		icon: { light: 'file:postfast.svg', dark: 'file:postfast.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// Version 2 changed only the Create panel (nodes/shared/versions.ts).
+		version: [1, 2],
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Schedule social media posts with media through PostFast',
 		defaults: { name: 'PostFast' },
@@ -42,8 +43,11 @@ export class PostFastV1 implements INodeType {
 
 export class PostFast extends VersionedNodeType {
 	constructor() {
-		const v1 = new PostFastV1();
-		const { displayName, name, icon, group, subtitle, description } = v1.description;
-		super({ 1: v1 }, { displayName, name, icon, group, subtitle, description, defaultVersion: 1 });
+		const node = new PostFastV1();
+		const { displayName, name, icon, group, subtitle, description } = node.description;
+		super(
+			{ 1: node, 2: node },
+			{ displayName, name, icon, group, subtitle, description, defaultVersion: 2 },
+		);
 	}
 }

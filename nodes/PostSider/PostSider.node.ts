@@ -23,7 +23,8 @@ export class PostSiderV1 implements INodeType {
 		name: 'postSider',
 		icon: { light: 'file:postsider.svg', dark: 'file:postsider.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// Version 2 changed only the Create panel (nodes/shared/versions.ts).
+		version: [1, 2],
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Schedule and publish social posts with PostSider, upload media, read channels, analytics and notifications',
@@ -44,11 +45,12 @@ export class PostSiderV1 implements INodeType {
 
 export class PostSider extends VersionedNodeType {
 	constructor() {
-		const v1 = new PostSiderV1();
-		const { displayName, name, icon, group, subtitle, description, usableAsTool } = v1.description;
+		const node = new PostSiderV1();
+		const { displayName, name, icon, group, subtitle, description, usableAsTool } =
+			node.description;
 		super(
-			{ 1: v1 },
-			{ displayName, name, icon, group, subtitle, description, usableAsTool, defaultVersion: 1 },
+			{ 1: node, 2: node },
+			{ displayName, name, icon, group, subtitle, description, usableAsTool, defaultVersion: 2 },
 		);
 	}
 }

@@ -9,7 +9,10 @@ import { NodeHelpers, type INodeTypeDescription } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import { PostFast } from '../../nodes/PostFast/PostFast.node';
-import { operations as postFastOperations } from '../../nodes/PostFast/v1/actions/router';
+import {
+	operations as postFastOperations,
+	type PostFastOperations,
+} from '../../nodes/PostFast/v1/actions/router';
 import { PostSider } from '../../nodes/PostSider/PostSider.node';
 import { operations as postSiderOperations } from '../../nodes/PostSider/v1/actions/router';
 
@@ -76,6 +79,13 @@ describe('node structure', () => {
 			}
 		},
 	);
+
+	it('a router map without one of the operations does not compile', () => {
+		const { create: _dropped, ...socialPost } = postFastOperations.socialPost;
+		// @ts-expect-error -- socialPost.create is missing: tsc (npm run typecheck) must refuse this.
+		const incomplete: PostFastOperations = { ...postFastOperations, socialPost };
+		expect(Object.keys(incomplete.socialPost)).not.toContain('create');
+	});
 
 	it('operations never import other operations; the trigger nodes import no operation', () => {
 		const offenders: string[] = [];

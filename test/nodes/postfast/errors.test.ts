@@ -108,7 +108,10 @@ describe('service errors reach the user with their reason', () => {
 		const at = inFuture(pf);
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'a.b&c' } }),
+			createParameters({
+				controlsPlatforms: ['THREADS'],
+				threadsControls: { threadsTopicTag: 'a.b&c' },
+			}),
 			{
 				items: [
 					{ json: { account: threads.id, text: 'bad tag', at } },
@@ -325,7 +328,11 @@ describe('never a duplicate post', () => {
 		const at = inFuture(pf);
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'launch' }, ...withMediaKeys }),
+			createParameters({
+				controlsPlatforms: ['THREADS'],
+				threadsControls: { threadsTopicTag: 'launch' },
+				...withMediaKeys,
+			}),
 			{
 				items: [
 					{ json: { account: x.id, text: 'x ok', at } },
@@ -384,7 +391,10 @@ describe('never a duplicate post', () => {
 		});
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'ok' } }),
+			createParameters({
+				controlsPlatforms: ['THREADS'],
+				threadsControls: { threadsTopicTag: 'ok' },
+			}),
 			{
 				items: [
 					{ json: { account: x.id, text: 'first batch', at } },
@@ -470,7 +480,11 @@ describe('never a duplicate post', () => {
 		const at = inFuture(pf);
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'launch' }, ...withMediaKeys }),
+			createParameters({
+				controlsPlatforms: ['THREADS'],
+				threadsControls: { threadsTopicTag: 'launch' },
+				...withMediaKeys,
+			}),
 			{
 				items: [
 					{ json: { account: x.id, text: 'created', at } },

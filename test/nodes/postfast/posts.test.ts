@@ -38,7 +38,10 @@ describe('Social Post → Create', () => {
 		}));
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'launch' } }),
+			createParameters({
+				controlsPlatforms: ['THREADS'],
+				threadsControls: { threadsTopicTag: 'launch' },
+			}),
 			{ items },
 		);
 

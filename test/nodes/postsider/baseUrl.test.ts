@@ -2,10 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../../nodes/shared/redact';
 import { resolveBaseUrl } from '../../../nodes/PostSider/v1/transport';
-import {
-	providerSettingsProperty,
-	settingsFor,
-} from '../../../nodes/PostSider/v1/helpers/providerSettings';
+import { settingsFor } from '../../../nodes/PostSider/v1/helpers/providerSettings';
+import { providerSettingsProperties } from '../../../nodes/PostSider/v1/actions/post/providerSettings.description';
 
 describe('PostSider base URL', () => {
 	it.each([
@@ -126,8 +124,9 @@ describe('provider settings from the contract table', () => {
 		});
 	});
 
-	it('offers a form field for every non-media setting of the ten providers', () => {
-		const names = (providerSettingsProperty.options ?? []).map((o) => (o as { name: string }).name);
+	it('offers a form field for every non-media setting of the ten providers (version 1)', () => {
+		const flat = providerSettingsProperties.find((p) => p.name === 'providerSettings')!;
+		const names = (flat.options ?? []).map((o) => (o as { name: string }).name);
 		expect(names).toEqual(
 			expect.arrayContaining([
 				'x_who_can_reply_post',

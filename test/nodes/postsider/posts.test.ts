@@ -74,11 +74,10 @@ describe('Post → Create', () => {
 				scheduledAt: withOffset,
 				content: 'Launch day',
 				binaryProperties: 'data',
-				providerSettings: {
-					x_who_can_reply_post: 'following',
-					linkedin_post_as_images_carousel: false,
-				},
-				options: { firstComment: 'first!', tags: 'Launch' },
+				settingsProviders: ['x', 'linkedin'],
+				xSettings: { who_can_reply_post: 'following' },
+				linkedinSettings: { post_as_images_carousel: false },
+				additionalFields: { firstComment: 'first!', tags: 'Launch' },
 			}),
 			{
 				items: [
@@ -120,7 +119,7 @@ describe('Post → Create', () => {
 				channelIds: [x.id],
 				postType: 'schedule',
 				scheduledAt: local,
-				options: { tags: 'Launch, Q4' },
+				additionalFields: { tags: 'Launch, Q4' },
 			}),
 			{ timezone: 'Asia/Tokyo' },
 		);
@@ -347,22 +346,46 @@ describe('Post → Create', () => {
 			},
 		);
 		expect(result.status).toBe('error');
-		expect(result.errors.PostSider?.message).toMatch(
-			/^PostSider would refuse this post: .*Board is required/,
+		expect(result.errors.PostSider?.message).toBe(
+			'The Pinterest channel "Demo Pinterest" needs "Board ID" in "Pinterest Settings" (choose Pinterest under "Settings For Providers"), or "board" for "pinterest" in Options → Settings JSON',
 		);
 		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
 		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
 	});
 
-	it('a missing YouTube title comes back with the field path PostSider names', async () => {
+	it('a missing YouTube title is one message naming the panel field and the channel, before sending', async () => {
 		const youtube = channelOn(channels, 'youtube');
-		const result = await runPostSider(ps, create({ channelIds: [youtube.id] }));
-		expect(result.status).toBe('error');
-		const error = result.errors.PostSider as any;
-		expect(error.message).toMatch(
-			/PostSider 400 on POST \/public\/v1\/posts: .*posts\.0\.settings\.title/,
+		for (const typeVersion of [2, 1]) {
+			const result = await runPostSider(ps, create({ channelIds: [youtube.id] }), {
+				node: { typeVersion },
+			});
+			expect(result.status).toBe('error');
+			const where =
+				typeVersion === 2
+					? '"Video Title" in "YouTube Settings" (choose YouTube under "Settings For Providers")'
+					: '"YouTube: Video Title" in "Provider Settings"';
+			expect(result.errors.PostSider?.message).toBe(
+				`The YouTube channel "${youtube.name}" needs ${where}, or "title" for "youtube" in Options → Settings JSON`,
+			);
+		}
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
+		// With the title set, the post goes through.
+		const titled = await runPostSider(
+			ps,
+			create({
+				channelIds: [youtube.id],
+				binaryProperties: 'data',
+				settingsProviders: ['youtube'],
+				youtubeSettings: { title: 'Launch video' },
+			}),
+			{
+				items: [
+					{ json: {}, binary: { data: { data: MP4, fileName: 'v.mp4', mimeType: 'video/mp4' } } },
+				],
+			},
 		);
-		expect(error.context?.apiError?.fieldPaths ?? []).toContain('posts.0.settings.title');
+		expect(titled.status, titled.error?.message).toBe('success');
+		expect(postBodies()[0].posts[0].settings).toMatchObject({ title: 'Launch video' });
 	});
 });
 

@@ -9,8 +9,11 @@ import * as socialPost from './socialPost/SocialPost.resource';
 /** An operation loops over the items itself, which lets Create and Upload batch across items. */
 type Operation = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]> };
 
+/** The router's map: every operation of every resource, with its handler. */
+export type PostFastOperations = { [R in keyof PostFastMap]: Record<PostFastMap[R], Operation> };
+
 /** Every resource → operation of `PostFastMap`; a missing one is a compile error. */
-export const operations: { [R in keyof PostFastMap]: Record<PostFastMap[R], Operation> } = {
+export const operations: PostFastOperations = {
 	file,
 	socialAccount,
 	socialPost,

@@ -16,8 +16,11 @@ type Operation = {
 	execute: (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
 };
 
+/** The router's map: every operation of every resource, with its handler. */
+export type PostSiderOperations = { [R in keyof PostSiderMap]: Record<PostSiderMap[R], Operation> };
+
 /** Every resource → operation of `PostSiderMap`; a missing one is a compile error. */
-export const operations: { [R in keyof PostSiderMap]: Record<PostSiderMap[R], Operation> } = {
+export const operations: PostSiderOperations = {
 	analytics,
 	approval,
 	channel,

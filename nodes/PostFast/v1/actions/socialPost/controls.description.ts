@@ -6,6 +6,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { fromVersion2, inVersion1 } from '../../../../shared/versions';
 import { CONTROLS, type ControlDef, type Platform } from '../../helpers/api';
 
 export interface PlatformControls {
@@ -84,17 +85,58 @@ function optionsOf(values: readonly string[]): INodePropertyOptions[] {
 	}));
 }
 
+/** Where a lookup the catalogue names by its API path lives in this node. */
+const LOOKUPS: Record<string, string> = {
+	'tiktok-sounds': 'Social Account → Get TikTok Sounds',
+	'search-places': 'Social Account → Search Places',
+	'youtube-playlists': 'Social Account → Get YouTube Playlists',
+	'pinterest-boards': 'Social Account → Get Pinterest Boards',
+	'gbp-locations': 'Social Account → Get Google Business Locations',
+};
+
+/** Descriptions the catalogue's own text cannot give (a picker describes what to pick). */
+const DESCRIPTIONS: Record<string, string> = {
+	pinterestBoardId: 'The board to pin to (required for Pinterest)',
+	youtubePlaylistId: 'A playlist of the account to add the video to',
+	gbpLocationId: 'The business location to post for (required for Google Business Profile)',
+	tiktokMusicSoundId: `A sound ID from ${LOOKUPS['tiktok-sounds']}; not together with "Auto Add Music"`,
+	tiktokAutoAddMusic: 'Let TikTok add music (photo posts only); not together with "Music Sound ID"',
+	tiktokPrivacy: 'Ignored by PostFast on TikTok Business accounts',
+	xCommunityId: 'PostFast accepts it but no longer uses it',
+	youtubeTitle:
+		'Video title, at most 100 characters, without < or > (default: the start of the content)',
+	threadsTopicTag: 'One topic tag of 1–50 characters, without "." or "&"',
+	instagramCollaborators: 'Usernames of up to 3 collaborators, comma-separated',
+	facebookTargetCountries:
+		'Up to 25 two-letter country codes (ISO 3166), comma-separated; posts only',
+};
+
+/** The catalogue's text in the panel's words: control and API path names become field and operation names. */
+function panelWords(text: string): string {
+	let out = text;
+	for (const [path, where] of Object.entries(LOOKUPS)) out = out.split(path).join(where);
+	for (const def of CONTROLS) {
+		const prefix = PLATFORM_LABELS[def.platform]?.prefix;
+		if (prefix)
+			out = out.replace(new RegExp(`\\b${def.name}\\b`, 'g'), `"${displayNameOf(def, prefix)}"`);
+	}
+	return out;
+}
+
 function descriptionOf(def: ControlDef): string {
-	const parts = [def.description.replace(/\.$/, '')];
-	if (def.type === 'string[]')
-		parts.push(`comma-separated${def.maxItems ? `, at most ${def.maxItems}` : ''}`);
-	if (def.maxLength) parts.push(`max ${def.maxLength} characters`);
-	if (def.requiredForPlatform) parts.push('required for this platform');
-	if (def.noOp) parts.push('PostFast accepts it but ignores it');
-	const text = parts.join('; ');
+	const text = DESCRIPTIONS[def.name] ?? panelWords(def.description.replace(/\.$/, ''));
+	const parts = [text];
+	// Facts the text does not state yet (no "max 50 characters" after "1–50 characters").
+	if (def.type === 'string[]' && !/comma-separated/.test(text)) parts.push('comma-separated');
+	if (def.maxItems && !text.includes(String(def.maxItems))) parts.push(`at most ${def.maxItems}`);
+	if (def.maxLength && !text.includes(String(def.maxLength)))
+		parts.push(`at most ${def.maxLength} characters`);
+	if (def.requiredForPlatform && !/required/i.test(text)) parts.push('required for this platform');
+	if (def.noOp && !/ignore|no longer/i.test(text)) parts.push('PostFast accepts it but ignores it');
+	const joined = parts.join('; ');
 	return PICKERS[def.name]
-		? `${text}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`
-		: text;
+		? `${joined}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`
+		: joined;
 }
 
 function propertyOf(def: ControlDef, prefix: string): INodeProperties {
@@ -142,21 +184,45 @@ export const PLATFORM_CONTROLS: PlatformControls[] = Object.entries(PLATFORM_LAB
 	}),
 );
 
-/** One "<Platform> Controls" collection per platform, options sorted by display name. */
-export const controlsProperties: INodeProperties[] = PLATFORM_CONTROLS.map((group) => {
-	const prefix = PLATFORM_LABELS[group.platform]!.prefix;
+function controlsCollection(group: PlatformControls): INodeProperties {
+	const meta = PLATFORM_LABELS[group.platform]!;
 	return {
 		displayName: group.displayName,
 		name: group.parameter,
 		type: 'collection',
 		placeholder: 'Add Control',
 		default: {},
-		description: `Sent only with posts to ${PLATFORM_LABELS[group.platform]!.label} accounts`,
+		description: `Sent only with posts to ${meta.label} accounts`,
 		options: group.controls
-			.map((def) => propertyOf(def, prefix))
+			.map((def) => propertyOf(def, meta.prefix))
 			.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
-});
+}
+
+/**
+ * The controls of Create. Version 1 shows all nine collections; from version 2 "Controls For
+ * Platforms" picks the platforms (the accounts' platforms) and only their collections show.
+ */
+export const controlsProperties: INodeProperties[] = [
+	...PLATFORM_CONTROLS.map((group) => inVersion1(controlsCollection(group))),
+	fromVersion2({
+		displayName: 'Controls For Platforms',
+		name: 'controlsPlatforms',
+		type: 'multiOptions',
+		options: PLATFORM_CONTROLS.map((group) => ({
+			name: PLATFORM_LABELS[group.platform]!.label,
+			value: group.platform,
+		})).sort((a, b) => a.name.localeCompare(b.name)),
+		default: [],
+		description:
+			"Platforms whose controls you want to set; each post gets only its own account's platform controls",
+	}),
+	...PLATFORM_CONTROLS.map((group) => {
+		const collection = fromVersion2(controlsCollection(group));
+		collection.displayOptions!.show!.controlsPlatforms = [group.platform];
+		return collection;
+	}),
+];
 
 /** Controls whose value is a list: comma-separated text in the UI, an array for PostFast. */
 export const LIST_CONTROLS = new Set(

@@ -55,6 +55,20 @@ import { postFastApiRequest } from '../../transport';
 import { listPosts } from '../../helpers/posts';
 import { accountLocator, imagesPerRequestOption, optionsCollection } from '../common.descriptions';
 import { LIST_CONTROLS, PLATFORM_CONTROLS, controlsProperties } from './controls.description';
+import { fromVersion2, inVersion1 } from '../../../../shared/versions';
+
+function postAsProperty(byDefault: 'DRAFT' | 'SCHEDULED'): INodeProperties {
+	return {
+		displayName: 'Post As',
+		name: 'status',
+		type: 'options',
+		options: [
+			{ name: 'Draft', value: 'DRAFT', description: 'Save in PostFast without publishing' },
+			{ name: 'Scheduled', value: 'SCHEDULED', description: 'Publish at the scheduled time' },
+		],
+		default: byDefault,
+	};
+}
 
 const properties: INodeProperties[] = [
 	accountLocator({ description: 'The account to post to' }),
@@ -66,16 +80,9 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: 'Text of the post (may be empty, e.g. for a repost)',
 	},
-	{
-		displayName: 'Post As',
-		name: 'status',
-		type: 'options',
-		options: [
-			{ name: 'Scheduled', value: 'SCHEDULED', description: 'Publish at the scheduled time' },
-			{ name: 'Draft', value: 'DRAFT', description: 'Save in PostFast without a time' },
-		],
-		default: 'SCHEDULED',
-	},
+	// Version 1 defaulted to Scheduled; from version 2 both nodes default to Draft.
+	inVersion1(postAsProperty('SCHEDULED')),
+	fromVersion2(postAsProperty('DRAFT')),
 	{
 		displayName: 'Scheduled At',
 		name: 'scheduledAt',

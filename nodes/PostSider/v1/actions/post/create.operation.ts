@@ -42,91 +42,35 @@ import {
 	type BinaryMedia,
 	type MediaRef,
 } from '../../helpers/media';
-import { providerSettingsProperty, settingsFor } from '../../helpers/providerSettings';
+import {
+	chosenSettings as readChosenSettings,
+	missingSettingsMessage,
+	settingsFor,
+} from '../../helpers/providerSettings';
+import { fromVersion2, inVersion1 } from '../../../../shared/versions';
+import { providerSettingsProperties } from './providerSettings.description';
 import { postSiderRequest } from '../../transport';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Channel Names or IDs',
-		name: 'channelIds',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getChannels' },
-		default: [],
-		required: true,
-		description:
-			'Channels to post to, each getting its own copy of the post. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
-	{
-		displayName: 'Post Type',
-		name: 'postType',
-		type: 'options',
-		options: [
-			{ name: 'Draft', value: 'draft', description: 'Save without scheduling' },
-			{ name: 'Schedule', value: 'schedule', description: 'Publish at the given time' },
-			{ name: 'Now', value: 'now', description: 'Publish right away' },
-		],
-		default: 'draft',
-	},
-	{
-		displayName: 'Scheduled At',
-		name: 'scheduledAt',
-		type: 'dateTime',
-		default: '',
-		required: true,
-		displayOptions: { show: { postType: ['schedule'] } },
-		description: 'When to publish; sent to PostSider as UTC. A time in the past publishes at once.',
-	},
-	{
-		displayName: 'Content',
-		name: 'content',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		description: 'Text of the main post (may be empty when media is attached)',
-	},
-	{
-		displayName: 'Media Binary Properties',
-		name: 'binaryProperties',
-		type: 'string',
-		default: '',
-		placeholder: 'data, image2',
-		description:
-			'Comma-separated binary properties of the input item to upload and attach, in order',
-	},
-	{
-		displayName: 'Thread',
-		name: 'thread',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true, sortable: true },
-		default: {},
-		placeholder: 'Add Thread Item',
-		description:
-			'Follow-up items published as replies under the main post (a thread on X, comments elsewhere)',
-		options: [
-			{
-				displayName: 'Item',
-				name: 'items',
-				values: [
-					{
-						displayName: 'Content',
-						name: 'content',
-						type: 'string',
-						typeOptions: { rows: 2 },
-						default: '',
-					},
-					{
-						displayName: 'Media Binary Properties',
-						name: 'binaryProperties',
-						type: 'string',
-						default: '',
-						description: 'Comma-separated binary properties to upload and attach to this item',
-					},
-				],
-			},
-		],
-	},
-	providerSettingsProperty,
-	{
+const firstCommentOption: INodeProperties = {
+	displayName: 'First Comment',
+	name: 'firstComment',
+	type: 'string',
+	default: '',
+	description: 'Comment published right after the post where the platform supports it',
+};
+
+const tagsOption: INodeProperties = {
+	displayName: 'Tags',
+	name: 'tags',
+	type: 'string',
+	default: '',
+	description:
+		'Comma-separated names of existing PostSider tags (unknown names are ignored by PostSider)',
+};
+
+/** The Options collection; version 1 also holds First Comment and Tags there. */
+function optionsProperty(withPostFields: boolean): INodeProperties {
+	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -140,13 +84,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Date stored with a draft (PostSider requires one); default: now',
 			},
-			{
-				displayName: 'First Comment',
-				name: 'firstComment',
-				type: 'string',
-				default: '',
-				description: 'Comment published right after the post where the platform supports it',
-			},
+			...(withPostFields ? [firstCommentOption] : []),
 			{
 				displayName: 'Idempotency Key',
 				name: 'idempotencyKey',
@@ -205,16 +143,103 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether PostSider should shorten URLs in the text (when a shortener is configured)',
 			},
+			...(withPostFields ? [tagsOption] : []),
+		],
+	};
+}
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Channel Names or IDs',
+		name: 'channelIds',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getChannels' },
+		default: [],
+		required: true,
+		description:
+			'Channels to post to, each getting its own copy of the post. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Post As',
+		name: 'postType',
+		type: 'options',
+		options: [
+			{ name: 'Draft', value: 'draft', description: 'Save in PostSider without publishing' },
+			{ name: 'Scheduled', value: 'schedule', description: 'Publish at the scheduled time' },
+			{ name: 'Now', value: 'now', description: 'Publish right away' },
+		],
+		default: 'draft',
+	},
+	{
+		displayName: 'Scheduled At',
+		name: 'scheduledAt',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		displayOptions: { show: { postType: ['schedule'] } },
+		description: 'When to publish; sent to PostSider as UTC. A time in the past publishes at once.',
+	},
+	{
+		displayName: 'Content',
+		name: 'content',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description: 'Text of the main post (may be empty when media is attached)',
+	},
+	{
+		displayName: 'Binary Properties',
+		name: 'binaryProperties',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. data, photo_2',
+		description:
+			'Comma-separated binary properties of the input item to upload and attach, in order',
+	},
+	{
+		displayName: 'Thread',
+		name: 'thread',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		placeholder: 'Add Thread Item',
+		description:
+			'Follow-up items published as replies under the main post (a thread on X, comments elsewhere)',
+		options: [
 			{
-				displayName: 'Tags',
-				name: 'tags',
-				type: 'string',
-				default: '',
-				description:
-					'Comma-separated names of existing PostSider tags (unknown names are ignored by PostSider)',
+				displayName: 'Item',
+				name: 'items',
+				values: [
+					{
+						displayName: 'Content',
+						name: 'content',
+						type: 'string',
+						typeOptions: { rows: 2 },
+						default: '',
+					},
+					{
+						displayName: 'Binary Properties',
+						name: 'binaryProperties',
+						type: 'string',
+						default: '',
+						description: 'Comma-separated binary properties to upload and attach to this item',
+					},
+				],
 			},
 		],
 	},
+	...providerSettingsProperties,
+	// Version 1 keeps First Comment and Tags in Options; from version 2 they are post fields.
+	inVersion1(optionsProperty(true)),
+	fromVersion2({
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [firstCommentOption, tagsOption],
+	}),
+	fromVersion2(optionsProperty(false)),
 ];
 
 export const description = updateDisplayOptions(
@@ -303,9 +328,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const rateLimit = rateLimitPolicy.call(this, i);
 	const channelIds = chosenChannelIds.call(this, this.getNodeParameter('channelIds', i, []), i);
 	const postType = this.getNodeParameter('postType', i) as 'draft' | 'schedule' | 'now';
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	// First Comment and Tags are Options in version 1 and Additional Fields from version 2.
+	const options = {
+		...(this.getNodeParameter('options', i, {}) as IDataObject),
+		...(this.getNodeParameter('additionalFields', i, {}) as IDataObject),
+	};
 	const content = this.getNodeParameter('content', i, '') as string;
-	const chosenSettings = this.getNodeParameter('providerSettings', i, {}) as IDataObject;
+	const chosenSettings = readChosenSettings.call(this, i);
 	const settingsJson = parseJsonObject.call(this, options.settingsJson, i);
 	const threadItems = ((this.getNodeParameter('thread', i, {}) as IDataObject).items ??
 		[]) as IDataObject[];
@@ -355,6 +384,17 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 				}
 			: {}),
 	});
+
+	// A required setting the node cannot choose (YouTube title, Pinterest board): one message naming
+	// the field and the channel, before any upload, instead of PostSider's three per missing field.
+	for (const channel of chosen) {
+		const missing = missingSettingsMessage(
+			channel,
+			settingsFor(channel, chosenSettings, settingsJson),
+			this.getNode().typeVersion,
+		);
+		if (missing) throw new NodeOperationError(this.getNode(), missing, { itemIndex: i });
+	}
 
 	// A post with a set date that PostSider already has (an earlier run): reported, and its files
 	// are not uploaded again. Only the channels that lack it get a new post.
