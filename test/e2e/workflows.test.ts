@@ -149,6 +149,8 @@ beforeAll(async () => {
 	}
 	// Fixture times: 10:00 UTC, 30–33 days ahead (future and inside PostFast's one-year window).
 	for (const n of [1, 2, 3, 4]) placeholders[`SCHEDULE_${n}`] = scheduleDay(n).toISOString();
+	// The Sheets/SQL style, wall time without an offset: 10:00 on day 5 in the workflow's timezone.
+	placeholders.SHEET_TIME_5 = `${scheduleDay(5).toISOString().slice(0, 10)} 10:00`;
 	for (const wf of fixtures) fillPlaceholders(wf, placeholders);
 
 	writeForImport([...examples, ...fixtures], dir);
@@ -402,18 +404,48 @@ const FIXTURE_CHECKS: Record<string, (wf: PreparedWorkflow) => Promise<void>> = 
 		const second = await runWorkflow(wf);
 		expectCleanRun(second);
 		const [a] = requestsTo(first.postSider, 'POST', '/public/v1/posts');
-		const [b] = requestsTo(second.postSider, 'POST', '/public/v1/posts');
 		expect(header(a, 'idempotency-key'), 'Idempotency-Key on the first run').toBeTruthy();
-		expect(header(b, 'idempotency-key'), 'the re-run sends the same key').toBe(
-			header(a, 'idempotency-key'),
+		// The re-run finds the post at its date and sends nothing.
+		expect(
+			requestsTo(second.postSider, 'POST', '/public/v1/posts'),
+			'no create on the re-run',
+		).toHaveLength(0);
+		const outOf = (run: Run) => run.outputs['Schedule Post']?.[0]?.json;
+		expect(outOf(first)?.status).toBe('created');
+		expect(outOf(second)?.status, 'the re-run says it is a replay').toBe('alreadyCreated');
+		expect(outOf(second)?.postId, 'the re-run answers with the first post').toBe(
+			outOf(first)?.postId,
 		);
-		const idOf = (run: Run) => run.outputs['Schedule Post']?.[0]?.json.postId;
-		expect(idOf(second), 'the re-run answers with the first post').toBe(idOf(first));
 		const day = await postSiderApi<{ posts: { id: string; content: string }[] }>(
 			`/posts?startDate=${dayStart.toISOString()}&endDate=${new Date(dayStart.getTime() + 86_399_999).toISOString()}`,
 		);
 		const ours = day.posts.filter((p) => p.content.startsWith('e2e: one post'));
 		expect(ours, 'exactly one post in PostSider after two runs').toHaveLength(1);
+	},
+
+	async 'postfast-rerun-sheet-time.json'(wf) {
+		const first = await runWorkflow(wf);
+		expectCleanRun(first);
+		const second = await runWorkflow(wf);
+		expectCleanRun(second);
+		const created = first.outputs['Schedule Posts'] ?? [];
+		expect(created.map((i) => i.json.status)).toEqual(['created', 'created']);
+		// "2026-…-… 10:00" read in the workflow's timezone (America/New_York): 14:00 or 15:00 UTC.
+		const [create] = requestsTo(first.postFast, 'POST', '/social-posts');
+		const sent = (bodyOf(create).posts as { scheduledAt: string }[]).map((p) => p.scheduledAt);
+		const utcTen = Date.parse(`${scheduleDay(5).toISOString().slice(0, 10)}T10:00:00Z`);
+		for (const at of sent) expect([4, 5]).toContain((Date.parse(at) - utcTen) / 3_600_000);
+		// The second run found both posts (same account, time and text) and created nothing.
+		expect(
+			requestsTo(second.postFast, 'POST', '/social-posts'),
+			'no create on the re-run',
+		).toHaveLength(0);
+		const again = second.outputs['Schedule Posts'] ?? [];
+		expect(again.map((i) => i.json.status)).toEqual(['alreadyCreated', 'alreadyCreated']);
+		expect(again.map((i) => i.json.postId)).toEqual(created.map((i) => i.json.postId));
+		const ids = created.map((i) => String(i.json.postId));
+		const stored = await postFastApi<{ data: PfPost[] }>(`/social-posts?ids=${ids.join(',')}`);
+		expect(stored.data).toHaveLength(2);
 	},
 
 	async 'postsider-error-continue.json'(wf) {

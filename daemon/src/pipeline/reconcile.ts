@@ -4,6 +4,7 @@
  * replays its first answer); PostFast first looks for the post with `GET /social-posts` and only
  * resends when it is absent; when neither is possible the target is parked as `needs-review`.
  */
+import { existingPostsQuery, findExisting } from '../../../contract/postfast';
 import type { PostFastCreateBody } from '../api/postfast';
 import { observationOf } from '../budget/types';
 import type { ItemRow, TargetRow } from '../state/store';
@@ -40,10 +41,9 @@ export class Reconciler extends CreateRequests {
 		let solo: StoredRequest;
 		try {
 			const p = body.posts[stored.index ?? 0];
-			const filters = p.scheduledAt
-				? { socialMediaIds: [p.socialMediaId], from: p.scheduledAt, to: p.scheduledAt, limit: 50 }
-				: { socialMediaIds: [p.socialMediaId], statuses: ['DRAFT'], limit: 50 };
-			const res = await this.o.clients.postfast(t.key_name).listPosts(filters);
+			const res = await this.o.clients
+				.postfast(t.key_name)
+				.listPosts({ ...existingPostsQuery([p]), limit: 50 });
 			budgets.record(r, 0, observationOf(res));
 			if (!res.ok) {
 				if (
@@ -62,13 +62,7 @@ export class Reconciler extends CreateRequests {
 					`PostFast could not be asked whether the post exists (${res.error.status} ${res.error.message})`,
 				);
 			}
-			const match = res.value.data.find(
-				(x) =>
-					x.content === p.content &&
-					x.socialMediaId === p.socialMediaId &&
-					(!p.scheduledAt ||
-						(x.scheduledAt && Date.parse(x.scheduledAt) === Date.parse(p.scheduledAt))),
-			);
+			const [match] = findExisting(res.value.data, [p]);
 			if (match) {
 				log.log(
 					'info',

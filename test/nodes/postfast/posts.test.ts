@@ -76,7 +76,7 @@ describe('Social Post → Create', () => {
 		}
 	});
 
-	it('100 text items to several platforms without controls take one lookup and ceil(100/15) = 7 creates', async () => {
+	it('100 text items to several platforms without controls take one account lookup, one look for existing posts and ceil(100/15) = 7 creates', async () => {
 		const targets = ['X', 'BLUESKY', 'THREADS', 'LINKEDIN'].map((platform) =>
 			accountOn(accounts, platform),
 		);
@@ -89,6 +89,7 @@ describe('Social Post → Create', () => {
 		expect(new Set(output(result).map((o) => o.postId)).size).toBe(100);
 		expect(pf.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
 			'GET /social-media/my-social-accounts',
+			'GET /social-posts',
 			...Array(7).fill('POST /social-posts'),
 		]);
 	});
@@ -108,6 +109,43 @@ describe('Social Post → Create', () => {
 		const sent = (create.body as { posts: Array<{ scheduledAt: string }> }).posts[0].scheduledAt;
 		expect(sent).toBe(local.toISOString());
 		expect(sent.endsWith('Z')).toBe(true);
+	});
+
+	it('reads "2027-01-20 10:00" (Sheets/SQL style) and 20.01.2027 10:00 in the workflow timezone', async () => {
+		const x = accountOn(accounts, 'X');
+		// 10:00 wall time in New York, three days ahead: 15:00 UTC in winter, 14:00 in summer.
+		const day = new Date(pf.clock.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+		const [year, month, date] = day.split('-');
+		const utc = new Date(`${day}T10:00:00Z`).getTime();
+		const result = await runPostFast(pf, createParameters(), {
+			timezone: 'America/New_York',
+			items: [
+				{ json: { account: x.id, text: 'sheet', at: `${day} 10:00` } },
+				{ json: { account: x.id, text: 'dotted', at: `${date}.${month}.${year} 10:00` } },
+			],
+		});
+		expect(result.error?.message).toBeUndefined();
+		const [create] = requestsTo(pf, 'POST', '/social-posts');
+		const sent = (create.body as { posts: Array<{ scheduledAt: string }> }).posts.map(
+			(p) => p.scheduledAt,
+		);
+		expect(sent).toHaveLength(2);
+		expect(sent[1]).toBe(sent[0]);
+		const offsetHours = (Date.parse(sent[0]) - utc) / 3_600_000;
+		expect([4, 5]).toContain(offsetHours);
+	});
+
+	it('refuses an ambiguous 01/20/2027 date and names the field and the forms it takes', async () => {
+		const x = accountOn(accounts, 'X');
+		const result = await runPostFast(pf, createParameters(), {
+			items: [{ json: { account: x.id, text: 'us', at: '01/20/2027 10:00' } }],
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe(
+			'"Scheduled At" is not a date the node can read: "01/20/2027 10:00"',
+		);
+		expect((result.error as { description?: string }).description).toMatch(/2027-01-20 10:00/);
+		expect(requestsTo(pf, 'POST', '/social-posts')).toHaveLength(0);
 	});
 
 	it('uploads binaries inline, sharing image URL requests across items, without the API key on S3', async () => {
@@ -194,7 +232,7 @@ describe('Social Post → Create', () => {
 			},
 		);
 		expect(draft.status, draft.error?.message).toBe('success');
-		expect(output(draft)[0].status).toBe('DRAFT');
+		expect(output(draft)[0]).toMatchObject({ status: 'created', postStatus: 'DRAFT' });
 	});
 });
 

@@ -24,6 +24,8 @@ export interface PendingUpload {
 	fileName?: string;
 	contentType: string;
 	data: Buffer;
+	/** Bytes, for the size check before uploading. */
+	size: number;
 }
 
 export interface UploadedMedia {
@@ -121,7 +123,14 @@ export async function readBinaryMedia(
 					'Check the node that produced the file; PostFast cannot publish an empty file.',
 			});
 		}
-		uploads.push({ itemIndex, property, fileName: binary.fileName, contentType, data });
+		uploads.push({
+			itemIndex,
+			property,
+			fileName: binary.fileName,
+			contentType,
+			data,
+			size: data.length,
+		});
 	}
 	return uploads;
 }

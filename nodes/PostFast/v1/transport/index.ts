@@ -40,6 +40,8 @@ function hint(error: ApiError): string | undefined {
 			const code = error.code ? `PostFast code ${error.code}. ` : '';
 			if (error.code === 'socialMediaDisconnected')
 				return `${code}Reconnect the account in PostFast, or create the post as a draft (drafts to a disabled account are accepted).`;
+			if (/\bcap\b|too large|too big|exceeds/i.test(error.message))
+				return `${code}The file is larger than PostFast takes for its type or platform. Compress or shorten it and run again; uploading the same file again will not help.`;
 			if (error.code === 'media.invalidMedia' || /never uploaded/.test(error.message))
 				return `${code}A media key was never uploaded or its file is invalid. Upload the file again (File → Upload, or Binary Properties in Create) and use the new key.`;
 			const fields = error.fieldPaths.length

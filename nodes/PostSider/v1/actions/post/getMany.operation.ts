@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
-import { toUtcIso } from '../../helpers/dates';
+import { toUtcIso } from '../../../../shared/dates';
 import { postSiderRequest } from '../../transport';
 import { requestOptions } from '../common.descriptions';
 
