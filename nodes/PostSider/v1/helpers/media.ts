@@ -1,5 +1,4 @@
 /** Uploading n8n binary data to PostSider (`POST /upload`, multipart field `file`). */
-import { createHash } from 'crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import {
 	DANGEROUS_SCAN_BYTES,
@@ -9,6 +8,7 @@ import {
 	precheckUpload,
 	UPLOAD_MESSAGES,
 } from '../../../../contract/postsider';
+import { multipartFileBody, readBinaryFile, type BinaryFile } from '../../../shared/binary';
 import type { RateLimitPolicy } from '../../../shared/transport';
 import { postSiderRequest } from '../transport';
 
@@ -19,12 +19,10 @@ export interface MediaRef {
 	path: string;
 }
 
-export interface BinaryMedia {
-	property: string;
-	buffer: Buffer;
+/** A binary property to upload: streamed from n8n's binary store, never held whole in memory. */
+export interface BinaryMedia extends BinaryFile {
 	fileName: string;
 	mimeType: string;
-	sha256: string;
 }
 
 export function splitNames(value: unknown): string[] {
@@ -49,14 +47,11 @@ export async function readBinaries(
 ): Promise<BinaryMedia[]> {
 	const out: BinaryMedia[] = [];
 	for (const property of properties) {
-		const binary = this.helpers.assertBinaryData(i, property);
-		const buffer = await this.helpers.getBinaryDataBuffer(i, property);
+		const file = await readBinaryFile.call(this, i, property);
 		out.push({
-			property,
-			buffer,
-			fileName: binary.fileName ?? property,
-			mimeType: binary.mimeType ?? 'application/octet-stream',
-			sha256: createHash('sha256').update(buffer).digest('hex'),
+			...file,
+			fileName: file.fileName ?? property,
+			mimeType: file.mimeType ?? 'application/octet-stream',
 		});
 	}
 	return out;
@@ -86,7 +81,7 @@ export async function uploadBinary(
 	rateLimit?: RateLimitPolicy,
 ): Promise<IDataObject> {
 	// PostSider sniffs the bytes and refuses some files; say so before spending an upload (and a request).
-	const check = precheckUpload(media.buffer.subarray(0, DANGEROUS_SCAN_BYTES), media.buffer.length);
+	const check = precheckUpload(media.head.subarray(0, DANGEROUS_SCAN_BYTES), media.size);
 	if (!check.ok) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -94,26 +89,10 @@ export async function uploadBinary(
 			{ itemIndex: i, description: precheckAdvice(check.message) },
 		);
 	}
-	const form = new FormData();
-	form.append(
-		'file',
-		// A view on the same memory (not a copy); the Blob keeps the one copy FormData streams out.
-		new Blob(
-			[
-				new Uint8Array(
-					media.buffer.buffer,
-					media.buffer.byteOffset,
-					media.buffer.byteLength,
-				) as Uint8Array<ArrayBuffer>,
-			],
-			{ type: media.mimeType },
-		),
-		media.fileName,
-	);
 	const response = await postSiderRequest.call(this, {
 		method: 'POST',
 		path: postsiderPath('upload'),
-		body: form,
+		upload: multipartFileBody('file', media),
 		itemIndex: i,
 		rateLimit,
 	});

@@ -207,7 +207,7 @@ export const description = updateDisplayOptions(
 
 /** The extension PostSider will store a file under (from its bytes), for the pre-check. */
 function extensionFor(media: BinaryMedia): string {
-	const check = precheckUpload(media.buffer.subarray(0, DANGEROUS_SCAN_BYTES), media.buffer.length);
+	const check = precheckUpload(media.head.subarray(0, DANGEROUS_SCAN_BYTES), media.size);
 	return check.ok ? check.type.ext : 'bin';
 }
 
