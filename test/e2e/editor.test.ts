@@ -3,15 +3,15 @@
  * REST, then Debian's Chromium (driven by playwright-core) logs in, opens the node panel (N) and
  * finds both services' nodes with their icons. The screenshots are kept in `.artifacts/e2e/`.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHROMIUM, assertChromium } from './lib/chromium';
 import { CREDENTIALS, credentialData, startEmulators, type Emulators } from './lib/emulators';
 import { startServer, type N8nServer } from './lib/n8nCli';
 
 const e2e = inject('e2e');
-const CHROMIUM = process.env.POSTSPOOL_CHROMIUM || '/usr/bin/chromium';
 /** The flags this machine's closed network needs (node.md): no background fetches, no QUIC. */
 const CHROMIUM_ARGS = [
 	'--headless',
@@ -49,11 +49,7 @@ describe('n8n editor in headless Chromium', () => {
 	};
 
 	beforeAll(async () => {
-		if (!existsSync(CHROMIUM)) {
-			throw new Error(
-				`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set POSTSPOOL_CHROMIUM to a Chromium binary.`,
-			);
-		}
+		assertChromium();
 		server = await startServer({ bin: e2e.n8nBin, userFolder: e2e.userFolder });
 		const setup = await fetch(`${server.url}/rest/owner/setup`, {
 			method: 'POST',
