@@ -17,7 +17,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { listPosts } from './v1/actions/socialPost/getMany.operation';
+import { listPosts } from './v1/helpers/posts';
 import { checkUuidList, POST_EVENTS, samplePost } from './v1/helpers/trigger';
 import { accountIdsFilter, platformsFilter } from './v1/actions/common.descriptions';
 

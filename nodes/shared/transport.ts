@@ -293,17 +293,3 @@ export function apiErrorDetails(error: unknown): IDataObject | undefined {
 	}
 	return undefined;
 }
-
-/** The json of a continue-on-fail item: the message, what to do, and the structured reason. */
-export function errorItemJson(error: unknown): IDataObject {
-	if (error instanceof Error) {
-		const description = (error as { description?: unknown }).description;
-		const details = apiErrorDetails(error);
-		return {
-			error: error.message,
-			...(typeof description === 'string' && description ? { description } : {}),
-			...(details ? { details } : {}),
-		};
-	}
-	return { error: String(error) };
-}

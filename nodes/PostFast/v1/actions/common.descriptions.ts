@@ -1,9 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { maxRateLimitWaitOption } from '../../../shared/options';
-
-export const UUID_REGEX =
-	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+import { MAX_IMAGE_URLS_ANY_PROFILE, MAX_IMAGE_URLS_PER_REQUEST, UUID_REGEX } from '../helpers/api';
 
 /** A searchable account picker (disabled accounts are marked in the list) with an "By ID" mode. */
 export function accountLocator(
@@ -108,4 +106,14 @@ export const accountIdsFilter: INodeProperties = {
 	type: 'string',
 	default: '',
 	description: 'Only posts to these accounts: comma-separated account IDs (up to 100)',
+};
+
+/** File → Upload and Social Post → Create upload the same way. */
+export const imagesPerRequestOption: INodeProperties = {
+	displayName: 'Images per URL Request',
+	name: 'imagesPerRequest',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_IMAGE_URLS_ANY_PROFILE },
+	default: MAX_IMAGE_URLS_PER_REQUEST,
+	description: `How many image upload URLs to ask for in one request: PostFast's per-request maximum, ${MAX_IMAGE_URLS_PER_REQUEST} (${MAX_IMAGE_URLS_ANY_PROFILE} on current plans). Images of the same type from all items share requests.`,
 };

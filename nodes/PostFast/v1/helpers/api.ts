@@ -32,6 +32,10 @@ export {
 	type SocialAccount,
 } from '../../../../contract/postfast';
 
+/** A PostFast ID (accounts, posts): a UUID, as a pattern string for the editor's regex validation. */
+export const UUID_REGEX =
+	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
 export const UPLOAD_URLS_PATH = pathOf('uploadUrls');
 export const ACCOUNTS_PATH = pathOf('listAccounts');
 export const POSTS_PATH = pathOf('createPosts');

@@ -1,7 +1,7 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { UUID_REGEX } from '../actions/common.descriptions';
+import { UUID_REGEX } from './api';
 import { toList } from './utils';
 
 /** Trigger events and the post status that signals each. */

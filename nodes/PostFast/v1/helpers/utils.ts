@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { UUID_REGEX } from '../actions/common.descriptions';
+import { UUID_REGEX } from './api';
 
 const UUID = new RegExp(UUID_REGEX);
 

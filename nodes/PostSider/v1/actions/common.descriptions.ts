@@ -44,3 +44,13 @@ export const requestOptions: INodeProperties = {
 	default: {},
 	options: [maxRateLimitWaitOption],
 };
+
+/** Analytics: how far back the metrics go. */
+export const daysProperty: INodeProperties = {
+	displayName: 'Days',
+	name: 'days',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 7,
+	description: 'How many days back',
+};

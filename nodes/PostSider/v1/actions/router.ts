@@ -1,23 +1,23 @@
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
-import { forEachItem } from '../../../shared/options';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { forEachItem } from '../../../shared/items';
 import * as analytics from './analytics/Analytics.resource';
 import * as approval from './approval/Approval.resource';
 import * as channel from './channel/Channel.resource';
 import * as group from './group/Group.resource';
 import * as media from './media/Media.resource';
+import type { PostSiderMap, PostSiderType } from './node.type';
 import * as notification from './notification/Notification.resource';
 import * as post from './post/Post.resource';
 
+/** One item in, its result out: the router runs every item through the same operation. */
 type Operation = {
 	execute: (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
 };
 
-const resources: Record<string, Record<string, unknown>> = {
+/** Every resource → operation of `PostSiderMap`; a missing one is a compile error. */
+export const operations: { [R in keyof PostSiderMap]: Record<PostSiderMap[R], Operation> } = {
 	analytics,
 	approval,
 	channel,
@@ -29,14 +29,18 @@ const resources: Record<string, Record<string, unknown>> = {
 
 /** Resource and operation are fixed per node (not per item); every item runs through one operation. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const module = resources[resource]?.[operation] as Operation | undefined;
-	if (!module || typeof module.execute !== 'function') {
+	const postSider = {
+		resource: this.getNodeParameter('resource', 0),
+		operation: this.getNodeParameter('operation', 0),
+	} as PostSiderType;
+	const operation = (operations[postSider.resource] as Record<string, Operation> | undefined)?.[
+		postSider.operation
+	];
+	if (typeof operation?.execute !== 'function') {
 		throw new NodeOperationError(
 			this.getNode(),
-			`The operation "${operation}" of resource "${resource}" is not supported`,
+			`The operation "${postSider.operation}" of resource "${postSider.resource}" is not supported`,
 		);
 	}
-	return [await forEachItem.call(this, async (i) => await module.execute.call(this, i))];
+	return [await forEachItem.call(this, async (i) => await operation.execute.call(this, i))];
 }

@@ -13,7 +13,8 @@ import {
 	UPLOAD_URLS_PATH,
 	mediaTypeOf,
 } from '../../helpers/api';
-import { eachItem } from '../../helpers/outcome';
+import { forEachItem } from '../../../../shared/items';
+import { itemRequest } from '../../helpers/request';
 import { optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -42,7 +43,8 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await eachItem.call(this, async (i, request) => {
+	return await forEachItem.call(this, async (i) => {
+		const request = itemRequest.call(this, i);
 		const contentType = this.getNodeParameter('contentType', i) as string;
 		const count = this.getNodeParameter('count', i) as number;
 		const max = mediaTypeOf(contentType) === 'IMAGE' ? MAX_IMAGE_URLS_ANY_PROFILE : 1;

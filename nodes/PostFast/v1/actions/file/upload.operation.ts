@@ -2,7 +2,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { rateLimitPolicy } from '../../../../shared/options';
-import { MAX_IMAGE_URLS_ANY_PROFILE, MAX_IMAGE_URLS_PER_REQUEST } from '../../helpers/api';
 import {
 	binaryPropertyNames,
 	readBinaryMedia,
@@ -10,18 +9,8 @@ import {
 	type PendingUpload,
 	type UploadedMedia,
 } from '../../helpers/media';
-import { finishItems, type ItemOutcome } from '../../helpers/outcome';
-import { optionsCollection } from '../common.descriptions';
-
-/** Shared with Social Post → Create, which uploads the same way. */
-export const imagesPerRequestOption: INodeProperties = {
-	displayName: 'Images per URL Request',
-	name: 'imagesPerRequest',
-	type: 'number',
-	typeOptions: { minValue: 1, maxValue: MAX_IMAGE_URLS_ANY_PROFILE },
-	default: MAX_IMAGE_URLS_PER_REQUEST,
-	description: `How many image upload URLs to ask for in one request: PostFast's per-request maximum, ${MAX_IMAGE_URLS_PER_REQUEST} (${MAX_IMAGE_URLS_ANY_PROFILE} on current plans). Images of the same type from all items share requests.`,
-};
+import { finishItems, type ItemOutcome } from '../../../../shared/items';
+import { imagesPerRequestOption, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{

@@ -7,7 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { eachItem } from '../../helpers/outcome';
+import { forEachItem } from '../../../../shared/items';
+import { itemRequest } from '../../helpers/request';
 import { accountPath, type ACCOUNT_LISTS } from '../../helpers/api';
 import { getUuidParameter } from '../../helpers/utils';
 import { accountLocator, optionsCollection } from '../common.descriptions';
@@ -28,7 +29,8 @@ export function accountListOperation(
 			properties,
 		),
 		async execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-			return await eachItem.call(this, async (i, request) => {
+			return await forEachItem.call(this, async (i) => {
+				const request = itemRequest.call(this, i);
 				const id = getUuidParameter.call(this, 'account', i, 'Account');
 				return (await request('GET', accountPath(id, endpoint))) as IDataObject[];
 			});

@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { eachItem } from '../../helpers/outcome';
+import { forEachItem } from '../../../../shared/items';
+import { itemRequest } from '../../helpers/request';
 import { ACCOUNTS_PATH, type SocialAccount } from '../../helpers/api';
 import { PLATFORM_OPTIONS, optionsCollection } from '../common.descriptions';
 
@@ -50,7 +51,8 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await eachItem.call(this, async (i, request) => {
+	return await forEachItem.call(this, async (i) => {
+		const request = itemRequest.call(this, i);
 		const filters = this.getNodeParameter('filters', i, {}) as {
 			platforms?: string[];
 			connectionStatus?: string;

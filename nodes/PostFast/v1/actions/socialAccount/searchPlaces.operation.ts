@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { eachItem } from '../../helpers/outcome';
+import { forEachItem } from '../../../../shared/items';
+import { itemRequest } from '../../helpers/request';
 import { SEARCH_PLACES_PATH } from '../../helpers/api';
 import { optionsCollection } from '../common.descriptions';
 
@@ -30,7 +31,8 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await eachItem.call(this, async (i, request) => {
+	return await forEachItem.call(this, async (i) => {
+		const request = itemRequest.call(this, i);
 		const q = String(this.getNodeParameter('query', i) ?? '').trim();
 		if (q.length < 2) {
 			throw new NodeOperationError(this.getNode(), `The place query "${q}" is too short`, {

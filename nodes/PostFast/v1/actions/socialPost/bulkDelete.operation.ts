@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { eachItem } from '../../helpers/outcome';
+import { forEachItem } from '../../../../shared/items';
+import { itemRequest } from '../../helpers/request';
 import { BULK_DELETE_PATH, MAX_BULK_DELETE_IDS } from '../../helpers/api';
 import { checkUuids, toList } from '../../helpers/utils';
 import { optionsCollection } from '../common.descriptions';
@@ -30,7 +31,8 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await eachItem.call(this, async (i, request) => {
+	return await forEachItem.call(this, async (i) => {
+		const request = itemRequest.call(this, i);
 		const ids = [
 			...new Set(checkUuids.call(this, toList(this.getNodeParameter('postIds', i)), 'Post IDs', i)),
 		];

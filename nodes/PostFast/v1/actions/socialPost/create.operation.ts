@@ -39,12 +39,11 @@ import {
 	uploadAll,
 	type PendingUpload,
 } from '../../helpers/media';
-import { finishItems, type ItemOutcome } from '../../helpers/outcome';
+import { finishItems, type ItemOutcome } from '../../../../shared/items';
 import { getUuidParameter, toList, toUtcIso } from '../../helpers/utils';
 import { postFastApiRequest } from '../../transport';
-import { accountLocator, optionsCollection } from '../common.descriptions';
-import { listPosts } from './getMany.operation';
-import { imagesPerRequestOption } from '../file/upload.operation';
+import { listPosts } from '../../helpers/posts';
+import { accountLocator, imagesPerRequestOption, optionsCollection } from '../common.descriptions';
 import { LIST_CONTROLS, PLATFORM_CONTROLS, controlsProperties } from './controls.description';
 
 const properties: INodeProperties[] = [

@@ -6,10 +6,11 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { eachItem } from '../../helpers/outcome';
-import { postPath } from '../../helpers/api';
+import { forEachItem } from '../../../../shared/items';
+import { itemRequest } from '../../helpers/request';
+import { UUID_REGEX, postPath } from '../../helpers/api';
 import { getUuidParameter } from '../../helpers/utils';
-import { UUID_REGEX, optionsCollection } from '../common.descriptions';
+import { optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -37,7 +38,8 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await eachItem.call(this, async (i, request) => {
+	return await forEachItem.call(this, async (i) => {
+		const request = itemRequest.call(this, i);
 		const id = getUuidParameter.call(this, 'postId', i, 'Post ID');
 		// PostFast answers 200 {deleted:false} for an unknown id, never 404.
 		const result = (await request('DELETE', postPath(id))) as IDataObject;

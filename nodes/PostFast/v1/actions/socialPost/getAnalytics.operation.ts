@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { eachItem } from '../../helpers/outcome';
+import { forEachItem } from '../../../../shared/items';
+import { itemRequest } from '../../helpers/request';
 import { ANALYTICS_PATH } from '../../helpers/api';
 import { checkUuids, toList, toUtcIso } from '../../helpers/utils';
 import { accountIdsFilter, optionsCollection, platformsFilter } from '../common.descriptions';
@@ -45,7 +46,8 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await eachItem.call(this, async (i, request) => {
+	return await forEachItem.call(this, async (i) => {
+		const request = itemRequest.call(this, i);
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		// The API names the range startDate/endDate (from/to are silently ignored there).
 		const qs: IDataObject = {

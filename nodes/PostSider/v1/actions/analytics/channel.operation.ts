@@ -1,22 +1,8 @@
-import {
-	updateDisplayOptions,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
 import { postSiderRequest } from '../../transport';
-import { channelLocator, requestOptions } from '../common.descriptions';
-
-export const daysProperty: INodeProperties = {
-	displayName: 'Days',
-	name: 'days',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 7,
-	description: 'How many days back',
-};
+import { channelLocator, daysProperty, requestOptions } from '../common.descriptions';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['analytics'], operation: ['channel'] } },

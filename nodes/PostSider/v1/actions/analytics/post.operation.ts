@@ -2,8 +2,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from '
 import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
 import { postSiderRequest } from '../../transport';
-import { postIdProperty, requestOptions } from '../common.descriptions';
-import { daysProperty } from './channel.operation';
+import { daysProperty, postIdProperty, requestOptions } from '../common.descriptions';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['analytics'], operation: ['post'] } },
