@@ -89,16 +89,17 @@ function isExecutionData(value: IDataObject | INodeExecutionData): value is INod
 	);
 }
 
-/** The json of a continue-on-fail item: the message, what to do, and the structured reason. */
+/**
+ * The json of a continue-on-fail item: `error` (the message) and `details` (what to do, and the
+ * structured reason). Nothing else: n8n's "Continue (using error output)" sends an item to the
+ * error output only when its json holds no keys but `error`, `message` and `details`.
+ */
 export function errorItemJson(error: unknown): IDataObject {
-	if (error instanceof Error) {
-		const description = (error as { description?: unknown }).description;
-		const details = apiErrorDetails(error);
-		return {
-			error: error.message,
-			...(typeof description === 'string' && description ? { description } : {}),
-			...(details ? { details } : {}),
-		};
-	}
-	return { error: String(error) };
+	if (!(error instanceof Error)) return { error: String(error) };
+	const description = (error as { description?: unknown }).description;
+	const details: IDataObject = {
+		...(typeof description === 'string' && description ? { description } : {}),
+		...apiErrorDetails(error),
+	};
+	return { error: error.message, ...(Object.keys(details).length > 0 ? { details } : {}) };
 }

@@ -104,6 +104,8 @@ export interface WorkflowResult {
 	error?: ExecutionError;
 	/** Each node's first-output items of its (last) run, by node name. */
 	outputs: Record<string, INodeExecutionData[]>;
+	/** Each node's items per output of its (last) run; with "continueErrorOutput" index 1 is the error output. */
+	branches: Record<string, INodeExecutionData[][]>;
 	/** Each node's error, by node name. */
 	errors: Record<string, ExecutionError | undefined>;
 	/** How many times each node ran (retry-on-fail runs it again). */
@@ -400,15 +402,25 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const run = await finished;
 
 	const outputs: WorkflowResult['outputs'] = {};
+	const branches: WorkflowResult['branches'] = {};
 	const errors: WorkflowResult['errors'] = {};
 	const runs: WorkflowResult['runs'] = {};
 	for (const [name, taskData] of Object.entries(run.data.resultData.runData)) {
 		const last = taskData[taskData.length - 1];
 		runs[name] = taskData.length;
 		outputs[name] = (last?.data?.main?.[0] ?? []) as INodeExecutionData[];
+		branches[name] = (last?.data?.main ?? []).map((items) => (items ?? []) as INodeExecutionData[]);
 		errors[name] = last?.error;
 	}
-	return { run, status: run.status, error: run.data.resultData.error, outputs, errors, runs };
+	return {
+		run,
+		status: run.status,
+		error: run.data.resultData.error,
+		outputs,
+		branches,
+		errors,
+		runs,
+	};
 }
 
 export interface PollHarnessOptions {

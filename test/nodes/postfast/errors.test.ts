@@ -2,7 +2,7 @@
  * Error paths: PostFast's 400 codes, 401/403 keys, 429 waits and failures, 5xx, S3 errors,
  * continue-on-fail, and that a post PostFast accepted is never sent again.
  */
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, type IDataObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -21,6 +21,55 @@ import {
 useEmulator();
 
 const listAccounts = { resource: 'socialAccount', operation: 'getMany', filters: {} };
+
+describe('On Error → Continue (using error output)', () => {
+	it("n8n-core's routing sends failed items of a per-item operation to the error output", async () => {
+		pf.faults.add({
+			method: 'GET',
+			path: '/social-media/my-social-accounts',
+			kind: 'status',
+			status: 500,
+			times: 1,
+		});
+		const result = await runPostFast(pf, listAccounts, {
+			items: [{ json: { n: 0 } }, { json: { n: 1 } }],
+			node: { onError: 'continueErrorOutput' },
+		});
+		expect(result.status).toBe('success');
+		const [success, failed] = result.branches.PostFast;
+		expect(failed).toHaveLength(1);
+		expect(failed[0].pairedItem).toEqual({ item: 0 });
+		expect(failed[0].json).toMatchObject({
+			n: 0,
+			error: expect.stringMatching(/500/),
+			details: { status: 500, kind: 'server', description: expect.any(String) },
+		});
+		expect(success.length).toBeGreaterThan(0);
+		expect(success.every((item) => (item.pairedItem as { item: number }).item === 1)).toBe(true);
+	});
+
+	it('a batched Create sends the refused post to the error output and the created one to success', async () => {
+		const disabled = accounts.find((a) => a.connectionStatus === 'DISABLED')!;
+		const x = accountOn(accounts, 'X');
+		const at = inFuture(pf);
+		const result = await runPostFast(pf, createParameters(), {
+			items: [
+				{ json: { account: disabled.id, text: 'to disabled', at } },
+				{ json: { account: x.id, text: 'fine', at } },
+			],
+			node: { onError: 'continueErrorOutput' },
+		});
+		expect(result.status).toBe('success');
+		const [success, failed] = result.branches.PostFast;
+		expect(success).toHaveLength(1);
+		expect(success[0].json.postId).toBeTruthy();
+		expect(success[0].pairedItem).toEqual({ item: 1 });
+		expect(failed).toHaveLength(1);
+		expect(failed[0].pairedItem).toEqual({ item: 0 });
+		expect(String(failed[0].json.error)).toMatch(/disconnected/);
+		expect(String((failed[0].json.details as IDataObject).description)).toMatch(/Draft/);
+	});
+});
 
 describe('service errors reach the user with their reason', () => {
 	it('a 400 with a PostFast code names the code, the status and what to fix', async () => {
@@ -65,7 +114,7 @@ describe('service errors reach the user with their reason', () => {
 		expect(result.status).toBe('success');
 		const [tag, pin, ok] = output(result);
 		expect(String(tag.error)).toMatch(/THREADS post of item 0: .*threadsTopicTag/);
-		expect(String(tag.description)).toMatch(
+		expect(String((tag.details as IDataObject).description)).toMatch(
 			/PostFast code threadsTopicTag\.invalid.*nothing was sent/,
 		);
 		expect(String(pin.error)).toMatch(/PINTEREST/);
@@ -195,7 +244,7 @@ describe('service errors reach the user with their reason', () => {
 		const signature = new URLSearchParams(put.query).get('X-Amz-Signature')!;
 		expect(signature.length).toBeGreaterThan(10);
 		expect(JSON.stringify(output(result))).not.toContain(signature);
-		expect(String(first.description)).toMatch(/expired/);
+		expect(String((first.details as IDataObject).description)).toMatch(/expired/);
 		expect(second.keys).toHaveLength(1);
 	});
 });

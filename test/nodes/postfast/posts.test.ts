@@ -1,6 +1,7 @@
 /**
  * Social Post operations against the real PostFast emulator, run through n8n-core's WorkflowExecute.
  */
+import type { IDataObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -172,7 +173,7 @@ describe('Social Post → Create', () => {
 		expect(result.status).toBe('success');
 		const [bad, good] = output(result);
 		expect(String(bad.error)).toMatch(/disconnected/);
-		expect(String(bad.description)).toMatch(/Draft/);
+		expect(String((bad.details as IDataObject).description)).toMatch(/Draft/);
 		expect(good.postId).toBeTruthy();
 		expect(requestsTo(pf, 'POST', '/social-posts')).toHaveLength(1);
 

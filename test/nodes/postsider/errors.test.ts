@@ -164,6 +164,32 @@ describe('service errors carry the reason', () => {
 	});
 });
 
+describe('On Error → Continue (using error output)', () => {
+	it("n8n-core's routing sends the failed item to the error output and the others to success", async () => {
+		const x = channelOn(channels, 'x');
+		const result = await runPostSider(ps, create(x), {
+			items: [
+				{ json: { text: 'ok one', at: inFuture(ps) } },
+				{ json: { text: 'x'.repeat(400), at: inFuture(ps) } },
+				{ json: { text: 'ok three', at: inFuture(ps) } },
+			],
+			node: { onError: 'continueErrorOutput' },
+		});
+		expect(result.status).toBe('success');
+		const [success, failed] = result.branches.PostSider;
+		expect(success.map((item) => item.json.status)).toEqual(['created', 'created']);
+		expect(success.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+		expect(failed).toHaveLength(1);
+		expect(failed[0].pairedItem).toEqual({ item: 1 });
+		// n8n merges the input item into the error item: the user keeps their own fields.
+		expect(failed[0].json).toMatchObject({
+			text: 'x'.repeat(400),
+			error: expect.stringMatching(/^PostSider 400/),
+			details: { status: 400, channel: { provider: 'x' }, description: expect.any(String) },
+		});
+	});
+});
+
 describe('channel lookup of Create', () => {
 	it('is made once per execution, and a failed lookup is asked again for the next item', async () => {
 		const x = channelOn(channels, 'x');
