@@ -107,6 +107,43 @@ describe('Social Post → Create', () => {
 		expect(sent.endsWith('Z')).toBe(true);
 	});
 
+	it('reads "2027-01-20 10:00" (Sheets/SQL style) and 20.01.2027 10:00 in the workflow timezone', async () => {
+		const x = accountOn(accounts, 'X');
+		// 10:00 wall time in New York, three days ahead: 15:00 UTC in winter, 14:00 in summer.
+		const day = new Date(pf.clock.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+		const [year, month, date] = day.split('-');
+		const utc = new Date(`${day}T10:00:00Z`).getTime();
+		const result = await runPostFast(pf, createParameters(), {
+			timezone: 'America/New_York',
+			items: [
+				{ json: { account: x.id, text: 'sheet', at: `${day} 10:00` } },
+				{ json: { account: x.id, text: 'dotted', at: `${date}.${month}.${year} 10:00` } },
+			],
+		});
+		expect(result.error?.message).toBeUndefined();
+		const [create] = requestsTo(pf, 'POST', '/social-posts');
+		const sent = (create.body as { posts: Array<{ scheduledAt: string }> }).posts.map(
+			(p) => p.scheduledAt,
+		);
+		expect(sent).toHaveLength(2);
+		expect(sent[1]).toBe(sent[0]);
+		const offsetHours = (Date.parse(sent[0]) - utc) / 3_600_000;
+		expect([4, 5]).toContain(offsetHours);
+	});
+
+	it('refuses an ambiguous 01/20/2027 date and names the field and the forms it takes', async () => {
+		const x = accountOn(accounts, 'X');
+		const result = await runPostFast(pf, createParameters(), {
+			items: [{ json: { account: x.id, text: 'us', at: '01/20/2027 10:00' } }],
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe(
+			'"Scheduled At" is not a date the node can read: "01/20/2027 10:00"',
+		);
+		expect((result.error as { description?: string }).description).toMatch(/2027-01-20 10:00/);
+		expect(requestsTo(pf, 'POST', '/social-posts')).toHaveLength(0);
+	});
+
 	it('uploads binaries inline, sharing image URL requests across items, without the API key on S3', async () => {
 		const instagram = accountOn(accounts, 'INSTAGRAM');
 		const at = inFuture(pf);

@@ -74,6 +74,8 @@ export interface RunOptions {
 	items?: InputItem[];
 	apiKey?: string;
 	node?: Partial<WorkflowNode>;
+	/** The workflow's timezone (what `getTimezone()` returns). */
+	timezone?: string;
 }
 
 /** Runs `Start → PostFast(parameters)` against the emulator. */
@@ -86,6 +88,7 @@ export async function runPostFast(
 		nodeTypes: { [NODE_TYPE]: new PostFast() },
 		credentials: credentialsFor(pf, options.apiKey),
 		...(options.items ? { items: options.items } : {}),
+		...(options.timezone ? { settings: { timezone: options.timezone } } : {}),
 		nodes: [
 			{
 				name: NODE_NAME,

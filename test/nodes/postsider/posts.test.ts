@@ -134,6 +134,21 @@ describe('Post → Create', () => {
 		]);
 	});
 
+	it('reads "2027-01-20 10:00" (Sheets/SQL style) in the workflow timezone', async () => {
+		const x = channelOn(channels, 'x');
+		const day = new Date(ps.clock.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+		const result = await runPostSider(
+			ps,
+			create({ channelIds: [x.id], postType: 'schedule', scheduledAt: `${day} 10:00` }),
+			{ timezone: 'Asia/Kolkata' },
+		);
+		expect(result.error?.message).toBeUndefined();
+		const [body] = postBodies();
+		// Kolkata is UTC+5:30 all year.
+		expect(body.date).toBe(`${day}T04:30:00.000Z`);
+		expect(output(result)[0].date).toBe(`${day}T04:30:00.000Z`);
+	});
+
 	it('fills the eight TikTok fields so a TikTok draft is accepted', async () => {
 		const tiktok = channelOn(channels, 'tiktok');
 		const result = await runPostSider(

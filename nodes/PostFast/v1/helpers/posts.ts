@@ -5,7 +5,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { RateLimitPolicy, RequestContext } from '../../../shared/transport';
 import { postFastApiRequest } from '../transport';
 import { MAX_FILTER_IDS, MAX_PAGE_SIZE, POSTS_PATH, type PostsPage } from './api';
-import { checkUuids, toList, toUtcIso } from './utils';
+import { toUtcIso } from '../../../shared/dates';
+import { checkUuids, toList } from './utils';
 
 /** Query string for `GET /social-posts` from the filters collection (dates as UTC, lists as CSV). */
 export function postFilters(

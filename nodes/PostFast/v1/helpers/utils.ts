@@ -1,41 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { DateTime } from 'luxon';
 
 import { UUID_REGEX } from './api';
 
 const UUID = new RegExp(UUID_REGEX);
-
-/**
- * A date parameter as a UTC instant (`…Z`). A value with an offset keeps its instant; a value
- * without one (n8n's date picker yields local wall time) is read in the workflow's timezone.
- */
-export function toUtcIso(
-	this: IExecuteFunctions,
-	value: unknown,
-	parameter: string,
-	itemIndex: number,
-): string {
-	const zone = this.getTimezone();
-	let parsed: DateTime | undefined;
-	if (value instanceof Date) parsed = DateTime.fromJSDate(value);
-	else if (DateTime.isDateTime(value)) parsed = value as DateTime;
-	else if (typeof value === 'string' && value.trim() !== '')
-		parsed = DateTime.fromISO(value.trim(), { zone, setZone: true });
-	else if (typeof value === 'number') parsed = DateTime.fromMillis(value);
-	if (!parsed?.isValid) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`"${parameter}" is not a valid date: ${JSON.stringify(value)}`,
-			{
-				itemIndex,
-				description:
-					'Use an ISO 8601 date-time, e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00.',
-			},
-		);
-	}
-	return parsed.toUTC().toISO({ suppressMilliseconds: false }) as string;
-}
 
 /** "a, b ,c" or an array → ["a","b","c"]. */
 export function toList(value: unknown): string[] {

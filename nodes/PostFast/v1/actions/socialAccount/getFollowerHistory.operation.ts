@@ -9,7 +9,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { forEachItem } from '../../../../shared/items';
 import { itemRequest } from '../../helpers/request';
 import { accountPath } from '../../helpers/api';
-import { getUuidParameter, toUtcIso } from '../../helpers/utils';
+import { toUtcIso } from '../../../../shared/dates';
+import { getUuidParameter } from '../../helpers/utils';
 import { accountLocator, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [

@@ -40,7 +40,8 @@ import {
 	type PendingUpload,
 } from '../../helpers/media';
 import { finishItems, type ItemOutcome } from '../../../../shared/items';
-import { getUuidParameter, toList, toUtcIso } from '../../helpers/utils';
+import { toUtcIso } from '../../../../shared/dates';
+import { getUuidParameter, toList } from '../../helpers/utils';
 import { postFastApiRequest } from '../../transport';
 import { listPosts } from '../../helpers/posts';
 import { accountLocator, imagesPerRequestOption, optionsCollection } from '../common.descriptions';

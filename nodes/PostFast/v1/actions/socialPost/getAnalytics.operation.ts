@@ -9,7 +9,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { forEachItem } from '../../../../shared/items';
 import { itemRequest } from '../../helpers/request';
 import { ANALYTICS_PATH } from '../../helpers/api';
-import { checkUuids, toList, toUtcIso } from '../../helpers/utils';
+import { toUtcIso } from '../../../../shared/dates';
+import { checkUuids, toList } from '../../helpers/utils';
 import { accountIdsFilter, optionsCollection, platformsFilter } from '../common.descriptions';
 
 const properties: INodeProperties[] = [

@@ -25,7 +25,7 @@ import {
 import { apiErrorDetails, type RateLimitPolicy } from '../../../../shared/transport';
 import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
 import { fetchChannels, type Channel } from '../../helpers/channels';
-import { toUtcIso } from '../../helpers/dates';
+import { toUtcIso } from '../../../../shared/dates';
 import {
 	readBinaries,
 	splitNames,

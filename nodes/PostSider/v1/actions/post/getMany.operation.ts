@@ -7,7 +7,7 @@ import {
 import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
 import { redactSecrets } from '../../../../shared/redact';
-import { toUtcIso } from '../../helpers/dates';
+import { toUtcIso } from '../../../../shared/dates';
 import { postSiderRequest } from '../../transport';
 import { requestOptions } from '../common.descriptions';
 
