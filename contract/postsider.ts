@@ -280,8 +280,11 @@ export interface IntegrationRow {
 	rootInternalId: string | null;
 	additionalSettings: string;
 }
-/** Fields that carry secrets in integration rows; clients redact these. */
-export const POSTSIDER_SECRET_FIELDS = ['token', 'refreshToken'] as const;
+/**
+ * Fields that carry secrets in integration rows; clients redact these. `customInstanceDetails` holds
+ * a custom instance's OAuth client id and secret (e.g. a self-hosted Mastodon app).
+ */
+export const POSTSIDER_SECRET_FIELDS = ['token', 'refreshToken', 'customInstanceDetails'] as const;
 
 export interface AnalyticsSeries {
 	label: string;

@@ -18,7 +18,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { listPosts } from './v1/helpers/posts';
-import { checkUuidList, POST_EVENTS, samplePost } from './v1/helpers/trigger';
+import { checkUuidList, POST_EVENTS, sampleEvent, toEvents } from './v1/helpers/trigger';
 import { accountIdsFilter, platformsFilter } from './v1/actions/common.descriptions';
 
 interface Cursor extends IDataObject {
@@ -125,10 +125,13 @@ export class PostFastTrigger implements INodeType {
 			// "Fetch test event": show the newest real events (or a sample), never move the cursor.
 			const shown = (fresh.length ? fresh : posts).slice(-5);
 			const items = shown.length
-				? shown.map(toEvent)
-				: [{ ...toEvent(samplePost()), sample: true }];
+				? await toEvents.call(this, shown)
+				: [{ ...sampleEvent(), sample: true }];
 			return [this.helpers.returnJsonArray(items)];
 		}
+
+		// Before the cursor moves: a failed account lookup leaves these posts for the next poll.
+		const emitted = cursor.initialised ? await toEvents.call(this, fresh) : [];
 
 		for (const post of fresh) {
 			const id = String(post.id);
@@ -145,13 +148,7 @@ export class PostFastTrigger implements INodeType {
 		const firstRun = !cursor.initialised;
 		cursor.initialised = true;
 		staticData.cursor = cursor;
-		if (firstRun || fresh.length === 0) return null;
-		return [this.helpers.returnJsonArray(fresh.map(toEvent))];
+		if (firstRun || emitted.length === 0) return null;
+		return [this.helpers.returnJsonArray(emitted)];
 	}
-}
-
-function toEvent(post: IDataObject): IDataObject {
-	const event =
-		POST_EVENTS.find((e) => e.status === post.status)?.event ?? String(post.status).toLowerCase();
-	return { event, ...post };
 }

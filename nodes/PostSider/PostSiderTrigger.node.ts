@@ -7,7 +7,6 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 import { postsiderPath } from '../../contract/postsider';
-import { redactSecrets } from '../shared/redact';
 import { postSiderRequest } from './v1/transport';
 
 type Event = 'notification' | 'postPublished' | 'postFailed';
@@ -155,7 +154,7 @@ async function pollNotifications(
 		cursor.notificationsSince = '';
 		cursor.notificationIdsAtSince = [];
 	}
-	return { fresh, newest: newest ? redactSecrets(newest) : undefined };
+	return { fresh, newest };
 }
 
 async function pollPosts(
@@ -175,18 +174,25 @@ async function pollPosts(
 	const posts = ((response.body as IDataObject).posts ?? []) as IDataObject[];
 	const states = cursor.postStates ?? {};
 	const fresh: IDataObject[] = [];
+	const reached: Record<string, { state: string; publishDate: string }> = {};
 	let newest: IDataObject | undefined;
 	for (const post of posts) {
 		const state = String(post.state ?? '');
 		const event = FINAL_STATES[state];
 		if (!event || !events.includes(event)) continue;
-		const item = { event, ...redactSecrets(post) };
+		const item = { event, ...post };
 		if (!newest || String(post.publishDate) > String(newest.publishDate)) newest = item;
 		const id = String(post.id);
 		if (states[id]?.state === state) continue;
-		states[id] = { state, publishDate: String(post.publishDate ?? '') };
+		reached[id] = { state, publishDate: String(post.publishDate ?? '') };
 		if (cursor.postsPrimed) fresh.push(item);
 	}
+	// The list has no publish error; a failed post's own row does. Read it before the cursor moves.
+	for (const item of fresh)
+		if (item.event === 'postFailed') await addFailureReason.call(this, item);
+	if (this.getMode() === 'manual' && fresh.length === 0 && newest?.event === 'postFailed')
+		await addFailureReason.call(this, newest);
+	Object.assign(states, reached);
 	// Forget posts that left the window, so the cursor stays small.
 	for (const [id, entry] of Object.entries(states)) {
 		if (entry.publishDate && entry.publishDate < startDate) delete states[id];
@@ -194,4 +200,15 @@ async function pollPosts(
 	cursor.postStates = states;
 	cursor.postsPrimed = true;
 	return { fresh, newest };
+}
+
+/** `reason`: the publish error PostSider recorded on a failed post (`GET /posts/:id`). */
+async function addFailureReason(this: IPollFunctions, item: IDataObject): Promise<void> {
+	const response = await postSiderRequest.call(this, {
+		method: 'GET',
+		path: postsiderPath('getPost', { id: String(item.id) }),
+	});
+	const rows = ((response.body as IDataObject).posts ?? []) as IDataObject[];
+	const reason = rows.map((row) => row.error).find((error) => typeof error === 'string' && error);
+	item.reason = typeof reason === 'string' ? reason : null;
 }

@@ -14,9 +14,8 @@ import type {
 
 import { startPostFast } from '../../../emulators/src/index';
 import { PostFastApi } from '../../../credentials/PostFastApi.credentials';
-import { PostFast } from '../../../nodes/PostFast/PostFast.node';
+import { PostFast, PostFastV1 } from '../../../nodes/PostFast/PostFast.node';
 import { PostFastTrigger } from '../../../nodes/PostFast/PostFastTrigger.node';
-import { PostFastV1 } from '../../../nodes/PostFast/v1/PostFastV1.node';
 import {
 	PollHarness,
 	jsonOf,
@@ -151,12 +150,7 @@ export async function loadOptionsContext(
 	parameters: IDataObject,
 ): Promise<ILoadOptionsFunctions> {
 	const harness = new PollHarness({
-		nodeType: new PostFastV1({
-			displayName: 'PostFast',
-			name: 'postFast',
-			group: ['output'],
-			description: '',
-		}),
+		nodeType: new PostFastV1(),
 		type: NODE_TYPE,
 		parameters: parameters as WorkflowNode['parameters'],
 		credentials: credentialsFor(pf),
@@ -182,12 +176,7 @@ export async function listSearch(
 	filter?: string,
 	parameters: IDataObject = {},
 ): Promise<INodeListSearchResult> {
-	const node = new PostFastV1({
-		displayName: 'PostFast',
-		name: 'postFast',
-		group: ['output'],
-		description: '',
-	});
+	const node = new PostFastV1();
 	const fn = (
 		node.methods.listSearch as Record<
 			string,
@@ -202,12 +191,7 @@ export async function loadOptions(
 	method: string,
 	parameters: IDataObject,
 ): Promise<INodePropertyOptions[]> {
-	const node = new PostFastV1({
-		displayName: 'PostFast',
-		name: 'postFast',
-		group: ['output'],
-		description: '',
-	});
+	const node = new PostFastV1();
 	const fn = (
 		node.methods.loadOptions as Record<
 			string,

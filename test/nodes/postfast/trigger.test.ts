@@ -74,6 +74,16 @@ describe('PostFast Trigger', () => {
 		const json = emitted![0].map((item) => item.json);
 		expect(json.map((p) => p.id).sort()).toEqual(ids.sort());
 		expect(json.every((p) => p.event === 'published' || p.event === 'failed')).toBe(true);
+		// Each event names the account's platform and name (a post itself only has socialMediaId).
+		const x = accountOn(accounts, 'X');
+		expect(x.displayName ?? x.platformUsername).toBeTruthy();
+		for (const event of json) {
+			expect(event).toMatchObject({
+				socialMediaId: x.id,
+				platform: 'X',
+				accountName: x.displayName ?? x.platformUsername,
+			});
+		}
 		expect(json.map((p) => p.id)).not.toContain(before[0]);
 
 		expect(await poller.poll()).toBeNull(); // no duplicates

@@ -57,6 +57,20 @@ describe('secret redaction', () => {
 		});
 		expect(input.posts[0].integration.token).toBe('tok-1');
 	});
+
+	it('drops custom-instance details and any secret or password field', () => {
+		const row = {
+			id: 'c1',
+			name: 'Own Mastodon',
+			customInstanceDetails: '{"client_id":"id","client_secret":"s3cr3t"}',
+			settings: { clientSecret: 'x', appPassword: 'y', tokenSecret: 'z', shareToken: 'public' },
+		};
+		expect(redactSecrets(row)).toEqual({
+			id: 'c1',
+			name: 'Own Mastodon',
+			settings: { shareToken: 'public' },
+		});
+	});
 });
 
 describe('provider settings from the contract table', () => {

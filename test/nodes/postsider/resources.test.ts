@@ -127,6 +127,14 @@ describe('Channel and Group', () => {
 		});
 		expect(output(enabled).every((c) => c.disabled === false)).toBe(true);
 		expect(output(enabled).length).toBe(channels.filter((c) => !c.disabled).length);
+		expect(channels.some((c) => c.disabled)).toBe(true);
+	});
+
+	it('Get Many leaves disabled channels out unless Include Disabled is on', async () => {
+		const byDefault = await runPostSider(ps, { resource: 'channel', operation: 'getMany' });
+		expect(output(byDefault).map((c) => c.id)).toEqual(
+			channels.filter((c) => !c.disabled).map((c) => c.id),
+		);
 	});
 
 	it('the channel picker searches and marks disabled channels', async () => {
@@ -205,8 +213,10 @@ describe('Channel and Group', () => {
 		expect(String(output(result)[0].url)).toMatch(/^https?:\/\//);
 	});
 
-	it('Disconnect removes the channel and never outputs its OAuth tokens', async () => {
+	it('Disconnect removes the channel and never outputs its OAuth tokens or custom-instance secrets', async () => {
 		const linkedin = channelOn(channels, 'linkedin');
+		ps.store.channels.get(linkedin.id)!.customInstanceDetails =
+			'{"clientId":"own-app","clientSecret":"instance-secret"}';
 		const result = await runPostSider(ps, {
 			resource: 'channel',
 			operation: 'disconnect',
@@ -216,7 +226,9 @@ describe('Channel and Group', () => {
 		const out = output(result)[0];
 		expect(out.id).toBe(linkedin.id);
 		expect(out.deletedAt).toBeTruthy();
-		expect(JSON.stringify(out)).not.toMatch(/"token"|refreshToken/);
+		expect(JSON.stringify(out)).not.toMatch(
+			/"token"|refreshToken|customInstanceDetails|instance-secret/,
+		);
 		expect((await channelsOf(ps)).some((c) => c.id === linkedin.id)).toBe(false);
 	});
 

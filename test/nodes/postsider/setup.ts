@@ -11,9 +11,8 @@ import type {
 
 import { startPostSider } from '../../../emulators/src/index';
 import { PostSiderApi } from '../../../credentials/PostSiderApi.credentials';
-import { PostSider } from '../../../nodes/PostSider/PostSider.node';
+import { PostSider, PostSiderV1 } from '../../../nodes/PostSider/PostSider.node';
 import { PostSiderTrigger } from '../../../nodes/PostSider/PostSiderTrigger.node';
-import { PostSiderV1 } from '../../../nodes/PostSider/v1/PostSiderV1.node';
 import {
 	PollHarness,
 	jsonOf,
@@ -141,12 +140,7 @@ export function inFuture(ps: Emulator, ms = 86_400_000): string {
 }
 
 function v1() {
-	return new PostSiderV1({
-		displayName: 'PostSider',
-		name: 'postSider',
-		group: ['output'],
-		description: '',
-	});
+	return new PostSiderV1();
 }
 
 async function loadOptionsContext(ps: Emulator): Promise<ILoadOptionsFunctions> {

@@ -123,7 +123,12 @@ describe('PostSider Trigger', () => {
 		ps.clock.advance(5 * 60_000);
 		const emitted = (await poller.poll())?.[0].map((i) => i.json) ?? [];
 		expect(emitted).toEqual([
-			expect.objectContaining({ event: 'postFailed', id: failed, state: 'ERROR' }),
+			expect.objectContaining({
+				event: 'postFailed',
+				id: failed,
+				state: 'ERROR',
+				reason: 'Simulated LinkedIn failure: the platform refused the post',
+			}),
 		]);
 		expect(await poller.poll()).toBeNull();
 	});

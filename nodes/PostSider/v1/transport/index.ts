@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 import type { ApiError } from '../../../../contract/errors';
 import { checkApiBaseUrl } from '../../../../contract/base-url';
+import { redactSecrets } from '../../../shared/redact';
 import { postsiderApiBase } from '../../../../contract/postsider';
 import {
 	apiRequest,
@@ -22,7 +23,6 @@ import {
 import type { StreamBody } from '../../../shared/binary';
 
 export const CREDENTIAL_TYPE = 'postSiderApi';
-
 
 const WEB_PAGE_HINT =
 	'The base URL answered with a web page, not the PostSider API. A self-hosted PostSider serves its API under /api: use https://<your-domain>/api as the base URL.';
@@ -130,5 +130,7 @@ export async function postSiderRequest<T = unknown>(
 			// keep the text
 		}
 	}
+	// Channel rows come back with OAuth tokens in several answers: none may reach n8n's output.
+	response.body = redactSecrets(response.body);
 	return response;
 }

@@ -1,7 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
-import { redactSecrets } from '../../../../shared/redact';
 import { postSiderRequest } from '../../transport';
 import { channelLocator, requestOptions } from '../common.descriptions';
 
@@ -19,5 +18,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		itemIndex: i,
 		rateLimit: rateLimitPolicy.call(this, i),
 	});
-	return redactSecrets(response.body as IDataObject);
+	return response.body as IDataObject;
 }

@@ -22,7 +22,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Include Disabled',
 		name: 'includeDisabled',
 		type: 'boolean',
-		default: true,
+		default: false,
 		description:
 			'Whether to include channels that are disabled in PostSider (posts to them fail at publish time)',
 	},
@@ -37,7 +37,7 @@ export const description = updateDisplayOptions(
 /** `GET /integrations`: one item per channel. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const group = this.getNodeParameter('group', i, '') as string;
-	const includeDisabled = this.getNodeParameter('includeDisabled', i, true) as boolean;
+	const includeDisabled = this.getNodeParameter('includeDisabled', i, false) as boolean;
 	const channels = await fetchChannels.call(
 		this,
 		group || undefined,

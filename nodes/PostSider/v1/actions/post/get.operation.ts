@@ -1,7 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
-import { redactSecrets } from '../../../../shared/redact';
 import { postSiderRequest } from '../../transport';
 import { postIdProperty, requestOptions } from '../common.descriptions';
 
@@ -10,7 +9,7 @@ export const description = updateDisplayOptions(
 	[postIdProperty, requestOptions],
 );
 
-/** `GET /posts/:id`; the channel's OAuth tokens in the answer are removed before output. */
+/** `GET /posts/:id`; the transport removes the channel's OAuth tokens from the answer. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject> {
 	const id = this.getNodeParameter('postId', i) as string;
 	const response = await postSiderRequest.call(this, {
@@ -19,5 +18,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		itemIndex: i,
 		rateLimit: rateLimitPolicy.call(this, i),
 	});
-	return redactSecrets(response.body as IDataObject);
+	return response.body as IDataObject;
 }

@@ -6,7 +6,6 @@ import {
 } from 'n8n-workflow';
 import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
-import { redactSecrets } from '../../../../shared/redact';
 import { toUtcIso } from '../../../../shared/dates';
 import { postSiderRequest } from '../../transport';
 import { requestOptions } from '../common.descriptions';
@@ -61,5 +60,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		rateLimit: rateLimitPolicy.call(this, i),
 	});
 	const posts = ((response.body as IDataObject).posts ?? []) as IDataObject[];
-	return redactSecrets(posts);
+	return posts;
 }

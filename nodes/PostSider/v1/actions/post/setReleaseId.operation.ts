@@ -6,7 +6,6 @@ import {
 } from 'n8n-workflow';
 import { postsiderPath } from '../../../../../contract/postsider';
 import { rateLimitPolicy } from '../../../../shared/options';
-import { redactSecrets } from '../../../../shared/redact';
 import { postSiderRequest } from '../../transport';
 import { postIdProperty, requestOptions } from '../common.descriptions';
 
@@ -39,5 +38,5 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		itemIndex: i,
 		rateLimit: rateLimitPolicy.call(this, i),
 	});
-	return redactSecrets(response.body as IDataObject);
+	return response.body as IDataObject;
 }
