@@ -246,6 +246,70 @@ describe('n8n editor in headless Chromium', () => {
 		});
 	});
 
+	it("shows each node's Create panel (screenshots node-create-postsider.png, node-create-postfast.png)", async () => {
+		const nodes = [
+			{
+				name: 'PostSider Create',
+				type: 'postSider',
+				credential: 'postSiderApi',
+				parameters: { resource: 'post', operation: 'create' },
+				shot: 'node-create-postsider.png',
+			},
+			{
+				name: 'PostFast Create',
+				type: 'postFast',
+				credential: 'postFastApi',
+				parameters: { resource: 'socialPost', operation: 'create' },
+				shot: 'node-create-postfast.png',
+			},
+		] as const;
+		const wf = (await rest('POST', '/rest/workflows', {
+			name: 'e2e Create panels',
+			nodes: nodes.map((n, i) => ({
+				id: `e2e-create-${n.type}`,
+				name: n.name,
+				type: `${e2e.packageName}.${n.type}`,
+				typeVersion: 1,
+				position: [i * 300, 0],
+				parameters: n.parameters,
+				credentials: { [n.credential]: credentialIds[n.credential] },
+			})),
+			connections: {},
+			settings: {},
+			active: false,
+		})) as { data: { id: string } };
+		await inBrowser('node-create', async (tab) => {
+			// Tall enough to show most of a Create panel in one picture.
+			await tab.setViewportSize({ width: 1440, height: 1600 });
+			try {
+				await tab.goto(`${server.url}/workflow/${wf.data.id}`);
+				await tab.getByTestId('canvas-node').first().waitFor({ timeout: 60_000 });
+				for (const node of nodes) {
+					await tab
+						.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`)
+						.dblclick();
+					const ndv = tab.getByTestId('ndv');
+					await ndv.waitFor({ timeout: 30_000 });
+					// The panel rendered our parameters: the operation picker shows Create.
+					const operation = ndv.getByTestId('parameter-input-operation');
+					await operation.waitFor({ timeout: 30_000 });
+					expect(await operation.locator('input').inputValue(), `${node.name}: operation`).toBe(
+						'Create',
+					);
+					expect(
+						await ndv.getByTestId('parameter-input-content').count(),
+						`${node.name}: the post text field`,
+					).toBeGreaterThan(0);
+					await tab.screenshot({ path: join(e2e.artifacts, node.shot) });
+					await tab.keyboard.press('Escape');
+					await ndv.waitFor({ state: 'hidden', timeout: 15_000 });
+				}
+			} finally {
+				await tab.setViewportSize({ width: 1280, height: 800 });
+			}
+		});
+	});
+
 	it('opens every example workflow on the canvas with our nodes and their icons', async () => {
 		const dir = join(e2e.repoRoot, 'examples', 'workflows');
 		const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
