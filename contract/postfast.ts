@@ -18,3 +18,4 @@ export * from './postfast/limits';
 export * from './postfast/controls';
 export * from './postfast/checks';
 export * from './postfast/s3';
+export * from './postfast/reconcile';

@@ -1,14 +1,24 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+import { keyedRequest, type KeyedService } from '../nodes/shared/keyedRequest';
+
+const POSTFAST_KEY: KeyedService = {
+	service: 'PostFast',
+	example: 'https://api.postfa.st',
+	header: (credentials) => ({ 'pf-api-key': String(credentials.apiKey ?? '') }),
+};
 
 /**
  * PostFast authenticates with one workspace key in the `pf-api-key` header (never `Authorization`).
  * The base URL is overridable for staging and for the local emulator; a trailing slash is tolerated.
+ * Every request with the key (the Test request too) checks the base URL first and never follows a
+ * redirect: https, or plain http only to localhost.
  */
 export class PostFastApi implements ICredentialType {
 	name = 'postFastApi';
@@ -36,22 +46,24 @@ export class PostFastApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.postfa.st',
 			required: true,
-			description: 'Change only for a staging server or a local PostFast emulator',
+			description:
+				'Change only for a staging server or a local PostFast emulator. Plain http is only accepted for localhost.',
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { 'pf-api-key': '={{$credentials.apiKey}}' },
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return keyedRequest(POSTFAST_KEY, credentials, requestOptions);
+	}
 
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{String($credentials.baseUrl).replace(/\\/+$/, "")}}',
 			url: '/social-media/my-social-accounts',
 			method: 'GET',
+			disableFollowRedirect: true,
 		},
 	};
 }

@@ -1,16 +1,25 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+import { keyedRequest, type KeyedService } from '../nodes/shared/keyedRequest';
+
+const POSTSIDER_KEY: KeyedService = {
+	service: 'PostSider',
+	example: 'https://api.postsider.com or https://<your-domain>/api',
+	header: (credentials) => ({ Authorization: String(credentials.apiKey ?? '') }),
+};
 
 /**
  * PostSider API key. PostSider wants the raw key in `Authorization` (a `Bearer ` prefix is a 401,
  * postsider-api.md §2.2). The base URL is an origin: `https://api.postsider.com` for the cloud, or
- * a self-hosted `https://host/api`; `/public/v1` is appended. The node itself refuses plain http
- * (except loopback) and redirects before any request carries the key (nodes/PostSider/v1/transport).
+ * a self-hosted `https://host/api`; `/public/v1` is appended. Every request with the key (the Test
+ * request too) checks the base URL first — https, or plain http only to localhost — and never
+ * follows a redirect.
  */
 export class PostSiderApi implements ICredentialType {
 	name = 'postSiderApi';
@@ -22,8 +31,7 @@ export class PostSiderApi implements ICredentialType {
 		dark: 'file:../nodes/PostSider/postsider.dark.svg',
 	};
 
-	documentationUrl =
-		'https://github.com/postspool/postspool/blob/main/README.md#postsider-node';
+	documentationUrl = 'https://github.com/postspool/postspool/blob/main/README.md#postsider-node';
 
 	properties: INodeProperties[] = [
 		{
@@ -47,12 +55,12 @@ export class PostSiderApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: { Authorization: '={{$credentials.apiKey}}' },
-		},
-	};
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return keyedRequest(POSTSIDER_KEY, credentials, requestOptions);
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -208,18 +208,8 @@ export function checkCreatePostsRequest(body: unknown, opts: CreateCheckOptions)
 	}
 	posts.forEach((p, i) => {
 		if (p.scheduledAt === undefined) return;
-		const t = Date.parse(p.scheduledAt);
-		if (t <= opts.now) {
-			issues.push({
-				path: `posts.${i}.scheduledAt`,
-				message: `posts.${i}.scheduledAt must be in the future`,
-			});
-		} else if (t > opts.now + MAX_SCHEDULE_AHEAD_MS) {
-			issues.push({
-				path: `posts.${i}.scheduledAt`,
-				message: `posts.${i}.scheduledAt must be within 1 year from now`,
-			});
-		}
+		const issue = checkScheduledAt(p.scheduledAt, opts.now, `posts.${i}.scheduledAt`);
+		if (issue) issues.push(issue);
 	});
 	if (opts.platformOf) {
 		const controls = (isRecord(b.controls) ? b.controls : {}) as PostControls;
@@ -229,6 +219,19 @@ export function checkCreatePostsRequest(body: unknown, opts: CreateCheckOptions)
 		});
 	}
 	return issues;
+}
+
+/** A post's `scheduledAt` (at `path`) against the clock `now`: after it, and within a year. */
+export function checkScheduledAt(
+	scheduledAt: string,
+	now: number,
+	path: string,
+): Issue | undefined {
+	const t = Date.parse(scheduledAt);
+	if (t <= now) return { path, message: `${path} must be in the future` };
+	if (t > now + MAX_SCHEDULE_AHEAD_MS)
+		return { path, message: `${path} must be within 1 year from now` };
+	return undefined;
 }
 
 /** Types and values of the known controls; unknown controls are ignored (§1.4). */

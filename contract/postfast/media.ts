@@ -3,6 +3,7 @@
 import {
 	type MediaType,
 	POSTFAST_DEFAULT_PROFILE,
+	POSTFAST_PROFILE_NAMES,
 	type Platform,
 	type PostFastProfile,
 } from './basics';
@@ -122,6 +123,14 @@ export function fileSizeCap(
 	if (rule.kind === 'image') return caps.image;
 	if (rule.kind === 'video') return (platform && caps.videoByPlatform[platform]) ?? caps.video;
 	return rule.extension === 'srt' || rule.extension === 'vtt' ? caps.caption : caps.document;
+}
+
+/**
+ * The cap a file meets under every profile: what a client that cannot tell which limits the server
+ * runs checks before uploading (images 10 MB, videos 100 MB, Telegram videos 50 MB…).
+ */
+export function strictestFileSizeCap(contentType: string, platform?: Platform): number {
+	return Math.min(...POSTFAST_PROFILE_NAMES.map((p) => fileSizeCap(contentType, p, platform)));
 }
 
 /** S3's own single-PUT maximum (§4.4 EntityTooLarge). */

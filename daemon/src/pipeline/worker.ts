@@ -20,7 +20,11 @@ import type { PostSiderClient } from '../api/postsider';
 import type { Budgets, CallSpec, ReserveResult } from '../budget/budgets';
 import { observationOf } from '../budget/budgets';
 import { alignedPrefix, batchUploadUrlRequests, stableJson } from '../budget/planner';
-import { MAX_POSTS_PER_REQUEST } from '../../../contract/postfast';
+import {
+	MAX_POSTS_PER_REQUEST,
+	existingPostsQuery,
+	findExisting,
+} from '../../../contract/postfast';
 import { isRetryable } from '../../../contract/errors';
 import { ConfigError } from '../config/load';
 import type { Platform } from '../config/schema';
@@ -813,10 +817,9 @@ export class Worker {
 		let solo: StoredRequest;
 		try {
 			const p = body.posts[stored.index ?? 0];
-			const filters = p.scheduledAt
-				? { socialMediaIds: [p.socialMediaId], from: p.scheduledAt, to: p.scheduledAt, limit: 50 }
-				: { socialMediaIds: [p.socialMediaId], statuses: ['DRAFT'], limit: 50 };
-			const res = await this.o.clients.postfast(t.key_name).listPosts(filters);
+			const res = await this.o.clients
+				.postfast(t.key_name)
+				.listPosts({ ...existingPostsQuery([p]), limit: 50 });
 			budgets.record(r, 0, observationOf(res));
 			if (!res.ok) {
 				if (
@@ -835,13 +838,7 @@ export class Worker {
 					`PostFast could not be asked whether the post exists (${res.error.status} ${res.error.message})`,
 				);
 			}
-			const match = res.value.data.find(
-				(x) =>
-					x.content === p.content &&
-					x.socialMediaId === p.socialMediaId &&
-					(!p.scheduledAt ||
-						(x.scheduledAt && Date.parse(x.scheduledAt) === Date.parse(p.scheduledAt))),
-			);
+			const [match] = findExisting(res.value.data, [p]);
 			if (match) {
 				log.log(
 					'info',

@@ -93,11 +93,15 @@ describe('PostFast package description', () => {
 		}
 	});
 
-	it('the credential sends the key as pf-api-key and tests with my-social-accounts on the configured base URL', () => {
+	it('the credential sends the key as pf-api-key and tests with my-social-accounts on the configured base URL', async () => {
 		const credential = new PostFastApi();
-		expect(credential.authenticate).toEqual({
-			type: 'generic',
-			properties: { headers: { 'pf-api-key': '={{$credentials.apiKey}}' } },
+		const signed = await credential.authenticate(
+			{ apiKey: 'key-1', baseUrl: 'https://api.postfa.st' },
+			{ url: 'https://api.postfa.st/social-media/my-social-accounts', headers: { a: 'b' } },
+		);
+		expect(signed).toMatchObject({
+			headers: { a: 'b', 'pf-api-key': 'key-1' },
+			disableFollowRedirect: true,
 		});
 		expect(credential.properties.find((p) => p.name === 'apiKey')?.typeOptions?.password).toBe(
 			true,

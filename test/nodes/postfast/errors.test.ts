@@ -22,6 +22,13 @@ useEmulator();
 
 const listAccounts = { resource: 'socialAccount', operation: 'getMany', filters: {} };
 
+/**
+ * Media keys per item (`$json.media`): a key that was never uploaded is a refusal only PostFast
+ * can make (the node cannot know which keys exist), so it stands for any server-side 400.
+ */
+const withMediaKeys = { additionalFields: { mediaItemsJson: '={{ $json.media ?? [] }}' } };
+const NEVER_UPLOADED = [{ key: 'image/never-uploaded.png', type: 'IMAGE' }];
+
 describe('On Error → Continue (using error output)', () => {
 	it("n8n-core's routing sends failed items of a per-item operation to the error output", async () => {
 		pf.faults.add({
@@ -124,21 +131,40 @@ describe('service errors reach the user with their reason', () => {
 		expect((creates[0].body as { posts: unknown[] }).posts).toHaveLength(1);
 	});
 
-	it('a past scheduled time is refused by PostFast with its message', async () => {
+	it('a past or too distant scheduled time is refused before anything is sent, naming the item', async () => {
 		const x = accountOn(accounts, 'X');
 		const result = await runPostFast(pf, createParameters(), {
 			items: [
+				{ json: { account: x.id, text: 'on time', at: inFuture(pf) } },
+				{
+					json: { account: x.id, text: 'late', at: new Date(Date.now() - 3_600_000).toISOString() },
+				},
 				{
 					json: {
 						account: x.id,
-						text: 'late',
-						at: new Date(pf.clock.now() - 3_600_000).toISOString(),
+						text: 'far',
+						at: new Date(Date.now() + 400 * 86_400_000).toISOString(),
 					},
 				},
 			],
+			node: { onError: 'continueRegularOutput' },
 		});
-		expect(result.status).toBe('error');
-		expect((result.errors.PostFast as NodeApiError).httpCode).toBe('400');
+		expect(result.status).toBe('success');
+		const [ok, late, far] = output(result);
+		expect(ok.postId).toBeTruthy();
+		expect(late.error).toBe(
+			'PostFast would refuse the X post of item 1: scheduledAt must be in the future',
+		);
+		expect(String((late.details as IDataObject).description)).toMatch(
+			/^Field "Scheduled At"\. .*nothing was sent/,
+		);
+		expect(far.error).toMatch(/item 2: scheduledAt must be within 1 year from now/);
+		// One create, holding only the good post: no 400, no batch sent again.
+		const creates = requestsTo(pf, 'POST', '/social-posts');
+		expect(creates.map((r) => r.status)).toEqual([201]);
+		expect(
+			(creates[0].body as { posts: Array<{ content: string }> }).posts.map((p) => p.content),
+		).toEqual(['on time']);
 	});
 
 	it.each([
@@ -297,14 +323,13 @@ describe('never a duplicate post', () => {
 		const x = accountOn(accounts, 'X');
 		const threads = accountOn(accounts, 'THREADS');
 		const at = inFuture(pf);
-		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'launch' } }),
+			createParameters({ threadsControls: { threadsTopicTag: 'launch' }, ...withMediaKeys }),
 			{
 				items: [
 					{ json: { account: x.id, text: 'x ok', at } },
-					{ json: { account: threads.id, text: 'threads in the past', at: past } },
+					{ json: { account: threads.id, text: 'threads refused', at, media: NEVER_UPLOADED } },
 				],
 				node: { onError: 'continueRegularOutput' },
 			},
@@ -320,11 +345,10 @@ describe('never a duplicate post', () => {
 	it('one refused post in a batch does not stop the others of that batch', async () => {
 		const x = accountOn(accounts, 'X');
 		const at = inFuture(pf);
-		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
-		const result = await runPostFast(pf, createParameters(), {
+		const result = await runPostFast(pf, createParameters(withMediaKeys), {
 			items: [
 				{ json: { account: x.id, text: 'a', at } },
-				{ json: { account: x.id, text: 'b in the past', at: past } },
+				{ json: { account: x.id, text: 'b refused', at, media: NEVER_UPLOADED } },
 				{ json: { account: x.id, text: 'c', at } },
 			],
 			node: { onError: 'continueRegularOutput' },
@@ -380,7 +404,7 @@ describe('never a duplicate post', () => {
 			);
 		expect(accepted.sort()).toEqual(['first batch', 'second batch']);
 		const [first, second] = output(result);
-		expect(first).toMatchObject({ alreadyCreated: true });
+		expect(first).toMatchObject({ status: 'alreadyCreated' });
 		// Once the node succeeded, the memo is gone from the workflow's static data.
 		expect(JSON.stringify(result.run.data)).not.toContain('postFastAccepted');
 		expect(second.postId).toBeTruthy();
@@ -401,7 +425,8 @@ describe('never a duplicate post', () => {
 		});
 		const [storedId] = ((await earlier.json()) as { postIds: string[] }).postIds;
 		pf.faults.add({ method: 'POST', path: '/social-posts', kind: 'reset', times: 1 });
-		const result = await runPostFast(pf, createParameters(), {
+		// Without the look-up before creating (it would find the stored post first).
+		const result = await runPostFast(pf, createParameters({ options: { lookUpExisting: false } }), {
 			items: [
 				{ json: { account: x.id, text: 'lost answer', at } },
 				{ json: { account: x.id, text: 'never arrived', at } },
@@ -443,14 +468,13 @@ describe('never a duplicate post', () => {
 		const x = accountOn(accounts, 'X');
 		const threads = accountOn(accounts, 'THREADS');
 		const at = inFuture(pf);
-		const past = new Date(pf.clock.now() - 3_600_000).toISOString();
 		const result = await runPostFast(
 			pf,
-			createParameters({ threadsControls: { threadsTopicTag: 'launch' } }),
+			createParameters({ threadsControls: { threadsTopicTag: 'launch' }, ...withMediaKeys }),
 			{
 				items: [
 					{ json: { account: x.id, text: 'created', at } },
-					{ json: { account: threads.id, text: 'refused', at: past } },
+					{ json: { account: threads.id, text: 'refused', at, media: NEVER_UPLOADED } },
 				],
 			},
 		);

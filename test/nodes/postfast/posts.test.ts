@@ -73,7 +73,7 @@ describe('Social Post → Create', () => {
 		}
 	});
 
-	it('100 text items to several platforms without controls take one lookup and ceil(100/15) = 7 creates', async () => {
+	it('100 text items to several platforms without controls take one account lookup, one look for existing posts and ceil(100/15) = 7 creates', async () => {
 		const targets = ['X', 'BLUESKY', 'THREADS', 'LINKEDIN'].map((platform) =>
 			accountOn(accounts, platform),
 		);
@@ -86,6 +86,7 @@ describe('Social Post → Create', () => {
 		expect(new Set(output(result).map((o) => o.postId)).size).toBe(100);
 		expect(pf.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
 			'GET /social-media/my-social-accounts',
+			'GET /social-posts',
 			...Array(7).fill('POST /social-posts'),
 		]);
 	});
@@ -228,7 +229,7 @@ describe('Social Post → Create', () => {
 			},
 		);
 		expect(draft.status, draft.error?.message).toBe('success');
-		expect(output(draft)[0].status).toBe('DRAFT');
+		expect(output(draft)[0]).toMatchObject({ status: 'created', postStatus: 'DRAFT' });
 	});
 });
 

@@ -246,7 +246,7 @@ describe('Post → Create', () => {
 		expect(postBodies()).toHaveLength(0);
 	});
 
-	it('a re-run of the same post is not a second post (derived Idempotency-Key), even with fresh uploads', async () => {
+	it('a re-run of a post with media reports alreadyCreated with its postId, and uploads and creates nothing again', async () => {
 		const x = channelOn(channels, 'x');
 		const params = create({
 			channelIds: [x.id],
@@ -261,21 +261,52 @@ describe('Post → Create', () => {
 		const second = await runPostSider(ps, params, { items });
 		expect(first.error?.message).toBeUndefined();
 		expect(second.error?.message).toBeUndefined();
+		expect(output(first)[0].status).toBe('created');
+		expect(output(second)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+			integration: x.id,
+		});
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(1);
+		const keys = requestsTo(ps, 'POST', '/posts').map((r) => r.headers['idempotency-key']);
+		expect(keys).toHaveLength(1);
+		expect(keys[0]).toMatch(/^n8n:[0-9a-f]{64}$/);
+		expect(await allPosts(ps)).toHaveLength(1);
+	});
+
+	it('a re-run without the look-up still posts nothing twice: the derived Idempotency-Key, even with fresh uploads', async () => {
+		const x = channelOn(channels, 'x');
+		const params = create({
+			channelIds: [x.id],
+			postType: 'schedule',
+			scheduledAt: inFuture(ps),
+			binaryProperties: 'data',
+			options: { lookUpExisting: false },
+		});
+		const items = [
+			{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+		];
+		const first = await runPostSider(ps, params, { items });
+		const second = await runPostSider(ps, params, { items });
 		const keys = requestsTo(ps, 'POST', '/posts').map((r) => r.headers['idempotency-key']);
 		expect(keys).toHaveLength(2);
-		expect(keys[0]).toMatch(/^n8n:[0-9a-f]{64}$/);
 		expect(keys[1]).toBe(keys[0]);
 		expect(output(second)[0].status).toBe('alreadyCreated');
 		expect(output(second)[0].postId).toBe(output(first)[0].postId);
 		expect(await allPosts(ps)).toHaveLength(1);
 	});
 
-	it('a re-run with identical bytes replays the first answer; changed text is a new post', async () => {
+	it('a re-run of a text post reports alreadyCreated (not created) and sends nothing; changed text is a new post', async () => {
 		const x = channelOn(channels, 'x');
 		const params = create({ channelIds: [x.id], postType: 'schedule', scheduledAt: inFuture(ps) });
 		const first = await runPostSider(ps, params);
 		const again = await runPostSider(ps, params);
-		expect(output(again)[0].postId).toBe(output(first)[0].postId);
+		expect(output(first)[0].status).toBe('created');
+		expect(output(again)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+		});
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(1);
 		await runPostSider(ps, { ...params, content: 'something else' });
 		expect(await allPosts(ps)).toHaveLength(2);
 	});

@@ -6,6 +6,7 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { checkApiBaseUrl } from '../../../../contract/base-url';
 import type { ApiError } from '../../../../contract/errors';
 import {
 	apiRequest,
@@ -39,6 +40,8 @@ function hint(error: ApiError): string | undefined {
 			const code = error.code ? `PostFast code ${error.code}. ` : '';
 			if (error.code === 'socialMediaDisconnected')
 				return `${code}Reconnect the account in PostFast, or create the post as a draft (drafts to a disabled account are accepted).`;
+			if (/\bcap\b|too large|too big|exceeds/i.test(error.message))
+				return `${code}The file is larger than PostFast takes for its type or platform. Compress or shorten it and run again; uploading the same file again will not help.`;
 			if (error.code === 'media.invalidMedia' || /never uploaded/.test(error.message))
 				return `${code}A media key was never uploaded or its file is invalid. Upload the file again (File → Upload, or Binary Properties in Create) and use the new key.`;
 			const fields = error.fieldPaths.length
@@ -65,22 +68,25 @@ export interface PostFastRequestOptions {
 	rateLimit?: RateLimitPolicy;
 }
 
+/**
+ * The credential's base URL without a trailing slash, after the project's base-URL rule: https, or
+ * plain http only to localhost; no user name, password, query or fragment. Checked before any
+ * request carries the key.
+ */
 export async function getBaseUrl(this: RequestContext): Promise<string> {
 	const credentials = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE);
-	const baseUrl = String(credentials.baseUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The PostFast credential's Base URL "${baseUrl}" is not an http(s) URL`,
-			{
-				description:
-					'Edit the PostFast API credential and set Base URL to https://api.postfa.st (or your staging or emulator URL).',
-			},
-		);
+	const checked = checkApiBaseUrl(credentials.baseUrl, {
+		service: 'PostFast',
+		example: 'https://api.postfa.st',
+		where: 'the PostFast credential',
+	});
+	if ('error' in checked) {
+		throw new NodeOperationError(this.getNode(), checked.error, {
+			description:
+				'Edit the PostFast API credential and set Base URL to https://api.postfa.st (or your staging or emulator URL).',
+		});
 	}
-	return baseUrl;
+	return `${checked.url.origin}${checked.url.pathname}`.replace(/\/+$/, '');
 }
 
 /** One authenticated call; returns the full response (body, headers, time spent on 429 waits). */

@@ -2,9 +2,12 @@
  * Social Post → Create. Each input item is one post. The node:
  * 1. reads every item (account, text, time as UTC, media from binary properties and earlier keys);
  * 2. looks the accounts up once, to send each post only its own platform's controls and to stop a
- *    scheduled post to a disabled account before it sinks a whole batch;
- * 3. uploads all binaries, sharing upload-URL requests across items;
- * 4. groups posts whose request-wide fields (status, approval, controls) are equal and sends each
+ *    scheduled post to a disabled account before it sinks a whole batch; checks each post as
+ *    PostFast will (time, file sizes, platform rules), so a refusal costs nothing;
+ * 3. looks for posts PostFast already has (an earlier run: same account, time and text), which are
+ *    reported as `alreadyCreated` and not sent again — PostFast has no idempotency key;
+ * 4. uploads all binaries, sharing upload-URL requests across items;
+ * 5. groups posts whose request-wide fields (status, approval, controls) are equal and sends each
  *    group in requests of at most 15 posts, mapping every returned post id back to its item.
  * A post PostFast accepted is remembered for this execution, so a node-level retry after a later
  * failure returns it instead of sending it again.
@@ -24,10 +27,16 @@ import {
 	ACCOUNTS_PATH,
 	MAX_IMAGE_URLS_PER_REQUEST,
 	MAX_MEDIA_ITEMS_PER_POST,
+	MAX_FILTER_IDS,
 	MAX_POSTS_PER_REQUEST,
 	POSTS_PATH,
 	checkControlTypes,
 	checkPostForPlatform,
+	checkScheduledAt,
+	existingPostsQuery,
+	findExisting,
+	strictestFileSizeCap,
+	type ListedPost,
 	mediaTypeOf,
 	type Platform,
 	type PostControls,
@@ -182,7 +191,17 @@ const properties: INodeProperties[] = [
 		],
 	},
 	...controlsProperties,
-	optionsCollection([imagesPerRequestOption]),
+	optionsCollection([
+		imagesPerRequestOption,
+		{
+			displayName: 'Look Up Existing Posts',
+			name: 'lookUpExisting',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to look for each post on PostFast before creating it, and return a post with the same account, time and text (from an earlier run of this workflow) as "alreadyCreated" instead of posting it twice. PostFast has no idempotency key; turn this off only to post the same text at the same time on purpose.',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(
@@ -380,12 +399,15 @@ function requestBody(posts: ReadyPost[]): IDataObject {
 	};
 }
 
+const MB = 1024 * 1024;
+
 function outputOf(post: ReadyPost, postId: string): IDataObject {
 	return {
+		status: 'created',
 		postId,
 		socialMediaId: post.socialMediaId,
 		...(post.platform ? { platform: post.platform } : {}),
-		status: post.status,
+		postStatus: post.status,
 		approvalStatus: post.approvalStatus,
 		scheduledAt: post.scheduledAt ?? null,
 		content: post.content,
@@ -396,10 +418,11 @@ function outputOf(post: ReadyPost, postId: string): IDataObject {
 }
 
 /**
- * The contract's rules PostFast applies per platform (first comment, required media, controls),
- * checked before anything is uploaded or sent: a post PostFast would refuse fails alone, and
- * does not cost a create request from the daily budget. The time rules stay with the server,
- * whose clock decides what "in the future" means.
+ * The contract's rules PostFast applies per post (time, file sizes, first comment, required media,
+ * controls), checked before anything is uploaded or sent: a post PostFast would refuse fails
+ * alone, costs no upload and no create request from the daily budget, and does not make the rest
+ * of its batch be sent again. The time is checked against this machine's clock; PostFast's own
+ * clock still has the last word on a post scheduled a few seconds ahead.
  */
 function precheck(
 	this: IExecuteFunctions,
@@ -414,6 +437,23 @@ function precheck(
 		(m, sortOrder): MediaItem => ({ ...m, sortOrder }) as MediaItem,
 	);
 	const issues = [
+		...(post.scheduledAt
+			? [checkScheduledAt(post.scheduledAt, Date.now(), 'scheduledAt')].filter(
+					(i) => i !== undefined,
+				)
+			: []),
+		...post.uploads.flatMap((upload) => {
+			const cap = strictestFileSizeCap(upload.contentType, platform);
+			if (upload.size <= cap) return [];
+			const mb = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
+			return [
+				{
+					path: 'binaryProperties',
+					message: `binary property "${upload.property}"${upload.fileName ? ` (${upload.fileName})` : ''} is ${mb(upload.size)}; PostFast takes at most ${mb(cap)} for ${upload.contentType} on ${platform}`,
+					tooLarge: true,
+				},
+			];
+		}),
 		...checkControlTypes(post.controls),
 		...checkPostForPlatform(
 			{
@@ -436,12 +476,16 @@ function precheck(
 	const [issue] = issues;
 	if (!issue) return undefined;
 	const field = issue.path.replace(/^posts\.0\./, '');
+	const fix =
+		'tooLarge' in issue
+			? 'Compress or shorten the file (uploading it again will not help); nothing was uploaded or sent for this item.'
+			: `Fix it in the node's parameters and run again; nothing was sent for this item.`;
 	return new NodeOperationError(
 		this.getNode(),
 		`PostFast would refuse the ${platform} post of item ${post.itemIndex}: ${issue.message}`,
 		{
 			itemIndex: post.itemIndex,
-			description: `Field ${field}${issue.code ? ` (PostFast code ${issue.code})` : ''}. Fix it in the node's parameters and run again; nothing was sent for this item.`,
+			description: `Field ${fieldLabel(field)}${'code' in issue && issue.code ? ` (PostFast code ${issue.code})` : ''}. ${fix}`,
 		},
 	);
 }
@@ -467,49 +511,87 @@ function isUnknownOutcome(error: unknown): boolean {
 }
 
 /**
- * Finds posts of a batch that PostFast stored although the create call failed: same account,
- * same scheduled time and same text, listed through `GET /social-posts`. Drafts have no time to
- * look them up by, so they are never matched (they fail and say so).
+ * The posts of `posts` that PostFast already has (contract/postfast/reconcile.ts: same account,
+ * time and text; a draft by account and text), listed with `GET /social-posts`: scheduled posts
+ * over the span of their times, drafts among the accounts' drafts. A failed listing throws.
  */
-async function reconcile(
+async function findOnPostFast(
 	this: IExecuteFunctions,
-	batch: ReadyPost[],
+	posts: ReadyPost[],
 	rateLimit: ReturnType<typeof rateLimitPolicy>,
 ): Promise<Map<ReadyPost, IDataObject>> {
 	const found = new Map<ReadyPost, IDataObject>();
-	const scheduled = batch.filter((post) => post.scheduledAt);
-	if (scheduled.length === 0) return found;
-	const times = scheduled.map((post) => post.scheduledAt!).sort();
-	let listed: IDataObject[];
-	try {
-		listed = await listPosts.call(
-			this,
-			{
-				socialMediaIds: [...new Set(scheduled.map((post) => post.socialMediaId))].join(','),
-				from: times[0],
-				to: times[times.length - 1],
-			},
-			MAX_POSTS_PER_REQUEST * 20,
-			{ itemIndex: batch[0].itemIndex, rateLimit },
-		);
-	} catch {
-		return found; // Still unknown: the posts fail with the original error.
-	}
-	const taken = new Set<string>();
-	for (const post of scheduled) {
-		const match = listed.find(
-			(candidate) =>
-				!taken.has(String(candidate.id)) &&
-				candidate.socialMediaId === post.socialMediaId &&
-				candidate.content === post.content &&
-				Date.parse(String(candidate.scheduledAt)) === Date.parse(post.scheduledAt!),
-		);
-		if (match) {
-			taken.add(String(match.id));
-			found.set(post, match);
+	const scheduled = posts.filter((post) => post.scheduledAt !== undefined);
+	const drafts = posts.filter((post) => post.scheduledAt === undefined);
+	for (const group of [scheduled, drafts]) {
+		const accountIds = [...new Set(group.map((post) => post.socialMediaId))];
+		// PostFast filters by at most MAX_FILTER_IDS accounts per listing.
+		for (let start = 0; start < accountIds.length; start += MAX_FILTER_IDS) {
+			const ids = new Set(accountIds.slice(start, start + MAX_FILTER_IDS));
+			const wanted = group.filter((post) => ids.has(post.socialMediaId));
+			const query = existingPostsQuery(wanted);
+			const listed = (await listPosts.call(
+				this,
+				{
+					socialMediaIds: query.socialMediaIds!.join(','),
+					...(query.from ? { from: query.from, to: query.to } : {}),
+					...(query.statuses ? { statuses: query.statuses.join(',') } : {}),
+				},
+				Number.MAX_SAFE_INTEGER,
+				{ itemIndex: wanted[0].itemIndex, rateLimit },
+			)) as unknown as ListedPost[];
+			findExisting(listed, wanted).forEach((match, n) => {
+				if (match) found.set(wanted[n], match as unknown as IDataObject);
+			});
 		}
 	}
 	return found;
+}
+
+/** The output of a post PostFast already had: its id and media, and a word on why nothing was sent. */
+function alreadyCreatedOutput(post: ReadyPost, listed: IDataObject): IDataObject {
+	return {
+		...outputOf(post, String(listed.id)),
+		status: 'alreadyCreated',
+		mediaItems: (listed.mediaItems as IDataObject[] | undefined) ?? [],
+		message:
+			'PostFast already has this post (same account, time and text), from an earlier run; it was not uploaded or sent again',
+	};
+}
+
+/** Panel names of PostFast's post fields, for messages (`scheduledAt` → "Scheduled At"). */
+const FIELD_LABELS: Record<string, string> = {
+	socialMediaId: 'Account',
+	content: 'Content',
+	scheduledAt: 'Scheduled At',
+	mediaItems: 'Binary Properties / Uploaded Media',
+	firstComment: 'First Comment',
+	binaryProperties: 'Binary Properties',
+};
+
+function fieldLabel(path: string): string {
+	const [head, ...rest] = path.split('.');
+	const label = FIELD_LABELS[head];
+	if (!label) return path;
+	return rest.length ? `"${label}" (${path})` : `"${label}"`;
+}
+
+/**
+ * A create error told in the user's terms: PostFast names `posts.1.scheduledAt`, the index in the
+ * request, which is not the n8n item when earlier items were refused or went in another batch.
+ */
+function inItemTerms(error: Error, batch: ReadyPost[], itemIndex: number): Error {
+	if (!(error instanceof NodeApiError)) return error;
+	const rename = (text: string) =>
+		text.replace(/\bposts\.(\d+)(?:\.([\w.]+))?/g, (whole, index: string, field?: string) => {
+			const post = batch[Number(index)];
+			if (!post) return whole;
+			return field ? `${fieldLabel(field)} of item ${post.itemIndex}` : `item ${post.itemIndex}`;
+		});
+	error.message = rename(error.message);
+	if (error.description) error.description = rename(error.description);
+	error.context.itemIndex = itemIndex;
+	return error;
 }
 
 function isValidationError(error: unknown): boolean {
@@ -534,7 +616,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			const draft = await readPost.call(this, i);
 			const earlier = memo[draft.fingerprint];
-			if (earlier) outcomes[i].output = [{ json: { ...earlier, alreadyCreated: true } }];
+			if (earlier) outcomes[i].output = [{ json: { ...earlier, status: 'alreadyCreated' } }];
 			else drafts.push(draft);
 		} catch (error) {
 			if (fail(i, error as Error)) return finishItems.call(this, outcomes);
@@ -554,7 +636,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		for (const draft of drafts) fail(draft.itemIndex, error as Error);
 		return finishItems.call(this, outcomes);
 	}
-	const ready: ReadyPost[] = [];
+	let ready: ReadyPost[] = [];
 	for (const draft of drafts) {
 		const account = accounts.get(draft.socialMediaId);
 		if (!account) {
@@ -598,11 +680,27 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		ready.push(post);
 	}
 
-	// 3. Uploads for all posts together: image URL requests are shared across items.
-	const uploads = ready.flatMap((post) => post.uploads);
-	const { imagesPerRequest } = this.getNodeParameter('options', 0, {}) as {
+	// 3. Posts PostFast already has, from an earlier run of the workflow: reported, not sent again.
+	const { imagesPerRequest, lookUpExisting } = this.getNodeParameter('options', 0, {}) as {
 		imagesPerRequest?: number;
+		lookUpExisting?: boolean;
 	};
+	if (lookUpExisting !== false && ready.length > 0) {
+		let existing: Map<ReadyPost, IDataObject>;
+		try {
+			existing = await findOnPostFast.call(this, ready, rateLimit);
+		} catch (error) {
+			// Sending without knowing could post twice: these items fail, and say why.
+			for (const post of ready) fail(post.itemIndex, error as Error);
+			return finishItems.call(this, outcomes);
+		}
+		for (const [post, listed] of existing)
+			outcomes[post.itemIndex].output = [{ json: alreadyCreatedOutput(post, listed) }];
+		ready = ready.filter((post) => !existing.has(post));
+	}
+
+	// 4. Uploads for all posts together: image URL requests are shared across items.
+	const uploads = ready.flatMap((post) => post.uploads);
 	const results = uploads.length
 		? await uploadAll.call(this, uploads, rateLimit, imagesPerRequest ?? MAX_IMAGE_URLS_PER_REQUEST)
 		: [];
@@ -630,7 +728,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		);
 	}
 
-	// 4. Batches: equal request-wide fields, at most MAX_POSTS_PER_REQUEST posts each.
+	// 5. Batches: equal request-wide fields, at most MAX_POSTS_PER_REQUEST posts each.
 	const groups = new Map<string, ReadyPost[]>();
 	for (const post of sendable) {
 		const key = JSON.stringify([post.status, post.approvalStatus, post.controls]);
@@ -667,7 +765,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (batch.length > 1 && isValidationError(error)) {
 				const culprit = postIndexOf(error);
 				if (culprit !== undefined && culprit < batch.length) {
-					fail(batch[culprit].itemIndex, error as Error);
+					const { itemIndex } = batch[culprit];
+					fail(itemIndex, inItemTerms(error as Error, batch, itemIndex));
 					if (!continueOnFail) break;
 					queue.unshift(batch.filter((_, n) => n !== culprit));
 				} else {
@@ -678,9 +777,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			}
 			// No answer or a 5xx: PostFast may have created the posts anyway. Look before anyone
 			// sends them again, and take the ones it has as accepted.
-			const found = isUnknownOutcome(error)
-				? await reconcile.call(this, batch, rateLimit)
-				: new Map<ReadyPost, IDataObject>();
+			let found = new Map<ReadyPost, IDataObject>();
+			if (isUnknownOutcome(error)) {
+				try {
+					found = await findOnPostFast.call(this, batch, rateLimit);
+				} catch {
+					// Still unknown: the posts fail with the original error.
+				}
+			}
 			for (const post of batch) {
 				const listed = found.get(post);
 				if (listed) {
@@ -688,6 +792,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					memo[post.fingerprint] = json;
 					outcomes[post.itemIndex].output = [{ json }];
 					accepted.push(post);
+				} else if (isValidationError(error)) {
+					fail(post.itemIndex, inItemTerms(error as Error, batch, post.itemIndex));
 				} else {
 					fail(post.itemIndex, error as Error);
 				}

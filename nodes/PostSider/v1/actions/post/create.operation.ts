@@ -12,8 +12,12 @@ import {
 	type CreatePostResponse,
 	IDEMPOTENCY_KEY_PATTERN,
 	IDEMPOTENCY_MESSAGES,
+	isSupportedProvider,
 	postsiderPath,
 	POSTSIDER_IDEMPOTENCY_HEADER,
+	POSTSIDER_MESSAGES,
+	PROVIDER_RULES,
+	sanitizeContent,
 	DANGEROUS_SCAN_BYTES,
 	hasPostableExtension,
 	POSTABLE_EXTENSIONS,
@@ -24,7 +28,12 @@ import {
 } from '../../../../../contract/postsider';
 import { apiErrorDetails, type RateLimitPolicy } from '../../../../shared/transport';
 import { maxRateLimitWaitOption, rateLimitPolicy } from '../../../../shared/options';
-import { fetchChannels, type Channel } from '../../helpers/channels';
+import {
+	chosenChannelIds,
+	fetchChannels,
+	resolveChannels,
+	type Channel,
+} from '../../helpers/channels';
 import { toUtcIso } from '../../../../shared/dates';
 import {
 	readBinaries,
@@ -146,6 +155,14 @@ const properties: INodeProperties[] = [
 				description:
 					'Leave empty to derive the key from the post itself (channels, text, media bytes, settings), so running the same post again returns the first result instead of posting twice. Set your own to control it (A-Z, a-z, 0-9, . _ : -).',
 			},
+			{
+				displayName: 'Look Up Existing Posts',
+				name: 'lookUpExisting',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to look for the post on PostSider before uploading and creating it (a post with a set date: same channel, date and text), and return one from an earlier run as "alreadyCreated" without uploading its files again. Turn off to post the same text at the same time on purpose.',
+			},
 			maxRateLimitWaitOption,
 			{
 				displayName: 'Media From Earlier Uploads',
@@ -213,10 +230,6 @@ function extensionFor(media: BinaryMedia): string {
 
 const channelCache = new WeakMap<object, Promise<Channel[]>>();
 
-function channelIdsOf(value: unknown): string[] {
-	return splitNames(value);
-}
-
 function parseJsonObject(this: IExecuteFunctions, value: unknown, i: number): IDataObject {
 	if (value && typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
 	if (typeof value !== 'string' || !value.trim()) return {};
@@ -246,14 +259,21 @@ function stableJson(value: unknown): string {
 	return JSON.stringify(value) ?? 'null';
 }
 
-/** Main posts at exactly `date` with this text (best effort: a lookup failure finds nothing). */
+/**
+ * The main post with this text at exactly `date`, by channel id (best effort: a failed lookup
+ * finds nothing, and the Idempotency-Key still stops an exact replay). PostSider stores the text
+ * sanitised, so both forms are compared.
+ */
 async function findPostsAt(
 	this: IExecuteFunctions,
 	date: string,
 	content: string,
+	channels: Channel[],
 	i: number,
 	rateLimit: RateLimitPolicy,
-): Promise<PostListItem[]> {
+): Promise<Map<string, PostListItem>> {
+	const found = new Map<string, PostListItem>();
+	let posts: PostListItem[];
 	try {
 		const response = await postSiderRequest.call(this, {
 			method: 'GET',
@@ -262,22 +282,26 @@ async function findPostsAt(
 			itemIndex: i,
 			rateLimit,
 		});
-		const posts = ((response.body as ListPostsResponse).posts ?? []) as PostListItem[];
-		return posts.filter((p) => p.content === content || content.includes('<'));
+		posts = ((response.body as ListPostsResponse).posts ?? []) as PostListItem[];
 	} catch {
-		return [];
+		return found;
 	}
+	const texts = new Set([content, sanitizeContent(content)]);
+	for (const channel of channels) {
+		const match = posts.find(
+			(p) =>
+				p.integration?.id === channel.id &&
+				texts.has(p.content) &&
+				Date.parse(p.publishDate) === Date.parse(date),
+		);
+		if (match) found.set(channel.id, match);
+	}
+	return found;
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const rateLimit = rateLimitPolicy.call(this, i);
-	const channelIds = channelIdsOf(this.getNodeParameter('channelIds', i, []));
-	if (channelIds.length === 0) {
-		throw new NodeOperationError(this.getNode(), 'No channel chosen', {
-			itemIndex: i,
-			description: 'Pick at least one channel in "Channel Names or IDs".',
-		});
-	}
+	const channelIds = chosenChannelIds.call(this, this.getNodeParameter('channelIds', i, []), i);
 	const postType = this.getNodeParameter('postType', i) as 'draft' | 'schedule' | 'now';
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const content = this.getNodeParameter('content', i, '') as string;
@@ -318,9 +342,39 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		channelCache.set(this, pending);
 	}
 	const known = await channelCache.get(this)!;
-	const channels = channelIds.map(
-		(id) => known.find((c) => c.id === id) ?? { id, identifier: '', name: id, disabled: false },
-	);
+	const chosen = resolveChannels.call(this, channelIds, known, postType !== 'draft', i);
+	const describe = (channel: Channel): IDataObject => ({
+		integration: channel.id,
+		channelName: channel.name,
+		provider: channel.identifier,
+		type: postType,
+		date,
+		...(channel.disabled
+			? {
+					warning: `The channel "${channel.name}" is disabled in PostSider: the draft is saved, but cannot be published there until the channel is enabled.`,
+				}
+			: {}),
+	});
+
+	// A post with a set date that PostSider already has (an earlier run): reported, and its files
+	// are not uploaded again. Only the channels that lack it get a new post.
+	const existing =
+		options.lookUpExisting !== false && !dateIsAuto
+			? await findPostsAt.call(this, date, content, chosen, i, rateLimit)
+			: new Map<string, PostListItem>();
+	const alreadyCreated = (channel: Channel): IDataObject => ({
+		status: 'alreadyCreated',
+		postId: existing.get(channel.id)!.id,
+		...describe(channel),
+		message:
+			'PostSider already has this post (same channel, date and text), from an earlier run; it was not uploaded or sent again',
+	});
+	const channels = chosen.filter((c) => !existing.has(c.id));
+	if (channels.length === 0) return chosen.map(alreadyCreated);
+	const inChosenOrder = (fresh: IDataObject[]): IDataObject[] =>
+		chosen.map((c) =>
+			existing.has(c.id) ? alreadyCreated(c) : fresh.find((o) => o.integration === c.id)!,
+		);
 
 	const tags = splitNames(options.tags).map((label) => ({ value: label, label }));
 	const shortLink = options.shortLink === true;
@@ -367,8 +421,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 	const idempotencyKey =
 		ownKey || `n8n:${createHash('sha256').update(stableJson(logical)).digest('hex')}`;
 
-	// With files to upload, check the post first as PostSider will (fields and settings), so a post
-	// the server refuses costs no uploads. Per-channel length and media rules stay with the server.
+	// With files to upload, check the post first as PostSider will (fields, settings and each
+	// provider's media rules: count, images and video mixed), so a post the server refuses costs no
+	// uploads. Text length stays with the server, whose counting is the reference.
 	if (mainBinaries.length > 0 || threadBinaries.some((list) => list.length > 0)) {
 		for (const media of [...mainBinaries, ...threadBinaries.flat()]) {
 			const ext = extensionFor(media);
@@ -391,14 +446,21 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			[...mainBinaries.map(placeholder), ...earlier],
 			threadBinaries.map((list) => list.map(placeholder)),
 		);
-		const check = validateCreatePost(draft, (id) =>
-			channels.find((c) => c.id === id && c.identifier !== ''),
-		);
-		if (!check.ok && check.shape !== 'E4') {
-			const messages = check.shape === 'E3' ? check.messages : [check.message];
+		const check = validateCreatePost(draft, (id) => channels.find((c) => c.id === id));
+		if (!check.ok && check.shape === 'E4' && check.message !== POSTSIDER_MESSAGES.tooLong) {
 			throw new NodeOperationError(
 				this.getNode(),
-				`PostSider would refuse this post: ${messages.join('; ')}`,
+				`PostSider would refuse this post for ${check.name} (${check.provider}): ${check.message}`,
+				{
+					itemIndex: i,
+					description: `Nothing was uploaded or posted. ${mediaRuleOf(check.provider)}Change the media in "Media Binary Properties" / "Media From Earlier Uploads" (or the channel's settings) and run again.`,
+				},
+			);
+		}
+		if (!check.ok && check.shape === 'E3') {
+			throw new NodeOperationError(
+				this.getNode(),
+				`PostSider would refuse this post: ${check.messages.join('; ')}`,
 				{
 					itemIndex: i,
 					description:
@@ -439,39 +501,47 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			// earlier run (its uploads or automatic date differ, not the post). Do not post it twice.
 			// With a known date, find the earlier posts so the output still carries their ids.
 			const earlierPosts = dateIsAuto
-				? []
-				: await findPostsAt.call(this, date, content, i, rateLimit);
-			return channels.map((channel) => {
-				const found = earlierPosts.find((p) => p.integration?.id === channel.id);
-				return {
+				? new Map<string, PostListItem>()
+				: await findPostsAt.call(this, date, content, channels, i, rateLimit);
+			return inChosenOrder(
+				channels.map((channel) => ({
 					status: 'alreadyCreated',
-					...(found ? { postId: found.id } : {}),
-					integration: channel.id,
-					channelName: channel.name,
-					provider: channel.identifier,
-					type: postType,
-					date,
+					...(earlierPosts.has(channel.id) ? { postId: earlierPosts.get(channel.id)!.id } : {}),
+					...describe(channel),
 					idempotencyKey,
 					message: 'PostSider already accepted this post in an earlier run; it was not sent again',
-				};
-			});
+				})),
+			);
 		}
 		// Both constructors hand back an error that already is one of theirs, unchanged.
 		if (error instanceof NodeApiError)
 			throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
 	}
-	return created.map((entry) => {
-		const channel = channels.find((c) => c.id === entry.integration);
-		return {
-			status: 'created',
-			postId: entry.postId,
-			integration: entry.integration,
-			channelName: channel?.name ?? null,
-			provider: channel?.identifier ?? null,
-			type: postType,
-			date,
-			idempotencyKey,
-		};
-	});
+	return inChosenOrder(
+		created.map((entry) => {
+			const channel = channels.find((c) => c.id === entry.integration);
+			return {
+				status: 'created',
+				postId: entry.postId,
+				...(channel
+					? describe(channel)
+					: {
+							integration: entry.integration,
+							channelName: null,
+							provider: null,
+							type: postType,
+							date,
+						}),
+				idempotencyKey,
+			};
+		}),
+	);
+}
+
+/** The provider's media rule in a sentence, for the message of a refused post. */
+function mediaRuleOf(provider: string): string {
+	return isSupportedProvider(provider)
+		? `${provider}: ${PROVIDER_RULES[provider].media.summary} `
+		: '';
 }
