@@ -218,6 +218,7 @@ it('n8n nodes: a large video through each node with filesystem binary data', asy
 			});
 		part.notes!.push(
 			'Before streaming (issue 12 finding 7), a 200 MB video through the PostFast node peaked at 704 MB RSS against 433 MB for a trivial workflow in n8n, i.e. the file was held in memory (more than once).',
+			'The growth is Buffer chunks already sent but not yet garbage-collected (V8 frees them in steps of tens of MB), not the file: it does not grow with the file size, and it varies by about ±10 MiB between runs.',
 			'MiB/s covers the whole run: the trigger storing the file in the binary-data folder, the node hashing it (for the idempotency key) and uploading it to the emulator in a child process on the same 2 cores.',
 		);
 	} catch (error) {
