@@ -263,13 +263,23 @@ describe('n8n editor in headless Chromium', () => {
 				shot: 'node-create-postfast.png',
 			},
 		] as const;
+		// The newest version of each node, as a node added from the panel today gets.
+		const types = (await rest('GET', '/types/nodes.json')) as (NodeTypeDescription & {
+			version: number | number[];
+		})[];
+		const newest = (type: string) =>
+			Math.max(
+				...types
+					.filter((t) => t.name === `${e2e.packageName}.${type}`)
+					.flatMap((t) => (Array.isArray(t.version) ? t.version : [t.version])),
+			);
 		const wf = (await rest('POST', '/rest/workflows', {
 			name: 'e2e Create panels',
 			nodes: nodes.map((n, i) => ({
 				id: `e2e-create-${n.type}`,
 				name: n.name,
 				type: `${e2e.packageName}.${n.type}`,
-				typeVersion: 1,
+				typeVersion: newest(n.type),
 				position: [i * 300, 0],
 				parameters: n.parameters,
 				credentials: { [n.credential]: credentialIds[n.credential] },
