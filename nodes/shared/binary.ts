@@ -6,8 +6,31 @@
  * do we use the buffer.
  */
 import { createHash } from 'crypto';
-import { Readable } from 'stream';
 import type { IExecuteFunctions } from 'n8n-workflow';
+
+/** The stream n8n's binary store hands out (a Node Readable; n8n Cloud allows no `stream` import). */
+export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+
+/** A request body for one file: n8n's stream, or in in-memory mode the bytes themselves. */
+export type FileBody = BinaryStream | Buffer;
+
+/** Closes a streamed body that the request did not read to the end (a 413, a 429). */
+export function closeBody(body: unknown): void {
+	if (body && !Buffer.isBuffer(body) && typeof (body as BinaryStream).destroy === 'function')
+		(body as BinaryStream).destroy();
+}
+
+async function* chunksOf(body: FileBody): AsyncGenerator<Buffer> {
+	if (Buffer.isBuffer(body)) {
+		yield body;
+		return;
+	}
+	try {
+		for await (const chunk of body) yield chunk as Buffer;
+	} finally {
+		body.destroy();
+	}
+}
 
 /** Bytes kept from the start of a file: enough for every type sniff and content scan we run. */
 export const HEAD_BYTES = 64 * 1024;
@@ -25,8 +48,8 @@ export interface BinaryFile {
 	/** The first `HEAD_BYTES` bytes (fewer for a smaller file). */
 	head: Buffer;
 	sha256: string;
-	/** A new stream over the whole file; each call starts at byte 0. */
-	open(): Promise<Readable>;
+	/** The whole file from byte 0, anew on each call: a stream, or the bytes in in-memory mode. */
+	open(): Promise<FileBody>;
 }
 
 /** Reads one binary property of item `itemIndex` as a `BinaryFile` (one streaming pass). */
@@ -36,20 +59,19 @@ export async function readBinaryFile(
 	property: string,
 ): Promise<BinaryFile> {
 	const binary = this.helpers.assertBinaryData(itemIndex, property);
-	let open: () => Promise<Readable>;
+	let open: () => Promise<FileBody>;
 	if (binary.id) {
 		const id = binary.id;
 		open = async () => await this.helpers.getBinaryStream(id, STREAM_CHUNK_BYTES);
 	} else {
 		const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-		open = async () => Readable.from([buffer]);
+		open = async () => buffer;
 	}
 	const hash = createHash('sha256');
 	const headParts: Buffer[] = [];
 	let headLength = 0;
 	let size = 0;
-	for await (const chunk of await open()) {
-		const bytes = chunk as Buffer;
+	for await (const bytes of chunksOf(await open())) {
 		hash.update(bytes);
 		size += bytes.length;
 		if (headLength < HEAD_BYTES) {
@@ -70,11 +92,22 @@ export async function readBinaryFile(
 	};
 }
 
-/** A body that can be sent more than once: its length and a way to open it from the start. */
+/**
+ * A body that can be sent more than once: its type, its exact length, and a way to open it from
+ * the start. `open` gives what n8n's HTTP client sends as a stream with that length: a Blob-like
+ * object whose `stream()` yields the parts (axios reads any object tagged `Blob` that way).
+ */
 export interface StreamBody {
 	contentType: string;
 	length: number;
-	open(): Promise<Readable>;
+	open(): Promise<StreamedBlob>;
+}
+
+export interface StreamedBlob {
+	readonly [Symbol.toStringTag]: 'Blob';
+	readonly type: string;
+	readonly size: number;
+	stream(): AsyncGenerator<Buffer>;
 }
 
 /**
@@ -92,18 +125,23 @@ export function multipartFileBody(
 		`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${safeName}"\r\nContent-Type: ${file.mimeType}\r\n\r\n`,
 	);
 	const epilogue = Buffer.from(`\r\n--${boundary}--\r\n`);
+	const contentType = `multipart/form-data; boundary=${boundary}`;
+	const length = preamble.length + file.size + epilogue.length;
 	return {
-		contentType: `multipart/form-data; boundary=${boundary}`,
-		length: preamble.length + file.size + epilogue.length,
+		contentType,
+		length,
 		open: async () => {
 			const source = await file.open();
-			return Readable.from(
-				(async function* () {
+			return {
+				[Symbol.toStringTag]: 'Blob',
+				type: contentType,
+				size: length,
+				async *stream() {
 					yield preamble;
-					yield* source;
+					yield* chunksOf(source);
 					yield epilogue;
-				})(),
-			);
+				},
+			};
 		},
 	};
 }

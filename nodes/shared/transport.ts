@@ -26,7 +26,7 @@ import {
 	type HeaderBag,
 	type ServiceName,
 } from '../../contract/errors';
-import type { StreamBody } from './binary';
+import { closeBody, type StreamBody } from './binary';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -110,7 +110,7 @@ export async function apiRequest<T = unknown>(
 			);
 		} finally {
 			// An answer before the whole body was read (a 413, a 429) leaves the file open otherwise.
-			stream?.destroy();
+			closeBody(stream);
 		}
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {

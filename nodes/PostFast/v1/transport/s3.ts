@@ -6,19 +6,19 @@
  * Content-Type is exactly the type the URL was requested for (a signed header: anything else is
  * 403 SignatureDoesNotMatch).
  */
-import type { Readable } from 'stream';
 import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { parseApiError, type HeaderBag } from '../../../../contract/errors';
 import { redactSignedUrl } from '../../../../contract/postfast';
+import { closeBody, type FileBody } from '../../../shared/binary';
 
 export interface S3Upload {
 	signedUrl: string;
 	contentType: string;
 	size: number;
-	/** A fresh stream over the file; called once per attempt. */
-	open(): Promise<Readable>;
+	/** The file from byte 0 (a fresh stream); called once per attempt. */
+	open(): Promise<FileBody>;
 	/** Shown in errors, e.g. `binary property "data" (photo.jpg)`. */
 	label: string;
 	itemIndex: number;
@@ -102,7 +102,7 @@ async function putOnce(
 		);
 	} finally {
 		// S3 may answer (403, 400) before reading the whole body; close the file either way.
-		body.destroy();
+		closeBody(body);
 	}
 	if (response.statusCode >= 200 && response.statusCode < 300) {
 		const etag = response.headers.etag;
