@@ -5,12 +5,12 @@
  * bench/results/report.md and report.json with the machine noted.
  *
  *   --quick               small sizes (CI smoke: minutes, not the full hour)
- *   --only a,b            sections: budget, ingest, upload, n8n
+ *   --only a,b            sections: budget, ingest, upload, n8n, n8n-upload
  *   --soak-hours N        virtual soak length for the budget section (default 24)
  *   --ingest N            sidecars dropped at once (default 10000)
  *   --done N --pending N  restart: items in done/ and waiting in the inbox (default 100000 / 5000)
  *   --queued N            idle CPU: posts queued (default 1000)
- *   --upload-mb N         upload size (default 500)
+ *   --upload-mb N         upload size, daemon and n8n nodes (default 500)
  *   --items N             n8n items per node (default 100)
  */
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const SECTIONS = ['budget', 'ingest', 'upload', 'n8n'];
+const SECTIONS = ['budget', 'ingest', 'upload', 'n8n', 'n8n-upload'];
 const FLAGS = {
 	'soak-hours': 'BENCH_SOAK_HOURS',
 	ingest: 'BENCH_INGEST',

@@ -26,6 +26,7 @@ import {
 	type HeaderBag,
 	type ServiceName,
 } from '../../contract/errors';
+import { closeBody, type StreamBody } from './binary';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -59,6 +60,8 @@ export interface ApiResponse<T = unknown> {
 export interface RequestOptions {
 	itemIndex?: number;
 	rateLimit?: RateLimitPolicy;
+	/** A streamed body (a file upload), opened afresh for every attempt; replaces `request.body`. */
+	streamBody?: StreamBody;
 }
 
 /** Sends one request; resolves with a 2xx response, throws a `NodeApiError` otherwise. */
@@ -72,12 +75,24 @@ export async function apiRequest<T = unknown>(
 	let waitedMs = 0;
 	for (let attempt = 1; ; attempt++) {
 		let response: IN8nHttpFullResponse;
+		const stream = options.streamBody ? await options.streamBody.open() : undefined;
+		const body = options.streamBody
+			? {
+					body: stream,
+					headers: {
+						...(request.headers ?? {}),
+						'Content-Type': options.streamBody.contentType,
+						'Content-Length': String(options.streamBody.length),
+					},
+				}
+			: {};
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
 				service.credentialType,
 				{
 					...request,
+					...body,
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 					// A redirect from an API base URL means a wrong base URL (a login page, http→https):
@@ -93,6 +108,9 @@ export async function apiRequest<T = unknown>(
 				request,
 				options.itemIndex,
 			);
+		} finally {
+			// An answer before the whole body was read (a 413, a 429) leaves the file open otherwise.
+			closeBody(stream);
 		}
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {

@@ -3,16 +3,16 @@
  * REST, then Debian's Chromium (driven by playwright-core) logs in, opens the node panel (N) and
  * finds both services' nodes with their icons. The screenshots are kept in `.artifacts/e2e/`.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHROMIUM, assertChromium } from './lib/chromium';
 import { CREDENTIALS, credentialData, startEmulators, type Emulators } from './lib/emulators';
 import { startServer, type N8nServer } from './lib/n8nCli';
 import { keyFingerprint } from '../../emulators/src/index';
 
 const e2e = inject('e2e');
-const CHROMIUM = process.env.POSTSPOOL_CHROMIUM || '/usr/bin/chromium';
 /** The flags this machine's closed network needs (node.md): no background fetches, no QUIC. */
 const CHROMIUM_ARGS = [
 	'--headless',
@@ -50,11 +50,7 @@ describe('n8n editor in headless Chromium', () => {
 	};
 
 	beforeAll(async () => {
-		if (!existsSync(CHROMIUM)) {
-			throw new Error(
-				`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set POSTSPOOL_CHROMIUM to a Chromium binary.`,
-			);
-		}
+		assertChromium();
 		server = await startServer({ bin: e2e.n8nBin, userFolder: e2e.userFolder });
 		const setup = await fetch(`${server.url}/rest/owner/setup`, {
 			method: 'POST',
@@ -247,6 +243,80 @@ describe('n8n editor in headless Chromium', () => {
 				await expectIconLoaded(item.locator('img').first(), search);
 				await tab.screenshot({ path: join(e2e.artifacts, shot) });
 				await tab.keyboard.press('Escape');
+			}
+		});
+	});
+
+	it("shows each node's Create panel (screenshots node-create-postsider.png, node-create-postfast.png)", async () => {
+		const nodes = [
+			{
+				name: 'PostSider Create',
+				type: 'postSider',
+				credential: 'postSiderApi',
+				parameters: { resource: 'post', operation: 'create' },
+				shot: 'node-create-postsider.png',
+			},
+			{
+				name: 'PostFast Create',
+				type: 'postFast',
+				credential: 'postFastApi',
+				parameters: { resource: 'socialPost', operation: 'create' },
+				shot: 'node-create-postfast.png',
+			},
+		] as const;
+		// The newest version of each node, as a node added from the panel today gets.
+		const types = (await rest('GET', '/types/nodes.json')) as (NodeTypeDescription & {
+			version: number | number[];
+		})[];
+		const newest = (type: string) =>
+			Math.max(
+				...types
+					.filter((t) => t.name === `${e2e.packageName}.${type}`)
+					.flatMap((t) => (Array.isArray(t.version) ? t.version : [t.version])),
+			);
+		const wf = (await rest('POST', '/rest/workflows', {
+			name: 'e2e Create panels',
+			nodes: nodes.map((n, i) => ({
+				id: `e2e-create-${n.type}`,
+				name: n.name,
+				type: `${e2e.packageName}.${n.type}`,
+				typeVersion: newest(n.type),
+				position: [i * 300, 0],
+				parameters: n.parameters,
+				credentials: { [n.credential]: credentialIds[n.credential] },
+			})),
+			connections: {},
+			settings: {},
+			active: false,
+		})) as { data: { id: string } };
+		await inBrowser('node-create', async (tab) => {
+			// Tall enough to show most of a Create panel in one picture.
+			await tab.setViewportSize({ width: 1440, height: 1600 });
+			try {
+				await tab.goto(`${server.url}/workflow/${wf.data.id}`);
+				await tab.getByTestId('canvas-node').first().waitFor({ timeout: 60_000 });
+				for (const node of nodes) {
+					await tab
+						.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"]`)
+						.dblclick();
+					const ndv = tab.getByTestId('ndv');
+					await ndv.waitFor({ timeout: 30_000 });
+					// The panel rendered our parameters: the operation picker shows Create.
+					const operation = ndv.getByTestId('parameter-input-operation');
+					await operation.waitFor({ timeout: 30_000 });
+					expect(await operation.locator('input').inputValue(), `${node.name}: operation`).toBe(
+						'Create',
+					);
+					expect(
+						await ndv.getByTestId('parameter-input-content').count(),
+						`${node.name}: the post text field`,
+					).toBeGreaterThan(0);
+					await tab.screenshot({ path: join(e2e.artifacts, node.shot) });
+					await tab.keyboard.press('Escape');
+					await ndv.waitFor({ state: 'hidden', timeout: 15_000 });
+				}
+			} finally {
+				await tab.setViewportSize({ width: 1280, height: 800 });
 			}
 		});
 	});

@@ -1,5 +1,6 @@
 /**
  * Global setup of the e2e suite (runs once, in vitest's main process):
+ *   0. Chromium is there (checked first: the n8n install below takes minutes on a fresh machine);
  *   1. a real n8n@2.41.1 from npm, cached outside the repo (lib/n8nInstall);
  *   2. this package built, packed and installed under `<user folder>/.n8n/nodes` the way n8n
  *      installs community packages (lib/communityPackage).
@@ -11,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { assertChromium } from './lib/chromium';
 import { buildAndInstallPackage } from './lib/communityPackage';
 import type { E2eContext } from './lib/context';
 import { ensureN8n } from './lib/n8nInstall';
@@ -22,6 +24,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+	assertChromium();
 	const started = Date.now();
 	const log = (line: string) =>
 		console.log(`[e2e setup +${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);

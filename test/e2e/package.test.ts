@@ -27,6 +27,7 @@ describe('the packed n8n package', () => {
 			(f) => !(f.startsWith('dist/') || /^(package\.json|README\.md|LICENSE(\.md)?)$/i.test(f)),
 		);
 		expect(unexpected, 'files outside dist/').toEqual([]);
+		expect(e2e.packageFiles, 'the MIT licence text (package.json says MIT)').toContain('LICENSE');
 		for (const f of e2e.packageFiles) {
 			expect(f, 'only n8n package code in dist/').toMatch(
 				/^(dist\/(nodes|credentials|contract)\/|[^/]+$)/,

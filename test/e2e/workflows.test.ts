@@ -6,13 +6,26 @@
  * API key or OAuth token appears in anything n8n printed or stored. Then each workflow's effect is
  * checked in the emulators: their request logs and their state, read back through the public API.
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+	closeSync,
+	createReadStream,
+	mkdirSync,
+	openSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	writeFileSync,
+	writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { mp4Head } from '../faults/lib/media';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
 	apiKeysOf,
 	credentialData,
 	CREDENTIALS,
+	emulatorPlaceholders,
 	postFastCall,
 	postSiderGet,
 	secretsOf,
@@ -25,7 +38,9 @@ import {
 import {
 	describeFailure,
 	execute,
+	filesFolder,
 	n8nOk,
+	nodeBranch,
 	nodeOutputs,
 	type ExecutionResult,
 	type Item,
@@ -62,6 +77,40 @@ const runStart = Date.now();
 function scheduleDay(n: number): Date {
 	const day = new Date(runStart + (29 + n) * 86_400_000);
 	return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 10));
+}
+
+/**
+ * A wall-clock time as a spreadsheet or SQL column gives it ("YYYY-MM-DD HH:mm", no zone), 40 days
+ * ahead, for a workflow in Asia/Kolkata (UTC+05:30 all year, so no DST edge): the nodes must read
+ * it in the workflow's timezone (issue 12 finding 6).
+ */
+const LOCAL_DAY = new Date(runStart + 40 * 86_400_000);
+const LOCAL_DATE_TIME = `${LOCAL_DAY.toISOString().slice(0, 10)} 10:00`;
+const LOCAL_DATE_TIME_UTC = new Date(
+	Date.UTC(LOCAL_DAY.getUTCFullYear(), LOCAL_DAY.getUTCMonth(), LOCAL_DAY.getUTCDate(), 10) -
+		5.5 * 3_600_000,
+);
+
+/** A video large enough that buffering it would show (96 MiB; under PostFast's 100 MB vendor cap). */
+const LARGE_VIDEO_BYTES = 96 * 1024 * 1024;
+
+function writeLargeVideo(path: string): void {
+	const { head, fill } = mp4Head(LARGE_VIDEO_BYTES, 7);
+	const fd = openSync(path, 'w');
+	writeSync(fd, head);
+	const chunk = Buffer.alloc(4 * 1024 * 1024);
+	for (let off = head.length; off < LARGE_VIDEO_BYTES; off += chunk.length) {
+		const part = chunk.subarray(0, Math.min(chunk.length, LARGE_VIDEO_BYTES - off));
+		fill(part, off);
+		writeSync(fd, part);
+	}
+	closeSync(fd);
+}
+
+async function sha256Of(stream: AsyncIterable<Buffer | Uint8Array>): Promise<string> {
+	const hash = createHash('sha256');
+	for await (const chunk of stream) hash.update(chunk);
+	return hash.digest('hex');
 }
 
 /** What one workflow run did: n8n's result and the requests each emulator saw meanwhile. */
@@ -137,20 +186,15 @@ beforeAll(async () => {
 	// n8n holds them encrypted now; the plaintext file goes.
 	rmSync(credentialsFile);
 
-	const channels = await postSiderApi<PsChannel[]>('/integrations');
-	const accounts = await postFastApi<PfAccount[]>('/social-media/my-social-accounts');
-	const placeholders: Record<string, string> = {};
-	for (const c of channels)
-		if (!c.disabled)
-			placeholders[`PS_CHANNEL_${c.identifier.toUpperCase().replace(/-/g, '_')}`] ??= c.id;
-	for (const a of accounts) {
-		if (a.connectionStatus === 'DISABLED') placeholders.PF_DISABLED_ACCOUNT ??= a.id;
-		else placeholders[`PF_ACCOUNT_${a.platform.toUpperCase()}`] ??= a.id;
-	}
+	const placeholders = await emulatorPlaceholders(emulators);
 	// Fixture times: 10:00 UTC, 30–33 days ahead (future and inside PostFast's one-year window).
 	for (const n of [1, 2, 3, 4]) placeholders[`SCHEDULE_${n}`] = scheduleDay(n).toISOString();
 	// The Sheets/SQL style, wall time without an offset: 10:00 on day 5 in the workflow's timezone.
 	placeholders.SHEET_TIME_5 = `${scheduleDay(5).toISOString().slice(0, 10)} 10:00`;
+	placeholders.LOCAL_DATE_TIME = LOCAL_DATE_TIME;
+	mkdirSync(filesFolder(ctx), { recursive: true });
+	placeholders.LARGE_VIDEO_PATH = join(filesFolder(ctx), 'large-video.mp4');
+	writeLargeVideo(placeholders.LARGE_VIDEO_PATH);
 	for (const wf of fixtures) fillPlaceholders(wf, placeholders);
 
 	writeForImport([...examples, ...fixtures], dir);
@@ -488,6 +532,110 @@ const FIXTURE_CHECKS: Record<string, (wf: PreparedWorkflow) => Promise<void>> = 
 		const ids = created.map((i) => String(i.json.id ?? i.json.postId));
 		const stored = await postFastApi<{ data: PfPost[] }>(`/social-posts?ids=${ids.join(',')}`);
 		expect(stored.data).toHaveLength(2);
+	},
+
+	async 'error-output-routing.json'(wf) {
+		// Issue 12 finding 1: n8n-core moves an item to the error output only when its json holds
+		// nothing but error/message/details; the nodes' error items must keep to that.
+		const run = await runWorkflow(wf);
+		expectCleanRun(run);
+		const psFailed = nodeBranch(run.result, 'PS Too Long', 1);
+		expect(psFailed, 'the PostSider failure leaves through the error output').toHaveLength(1);
+		expect(nodeBranch(run.result, 'PS Too Long', 0), 'and not through the success output').toEqual(
+			[],
+		);
+		expect(JSON.stringify(psFailed[0].json)).toMatch(/too long/i);
+		expect(run.outputs['PS Failed'], 'the error branch ran').toHaveLength(1);
+		expect(run.outputs['PS Created'] ?? [], 'the success branch got nothing').toEqual([]);
+
+		const pfCreated = nodeBranch(run.result, 'PF Create', 0);
+		const pfFailed = nodeBranch(run.result, 'PF Create', 1);
+		expect(pfCreated, 'the accepted PostFast item on the success output').toHaveLength(1);
+		expect(pfFailed, 'the disabled account on the error output').toHaveLength(1);
+		expect(JSON.stringify(pfFailed[0].json)).toMatch(/disconnected|disabled/i);
+		expect(pfCreated[0].json.error).toBeUndefined();
+		expect(run.outputs['PF Created']).toHaveLength(1);
+		expect(run.outputs['PF Failed']).toHaveLength(1);
+	},
+
+	async 'postfast-rerun-reconciled.json'(wf) {
+		// Issue 12 finding 3: running the same workflow again finds the post instead of creating it.
+		const first = await runWorkflow(wf);
+		expectCleanRun(first);
+		const second = await runWorkflow(wf);
+		expectCleanRun(second);
+		const [a] = first.outputs['Schedule Post'] ?? [];
+		const [b] = second.outputs['Schedule Post'] ?? [];
+		const idOf = (item: Item | undefined) => String(item?.json.id ?? item?.json.postId);
+		expect(b?.json.status, 'the re-run reports the post as already created').toBe('alreadyCreated');
+		expect(idOf(b), 'with the id of the first run').toBe(idOf(a));
+		const accepted = requestsTo(second.postFast, 'POST', '/social-posts').filter(
+			(r) => r.status < 300,
+		);
+		expect(accepted, 'the re-run creates nothing').toEqual([]);
+		const all = await postFastApi<{ data: PfPost[] }>('/social-posts?limit=50');
+		expect(
+			all.data.filter((p) => p.content === 'e2e: one PostFast post, the workflow run twice'),
+			'exactly one post in PostFast after two runs',
+		).toHaveLength(1);
+	},
+
+	async 'dates-workflow-timezone.json'(wf) {
+		const run = await runWorkflow(wf);
+		expectCleanRun(run);
+		const [psCreate] = requestsTo(run.postSider, 'POST', '/public/v1/posts');
+		expect(
+			new Date(String(bodyOf(psCreate).date)).getTime(),
+			`PostSider got ${LOCAL_DATE_TIME} +05:30`,
+		).toBe(LOCAL_DATE_TIME_UTC.getTime());
+		const [pfCreate] = requestsTo(run.postFast, 'POST', '/social-posts');
+		const [pfPost] = (bodyOf(pfCreate).posts ?? []) as { scheduledAt: string }[];
+		expect(new Date(pfPost.scheduledAt).getTime(), `PostFast got ${LOCAL_DATE_TIME} +05:30`).toBe(
+			LOCAL_DATE_TIME_UTC.getTime(),
+		);
+		const id = String(
+			run.outputs['PostFast Local Time']?.[0]?.json.id ??
+				run.outputs['PostFast Local Time']?.[0]?.json.postId,
+		);
+		const stored = await postFastApi<{ data: PfPost[] }>(`/social-posts?ids=${id}`);
+		expect(new Date(String(stored.data[0]?.scheduledAt)).getTime()).toBe(
+			LOCAL_DATE_TIME_UTC.getTime(),
+		);
+	},
+
+	async 'large-video-filesystem-mode.json'(wf) {
+		// Issue 12 finding 7: n8n keeps the file in its filesystem binary store; the nodes stream it.
+		const run = await runWorkflow(wf);
+		expectCleanRun(run);
+		const read = run.outputs['Read Video']?.[0];
+		expect(read?.binary?.data?.id, "n8n's filesystem binary-data mode").toMatch(/^filesystem/);
+		const expected = await sha256Of(createReadStream(join(filesFolder(ctx), 'large-video.mp4')));
+
+		const [upload] = requestsTo(run.postSider, 'POST', '/public/v1/upload');
+		expect(
+			Number(header(upload, 'content-length')),
+			'multipart with a Content-Length',
+		).toBeGreaterThan(LARGE_VIDEO_BYTES);
+		const stored = run.outputs['PostSider Upload']?.[0]?.json;
+		const media = await fetch(new URL(String(stored?.path), ps.origin));
+		expect(media.status).toBe(200);
+		expect(
+			await sha256Of(media.body as AsyncIterable<Uint8Array>),
+			'PostSider stored the same bytes',
+		).toBe(expected);
+
+		const [put] = run.postFast.filter((r) => r.service === 's3' && r.method === 'PUT');
+		expect(Number(header(put, 'content-length')), 'the PUT says its length (not chunked)').toBe(
+			LARGE_VIDEO_BYTES,
+		);
+		const key = String(
+			(run.outputs['PostFast Upload']?.[0]?.json.keys as string[] | undefined)?.[0],
+		);
+		const object = pf.objects.get(key);
+		expect(object?.size, `S3 object ${key}`).toBe(LARGE_VIDEO_BYTES);
+		expect(await sha256Of(createReadStream(object!.file)), 'S3 holds the same bytes').toBe(
+			expected,
+		);
 	},
 };
 

@@ -11,6 +11,7 @@
  * The credentials helper really applies the credential type's `authenticate` (generic or function),
  * which n8n's own test helper skips, so auth headers are part of what the tests see.
  */
+import type { Readable } from 'node:stream';
 import {
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
@@ -52,7 +53,8 @@ export type AnyNodeType = INodeType | IVersionedNodeType;
 
 /** Binary data attached to an emitted item: the harness stores it through `prepareBinaryData`. */
 export interface BinaryInput {
-	data: Buffer;
+	/** A stream is stored without being read into memory (n8n's filesystem binary-data mode). */
+	data: Buffer | Readable;
 	fileName: string;
 	mimeType?: string;
 }

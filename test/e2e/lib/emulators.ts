@@ -95,3 +95,33 @@ export function secretsOf({ ps, pf }: Emulators): string[] {
 export function apiKeysOf({ ps, pf }: Emulators): string[] {
 	return [ps, pf].flatMap((e) => [e.apiKey, ...e.apiKeys.map((k) => k.apiKey)]);
 }
+
+interface ChannelRef {
+	id: string;
+	identifier: string;
+	disabled: boolean;
+}
+interface AccountRef {
+	id: string;
+	platform: string;
+	connectionStatus?: string;
+}
+
+/**
+ * Placeholder values for e2e workflow files: `PS_CHANNEL_<PROVIDER>` (first enabled PostSider
+ * channel of each provider), `PF_ACCOUNT_<PLATFORM>` and `PF_DISABLED_ACCOUNT` (PostFast), read
+ * through the public APIs.
+ */
+export async function emulatorPlaceholders({ ps, pf }: Emulators): Promise<Record<string, string>> {
+	const channels = await postSiderGet<ChannelRef[]>(ps, '/integrations');
+	const accounts = await postFastCall<AccountRef[]>(pf, '/social-media/my-social-accounts');
+	const placeholders: Record<string, string> = {};
+	for (const c of channels)
+		if (!c.disabled)
+			placeholders[`PS_CHANNEL_${c.identifier.toUpperCase().replace(/-/g, '_')}`] ??= c.id;
+	for (const a of accounts) {
+		if (a.connectionStatus === 'DISABLED') placeholders.PF_DISABLED_ACCOUNT ??= a.id;
+		else placeholders[`PF_ACCOUNT_${a.platform.toUpperCase()}`] ??= a.id;
+	}
+	return placeholders;
+}

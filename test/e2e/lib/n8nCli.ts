@@ -29,8 +29,15 @@ export async function n8nEnv(
 		// The task broker defaults to 5679: a second n8n on the machine (a developer's, a server
 		// started by another test) would make `n8n execute` fail, so every process gets its own.
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		// Read/Write Files from Disk may read only here (n8n's default is ~/.n8n-files of the real home).
+		N8N_RESTRICT_FILE_ACCESS_TO: filesFolder(ctx),
 		...extra,
 	});
+}
+
+/** The folder workflows may read files from (e2e fixtures put large media there). */
+export function filesFolder(ctx: N8nContext): string {
+	return `${ctx.userFolder}/files`;
 }
 
 export async function n8n(
@@ -124,6 +131,13 @@ export function nodeOutputs(result: ExecutionResult): Record<string, Item[]> {
 		out[name] = runs.flatMap((r) => r.data?.main?.[0] ?? []);
 	}
 	return out;
+}
+
+/** One output branch (0 = success, 1 = the error output) of a node, every run, by node name. */
+export function nodeBranch(result: ExecutionResult, name: string, branch: number): Item[] {
+	return (result.run?.data.resultData.runData[name] ?? []).flatMap(
+		(r) => r.data?.main?.[branch] ?? [],
+	);
 }
 
 /** A readable summary of a failed execution, for assertion messages. */

@@ -6,6 +6,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { readBinaryFile, type BinaryFile } from '../../../shared/binary';
 import type { RateLimitPolicy } from '../../../shared/transport';
 import { postFastApiRequest } from '../transport';
 import { putToSignedUrl } from '../transport/s3';
@@ -17,15 +18,10 @@ import {
 	type SignedUpload,
 } from './api';
 
-export interface PendingUpload {
+/** A file to upload: streamed from n8n's binary store, never held whole in memory. */
+export interface PendingUpload extends BinaryFile {
 	itemIndex: number;
-	/** Binary property the file came from. */
-	property: string;
-	fileName?: string;
 	contentType: string;
-	data: Buffer;
-	/** Bytes, for the size check before uploading. */
-	size: number;
 }
 
 export interface UploadedMedia {
@@ -115,22 +111,15 @@ export async function readBinaryMedia(
 				},
 			);
 		}
-		const data = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-		if (data.length === 0) {
+		const file = await readBinaryFile.call(this, itemIndex, property);
+		if (file.size === 0) {
 			throw new NodeOperationError(this.getNode(), `The file in ${label} is empty (0 bytes)`, {
 				itemIndex,
 				description:
 					'Check the node that produced the file; PostFast cannot publish an empty file.',
 			});
 		}
-		uploads.push({
-			itemIndex,
-			property,
-			fileName: binary.fileName,
-			contentType,
-			data,
-			size: data.length,
-		});
+		uploads.push({ ...file, itemIndex, contentType });
 	}
 	return uploads;
 }
@@ -189,7 +178,8 @@ export async function uploadAll(
 				const etag = await putToSignedUrl.call(this, {
 					signedUrl: urls[n].signedUrl,
 					contentType: upload.contentType,
-					data: upload.data,
+					size: upload.size,
+					open: upload.open,
 					label: `binary property "${upload.property}"${upload.fileName ? ` (${upload.fileName})` : ''} of item ${upload.itemIndex}`,
 					itemIndex: upload.itemIndex,
 				});
@@ -199,7 +189,7 @@ export async function uploadAll(
 					contentType: upload.contentType,
 					binaryProperty: upload.property,
 					...(upload.fileName ? { fileName: upload.fileName } : {}),
-					size: upload.data.length,
+					size: upload.size,
 					...(etag ? { etag } : {}),
 				};
 			} catch (error) {

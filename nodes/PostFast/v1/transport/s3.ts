@@ -1,20 +1,24 @@
 /**
  * The upload leg: a PUT of the raw bytes to PostFast's pre-signed S3 URL. It is deliberately a plain
  * `httpRequest` with no n8n credential, in a function that never reads the credential, so the
- * `pf-api-key` can never reach S3 (postfast-api.md §7.1). The body is a Buffer with an explicit
- * Content-Length (a stream would go chunked and S3 answers 501), and Content-Type is exactly the
- * type the URL was requested for (a signed header: anything else is 403 SignatureDoesNotMatch).
+ * `pf-api-key` can never reach S3 (postfast-api.md §7.1). The body is streamed from n8n's binary
+ * store with an explicit Content-Length (without one it would go chunked and S3 answers 501), and
+ * Content-Type is exactly the type the URL was requested for (a signed header: anything else is
+ * 403 SignatureDoesNotMatch).
  */
 import type { IExecuteFunctions, IN8nHttpFullResponse, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { parseApiError, type HeaderBag } from '../../../../contract/errors';
 import { redactSignedUrl } from '../../../../contract/postfast';
+import { closeBody, type FileBody } from '../../../shared/binary';
 
 export interface S3Upload {
 	signedUrl: string;
 	contentType: string;
-	data: Buffer;
+	size: number;
+	/** The file from byte 0 (a fresh stream); called once per attempt. */
+	open(): Promise<FileBody>;
 	/** Shown in errors, e.g. `binary property "data" (photo.jpg)`. */
 	label: string;
 	itemIndex: number;
@@ -66,21 +70,22 @@ async function putOnce(
 ): Promise<string | undefined | NodeApiError> {
 	let response: IN8nHttpFullResponse;
 	const where = redactSignedUrl(upload.signedUrl);
+	const body = await upload.open();
 	try {
 		response = (await this.helpers.httpRequest({
 			method: 'PUT',
 			url: upload.signedUrl,
-			body: upload.data,
+			body: body as unknown as Buffer,
 			headers: {
 				'Content-Type': upload.contentType,
-				'Content-Length': String(upload.data.length),
+				'Content-Length': String(upload.size),
 			},
 			json: false,
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout: uploadTimeoutMs(upload.data.length),
+			timeout: uploadTimeoutMs(upload.size),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		const text = error instanceof Error ? error.message : String(error);
@@ -95,6 +100,9 @@ async function putOnce(
 				failure: { cause: 'temporarily-unavailable' },
 			},
 		);
+	} finally {
+		// S3 may answer (403, 400) before reading the whole body; close the file either way.
+		closeBody(body);
 	}
 	if (response.statusCode >= 200 && response.statusCode < 300) {
 		const etag = response.headers.etag;

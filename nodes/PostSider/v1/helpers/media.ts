@@ -1,5 +1,4 @@
 /** Uploading n8n binary data to PostSider (`POST /upload`, multipart field `file`). */
-import { createHash } from 'crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import {
 	hasPostableExtension,
@@ -8,6 +7,7 @@ import {
 	precheckUpload,
 	UPLOAD_MESSAGES,
 } from '../../../../contract/postsider';
+import { multipartFileBody, readBinaryFile, type BinaryFile } from '../../../shared/binary';
 import type { RateLimitPolicy } from '../../../shared/transport';
 import { postSiderRequest } from '../transport';
 
@@ -18,12 +18,10 @@ export interface MediaRef {
 	path: string;
 }
 
-export interface BinaryMedia {
-	property: string;
-	buffer: Buffer;
+/** A binary property to upload: streamed from n8n's binary store, never held whole in memory. */
+export interface BinaryMedia extends BinaryFile {
 	fileName: string;
 	mimeType: string;
-	sha256: string;
 }
 
 export function splitNames(value: unknown): string[] {
@@ -48,14 +46,11 @@ export async function readBinaries(
 ): Promise<BinaryMedia[]> {
 	const out: BinaryMedia[] = [];
 	for (const property of properties) {
-		const binary = this.helpers.assertBinaryData(i, property);
-		const buffer = await this.helpers.getBinaryDataBuffer(i, property);
+		const file = await readBinaryFile.call(this, i, property);
 		out.push({
-			property,
-			buffer,
-			fileName: binary.fileName ?? property,
-			mimeType: binary.mimeType ?? 'application/octet-stream',
-			sha256: createHash('sha256').update(buffer).digest('hex'),
+			...file,
+			fileName: file.fileName ?? property,
+			mimeType: file.mimeType ?? 'application/octet-stream',
 		});
 	}
 	return out;
@@ -84,8 +79,9 @@ export async function uploadBinary(
 	media: BinaryMedia,
 	rateLimit?: RateLimitPolicy,
 ): Promise<IDataObject> {
-	// PostSider sniffs the bytes (file-type 16, whole file) and refuses some files; say so before spending an upload.
-	const check = precheckUpload(media.buffer, media.buffer.length);
+	// PostSider sniffs the bytes (file-type 16) and refuses some files; say so before spending an
+	// upload. The 64 KiB head holds everything file-type 16 reads for the formats posts can use.
+	const check = precheckUpload(media.head, media.size);
 	if (!check.ok) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -93,26 +89,10 @@ export async function uploadBinary(
 			{ itemIndex: i, description: precheckAdvice(check.message) },
 		);
 	}
-	const form = new FormData();
-	form.append(
-		'file',
-		// A view on the same memory (not a copy); the Blob keeps the one copy FormData streams out.
-		new Blob(
-			[
-				new Uint8Array(
-					media.buffer.buffer,
-					media.buffer.byteOffset,
-					media.buffer.byteLength,
-				) as Uint8Array<ArrayBuffer>,
-			],
-			{ type: media.mimeType },
-		),
-		media.fileName,
-	);
 	const response = await postSiderRequest.call(this, {
 		method: 'POST',
 		path: postsiderPath('upload'),
-		body: form,
+		upload: multipartFileBody('file', media),
 		itemIndex: i,
 		rateLimit,
 	});

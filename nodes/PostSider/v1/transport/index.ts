@@ -17,8 +17,10 @@ import {
 	type ApiResponse,
 	type RateLimitPolicy,
 	type RequestContext,
+	type RequestOptions,
 	type ServiceInfo,
 } from '../../../shared/transport';
+import type { StreamBody } from '../../../shared/binary';
 
 export const CREDENTIAL_TYPE = 'postSiderApi';
 
@@ -77,7 +79,9 @@ export interface PostSiderRequest {
 	/** Path below `/public/v1`, e.g. `/posts`. */
 	path: string;
 	qs?: IDataObject;
-	body?: IDataObject | IDataObject[] | FormData;
+	body?: IDataObject | IDataObject[];
+	/** A multipart upload, streamed from the file (see nodes/shared/binary.ts). */
+	upload?: StreamBody;
 	headers?: IDataObject;
 	itemIndex?: number;
 	rateLimit?: RateLimitPolicy;
@@ -89,7 +93,7 @@ export async function postSiderRequest<T = unknown>(
 	request: PostSiderRequest,
 ): Promise<ApiResponse<T>> {
 	const baseUrl = await baseUrlOf.call(this);
-	const isForm = typeof FormData !== 'undefined' && request.body instanceof FormData;
+	const isForm = request.upload !== undefined;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
@@ -100,9 +104,13 @@ export async function postSiderRequest<T = unknown>(
 	};
 	const response = await apiRequest.call<
 		RequestContext,
-		[ServiceInfo, IHttpRequestOptions, { itemIndex?: number; rateLimit?: RateLimitPolicy }],
+		[ServiceInfo, IHttpRequestOptions, RequestOptions],
 		Promise<ApiResponse<T>>
-	>(this, POSTSIDER, options, { itemIndex: request.itemIndex, rateLimit: request.rateLimit });
+	>(this, POSTSIDER, options, {
+		itemIndex: request.itemIndex,
+		rateLimit: request.rateLimit,
+		...(request.upload ? { streamBody: request.upload } : {}),
+	});
 	if (typeof response.body === 'string' && looksLikeHtml(response.body)) {
 		// A missing /api on a self-hosted server returns the dashboard's login page with 200.
 		throw new NodeOperationError(

@@ -366,7 +366,7 @@ async function readPost(this: IExecuteFunctions, i: number): Promise<DraftPost> 
 		uploads: uploads.map((u) => [
 			u.property,
 			u.contentType,
-			createHash('sha256').update(u.data).digest('hex'),
+			u.sha256,
 		]),
 	};
 	return {

@@ -20,7 +20,7 @@ import {
 	sanitizeContent,
 	hasPostableExtension,
 	POSTABLE_EXTENSIONS,
-	precheckUpload,
+	sniffMediaType,
 	validateCreatePost,
 	type ListPostsResponse,
 	type PostListItem,
@@ -249,8 +249,9 @@ export const description = updateDisplayOptions(
 
 /** The extension PostSider will store a file under (from its bytes), for the pre-check. */
 function extensionFor(media: BinaryMedia): string {
-	const check = precheckUpload(media.buffer, media.buffer.length);
-	return check.ok ? check.type.ext : 'bin';
+	// The type alone: a size or content refusal is reported by the upload pre-check with its own words.
+	const type = sniffMediaType(media.head);
+	return type ? type.ext : 'bin';
 }
 
 const channelCache = new WeakMap<object, Promise<Channel[]>>();
