@@ -194,3 +194,39 @@ describe('a re-run with another channel added', () => {
 		expect(posts.map((p) => p.integration.id).sort()).toEqual([x.id, bluesky.id].sort());
 	});
 });
+
+describe('what an outside test of real workflows found (issue 12)', () => {
+	it('a scheduled time in the past is refused before any upload (PostSider would publish it at once)', async () => {
+		const x = channelOn(channels, 'x');
+		const result = await runPostSider(
+			ps,
+			create({ channelIds: [x.id], scheduledAt: '2020-01-20 10:00', binaryProperties: 'a' }),
+			{ items: [{ json: {}, binary: { a: png('a.png') } }] },
+		);
+		expect(result.status).toBe('error');
+		// Read in the workflow's timezone, as n8n's own date fields do.
+		expect(result.error?.message).toMatch(
+			/^Scheduled At \(2020-01-20T\d\d:00:00\.000Z\) is in the past$/,
+		);
+		expect((result.error as { description?: string }).description).toMatch(/Choose a future time/);
+		nothingSpent();
+	});
+
+	it('an image over the upload cap is called too large, not a wrong extension', async () => {
+		const x = channelOn(channels, 'x');
+		// A real PNG head padded past PostSider's image cap (the sniffer reads only the head).
+		const big = Buffer.concat([PNG, Buffer.alloc(11 * 1024 * 1024)]);
+		const result = await runPostSider(ps, create({ channelIds: [x.id], binaryProperties: 'a' }), {
+			items: [
+				{
+					json: {},
+					binary: { a: { data: big, fileName: 'big.png', mimeType: 'image/png' } },
+				},
+			],
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.message).not.toMatch(/valid extension/);
+		expect(result.error?.message).toMatch(/too large|larger|MB/i);
+		nothingSpent();
+	});
+});

@@ -313,6 +313,9 @@ async function findPostsAt(
 	return found;
 }
 
+/** A scheduled time this far behind the clock is refused (clock skew and slow runs stay allowed). */
+const PAST_GRACE_MS = 60_000;
+
 export async function execute(this: IExecuteFunctions, i: number): Promise<IDataObject[]> {
 	const rateLimit = rateLimitPolicy.call(this, i);
 	const channelIds = chosenChannelIds.call(this, this.getNodeParameter('channelIds', i, []), i);
@@ -333,9 +336,16 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 
 	let date: string;
 	let dateIsAuto = false;
-	if (postType === 'schedule')
+	if (postType === 'schedule') {
 		date = toUtcIso.call(this, this.getNodeParameter('scheduledAt', i), 'Scheduled At', i);
-	else if (postType === 'draft' && options.draftDate)
+		// PostSider publishes a past date at once; a sheet row with yesterday's time is a mistake.
+		if (Date.parse(date) < Date.now() - PAST_GRACE_MS)
+			throw new NodeOperationError(this.getNode(), `Scheduled At (${date}) is in the past`, {
+				itemIndex: i,
+				description:
+					'PostSider would publish a post with a past date at once. Nothing was uploaded or posted. Choose a future time, or set Post As to "Now" to publish immediately.',
+			});
+	} else if (postType === 'draft' && options.draftDate)
 		date = toUtcIso.call(this, options.draftDate, 'Draft Date', i);
 	else {
 		// `now` ignores the value and drafts need one; the derived key leaves it out.
