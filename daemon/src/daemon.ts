@@ -3,7 +3,7 @@
  * rescan; a full rescan also runs at startup and every `rescanMs`. Post due-times live in SQLite
  * and one timer is re-armed to the next one; node-cron only runs housekeeping.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
@@ -127,6 +127,7 @@ export class Daemon {
 	private worker!: Worker;
 	private releaseLock!: () => void;
 	private leases: Lease[] = [];
+	private readonly heartbeatWarned = new Set<string>();
 	private watcher?: FSWatcher;
 	private timers: NodeJS.Timeout[] = [];
 	private dueTimer?: NodeJS.Timeout;
@@ -185,7 +186,19 @@ export class Daemon {
 		this.timers.push(
 			setInterval(() => {
 				for (const l of this.leases) {
-					if (this.stopping || l.heartbeat()) continue;
+					let kept: boolean;
+					try {
+						kept = this.stopping || l.heartbeat();
+					} catch (err) {
+						// A heartbeat that cannot be written (a full drop folder disk) is not a lost lease.
+						if (isDiskFull(err)) this.pauseForDisk(err);
+						else this.warnHeartbeat(l.folder, err);
+						continue;
+					}
+					if (kept) {
+						this.heartbeatWarned.delete(l.folder);
+						continue;
+					}
 					const message = `the lease of the drop folder ${l.folder} was taken over by another daemon; stopping so the two do not post twice`;
 					log.log('error', message);
 					this.o.onFatal?.(message);
@@ -352,6 +365,16 @@ export class Daemon {
 		);
 	}
 
+	/** A heartbeat write failed for another reason than a full disk: said once per folder. */
+	private warnHeartbeat(folder: string, err: unknown): void {
+		if (this.heartbeatWarned.has(folder)) return;
+		this.heartbeatWarned.add(folder);
+		this.o.log.log(
+			'warn',
+			`cannot rewrite the lease of the drop folder ${folder} (${(err as Error).message}); the daemon keeps working and tries again every ${HEARTBEAT_MS / 1000} s`,
+		);
+	}
+
 	private probeDisk(): void {
 		try {
 			// A write that needs a page of free space, undone at once.
@@ -360,6 +383,15 @@ export class Daemon {
 					`CREATE TABLE IF NOT EXISTS space_probe (x BLOB); INSERT INTO space_probe VALUES (randomblob(8192)); DELETE FROM space_probe`,
 				);
 			})();
+			// The drop folders too: they may be on another file system (error.json, the lease).
+			for (const f of this.o.loaded.config.folders) {
+				const probe = join(f.path, `.postspool-space-probe.${process.pid}.tmp`);
+				try {
+					writeFileSync(probe, Buffer.alloc(8192));
+				} finally {
+					rmSync(probe, { force: true });
+				}
+			}
 		} catch {
 			return; // still full
 		}

@@ -117,6 +117,41 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 		await rig.stop();
 	});
 
+	it('a full disk under the drop folder: the lease heartbeat does not kill the daemon, no lease temp file stays, work goes on once space returns', async (ctx) => {
+		const rig = rigFor();
+		if (!mountSmall(rig.drop, '2m')) ctx.skip(); // needs root (CI runs as root)
+		mounts.push(rig.drop);
+		mkdirSync(rig.inbox, { recursive: true });
+		rig.start();
+		await waitFor(
+			() => existsSync(join(rig.drop, '.postspool-lease.json')),
+			30_000,
+			() => rig.logText().slice(-1500),
+		);
+		const filler = join(rig.drop, 'filler');
+		fill(filler);
+		// Past one heartbeat (every 10 s): before, its ENOSPC was uncaught and killed the daemon.
+		await new Promise((r) => setTimeout(r, 12_000));
+		expect(rig.running, `the daemon died; log: ${rig.logText().slice(-2000)}`).toBe(true);
+		expect(rig.logText()).not.toMatch(/\n\s+at /);
+		expect(readdirSync(rig.drop).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+		rmSync(filler);
+		const m = marker();
+		rig.dropPost('after-full', {
+			version: 1,
+			text: `drop disk ${m}`,
+			targets: ['ps-li'],
+			when: future(),
+		});
+		await waitFor(
+			() => rig.doneNames().includes('after-full'),
+			60_000,
+			() => `not posted after space returned; log: ${rig.logText().slice(-2000)}`,
+		);
+		expect(countMarkers(ps, [m]).get(m)).toBe(1);
+		await rig.stop();
+	});
+
 	it('a damaged database: run exits with its path and the remedy (no stack trace); doctor finds it with quick_check', async () => {
 		const rig = rigFor();
 		rig.dropPost('seed', {
