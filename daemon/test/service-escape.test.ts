@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configChecks } from '../src/commands/doctor';
 import { encodeServiceFile, servicePlan } from '../src/commands/service';
 import { escapeControl } from '../src/log';
 import { openDb } from '../src/state/db';
@@ -94,5 +95,25 @@ describe('control characters in names are escaped in human output', () => {
 		expect(r.stdout).not.toContain('\x1b');
 		expect(r.stdout).not.toContain('\x07');
 		expect(r.stdout).toContain('evil\\x1b]0;pwned\\x07\\x0a12:00:00 info  forged line');
+	});
+});
+
+describe('doctor flags what no post could use', () => {
+	it('a placeholder alias id and an unknown alias in folder defaults', () => {
+		const checks = configChecks({
+			accounts: {
+				'acme-x': { key: 'k', id: '<postsider channel id>', platform: 'x' },
+				real: { key: 'k', id: 'ch_123', platform: 'x' },
+			},
+			folders: [{ path: '/d', defaults: { targets: ['real', 'ghost', 'postfast:acc_1'] } }],
+		} as never);
+		expect(checks.map((c) => [c.check, c.ok, c.detail])).toEqual([
+			['alias acme-x', false, 'its id "<postsider channel id>" is a placeholder'],
+			[
+				'folder /d defaults',
+				false,
+				'folders.0.defaults.targets names "ghost", which is not an account alias in the config',
+			],
+		]);
 	});
 });

@@ -2,6 +2,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { resolveApiKey } from '../config/load';
+import type { Config } from '../config/schema';
 import { createClients } from '../daemon';
 import { layoutOf } from '../journey/layout';
 import { getHeader } from '../../../contract/errors';
@@ -72,6 +73,7 @@ export async function doctorCommand(opts: GlobalOpts): Promise<number> {
 			}
 		}
 		add(databaseCheck(loaded.stateDir));
+		for (const c of configChecks(loaded.config)) add(c);
 		for (const f of loaded.config.folders) {
 			const inbox = layoutOf(f.path).inbox;
 			try {
@@ -165,4 +167,34 @@ function databaseCheck(stateDir: string): Check {
 			),
 		};
 	}
+}
+
+/**
+ * What the config says that no post could use: an alias still holding the starter's placeholder
+ * id ("<postsider channel id>"), and folder defaults whose "targets" name an alias the config
+ * does not define. Every post would fail on them; doctor says so before the first drop.
+ */
+export function configChecks(config: Config): Check[] {
+	const checks: Check[] = [];
+	for (const [alias, a] of Object.entries(config.accounts))
+		if (/^<.*>$|\bchannel id\b|\baccount id\b/i.test(a.id))
+			checks.push({
+				check: `alias ${alias}`,
+				ok: false,
+				detail: `its id ${JSON.stringify(a.id)} is a placeholder`,
+				fix: `run "postspool accounts" and put the real id of the ${a.platform} account in accounts.${alias}.id`,
+			});
+	for (const [i, f] of config.folders.entries()) {
+		const targets = (f.defaults as { targets?: unknown }).targets;
+		if (!Array.isArray(targets)) continue;
+		for (const t of targets)
+			if (typeof t === 'string' && !config.accounts[t] && !/^(postsider|postfast):.+/.test(t))
+				checks.push({
+					check: `folder ${f.path} defaults`,
+					ok: false,
+					detail: `folders.${i}.defaults.targets names "${t}", which is not an account alias in the config`,
+					fix: `add "${t}" under "accounts", or fix the name (defined: ${Object.keys(config.accounts).join(', ') || 'none'})`,
+				});
+	}
+	return checks;
 }
