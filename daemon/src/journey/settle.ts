@@ -5,7 +5,7 @@
  * is committed before the move, so a crash in between is finished by `recoverMoves` at startup.
  * `reopenItem` is the way back (retry): failed/… → .processing/<id>/.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TargetError, postOf } from '../item';
 import type { ItemRow, Store } from '../state/store';
@@ -48,32 +48,40 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 			: freePath(layout.failed, item.name);
 	store.setItem(itemId, { state: outcome, final_dir: dest });
 	const settled = store.item(itemId)!;
-	if (existsSync(item.work_dir)) {
-		writeJson(join(item.work_dir, 'receipt.json'), receiptOf(store, settled));
-		if (outcome === 'failed' || outcome === 'needs-review') {
-			const errors = store
+	// Its folder removed from .processing/ meanwhile (by hand, a sync client): the outcome still
+	// gets a folder and a file that says what happened, instead of a log line naming no folder.
+	const gone = !existsSync(item.work_dir);
+	const dir = gone ? dest : item.work_dir;
+	if (gone) mkdirSync(dest, { recursive: true });
+	writeJson(join(dir, 'receipt.json'), receiptOf(store, settled));
+	if (gone || outcome === 'failed' || outcome === 'needs-review') {
+		const errors = store
+			.targets(itemId)
+			.filter((t) => t.state === 'failed' || t.state === 'needs-review')
+			.map((t) => ({
+				target: t.label,
+				state: t.state,
+				...(JSON.parse(t.error ?? '{}') as TargetError),
+			}));
+		writeJson(join(dir, 'error.json'), {
+			item: itemId,
+			name: item.name,
+			state: outcome,
+			...(gone
+				? {
+						folderMissing: `the post's folder ${item.work_dir} was removed while the post was being worked on; its files are gone, this folder holds only the daemon's record of it`,
+					}
+				: {}),
+			errors,
+			succeeded: store
 				.targets(itemId)
-				.filter((t) => t.state === 'failed' || t.state === 'needs-review')
-				.map((t) => ({
-					target: t.label,
-					state: t.state,
-					...(JSON.parse(t.error ?? '{}') as TargetError),
-				}));
-			writeJson(join(item.work_dir, 'error.json'), {
-				item: itemId,
-				name: item.name,
-				state: outcome,
-				errors,
-				succeeded: store
-					.targets(itemId)
-					.filter((t) => t.state === 'confirmed')
-					.map((t) => ({ target: t.label, postId: t.remote_id })),
-				retry: `After fixing the cause, run "postspool retry ${itemId}": only the targets listed here are sent again.`,
-				at: new Date(now).toISOString(),
-			});
-		}
-		moveDir(item.work_dir, dest);
+				.filter((t) => t.state === 'confirmed')
+				.map((t) => ({ target: t.label, postId: t.remote_id })),
+			retry: `After fixing the cause, run "postspool retry ${itemId}": only the targets listed here are sent again.`,
+			at: new Date(now).toISOString(),
+		});
 	}
+	if (!gone) moveDir(item.work_dir, dest);
 	store.event(
 		itemId,
 		null,
