@@ -86,6 +86,10 @@ describe('a post folder removed from .processing/ while the post waits', () => {
 		expect(error.folderMissing).toMatch(/was removed while the post was being worked on/);
 		expect(error.errors).toHaveLength(1);
 		expect(error.errors[0].target).toBe('ps-li');
+		// A local file problem, named as such (not "PostSider refused … (0)"), naming the file.
+		expect(error.errors[0].message).toMatch(
+			/^A local file problem while uploading pic\.png, not a refusal by PostSider: .*"pic\.png"/,
+		);
 		expect(existsSync(join(settled.final_dir, 'receipt.json'))).toBe(true);
 		expect(rig.running).toBe(true);
 	});
