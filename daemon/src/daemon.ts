@@ -3,7 +3,7 @@
  * rescan; a full rescan also runs at startup and every `rescanMs`. Post due-times live in SQLite
  * and one timer is re-armed to the next one; node-cron only runs housekeeping.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
@@ -21,7 +21,7 @@ import { layoutOf } from './journey/layout';
 import type { Logger } from './log';
 import { finalizeItem, recoverMoves } from './journey/settle';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
-import { type Db, openDb, tighten } from './state/db';
+import { type Db, dbPath, openDb, tighten } from './state/db';
 import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';
 import { isDiskFull } from './state/disk';
 import { acquireLock } from './state/lock';
@@ -31,6 +31,35 @@ import { Store } from './state/store';
 const CLI_POLL_MS = 500;
 /** How often a paused daemon checks whether disk space is back. */
 const DISK_PROBE_MS = 2_000;
+
+/** A missing or empty database file: this start creates the queue from nothing. */
+function isFreshDb(path: string): boolean {
+	try {
+		return statSync(path).size === 0;
+	} catch {
+		return true;
+	}
+}
+
+/** What a drop folder holds from earlier runs (done/, failed/, .processing/), for the fresh-database warning. */
+function folderHistory(layout: ReturnType<typeof layoutOf>): string[] {
+	const count = (dir: string) => {
+		try {
+			return readdirSync(dir).filter((n) => !n.startsWith('.')).length;
+		} catch {
+			return 0;
+		}
+	};
+	return (
+		[
+			['.processing/', count(layout.processing)],
+			['done/', count(layout.done)],
+			['failed/', count(layout.failed)],
+		] as const
+	)
+		.filter(([, n]) => n > 0)
+		.map(([name, n]) => `${n} in ${name}`);
+}
 
 export function limitsForKey(config: Config, keyName: string): LimitTable | undefined {
 	const key = config.keys[keyName];
@@ -158,6 +187,7 @@ export class Daemon {
 		// An existing state dir is tightened too: it holds the queue (post texts) and the database.
 		tighten(loaded.stateDir, 0o700);
 		this.releaseLock = acquireLock(loaded.stateDir);
+		const freshDb = isFreshDb(dbPath(loaded.stateDir));
 		this.db = openDb(loaded.stateDir);
 		this.store = new Store(this.db, this.now);
 		this.budgets = createBudgets(this.db, config, this.now);
@@ -217,6 +247,15 @@ export class Daemon {
 					'warn',
 					`found a post in .processing/ with no database record: set aside for review in ${dest}`,
 				);
+		if (freshDb)
+			for (const f of config.folders) {
+				const history = folderHistory(layoutOf(f.path));
+				if (history.length > 0)
+					log.log(
+						'warn',
+						`the state database ${dbPath(loaded.stateDir)} is new, but the drop folder ${f.path} already has a history (${history.join(', ')}): postspool does not remember those posts, so one dropped again is posted again. If the database was lost, restore it from a backup before dropping old posts`,
+					);
+			}
 		// Leases of a previous process are void: it is gone (we hold the lock).
 		this.store.clearLeases();
 		// Items whose targets all settled but that were not moved yet (a crash in between).

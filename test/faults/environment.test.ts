@@ -15,6 +15,7 @@ import {
 	readdirSync,
 	rmSync,
 	statSync,
+	writeFileSync,
 	writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -243,6 +244,38 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 		await new Promise((r) => setTimeout(r, 1500));
 		expect(countMarkers(ps, [m]).get(m)).toBe(0);
 		expect(readdirSync(processing)).toEqual([]);
+		await rig.stop();
+	});
+	it('a zero-length database beside a drop folder with history: the daemon starts, and its log says the database is new but the folder has posted before', async () => {
+		const rig = rigFor();
+		const m = marker();
+		rig.dropPost('posted-once', {
+			version: 1,
+			text: `history ${m}`,
+			targets: ['ps-li'],
+			when: future(),
+		});
+		rig.start();
+		await waitFor(
+			() => rig.doneNames().includes('posted-once'),
+			30_000,
+			() => rig.logText().slice(-1500),
+		);
+		await rig.stop();
+		expect(rig.logText()).not.toMatch(/is new, but the drop folder/);
+		for (const f of readdirSync(rig.stateDir))
+			if (f.startsWith('postspool.sqlite-')) rmSync(join(rig.stateDir, f));
+		writeFileSync(join(rig.stateDir, 'postspool.sqlite'), '');
+		rig.start();
+		await waitFor(
+			() => /is new, but the drop folder/.test(rig.logText()),
+			30_000,
+			() => `no fresh-database warning; log: ${rig.logText().slice(-1500)}`,
+		);
+		expect(rig.logText()).toMatch(
+			/the state database \S+postspool\.sqlite is new, but the drop folder \S+ already has a history \(1 in done\/\)/,
+		);
+		expect(rig.running).toBe(true);
 		await rig.stop();
 	});
 });
