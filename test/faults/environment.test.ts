@@ -278,4 +278,16 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 		expect(rig.running).toBe(true);
 		await rig.stop();
 	});
+	it('run on a full disk at start: one line saying the disk is full, exit 1, no stack trace', async (ctx) => {
+		const rig = rigFor();
+		if (!mountSmall(rig.stateDir, '1m')) ctx.skip(); // needs root (CI runs as root)
+		mounts.push(rig.stateDir);
+		fill(join(rig.stateDir, 'filler'));
+		const code = await rig.start().exited;
+		expect(code).toBe(1);
+		expect(rig.logText()).toMatch(
+			/"error": "the disk is full \(.*\); free space under the state directory/, // run --json: one JSON object
+		);
+		expect(rig.logText()).not.toMatch(/\n\s+at /);
+	});
 });
