@@ -3,7 +3,7 @@
  * rescan; a full rescan also runs at startup and every `rescanMs`. Post due-times live in SQLite
  * and one timer is re-armed to the next one; node-cron only runs housekeeping.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
@@ -23,7 +23,7 @@ import { finalizeItem, recoverMoves } from './journey/settle';
 import { Notifier } from './notify/notifier';
 import { Tracker } from './outcomes/tracker';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
-import { type Db, openDb, tighten } from './state/db';
+import { type Db, dbPath, openDb, tighten } from './state/db';
 import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';
 import { isDiskFull } from './state/disk';
 import { acquireLock } from './state/lock';
@@ -33,6 +33,35 @@ import { Store } from './state/store';
 const CLI_POLL_MS = 500;
 /** How often a paused daemon checks whether disk space is back. */
 const DISK_PROBE_MS = 2_000;
+
+/** A missing or empty database file: this start creates the queue from nothing. */
+function isFreshDb(path: string): boolean {
+	try {
+		return statSync(path).size === 0;
+	} catch {
+		return true;
+	}
+}
+
+/** What a drop folder holds from earlier runs (done/, failed/, .processing/), for the fresh-database warning. */
+function folderHistory(layout: ReturnType<typeof layoutOf>): string[] {
+	const count = (dir: string) => {
+		try {
+			return readdirSync(dir).filter((n) => !n.startsWith('.')).length;
+		} catch {
+			return 0;
+		}
+	};
+	return (
+		[
+			['.processing/', count(layout.processing)],
+			['done/', count(layout.done)],
+			['failed/', count(layout.failed)],
+		] as const
+	)
+		.filter(([, n]) => n > 0)
+		.map(([name, n]) => `${n} in ${name}`);
+}
 
 export function limitsForKey(config: Config, keyName: string): LimitTable | undefined {
 	const key = config.keys[keyName];
@@ -133,6 +162,7 @@ export class Daemon {
 	private notifier!: Notifier;
 	private trackTimer?: NodeJS.Timeout;
 	private tracking?: Promise<void>;
+	private readonly heartbeatWarned = new Set<string>();
 	private watcher?: FSWatcher;
 	private timers: NodeJS.Timeout[] = [];
 	private dueTimer?: NodeJS.Timeout;
@@ -163,6 +193,7 @@ export class Daemon {
 		// An existing state dir is tightened too: it holds the queue (post texts) and the database.
 		tighten(loaded.stateDir, 0o700);
 		this.releaseLock = acquireLock(loaded.stateDir);
+		const freshDb = isFreshDb(dbPath(loaded.stateDir));
 		this.db = openDb(loaded.stateDir);
 		this.store = new Store(this.db, this.now);
 		this.budgets = createBudgets(this.db, config, this.now);
@@ -191,7 +222,19 @@ export class Daemon {
 		this.timers.push(
 			setInterval(() => {
 				for (const l of this.leases) {
-					if (this.stopping || l.heartbeat()) continue;
+					let kept: boolean;
+					try {
+						kept = this.stopping || l.heartbeat();
+					} catch (err) {
+						// A heartbeat that cannot be written (a full drop folder disk) is not a lost lease.
+						if (isDiskFull(err)) this.pauseForDisk(err);
+						else this.warnHeartbeat(l.folder, err);
+						continue;
+					}
+					if (kept) {
+						this.heartbeatWarned.delete(l.folder);
+						continue;
+					}
 					const message = `the lease of the drop folder ${l.folder} was taken over by another daemon; stopping so the two do not post twice`;
 					log.log('error', message);
 					this.o.onFatal?.(message);
@@ -226,6 +269,15 @@ export class Daemon {
 			now: this.now,
 			env: this.o.env,
 		});
+		if (freshDb)
+			for (const f of config.folders) {
+				const history = folderHistory(layoutOf(f.path));
+				if (history.length > 0)
+					log.log(
+						'warn',
+						`the state database ${dbPath(loaded.stateDir)} is new, but the drop folder ${f.path} already has a history (${history.join(', ')}): postspool does not remember those posts, so one dropped again is posted again. If the database was lost, restore it from a backup before dropping old posts`,
+					);
+			}
 		// Leases of a previous process are void: it is gone (we hold the lock).
 		this.store.clearLeases();
 		// Items whose targets all settled but that were not moved yet (a crash in between).
@@ -453,6 +505,16 @@ export class Daemon {
 		);
 	}
 
+	/** A heartbeat write failed for another reason than a full disk: said once per folder. */
+	private warnHeartbeat(folder: string, err: unknown): void {
+		if (this.heartbeatWarned.has(folder)) return;
+		this.heartbeatWarned.add(folder);
+		this.o.log.log(
+			'warn',
+			`cannot rewrite the lease of the drop folder ${folder} (${(err as Error).message}); the daemon keeps working and tries again every ${HEARTBEAT_MS / 1000} s`,
+		);
+	}
+
 	private probeDisk(): void {
 		try {
 			// A write that needs a page of free space, undone at once.
@@ -461,6 +523,15 @@ export class Daemon {
 					`CREATE TABLE IF NOT EXISTS space_probe (x BLOB); INSERT INTO space_probe VALUES (randomblob(8192)); DELETE FROM space_probe`,
 				);
 			})();
+			// The drop folders too: they may be on another file system (error.json, the lease).
+			for (const f of this.o.loaded.config.folders) {
+				const probe = join(f.path, `.postspool-space-probe.${process.pid}.tmp`);
+				try {
+					writeFileSync(probe, Buffer.alloc(8192));
+				} finally {
+					rmSync(probe, { force: true });
+				}
+			}
 		} catch {
 			return; // still full
 		}

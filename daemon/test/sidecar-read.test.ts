@@ -4,6 +4,7 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+	duplicateKeyAt,
 	MAX_SIDECAR_BYTES,
 	parseBoundedJson,
 	readBoundedJson,
@@ -67,6 +68,32 @@ describe('bounded JSON reading', () => {
 		expect(parseBoundedJson(Buffer.from('{"a": '), 's.json')).toMatchObject({
 			message: expect.stringContaining('(the file ends too early)'),
 		});
+	});
+
+	it('refuses a key repeated in one object with its JSON path (JSON.parse would keep the last)', () => {
+		const text = '{\n "version": 1,\n "targets": ["a"],\n "text": "x",\n "targets": ["b"]\n}';
+		expect(parseBoundedJson(Buffer.from(text), 's.json')).toEqual({
+			ok: false,
+			path: '$.targets',
+			message:
+				's.json has the key "targets" twice in one object ($.targets, again at line 5, column 2); keep one of them',
+		});
+		expect(duplicateKeyAt('{"a": [{"b": 1}, {"c": {"d": 1, "\\u0064": 2}}]}')).toEqual({
+			path: '$.a.1.c.d',
+			at: 32,
+		});
+		// The same key in different objects, or as a value, is not a duplicate.
+		expect(duplicateKeyAt('{"a": {"x": 1}, "b": {"x": "a"}, "c": ["a", "a"]}')).toBeUndefined();
+		// Every document JSON.stringify writes has unique keys (5,000 generated ones).
+		for (const text of randomTexts(5000)) {
+			let value: unknown;
+			try {
+				value = JSON.parse(text);
+			} catch {
+				continue;
+			}
+			expect(duplicateKeyAt(JSON.stringify(value)), text).toBeUndefined();
+		}
 	});
 
 	it('a UTF-8 byte-order mark is accepted', () => {

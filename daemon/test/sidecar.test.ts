@@ -225,6 +225,16 @@ describe('media checks', () => {
 			),
 		});
 	});
+	it('an MP4 of only its ftyp box (no media data) is refused as incomplete', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'postspool-mp4-'));
+		const ftypOnly = Buffer.from('\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom', 'latin1');
+		writeFileSync(join(dir, 'trunc.mp4'), ftypOnly);
+		expect(await inspectMedia(join(dir, 'trunc.mp4'))).toEqual({
+			error: expect.stringMatching(
+				/"trunc\.mp4" is incomplete: it has no media data \(no "mdat" box; its boxes: ftyp\)/,
+			),
+		});
+	});
 	const img = (n: number, size = 1000) =>
 		Array.from({ length: n }, (_, i) => ({
 			path: `/x/${i}.png`,

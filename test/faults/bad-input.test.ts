@@ -281,6 +281,15 @@ const CASES: Array<Omit<Case, 'name'>> = [
 		write: (i, n) => folder(i, n, base(), { 'clip.mp4': mp4(64 * 1024, 3).subarray(0, 20 * 1024) }),
 	},
 	{
+		id: 'ftyp-only-mp4',
+		what: 'an MP4 of only its ftyp box (no moov, no mdat: cut off after the header)',
+		expect: /incomplete: it has no media data \(no .{1,3}mdat.{1,3} box; its boxes: ftyp\)/,
+		write: (i, n) =>
+			folder(i, n, base(), {
+				'trunc.mp4': Buffer.from('\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom', 'latin1'),
+			}),
+	},
+	{
 		id: 'zero-byte',
 		what: 'a zero-byte image',
 		expect: /empty \(0 bytes\)/,
@@ -442,6 +451,17 @@ const CASES: Array<Omit<Case, 'name'>> = [
 				i,
 				`${n}.json`,
 				`{"version":1,"text":"proto","targets":["ps-li"],"when":"${future()}","__proto__":{"draft":true}}`,
+			),
+	},
+	{
+		id: 'duplicate-key',
+		what: 'a sidecar with "targets" twice (JSON.parse would silently keep the last)',
+		expect: /"path":"\$\.targets"[\s\S]*has the key .{1,3}targets.{1,3} twice in one object/,
+		write: (i, n) =>
+			json(
+				i,
+				`${n}.json`,
+				`{"version":1,"text":"dup","targets":["ps-li"],"when":"${future()}","targets":["nobody"]}`,
 			),
 	},
 	{

@@ -15,6 +15,7 @@ import {
 	readdirSync,
 	rmSync,
 	statSync,
+	writeFileSync,
 	writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -117,6 +118,41 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 		await rig.stop();
 	});
 
+	it('a full disk under the drop folder: the lease heartbeat does not kill the daemon, no lease temp file stays, work goes on once space returns', async (ctx) => {
+		const rig = rigFor();
+		if (!mountSmall(rig.drop, '2m')) ctx.skip(); // needs root (CI runs as root)
+		mounts.push(rig.drop);
+		mkdirSync(rig.inbox, { recursive: true });
+		rig.start();
+		await waitFor(
+			() => existsSync(join(rig.drop, '.postspool-lease.json')),
+			30_000,
+			() => rig.logText().slice(-1500),
+		);
+		const filler = join(rig.drop, 'filler');
+		fill(filler);
+		// Past one heartbeat (every 10 s): before, its ENOSPC was uncaught and killed the daemon.
+		await new Promise((r) => setTimeout(r, 12_000));
+		expect(rig.running, `the daemon died; log: ${rig.logText().slice(-2000)}`).toBe(true);
+		expect(rig.logText()).not.toMatch(/\n\s+at /);
+		expect(readdirSync(rig.drop).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+		rmSync(filler);
+		const m = marker();
+		rig.dropPost('after-full', {
+			version: 1,
+			text: `drop disk ${m}`,
+			targets: ['ps-li'],
+			when: future(),
+		});
+		await waitFor(
+			() => rig.doneNames().includes('after-full'),
+			60_000,
+			() => `not posted after space returned; log: ${rig.logText().slice(-2000)}`,
+		);
+		expect(countMarkers(ps, [m]).get(m)).toBe(1);
+		await rig.stop();
+	});
+
 	it('a damaged database: run exits with its path and the remedy (no stack trace); doctor finds it with quick_check', async () => {
 		const rig = rigFor();
 		rig.dropPost('seed', {
@@ -151,7 +187,7 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 		expect(doctor.status).not.toBe(0);
 		expect(doctor.stdout).toMatch(
 			new RegExp(
-				`FAIL database: the state database ${db.replace(/[/.]/g, '\\$&')} is damaged \\(quick_check`,
+				`FAIL database: the state database ${db.replace(/[/.]/g, '\\$&')} is damaged \\((quick_check|SQLITE_CORRUPT)`,
 			),
 		);
 		// Now the header too: the file is no database at all.
@@ -209,5 +245,49 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 		expect(countMarkers(ps, [m]).get(m)).toBe(0);
 		expect(readdirSync(processing)).toEqual([]);
 		await rig.stop();
+	});
+	it('a zero-length database beside a drop folder with history: the daemon starts, and its log says the database is new but the folder has posted before', async () => {
+		const rig = rigFor();
+		const m = marker();
+		rig.dropPost('posted-once', {
+			version: 1,
+			text: `history ${m}`,
+			targets: ['ps-li'],
+			when: future(),
+		});
+		rig.start();
+		await waitFor(
+			() => rig.doneNames().includes('posted-once'),
+			30_000,
+			() => rig.logText().slice(-1500),
+		);
+		await rig.stop();
+		expect(rig.logText()).not.toMatch(/is new, but the drop folder/);
+		for (const f of readdirSync(rig.stateDir))
+			if (f.startsWith('postspool.sqlite-')) rmSync(join(rig.stateDir, f));
+		writeFileSync(join(rig.stateDir, 'postspool.sqlite'), '');
+		rig.start();
+		await waitFor(
+			() => /is new, but the drop folder/.test(rig.logText()),
+			30_000,
+			() => `no fresh-database warning; log: ${rig.logText().slice(-1500)}`,
+		);
+		expect(rig.logText()).toMatch(
+			/the state database \S+postspool\.sqlite is new, but the drop folder \S+ already has a history \(1 in done\/\)/,
+		);
+		expect(rig.running).toBe(true);
+		await rig.stop();
+	});
+	it('run on a full disk at start: one line saying the disk is full, exit 1, no stack trace', async (ctx) => {
+		const rig = rigFor();
+		if (!mountSmall(rig.stateDir, '1m')) ctx.skip(); // needs root (CI runs as root)
+		mounts.push(rig.stateDir);
+		fill(join(rig.stateDir, 'filler'));
+		const code = await rig.start().exited;
+		expect(code).toBe(1);
+		expect(rig.logText()).toMatch(
+			/"error": "the disk is full \(.*\); free space under the state directory/, // run --json: one JSON object
+		);
+		expect(rig.logText()).not.toMatch(/\n\s+at /);
 	});
 });

@@ -125,6 +125,9 @@ function fileChangedIn(error: unknown): FileChangedError | undefined {
  * never retried (kind 'validation': the input must change), with the file named and no attempt
  * at the service counted as a network error.
  */
+/** ApiError.code of a failure that never reached the service: the local file changed or is gone. */
+export const LOCAL_FILE_CODE = 'local-file';
+
 export function localFileFailure(
 	service: ServiceName,
 	error: FileChangedError,
@@ -136,6 +139,8 @@ export function localFileFailure(
 			service,
 			status: 0,
 			kind: 'validation',
+			// Not the service's answer: describe() words it as a local file problem.
+			code: LOCAL_FILE_CODE,
 			message: error.message,
 			messages: [error.message],
 			fieldPaths: [],

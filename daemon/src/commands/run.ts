@@ -1,5 +1,6 @@
 /** `postspool run`: the daemon in the foreground (JSON logs, or readable lines on a TTY). */
 import { Daemon } from '../daemon';
+import { isDiskFull } from '../state/disk';
 import { LockError } from '../state/lock';
 import { createLogger } from '../log';
 import { CliError, EXIT, type GlobalOpts, load } from './context';
@@ -34,6 +35,12 @@ export async function runCommand(
 		await daemon.start();
 	} catch (err) {
 		if (err instanceof LockError) throw new CliError(err.message, EXIT.error);
+		// A full disk at start (the database cannot be created or migrated): one line, no stack.
+		if (isDiskFull(err))
+			throw new CliError(
+				`the disk is full (${(err as Error).message}); free space under the state directory and the drop folders, then start again. Nothing was lost`,
+				EXIT.error,
+			);
 		throw err;
 	}
 	return new Promise<number>((resolve) => {

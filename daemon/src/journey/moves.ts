@@ -26,9 +26,19 @@ export function moveDir(from: string, to: string): void {
 	renameSync(from, to);
 }
 
-/** A receipt, error or note file, tab-indented for people to read. */
+/**
+ * A receipt, error or note file, tab-indented for people to read. Written beside its place and
+ * renamed into it, so a full disk never leaves a half-written (or empty) file under its name.
+ */
 export function writeJson(path: string, value: unknown): void {
-	writeFileSync(path, `${JSON.stringify(value, null, '\t')}\n`);
+	const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+	try {
+		writeFileSync(temp, `${JSON.stringify(value, null, '\t')}\n`);
+		renameSync(temp, path);
+	} catch (err) {
+		rmSync(temp, { force: true });
+		throw err;
+	}
 }
 
 /** A text file the daemon writes beside a post (a CSV batch's rejected.csv). */

@@ -5,7 +5,7 @@
  * is committed before the move, so a crash in between is finished by `recoverMoves` at startup.
  * `reopenItem` is the way back (retry): failed/… → .processing/<id>/.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TargetError, postOf } from '../item';
 import { outcomeFields } from '../outcomes/store';
@@ -44,9 +44,16 @@ export function receiptOf(store: Store, item: ItemRow) {
  * receipt.json, and error.json when a target failed (also on the service, after it accepted the
  * post: publish tracking calls this again when a post's fate is known).
  */
-export function writeSettledFiles(store: Store, item: ItemRow, dir: string, now: number): void {
+export function writeSettledFiles(
+	store: Store,
+	item: ItemRow,
+	dir: string,
+	now: number,
+	/** The .processing/ folder that was removed while the post was worked on, if it was. */
+	removedFolder?: string,
+): void {
 	writeJson(join(dir, 'receipt.json'), receiptOf(store, item));
-	if (item.state !== 'failed' && item.state !== 'needs-review') {
+	if (!removedFolder && item.state !== 'failed' && item.state !== 'needs-review') {
 		removeOwnFile(join(dir, 'error.json'));
 		return;
 	}
@@ -55,6 +62,11 @@ export function writeSettledFiles(store: Store, item: ItemRow, dir: string, now:
 		item: item.id,
 		name: item.name,
 		state: item.state,
+		...(removedFolder
+			? {
+					folderMissing: `the post's folder ${removedFolder} was removed while the post was being worked on; its files are gone, this folder holds only the daemon's record of it`,
+				}
+			: {}),
 		errors: targets
 			.filter(
 				(t) => t.state === 'failed' || t.state === 'needs-review' || t.state === 'publish-failed',
@@ -85,7 +97,13 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 			: freePath(layout.failed, item.name);
 	store.setItem(itemId, { state: outcome, final_dir: dest });
 	const settled = store.item(itemId)!;
-	if (existsSync(item.work_dir)) {
+	// Its folder removed from .processing/ meanwhile (by hand, a sync client): the outcome still
+	// gets a folder and a file that says what happened, instead of a log line naming no folder.
+	const gone = !existsSync(item.work_dir);
+	if (gone) {
+		mkdirSync(dest, { recursive: true });
+		writeSettledFiles(store, settled, dest, now, item.work_dir);
+	} else {
 		writeSettledFiles(store, settled, item.work_dir, now);
 		moveDir(item.work_dir, dest);
 	}

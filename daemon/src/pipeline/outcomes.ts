@@ -6,7 +6,7 @@
  * 429 waits for its Retry-After and never uses one; other 4xx fail the target with the service's
  * reason. Targets are independent: one failing never holds back another.
  */
-import type { ApiError } from '../api/http';
+import { type ApiError, LOCAL_FILE_CODE } from '../api/http';
 import type { PostFastCreateBody } from '../api/postfast';
 import type { CallSpec, ReserveResult } from '../budget/types';
 import type { PostRecord, TargetError } from '../item';
@@ -274,6 +274,12 @@ export function describe(
 ): TargetError {
 	const service = error.service === 'postsider' ? 'PostSider' : 'PostFast';
 	const base = { service: error.service, status: error.status, path: `$.targets.${t.idx}` };
+	if (error.code === LOCAL_FILE_CODE)
+		return {
+			...base,
+			message: `A local file problem${where}, not a refusal by ${service}: ${error.message}`,
+			fix: 'Drop the post again with its files: postspool sends only the exact file it checked when the post was dropped.',
+		};
 	const msg = `${service} refused${where} (${error.status}): ${error.message}`;
 	switch (error.kind) {
 		case 'auth':

@@ -176,13 +176,21 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
  */
 async function truncatedBox(handle: FileHandle, size: number): Promise<string | undefined> {
 	const header = Buffer.alloc(16);
+	const seen: string[] = [];
+	// A video's frames are in an "mdat" box; a file of only ftyp (a copy cut off after its
+	// header, or not a video at all) has boxes that all fit and would otherwise pass.
+	const noMediaData = () =>
+		seen.includes('mdat')
+			? undefined
+			: `it has no media data (no "mdat" box; its boxes: ${seen.join(', ') || 'none'})`;
 	let offset = 0;
 	for (let boxes = 0; offset < size && boxes < 10_000; boxes++) {
 		const { bytesRead } = await handle.read(header, 0, 16, offset);
 		if (bytesRead < 8) return `it ends ${bytesRead} bytes into a box header at byte ${offset}`;
 		const type = header.toString('latin1', 4, 8);
+		seen.push(JSON.stringify(type).slice(1, -1));
 		let length = header.readUInt32BE(0);
-		if (length === 0) return undefined; // the last box runs to the end of the file
+		if (length === 0) return noMediaData(); // the last box runs to the end of the file
 		if (length === 1) {
 			if (bytesRead < 16) return `its "${type}" box header at byte ${offset} is cut off`;
 			length = Number(header.readBigUInt64BE(8));
@@ -192,7 +200,7 @@ async function truncatedBox(handle: FileHandle, size: number): Promise<string | 
 			return `its "${type}" box needs ${offset + length} bytes but the file has ${size}`;
 		offset += length;
 	}
-	return undefined;
+	return noMediaData();
 }
 
 /** How far from the end an image's end marker may sit (some cameras append a few bytes after it). */

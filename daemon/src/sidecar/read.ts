@@ -139,6 +139,24 @@ function tooDeepAt(text: string, max: number): number | undefined {
  * after JSON.parse failed, on text whose nesting is already within the cap.
  */
 export function syntaxErrorAt(text: string): number {
+	const r = walkJson(text, false);
+	return typeof r === 'number' ? r : text.length;
+}
+
+/**
+ * The JSON path and position of the first key repeated within one object: JSON.parse silently
+ * keeps the last one (two "targets" would post to whichever came second).
+ */
+export function duplicateKeyAt(text: string): { path: string; at: number } | undefined {
+	const r = walkJson(text, true);
+	return typeof r === 'object' ? r : undefined;
+}
+
+/** Walks JSON text: the offset of its first syntax error, or (when asked) its first repeated key. */
+function walkJson(
+	text: string,
+	findDuplicates: boolean,
+): number | { path: string; at: number } | undefined {
 	let i = 0;
 	const ws = () => {
 		while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
@@ -171,7 +189,7 @@ export function syntaxErrorAt(text: string): number {
 		if (!m || m[0] === '' || m[0] === '-') fail(i);
 		i += m![0].length;
 	};
-	const value = (): void => {
+	const value = (path: string): void => {
 		ws();
 		if (i >= text.length) fail(i);
 		const c = text[i];
@@ -179,14 +197,19 @@ export function syntaxErrorAt(text: string): number {
 			i++;
 			ws();
 			if (text[i] === '}') return void i++;
+			const keys = new Set<string>();
 			for (;;) {
 				ws();
 				if (text[i] !== '"') fail(i);
+				const keyAt = i;
 				string();
+				const key = findDuplicates ? (JSON.parse(text.slice(keyAt, i)) as string) : '';
+				if (findDuplicates && keys.has(key)) throw { path: `${path}.${key}`, at: keyAt };
+				keys.add(key);
 				ws();
 				if (text[i] !== ':') fail(i);
 				i++;
-				value();
+				value(`${path}.${key}`);
 				ws();
 				if (text[i] === ',') i++;
 				else if (text[i] === '}') return void i++;
@@ -197,8 +220,8 @@ export function syntaxErrorAt(text: string): number {
 			i++;
 			ws();
 			if (text[i] === ']') return void i++;
-			for (;;) {
-				value();
+			for (let n = 0; ; n++) {
+				value(`${path}.${n}`);
 				ws();
 				if (text[i] === ',') i++;
 				else if (text[i] === ']') return void i++;
@@ -212,14 +235,16 @@ export function syntaxErrorAt(text: string): number {
 		return number();
 	};
 	try {
-		value();
+		value('$');
 		ws();
 		if (i < text.length) fail(i);
 	} catch (at) {
 		if (typeof at === 'number') return Math.min(at, text.length);
+		if (typeof at === 'object' && at !== null && 'path' in at)
+			return at as { path: string; at: number };
 		throw at;
 	}
-	return text.length;
+	return undefined;
 }
 
 /** The JSON path of the first forbidden key, if any (depth is already bounded). */
@@ -270,6 +295,13 @@ export function parseBoundedJson(
 			message: `${name} is not valid JSON (${where}); fix the syntax there, e.g. a missing comma, quote or bracket`,
 		};
 	}
+	const duplicate = duplicateKeyAt(text);
+	if (duplicate)
+		return {
+			ok: false,
+			path: duplicate.path,
+			message: `${name} has the key "${duplicate.path.slice(duplicate.path.lastIndexOf('.') + 1)}" twice in one object (${duplicate.path}, again at ${lineColumn(text, duplicate.at)}); keep one of them`,
+		};
 	const forbidden = forbiddenKeyPath(value);
 	if (forbidden)
 		return {

@@ -71,15 +71,36 @@ function describe(lease: LeaseRecord): string {
 
 export interface Lease {
 	readonly folder: string;
-	/** Rewrites the heartbeat; false when the lease was taken over meanwhile (stop working then). */
+	/**
+	 * Rewrites the heartbeat; false when the lease was taken over meanwhile (stop working then).
+	 * Throws when the write fails (a full disk), leaving no temporary file behind.
+	 */
 	heartbeat(): boolean;
 	release(): void;
+}
+
+function removeQuietly(path: string): void {
+	try {
+		unlinkSync(path);
+	} catch {
+		/* never written, or already gone */
+	}
+}
+
+/** Writes a lease record to `path`; on failure (a full disk) removes the partial file and throws. */
+function writeOrRemove(path: string, record: LeaseRecord): void {
+	try {
+		writeFileSync(path, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+	} catch (err) {
+		removeQuietly(path);
+		throw err;
+	}
 }
 
 /** Writes `record` beside the lease and links it into place; false when a lease exists. */
 function create(folder: string, record: LeaseRecord): boolean {
 	const aside = join(folder, `.postspool-lease.${record.token}.tmp`);
-	writeFileSync(aside, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+	writeOrRemove(aside, record);
 	try {
 		linkSync(aside, leasePath(folder));
 		return true;
@@ -166,8 +187,13 @@ function held(folder: string, token: string, record: () => LeaseRecord): Lease {
 		heartbeat() {
 			if (readLease(folder)?.token !== token) return false;
 			const next = join(folder, `.postspool-lease.${token}.tmp`);
-			writeFileSync(next, `${JSON.stringify(record())}\n`, { mode: 0o600 });
-			renameSync(next, path);
+			writeOrRemove(next, record());
+			try {
+				renameSync(next, path);
+			} catch (err) {
+				removeQuietly(next);
+				throw err;
+			}
 			return true;
 		},
 		release() {
