@@ -11,6 +11,9 @@ import { POSTFAST_ENDPOINTS } from '../api/postfast';
 import { POSTSIDER_ENDPOINTS } from '../api/postsider';
 import {
 	FAIR_USE_DAILY_PUBLISHES,
+	MAX_IMAGE_URLS_PER_REQUEST,
+	MAX_POSTS_PER_REQUEST,
+	POSTFAST_DEFAULT_PROFILE,
 	POSTFAST_PROFILES,
 	POSTFAST_WINDOWS,
 	type PostFastProfile,
@@ -152,7 +155,7 @@ export function postfastLimits(opts: PostFastLimitOptions = {}): LimitTable {
 	return {
 		rules,
 		perRequest: {
-			postfastPostsPerCreate: 15,
+			postfastPostsPerCreate: MAX_POSTS_PER_REQUEST,
 			postfastImageUrlsPerRequest: profile.imageUrlsPerRequest,
 		},
 	};
@@ -198,7 +201,10 @@ export function postsiderLimits(opts: PostSiderLimitOptions = {}): LimitTable {
 				partition: 'endpoint',
 			},
 		],
-		perRequest: { postfastPostsPerCreate: 15, postfastImageUrlsPerRequest: 4 },
+		perRequest: {
+			postfastPostsPerCreate: MAX_POSTS_PER_REQUEST,
+			postfastImageUrlsPerRequest: MAX_IMAGE_URLS_PER_REQUEST[POSTFAST_DEFAULT_PROFILE],
+		},
 	};
 }
 

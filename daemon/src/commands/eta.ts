@@ -3,6 +3,10 @@
  * sends (`sendOrder`, the worker's own batch rule), placed in queue order as early as every window
  * allows. Used by `plan` and `queue ls`.
  */
+import {
+	MAX_IMAGE_URLS_PER_REQUEST,
+	POSTFAST_DEFAULT_PROFILE,
+} from '../../../contract/postfast';
 import type { Budgets } from '../budget/budgets';
 import { planBacklog } from '../budget/planner';
 import type { Config } from '../config/schema';
@@ -81,7 +85,8 @@ export function planEtas(
 				.flatMap((r) => (r.platforms ?? []).map((p) => [p.toUpperCase(), r.limit])),
 		);
 		const requests = sendOrder(queue, {
-			imagesPerRequest: limits?.perRequest.postfastImageUrlsPerRequest ?? 4,
+			imagesPerRequest: limits?.perRequest.postfastImageUrlsPerRequest ??
+				MAX_IMAGE_URLS_PER_REQUEST[POSTFAST_DEFAULT_PROFILE],
 			caps,
 			now,
 		});

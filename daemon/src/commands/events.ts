@@ -4,8 +4,7 @@
  * object per line with `--json` (for scripts).
  */
 import { Outbox, type PostspoolEvent } from '../notify/outbox';
-import { openDb } from '../state/db';
-import { CliError, EXIT, type GlobalOpts, load } from './context';
+import { CliError, EXIT, type GlobalOpts, load, openState } from './context';
 
 export interface EventsOpts extends GlobalOpts {
 	follow?: boolean;
@@ -31,8 +30,8 @@ export async function eventsCommand(opts: EventsOpts): Promise<number> {
 	if (!Number.isInteger(last) || last < 0)
 		throw new CliError(`--last "${opts.last}" must be a whole number (0 or more)`, EXIT.validation);
 	const loaded = load(opts);
-	const db = openDb(loaded.stateDir);
-	const outbox = new Outbox(db);
+	const state = openState(loaded);
+	const outbox = new Outbox(state.db);
 	const out = (e: PostspoolEvent) =>
 		process.stdout.write(`${opts.json ? JSON.stringify(e) : formatEvent(e)}\n`);
 	try {
@@ -61,6 +60,6 @@ export async function eventsCommand(opts: EventsOpts): Promise<number> {
 		});
 		return EXIT.ok;
 	} finally {
-		db.close();
+		state.close();
 	}
 }

@@ -3,6 +3,7 @@
  * delivers from here (and retries until it is delivered), and `postspool events --follow` reads it.
  */
 import type { Db } from '../state/db';
+import { migrateNotifyTables } from '../state/notify-tables';
 
 export const EVENT_TYPES = [
 	'queued',
@@ -48,28 +49,11 @@ export interface OutboxRow {
 }
 
 export class Outbox {
-	static migrate(db: Db): void {
-		db.exec(`
-			CREATE TABLE IF NOT EXISTS notify_events (
-				id INTEGER PRIMARY KEY,
-				type TEXT NOT NULL,
-				at INTEGER NOT NULL,
-				payload TEXT NOT NULL,
-				webhook TEXT NOT NULL,
-				attempts INTEGER NOT NULL DEFAULT 0,
-				next_at INTEGER NOT NULL DEFAULT 0,
-				last_error TEXT,
-				delivered_at INTEGER
-			);
-			CREATE INDEX IF NOT EXISTS notify_events_webhook ON notify_events (webhook, next_at);
-		`);
-	}
-
 	constructor(
 		readonly db: Db,
 		private readonly now: () => number = Date.now,
 	) {
-		Outbox.migrate(db);
+		migrateNotifyTables(db);
 	}
 
 	/** Stores the event; `webhook` says whether the webhook still has to deliver it. */

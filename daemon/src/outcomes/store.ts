@@ -5,6 +5,7 @@
  * The target's state moves to `published` / `publish-failed`; this table keeps the details.
  */
 import type { Db } from '../state/db';
+import { migrateOutcomeTables } from '../state/outcome-tables';
 
 /** `tracking`: waiting for the service's final state; `gave-up`: it never reported one. */
 export type OutcomeState = 'tracking' | 'published' | 'publish-failed' | 'gave-up' | 'draft';
@@ -34,41 +35,12 @@ export const CHECK_BACKOFF = { baseMs: 60_000, capMs: 6 * 3_600_000 };
 export const GIVE_UP_AFTER_MS = 7 * 86_400_000;
 
 export class OutcomeStore {
-	static migrate(db: Db): void {
-		db.exec(`
-			CREATE TABLE IF NOT EXISTS outcomes (
-				target_id INTEGER PRIMARY KEY REFERENCES targets (id),
-				item_id TEXT NOT NULL,
-				key_name TEXT NOT NULL,
-				service TEXT NOT NULL,
-				account_id TEXT NOT NULL,
-				remote_id TEXT NOT NULL,
-				publish_at INTEGER NOT NULL,
-				state TEXT NOT NULL,
-				url TEXT,
-				published_at INTEGER,
-				reason TEXT,
-				checks INTEGER NOT NULL DEFAULT 0,
-				next_check_at INTEGER NOT NULL,
-				updated_at INTEGER NOT NULL
-			);
-			CREATE INDEX IF NOT EXISTS outcomes_due ON outcomes (state, next_check_at);
-			-- The tracker's own calls, so it keeps to its share of each window across restarts.
-			CREATE TABLE IF NOT EXISTS outcome_polls (
-				id INTEGER PRIMARY KEY,
-				key_name TEXT NOT NULL,
-				at INTEGER NOT NULL
-			);
-			CREATE INDEX IF NOT EXISTS outcome_polls_key ON outcome_polls (key_name, at);
-		`);
-	}
-
 	constructor(
 		readonly db: Db,
 		private readonly now: () => number = Date.now,
 		private readonly firstCheckMs = FIRST_CHECK_DELAY_MS,
 	) {
-		OutcomeStore.migrate(db);
+		migrateOutcomeTables(db);
 	}
 
 	/**

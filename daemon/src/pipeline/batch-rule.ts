@@ -10,7 +10,14 @@
  * controls), up to 15, cut where their images fill whole upload-URL requests. A PostSider post is one
  * sequence on its own: find-slot when it still needs a time, one upload per file left, the create.
  */
-import { MAX_POSTS_PER_REQUEST } from '../../../contract/postfast';
+import {
+	MAX_IMAGE_URLS_PER_REQUEST,
+	MAX_POSTS_PER_REQUEST,
+	POSTFAST_DEFAULT_PROFILE,
+} from '../../../contract/postfast';
+
+/** The default profile's image URLs per upload-URL request, when the caller has no key's table. */
+const DEFAULT_IMAGES_PER_REQUEST = MAX_IMAGE_URLS_PER_REQUEST[POSTFAST_DEFAULT_PROFILE];
 import { POSTFAST_ENDPOINTS, type PostFastCreateBody } from '../api/postfast';
 import { POSTSIDER_ENDPOINTS } from '../api/postsider';
 import type { CallSpec } from '../budget/types';
@@ -186,7 +193,7 @@ export function postsiderCalls(
  * requests a day are the scarce budget, 12 per create carries 600 posts a day instead of 555.
  * All of them when no prefix does or none has images.
  */
-export function alignedPrefix(imagesPerPost: number[], imagesPerRequest = 4): number {
+export function alignedPrefix(imagesPerPost: number[], imagesPerRequest = DEFAULT_IMAGES_PER_REQUEST): number {
 	let total = 0;
 	let best = 0;
 	imagesPerPost.forEach((n, i) => {
@@ -202,7 +209,7 @@ export function alignedPrefix(imagesPerPost: number[], imagesPerRequest = 4): nu
  */
 export function batchUploadUrlRequests<T extends { contentType: string }>(
 	files: T[],
-	imagesPerRequest = 4,
+	imagesPerRequest = DEFAULT_IMAGES_PER_REQUEST,
 ): Array<{ contentType: string; items: T[] }> {
 	const batches: Array<{ contentType: string; items: T[] }> = [];
 	const open = new Map<string, { contentType: string; items: T[] }>();

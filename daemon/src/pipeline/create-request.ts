@@ -8,7 +8,7 @@ import type { PostRecord } from '../item';
 import type { ItemRow, TargetRow } from '../state/store';
 import { PF_MIN_LEAD_MS, PF_WINDOW_MS, type StoredRequest } from './batch-rule';
 import { type UploadedMedia, idempotencyKey, postfastBody, postsiderBody } from './requests';
-import { TargetOutcomes } from './outcomes';
+import { TargetOutcomes } from './turn-end';
 
 export class CreateRequests extends TargetOutcomes {
 	protected buildRequest(

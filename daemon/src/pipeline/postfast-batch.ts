@@ -25,7 +25,7 @@ import {
 	requestWide,
 } from './batch-rule';
 import { CreateRequests } from './create-request';
-import { MIN_REPARK_MS, type Refused } from './outcomes';
+import { MIN_REPARK_MS, type Refused } from './turn-end';
 
 /** Refusals a smaller PostFast batch may not meet (see postfastBatch). */
 const SHRINKS: Refused['reason'][] = ['account-cap', 'impossible', 'probe', 'window'];

@@ -12,7 +12,7 @@ import type { PostRecord } from '../item';
 import type { Logger } from '../log';
 import type { Store, TargetRow } from '../state/store';
 import { LIVE, TransitionError } from '../state/store';
-import { TargetOutcomes } from './outcomes';
+import { TargetOutcomes } from './turn-end';
 import { PostFastBatch } from './postfast-batch';
 import { PostSiderPost } from './postsider-post';
 import { Reconciler } from './reconcile';

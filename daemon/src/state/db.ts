@@ -6,9 +6,9 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Outbox } from '../notify/outbox';
-import { OutcomeStore } from '../outcomes/store';
 import { migrateBudgetTables } from './budget-tables';
+import { migrateNotifyTables } from './notify-tables';
+import { migrateOutcomeTables } from './outcome-tables';
 
 export type Db = Database.Database;
 
@@ -162,6 +162,6 @@ export function migrate(db: Db): void {
 		}).immediate();
 	}
 	migrateBudgetTables(db);
-	OutcomeStore.migrate(db);
-	Outbox.migrate(db);
+	migrateOutcomeTables(db);
+	migrateNotifyTables(db);
 }

@@ -1,0 +1,34 @@
+/**
+ * Publish tracking's tables in the daemon's database (the tracking itself is outcomes/).
+ * Idempotent: run by the state migrations and by every `OutcomeStore` on its database.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+
+export function migrateOutcomeTables(db: BetterSqlite3.Database): void {
+	db.exec(`
+		CREATE TABLE IF NOT EXISTS outcomes (
+			target_id INTEGER PRIMARY KEY REFERENCES targets (id),
+			item_id TEXT NOT NULL,
+			key_name TEXT NOT NULL,
+			service TEXT NOT NULL,
+			account_id TEXT NOT NULL,
+			remote_id TEXT NOT NULL,
+			publish_at INTEGER NOT NULL,
+			state TEXT NOT NULL,
+			url TEXT,
+			published_at INTEGER,
+			reason TEXT,
+			checks INTEGER NOT NULL DEFAULT 0,
+			next_check_at INTEGER NOT NULL,
+			updated_at INTEGER NOT NULL
+		);
+		CREATE INDEX IF NOT EXISTS outcomes_due ON outcomes (state, next_check_at);
+		-- The tracker's own calls, so it keeps to its share of each window across restarts.
+		CREATE TABLE IF NOT EXISTS outcome_polls (
+			id INTEGER PRIMARY KEY,
+			key_name TEXT NOT NULL,
+			at INTEGER NOT NULL
+		);
+		CREATE INDEX IF NOT EXISTS outcome_polls_key ON outcome_polls (key_name, at);
+	`);
+}
