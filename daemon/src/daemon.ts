@@ -22,6 +22,7 @@ import type { Logger } from './log';
 import { finalizeItem, recoverMoves } from './journey/settle';
 import { Notifier } from './notify/notifier';
 import { Tracker } from './outcomes/tracker';
+import { DEFAULT_IMAGES_PER_REQUEST } from './pipeline/batch-rule';
 import { type ClientSet, Worker, type WorkerOptions } from './pipeline/worker';
 import { type Db, dbPath, openDb, tighten } from './state/db';
 import { HEARTBEAT_MS, type Lease, acquireLease } from './state/lease';
@@ -129,7 +130,7 @@ export function createClients(
 			return c;
 		},
 		imagesPerRequest(name) {
-			return limitsForKey(loaded.config, name)?.perRequest.postfastImageUrlsPerRequest ?? 4;
+			return limitsForKey(loaded.config, name)?.perRequest.postfastImageUrlsPerRequest ?? DEFAULT_IMAGES_PER_REQUEST;
 		},
 	};
 }

@@ -17,7 +17,7 @@ import {
 } from '../../../contract/postfast';
 
 /** The default profile's image URLs per upload-URL request, when the caller has no key's table. */
-const DEFAULT_IMAGES_PER_REQUEST = MAX_IMAGE_URLS_PER_REQUEST[POSTFAST_DEFAULT_PROFILE];
+export const DEFAULT_IMAGES_PER_REQUEST = MAX_IMAGE_URLS_PER_REQUEST[POSTFAST_DEFAULT_PROFILE];
 import { POSTFAST_ENDPOINTS, type PostFastCreateBody } from '../api/postfast';
 import { POSTSIDER_ENDPOINTS } from '../api/postsider';
 import type { CallSpec } from '../budget/types';
