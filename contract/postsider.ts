@@ -6,6 +6,9 @@
  * and magic-byte types. The per-provider settings table lives in `./postsider/providers` and the
  * create-post validation (the server's verified messages) in `./postsider/validate`; both are
  * re-exported here. No runtime dependencies and no process/timers/fs (n8n community lint).
+ *
+ * One file on purpose: it is the endpoint table with its payload types, which read best side by
+ * side; the provider table and the validation already live in ./postsider/.
  */
 
 export * from './postsider/providers';

@@ -1,4 +1,9 @@
-/** Checks a client can make before sending; the emulator applies the same rules (§2.1, §2.11). */
+/**
+ * Checks a client can make before sending; the emulator applies the same rules (§2.1, §2.11).
+ *
+ * One file on purpose: it is the one rule list that clients and the emulator both run; should it
+ * grow, `checkPostForPlatform` (the per-platform rules) is the seam to split at.
+ */
 
 import {
 	CREATE_APPROVAL_STATUSES,

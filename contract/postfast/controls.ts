@@ -1,4 +1,8 @@
-/** The controls catalogue (§2.11): every control, its platform, type, values and default. */
+/**
+ * The controls catalogue (§2.11): every control, its platform, type, values and default.
+ *
+ * One file on purpose: it is a data table (CONTROLS) with the few look-ups over it.
+ */
 
 import { type Platform, type PostFastProfile } from './basics';
 

@@ -11,6 +11,9 @@
  *
  * Pass the whole file when you have it: like the library, a few checks walk past the first
  * bytes (PNG chunks, an ID3 tag, the EBML header); a head-only buffer is treated as the whole file.
+ *
+ * One file on purpose: the signatures must stay in the library's decision order, which a split
+ * would scatter.
  */
 
 export interface DetectedType {

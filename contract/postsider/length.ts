@@ -14,6 +14,8 @@
  *    list items get "- ", and the remaining tags are stripped.
  * 4. The count is UTF-16 code units; X takes the larger of that and the twitter-text weighted length
  *    (links 23, emoji 2, characters outside the light ranges 2; bare domains are links too).
+ *
+ * One file on purpose: the four steps are one algorithm, tested as one against the server's counts.
  */
 
 import { TWITTER_CCTLDS, TWITTER_GTLDS } from './twitter-tlds';

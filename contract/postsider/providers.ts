@@ -5,6 +5,8 @@
  *
  * `validateProviderSettings` returns class-validator style messages (E3, prefixed with the field
  * path); `checkProviderMedia` returns the provider's `checkValidity` text (E4, non-drafts only).
+ *
+ * One file on purpose: a data table, one entry per provider, with the two checks that read it.
  */
 
 import type { MediaRef } from '../postsider';

@@ -2,6 +2,8 @@
  * The S3 leg of PostFast uploads (postfast-api.md §4): real SigV4 query-signed PUT URLs made with
  * the AWS SDK's presigner, verified on PUT by recomputing the signature, bodies streamed to a temp
  * dir (never held in memory), and S3's XML errors.
+ *
+ * One file on purpose: signing, verifying and storing are one bucket class sharing its state.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
