@@ -2,6 +2,10 @@
  * The running daemon: one instance per state directory. Watcher events are hints that trigger a
  * rescan; a full rescan also runs at startup and every `rescanMs`. Post due-times live in SQLite
  * and one timer is re-armed to the next one; node-cron only runs housekeeping.
+ *
+ * Why one file over 450 lines: it is the process's lifecycle (lock, leases, watcher, rescans, the
+ * pump, disk-full pause, tracking and notification timers, shutdown) and every part shares the
+ * same start/stop state; the work itself lives in intake/, pipeline/, outcomes/ and notify/.
  */
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
