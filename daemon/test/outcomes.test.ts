@@ -405,7 +405,10 @@ async function wallClock<T>(fn: () => Promise<T>): Promise<T> {
 	ps = await startPostSider({ now: Date.now() });
 	pf = await startPostFast({ now: Date.now() });
 	try {
-		const ints = await new PostSiderClient({ baseUrl: ps.baseUrl, apiKey: ps.apiKey }).listIntegrations();
+		const ints = await new PostSiderClient({
+			baseUrl: ps.baseUrl,
+			apiKey: ps.apiKey,
+		}).listIntegrations();
 		if (!ints.ok) throw new Error(ints.error.message);
 		channel = ints.value.find((i) => !i.disabled && i.identifier === 'linkedin')!.id;
 		const acc = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
@@ -460,8 +463,12 @@ describe('cancel of a published post', () => {
 				cancelCommand({ config: env.configPath, remote: true }, item.id),
 			);
 			expect(remote.code).toBe(1);
-			expect(remote.out).toContain(`PostSider post ${psId} is already published, delete it on the platform`);
-			expect(remote.out).toContain(`PostFast post ${pfId} is already published, delete it on the platform`);
+			expect(remote.out).toContain(
+				`PostSider post ${psId} is already published, delete it on the platform`,
+			);
+			expect(remote.out).toContain(
+				`PostFast post ${pfId} is already published, delete it on the platform`,
+			);
 			expect(remote.out).not.toMatch(/deleted$/m);
 			expect(ps.store.posts.get(psId)?.deletedAt).toBeNull();
 			expect(pf.store.posts.has(pfId)).toBe(true);
@@ -469,7 +476,11 @@ describe('cancel of a published post', () => {
 			expect(events(env.stateDir).filter((e) => e.type === 'cancelled')).toEqual([]);
 
 			// The daemon's tracker learns it is published; cancel then refuses without calling anything.
-			running = new Daemon({ loaded: loadConfig(env.configPath), log: silentLogger, now: () => ps.clock.now() });
+			running = new Daemon({
+				loaded: loadConfig(env.configPath),
+				log: silentLogger,
+				now: () => ps.clock.now(),
+			});
 			await running.start();
 			running.trackNow();
 			await until(() => targets(env.stateDir).every((x) => x.t.state === 'published'));
@@ -477,10 +488,14 @@ describe('cancel of a published post', () => {
 			running = undefined;
 			const calls = ps.requests.length + pf.requests.length;
 			for (const remoteFlag of [false, true]) {
-				const r = await cli(() => cancelCommand({ config: env.configPath, remote: remoteFlag }, item.id));
+				const r = await cli(() =>
+					cancelCommand({ config: env.configPath, remote: remoteFlag }, item.id),
+				);
 				expect(r.code).toBe(1);
 				expect(r.out).not.toMatch(/cancelled 0 target/);
-				expect(r.out).toMatch(/is already published on ps-li, pf-li and cannot be unscheduled: delete it on the platform/);
+				expect(r.out).toMatch(
+					/is already published on ps-li, pf-li and cannot be unscheduled: delete it on the platform/,
+				);
 			}
 			expect(ps.requests.length + pf.requests.length).toBe(calls);
 			expect(ps.store.posts.get(psId)?.deletedAt).toBeNull();
@@ -512,7 +527,11 @@ describe('cancelled events', () => {
 						desktop: { on: 'off' },
 					},
 				});
-				running = new Daemon({ loaded: loadConfig(env.configPath), log: silentLogger, now: () => ps.clock.now() });
+				running = new Daemon({
+					loaded: loadConfig(env.configPath),
+					log: silentLogger,
+					now: () => ps.clock.now(),
+				});
 				await running.start();
 				drop(join(env.inbox, 'bad.json'), {
 					text: 'will fail [fail]',
@@ -535,7 +554,9 @@ describe('cancelled events', () => {
 				const later = targets(env.stateDir).find((x) => x.name.startsWith('later'))!;
 				expect(bad.t.state).toBe('publish-failed');
 
-				const local = await cli(() => cancelCommand({ config: env.configPath, json: true }, bad.item.id));
+				const local = await cli(() =>
+					cancelCommand({ config: env.configPath, json: true }, bad.item.id),
+				);
 				expect(local.code).toBe(0);
 				const after = targets(env.stateDir).find((x) => x.name.startsWith('bad'))!;
 				expect(after.item.state).toBe('cancelled');

@@ -1,5 +1,6 @@
 /** `postspool run`: the daemon in the foreground (JSON logs, or readable lines on a TTY). */
 import { Daemon } from '../daemon';
+import { ConfigError } from '../config/load';
 import { LockError } from '../state/lock';
 import { createLogger } from '../log';
 import { CliError, EXIT, type GlobalOpts, load } from './context';
@@ -34,6 +35,12 @@ export async function runCommand(
 		await daemon.start();
 	} catch (err) {
 		if (err instanceof LockError) throw new CliError(err.message, EXIT.error);
+		// A key or the webhook secret that cannot be read: a config error, not a crash.
+		// Its lock and lease are released first (the daemon started to take them).
+		if (err instanceof ConfigError) {
+			await daemon.stop(0).catch(() => undefined);
+			throw new CliError(err.message, EXIT.validation, { issues: err.issues });
+		}
 		throw err;
 	}
 	return new Promise<number>((resolve) => {

@@ -71,7 +71,13 @@ export async function unschedule(
 		// never delete a post that went out (or that the service already tried to publish).
 		const seen = await remoteState(budgets, clients, t);
 		if (seen.refuse !== undefined) {
-			results.push({ target: t.label, service: t.service, postId: t.remote_id, ok: false, message: `${t.label}: ${name} post ${t.remote_id} ${seen.refuse}` });
+			results.push({
+				target: t.label,
+				service: t.service,
+				postId: t.remote_id,
+				ok: false,
+				message: `${t.label}: ${name} post ${t.remote_id} ${seen.refuse}`,
+			});
 			continue;
 		}
 		const endpoint =

@@ -61,7 +61,11 @@ export function cancelItem(
 ): { ok: boolean; message: string; cancelled: number } {
 	const item = store.item(itemId);
 	if (!item)
-		return { ok: false, message: `no item "${itemId}"; "postspool queue ls" lists them`, cancelled: 0 };
+		return {
+			ok: false,
+			message: `no item "${itemId}"; "postspool queue ls" lists them`,
+			cancelled: 0,
+		};
 	let n = 0;
 	for (const t of store.targets(item.id)) {
 		if (
