@@ -4,12 +4,14 @@
  * an injected command; `postspool events` reading the same store.
  */
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../src/cli';
 import { eventsCommand } from '../src/commands/events';
+import { ConfigError, loadConfig } from '../src/config/load';
 import { NotifyConfig } from '../src/config/schema';
 import { Daemon } from '../src/daemon';
 import { silentLogger } from '../src/log';
@@ -261,5 +263,86 @@ describe('desktop notifications', () => {
 		// Only the failures reached the desktop.
 		await until(() => readFileSync(log, 'utf8').includes('broken2'));
 		expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(2);
+	});
+});
+
+/** Runs the CLI in process; returns the exit code and what it wrote. */
+async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+	let out = '';
+	let err = '';
+	const o = process.stdout.write.bind(process.stdout);
+	const e = process.stderr.write.bind(process.stderr);
+	process.stdout.write = ((c: string) => ((out += c), true)) as typeof process.stdout.write;
+	process.stderr.write = ((c: string) => ((err += c), true)) as typeof process.stderr.write;
+	const saved = process.exitCode;
+	process.exitCode = 0;
+	try {
+		await main(['node', 'postspool', ...argv]);
+		const code = Number(process.exitCode ?? 0);
+		return { code, out, err };
+	} finally {
+		process.stdout.write = o;
+		process.stderr.write = e;
+		process.exitCode = saved;
+	}
+}
+
+describe('webhook config', () => {
+	it('doctor checks the webhook secret like a key; run stops with a config error naming it (exit 2, no stack)', async () => {
+		const home = tempDir('postspool-secret-');
+		const secret = join(home, 'hook.secret');
+		writeFileSync(secret, 'shh', { mode: 0o600 });
+		const env = makeEnv({
+			notify: { webhook: { url: 'http://127.0.0.1:9/hook', secret: { file: secret } } },
+		});
+		const doctorOk = await runCli(['doctor', '--json', '--config', env.configPath]);
+		const okCheck = JSON.parse(doctorOk.out).checks.find(
+			(c: { check: string }) => c.check === 'webhook secret',
+		);
+		expect(okCheck).toMatchObject({ ok: true });
+
+		for (const broken of ['group-readable', 'missing'] as const) {
+			if (broken === 'group-readable') chmodSync(secret, 0o644);
+			else rmSync(secret);
+			const doctor = await runCli(['doctor', '--json', '--config', env.configPath]);
+			expect(doctor.code).toBe(1);
+			const check = JSON.parse(doctor.out).checks.find(
+				(c: { check: string }) => c.check === 'webhook secret',
+			);
+			expect(check.ok).toBe(false);
+			expect(check.detail).toMatch(
+				broken === 'missing'
+					? /webhook secret.*does not exist\. Write the webhook secret into it/i
+					: /webhook secret.*readable by group or others.*chmod 600/i,
+			);
+			expect(check.detail).not.toMatch(/API key/);
+
+			const run = await runCli(['run', '--once', '--config', env.configPath]);
+			expect([broken, run.code, run.err]).toEqual([broken, 2, expect.any(String)]);
+			expect(run.err).toMatch(/^postspool: Webhook secret \(notify\.webhook\.secret\)/);
+			expect(run.err).not.toMatch(/API key|\n\s+at /);
+		}
+	});
+
+	it('refuses a webhook URL that is not http(s)', () => {
+		for (const url of ['ftp://example.com/hook', 'file:///tmp/hook', 'javascript:alert(1)']) {
+			expect(NotifyConfig.safeParse({ webhook: { url } }).success).toBe(false);
+			const env = makeEnv({ notify: { webhook: { url: 'http://127.0.0.1:9/hook' } } });
+			const text = readFileSync(env.configPath, 'utf8').replace('http://127.0.0.1:9/hook', url);
+			writeFileSync(env.configPath, text, { mode: 0o600 });
+			let error: unknown;
+			try {
+				loadConfig(env.configPath);
+			} catch (e) {
+				error = e;
+			}
+			expect(error).toBeInstanceOf(ConfigError);
+			expect((error as Error).message).toMatch(
+				/notify\.webhook\.url: must be an http:\/\/ or https:\/\/ URL/,
+			);
+		}
+		expect(
+			NotifyConfig.safeParse({ webhook: { url: 'https://n8n.example.com/webhook/x' } }).success,
+		).toBe(true);
 	});
 });

@@ -5,6 +5,8 @@
  * error.json and the retry command, as a post we failed to send does.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPostFast, startPostSider } from '../../emulators/src/index';
@@ -17,6 +19,7 @@ import { loadConfig } from '../src/config/load';
 import { Daemon } from '../src/daemon';
 import { silentLogger } from '../src/log';
 import { retryItem } from '../src/pipeline/retry-cancel';
+import { Outbox } from '../src/notify/outbox';
 import { openDb } from '../src/state/db';
 import { Store } from '../src/state/store';
 import { drop, tempDir } from './helpers';
@@ -60,7 +63,7 @@ function advance(ms: number) {
 	pf.clock.set(ps.clock.now());
 }
 
-function setup() {
+function setup(extra: Record<string, unknown> = {}) {
 	const home = tempDir('postspool-outcomes-');
 	writeFileSync(join(home, 'ps.key'), ps.apiKey, { mode: 0o600 });
 	writeFileSync(join(home, 'pf.key'), pf.apiKey, { mode: 0o600 });
@@ -87,6 +90,7 @@ function setup() {
 			stableMs: 0,
 			backoffMs: 50,
 			backoffCapMs: 200,
+			...extra,
 		}),
 		{ mode: 0o600 },
 	);
@@ -391,6 +395,191 @@ describe('cancel --remote', () => {
 			await ps.close();
 			await pf.close();
 			({ ps, pf } = saved);
+		}
+	});
+});
+
+/** Emulators whose clocks stand at the wall clock (the CLI runs on it), with ids for the config. */
+async function wallClock<T>(fn: () => Promise<T>): Promise<T> {
+	const saved = { ps, pf, channel, account };
+	ps = await startPostSider({ now: Date.now() });
+	pf = await startPostFast({ now: Date.now() });
+	try {
+		const ints = await new PostSiderClient({
+			baseUrl: ps.baseUrl,
+			apiKey: ps.apiKey,
+		}).listIntegrations();
+		if (!ints.ok) throw new Error(ints.error.message);
+		channel = ints.value.find((i) => !i.disabled && i.identifier === 'linkedin')!.id;
+		const acc = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
+		if (!acc.ok) throw new Error(acc.error.message);
+		account = {
+			id: acc.value.find((x) => x.connectionStatus !== 'DISABLED' && x.platform === 'LINKEDIN')!.id,
+			platform: 'linkedin',
+		};
+		return await fn();
+	} finally {
+		await running?.stop(2000);
+		running = undefined;
+		await ps.close();
+		await pf.close();
+		({ ps, pf, channel, account } = saved);
+	}
+}
+
+function events(stateDir: string) {
+	const db = openDb(stateDir);
+	try {
+		return new Outbox(db).since(0);
+	} finally {
+		db.close();
+	}
+}
+
+describe('cancel of a published post', () => {
+	it('--remote reads the state on both services and refuses a post published since, deleting nothing; once the daemon knows, cancel says so and exits 1', async () => {
+		await wallClock(async () => {
+			const env = setup();
+			running = new Daemon({ loaded: loadConfig(env.configPath), log: silentLogger, once: true });
+			await running.start();
+			drop(join(env.inbox, 'live.json'), {
+				text: 'goes out soon',
+				targets: ['ps-li', 'pf-li'],
+				when: new Date(Date.now() + 10 * 60_000).toISOString(),
+			});
+			await running.idle();
+			await running.stop(2000);
+			running = undefined;
+			const [{ item }] = targets(env.stateDir);
+			const psId = targets(env.stateDir).find((x) => x.t.service === 'postsider')!.t.remote_id!;
+			const pfId = targets(env.stateDir).find((x) => x.t.service === 'postfast')!.t.remote_id!;
+			// The services publish it; the daemon has not looked yet (its targets are still confirmed).
+			ps.clock.advance(11 * 60_000);
+			pf.clock.set(ps.clock.now());
+			expect(ps.store.posts.get(psId)?.state).toBe('PUBLISHED');
+			expect(targets(env.stateDir).every((x) => x.t.state === 'confirmed')).toBe(true);
+
+			const remote = await cli(() =>
+				cancelCommand({ config: env.configPath, remote: true }, item.id),
+			);
+			expect(remote.code).toBe(1);
+			expect(remote.out).toContain(
+				`PostSider post ${psId} is already published, delete it on the platform`,
+			);
+			expect(remote.out).toContain(
+				`PostFast post ${pfId} is already published, delete it on the platform`,
+			);
+			expect(remote.out).not.toMatch(/deleted$/m);
+			expect(ps.store.posts.get(psId)?.deletedAt).toBeNull();
+			expect(pf.store.posts.has(pfId)).toBe(true);
+			expect(targets(env.stateDir).every((x) => x.t.state === 'confirmed')).toBe(true);
+			expect(events(env.stateDir).filter((e) => e.type === 'cancelled')).toEqual([]);
+
+			// The daemon's tracker learns it is published; cancel then refuses without calling anything.
+			running = new Daemon({
+				loaded: loadConfig(env.configPath),
+				log: silentLogger,
+				now: () => ps.clock.now(),
+			});
+			await running.start();
+			running.trackNow();
+			await until(() => targets(env.stateDir).every((x) => x.t.state === 'published'));
+			await running.stop(2000);
+			running = undefined;
+			const calls = ps.requests.length + pf.requests.length;
+			for (const remoteFlag of [false, true]) {
+				const r = await cli(() =>
+					cancelCommand({ config: env.configPath, remote: remoteFlag }, item.id),
+				);
+				expect(r.code).toBe(1);
+				expect(r.out).not.toMatch(/cancelled 0 target/);
+				expect(r.out).toMatch(
+					/is already published on ps-li, pf-li and cannot be unscheduled: delete it on the platform/,
+				);
+			}
+			expect(ps.requests.length + pf.requests.length).toBe(calls);
+			expect(ps.store.posts.get(psId)?.deletedAt).toBeNull();
+			expect(pf.store.posts.has(pfId)).toBe(true);
+		});
+	});
+});
+
+describe('cancelled events', () => {
+	it('a local cancel of a publish-failed post and a remote cancel each emit "cancelled" (webhook + events); the receipt says cancelled', async () => {
+		const got: Array<{ type: string; item?: string; postId?: string }> = [];
+		const server = createServer((req, res) => {
+			let body = '';
+			req.on('data', (c) => (body += c));
+			req.on('end', () => {
+				got.push(JSON.parse(body));
+				res.writeHead(200).end();
+			});
+		});
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		try {
+			await wallClock(async () => {
+				const env = setup({
+					notify: {
+						webhook: {
+							url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+							events: ['cancelled'],
+						},
+						desktop: { on: 'off' },
+					},
+				});
+				running = new Daemon({
+					loaded: loadConfig(env.configPath),
+					log: silentLogger,
+					now: () => ps.clock.now(),
+				});
+				await running.start();
+				drop(join(env.inbox, 'bad.json'), {
+					text: 'will fail [fail]',
+					targets: ['ps-li'],
+					when: new Date(Date.now() + 10 * 60_000).toISOString(),
+				});
+				drop(join(env.inbox, 'later.json'), {
+					text: 'take me back',
+					targets: ['pf-li'],
+					when: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+				});
+				await until(() => find(join(env.folder, 'done'), 'receipt.json').length === 2);
+				ps.clock.advance(11 * 60_000);
+				pf.clock.set(ps.clock.now());
+				running.trackNow();
+				await until(() => find(join(env.folder, 'failed'), 'error.json').length === 1);
+				await running.stop(2000);
+				running = undefined;
+				const bad = targets(env.stateDir).find((x) => x.name.startsWith('bad'))!;
+				const later = targets(env.stateDir).find((x) => x.name.startsWith('later'))!;
+				expect(bad.t.state).toBe('publish-failed');
+
+				const local = await cli(() =>
+					cancelCommand({ config: env.configPath, json: true }, bad.item.id),
+				);
+				expect(local.code).toBe(0);
+				const after = targets(env.stateDir).find((x) => x.name.startsWith('bad'))!;
+				expect(after.item.state).toBe('cancelled');
+				const receipt = readJson(join(after.item.final_dir!, 'receipt.json'));
+				expect(receipt.state).toBe('cancelled');
+				expect(receipt.targets[0].state).toBe('cancelled');
+
+				const remote = await cli(() =>
+					cancelCommand({ config: env.configPath, json: true, remote: true }, later.item.id),
+				);
+				expect(remote.code).toBe(0);
+
+				const stored = events(env.stateDir).filter((e) => e.type === 'cancelled');
+				expect(stored.map((e) => e.item)).toEqual([bad.item.id, later.item.id]);
+				expect(stored[1]).toMatchObject({ service: 'postfast', postId: later.t.remote_id });
+				// Delivered by the command itself: no daemon runs.
+				expect(got.map((e) => [e.type, e.item])).toEqual([
+					['cancelled', bad.item.id],
+					['cancelled', later.item.id],
+				]);
+			});
+		} finally {
+			await new Promise<void>((r) => server.close(() => r()));
 		}
 	});
 });

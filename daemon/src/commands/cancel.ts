@@ -4,6 +4,7 @@
  */
 import { createClients } from '../daemon';
 import { consequence, remoteTargets, unschedule } from '../outcomes/unschedule';
+import { emitFromCli } from '../notify/cli-emit';
 import { cancelItem } from '../pipeline/retry-cancel';
 import { EXIT, type GlobalOpts, load, openState, print } from './context';
 
@@ -21,6 +22,16 @@ export async function cancelCommand(
 		const r = cancelItem(s.store, id, Date.now());
 		const item = s.store.item(id);
 		const remote = item ? remoteTargets(s.store, item) : [];
+		if (item && r.cancelled > 0)
+			await emitFromCli(loaded, s.db, [
+				{
+					type: 'cancelled',
+					item: item.id,
+					name: item.name,
+					folder: s.store.item(item.id)?.final_dir ?? item.work_dir,
+					reason: `cancelled by "postspool cancel" before ${r.cancelled} target(s) were sent`,
+				},
+			]);
 		if (!r.ok || !item || remote.length === 0) {
 			print(opts, r, () => r.message);
 			return r.ok ? EXIT.ok : EXIT.error;
@@ -43,6 +54,22 @@ export async function cancelCommand(
 		);
 		const after = s.store.item(item.id)!;
 		const ok = deleted.every((d) => d.ok);
+		await emitFromCli(
+			loaded,
+			s.db,
+			deleted
+				.filter((d) => d.ok)
+				.map((d) => ({
+					type: 'cancelled' as const,
+					item: item.id,
+					name: item.name,
+					folder: after.final_dir ?? after.work_dir,
+					target: d.target,
+					service: d.service,
+					postId: d.postId,
+					reason: d.message,
+				})),
+		);
 		print(
 			opts,
 			{

@@ -2,6 +2,7 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { resolveApiKey } from '../config/load';
+import { WEBHOOK_SECRET } from '../notify/cli-emit';
 import type { Config } from '../config/schema';
 import { createClients } from '../daemon';
 import { layoutOf } from '../journey/layout';
@@ -86,6 +87,20 @@ export async function doctorCommand(opts: GlobalOpts): Promise<number> {
 					detail: 'missing or not writable',
 					fix: `mkdir -p ${inbox} and make it writable for this user`,
 				});
+			}
+		}
+		// The webhook's secret is read like a key: a missing or group-readable file fails here, not at run.
+		const secret = loaded.config.notify.webhook?.secret;
+		if (secret) {
+			try {
+				resolveApiKey(WEBHOOK_SECRET, { apiKey: secret } as never, loaded.path);
+				add({
+					check: 'webhook secret',
+					ok: true,
+					detail: secret.env ? `$${secret.env}` : `${secret.file} (owner only)`,
+				});
+			} catch (err) {
+				add({ check: 'webhook secret', ok: false, detail: (err as Error).message });
 			}
 		}
 		const clients = createClients(loaded, process.env, Date.now);

@@ -1,6 +1,7 @@
 /** `postspool run`: the daemon in the foreground (JSON logs, or readable lines on a TTY). */
 import { Daemon } from '../daemon';
 import { isDiskFull } from '../state/disk';
+import { ConfigError } from '../config/load';
 import { LockError } from '../state/lock';
 import { createLogger } from '../log';
 import { CliError, EXIT, type GlobalOpts, load } from './context';
@@ -41,6 +42,12 @@ export async function runCommand(
 				`the disk is full (${(err as Error).message}); free space under the state directory and the drop folders, then start again. Nothing was lost`,
 				EXIT.error,
 			);
+		// A key or the webhook secret that cannot be read: a config error, not a crash.
+		// Its lock and lease are released first (the daemon started to take them).
+		if (err instanceof ConfigError) {
+			await daemon.stop(0).catch(() => undefined);
+			throw new CliError(err.message, EXIT.validation, { issues: err.issues });
+		}
 		throw err;
 	}
 	return new Promise<number>((resolve) => {

@@ -136,11 +136,16 @@ export function resolveApiKey(
 	configPath: string,
 	env: NodeJS.ProcessEnv = process.env,
 ): string {
+	// The webhook's signing secret is read the same way; its messages name it as what it is.
+	const webhook = name === 'notify.webhook.secret';
+	const who = webhook ? 'Webhook secret (notify.webhook.secret)' : `Key "${name}"`;
+	const what = webhook ? 'the webhook secret' : 'the API key';
+	const kind = webhook ? 'secret file' : 'key file';
 	if (key.apiKey.env) {
 		const value = env[key.apiKey.env]?.trim();
 		if (!value) {
 			throw new ConfigError(
-				`Key "${name}": the environment variable ${key.apiKey.env} is not set or empty. Export it before starting postspool, or use "file" instead.`,
+				`${who}: the environment variable ${key.apiKey.env} is not set or empty. Export it before starting postspool, or use "file" instead.`,
 			);
 		}
 		return value;
@@ -151,18 +156,15 @@ export function resolveApiKey(
 		mode = statSync(file).mode;
 	} catch {
 		throw new ConfigError(
-			`Key "${name}": the key file ${file} does not exist. Write the API key into it and run "chmod 600 ${file}".`,
+			`${who}: the ${kind} ${file} does not exist. Write ${what} into it and run "chmod 600 ${file}".`,
 		);
 	}
 	if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
 		throw new ConfigError(
-			`Key "${name}": the key file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}). Run "chmod 600 ${file}".`,
+			`${who}: the ${kind} ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}). Run "chmod 600 ${file}".`,
 		);
 	}
 	const value = readFileSync(file, 'utf8').trim();
-	if (!value)
-		throw new ConfigError(
-			`Key "${name}": the key file ${file} is empty. Write the API key into it.`,
-		);
+	if (!value) throw new ConfigError(`${who}: the ${kind} ${file} is empty. Write ${what} into it.`);
 	return value;
 }

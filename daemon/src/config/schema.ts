@@ -135,7 +135,10 @@ export const NotifyConfig = z
 		webhook: z
 			.object({
 				/** Receives a POST of one JSON event per happening (n8n: a Webhook node's production URL). */
-				url: z.url(),
+				url: z.url({
+					protocol: /^https?$/,
+					error: "must be an http:// or https:// URL (n8n: the Webhook node's production URL)",
+				}),
 				/** Signs each body with HMAC-SHA256 (header X-Postspool-Signature: sha256=<hex>). */
 				secret: SecretSource.optional(),
 				events: z

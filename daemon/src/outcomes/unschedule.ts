@@ -48,6 +48,8 @@ export function consequence(item: ItemRow, remote: RemoteTarget[]): string {
 
 export interface UnscheduleResult {
 	target: string;
+	service: TargetRow['service'];
+	postId: string;
 	ok: boolean;
 	message: string;
 }
@@ -65,12 +67,27 @@ export async function unschedule(
 	for (const t of store.targets(item.id)) {
 		if (t.state !== 'confirmed' || !t.remote_id) continue;
 		const name = t.service === 'postsider' ? 'PostSider' : 'PostFast';
+		// The service may have published it since the daemon last looked: read its state first, and
+		// never delete a post that went out (or that the service already tried to publish).
+		const seen = await remoteState(budgets, clients, t);
+		if (seen.refuse !== undefined) {
+			results.push({
+				target: t.label,
+				service: t.service,
+				postId: t.remote_id,
+				ok: false,
+				message: `${t.label}: ${name} post ${t.remote_id} ${seen.refuse}`,
+			});
+			continue;
+		}
 		const endpoint =
 			t.service === 'postsider' ? POSTSIDER_ENDPOINTS.deletePost : POSTFAST_ENDPOINTS.deletePost;
 		const r = budgets.reserve(t.key_name, [{ service: t.service, endpoint }]);
 		if (!r.ok) {
 			results.push({
 				target: t.label,
+				service: t.service,
+				postId: t.remote_id,
 				ok: false,
 				message: `${t.label}: not deleted — ${r.gating}; try again after ${new Date(r.notBefore).toISOString()}`,
 			});
@@ -85,6 +102,8 @@ export async function unschedule(
 		if (!gone) {
 			results.push({
 				target: t.label,
+				service: t.service,
+				postId: t.remote_id,
 				ok: false,
 				message: res.ok
 					? `${t.label}: ${name} has no post ${t.remote_id} any more (published or deleted elsewhere); "postspool history" shows what is known`
@@ -110,10 +129,57 @@ export async function unschedule(
 		})();
 		results.push({
 			target: t.label,
+			service: t.service,
+			postId: t.remote_id,
 			ok: true,
 			message: `${t.label}: ${name} post ${t.remote_id} deleted`,
 		});
 	}
 	refileItem(store, item.id, now());
 	return results;
+}
+
+/** States in which the service has not tried to publish the post yet: deleting it unschedules it. */
+const UNPUBLISHED = new Set(['QUEUE', 'DRAFT', 'APPROVAL', 'SCHEDULED']);
+
+/**
+ * The post's state on its service (PostSider: the post itself; PostFast: the posts list by id), and
+ * why it must not be deleted when it is published or the service already tried to publish it.
+ */
+async function remoteState(
+	budgets: Budgets,
+	clients: ClientSet,
+	t: TargetRow,
+): Promise<{ refuse?: string }> {
+	const id = t.remote_id!;
+	const endpoint =
+		t.service === 'postsider' ? POSTSIDER_ENDPOINTS.getPost : POSTFAST_ENDPOINTS.listPosts;
+	const r = budgets.reserve(t.key_name, [{ service: t.service, endpoint }]);
+	if (!r.ok)
+		return {
+			refuse: `not deleted — its state could not be read (${r.gating}); try again after ${new Date(r.notBefore).toISOString()}`,
+		};
+	let state: string | undefined;
+	let error: string | undefined;
+	if (t.service === 'postsider') {
+		// The answer holds the channel's tokens: only the state is read.
+		const res = await clients.postsider(t.key_name).getPost(id);
+		budgets.record(r.reservation, 0, observationOf(res));
+		if (res.ok) state = res.value.posts?.find((p) => p.id === id)?.state;
+		else if (res.error.status !== 404) error = `${res.error.status}: ${res.error.message}`;
+	} else {
+		const res = await clients.postfast(t.key_name).listPosts({ ids: [id], limit: 1 });
+		budgets.record(r.reservation, 0, observationOf(res));
+		if (res.ok) state = res.value.data.find((p) => p.id === id)?.status;
+		else error = `${res.error.status}: ${res.error.message}`;
+	}
+	if (error !== undefined)
+		return { refuse: `not deleted — its state could not be read (${error}); try again later` };
+	// Not found: the delete below says so without deleting anything.
+	if (state === undefined || UNPUBLISHED.has(state)) return {};
+	return state === 'PUBLISHED'
+		? { refuse: 'is already published, delete it on the platform (nothing was deleted)' }
+		: {
+				refuse: `was already sent for publishing (state ${state}), delete it on the platform if it appeared there (nothing was deleted)`,
+			};
 }

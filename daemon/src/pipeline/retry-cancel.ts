@@ -1,5 +1,6 @@
 /** `retry` and `cancel` of an item: which targets go back to the queue or stop, and the item's folder. */
 import { finalizeItem, reopenItem } from '../journey/settle';
+import { refileItem } from '../outcomes/refile';
 import type { Store } from '../state/store';
 
 /** `retry`: bring a failed item back from failed/ and re-queue its failed or parked targets. */
@@ -57,9 +58,14 @@ export function cancelItem(
 	store: Store,
 	itemId: string,
 	now: number,
-): { ok: boolean; message: string } {
+): { ok: boolean; message: string; cancelled: number } {
 	const item = store.item(itemId);
-	if (!item) return { ok: false, message: `no item "${itemId}"; "postspool queue ls" lists them` };
+	if (!item)
+		return {
+			ok: false,
+			message: `no item "${itemId}"; "postspool queue ls" lists them`,
+			cancelled: 0,
+		};
 	let n = 0;
 	for (const t of store.targets(item.id)) {
 		if (
@@ -74,11 +80,26 @@ export function cancelItem(
 			return {
 				ok: false,
 				message: `target ${t.label} of ${item.id} is being created right now; wait for it to settle and cancel again`,
+				cancelled: n,
 			};
 		}
 	}
+	const all = store.targets(item.id);
+	const published = all.filter((t) => t.state === 'published').map((t) => t.label);
+	const gone = published.length
+		? `${item.name} (${item.id}) is already published on ${published.join(', ')} and cannot be unscheduled: delete it on the platform`
+		: '';
+	// Nothing to stop and nothing the service could still take back: saying "cancelled 0" would hide that.
+	if (n === 0 && published.length > 0 && !all.some((t) => t.state === 'confirmed'))
+		return { ok: false, message: gone, cancelled: 0 };
 	if (item.state !== 'processing') {
-		store.setItem(item.id, { state: store.itemOutcome(item.id) ?? item.state });
+		// A settled item (done/ or failed/): its receipt and folder name say it was cancelled.
+		if (n === 0 || refileItem(store, item.id, now) === undefined)
+			store.setItem(item.id, { state: store.itemOutcome(item.id) ?? item.state });
 	} else finalizeItem(store, item.id, now);
-	return { ok: true, message: `cancelled ${n} target(s) of ${item.id} (${item.name})` };
+	return {
+		ok: true,
+		message: `cancelled ${n} target(s) of ${item.id} (${item.name})${gone ? `\n${gone}` : ''}`,
+		cancelled: n,
+	};
 }
