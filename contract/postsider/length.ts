@@ -177,6 +177,11 @@ export function sanitizePostContent(content: unknown): string {
 	return sanitizeHtml(normaliseNewlines(content));
 }
 
+/** Allowed formatting elements (HTML's list of active formatting elements keeps them). */
+const FORMATTING = new Set(['strong', 'u', 'a']);
+/** Start tags that do not re-open formatting elements first (block and list starts). */
+const BLOCKS_NO_REOPEN = new Set([...CLOSES_P, 'li']);
+
 /** Elements the HTML parser puts in <head> when they come before any body content. */
 const HEAD_TAGS = new Set([
 	'script',
@@ -205,14 +210,39 @@ function sanitizeHtml(input: string): string {
 	};
 	input = input.slice(leading.length);
 	let dropUntil: string | undefined;
+	// Formatting elements the parser re-opens after a block closed them implicitly
+	// (`<p><strong>a</p>b` makes `b` bold too): name + serialised attributes, in opening order.
+	const active: Array<{ name: string; attrs: string; open: boolean }> = [];
+	const lastActive = (name: string) => {
+		for (let i = active.length - 1; i >= 0; i--) if (active[i].name === name) return i;
+		return -1;
+	};
+	const forget = (name: string) => {
+		const at = lastActive(name);
+		if (at >= 0) active.splice(at, 1);
+	};
 	const closeTo = (name: string) => {
 		const at = open.lastIndexOf(name);
 		if (at < 0) return false;
 		while (open.length > at) {
 			const closing = open.pop()!;
 			if (ALLOWED_TAGS.has(closing)) out += `</${closing}>`;
+			for (let i = active.length - 1; i >= 0; i--)
+				if (active[i].name === closing && active[i].open) {
+					active[i].open = false;
+					break;
+				}
 		}
 		return true;
+	};
+	/** The HTML parser's "reconstruct the active formatting elements" step. */
+	const reopenFormatting = () => {
+		for (const entry of active) {
+			if (entry.open) continue;
+			out += `<${entry.name}${entry.attrs}>`;
+			open.push(entry.name);
+			entry.open = true;
+		}
 	};
 	// Comments, bogus comments (`<!x>`, `<?x>`, `</ x>`), start tags, end tags.
 	const token =
@@ -225,7 +255,9 @@ function sanitizeHtml(input: string): string {
 			if (m[3]?.toLowerCase() === dropUntil) dropUntil = undefined;
 			continue;
 		}
-		out += bodyText(text);
+		const shown = bodyText(text);
+		if (shown !== '') reopenFormatting();
+		out += shown;
 		if (m[1] === undefined && m[3] === undefined) continue;
 		if (m[1] !== undefined) {
 			const name = m[1].toLowerCase();
@@ -235,22 +267,41 @@ function sanitizeHtml(input: string): string {
 				continue;
 			}
 			if (CLOSES_P.has(name) && open.includes('p')) closeTo('p');
-			if (name === 'li' && open.includes('li')) closeTo('li');
+			// A new item closes the open one only within the current list (a nested list stops it).
+			if (name === 'li')
+				for (let i = open.length - 1; i >= 0; i--) {
+					if (open[i] === 'li') closeTo('li');
+					if (open[i] === 'li' || (CLOSES_P.has(open[i]) && open[i] !== 'p' && open[i] !== 'div'))
+						break;
+				}
 			if (name === 'a' && open.includes('a')) closeTo('a');
+			if (name === 'a') forget('a');
 			if (/^h[1-6]$/.test(name) && /^h[1-6]$/.test(open[open.length - 1] ?? ''))
 				closeTo(open[open.length - 1]);
 			if (!ALLOWED_TAGS.has(name)) {
 				if (!VOID_TAGS.has(name)) open.push(name);
 				continue;
 			}
-			out += `<${name}${serializeAttributes(m[2])}>`;
+			if (!BLOCKS_NO_REOPEN.has(name)) reopenFormatting();
+			const attrs = serializeAttributes(m[2]);
+			out += `<${name}${attrs}>`;
 			if (!VOID_TAGS.has(name)) open.push(name);
+			if (FORMATTING.has(name)) active.push({ name, attrs, open: true });
 			continue;
 		}
 		const name = m[3].toLowerCase();
-		if (name === 'br' || name === 'p') inBody = true;
+		// Before the body starts the parser ignores a stray `</p>` (but `</br>` still starts it).
+		if (name === 'p' && !inBody) continue;
+		if (name === 'br') inBody = true;
 		if (name === 'br') {
 			out += '<br>';
+			continue;
+		}
+		const entry = FORMATTING.has(name) ? lastActive(name) : -1;
+		if (entry >= 0) {
+			// A formatting element closed earlier by a block is only forgotten, not closed again.
+			if (active[entry].open) closeTo(name);
+			active.splice(entry, 1);
 			continue;
 		}
 		if (!closeTo(name) && name === 'p') out += '<p></p>';
@@ -258,7 +309,11 @@ function sanitizeHtml(input: string): string {
 	// A tag or comment still open at the end of the input is dropped with the rest.
 	const rest = input.slice(last);
 	const cut = rest.search(/<(?:[a-zA-Z!?]|\/[^>])/);
-	if (!dropUntil) out += bodyText(cut < 0 ? rest : rest.slice(0, cut));
+	if (!dropUntil) {
+		const shown = bodyText(cut < 0 ? rest : rest.slice(0, cut));
+		if (shown !== '') reopenFormatting();
+		out += shown;
+	}
 	while (open.length > 0) {
 		const closing = open.pop()!;
 		if (ALLOWED_TAGS.has(closing)) out += `</${closing}>`;

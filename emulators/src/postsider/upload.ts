@@ -173,7 +173,8 @@ export function validateUploaded(
 		ok: false,
 		answer: { status: 400, body: { message, error: 'Bad Request', statusCode: 400 } },
 	});
-	if (received.size === 0) return bad(UPLOAD_MESSAGES.invalidUpload);
+	// multer's memory storage hands even a 0-byte part over as a (zero-length) buffer, so the
+	// server's "no buffer" check passes and detection finds nothing: "Unsupported file type".
 	const detected = detectForUpload(received);
 	if (detected === 'truncated') return { ok: false, answer: INTERNAL_ERROR };
 	const type = detected;

@@ -183,6 +183,17 @@ describe('POST /upload §5.1', () => {
 		expect(ps.store.media.size).toBe(0);
 	});
 
+	it('an empty (0-byte) file part → 400 "Unsupported file type", as multer hands the server a zero-length buffer', async () => {
+		const a = await upload(ps, [{ name: 'file', data: Buffer.alloc(0), filename: 'empty.png' }]);
+		expect(a.status).toBe(400);
+		expect(a.body).toEqual({
+			message:
+				'Unsupported file type. Allowed: JPEG, PNG, GIF, WebP, AVIF, BMP, TIFF, MP4, WebM, MOV.',
+			error: 'Bad Request',
+			statusCode: 400,
+		});
+	});
+
 	it('a JSON body instead of multipart → 400 {"msg":"No file provided"}', async () => {
 		const a = await call(ps, 'POST', '/upload', { body: { file: 'x' } });
 		expect(a.status).toBe(400);
