@@ -1,10 +1,10 @@
 /**
  * One normalised error for both services, built from every error-body shape the specs list.
  *
- * PostSider (postsider-api.md §2.6): E1 `{msg, retryAfter?}`, E2 `{message, error, statusCode}`,
+ * PostSider (docs/postsider-api.md, Error bodies): E1 `{msg, retryAfter?}`, E2 `{message, error, statusCode}`,
  * E3 `{message: string[], error, statusCode}`, E4 `{statusCode, provider, name, message}`,
  * E5 `{statusCode, message, url}`, E6 `{statusCode, message}`, E7 500, E8 401 with an empty body.
- * PostFast (postfast-api.md §1.3, §3.5): class-validator arrays, `{statusCode, message: <code>,
+ * PostFast (docs/postfast-api.md, Error bodies; 429 bodies): class-validator arrays, `{statusCode, message: <code>,
  * error, description}`, `{statusCode, message}`, and both 429 generations.
  *
  * Pure functions, no dependencies: the n8n nodes, the daemon and the contract tests all use it.

@@ -1,12 +1,12 @@
 /**
- * The PostFast public REST API, defined once (postfast-api.md, postfast-vendor-doc.txt).
+ * The PostFast public REST API, defined once (docs/postfast-api.md, Profiles).
  *
  * Used by the n8n node, the daemon and the emulator alike: endpoints, payload types, the rate
  * limits of each profile, the controls catalogue, media rules and the request checks a client can
  * make before sending. No runtime dependencies and no process/timers/fs (n8n community lint).
  *
- * Profiles (shared/README.md "Decisions"): `vendor` is the vendor page (postfast-vendor-doc.txt,
- * the default contract); `current` is the newest vendor reference (postfast-api.md §3.6 "current").
+ * Profiles (docs/README.md, Decisions): `vendor` is the vendor page (docs/postfast-api.md, Profiles,
+ * the default contract); `current` is the newest vendor reference (docs/postfast-api.md, Limits by profile "current").
  */
 
 export * from './postfast/basics';

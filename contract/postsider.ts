@@ -1,5 +1,5 @@
 /**
- * The PostSider public REST API, defined once (postsider-api.md, postsider-vendor-doc.txt).
+ * The PostSider public REST API, defined once (docs/postsider-api.md, The vendor page).
  *
  * Used by the n8n node, the daemon and the emulator alike: base URL rules, auth, every endpoint
  * (method, path, success status, payload types), both rate limiters, `Idempotency-Key`, upload caps
@@ -16,7 +16,7 @@ export * from './postsider/validate';
 export * from './postsider/upload';
 
 // ---------------------------------------------------------------------------------------------
-// Base URL and auth (§2.1, §2.2)
+// Base URL and auth (docs/postsider-api.md, Base URL and routing; Authentication)
 
 /** The cloud origin. Self-hosted: `https://<host>/api` (the bundled nginx serves the API under /api). */
 export const POSTSIDER_DEFAULT_BASE_URL = 'https://api.postsider.com';
@@ -24,7 +24,7 @@ export const POSTSIDER_API_PREFIX = '/public/v1';
 /** Raw key, no `Bearer ` prefix: the whole header value is looked up as a key (a prefix is a 401). */
 export const POSTSIDER_AUTH_HEADER = 'Authorization';
 export const POSTSIDER_IDEMPOTENCY_HEADER = 'Idempotency-Key';
-/** Echoed when it matches `^[a-zA-Z0-9_-]{1,64}$`, else the server makes a UUID (§2.5). */
+/** Echoed when it matches `^[a-zA-Z0-9_-]{1,64}$`, else the server makes a UUID (docs/postsider-api.md, Response headers). */
 export const POSTSIDER_REQUEST_ID_HEADER = 'X-Request-Id';
 export const POSTSIDER_REQUEST_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 
@@ -52,7 +52,7 @@ export function postsiderAuthHeaders(apiKey: string): Record<string, string> {
 	return { [POSTSIDER_AUTH_HEADER]: key };
 }
 
-/** A legacy org key (64 lowercase hex) or a self-service key (`ps_` + 40 alphanumerics) (§2.2). */
+/** A legacy org key (64 lowercase hex) or a self-service key (`ps_` + 40 alphanumerics) (docs/postsider-api.md, Authentication). */
 export const POSTSIDER_KEY_PATTERNS = {
 	legacy: /^[0-9a-f]{64}$/,
 	selfService: /^ps_[A-Za-z0-9]{40}$/,
@@ -64,7 +64,7 @@ export const POSTSIDER_KEY_PATTERNS = {
 
 export const POST_TYPES = ['draft', 'schedule', 'now', 'update'] as const;
 export type PostType = (typeof POST_TYPES)[number];
-/** What a client should offer: `update` keeps the state and starts no publish workflow (§3.1). */
+/** What a client should offer: `update` keeps the state and starts no publish workflow (docs/postsider-api.md, Creating posts). */
 export const CLIENT_POST_TYPES = ['draft', 'schedule', 'now'] as const;
 
 export const POST_STATES = ['QUEUE', 'PUBLISHED', 'ERROR', 'DRAFT', 'APPROVAL'] as const;
@@ -77,7 +77,7 @@ export const APPROVAL_STATUSES = ['NONE', 'PENDING', 'APPROVED', 'REJECTED'] as 
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 // ---------------------------------------------------------------------------------------------
-// Request and response types (§3)
+// Request and response types (docs/postsider-api.md, Endpoints)
 
 export interface MediaRef {
 	id: string;
@@ -98,10 +98,10 @@ export interface PostValueItem {
 export interface CreatePostEntry {
 	integration: { id: string };
 	value: PostValueItem[];
-	/** DANGEROUS: an existing group is soft-deleted after the new rows are created (§3.1, trap 6). */
+	/** DANGEROUS: an existing group is soft-deleted after the new rows are created (docs/postsider-api.md, Creating posts; Create steps). */
 	group?: string;
 	firstComment?: string;
-	/** Provider settings; `__type` is overwritten by the server (§6). */
+	/** Provider settings; `__type` is overwritten by the server (docs/postsider-api.md, Per-provider settings). */
 	settings?: Record<string, unknown>;
 }
 
@@ -122,7 +122,7 @@ export interface CreatePostRequest {
 	creationMethod?: 'API' | 'CLI';
 }
 
-/** One element per `posts[]` entry, request order; no group id (§3.1). */
+/** One element per `posts[]` entry, request order; no group id (docs/postsider-api.md, Creating posts). */
 export type CreatePostResponse = Array<{ postId: string; integration: string }>;
 
 export interface ListPostsQuery {
@@ -166,7 +166,7 @@ export interface PostImage extends MediaRef {
 	type: 'image';
 }
 
-/** A full post row as `GET /posts/:id` returns it (§3.3). */
+/** A full post row as `GET /posts/:id` returns it (docs/postsider-api.md, Reading one post). */
 export interface PostRow {
 	id: string;
 	state: PostState;
@@ -200,7 +200,7 @@ export interface PostRow {
 	deletedAt: string | null;
 	childrenPost: unknown[];
 	tags?: Array<{ tag: TagRow }>;
-	/** The full channel row INCLUDING OAuth tokens: never log it (§3.3, trap 12). */
+	/** The full channel row INCLUDING OAuth tokens: never log it (docs/postsider-api.md, Reading one post). */
 	integration?: IntegrationRow;
 }
 
@@ -226,7 +226,7 @@ export interface SuccessResponse {
 	success: true;
 }
 
-/** `find-slot` answers `YYYY-MM-DDTHH:mm:00` in UTC **without Z** (§3.8). */
+/** `find-slot` answers `YYYY-MM-DDTHH:mm:00` in UTC **without Z** (docs/postsider-api.md, Next free slot). */
 export interface FindSlotResponse {
 	date: string;
 }
@@ -297,7 +297,7 @@ export interface AnalyticsSeries {
 }
 export type ChannelAnalyticsResponse = AnalyticsSeries[] | { unsupported: true };
 export type PostAnalyticsResponse = AnalyticsSeries[] | { missing: true };
-/** Providers with channel analytics (§3.13); the others answer `{"unsupported":true}`. */
+/** Providers with channel analytics (docs/postsider-api.md, Analytics); the others answer `{"unsupported":true}`. */
 export const ANALYTICS_PROVIDERS = [
 	'facebook',
 	'gmb',
@@ -326,7 +326,7 @@ export interface ListNotificationsResponse {
 }
 export const NOTIFICATIONS_PAGE_SIZE = 100;
 
-/** The media row `POST /upload` and `/upload-from-url` return with 201 (§5.1). */
+/** The media row `POST /upload` and `/upload-from-url` return with 201 (docs/postsider-api.md, Multipart upload). */
 export interface MediaObject {
 	id: string;
 	name: string;
@@ -373,7 +373,7 @@ export interface OverviewCounts {
 	drafts: number;
 	errors: number;
 }
-/** `GET /overview` and `GET /customers/:id/report` (§3.17; the emulator's reading of the shape). */
+/** `GET /overview` and `GET /customers/:id/report` (docs/postsider-api.md, Other routes; the emulator's reading of the shape). */
 export interface OverviewResponse {
 	generatedAt: string;
 	windowDays: number;
@@ -385,7 +385,7 @@ export interface ReleaseIdRequest {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Endpoints (§3): one table the node, the daemon and the emulator all read.
+// Endpoints (docs/postsider-api.md, Endpoints): one table the node, the daemon and the emulator all read.
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -393,7 +393,7 @@ export interface EndpointDef {
 	method: HttpMethod;
 	/** Relative to the API base (`…/public/v1`), with `:param` placeholders. */
 	path: string;
-	/** NestJS defaults: GET/PUT/DELETE 200, POST 201 (§2.4). */
+	/** NestJS defaults: GET/PUT/DELETE 200, POST 201 (docs/postsider-api.md, Success statuses). */
 	status: 200 | 201;
 	/** Hourly throttler bucket (Limiter B) for mutating routes; each handler counts separately. */
 	throttlerBucket?: string;
@@ -609,7 +609,7 @@ export function postsiderPath(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rate limits (§4)
+// Rate limits (docs/postsider-api.md, Rate limits)
 
 /** Limiter A: per org (all keys, all methods, dashboard too), FIXED 60 s window from the first hit. */
 export const POSTSIDER_DEFAULT_API_LIMIT = 60;
@@ -640,13 +640,13 @@ export const POSTSIDER_MUTATING_METHODS = ['POST', 'PUT', 'DELETE', 'PATCH'] as 
 export const POSTSIDER_RATE_HEADERS = {
 	limit: 'X-RateLimit-Limit',
 	remaining: 'X-RateLimit-Remaining',
-	/** Belongs to the HOURLY throttler, not the per-minute limiter (§4.3). */
+	/** Belongs to the HOURLY throttler, not the per-minute limiter (docs/postsider-api.md, How the limiters combine). */
 	reset: 'X-RateLimit-Reset',
 	retryAfter: 'Retry-After',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Idempotency-Key on POST /posts (§3.1 step 5)
+// Idempotency-Key on POST /posts (docs/postsider-api.md, Idempotency-Key)
 
 /**
  * Scope: one org. Hash: sha256 of JSON.stringify(parsed body) (key order matters). Same key + same
@@ -664,7 +664,7 @@ export function isValidIdempotencyKey(key: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Other fixed texts (§2, §3, §4, §5): what the server says, for clients to recognise.
+// Other fixed texts (docs/postsider-api.md, Base URL and routing; Authentication; Processing order; Endpoints; Rate limits; Uploads): what the server says, for clients to recognise.
 
 export const POSTSIDER_MESSAGES = {
 	noApiKey: 'No API Key found',
@@ -693,5 +693,5 @@ export const POSTSIDER_MESSAGES = {
 export const FIND_SLOT_FALLBACK_MINUTES = [9 * 60, 12 * 60, 15 * 60, 18 * 60] as const;
 /** A new channel's `postingTimes`: 02:00, 06:40, 11:40 (UTC). */
 export const DEFAULT_POSTING_TIMES = [{ time: 120 }, { time: 400 }, { time: 700 }] as const;
-/** JSON bodies on /public/v1 are limited by the body-parser default (§2.3). */
+/** JSON bodies on /public/v1 are limited by the body-parser default (docs/postsider-api.md, Request format). */
 export const POSTSIDER_JSON_BODY_LIMIT_BYTES = 100 * 1024;

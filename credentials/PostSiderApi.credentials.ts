@@ -16,7 +16,7 @@ const POSTSIDER_KEY: KeyedService = {
 
 /**
  * PostSider API key. PostSider wants the raw key in `Authorization` (a `Bearer ` prefix is a 401,
- * postsider-api.md §2.2). The base URL is an origin: `https://api.postsider.com` for the cloud, or
+ * docs/postsider-api.md, Authentication). The base URL is an origin: `https://api.postsider.com` for the cloud, or
  * a self-hosted `https://host/api`; `/public/v1` is appended. Every request with the key (the Test
  * request too) checks the base URL first — https, or plain http only to localhost — and never
  * follows a redirect.

@@ -1,7 +1,7 @@
-/** Transport, profiles and enumerations (postfast-api.md §1.1, §1.5). */
+/** Transport, profiles and enumerations (docs/postfast-api.md, Transport and authentication; Enumerations). */
 
 export const POSTFAST_DEFAULT_BASE_URL = 'https://api.postfa.st';
-/** The only auth header PostFast reads. Never send it to the S3 signed URL (§7.1). */
+/** The only auth header PostFast reads. Never send it to the S3 signed URL (docs/postfast-api.md, The S3 upload). */
 export const POSTFAST_AUTH_HEADER = 'pf-api-key';
 
 export type PostFastProfile = 'vendor' | 'current';
@@ -9,7 +9,7 @@ export const POSTFAST_PROFILE_NAMES: readonly PostFastProfile[] = ['vendor', 'cu
 export const POSTFAST_DEFAULT_PROFILE: PostFastProfile = 'vendor';
 
 // ---------------------------------------------------------------------------------------------
-// Enumerations (§1.5)
+// Enumerations (docs/postfast-api.md, Enumerations)
 
 export const PLATFORMS = [
 	'TIKTOK',
@@ -58,5 +58,5 @@ export const DISABLED_REASONS = [
 ] as const;
 export type DisabledReason = (typeof DISABLED_REASONS)[number];
 
-/** Special `lastError.code` values on listed posts (§2.12). */
+/** Special `lastError.code` values on listed posts (docs/postfast-api.md, Listing posts). */
 export const POST_ERROR_CODES = ['MISSED_DISCONNECTED', 'MISSED_NOT_PUBLISHED'] as const;

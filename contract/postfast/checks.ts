@@ -1,5 +1,5 @@
 /**
- * Checks a client can make before sending; the emulator applies the same rules (§2.1, §2.11).
+ * Checks a client can make before sending; the emulator applies the same rules (docs/postfast-api.md, Upload URLs; Creating posts).
  *
  * One file on purpose: it is the one rule list that clients and the emulator both run; should it
  * grow, `checkPostForPlatform` (the per-platform rules) is the seam to split at.
@@ -98,7 +98,7 @@ export interface CreateCheckOptions {
 }
 
 /**
- * Structural checks of `POST /social-posts` (§2.11): shape, 1–15 posts, scheduledAt rules,
+ * Structural checks of `POST /social-posts` (docs/postfast-api.md, Creating posts): shape, 1–15 posts, scheduledAt rules,
  * status/approvalStatus, mediaItems, controls types and the documented per-platform rules.
  * Returns every issue; PostFast reports class-validator issues together and business codes one at
  * a time, so `issues[0]` is what the service answers first.
@@ -239,7 +239,7 @@ export function checkScheduledAt(
 	return undefined;
 }
 
-/** Types and values of the known controls; unknown controls are ignored (§1.4). */
+/** Types and values of the known controls; unknown controls are ignored (docs/postfast-api.md, Unknown fields). */
 export function checkControlTypes(controls: Record<string, unknown>): Issue[] {
 	const issues: Issue[] = [];
 	for (const [name, value] of Object.entries(controls)) {
@@ -284,7 +284,7 @@ export function checkControlTypes(controls: Record<string, unknown>): Issue[] {
 	return issues;
 }
 
-/** Documented per-platform create rules (§2.11 codes and gotchas). */
+/** Documented per-platform create rules (docs/postfast-api.md, Creating posts codes and gotchas). */
 export function checkPostForPlatform(
 	post: PostInput,
 	index: number,

@@ -1,5 +1,5 @@
 /**
- * The controls catalogue (§2.11): every control, its platform, type, values and default.
+ * The controls catalogue (docs/postfast-api.md, Creating posts): every control, its platform, type, values and default.
  *
  * One file on purpose: it is a data table (CONTROLS) with the few look-ups over it.
  */
@@ -425,7 +425,7 @@ export function controlsForPlatform(platform: Platform): ControlDef[] {
 	return CONTROLS.filter((d) => d.platform === platform);
 }
 
-/** Platforms that accept `firstComment` (§2.11); the others answer a validation error. */
+/** Platforms that accept `firstComment` (docs/postfast-api.md, Creating posts); the others answer a validation error. */
 export const FIRST_COMMENT_PLATFORMS: readonly Platform[] = [
 	'X',
 	'INSTAGRAM',
@@ -435,7 +435,7 @@ export const FIRST_COMMENT_PLATFORMS: readonly Platform[] = [
 	'TIKTOK',
 ];
 export const TIKTOK_FIRST_COMMENT_MAX = 1200;
-/** Platforms where a post needs at least one media item, even as a draft (§2.11). */
+/** Platforms where a post needs at least one media item, even as a draft (docs/postfast-api.md, Creating posts). */
 export const MEDIA_REQUIRED_PLATFORMS: readonly Platform[] = [
 	'TIKTOK',
 	'YOUTUBE',
@@ -444,7 +444,7 @@ export const MEDIA_REQUIRED_PLATFORMS: readonly Platform[] = [
 	'GOOGLE_BUSINESS_PROFILE',
 ];
 
-/** Per-account publishes per day (fair use, §2.11), reset at midnight UTC. Vendor page: X 5. */
+/** Per-account publishes per day (fair use, docs/postfast-api.md, Creating posts), reset at midnight UTC. Vendor page: X 5. */
 export const FAIR_USE_DAILY_PUBLISHES: Record<
 	PostFastProfile,
 	Partial<Record<Platform, number>>

@@ -1,4 +1,4 @@
-/** Every endpoint: method, path template, success status per profile (§2, vendor page II). */
+/** Every endpoint: method, path template, success status per profile (docs/postfast-api.md, Endpoints, vendor page II). */
 
 import { type PostFastProfile } from './basics';
 
@@ -43,7 +43,7 @@ export const POSTFAST_ENDPOINTS = {
 	deletePost: endpoint('DELETE', '/social-posts/:id', true),
 	bulkDelete: endpoint('POST', '/social-posts/bulk-delete', false, 200),
 	analytics: endpoint('GET', '/social-posts/analytics', false),
-	// Social Inbox (§2.16): listed for completeness by the spec; shapes beyond the envelope are inferred.
+	// Social Inbox (docs/postfast-api.md, Social Inbox): listed for completeness by the spec; shapes beyond the envelope are inferred.
 	inboxConversations: endpoint('GET', '/social-inbox/conversations', false),
 	inboxConversation: endpoint('GET', '/social-inbox/conversations/:id', false),
 	inboxItems: endpoint('GET', '/social-inbox/conversations/:id/items', false),

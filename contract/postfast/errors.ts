@@ -1,4 +1,4 @@
-/** Error bodies and the service's own messages (§1.3, §3.5). */
+/** Error bodies and the service's own messages (docs/postfast-api.md, Error bodies; 429 bodies). */
 
 import { type PostFastProfile } from './basics';
 
@@ -36,7 +36,7 @@ export const MESSAGES = {
 	filterInvalidUuid: (name: string) => `Each ${name.replace(/s$/, '')} must be a valid UUID`,
 } as const;
 
-/** The 429 body of each profile (§3.5): the vendor page shows the library default. */
+/** The 429 body of each profile (docs/postfast-api.md, 429 bodies): the vendor page shows the library default. */
 export const THROTTLE_BODIES: Record<PostFastProfile, ShortErrorBody> = {
 	vendor: { statusCode: 429, message: 'ThrottlerException: Too Many Requests' },
 	current: {

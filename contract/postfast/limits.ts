@@ -1,4 +1,4 @@
-/** Rate limits (§3): the NestJS throttler's four named windows and both profiles' tables. */
+/** Rate limits (docs/postfast-api.md, Rate limits): the NestJS throttler's four named windows and both profiles' tables. */
 
 import { POSTFAST_DEFAULT_PROFILE, type PostFastProfile } from './basics';
 import { POSTFAST_ENDPOINTS } from './endpoints';
@@ -32,7 +32,7 @@ export interface PostFastLimitProfile {
 
 const E = POSTFAST_ENDPOINTS;
 
-/** §3.6: the vendor page ("docs v1") and "current". */
+/** docs/postfast-api.md, Limits by profile: the vendor page ("docs v1") and "current". */
 export const POSTFAST_PROFILES: Record<PostFastProfile, PostFastLimitProfile> = {
 	vendor: {
 		defaults: { short: 60, medium: 150, long: 300, daily: 1000 },

@@ -1,4 +1,4 @@
-/** Upload content types, media kinds, key prefixes, file size caps and per-request maxima (§2.1, §2.11, §2.12, §2.14; vendor page "File Management"). */
+/** Upload content types, media kinds, key prefixes, file size caps and per-request maxima (docs/postfast-api.md, Upload URLs; Creating posts; Listing posts; Bulk delete; vendor page "File Management"). */
 
 import {
 	type MediaType,
@@ -82,7 +82,7 @@ export function uploadKindOfKey(key: string): UploadKind | undefined {
 const MB = 1024 * 1024;
 
 /**
- * File size caps per upload kind. The vendor page: "Maximum 100 MB per file". Current (§2.1):
+ * File size caps per upload kind. The vendor page: "Maximum 100 MB per file". Current (docs/postfast-api.md, Upload URLs):
  * video 250 MB (Bluesky 100 MB, Telegram 50 MB), image 10 MB, document 60 MB, caption 10 MB.
  */
 export const FILE_SIZE_CAPS: Record<
@@ -133,11 +133,11 @@ export function strictestFileSizeCap(contentType: string, platform?: Platform): 
 	return Math.min(...POSTFAST_PROFILE_NAMES.map((p) => fileSizeCap(contentType, p, platform)));
 }
 
-/** S3's own single-PUT maximum (§4.4 EntityTooLarge). */
+/** S3's own single-PUT maximum (docs/postfast-api.md, S3 refusals EntityTooLarge). */
 export const S3_MAX_PUT_BYTES = 5 * 1024 * MB;
 
 // ---------------------------------------------------------------------------------------------
-// Per-request maxima (§2.1, §2.11, §2.12, §2.14)
+// Per-request maxima (docs/postfast-api.md, Upload URLs; Creating posts; Listing posts; Bulk delete)
 
 export const MAX_POSTS_PER_REQUEST = 15;
 export const MAX_MEDIA_ITEMS_PER_POST = 10;
@@ -145,7 +145,7 @@ export const MAX_PAGE_SIZE = 50;
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_FILTER_IDS = 100;
 export const MAX_BULK_DELETE_IDS = 100;
-/** `scheduledAt` must be before now + this (§2.11 "within 1 year"). */
+/** `scheduledAt` must be before now + this (docs/postfast-api.md, Creating posts "within 1 year"). */
 export const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 60 * 60 * 1000;
 
 /** Image URLs per upload-URL request: vendor page 4, current 8; video/documents/captions exactly 1. */

@@ -1,4 +1,4 @@
-/** The S3 leg (§4): facts a client needs to PUT to a signed URL without leaking secrets. */
+/** The S3 leg (docs/postfast-api.md, The S3 upload): facts a client needs to PUT to a signed URL without leaking secrets. */
 
 /** The region PostFast's bucket lives in (SigV4 only). */
 export const S3_REGION = 'eu-central-1';

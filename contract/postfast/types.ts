@@ -1,4 +1,4 @@
-/** Request and response payloads of every endpoint (§2). */
+/** Request and response payloads of every endpoint (docs/postfast-api.md, Endpoints). */
 
 import {
 	type ApprovalStatus,
@@ -127,7 +127,7 @@ export interface PostInput {
 }
 export interface CreatePostsRequest {
 	posts: PostInput[];
-	/** Top level only: inside a post it is ignored (§7.2). */
+	/** Top level only: inside a post it is ignored (docs/postfast-api.md, Create body). */
 	status?: CreateStatus;
 	approvalStatus?: CreateApprovalStatus;
 	/** One object for the whole request. */
@@ -234,7 +234,7 @@ export interface PostMetric {
 	saveRate?: number;
 	reelsSkipRate?: number;
 }
-/** Social Inbox (§2.16). Lists use the posts envelope; POSTs answer 201; errors `{statusCode, message: 'inbox.<code>'}`. */
+/** Social Inbox (docs/postfast-api.md, Social Inbox). Lists use the posts envelope; POSTs answer 201; errors `{statusCode, message: 'inbox.<code>'}`. */
 export interface InboxConversation {
 	id: string;
 	socialMediaId: string;

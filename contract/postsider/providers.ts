@@ -1,5 +1,5 @@
 /**
- * Per-provider settings and media rules of PostSider (postsider-api.md §6.1) for the ten providers
+ * Per-provider settings and media rules of PostSider (docs/postsider-api.md, Per-platform rules) for the ten providers
  * postspool supports: one data table that the n8n node (forms, defaults), the daemon (sidecar
  * checks) and the emulator (validation) all read, plus the checks that produce the server's texts.
  *
@@ -28,7 +28,7 @@ export const SUPPORTED_PROVIDERS = [
 ] as const;
 export type SupportedProvider = (typeof SUPPORTED_PROVIDERS)[number];
 
-/** Every provider identifier PostSider knows (the `__type` list of the server's message, §3.1). */
+/** Every provider identifier PostSider knows (the `__type` list of the server's message, docs/postsider-api.md, Creating posts). */
 export const ALL_PROVIDER_IDENTIFIERS = [
 	'lemmy',
 	'youtube',

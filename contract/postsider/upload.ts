@@ -1,5 +1,5 @@
 /**
- * PostSider uploads (postsider-api.md §5): multipart field, accepted magic-byte types, size caps,
+ * PostSider uploads (docs/postsider-api.md, Uploads): multipart field, accepted magic-byte types, size caps,
  * the dangerous-content scan, and which stored extensions `POST /posts` later accepts.
  * Pure functions over bytes, so clients can pre-check a file before spending a request on it.
  */

@@ -1,5 +1,5 @@
 /**
- * `POST /posts` validation exactly as the server runs it (postsider-api.md §3.1, §6), with its
+ * `POST /posts` validation exactly as the server runs it (docs/postsider-api.md, Creating posts; Per-provider settings), with its
  * verified messages verbatim. The emulator answers with it; the node and the daemon can run it
  * before sending, so a user sees the same text without spending a request.
  *

@@ -6,7 +6,7 @@
  * A 429 is handled per request: when the service asks for a short wait (at most the node's
  * "max rate-limit wait") we `sleep` and send that one request again; otherwise the error says when to
  * retry and carries `failure: { cause: 'rate-limited', retryAfterMs }`. Retrying per request, not per
- * node, is what keeps items the service already accepted from being sent twice (n8n-nodes.md §4).
+ * node, is what keeps items the service already accepted from being sent twice (docs/n8n.md, User pain points).
  */
 import {
 	NodeApiError,

@@ -19,9 +19,9 @@ import { scanForSecrets } from './lib/secrets';
 import { verify } from './lib/verify';
 import { type Dropped, type Kind, dropKind } from './lib/workload';
 
-// PostSider's per-minute limiter (A, postsider-api.md §4.1): E1 body, Retry-After and X-RateLimit-*.
+// PostSider's per-minute limiter (A, docs/postsider-api.md, Per-minute limiter): E1 body, Retry-After and X-RateLimit-*.
 const PS_429 = { msg: 'Rate limit exceeded. Try again later.', retryAfter: 2 };
-// PostFast's throttler (postfast-api.md §3.4): Retry-After-<name> for the window that rejected.
+// PostFast's throttler (docs/postfast-api.md, Retry-After headers): Retry-After-<name> for the window that rejected.
 const PF_429 = { statusCode: 429, message: 'ThrottlerException: Too Many Requests' };
 
 /** Each fault, where it hits, and how many times (spread over the run with `skip`). */

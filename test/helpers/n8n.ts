@@ -1,5 +1,5 @@
 /**
- * In-process n8n harness (n8n-nodes.md §2.2): runs real node classes through n8n-core's
+ * In-process n8n harness (docs/n8n.md, Testing in-process): runs real node classes through n8n-core's
  * `WorkflowExecute` — expressions, credentials, continue-on-fail and pairedItem checks all real —
  * without an n8n server. Generic: callers pass the node types they want to run.
  *

@@ -2,9 +2,9 @@
  * The daemon's one HTTP transport, on got, shared by the PostSider and PostFast clients.
  *
  * - got's own retries are OFF: the daemon's queue is the one retry policy and the budget limiter
- *   must see every attempt (daemon-anchors.md §1.2).
+ *   must see every attempt (docs/daemon.md, Versions).
  * - Nothing throws for HTTP or network failures: every call resolves to an `ApiResult`.
- * - Redirects are refused: a redirect to a login page answers 200 with HTML (postsider-api.md §9.2).
+ * - Redirects are refused: a redirect to a login page answers 200 with HTML (docs/postsider-api.md, Base URL and routing).
  * - The API key travels in a header only and never reaches an error object: got's error messages
  *   are reduced to their code, and URLs are stripped of their query string (S3 signatures).
  */
@@ -297,7 +297,7 @@ export class HttpTransport {
 		try {
 			value = JSON.parse(text) as unknown;
 		} catch {
-			// A 2xx HTML page is a wrong base URL landing on a dashboard (postsider-api.md §2.1); a
+			// A 2xx HTML page is a wrong base URL landing on a dashboard (docs/postsider-api.md, Base URL and routing); a
 			// truncated JSON body is a broken answer. Neither may pass as data. Like a 5xx, the
 			// outcome of a create is then unknown, which the caller's reconciliation handles.
 			const error = parseApiError(this.service, status, resHeaders, text);

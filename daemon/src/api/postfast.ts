@@ -1,5 +1,5 @@
 /**
- * PostFast API client for the daemon (postfast-api.md §2, §4, §7). `pf-api-key` header; uploads go
+ * PostFast API client for the daemon (docs/postfast-api.md, Endpoints; The S3 upload; Client traps). `pf-api-key` header; uploads go
  * signed URL → raw PUT to S3 with the exact Content-Type and a Content-Length and WITHOUT the key.
  * Every method resolves to an `ApiResult`; none throws for HTTP or network failures.
  */

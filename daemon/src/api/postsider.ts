@@ -1,5 +1,5 @@
 /**
- * PostSider public API client for the daemon (postsider-api.md §3, §5). Raw-key `Authorization`
+ * PostSider public API client for the daemon (docs/postsider-api.md, Endpoints; Uploads). Raw-key `Authorization`
  * header (no `Bearer`), base URL ending in `/public/v1`, `Idempotency-Key` on creates, multipart
  * uploads streamed from disk. Every method resolves to an `ApiResult`; none throws for HTTP or
  * network failures.
@@ -46,7 +46,7 @@ export class PostSiderClient {
 	private readonly http: HttpTransport;
 
 	constructor(opts: PostSiderClientOptions) {
-		// The key is the whole header value; a `Bearer` prefix is a 401 (postsider-api.md §2.2), so the
+		// The key is the whole header value; a `Bearer` prefix is a 401 (docs/postsider-api.md, Authentication), so the
 		// contract refuses it here with the fix. A base given as an origin gets `/public/v1`.
 		this.http = new HttpTransport(
 			'postsider',

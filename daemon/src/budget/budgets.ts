@@ -1,5 +1,5 @@
 /**
- * Persisted multi-window rate budgets per API key (daemon-anchors.md §4.4), in the daemon's SQLite
+ * Persisted multi-window rate budgets per API key (docs/daemon.md, Limiter specification), in the daemon's SQLite
  * database. Its tables are created by state/budget-tables.ts.
  *
  * Life of a call: `reserve` (every window the call touches, for a whole multi-call sequence, in one

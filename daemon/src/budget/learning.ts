@@ -73,7 +73,7 @@ export function freeze(
 	else if (getHeader(observation.headers, 'x-ratelimit-remaining') !== undefined)
 		named = byHeader.has('') ? [byHeader.get('')!] : [];
 	else {
-		// PostSider's hourly throttler answers 429 without X-RateLimit-* headers (postsider-api.md §4.3),
+		// PostSider's hourly throttler answers 429 without X-RateLimit-* headers (docs/postsider-api.md, How the limiters combine),
 		// blocking the handler for its whole window from the breach: only a Retry-After that long
 		// says the window is full. A short one (a proxy, a brief overload) only freezes the key.
 		named = ledger

@@ -221,7 +221,7 @@ export class BudgetLedger {
 		if (learnedLimit != null) limit = Math.min(limit, learnedLimit);
 		limit -= (rule.reserve ?? 0) + (rule.partition === 'account' ? 0 : this.opts.marginSlots);
 		if (log.external > 0 && learned) {
-			// Another client spends this window (§4.4 point 5). Keep room for what it has sent since we
+			// Another client spends this window (docs/daemon.md, Learning from headers). Keep room for what it has sent since we
 			// last looked and will send until the window starts to free up, at the rate it showed
 			// between the start of our log and our last look (at least a quarter window, so a burst
 			// seen at once is not taken for a storm), plus one. Never below `units`: a full window
@@ -240,7 +240,7 @@ export class BudgetLedger {
 	}
 
 	/**
-	 * A burst of several calls into the paced tail of a learnable window (§4.4 point 5) whose rate
+	 * A burst of several calls into the paced tail of a learnable window (docs/daemon.md, Learning from headers) whose rate
 	 * headers were last read more than a quarter of the tail ago: another client may have spent the
 	 * tail meanwhile, unseen.
 	 */

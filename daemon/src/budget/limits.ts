@@ -1,5 +1,5 @@
 /**
- * Rate budgets as data (daemon-anchors.md §4.4 point 1): each rule is one server window the client
+ * Rate budgets as data (docs/daemon.md, Budgets as data): each rule is one server window the client
  * must never overrun. The tables below are the published limits of each service profile.
  *
  * A rule applies to a call when the call's service matches, its endpoint is in `endpoints` (all
@@ -50,7 +50,7 @@ export interface BudgetRule {
 	partition: 'shared' | 'endpoint' | 'account';
 	/** For `account` rules: platforms the cap applies to (e.g. `X`). */
 	platforms?: string[];
-	/** Slots kept free for manual or urgent calls (§4.4 point 7). */
+	/** Slots kept free for manual or urgent calls (docs/daemon.md, Headroom). */
 	reserve?: number;
 }
 
@@ -69,7 +69,7 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-// The published limits are the contract's (postfast-api.md §3.6): one table for emulator and daemon.
+// The published limits are the contract's (docs/postfast-api.md, Limits by profile): one table for emulator and daemon.
 export {
 	POSTFAST_PROFILES,
 	POSTFAST_WINDOWS,
@@ -81,7 +81,7 @@ export interface PostFastLimitOptions {
 	profile?: PostFastProfile;
 	/**
 	 * How the default (global) windows are counted. The vendor page says "global rate limits (all
-	 * endpoints)"; the throttler code counts per endpoint (postfast-api.md §3.2). `shared` (default,
+	 * endpoints)"; the throttler code counts per endpoint (docs/postfast-api.md, Counter scope). `shared` (default,
 	 * the stricter reading) counts every call in one log per window; `endpoint` keeps one per endpoint.
 	 */
 	globalScope?: 'shared' | 'endpoint';
@@ -163,7 +163,7 @@ export function postfastLimits(opts: PostFastLimitOptions = {}): LimitTable {
 
 export interface PostSiderLimitOptions {
 	/**
-	 * The server's `API_LIMIT` (postsider-api.md §4): requests per minute per organisation over every
+	 * The server's `API_LIMIT` (docs/postsider-api.md, Rate limits): requests per minute per organisation over every
 	 * call, and, when set on the server, also requests per hour per mutating handler. Default 60.
 	 */
 	apiLimit?: number;

@@ -1,6 +1,6 @@
 /**
  * The planner: gives every request of a backlog (the batches `pipeline/batch-rule.ts` forms) a
- * send time (ETA) and the budget that gates it (daemon-anchors.md §4.4 point 4).
+ * send time (ETA) and the budget that gates it (docs/daemon.md, Planner and ETAs).
  */
 import type { Budgets } from './budgets';
 import type { CallSpec } from './types';

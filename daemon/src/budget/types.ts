@@ -94,7 +94,7 @@ export interface BudgetsOptions {
 	limits: LimitTable;
 	/** Per-key tables (a key on another PostFast profile or PostSider API_LIMIT). */
 	limitsForKey?(keyId: string): LimitTable | undefined;
-	/** Milliseconds added to every window. Default 0: receive-anchoring is exact (§4.3). */
+	/** Milliseconds added to every window. Default 0: receive-anchoring is exact (docs/daemon.md, Receive-anchoring). */
 	marginMs?: number;
 	/** Slots held back in every window. Default 0. */
 	marginSlots?: number;

@@ -1,6 +1,6 @@
 /**
  * The sliding-log arithmetic, pure and in memory, shared by live reservations and by the planner's
- * simulation (daemon-anchors.md §4.3, §4.4).
+ * simulation (docs/daemon.md, Receive-anchoring; Limiter specification).
  *
  * Anchoring: a finished call is a hit at the time its RESPONSE arrived, a new call is checked at the
  * time it is SENT, and an in-flight (reserved, unanswered) call counts as a hit in every window

@@ -1,7 +1,7 @@
 /**
  * `postspool install-service` / `uninstall-service`: a systemd user unit (Linux), a LaunchAgent
  * (macOS) or a Task Scheduler "at log on" task file (Windows), always with absolute node and
- * script paths (version-manager shims are not on a service's PATH). daemon-anchors.md §6.
+ * script paths (version-manager shims are not on a service's PATH). See docs/daemon.md, Service install; CLI conventions.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';

@@ -55,7 +55,7 @@ export const PostFastKey = z
 			.default('https://api.postfa.st')
 			.transform((u) => u.replace(/\/+$/, '')),
 		apiKey: SecretSource,
-		/** Which published limit table the account is on (postfast-api.md §3.6). */
+		/** Which published limit table the account is on (docs/postfast-api.md, Limits by profile). */
 		profile: z.enum(['vendor', 'current']).default('vendor'),
 	})
 	.strict();

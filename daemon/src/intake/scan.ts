@@ -8,7 +8,7 @@ import { type Dirent, lstatSync, readdirSync, readlinkSync, statSync } from 'nod
 import { basename, extname, join } from 'node:path';
 import { MEDIA_EXTENSIONS } from '../sidecar/media';
 
-/** Temp, partial and system files that are never posts (daemon-anchors.md §2.5 point 6). */
+/** Temp, partial and system files that are never posts (docs/daemon.md, Watcher design). */
 export function isIgnoredName(name: string): boolean {
 	return (
 		name.startsWith('.') ||

@@ -1,7 +1,7 @@
 /**
  * Media checks before any API call: the type by magic bytes (never by extension), the size caps of
- * each service and the media count rules of each platform (postsider-api.md §5.1/§6.1,
- * postfast-api.md §2.1/§2.11).
+ * each service and the media count rules of each platform (docs/postsider-api.md, Multipart upload; Per-platform rules,
+ * docs/postfast-api.md, Upload URLs; Creating posts).
  */
 import { createHash } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
@@ -164,7 +164,7 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 		return {
 			error: `media file "${name}" is incomplete: ${short}. If it is still being copied, let the copy finish and drop the post again; otherwise export the ${type.kind} again`,
 		};
-	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (§3.1).
+	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (docs/postsider-api.md, Creating posts).
 	const postsiderOk = type.mime !== 'video/quicktime' && type.mime !== 'video/webm';
 	return { path, name, size, ...type, postsiderOk, dangerous, ...identity };
 }
@@ -243,7 +243,7 @@ export async function truncatedImage(
 
 const MB = 1024 * 1024;
 
-/** PostSider's upload pipe caps (postsider-api.md §5.1); PostFast's come from contract/postfast.ts. */
+/** PostSider's upload pipe caps (docs/postsider-api.md, Multipart upload); PostFast's come from contract/postfast.ts. */
 export const POSTSIDER_SIZE_CAPS = { image: 10 * MB, video: 500 * MB } as const;
 
 interface CountRule {

@@ -1,7 +1,7 @@
 /**
  * The daemon's durable state: one SQLite file (WAL, synchronous=FULL) holding every item (a dropped
  * post), every target of it (one account on one service) and the budget logs. Each state change is
- * committed before the side effect it announces (daemon-anchors.md §3.3).
+ * committed before the side effect it announces (docs/daemon.md, Outbox design).
  */
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

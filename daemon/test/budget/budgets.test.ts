@@ -26,7 +26,7 @@ function setup(opts: Partial<BudgetsOptions> = {}, db = new Database(':memory:')
 	return { db, clock, budgets };
 }
 
-/** The vendor-page throttler of PostFast, per endpoint (postfast-api.md §3.6). */
+/** The vendor-page throttler of PostFast, per endpoint (docs/postfast-api.md, Limits by profile). */
 function vendorWindows(endpoint: string): ModelWindow[] {
 	const p = POSTFAST_PROFILES.vendor;
 	return (Object.keys(p.defaults) as PostFastWindow[]).map((name) => ({
@@ -42,7 +42,7 @@ const pf = (endpoint: string, accounts?: CallSpec['accounts']): CallSpec => ({
 	...(accounts ? { accounts } : {}),
 });
 
-describe('the sliding log never trips the server (daemon-anchors.md §4.3)', () => {
+describe('the sliding log never trips the server (docs/daemon.md, Receive-anchoring)', () => {
 	for (const kind of ['fixed', 'sliding'] as ModelKind[]) {
 		for (const jitterMs of [200, 10_000]) {
 			it(`1,000 calls under 60/150/300/1000, ${kind} server windows, jitter ${jitterMs} ms: 0 rejections, ≤ 3.2 h`, () => {

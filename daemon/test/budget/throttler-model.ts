@@ -1,6 +1,6 @@
 /**
- * A server-side rate limiter model for the pure limiter tests (daemon-anchors.md §4.1,
- * postfast-api.md §3.3): NestJS throttler named windows, per endpoint, either the Redis storage
+ * A server-side rate limiter model for the pure limiter tests (docs/daemon.md, What the server counts,
+ * docs/postfast-api.md, Throttler algorithm): NestJS throttler named windows, per endpoint, either the Redis storage
  * (fixed window from the first hit, blocked calls still counted, block = ttl) or the in-memory one
  * (sliding log, blocked calls not counted). The real emulators are exercised in api/*.test.ts.
  */

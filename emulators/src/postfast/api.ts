@@ -1,5 +1,5 @@
 /**
- * The PostFast REST API routes (postfast-api.md §1–§3): the shared pipeline (`pipeline.ts`) and
+ * The PostFast REST API routes (docs/postfast-api.md, Transport and authentication; Error bodies; Endpoints; Rate limits): the shared pipeline (`pipeline.ts`) and
  * one routes file per resource.
  */
 import {

@@ -31,7 +31,7 @@ import { PostFastStore, type Account, type Post } from './store';
 import { Throttler } from './throttler';
 
 export interface PostFastOptions {
-	/** Limit profile and vendor facts: `vendor` (default, the vendor page) or `current` (§3.6). */
+	/** Limit profile and vendor facts: `vendor` (default, the vendor page) or `current` (docs/postfast-api.md, Limits by profile). */
 	profile?: PostFastProfile;
 	/** Override single limits, e.g. `{ endpoints: { 'POST /social-posts': { daily: 5 } } }` for a quick test. */
 	limits?: Partial<Pick<PostFastLimitProfile, 'defaults' | 'endpoints'>>;
@@ -42,9 +42,9 @@ export interface PostFastOptions {
 	clock?: 'manual' | 'real';
 	/** Start time of the clock (default: now). */
 	now?: number;
-	/** §1.3: status for an absent or unknown key (default 403; an empty header is always 401). */
+	/** docs/postfast-api.md, Error bodies: status for an absent or unknown key (default 403; an empty header is always 401). */
 	missingKeyStatus?: 401 | 403;
-	/** Serve only the four endpoints of the vendor page (default false: every endpoint of §2). */
+	/** Serve only the four endpoints of the vendor page (default false: every endpoint of docs/postfast-api.md, Endpoints). */
 	vendorPageOnly?: boolean;
 	/** Signed URL lifetime in seconds (default 300, the stricter of the documented 300/900). */
 	signedUrlExpiresIn?: number;
@@ -57,7 +57,7 @@ export interface PostFastOptions {
 	/** Which due posts the publisher fails (default: content containing `[fail]`). */
 	failWhen?: (post: Post, account: Account | undefined) => string | undefined;
 	/**
-	 * Fair-use publishes per account per UTC day (§2.11): `enforce` (default) fails the posts over
+	 * Fair-use publishes per account per UTC day (docs/postfast-api.md, Creating posts): `enforce` (default) fails the posts over
 	 * the profile's caps (vendor: X 5) as `lastError.code: FAIR_USE_LIMIT`; `off` publishes them all.
 	 */
 	fairUse?: 'enforce' | 'off';

@@ -1,7 +1,7 @@
 /**
- * The pipeline every PostFast route shares, as the NestJS app runs it (postfast-api.md §1–§3):
- * body parser → `pf-api-key` auth (§1.3) → throttler (§3) → the handler (which validates, §2.11);
- * plus the four Nest error shapes of §1.3 the handlers throw. The handlers live in `routes/*.ts`,
+ * The pipeline every PostFast route shares, as the NestJS app runs it (docs/postfast-api.md, Transport and authentication; Error bodies; Endpoints; Rate limits):
+ * body parser → `pf-api-key` auth (docs/postfast-api.md, Error bodies) → throttler (docs/postfast-api.md, Rate limits) → the handler (which validates, docs/postfast-api.md, Creating posts);
+ * plus the four Nest error shapes of (docs/postfast-api.md, Error bodies) the handlers throw. The handlers live in `routes/*.ts`,
  * one file per resource.
  */
 import {
@@ -20,7 +20,7 @@ import type { Throttler } from './throttler';
 
 export interface ApiOptions {
 	profile: PostFastProfile;
-	/** §1.3: absent or unknown key → 403 (default) or 401; a present-but-empty header is always 401. */
+	/** docs/postfast-api.md, Error bodies: absent or unknown key → 403 (default) or 401; a present-but-empty header is always 401. */
 	missingKeyStatus: 401 | 403;
 	/** Serve only the vendor page's four endpoints (the others answer Nest's 404). Default false. */
 	vendorPageOnly: boolean;

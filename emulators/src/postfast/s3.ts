@@ -1,5 +1,5 @@
 /**
- * The S3 leg of PostFast uploads (postfast-api.md §4): real SigV4 query-signed PUT URLs made with
+ * The S3 leg of PostFast uploads (docs/postfast-api.md, The S3 upload): real SigV4 query-signed PUT URLs made with
  * the AWS SDK's presigner, verified on PUT by recomputing the signature, bodies streamed to a temp
  * dir (never held in memory), and S3's XML errors.
  *
@@ -29,7 +29,7 @@ export interface S3Options {
 	clock: { now(): number };
 	/** Where uploaded bodies are streamed to. */
 	dir: string;
-	/** Signed URL lifetime in seconds (§4.4: undocumented; 300 is the stricter choice). */
+	/** Signed URL lifetime in seconds (docs/postfast-api.md, S3 refusals: undocumented; 300 is the stricter choice). */
 	expiresIn: number;
 	/** `strict` signs `content-type;host` (a mismatching Content-Type is a 403); `host` signs only host. */
 	signedHeaders: 'strict' | 'host';
@@ -78,7 +78,7 @@ export class S3Bucket {
 			endpoint: opts.origin,
 			forcePathStyle: true,
 			credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
-			// No empty-body CRC32 baked into the URL (§4.4 "Checksums").
+			// No empty-body CRC32 baked into the URL (docs/postfast-api.md, S3 refusals "Checksums").
 			requestChecksumCalculation: 'WHEN_REQUIRED',
 		});
 	}
@@ -328,7 +328,7 @@ export class S3Bucket {
 		const md5Header = req.headers['content-md5'];
 		const contentMd5 = Array.isArray(md5Header) ? md5Header[0] : md5Header;
 		if (contentMd5 !== undefined) {
-			// Content-MD5 is checked even though it is not signed (§4.4).
+			// Content-MD5 is checked even though it is not signed (docs/postfast-api.md, S3 refusals).
 			if (Buffer.from(contentMd5, 'base64').length !== 16) {
 				await rm(file, { force: true });
 				return this.fail(

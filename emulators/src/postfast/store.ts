@@ -93,7 +93,7 @@ export function seededUuid(seed: string): string {
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** A 44-character base64 key ending in `=`, the shape PostFast issues (§1.1). */
+/** A 44-character base64 key ending in `=`, the shape PostFast issues (docs/postfast-api.md, Transport and authentication). */
 function demoKey(seed: string): string {
 	return createHash('sha256').update(`postspool-postfast-demo-key:${seed}`).digest('base64');
 }
@@ -115,7 +115,7 @@ const DISPLAY: Record<Platform, string> = {
 export interface PublisherOptions {
 	/** Decides which due posts fail (default: content containing `[fail]`). */
 	failWhen?: (post: Post, account: Account | undefined) => string | undefined;
-	/** Per-account publishes per UTC day (fair use, §2.11); a post over the cap fails as FAIR_USE_LIMIT. */
+	/** Per-account publishes per UTC day (fair use, docs/postfast-api.md, Creating posts); a post over the cap fails as FAIR_USE_LIMIT. */
 	dailyCaps?: Partial<Record<Platform, number>>;
 }
 
@@ -333,7 +333,7 @@ export class PostFastStore {
 
 	/**
 	 * The simulated publisher: every SCHEDULED, APPROVED post whose time has come is PUBLISHED or
-	 * FAILED; unapproved posts 2 h past their time fail as MISSED_NOT_PUBLISHED (§2.12).
+	 * FAILED; unapproved posts 2 h past their time fail as MISSED_NOT_PUBLISHED (docs/postfast-api.md, Listing posts).
 	 */
 	publishDue(): number {
 		const now = this.now();

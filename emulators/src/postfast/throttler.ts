@@ -1,5 +1,5 @@
 /**
- * PostFast's NestJS throttler (postfast-api.md §3.3), as the vendor describes it: four named fixed
+ * PostFast's NestJS throttler (docs/postfast-api.md, Throttler algorithm), as the vendor describes it: four named fixed
  * windows per endpoint and API key, anchored at the first call after the previous window expired;
  * every call counts, even a refused one (Redis-storage INCR semantics); exceeding a window blocks
  * that window for its whole length; evaluation stops at the first refusing window, so a 429 carries

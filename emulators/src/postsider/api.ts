@@ -1,5 +1,5 @@
 /**
- * The PostSider `/public/v1` routes (postsider-api.md §3): the shared pipeline (`pipeline.ts`) and
+ * The PostSider `/public/v1` routes (docs/postsider-api.md, Endpoints): the shared pipeline (`pipeline.ts`) and
  * one routes file per concern.
  */
 import type { Router } from '../common';

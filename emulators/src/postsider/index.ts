@@ -1,5 +1,5 @@
 /**
- * `startPostSider(opts)`: the PostSider emulator on 127.0.0.1 (postsider-api.md). The API lives
+ * `startPostSider(opts)`: the PostSider emulator on 127.0.0.1 (docs/postsider-api.md). The API lives
  * under `/public/v1` (`baseUrl`), stored uploads under `/uploads/…`, test control under `/__admin/`.
  */
 import { randomBytes } from 'node:crypto';
@@ -136,7 +136,7 @@ export async function startPostSider(opts: PostSiderOptions = {}) {
 					ctx.json(200, { moved: store.publishDue() });
 					return true;
 				}
-				// Other traffic of the org (the dashboard, other keys) spends Limiter A's budget too (§4.1).
+				// Other traffic of the org (the dashboard, other keys) spends Limiter A's budget too (docs/postsider-api.md, Per-minute limiter).
 				if (method === 'POST' && path === '/__admin/traffic') {
 					const count = typeof body.count === 'number' ? body.count : 1;
 					const orgId = typeof body.orgId === 'string' ? body.orgId : 'org-demo';

@@ -1,5 +1,5 @@
 /**
- * PostSider's two rate limiters (postsider-api.md §4), on the virtual clock.
+ * PostSider's two rate limiters (docs/postsider-api.md, Rate limits), on the virtual clock.
  *
  * A (`ApiRateLimitGuard`): per org, every request, FIXED 60 s window from the first hit (Redis
  * INCR + EXPIRE only when the count is 1); rejected requests still count.

@@ -1,7 +1,7 @@
 /**
- * The pipeline every PostSider route shares (postsider-api.md §2.8): body parser (100 kB JSON,
+ * The pipeline every PostSider route shares (docs/postsider-api.md, Processing order): body parser (100 kB JSON,
  * 400/413) → request id → auth (401/402) → hourly throttler (B, mutating) → plan quotas →
- * per-minute limiter (A) → the handler; plus compression, ETags and the error body helpers of §2.6.
+ * per-minute limiter (A) → the handler; plus compression, ETags and the error body helpers of (docs/postsider-api.md, Error bodies).
  * The routes themselves live in `routes/*.ts`, one file per concern.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -50,7 +50,7 @@ export interface BillingOptions {
 	frontendUrl?: string;
 }
 
-/** Security headers main.ts sets on every response (§2.5). */
+/** Security headers main.ts sets on every response (docs/postsider-api.md, Response headers). */
 export const SECURITY_HEADERS: Record<string, string> = {
 	'X-Content-Type-Options': 'nosniff',
 	'X-XSS-Protection': '0',
@@ -114,7 +114,7 @@ function withCompression(ctx: RequestContext): void {
 
 /**
  * Express answers GETs with a weak ETag (`W/"<length hex>-<sha1 base64, 27 chars>"`) and a 304 when
- * `If-None-Match` matches it (§2.5).
+ * `If-None-Match` matches it (docs/postsider-api.md, Response headers).
  */
 function withEtag(ctx: RequestContext): void {
 	const send = ctx.send.bind(ctx);

@@ -1,5 +1,5 @@
 /**
- * PostSider uploads (postsider-api.md §5): multipart parsing like multer (busboy underneath),
+ * PostSider uploads (docs/postsider-api.md, Uploads): multipart parsing like multer (busboy underneath),
  * streamed to a temp dir (a 500 MB video never sits in memory), then the server's validation pipe
  * (magic bytes, dangerous content, per-type caps); and upload-from-url with an injectable allow-list.
  */

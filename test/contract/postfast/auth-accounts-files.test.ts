@@ -1,6 +1,6 @@
 /**
- * PostFast auth and error shapes (postfast-api.md §1.3, §1.4), the social-account endpoints
- * (§2.3–§2.10) and the upload-URL endpoint (§2.1), on the vendor profile unless a row says otherwise.
+ * PostFast auth and error shapes (docs/postfast-api.md, Error bodies; Unknown fields), the social-account endpoints
+ * (docs/postfast-api.md, Social accounts; Account helper lists; Follower history; Places and TikTok sounds; Connect link) and the upload-URL endpoint (docs/postfast-api.md, Upload URLs), on the vendor profile unless a row says otherwise.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -29,7 +29,7 @@ beforeEach(() => pf.reset());
 
 const ACCOUNTS = '/social-media/my-social-accounts';
 
-describe('§1.3 auth: the pf-api-key header', () => {
+describe('docs/postfast-api.md, Error bodies: auth: the pf-api-key header', () => {
 	it.each([
 		[
 			'no pf-api-key header → 403 (default)',
@@ -76,7 +76,7 @@ describe('§1.3 auth: the pf-api-key header', () => {
 		expect(rateHeaders(a)).toEqual({});
 	});
 
-	it('the key is workspace-scoped: each demo key sees only its own accounts (§1.1)', async () => {
+	it('the key is workspace-scoped: each demo key sees only its own accounts (docs/postfast-api.md, Transport and authentication)', async () => {
 		const other = await accounts(pf, otherKey);
 		expect(other.length).toBeGreaterThan(0);
 		expect(other.some((a) => demo.some((d) => d.id === a.id))).toBe(false);
@@ -96,7 +96,7 @@ describe('§1.3 auth: the pf-api-key header', () => {
 	});
 });
 
-describe('§1.3 Nest error shapes outside validation', () => {
+describe('docs/postfast-api.md, Error bodies: Nest error shapes outside validation', () => {
 	it.each([
 		[
 			'an unknown route → Nest 404, no rate headers',
@@ -153,7 +153,7 @@ describe('§1.3 Nest error shapes outside validation', () => {
 	});
 });
 
-describe('§2.3 GET /social-media/my-social-accounts', () => {
+describe('docs/postfast-api.md, Social accounts: GET /social-media/my-social-accounts', () => {
 	it('lists one CONNECTED account per platform (11) plus one DISABLED, in the documented shape', async () => {
 		const a = await call(pf, 'GET', ACCOUNTS);
 		expect(a.status).toBe(200);
@@ -180,7 +180,7 @@ describe('§2.3 GET /social-media/my-social-accounts', () => {
 	});
 });
 
-describe('§2.4–§2.6 account helper lists', () => {
+describe('docs/postfast-api.md, Account helper lists: account helper lists', () => {
 	it.each([
 		['pinterest-boards', 'PINTEREST', ['id', 'boardId', 'name', 'description', 'imageUrl']],
 		['youtube-playlists', 'YOUTUBE', ['id', 'playlistId', 'title', 'description', 'thumbnailUrl']],
@@ -214,7 +214,7 @@ describe('§2.4–§2.6 account helper lists', () => {
 	);
 });
 
-describe('§2.7 follower history', () => {
+describe('docs/postfast-api.md, Follower history: follower history', () => {
 	it('defaults to the last 90 days, oldest first, counts as strings', async () => {
 		const a = await call(pf, 'GET', `/social-media/${on(demo, 'INSTAGRAM')}/follower-history`);
 		expect(a.status).toBe(200);
@@ -248,7 +248,7 @@ describe('§2.7 follower history', () => {
 	});
 });
 
-describe('§2.8–§2.10 places, TikTok sounds, connect link', () => {
+describe('docs/postfast-api.md, Places and TikTok sounds; Connect link: places, TikTok sounds, connect link', () => {
 	it.each([
 		[
 			'search-places: q shorter than 2 → 400 message array',
@@ -364,7 +364,7 @@ describe('§2.8–§2.10 places, TikTok sounds, connect link', () => {
 	});
 });
 
-describe('§2.1 POST /file/get-signed-upload-urls', () => {
+describe('docs/postfast-api.md, Upload URLs: POST /file/get-signed-upload-urls', () => {
 	const URLS = '/file/get-signed-upload-urls';
 	it.each([
 		[

@@ -26,7 +26,7 @@ import {
 
 const MB = 1024 * 1024;
 
-describe('§1.1 transport, §1.5 enumerations', () => {
+describe('docs/postfast-api.md, Transport and authentication: transport, (docs/postfast-api.md, Enumerations) enumerations', () => {
 	it('base URL, auth header, 11 platforms, IMAGE|VIDEO', () => {
 		expect([POSTFAST_DEFAULT_BASE_URL, POSTFAST_AUTH_HEADER]).toEqual([
 			'https://api.postfa.st',
@@ -37,7 +37,7 @@ describe('§1.1 transport, §1.5 enumerations', () => {
 	});
 });
 
-describe('§2 endpoints', () => {
+describe('docs/postfast-api.md, Endpoints: endpoints', () => {
 	it.each([
 		['uploadUrls', 'POST', '/file/get-signed-upload-urls', { vendor: 200, current: 201 }, true],
 		[
@@ -92,7 +92,7 @@ describe('§2 endpoints', () => {
 	});
 });
 
-describe('§2.1 media rules', () => {
+describe('docs/postfast-api.md, Upload URLs: media rules', () => {
 	it.each([
 		['image/png', 'vendor', 4, 'IMAGE', 100 * MB],
 		['image/png', 'current', 8, 'IMAGE', 10 * MB],
@@ -125,7 +125,7 @@ describe('§2.1 media rules', () => {
 	});
 });
 
-describe('§3.6 limits', () => {
+describe('docs/postfast-api.md, Limits by profile: limits', () => {
 	it('an endpoint override replaces only its window', () => {
 		expect(limitsFor('POST /social-posts', 'current')).toEqual({
 			short: 180,
@@ -142,7 +142,7 @@ describe('§3.6 limits', () => {
 	});
 });
 
-describe('§2.11 controls catalogue and pre-checks', () => {
+describe('docs/postfast-api.md, Creating posts: controls catalogue and pre-checks', () => {
 	it('every control belongs to a known platform; names are unique; enums list their values', () => {
 		const names = CONTROLS.map((c) => c.name);
 		expect(new Set(names).size).toBe(names.length);
@@ -201,7 +201,7 @@ describe('§2.11 controls catalogue and pre-checks', () => {
 	});
 });
 
-describe('§7 secrets', () => {
+describe('docs/postfast-api.md, Client traps: secrets', () => {
 	it('redactSignedUrl masks the signature and credential, keeps the rest readable', () => {
 		const url =
 			'https://b.s3.eu-central-1.amazonaws.com/image/a.png?X-Amz-Credential=AKIA%2F20261123&X-Amz-Date=20261123T000000Z&X-Amz-Signature=abc123';

@@ -1,7 +1,7 @@
 /**
- * PostFast Social Inbox (postfast-api.md §2.16): the `{data,totalCount,pageInfo}` envelope, a
+ * PostFast Social Inbox (docs/postfast-api.md, Social Inbox): the `{data,totalCount,pageInfo}` envelope, a
  * foreign conversation answering `200 null`, POSTs answering 201, errors `{statusCode, message:
- * "inbox.<code>"}`, and the limits of §3.6 on the current profile.
+ * "inbox.<code>"}`, and the limits of (docs/postfast-api.md, Limits by profile) on the current profile.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -26,7 +26,7 @@ async function itemsOf(conversationId: string) {
 		.data as Array<{ id: string; kind: string }>;
 }
 
-describe('§2.16 Social Inbox', () => {
+describe('docs/postfast-api.md, Social Inbox: Social Inbox', () => {
 	it('conversations: the list envelope, 1-based pageInfo, one conversation per inbox-capable account', async () => {
 		const a = await call(pf, 'GET', '/social-inbox/conversations?limit=2');
 		expect(a.status).toBe(200);
@@ -144,7 +144,7 @@ describe('§2.16 Social Inbox', () => {
 		]);
 	});
 
-	it('§3.6 reply limits: short 180 and daily 420', async () => {
+	it('docs/postfast-api.md, Limits by profile: reply limits: short 180 and daily 420', async () => {
 		const conv = await firstConversation();
 		const [item] = await itemsOf(conv.id);
 		const a = await call(pf, 'POST', `/social-inbox/items/${item.id}/reply`, {

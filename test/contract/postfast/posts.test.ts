@@ -1,5 +1,5 @@
 /**
- * PostFast posts (postfast-api.md §2.11–§2.15): create validation, listing with filters and offset
+ * PostFast posts (docs/postfast-api.md, Creating posts; Listing posts; Deleting posts; Bulk delete; Post analytics): create validation, listing with filters and offset
  * pagination, delete and bulk delete, analytics, and the simulated publisher on the virtual clock.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ const codedError = (code: string) => ({
 	description: expect.any(String),
 });
 
-describe('§2.11 POST /social-posts — create validation', () => {
+describe('docs/postfast-api.md, Creating posts: POST /social-posts — create validation', () => {
 	type Row = [string, () => Promise<unknown> | unknown, number, unknown];
 	const rows: Row[] = [
 		[
@@ -94,7 +94,7 @@ describe('§2.11 POST /social-posts — create validation', () => {
 			{ statusCode: 400, message: MESSAGES.scheduledAtRequired },
 		],
 		[
-			'§7.2 status inside a post is ignored → the same 400',
+			'docs/postfast-api.md, Create body: status inside a post is ignored → the same 400',
 			() => one('X', { scheduledAt: undefined, status: 'DRAFT' }),
 			400,
 			{ statusCode: 400, message: MESSAGES.scheduledAtRequired },
@@ -156,7 +156,7 @@ describe('§2.11 POST /social-posts — create validation', () => {
 			{ postIds: [expect.any(String)] },
 		],
 		[
-			'§1.4 unknown fields anywhere are silently ignored',
+			'docs/postfast-api.md, Unknown fields: unknown fields anywhere are silently ignored',
 			() =>
 				one(
 					'X',
@@ -284,7 +284,7 @@ describe('§2.11 POST /social-posts — create validation', () => {
 			validation(['posts.0.mediaItems must contain no more than 10 elements']),
 		],
 		[
-			'§4.5.6 a media key never uploaded → media.invalidMedia',
+			'docs/postfast-api.md, Checking media at create time: a media key never uploaded → media.invalidMedia',
 			() =>
 				one('X', {
 					mediaItems: [
@@ -438,7 +438,7 @@ describe('§2.11 POST /social-posts — create validation', () => {
 		const a = await call(pf, 'POST', POSTS, { body: await build() });
 		expect(a.status, a.text).toBe(status);
 		expect(a.body).toEqual(expected);
-		// The guard ran before validation: every answer carries the 12 rate headers (§3.3).
+		// The guard ran before validation: every answer carries the 12 rate headers (docs/postfast-api.md, Throttler algorithm).
 		expect(Object.keys(a.headers).filter((h) => h.startsWith('x-ratelimit-'))).toHaveLength(12);
 	});
 
@@ -484,7 +484,7 @@ describe('§2.11 POST /social-posts — create validation', () => {
 	});
 });
 
-describe('§2.12 GET /social-posts — filters and offset pagination', () => {
+describe('docs/postfast-api.md, Listing posts: GET /social-posts — filters and offset pagination', () => {
 	async function seed() {
 		const start = pf.clock.now();
 		const x = on(demo, 'X');
@@ -578,7 +578,7 @@ describe('§2.12 GET /social-posts — filters and offset pagination', () => {
 			(b: any) => expect(b.totalCount).toBe(5),
 		],
 		[
-			'§7.3 singular socialMediaId is not a filter (ignored)',
+			'docs/postfast-api.md, Unknown fields: singular socialMediaId is not a filter (ignored)',
 			(s: any) => `socialMediaId=${s.fb}`,
 			200,
 			(b: any) => expect(b.totalCount).toBe(25),
@@ -634,7 +634,7 @@ describe('§2.12 GET /social-posts — filters and offset pagination', () => {
 	});
 });
 
-describe('§2.13 DELETE /social-posts/:id and §2.14 bulk delete', () => {
+describe('docs/postfast-api.md, Deleting posts: DELETE /social-posts/:id and (docs/postfast-api.md, Bulk delete) bulk delete', () => {
 	async function create(n: number, key?: string) {
 		const accountId = key
 			? (await accounts(pf, key)).find((a) => a.platform === 'X')!.id
@@ -712,7 +712,7 @@ describe('§2.13 DELETE /social-posts/:id and §2.14 bulk delete', () => {
 	});
 });
 
-describe('simulated publisher on the virtual clock, and §2.15 analytics', () => {
+describe('simulated publisher on the virtual clock, and (docs/postfast-api.md, Post analytics) analytics', () => {
 	async function schedule(
 		platform: string,
 		content: string,
@@ -776,30 +776,34 @@ describe('simulated publisher on the virtual clock, and §2.15 analytics', () =>
 			['PUBLISHED', 'PUBLISHED', 'PUBLISHED', 'PUBLISHED', 'PUBLISHED', 'FAILED'],
 		],
 		['off: all six publish', 'off' as const, Array(6).fill('PUBLISHED')],
-	])('fair use per account and day (§2.11): %s', async (_n, fairUse, statuses) => {
-		const emu = fairUse ? await startPostFast({ fairUse }) : pf;
-		try {
-			const x = on(await accounts(emu), 'X');
-			const day = (Math.floor(emu.clock.now() / 86_400_000) + 1) * 86_400_000;
-			const body = {
-				posts: Array.from({ length: 6 }, (_, i) => ({
-					content: `x ${i}`,
-					socialMediaId: x,
-					scheduledAt: new Date(day + (i + 1) * 3_600_000).toISOString(),
-				})),
-			};
-			const ids = (await call(emu, 'POST', POSTS, { body })).body.postIds as string[];
-			emu.clock.advance(2 * 86_400_000);
-			const listed = (await call(emu, 'GET', `${POSTS}?ids=${ids.join(',')}`)).body.data as Array<{
-				status: string;
-				lastError: { code: string } | null;
-			}>;
-			expect(listed.map((p) => p.status)).toEqual(statuses);
-			if (!fairUse) expect(listed[5].lastError?.code).toBe('FAIR_USE_LIMIT');
-		} finally {
-			if (emu !== pf) await emu.close();
-		}
-	});
+	])(
+		'fair use per account and day (docs/postfast-api.md, Creating posts): %s',
+		async (_n, fairUse, statuses) => {
+			const emu = fairUse ? await startPostFast({ fairUse }) : pf;
+			try {
+				const x = on(await accounts(emu), 'X');
+				const day = (Math.floor(emu.clock.now() / 86_400_000) + 1) * 86_400_000;
+				const body = {
+					posts: Array.from({ length: 6 }, (_, i) => ({
+						content: `x ${i}`,
+						socialMediaId: x,
+						scheduledAt: new Date(day + (i + 1) * 3_600_000).toISOString(),
+					})),
+				};
+				const ids = (await call(emu, 'POST', POSTS, { body })).body.postIds as string[];
+				emu.clock.advance(2 * 86_400_000);
+				const listed = (await call(emu, 'GET', `${POSTS}?ids=${ids.join(',')}`)).body
+					.data as Array<{
+					status: string;
+					lastError: { code: string } | null;
+				}>;
+				expect(listed.map((p) => p.status)).toEqual(statuses);
+				if (!fairUse) expect(listed[5].lastError?.code).toBe('FAIR_USE_LIMIT');
+			} finally {
+				if (emu !== pf) await emu.close();
+			}
+		},
+	);
 
 	it('drafts are never published', async () => {
 		const a = await call(pf, 'POST', POSTS, {

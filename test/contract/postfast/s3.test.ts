@@ -1,5 +1,5 @@
 /**
- * The S3 leg of PostFast uploads (postfast-api.md §2.1, §2.2, §4): real SigV4 query-signed PUT
+ * The S3 leg of PostFast uploads (docs/postfast-api.md, Upload URLs; The S3 upload): real SigV4 query-signed PUT
  * URLs on their own listener, verified on PUT, with S3's statuses, headers and XML errors.
  */
 import { createHash } from 'node:crypto';
@@ -45,7 +45,7 @@ function xml(text: string) {
 	return { code: tag('Code'), message: tag('Message'), tag };
 }
 
-describe('§4.1 the signed URL', () => {
+describe('docs/postfast-api.md, Signed URL shape: the signed URL', () => {
 	it('is a SigV4 query-signed, path-style URL on the S3 listener, valid 300 s, signing content-type and host', async () => {
 		const { key, signedUrl } = await signed();
 		const url = new URL(signedUrl);
@@ -74,12 +74,15 @@ describe('§4.1 the signed URL', () => {
 		['image/jpeg', /^image\/[0-9a-f-]{36}\.jpg$/],
 		['video/mp4', /^video\/[0-9a-f-]{36}\.mp4$/],
 		['video/quicktime', /^video\/[0-9a-f-]{36}\.mov$/],
-	])('§2.1 key prefix and extension for %s', async (contentType, pattern) => {
-		expect((await signed(contentType)).key).toMatch(pattern);
-	});
+	])(
+		'docs/postfast-api.md, Upload URLs: key prefix and extension for %s',
+		async (contentType, pattern) => {
+			expect((await signed(contentType)).key).toMatch(pattern);
+		},
+	);
 });
 
-describe('§4.3 a good PUT', () => {
+describe('docs/postfast-api.md, Successful PUT: a good PUT', () => {
 	it('answers 200 with an empty body, the quoted MD5 ETag and S3 headers, and stores bytes and type', async () => {
 		const { key, signedUrl } = await signed();
 		const bytes = Buffer.from('a tiny png stand-in');
@@ -130,7 +133,7 @@ describe('§4.3 a good PUT', () => {
 		expect(pf.objects.get(key)).toMatchObject({ size, file: expect.any(String) });
 	});
 
-	it('§7.1 an API key sent to S3 is ignored by S3 but shows up in the request log (leak detection)', async () => {
+	it('docs/postfast-api.md, The S3 upload: an API key sent to S3 is ignored by S3 but shows up in the request log (leak detection)', async () => {
 		const { signedUrl } = await signed();
 		const a = await put(signedUrl, 'x', { 'content-type': 'image/png', 'pf-api-key': pf.apiKey });
 		expect(a.status).toBe(200);
@@ -169,19 +172,19 @@ function raw(url: string, lines: string[], body = ''): Promise<{ status: number;
 	});
 }
 
-describe('§4.4 refusals, with the S3 XML error bodies', () => {
+describe('docs/postfast-api.md, S3 refusals: refusals, with the S3 XML error bodies', () => {
 	const cases: Array<
 		[string, (url: string) => Promise<{ status: number; text: string }>, number, string, RegExp]
 	> = [
 		[
-			'§4.2 strict mode: a Content-Type other than the requested one',
+			'docs/postfast-api.md, Content-Type enforcement: strict mode: a Content-Type other than the requested one',
 			(url) => put(url, 'x', { 'content-type': 'image/jpeg' }),
 			403,
 			'SignatureDoesNotMatch',
 			/The request signature we calculated does not match the signature you provided/,
 		],
 		[
-			'§4.2 strict mode: no Content-Type at all',
+			'docs/postfast-api.md, Content-Type enforcement: strict mode: no Content-Type at all',
 			(url) => put(url, Buffer.from('x'), {}),
 			403,
 			'SignatureDoesNotMatch',
@@ -234,7 +237,7 @@ describe('§4.4 refusals, with the S3 XML error bodies', () => {
 			/X-Amz-Expires must be less than a week/,
 		],
 		[
-			'§7.7 a chunked body (a stream without length)',
+			'docs/postfast-api.md, The S3 upload: a chunked body (a stream without length)',
 			(url) =>
 				raw(
 					url,
@@ -315,7 +318,7 @@ describe('§4.4 refusals, with the S3 XML error bodies', () => {
 		expect(e.tag('HeadersNotSigned')).toBe('x-amz-meta-owner');
 	});
 
-	it('§4.4 expiry (300 s on the emulator clock): AccessDenied "Request has expired" with X-Amz-Expires, Expires, ServerTime', async () => {
+	it('docs/postfast-api.md, S3 refusals: expiry (300 s on the emulator clock): AccessDenied "Request has expired" with X-Amz-Expires, Expires, ServerTime', async () => {
 		const { signedUrl } = await signed();
 		pf.clock.advance(301_000);
 		const a = await put(signedUrl, 'x');
@@ -339,7 +342,7 @@ describe('§4.4 refusals, with the S3 XML error bodies', () => {
 		expect((await put(signedUrl, 'x')).status).toBe(200);
 	});
 
-	it('§4.4 a URL dated more than 15 minutes ahead of the server: "Request is not valid yet"', async () => {
+	it('docs/postfast-api.md, S3 refusals: a URL dated more than 15 minutes ahead of the server: "Request is not valid yet"', async () => {
 		const { signedUrl } = await signed();
 		pf.clock.set(pf.clock.now() - 20 * 60_000);
 		const e = xml((await put(signedUrl, 'x')).text);
@@ -347,7 +350,7 @@ describe('§4.4 refusals, with the S3 XML error bodies', () => {
 	});
 });
 
-describe('§4.2 host-only signing (the SDK default), selectable', () => {
+describe('docs/postfast-api.md, Content-Type enforcement: host-only signing (the SDK default), selectable', () => {
 	let loose: Emulator;
 	beforeAll(async () => {
 		loose = await startPostFast({ signedHeaders: 'host' });

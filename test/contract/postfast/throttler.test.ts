@@ -1,5 +1,5 @@
 /**
- * PostFast rate limiting (postfast-api.md §3): the NestJS throttler with four named fixed windows
+ * PostFast rate limiting (docs/postfast-api.md, Rate limits): the NestJS throttler with four named fixed windows
  * per endpoint and API key, blocks that last a whole window, refused calls that still count, the
  * partial header sets of a 429 and `Retry-After-<name>`. Each row names the spec section it proves.
  */
@@ -15,7 +15,7 @@ import { call, rateHeaders, startPostFast, type Emulator } from './helpers';
 
 const ACCOUNTS = '/social-media/my-social-accounts';
 
-describe('throttler model (§3.3), with small limits so every rule is visible', () => {
+describe('throttler model (docs/postfast-api.md, Throttler algorithm), with small limits so every rule is visible', () => {
 	const tiny: PostFastLimitProfile = {
 		defaults: { short: 3, medium: 5, long: 100, daily: 1000 },
 		endpoints: { 'GET /b': { short: 1 } },
@@ -30,7 +30,7 @@ describe('throttler model (§3.3), with small limits so every rule is visible', 
 
 	it.each([
 		[
-			'§3.3.5 call L passes with Remaining 0; call L+1 is the first 429 (§3.3.4)',
+			'docs/postfast-api.md, Throttler algorithm: call L passes with Remaining 0; call L+1 is the first 429 (docs/postfast-api.md, Throttler algorithm)',
 			(s: ReturnType<typeof setup>) => {
 				const r = [1, 2, 3, 4].map(() => s.th.hit('ws', 'GET /a'));
 				expect(r.map((x) => x.allowed)).toEqual([true, true, true, false]);
@@ -39,14 +39,14 @@ describe('throttler model (§3.3), with small limits so every rule is visible', 
 			},
 		],
 		[
-			'§3.3.6 a 429 from short carries no X-RateLimit-* at all (short is evaluated first)',
+			'docs/postfast-api.md, Throttler algorithm: a 429 from short carries no X-RateLimit-* at all (short is evaluated first)',
 			(s: ReturnType<typeof setup>) => {
 				for (let i = 0; i < 3; i++) s.th.hit('ws', 'GET /a');
 				expect(s.th.hit('ws', 'GET /a').headers).toEqual({ 'Retry-After-short': '60' });
 			},
 		],
 		[
-			'§3.3.3 a block lasts the whole window: 30 s later Retry-After-short is 30',
+			'docs/postfast-api.md, Throttler algorithm: a block lasts the whole window: 30 s later Retry-After-short is 30',
 			(s: ReturnType<typeof setup>) => {
 				for (let i = 0; i < 4; i++) s.th.hit('ws', 'GET /a');
 				s.clock.advance(30_000);
@@ -54,7 +54,7 @@ describe('throttler model (§3.3), with small limits so every rule is visible', 
 			},
 		],
 		[
-			'§3.3.1 once block and window have both ended, a fresh window starts with the full limit',
+			'docs/postfast-api.md, Throttler algorithm: once block and window have both ended, a fresh window starts with the full limit',
 			(s: ReturnType<typeof setup>) => {
 				for (let i = 0; i < 4; i++) s.th.hit('ws', 'GET /a');
 				s.clock.advance(300_000); // short and medium both roll over
@@ -63,7 +63,7 @@ describe('throttler model (§3.3), with small limits so every rule is visible', 
 			},
 		],
 		[
-			'§3.3.2 refused calls count (medium): calls made while short-blocked still fill medium',
+			'docs/postfast-api.md, Throttler algorithm: refused calls count (medium): calls made while short-blocked still fill medium',
 			(s: ReturnType<typeof setup>) => {
 				// 4 calls: 3 pass, the 4th is refused by short but was counted by short only (evaluation stops).
 				for (let i = 0; i < 4; i++) s.th.hit('ws', 'GET /a');
@@ -81,7 +81,7 @@ describe('throttler model (§3.3), with small limits so every rule is visible', 
 			},
 		],
 		[
-			'§3.3.2/§3.3.4 retries made while blocked count in the next window, so the block comes back at once when it ends',
+			'docs/postfast-api.md, Throttler algorithm: retries made while blocked count in the next window, so the block comes back at once when it ends',
 			(s: ReturnType<typeof setup>) => {
 				s.th.hit('ws', 'GET /a'); // window t0 … t0+60 s
 				s.clock.advance(50_000);
@@ -95,7 +95,7 @@ describe('throttler model (§3.3), with small limits so every rule is visible', 
 			},
 		],
 		[
-			'§3.3.2 the same wait without early retries finds the key free',
+			'docs/postfast-api.md, Throttler algorithm: the same wait without early retries finds the key free',
 			(s: ReturnType<typeof setup>) => {
 				s.th.hit('ws', 'GET /a');
 				s.clock.advance(50_000);
@@ -105,7 +105,7 @@ describe('throttler model (§3.3), with small limits so every rule is visible', 
 			},
 		],
 		[
-			'§3.3.1 windows are fixed from the first call, not clock-aligned; Reset is seconds left, not an epoch',
+			'docs/postfast-api.md, Throttler algorithm: windows are fixed from the first call, not clock-aligned; Reset is seconds left, not an epoch',
 			(s: ReturnType<typeof setup>) => {
 				s.clock.advance(17_345);
 				expect(s.th.hit('ws', 'GET /a').headers['X-RateLimit-Reset-short']).toBe('60');
@@ -114,21 +114,21 @@ describe('throttler model (§3.3), with small limits so every rule is visible', 
 			},
 		],
 		[
-			'§3.2 per endpoint: exhausting one endpoint leaves another untouched',
+			'docs/postfast-api.md, Counter scope: per endpoint: exhausting one endpoint leaves another untouched',
 			(s: ReturnType<typeof setup>) => {
 				for (let i = 0; i < 4; i++) s.th.hit('ws', 'GET /a');
 				expect(s.th.hit('ws', 'GET /c').allowed).toBe(true);
 			},
 		],
 		[
-			'§3.2 per API key: another workspace has its own counters',
+			'docs/postfast-api.md, Counter scope: per API key: another workspace has its own counters',
 			(s: ReturnType<typeof setup>) => {
 				for (let i = 0; i < 4; i++) s.th.hit('ws', 'GET /a');
 				expect(s.th.hit('other', 'GET /a').allowed).toBe(true);
 			},
 		],
 		[
-			'§3.6 an endpoint override replaces only its window',
+			'docs/postfast-api.md, Limits by profile: an endpoint override replaces only its window',
 			(s: ReturnType<typeof setup>) => {
 				const r = s.th.hit('ws', 'GET /b');
 				expect(r.headers).toMatchObject({
@@ -151,7 +151,7 @@ describe('rate limits over HTTP, vendor profile (default)', () => {
 	afterAll(async () => pf.close());
 	afterEach(() => pf.reset());
 
-	it('§3.3 first call: 12 headers, Limit/Remaining/Reset per window, exactly the vendor example values', async () => {
+	it('docs/postfast-api.md, Throttler algorithm: first call: 12 headers, Limit/Remaining/Reset per window, exactly the vendor example values', async () => {
 		const a = await call(pf, 'GET', '/social-posts');
 		expect(a.status).toBe(200);
 		expect(rateHeaders(a)).toEqual({
@@ -196,11 +196,11 @@ describe('rate limits over HTTP, vendor profile (default)', () => {
 			'GET /social-posts/analytics',
 			{ short: 60, medium: 150, long: 300, daily: 1000 },
 		],
-	])('§3.6 %s', (_n, endpoint, expected) => {
+	])('docs/postfast-api.md, Limits by profile: %s', (_n, endpoint, expected) => {
 		expect(limitsFor(endpoint, 'vendor')).toEqual(expected);
 	});
 
-	it('§3.6 the endpoint limit shows in its header: POST /social-posts says Limit-daily 75 even on a 400', async () => {
+	it('docs/postfast-api.md, Limits by profile: the endpoint limit shows in its header: POST /social-posts says Limit-daily 75 even on a 400', async () => {
 		const a = await call(pf, 'POST', '/social-posts', { body: {} });
 		expect(a.status).toBe(400);
 		expect(rateHeaders(a)).toMatchObject({
@@ -209,7 +209,7 @@ describe('rate limits over HTTP, vendor profile (default)', () => {
 		});
 	});
 
-	it('§3.3.4/§3.5 the 61st accounts call within a minute is refused by short (60/min) before long (90/h): legacy body, only Retry-After-short', async () => {
+	it('docs/postfast-api.md, Throttler algorithm; 429 bodies: the 61st accounts call within a minute is refused by short (60/min) before long (90/h): legacy body, only Retry-After-short', async () => {
 		const statuses: number[] = [];
 		let last = await call(pf, 'GET', ACCOUNTS);
 		statuses.push(last.status);
@@ -226,7 +226,7 @@ describe('rate limits over HTTP, vendor profile (default)', () => {
 		expect(rateHeaders(last)).toEqual({ 'retry-after-short': '60' });
 	});
 
-	it('§3.3.6 a 429 from long carries short and medium headers, Retry-After-long, nothing for long/daily (the vendor example)', async () => {
+	it('docs/postfast-api.md, Throttler algorithm: a 429 from long carries short and medium headers, Retry-After-long, nothing for long/daily (the vendor example)', async () => {
 		// 90/hour on accounts: spread the calls so short and medium never trip.
 		let last = await call(pf, 'GET', ACCOUNTS);
 		for (let i = 1; i <= 90; i++) {
@@ -247,7 +247,7 @@ describe('rate limits over HTTP, vendor profile (default)', () => {
 		expect(h['retry-after-long']).toBe('3600');
 	});
 
-	it('§3.2 the other workspace key and other endpoints keep their budgets while one is blocked', async () => {
+	it('docs/postfast-api.md, Counter scope: the other workspace key and other endpoints keep their budgets while one is blocked', async () => {
 		for (let i = 0; i < 61; i++) await call(pf, 'GET', ACCOUNTS);
 		expect((await call(pf, 'GET', ACCOUNTS)).status).toBe(429);
 		expect((await call(pf, 'GET', '/social-posts')).status).toBe(200);
@@ -257,7 +257,7 @@ describe('rate limits over HTTP, vendor profile (default)', () => {
 		expect(a.headers['x-ratelimit-remaining-short']).toBe('59');
 	});
 
-	it('§3.2 auth failures and unknown routes are not counted and carry no rate headers', async () => {
+	it('docs/postfast-api.md, Counter scope: auth failures and unknown routes are not counted and carry no rate headers', async () => {
 		const denied = await call(pf, 'GET', ACCOUNTS, { key: 'wrong-key' });
 		const unknown = await call(pf, 'GET', '/nope');
 		expect(rateHeaders(denied)).toEqual({});
@@ -273,7 +273,7 @@ describe('rate limits over HTTP, current profile', () => {
 	});
 	afterAll(async () => pf.close());
 
-	it('§3.6 defaults 72/180/360/2400; §3.4 a 429 adds the plain Retry-After; §3.5 the current body', async () => {
+	it('docs/postfast-api.md, Limits by profile: defaults 72/180/360/2400; (docs/postfast-api.md, Retry-After headers) a 429 adds the plain Retry-After; (docs/postfast-api.md, 429 bodies) the current body', async () => {
 		const first = await call(
 			pf,
 			'GET',
@@ -296,7 +296,7 @@ describe('rate limits over HTTP, current profile', () => {
 		});
 	});
 
-	it('§3.6 every current endpoint value is in the table', () => {
+	it('docs/postfast-api.md, Limits by profile: every current endpoint value is in the table', () => {
 		expect(POSTFAST_PROFILES.current.endpoints['POST /social-posts']).toEqual({
 			short: 180,
 			daily: 420,
@@ -312,7 +312,7 @@ describe('rate limits over HTTP, current profile', () => {
 	});
 });
 
-describe('24-hour soak on the virtual clock (§3.3, vendor profile, accounts endpoint: 90/hour, 1000/day)', () => {
+describe('24-hour soak on the virtual clock (docs/postfast-api.md, Throttler algorithm, vendor profile, accounts endpoint: 90/hour, 1000/day)', () => {
 	const DAY = 86_400_000;
 
 	/** Calls every `everyMs` for 24 virtual hours; a polite client sleeps out Retry-After-<name>. */

@@ -23,7 +23,7 @@ import {
 } from '../../../contract/postsider';
 import { FILES } from './helpers';
 
-describe('base URL and auth (§2.1, §2.2)', () => {
+describe('base URL and auth (docs/postsider-api.md, Base URL and routing; Authentication)', () => {
 	it.each([
 		['', 'https://api.postsider.com/public/v1'],
 		['https://api.postsider.com', 'https://api.postsider.com/public/v1'],
@@ -75,7 +75,7 @@ describe('paths, find-slot, limits, idempotency keys', () => {
 	});
 });
 
-describe('uploads (§5)', () => {
+describe('uploads (docs/postsider-api.md, Uploads)', () => {
 	it('pre-checks a file as the server would', () => {
 		expect(precheckUpload(FILES.png(), 100)).toMatchObject({
 			ok: true,
@@ -108,7 +108,7 @@ describe('uploads (§5)', () => {
 	});
 });
 
-describe('provider table (§6.1)', () => {
+describe('provider table (docs/postsider-api.md, Per-platform rules)', () => {
 	it('covers the ten providers; default settings pass each settings DTO', () => {
 		expect([...SUPPORTED_PROVIDERS].sort()).toEqual(Object.keys(PROVIDER_RULES).sort());
 		for (const provider of SUPPORTED_PROVIDERS) {

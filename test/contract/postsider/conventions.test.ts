@@ -1,5 +1,5 @@
 /**
- * PostSider conventions (postsider-api.md §2): routing, raw-key auth, the order in which body
+ * PostSider conventions (docs/postsider-api.md, Base URL and routing; Authentication; Processing order): routing, raw-key auth, the order in which body
  * parsing, auth and validation answer, the headers on every response, and success statuses.
  * Each row says what the real server does and where the spec says so.
  */
@@ -23,16 +23,16 @@ interface Row {
 	body?: unknown;
 	headers?: Record<string, string>;
 	status: number;
-	/** Exact body text (byte-exact shapes of §2.6). */
+	/** Exact body text (byte-exact shapes of docs/postsider-api.md, Error bodies). */
 	text?: string;
 	/** Or a partial match on the parsed body. */
 	match?: unknown;
 }
 
-describe('PostSider §2.1–2.3: routing, auth and the processing order', () => {
+describe('PostSider (docs/postsider-api.md, Base URL and routing; Authentication; Request format): routing, auth and the processing order', () => {
 	const rows: Row[] = [
 		{
-			desc: '§2.1 an unknown route is the NestJS 404, with no auth check first',
+			desc: 'docs/postsider-api.md, Base URL and routing: an unknown route is the NestJS 404, with no auth check first',
 			method: 'GET',
 			path: '/nope',
 			key: null,
@@ -40,7 +40,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			text: '{"message":"Cannot GET /public/v1/nope","error":"Not Found","statusCode":404}',
 		},
 		{
-			desc: '§2.1 an unknown method on a known path is a 404 too',
+			desc: 'docs/postsider-api.md, Base URL and routing: an unknown method on a known path is a 404 too',
 			method: 'PATCH',
 			path: '/posts',
 			key: null,
@@ -48,7 +48,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			text: '{"message":"Cannot PATCH /public/v1/posts","error":"Not Found","statusCode":404}',
 		},
 		{
-			desc: '§2.2 no Authorization header → 401 {msg}',
+			desc: 'docs/postsider-api.md, Authentication: no Authorization header → 401 {msg}',
 			method: 'GET',
 			path: '/integrations',
 			key: null,
@@ -56,7 +56,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			text: '{"msg":"No API Key found"}',
 		},
 		{
-			desc: '§2.2 an unknown key → 401 {msg}',
+			desc: 'docs/postsider-api.md, Authentication: an unknown key → 401 {msg}',
 			method: 'GET',
 			path: '/integrations',
 			key: 'nope',
@@ -64,7 +64,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			text: '{"msg":"Invalid API key"}',
 		},
 		{
-			desc: '§2.2 a "Bearer " prefix is looked up as part of the key → 401',
+			desc: 'docs/postsider-api.md, Authentication: a "Bearer " prefix is looked up as part of the key → 401',
 			method: 'GET',
 			path: '/integrations',
 			key: 'Bearer ' + '0'.repeat(64),
@@ -72,7 +72,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			text: '{"msg":"Invalid API key"}',
 		},
 		{
-			desc: '§2.2 an unknown pos_ OAuth token → 401 {msg}',
+			desc: 'docs/postsider-api.md, Authentication: an unknown pos_ OAuth token → 401 {msg}',
 			method: 'GET',
 			path: '/integrations',
 			key: 'pos_abc',
@@ -80,7 +80,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			text: '{"msg":"Invalid OAuth token"}',
 		},
 		{
-			desc: '§2.3 malformed JSON → 400 with the JSON.parse text, before auth',
+			desc: 'docs/postsider-api.md, Request format: malformed JSON → 400 with the JSON.parse text, before auth',
 			method: 'POST',
 			path: '/posts',
 			key: null,
@@ -89,7 +89,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			match: { error: 'Bad Request', statusCode: 400, message: expect.stringMatching(/JSON/) },
 		},
 		{
-			desc: '§2.3 a JSON body over 100 kB → 413, before auth',
+			desc: 'docs/postsider-api.md, Request format: a JSON body over 100 kB → 413, before auth',
 			method: 'POST',
 			path: '/posts',
 			key: null,
@@ -98,7 +98,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			text: '{"statusCode":413,"message":"request entity too large"}',
 		},
 		{
-			desc: '§2.3 a body sent without a JSON content type is not parsed: create sees no posts',
+			desc: 'docs/postsider-api.md, Request format: a body sent without a JSON content type is not parsed: create sees no posts',
 			method: 'POST',
 			path: '/posts',
 			body: '{"posts":[]}',
@@ -107,7 +107,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			text: '{"message":"All posts must have an integration id","error":"Bad Request","statusCode":400}',
 		},
 		{
-			desc: '§2.8 auth answers before validation: a valid-looking body with no key is 401',
+			desc: 'docs/postsider-api.md, Processing order: auth answers before validation: a valid-looking body with no key is 401',
 			method: 'POST',
 			path: '/posts',
 			key: null,
@@ -116,7 +116,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 			text: '{"msg":"No API Key found"}',
 		},
 		{
-			desc: '§2.1 openapi.json is served without auth',
+			desc: 'docs/postsider-api.md, Base URL and routing: openapi.json is served without auth',
 			method: 'GET',
 			path: '/openapi.json',
 			key: null,
@@ -136,7 +136,7 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 		if (row.match !== undefined) expect(a.body).toMatchObject(row.match as object);
 	});
 
-	it('§2.2 both demo keys of the org work (legacy 64-hex and ps_), and the second org is isolated', async () => {
+	it('docs/postsider-api.md, Authentication: both demo keys of the org work (legacy 64-hex and ps_), and the second org is isolated', async () => {
 		const [legacy, selfService, other] = ps.apiKeys;
 		expect(legacy.apiKey).toMatch(/^[0-9a-f]{64}$/);
 		expect(selfService.apiKey).toMatch(/^ps_[A-Za-z0-9]{40}$/);
@@ -169,8 +169,8 @@ describe('PostSider §2.1–2.3: routing, auth and the processing order', () => 
 	});
 });
 
-describe('PostSider §2.4–2.5: statuses and headers', () => {
-	it('§2.5 every answer has the security headers and JSON content type; X-Request-Id is echoed when well-formed', async () => {
+describe('PostSider (docs/postsider-api.md, Success statuses; Response headers): statuses and headers', () => {
+	it('docs/postsider-api.md, Response headers: every answer has the security headers and JSON content type; X-Request-Id is echoed when well-formed', async () => {
 		const a = await call(ps, 'GET', '/integrations', {
 			headers: { 'x-request-id': 'trace_123-abc' },
 		});
@@ -185,7 +185,7 @@ describe('PostSider §2.4–2.5: statuses and headers', () => {
 		expect(a.headers['content-security-policy']).toBeDefined();
 	});
 
-	it('§2.5 a malformed X-Request-Id is replaced by a UUID, also on a 401', async () => {
+	it('docs/postsider-api.md, Response headers: a malformed X-Request-Id is replaced by a UUID, also on a 401', async () => {
 		const a = await call(ps, 'GET', '/integrations', {
 			key: null,
 			headers: { 'x-request-id': 'has spaces!' },
@@ -196,21 +196,21 @@ describe('PostSider §2.4–2.5: statuses and headers', () => {
 		);
 	});
 
-	it('§2.4 the contract table says GET/PUT/DELETE 200 and POST 201 for every endpoint', () => {
+	it('docs/postsider-api.md, Success statuses: the contract table says GET/PUT/DELETE 200 and POST 201 for every endpoint', () => {
 		for (const def of Object.values(POSTSIDER_ENDPOINTS))
 			expect(def.status).toBe(def.method === 'POST' ? 201 : 200);
 		// The 16 endpoints of the vendor page are marked documented.
 		expect(Object.values(POSTSIDER_ENDPOINTS).filter((d) => d.documented)).toHaveLength(16);
 	});
 
-	it('§2.4 DELETE answers 200 with a JSON body, never 204', async () => {
+	it('docs/postsider-api.md, Success statuses: DELETE answers 200 with a JSON body, never 204', async () => {
 		const a = await call(ps, 'DELETE', '/posts/group/whatever');
 		expect(a.status).toBe(200);
 		expect(a.text).toBe('{"success":true}');
 	});
 });
 
-describe('PostSider §2.2, §3.1 step 1: cloud billing (off unless configured)', () => {
+describe('PostSider (docs/postsider-api.md, Authentication; Create steps): cloud billing (off unless configured)', () => {
 	it('no subscription → 401 {msg}; the FREE plan → 402 {msg}', async () => {
 		for (const [plan, status, text] of [
 			['NONE', 401, '{"msg":"No subscription found"}'],
@@ -265,7 +265,7 @@ describe('PostSider §2.2, §3.1 step 1: cloud billing (off unless configured)',
 	});
 });
 
-describe('PostSider §2.5: ETag on GET (Express default)', () => {
+describe('PostSider (docs/postsider-api.md, Response headers): ETag on GET (Express default)', () => {
 	it('a 200 GET carries a weak ETag; If-None-Match with it → 304 without a body', async () => {
 		const a = await call(ps, 'GET', '/groups');
 		expect(a.headers.etag).toMatch(/^W\/"[0-9a-f]+-[A-Za-z0-9+/]{27}"$/);
@@ -277,7 +277,7 @@ describe('PostSider §2.5: ETag on GET (Express default)', () => {
 	});
 });
 
-describe('PostSider §2.5: compression', () => {
+describe('PostSider (docs/postsider-api.md, Response headers): compression', () => {
 	it('answers of 1 kB or more are gzipped when the client accepts gzip; small ones are not', async () => {
 		const big = await call(ps, 'GET', '/integrations', { headers: { 'accept-encoding': 'gzip' } });
 		expect(big.headers['content-encoding']).toBe('gzip');

@@ -1,5 +1,5 @@
 /**
- * `POST /posts` (postsider-api.md §3.1, §6): the verified validation messages verbatim, the
+ * `POST /posts` (docs/postsider-api.md, Creating posts; Per-provider settings): the verified validation messages verbatim, the
  * per-provider settings and media rules of the ten providers, Idempotency-Key, and what a create
  * stores (one group per channel entry, the thread chain, `posts[].group` replacing a group).
  */
@@ -32,7 +32,7 @@ function text(body: unknown): string {
 	return JSON.stringify(body);
 }
 
-describe('POST /posts §3.1: request validation, messages verbatim', () => {
+describe('POST /posts (docs/postsider-api.md, Creating posts): request validation, messages verbatim', () => {
 	const rows: Array<{ desc: string; body: (ps: Emulator) => unknown; expected: unknown }> = [
 		{
 			desc: '{} → E2 "All posts must have an integration id"',
@@ -269,7 +269,7 @@ describe('POST /posts §3.1: request validation, messages verbatim', () => {
 	});
 });
 
-describe('POST /posts §6.1: per-channel checks for non-drafts (E4 names the channel)', () => {
+describe('POST /posts (docs/postsider-api.md, Per-platform rules): per-channel checks for non-drafts (E4 names the channel)', () => {
 	const rows: Array<{
 		desc: string;
 		provider: string;
@@ -457,7 +457,7 @@ describe('POST /posts §6.1: per-channel checks for non-drafts (E4 names the cha
 		}
 	});
 
-	it('a disabled channel is not rejected at create time (it fails at publish time, §9.13)', async () => {
+	it('a disabled channel is not rejected at create time (it fails at publish time, docs/postsider-api.md, Channels and groups)', async () => {
 		const body = createBody(ps, 'x', {}, { integration: { id: disabledChannelId(ps) } });
 		const a = await call(ps, 'POST', '/posts', { body });
 		expect(a.status).toBe(201);
@@ -484,7 +484,7 @@ describe('POST /posts §6.1: per-channel checks for non-drafts (E4 names the cha
 	});
 });
 
-describe('POST /posts §3.1 step 5: Idempotency-Key', () => {
+describe('POST /posts (docs/postsider-api.md, Idempotency-Key): Idempotency-Key', () => {
 	const key = 'n8n:exec-42:item:0';
 
 	it('an empty Idempotency-Key is no key: two creates, two posts (not a 409)', async () => {

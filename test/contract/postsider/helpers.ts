@@ -80,7 +80,7 @@ export function disabledChannelId(ps: Emulator): string {
 	return found.id;
 }
 
-/** Settings that pass for each provider (the required fields of §6.1). */
+/** Settings that pass for each provider (the required fields of docs/postsider-api.md, Per-platform rules). */
 export const VALID_SETTINGS: Record<string, Record<string, unknown>> = {
 	x: { who_can_reply_post: 'everyone' },
 	linkedin: {},

@@ -1,5 +1,5 @@
 /**
- * PostSider's two rate limiters (postsider-api.md §4) on the virtual clock: no real waiting.
+ * PostSider's two rate limiters (docs/postsider-api.md, Rate limits) on the virtual clock: no real waiting.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -11,7 +11,7 @@ afterEach(async () => {
 	ps = undefined;
 });
 
-describe('§4.1 Limiter A: per org, fixed 60 s window, every request', () => {
+describe('docs/postsider-api.md, Per-minute limiter: Limiter A: per org, fixed 60 s window, every request', () => {
 	it('headers count down; request limit+1 gets 429 {msg,retryAfter} with Retry-After', async () => {
 		ps = await startPostSider({ apiLimit: 3 });
 		const seen = [];
@@ -60,8 +60,8 @@ describe('§4.1 Limiter A: per org, fixed 60 s window, every request', () => {
 	});
 });
 
-describe('§4.2 Limiter B: hourly throttler per mutating handler, same API_LIMIT', () => {
-	it("a mutating success carries A's limit/remaining and B's X-RateLimit-Reset (§4.3)", async () => {
+describe('docs/postsider-api.md, Hourly throttler: Limiter B: hourly throttler per mutating handler, same API_LIMIT', () => {
+	it("a mutating success carries A's limit/remaining and B's X-RateLimit-Reset (docs/postsider-api.md, How the limiters combine)", async () => {
 		ps = await startPostSider({ apiLimit: 60 });
 		const a = await call(ps, 'DELETE', '/posts/group/g1');
 		expect(rateHeaders(a)).toEqual({
@@ -191,7 +191,7 @@ describe('§4.2 Limiter B: hourly throttler per mutating handler, same API_LIMIT
 	});
 });
 
-describe('§4.1 the dashboard shares Limiter A', () => {
+describe('docs/postsider-api.md, Per-minute limiter: the dashboard shares Limiter A', () => {
 	it('traffic outside the API (simulated) leaves less for the API key, in process and over /__admin/traffic', async () => {
 		ps = await startPostSider({ apiLimit: 10 });
 		expect(ps.spendMinuteBudget(4)).toBe(6);

@@ -1,5 +1,5 @@
 /**
- * The other PostSider routes (postsider-api.md §3.2–3.17): listing and reading posts, status,
+ * The other PostSider routes (docs/postsider-api.md, Endpoints): listing and reading posts, status,
  * deletes and groups, find-slot, channels and groups, connect/disconnect, analytics, notifications,
  * the simulated publisher, approvals, is-connected and integration settings.
  */
@@ -39,7 +39,7 @@ async function create(
 
 const RANGE = '/posts?startDate=2026-01-01T00:00:00Z&endDate=2027-12-31T00:00:00Z';
 
-describe('GET /posts §3.2', () => {
+describe('GET /posts (docs/postsider-api.md, Listing posts)', () => {
 	it('both dates missing → both messages; one bad → only that one', async () => {
 		const none = await call(ps, 'GET', '/posts');
 		expect(none.text).toBe(
@@ -108,7 +108,7 @@ describe('GET /posts §3.2', () => {
 	});
 });
 
-describe('GET /posts/:id §3.3', () => {
+describe('GET /posts/:id (docs/postsider-api.md, Reading one post)', () => {
 	it('returns the group, the chain of full rows, the parsed settings, and FAKE channel tokens', async () => {
 		const id = await create(
 			'x',
@@ -158,7 +158,7 @@ describe('GET /posts/:id §3.3', () => {
 	});
 });
 
-describe('PUT /posts/:id/status §3.5 and deletes §3.6–3.7', () => {
+describe('PUT /posts/:id/status (docs/postsider-api.md, Changing status) and deletes (docs/postsider-api.md, Deleting posts)', () => {
 	it('a bad status → E3; unknown id → E2; draft/schedule switch the state', async () => {
 		const id = await create('threads');
 		expect(
@@ -213,7 +213,7 @@ describe('PUT /posts/:id/status §3.5 and deletes §3.6–3.7', () => {
 	});
 });
 
-describe('GET /find-slot/:id §3.8', () => {
+describe('GET /find-slot/:id (docs/postsider-api.md, Next free slot)', () => {
 	it('default slots 02:00, 06:40, 11:40 UTC; formatted without Z; the next free one', async () => {
 		const x = channelId(ps, 'x');
 		// 08:00 now → 11:40 today.
@@ -234,7 +234,7 @@ describe('GET /find-slot/:id §3.8', () => {
 	});
 });
 
-describe('channels and groups §3.9–3.12, §3.17', () => {
+describe('channels and groups (docs/postsider-api.md, Channels and groups; Connecting and disconnecting; Other routes)', () => {
 	it('GET /integrations lists the ten providers and the disabled channel; customer only when set', async () => {
 		const a = await call(ps, 'GET', '/integrations');
 		const identifiers = new Set(a.body.map((c: { identifier: string }) => c.identifier));
@@ -346,7 +346,7 @@ describe('channels and groups §3.9–3.12, §3.17', () => {
 	});
 });
 
-describe('the simulated publisher, notifications and analytics §3.4, §3.13–3.15', () => {
+describe('the simulated publisher, notifications and analytics (docs/postsider-api.md, Missing content; Analytics; Notifications)', () => {
 	it('a due post becomes PUBLISHED with a release URL, and a notification is written', async () => {
 		const id = await create('threads', { date: '2026-11-23T09:00:00Z' });
 		ps.clock.advance(59 * 60_000);
@@ -451,7 +451,7 @@ describe('the simulated publisher, notifications and analytics §3.4, §3.13–3
 		);
 		ps.tick();
 		expect((await call(ps, 'GET', `/analytics/post/${missing}`)).text).toBe('{"missing":true}');
-		// §3.4: the provider's recent items to link, then PUT release-id links one.
+		// docs/postsider-api.md, Missing content: the provider's recent items to link, then PUT release-id links one.
 		const items = await call(ps, 'GET', `/posts/${missing}/missing`);
 		expect(items.body).toHaveLength(3);
 		const linked = await call(ps, 'PUT', `/posts/${missing}/release-id`, {
@@ -462,7 +462,7 @@ describe('the simulated publisher, notifications and analytics §3.4, §3.13–3
 	});
 });
 
-describe('approvals §3.17', () => {
+describe('approvals (docs/postsider-api.md, Other routes)', () => {
 	it('a draft goes to APPROVAL (201 row); status reads back; non-drafts and replies are refused', async () => {
 		const draft = await create(
 			'threads',
@@ -498,7 +498,7 @@ describe('approvals §3.17', () => {
 	});
 });
 
-describe('overview and customer report §3.17', () => {
+describe('overview and customer report (docs/postsider-api.md, Other routes)', () => {
 	it('counts per state over the window, per customer; days outside 1–365 → E3; unknown customer → E2', async () => {
 		await create('linkedin-page');
 		await create('threads', { type: 'draft' });
@@ -525,7 +525,7 @@ describe('overview and customer report §3.17', () => {
 	});
 });
 
-describe('value[].id upserts in place (§3.1)', () => {
+describe('value[].id upserts in place (docs/postsider-api.md, Creating posts)', () => {
 	it('an existing id of the org is updated; an id of another org is never overwritten', async () => {
 		const id = await create('threads');
 		await create('threads', {}, { value: [{ id, content: 'edited in place', image: [] }] });

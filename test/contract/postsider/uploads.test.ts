@@ -1,5 +1,5 @@
 /**
- * PostSider uploads (postsider-api.md §5): multipart `POST /upload` with multer's errors, magic-byte
+ * PostSider uploads (docs/postsider-api.md, Uploads): multipart `POST /upload` with multer's errors, magic-byte
  * sniffing, the dangerous-content scan, per-type caps, the media object and the stored file served
  * at its `path`; `POST /upload-from-url` with an injected allow-list (the real one refuses loopback).
  */
@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 beforeEach(() => ps.reset());
 
-describe('POST /upload §5.1', () => {
+describe('POST /upload (docs/postsider-api.md, Multipart upload)', () => {
 	const accepted: Array<{ desc: string; file: () => Buffer; ext: string; type: string }> = [
 		{
 			desc: 'a PNG (by magic bytes, whatever the filename)',
@@ -213,7 +213,7 @@ describe('POST /upload §5.1', () => {
 	});
 });
 
-describe('POST /upload-from-url §5.2', () => {
+describe('POST /upload-from-url (docs/postsider-api.md, Upload from URL)', () => {
 	it('201 with the same media object; the file is stored and served', async () => {
 		const a = await call(ps, 'POST', '/upload-from-url', {
 			body: { url: `${filesOrigin}/pic.png` },
@@ -309,7 +309,7 @@ describe('POST /upload-from-url §5.2', () => {
 	});
 });
 
-describe('Pinterest measures images (§6.1)', () => {
+describe('Pinterest measures images (docs/postsider-api.md, Per-platform rules)', () => {
 	const png = (w: number, h: number) => {
 		const b = FILES.png();
 		b.writeUInt32BE(w, 16);
@@ -340,7 +340,7 @@ describe('Pinterest measures images (§6.1)', () => {
 	});
 });
 
-describe('RESTRICT_UPLOAD_DOMAINS (§3.1 step 2–3)', () => {
+describe('RESTRICT_UPLOAD_DOMAINS (docs/postsider-api.md, Create steps)', () => {
 	it('media paths outside the upload domain are refused with the server text; uploaded ones pass', async () => {
 		const strict = await startPostSider({ apiLimit: 10_000, restrictUploadDomain: true });
 		try {

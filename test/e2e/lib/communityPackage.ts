@@ -1,6 +1,6 @@
 /**
  * Installs this repo's n8n package into an n8n user folder the way n8n's own community-package
- * installer does (n8n-nodes.md §3.2): `npm pack`, unpack into `.n8n/nodes/node_modules/<name>`,
+ * installer does (docs/n8n.md, Loading the package): `npm pack`, unpack into `.n8n/nodes/node_modules/<name>`,
  * drop `peerDependencies`/`devDependencies`, `npm install --ignore-scripts` inside it. n8n then loads
  * it by directory scan, and node types get the published names (`n8n-nodes-postspool.postSider`).
  */

@@ -1,6 +1,6 @@
 /**
  * Drives the real n8n CLI: import credentials and workflows, `n8n execute --id --rawOutput`
- * (n8n-nodes.md §3.4), and `n8n start` for the editor check (§3.5).
+ * (docs/n8n.md, Headless CLI runs), and `n8n start` for the editor check (docs/n8n.md, Server and REST API).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { childEnv, freePort, run, runOk, tail, type RunResult } from './proc';

@@ -1,6 +1,6 @@
 /**
  * A real n8n from npm, installed once into a cache folder outside the repo and reused
- * (n8n-nodes.md §3.1): `npm install --ignore-scripts` (kafka-javascript's install script downloads
+ * (docs/n8n.md, Installing n8n): `npm install --ignore-scripts` (kafka-javascript's install script downloads
  * from GitHub and fails offline), then `npm rebuild` of the native modules n8n needs, compiled
  * against the running Node's headers. A fresh machine takes ~7 minutes; later runs reuse it.
  */

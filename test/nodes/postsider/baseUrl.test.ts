@@ -1,4 +1,4 @@
-// The credential's base URL rules (postsider-api.md §2.1, §9 item 2) and output redaction, as tables.
+// The credential's base URL rules (docs/postsider-api.md, Base URL and routing) and output redaction, as tables.
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../../nodes/shared/redact';
 import { resolveBaseUrl } from '../../../nodes/PostSider/v1/transport';

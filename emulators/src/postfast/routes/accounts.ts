@@ -1,5 +1,5 @@
 /**
- * Social accounts and their helper lists (postfast-api.md §2.3–§2.10): the account list, Pinterest
+ * Social accounts and their helper lists (docs/postfast-api.md, Social accounts; Account helper lists; Follower history; Places and TikTok sounds; Connect link): the account list, Pinterest
  * boards, YouTube playlists, GBP locations, follower history, place search, TikTok sounds and the
  * connect link.
  */
@@ -37,7 +37,7 @@ export function accountRoutes({
 	function helperList<T>(c: Ctx, source: Map<string, T[]>): Reply {
 		const id = c.params.id;
 		if (!isUuid(id)) throw new HttpError(400, parseUuidPipe());
-		// A foreign or other-platform id answers an empty list (§2.4).
+		// A foreign or other-platform id answers an empty list (docs/postfast-api.md, Account helper lists).
 		return {
 			status: 200,
 			body: store.account(c.workspace.id, id) ? (source.get(id) ?? []) : [],

@@ -1,4 +1,4 @@
-/** Post analytics (postfast-api.md §2.15): published posts with canned, deterministic metrics. */
+/** Post analytics (docs/postfast-api.md, Post analytics): published posts with canned, deterministic metrics. */
 import { MESSAGES, isIso8601, isUuid } from '../../../../contract/postfast';
 import { csv, validation, type Ctx, type Handlers, type Kit, type Reply } from '../pipeline';
 
@@ -30,7 +30,7 @@ export function analyticsRoutes({ store, clock }: Kit): Pick<Handlers, 'analytic
 			.filter((p) => p.publishedAt! >= start && p.publishedAt! <= end)
 			.filter((p) => {
 				const platform = store.accounts.get(p.socialMediaId)?.platform;
-				// LinkedIn personal accounts are excluded (§2.15); the demo LinkedIn account is personal.
+				// LinkedIn personal accounts are excluded (docs/postfast-api.md, Post analytics); the demo LinkedIn account is personal.
 				return (
 					platform !== 'LINKEDIN' &&
 					(!platforms || platforms.includes(platform ?? '')) &&

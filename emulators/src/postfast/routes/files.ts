@@ -1,4 +1,4 @@
-/** Files (postfast-api.md §2.1–§2.2): pre-signed S3 PUT URLs for uploads. */
+/** Files (docs/postfast-api.md, Upload URLs; The S3 upload): pre-signed S3 PUT URLs for uploads. */
 import { randomUUID } from 'node:crypto';
 
 import {

@@ -1,4 +1,4 @@
-/** The Social Inbox (postfast-api.md §2.16): conversations, their items, replies and item states. */
+/** The Social Inbox (docs/postfast-api.md, Social Inbox): conversations, their items, replies and item states. */
 import { randomUUID } from 'node:crypto';
 
 import {
@@ -155,7 +155,7 @@ export function inboxRoutes({
 		inboxConversations,
 		inboxConversation: (c) => {
 			uuidParam(c.params.id);
-			// A foreign or unknown id answers 200 with a null body (§2.16).
+			// A foreign or unknown id answers 200 with a null body (docs/postfast-api.md, Social Inbox).
 			const conv = conversation(c, c.params.id);
 			return { status: 200, body: conv ? conversationView(conv) : null };
 		},

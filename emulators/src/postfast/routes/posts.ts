@@ -1,4 +1,4 @@
-/** Social posts (postfast-api.md §2.11–§2.14): create (with the upload check), list, delete, bulk delete. */
+/** Social posts (docs/postfast-api.md, Creating posts; Listing posts; Deleting posts; Bulk delete): create (with the upload check), list, delete, bulk delete. */
 import { randomUUID } from 'node:crypto';
 
 import {
@@ -96,7 +96,7 @@ export function postRoutes({
 		return { status: 201, body: { postIds } };
 	}
 
-	/** `media.invalidMedia`: the backend inspects uploaded objects at create time (§2.11, §4.5 point 6). */
+	/** `media.invalidMedia`: the backend inspects uploaded objects at create time (docs/postfast-api.md, Creating posts; Checking media at create time). */
 	function checkMedia(
 		ws: string,
 		posts: PostInput[],

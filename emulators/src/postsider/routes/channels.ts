@@ -1,4 +1,4 @@
-/** Channels, groups, find-slot, connect/disconnect, settings, tools and overviews (§3.8–3.12, §3.17). */
+/** Channels, groups, find-slot, connect/disconnect, settings, tools and overviews (docs/postsider-api.md, Next free slot; Channels and groups; Connecting and disconnecting; Other routes). */
 import { randomUUID } from 'node:crypto';
 
 import {
@@ -136,7 +136,7 @@ export function channelRoutes(kit: Kit): void {
 		ctx.json(200, channel);
 	});
 
-	// §3.17 agency overview: counts per state over the last `days`, per customer.
+	// docs/postsider-api.md, Other routes: agency overview: counts per state over the last `days`, per customer.
 	const overview = (ctx: Authed, customerId?: string) => {
 		const raw = ctx.query.get('days');
 		const days = raw === null ? 30 : Number(raw);

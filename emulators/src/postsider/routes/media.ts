@@ -1,4 +1,4 @@
-/** Uploads (§5), the stored files they point at, and the unauthenticated OpenAPI document. */
+/** Uploads (docs/postsider-api.md, Uploads), the stored files they point at, and the unauthenticated OpenAPI document. */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-/** Posts (postsider-api.md §3.1–3.7, approvals §3.17): create, list, read, status, delete. */
+/** Posts (docs/postsider-api.md, Endpoints, approvals docs/postsider-api.md, Other routes): create, list, read, status, delete. */
 import { createHash, randomUUID } from 'node:crypto';
 
 import {

@@ -1,4 +1,4 @@
-/** Analytics and notifications (§3.13–3.15): canned, deterministic numbers. */
+/** Analytics and notifications (docs/postsider-api.md, Analytics; Notifications): canned, deterministic numbers. */
 import { ANALYTICS_PROVIDERS, NOTIFICATIONS_PAGE_SIZE } from '../../../../contract/postsider';
 
 import { E7, e3, seeded, type Kit } from '../pipeline';

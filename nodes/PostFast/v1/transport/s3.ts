@@ -1,7 +1,7 @@
 /**
  * The upload leg: a PUT of the raw bytes to PostFast's pre-signed S3 URL. It is deliberately a plain
  * `httpRequest` with no n8n credential, in a function that never reads the credential, so the
- * `pf-api-key` can never reach S3 (postfast-api.md §7.1). The body is streamed from n8n's binary
+ * `pf-api-key` can never reach S3 (docs/postfast-api.md, The S3 upload). The body is streamed from n8n's binary
  * store with an explicit Content-Length (without one it would go chunked and S3 answers 501), and
  * Content-Type is exactly the type the URL was requested for (a signed header: anything else is
  * 403 SignatureDoesNotMatch).

@@ -1,5 +1,5 @@
 /**
- * Provider settings for the ten main providers (docs/postsider-api.md, "Provider settings") as real
+ * Provider settings for the ten main providers (docs/postsider-api.md, "Per-provider settings") as real
  * fields, and how a channel's `settings` object is built from them. PostSider validates settings
  * even for drafts, so required fields get safe defaults here (X `who_can_reply_post`, Instagram
  * `post_type`, the eight TikTok fields, YouTube `type`); YouTube `title` and Pinterest `board` have
