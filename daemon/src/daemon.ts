@@ -176,6 +176,12 @@ export class Daemon {
 	private cronTask?: { stop(): void | Promise<void> };
 	private active = new Map<number, Promise<void>>();
 	private stopping = false;
+	/**
+	 * No work starts before the startup scan has finished: a post committed just before a crash may
+	 * still have its files in the inbox, and the scan moves them in ("resumed intake"). A worker
+	 * claiming it first would find no file and fail the post (found by the kill -9 run).
+	 */
+	private scanned = false;
 	/** Set while the disk is full: the probe timer that resumes work. */
 	private diskFull?: NodeJS.Timeout;
 	private readonly now: () => number;
@@ -373,6 +379,7 @@ export class Daemon {
 			pid: process.pid,
 		});
 		await this.rescan();
+		this.scanned = true;
 		// The watcher starts once the startup scan has emptied the inbox: it then does not track
 		// (and see leave) every post that was waiting. Anything dropped meanwhile is found by the
 		// rescan its 'ready' triggers.
@@ -549,7 +556,7 @@ export class Daemon {
 
 	/** Starts work on due targets up to the concurrency; re-arms the one timer for the next due time. */
 	pump(): void {
-		if (this.stopping || this.diskFull) return;
+		if (this.stopping || this.diskFull || !this.scanned) return;
 		try {
 			this.pumpNow();
 		} catch (err) {

@@ -230,7 +230,16 @@ async function runWorkflow(wf: PreparedWorkflow): Promise<Run> {
 /** What holds for every workflow run that is meant to succeed. */
 function expectCleanRun(run: Run): void {
 	const { wf, result } = run;
-	expect(result.code, `${wf.file}: n8n execute failed\n${describeFailure(result)}`).toBe(0);
+	// n8n 2.41.1 sometimes dies of SIGSEGV while exiting on a loaded machine, after it printed the
+	// whole finished execution (seen twice on this 2-core machine, in a native module's teardown).
+	// That run did what it says; everything below still checks it. Any other exit fails here.
+	const crashedOnExit =
+		result.code === null &&
+		result.signal === 'SIGSEGV' &&
+		result.run !== undefined &&
+		result.run.data.resultData.error === undefined;
+	if (crashedOnExit) console.warn(`[e2e] ${wf.file}: n8n exited by SIGSEGV after a finished run`);
+	else expect(result.code, `${wf.file}: n8n execute failed\n${describeFailure(result)}`).toBe(0);
 	expect(
 		result.run,
 		`${wf.file}: no execution JSON in n8n's output\n${describeFailure(result)}`,
