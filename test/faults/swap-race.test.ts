@@ -87,7 +87,7 @@ describe('the bytes posted are the bytes validated: swap races against the real 
 						String(SWAPS),
 						sidecar,
 					],
-					{ encoding: 'utf8', timeout: 300_000 },
+					{ encoding: 'utf8', timeout: 540_000 },
 				),
 			) as { swaps: number; posts: number; taken: number; exchange: boolean };
 			expect(out.swaps).toBeGreaterThanOrEqual(SWAPS);
@@ -127,6 +127,6 @@ describe('the bytes posted are the bytes validated: swap races against the real 
 			);
 			await rig.stop();
 		},
-		300_000,
+		600_000,
 	);
 });
