@@ -102,3 +102,18 @@ export function buildCli(): { cli: string; cleanup(): void } {
 	if (!existsSync(cli)) throw new Error(`the daemon did not build: ${cli} is missing`);
 	return { cli, cleanup: () => rmSync(out, { recursive: true, force: true }) };
 }
+
+/** Polls `fn` until it returns something truthy, or throws after `ms`. */
+export async function until<T>(
+	fn: () => T | undefined | false,
+	ms = 20_000,
+	everyMs = 50,
+): Promise<T> {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = fn();
+		if (v) return v;
+		if (Date.now() > end) throw new Error('timed out');
+		await new Promise((r) => setTimeout(r, everyMs));
+	}
+}

@@ -18,7 +18,7 @@ import { silentLogger } from '../src/log';
 import { desktopCommand } from '../src/notify/desktop';
 import { Notifier } from '../src/notify/notifier';
 import { openDb } from '../src/state/db';
-import { drop, inFuture, makeEnv, tempDir } from './helpers';
+import { drop, inFuture, makeEnv, tempDir, until as waitUntil } from './helpers';
 
 interface Received {
 	headers: Record<string, string | string[] | undefined>;
@@ -48,15 +48,7 @@ async function receiver(port = 0, status: () => number = () => 200) {
 	};
 }
 
-async function until<T>(fn: () => T | undefined | false, ms = 20_000): Promise<T> {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = fn();
-		if (v) return v;
-		if (Date.now() > end) throw new Error('timed out');
-		await new Promise((r) => setTimeout(r, 25));
-	}
-}
+const until = <T>(fn: () => T | undefined | false, ms = 20_000) => waitUntil(fn, ms, 25);
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

@@ -22,7 +22,7 @@ import { retryItem } from '../src/pipeline/retry-cancel';
 import { Outbox } from '../src/notify/outbox';
 import { openDb } from '../src/state/db';
 import { Store } from '../src/state/store';
-import { drop, tempDir } from './helpers';
+import { drop, tempDir, until } from './helpers';
 
 const T0 = Date.parse('2027-03-01T09:00:00Z');
 let ps: Awaited<ReturnType<typeof startPostSider>>;
@@ -101,16 +101,6 @@ async function start(configPath: string): Promise<Daemon> {
 	running = new Daemon({ loaded: loadConfig(configPath), log: silentLogger, now });
 	await running.start();
 	return running;
-}
-
-async function until<T>(fn: () => T | undefined | false, ms = 20_000): Promise<T> {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = fn();
-		if (v) return v;
-		if (Date.now() > end) throw new Error('timed out');
-		await new Promise((r) => setTimeout(r, 50));
-	}
 }
 
 /** Every file named `file` under `dir`. */

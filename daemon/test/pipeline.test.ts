@@ -16,7 +16,7 @@ import { createLogger, silentLogger } from '../src/log';
 import { retryItem } from '../src/pipeline/retry-cancel';
 import { openDb } from '../src/state/db';
 import { Store } from '../src/state/store';
-import { drop, tempDir } from './helpers';
+import { drop, tempDir, until } from './helpers';
 
 type Emu = Awaited<ReturnType<typeof startPostSider>>;
 let ps: Emu;
@@ -133,16 +133,6 @@ async function start(configPath: string): Promise<Daemon> {
 	});
 	await running.start();
 	return running;
-}
-
-async function until<T>(fn: () => T | undefined | false, ms = 20_000): Promise<T> {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = fn();
-		if (v) return v;
-		if (Date.now() > end) throw new Error('timed out');
-		await new Promise((r) => setTimeout(r, 50));
-	}
 }
 
 function find(dir: string, file: string): string[] {

@@ -13,7 +13,7 @@ import { PostSiderClient } from '../src/api/postsider';
 import { sampleMp4, samplePng } from '../src/demo/media';
 import { SEMI_SPACE_MIB, heapCapArgs } from '../src/commands/run-heap';
 import { openDb } from '../src/state/db';
-import { buildCli, drop, tempDir } from './helpers';
+import { buildCli, drop, tempDir, until as waitUntil } from './helpers';
 
 let cli: string;
 let cleanup = () => {};
@@ -42,15 +42,7 @@ function daemon(configPath: string): ChildProcess {
 	return spawn(process.execPath, [cli, '--config', configPath, 'run'], { stdio: 'ignore' });
 }
 
-async function until<T>(fn: () => T | undefined | false, ms = 30_000): Promise<T> {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = fn();
-		if (v) return v;
-		if (Date.now() > end) throw new Error('timed out');
-		await new Promise((r) => setTimeout(r, 50));
-	}
-}
+const until = <T>(fn: () => T | undefined | false, ms = 30_000) => waitUntil(fn, ms);
 
 function targetStates(stateDir: string): string[] {
 	const file = join(stateDir, 'postspool.sqlite');
