@@ -18,11 +18,11 @@ import {
 	symlinkMessage,
 } from '../sidecar/media';
 import { type Issue, resolveWhen, validateSidecar } from '../sidecar/resolve';
-import { readBoundedJson } from '../sidecar/read';
+import { type FileIdentity, readBoundedJson } from '../sidecar/read';
 import { textFor } from '../sidecar/schema';
 import { isDiskFull } from '../state/disk';
 import type { Store, TargetState } from '../state/store';
-import type { PostRecord } from '../item';
+import { type PostRecord, type TargetError, validatedFiles } from '../item';
 import { ingestCsvBatch, inboxCsvFiles } from './csv';
 import {
 	type Arrival,
@@ -31,6 +31,8 @@ import {
 	rejectArrival,
 	setAsideDuplicate,
 } from '../journey/enter';
+import { changedFiles } from '../journey/moves';
+import { finalizeItem } from '../journey/settle';
 import { type FolderLayout, layoutOf } from '../journey/layout';
 import { type Candidate, StabilityTracker, inboxCandidates } from './scan';
 
@@ -49,7 +51,9 @@ function isLink(path: string): boolean {
 /** A sidecar or defaults file, read once through a bounded, link-refusing handle (sidecar/read.ts). */
 function readJson(
 	path: string,
-): { ok: true; value: unknown } | { ok: false; message: string; path?: string } {
+):
+	| { ok: true; value: unknown; identity?: FileIdentity }
+	| { ok: false; message: string; path?: string } {
 	return readBoundedJson(path);
 }
 
@@ -67,7 +71,11 @@ export async function validateCandidate(
 	if (c.problem) return { ok: false, errors: [c.problem] };
 	const raw = readJson(c.sidecarPath);
 	if (!raw.ok) return { ok: false, errors: [{ path: raw.path ?? '$', message: raw.message }] };
-	return validateSidecarValue(c, raw.value, folderDefaults, config, now);
+	const v = await validateSidecarValue(c, raw.value, folderDefaults, config, now);
+	// The sidecar's identity as read, so every move can re-check it (journey/moves.ts).
+	if (v.ok && raw.identity)
+		v.post.sidecarFile = { name: basename(c.sidecarPath), ...raw.identity };
+	return v;
 }
 
 /** Validates a sidecar already read (a file's JSON, or a CSV row) with the candidate's defaults and media. */
@@ -331,6 +339,7 @@ export class Intake {
 				// A crash between the commit and the move (even after the folder was made): finish it.
 				enterProcessing(arrival, existing.work_dir);
 				log.log('info', `resumed intake of ${c.name}`, { item: existing.id });
+				this.checkArrived(existing.id, v.post, existing.work_dir);
 				return;
 			}
 			const dest = setAsideDuplicate(layout, arrival, {
@@ -364,7 +373,27 @@ export class Intake {
 			})),
 		);
 		enterProcessing(arrival, workDir);
+		if (this.checkArrived(id, v.post, workDir)) return;
 		log.log('info', `queued ${c.name}`, { item: id, targets: v.post.targets.map((t) => t.label) });
 		this.opts.onQueued?.(id);
+	}
+
+	/**
+	 * After the move into .processing/: a file replaced or written to since it was validated ends
+	 * the post before anything is sent, in failed/ with error.json naming the file. True when it did.
+	 */
+	private checkArrived(id: string, post: PostRecord, workDir: string): boolean {
+		const changed = changedFiles(workDir, validatedFiles(post));
+		if (changed.length === 0) return false;
+		const { store, log } = this.opts;
+		const error: TargetError = {
+			message: `${changed.join('; ')}, so nothing was sent`,
+			fix: 'Drop the post again once nothing writes to its files any more: postspool posts only the files it checked.',
+		};
+		for (const t of store.targets(id))
+			store.force(t.id, ['pending', 'uploading'], 'failed', { error: JSON.stringify(error) });
+		const dest = finalizeItem(store, id, this.now());
+		log.log('error', `${post.name}: ${error.message}`, { item: id, movedTo: dest });
+		return true;
 	}
 }

@@ -7,11 +7,11 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type TargetError, postOf } from '../item';
+import { type TargetError, postOf, validatedFiles } from '../item';
 import { outcomeFields } from '../outcomes/store';
 import type { ItemRow, Store } from '../state/store';
 import { freePath, layoutOf, monthDir } from './layout';
-import { moveDir, removeOwnFile, writeJson } from './moves';
+import { changedFiles, moveDir, removeOwnFile, writeJson } from './moves';
 
 export function receiptOf(store: Store, item: ItemRow) {
 	const post = postOf(item);
@@ -51,9 +51,16 @@ export function writeSettledFiles(
 	now: number,
 	/** The .processing/ folder that was removed while the post was worked on, if it was. */
 	removedFolder?: string,
+	/** Files of the post that are no longer the ones validated (journey/moves.ts, changedFiles). */
+	changed: string[] = [],
 ): void {
 	writeJson(join(dir, 'receipt.json'), receiptOf(store, item));
-	if (!removedFolder && item.state !== 'failed' && item.state !== 'needs-review') {
+	if (
+		!removedFolder &&
+		changed.length === 0 &&
+		item.state !== 'failed' &&
+		item.state !== 'needs-review'
+	) {
 		removeOwnFile(join(dir, 'error.json'));
 		return;
 	}
@@ -65,6 +72,14 @@ export function writeSettledFiles(
 		...(removedFolder
 			? {
 					folderMissing: `the post's folder ${removedFolder} was removed while the post was being worked on; its files are gone, this folder holds only the daemon's record of it`,
+				}
+			: {}),
+		...(changed.length > 0
+			? {
+					filesChanged: changed.map(
+						(c) =>
+							`${c}: this folder no longer holds the file that was checked; what was sent (if anything) is the checked file, whose sha256 is in receipt.json`,
+					),
 				}
 			: {}),
 		errors: targets
@@ -106,6 +121,12 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 	} else {
 		writeSettledFiles(store, settled, item.work_dir, now);
 		moveDir(item.work_dir, dest);
+		// What arrived is re-checked: a file swapped or rewritten in .processing/ is said in error.json.
+		const changed = changedFiles(dest, validatedFiles(postOf(item)));
+		if (changed.length > 0) {
+			writeSettledFiles(store, settled, dest, now, undefined, changed);
+			store.event(itemId, null, 'warn', `${item.name}: ${changed.join('; ')}`);
+		}
 	}
 	store.event(
 		itemId,
