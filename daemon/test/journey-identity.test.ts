@@ -5,14 +5,7 @@
  * ends the post in failed/ with error.json naming the file, before anything is sent.
  */
 import { spawnSync } from 'node:child_process';
-import {
-	readFileSync,
-	renameSync,
-	rmSync,
-	symlinkSync,
-	utimesSync,
-	writeFileSync,
-} from 'node:fs';
+import { readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleMp4, samplePng } from '../src/demo/media';
@@ -73,7 +66,9 @@ describe('the sidecar identity, stored and re-checked on every move', () => {
 		);
 		expect(error.errors[0].fix).toMatch(/Drop the post again/);
 		// The user's files moved with it, nothing lost.
-		expect(readFileSync(join(item.final_dir!, 'clip.png.json'), 'utf8')).toContain('the other text');
+		expect(readFileSync(join(item.final_dir!, 'clip.png.json'), 'utf8')).toContain(
+			'the other text',
+		);
 	});
 
 	it('a media file swapped for another between validation and the move: failed/ naming the media file', async () => {
@@ -139,4 +134,3 @@ describe('the sidecar identity, stored and re-checked on every move', () => {
 		]);
 	});
 });
-

@@ -44,7 +44,16 @@ function setup(state: TargetState, maxAttempts: number) {
 			work_dir: workDir,
 			post: JSON.stringify(post),
 		},
-		[{ label: 'acme-x', key_name: 'sider', service: 'postsider', account_id: 'ch-x', platform: 'x', state }],
+		[
+			{
+				label: 'acme-x',
+				key_name: 'sider',
+				service: 'postsider',
+				account_id: 'ch-x',
+				platform: 'x',
+				state,
+			},
+		],
 	);
 	// A stored request (or upload list) that is not JSON any more: the turn throws a SyntaxError
 	// before any HTTP.
@@ -103,7 +112,9 @@ describe('an unexpected error in a worker turn', () => {
 		expect(error.errors[0]).toMatchObject({
 			target: 'acme-x',
 			state: 'failed',
-			message: expect.stringMatching(/^unexpected error in postspool: .*\(gave up after 2 attempts\)$/),
+			message: expect.stringMatching(
+				/^unexpected error in postspool: .*\(gave up after 2 attempts\)$/,
+			),
 			fix: expect.stringContaining("daemon's log"),
 		});
 		expect(existsSync(join(settled[0], 'receipt.json'))).toBe(true);

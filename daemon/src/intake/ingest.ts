@@ -11,12 +11,7 @@ import type { Logger } from '../log';
 import { stableJson } from '../../../contract/stable-json';
 import { checkLength } from '../../../contract/postsider/providers';
 import { POSTSIDER_PROVIDER_OF } from '../platforms';
-import {
-	type MediaInfo,
-	checkMediaFor,
-	inspectMedia,
-	symlinkMessage,
-} from '../sidecar/media';
+import { type MediaInfo, checkMediaFor, inspectMedia, symlinkMessage } from '../sidecar/media';
 import { type Issue, resolveWhen, validateSidecar } from '../sidecar/resolve';
 import { type FileIdentity, readBoundedJson } from '../sidecar/read';
 import { textFor } from '../sidecar/schema';
@@ -73,8 +68,7 @@ export async function validateCandidate(
 	if (!raw.ok) return { ok: false, errors: [{ path: raw.path ?? '$', message: raw.message }] };
 	const v = await validateSidecarValue(c, raw.value, folderDefaults, config, now);
 	// The sidecar's identity as read, so every move can re-check it (journey/moves.ts).
-	if (v.ok && raw.identity)
-		v.post.sidecarFile = { name: basename(c.sidecarPath), ...raw.identity };
+	if (v.ok && raw.identity) v.post.sidecarFile = { name: basename(c.sidecarPath), ...raw.identity };
 	return v;
 }
 
