@@ -3,7 +3,8 @@
  * directory pauses intake and work (one log line) and resumes when space returns, instead of an
  * uncaught SQLITE_FULL killing the daemon; a damaged database gives its path and the remedy (no
  * stack trace) and `doctor` finds it with quick_check; posts left in .processing/ without a
- * database record (the database lost while stopped) are set aside for review, never re-sent blind.
+ * database record (the database lost while stopped) are recovered without a duplicate
+ * (lost-database.test.ts).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -11,7 +12,6 @@ import {
 	existsSync,
 	mkdirSync,
 	openSync,
-	readFileSync,
 	readdirSync,
 	rmSync,
 	statSync,
@@ -205,7 +205,7 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 		expect(run.stderr).not.toMatch(/^\s+at /m);
 	});
 
-	it('the database lost while stopped: posts in .processing/ are set aside for review, not sent again', async () => {
+	it('the database lost while stopped: a post in .processing/ whose creates had failed is recovered and posted once', async () => {
 		const rig = rigFor();
 		// Every create fails with 500, so the post waits in .processing/ for its next attempt.
 		ps.faults.add({
@@ -225,25 +225,20 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 			30_000,
 			() => rig.logText().slice(-1500),
 		);
-		const [id] = readdirSync(processing);
 		await rig.stop();
 		for (const f of readdirSync(rig.stateDir))
 			if (f.startsWith('postspool.sqlite')) rmSync(join(rig.stateDir, f));
 		ps.faults.clear();
 		rig.start();
-		const failed = join(rig.drop, 'failed', `${id}-needs-review`);
+		// Recovered (intake/recover.ts): created under the post's own Idempotency-Key, once.
 		await waitFor(
-			() => existsSync(join(failed, 'error.json')),
+			() => rig.doneNames().includes('orphan'),
 			30_000,
 			() => rig.logText().slice(-1500),
 		);
-		const body = JSON.parse(readFileSync(join(failed, 'error.json'), 'utf8'));
-		expect(body).toMatchObject({ item: id, state: 'needs-review' });
-		expect(JSON.stringify(body)).toMatch(/no record of it[\s\S]*may already have been posted/);
-		expect(existsSync(join(failed, 'orphan.json'))).toBe(true);
-		await new Promise((r) => setTimeout(r, 1500));
-		expect(countMarkers(ps, [m]).get(m)).toBe(0);
+		expect(countMarkers(ps, [m]).get(m)).toBe(1);
 		expect(readdirSync(processing)).toEqual([]);
+		expect(rig.logText()).toMatch(/recovered orphan from \.processing\//);
 		await rig.stop();
 	});
 	it('a zero-length database beside a drop folder with history: the daemon starts, and its log says the database is new but the folder has posted before', async () => {
