@@ -187,6 +187,8 @@ export class Daemon {
 	private scanned = false;
 	/** Set while the disk is full: the probe timer that resumes work. */
 	private diskFull?: NodeJS.Timeout;
+	/** When the disk filled: posts settled since then are finished when space returns. */
+	private diskFullSince?: number;
 	private readonly now: () => number;
 	private idleResolve?: () => void;
 	readonly owner = `${hostname()}:${process.pid}`;
@@ -263,7 +265,7 @@ export class Daemon {
 				}
 			}, HEARTBEAT_MS),
 		);
-		recoverMoves(this.store);
+		recoverMoves(this.store, this.now());
 		// Posts in .processing/ the database does not know (it was lost while stopped): recovered
 		// without a duplicate, or set aside for review (intake/recover.ts).
 		for (const f of config.folders)
@@ -518,6 +520,7 @@ export class Daemon {
 	private pauseForDisk(err: unknown): void {
 		if (this.diskFull || this.stopping) return;
 		this.diskFull = setInterval(() => this.probeDisk(), DISK_PROBE_MS);
+		this.diskFullSince = this.now();
 		clearTimeout(this.dueTimer);
 		this.o.log.log(
 			'error',
@@ -558,6 +561,16 @@ export class Daemon {
 		clearInterval(this.diskFull);
 		this.diskFull = undefined;
 		this.o.log.log('info', 'disk space is back: intake and work resume');
+		// Posts that settled while the disk was full may lack receipt.json or error.json, or their move.
+		try {
+			recoverMoves(this.store, this.now(), (this.diskFullSince ?? this.now()) - 60_000);
+		} catch (err) {
+			if (isDiskFull(err)) return this.pauseForDisk(err);
+			this.o.log.log(
+				'error',
+				`could not finish the posts settled while the disk was full: ${(err as Error).message}`,
+			);
+		}
 		void this.rescan();
 		this.pump();
 	}

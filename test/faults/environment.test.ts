@@ -13,6 +13,7 @@ import {
 	mkdirSync,
 	openSync,
 	readdirSync,
+	renameSync,
 	rmSync,
 	statSync,
 	writeFileSync,
@@ -115,6 +116,61 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 		const counts = countMarkers(ps, markers);
 		for (const m of markers) expect(counts.get(m), m).toBe(1);
 		expect(rig.integrityCheck()).toBe('ok');
+		await rig.stop();
+	});
+
+	it('a full disk under the drop folder: a refused post gets its error.json once space returns, never a failed/ folder without one', async (ctx) => {
+		const rig = rigFor();
+		if (!mountSmall(rig.drop, '2m')) ctx.skip(); // needs root (CI runs as root)
+		mounts.push(rig.drop);
+		mkdirSync(rig.inbox, { recursive: true });
+		// Refused at intake (an alias the config does not have): its error.json is all it gets.
+		// Written under hidden names first: they appear (a rename needs no space) once the disk is full.
+		const sidecar = JSON.stringify({
+			version: 1,
+			text: 'nobody',
+			targets: ['nobody'],
+			when: future(),
+		});
+		writeFileSync(join(rig.inbox, '.refused-full.json.tmp'), sidecar);
+		mkdirSync(join(rig.inbox, '.refused-full-folder.partial'));
+		writeFileSync(join(rig.inbox, '.refused-full-folder.partial', 'post.json'), sidecar);
+		rig.start();
+		await waitFor(
+			() => existsSync(join(rig.drop, '.postspool-lease.json')),
+			30_000,
+			() => rig.logText().slice(-1500),
+		);
+		const filler = join(rig.drop, 'filler');
+		fill(filler);
+		renameSync(join(rig.inbox, '.refused-full.json.tmp'), join(rig.inbox, 'refused-full.json'));
+		renameSync(
+			join(rig.inbox, '.refused-full-folder.partial'),
+			join(rig.inbox, 'refused-full-folder'),
+		);
+		await waitFor(
+			() => /the disk is full/.test(rig.logText()),
+			30_000,
+			() => `no disk-full line; log: ${rig.logText().slice(-2000)}`,
+		);
+		await new Promise((r) => setTimeout(r, 2000));
+		// Nothing in failed/ without the file that says why: the posts wait in the inbox.
+		const failed = join(rig.drop, 'failed');
+		const folders = existsSync(failed) ? readdirSync(failed) : [];
+		for (const f of folders)
+			expect(existsSync(join(failed, f, 'error.json')), `failed/${f} has no error.json`).toBe(true);
+		rmSync(filler);
+		await waitFor(
+			() => rig.errorFiles().length === 2,
+			30_000,
+			() =>
+				`no error.json after space returned: ${JSON.stringify(rig.errorFiles())}; log: ${rig.logText().slice(-2000)}`,
+		);
+		for (const e of rig.errorFiles()) expect(JSON.stringify(e.body.errors)).toMatch(/nobody/);
+		expect(existsSync(join(failed, 'refused-full', 'refused-full.json'))).toBe(true);
+		expect(existsSync(join(failed, 'refused-full-folder', 'post.json'))).toBe(true);
+		expect(rig.inboxEntries()).toEqual([]);
+		expect(rig.running).toBe(true);
 		await rig.stop();
 	});
 

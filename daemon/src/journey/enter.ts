@@ -3,7 +3,7 @@
  * into failed/<name>/ with error.json when it cannot be (bad sidecar, bad media), or into
  * done/duplicates/<name>/ with duplicate-of.json when the same post was already queued.
  */
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FolderLayout, duplicatesDir, freePath } from './layout';
 import { isIgnoredName } from '../intake/scan';
@@ -45,12 +45,23 @@ export function rejectArrival(
 	now: number,
 ): string {
 	const dest = freePath(layout.failed, post.name);
-	moveInto(post.movePaths, dest, post.folderPost);
-	writeJson(join(dest, 'error.json'), {
-		name: post.name,
-		errors,
-		at: new Date(now).toISOString(),
-	} satisfies ErrorFile);
+	const body = { name: post.name, errors, at: new Date(now).toISOString() } satisfies ErrorFile;
+	// error.json is written before anything moves: when it cannot be (a full disk), the post stays
+	// in the inbox and is refused again, with its file, once space returns — never a failed/ folder
+	// that does not say why.
+	if (post.folderPost) {
+		writeJson(join(post.movePaths[0], 'error.json'), body);
+		moveInto(post.movePaths, dest, true);
+		return dest;
+	}
+	mkdirSync(dest, { recursive: true });
+	try {
+		writeJson(join(dest, 'error.json'), body);
+	} catch (err) {
+		rmSync(dest, { recursive: true, force: true });
+		throw err;
+	}
+	moveInto(post.movePaths, dest, false);
 	return dest;
 }
 

@@ -137,11 +137,25 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 	return dest;
 }
 
-/** Items whose final move did not happen (crash): move them now. */
-export function recoverMoves(store: Store): void {
-	for (const item of store.settledDirs()) {
-		if (existsSync(item.work_dir) && !existsSync(item.final_dir))
-			moveDir(item.work_dir, item.final_dir);
+/**
+ * Items whose final move did not happen (a crash, or a full disk that refused receipt.json or
+ * error.json): their files are written if missing, then they are moved. At startup for every
+ * settled item; when disk space returns, for those settled since the disk filled (`since`).
+ */
+export function recoverMoves(store: Store, now: number, since?: number): void {
+	const todo: Array<{ id: string; work_dir: string; final_dir: string; unmoved: boolean }> = [];
+	// Streamed (a long history is not loaded at once); the files are written after the read.
+	for (const row of store.settledDirs(since)) {
+		const unmoved = existsSync(row.work_dir) && !existsSync(row.final_dir);
+		const dir = unmoved ? row.work_dir : row.final_dir;
+		const unwritten = !existsSync(join(dir, 'receipt.json')) && existsSync(dir);
+		if (unmoved || (since !== undefined && unwritten)) todo.push({ ...row, unmoved });
+	}
+	for (const row of todo) {
+		const dir = row.unmoved ? row.work_dir : row.final_dir;
+		const item = store.item(row.id);
+		if (item && !existsSync(join(dir, 'receipt.json'))) writeSettledFiles(store, item, dir, now);
+		if (row.unmoved) moveDir(row.work_dir, row.final_dir);
 	}
 }
 

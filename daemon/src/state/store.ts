@@ -197,13 +197,13 @@ export class Store {
 	}
 
 	/** Settled items' folders, streamed: a long history must not be loaded into memory at startup. */
-	settledDirs(): IterableIterator<{ work_dir: string; final_dir: string }> {
+	settledDirs(since = 0): IterableIterator<{ id: string; work_dir: string; final_dir: string }> {
 		return this.db
 			.prepare<
-				[],
-				{ work_dir: string; final_dir: string }
-			>(`SELECT work_dir, final_dir FROM items WHERE state != 'processing' AND final_dir IS NOT NULL`)
-			.iterate();
+				[number],
+				{ id: string; work_dir: string; final_dir: string }
+			>(`SELECT id, work_dir, final_dir FROM items WHERE state != 'processing' AND final_dir IS NOT NULL AND updated_at >= ?`)
+			.iterate(since);
 	}
 
 	/**
