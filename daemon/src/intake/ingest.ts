@@ -268,6 +268,13 @@ export class Intake {
 				wait = Math.min(wait ?? w, w);
 				continue;
 			}
+			// A sidecar cut short is most likely still being written by a writer that paused longer
+			// than stableMs: it is waited for (a while longer) before it is refused as broken JSON.
+			const hold = this.holdIncomplete(c);
+			if (hold !== undefined) {
+				wait = Math.min(wait ?? hold, hold);
+				continue;
+			}
 			try {
 				await this.ingest(layout, c, folderDefaults);
 			} catch (err) {
@@ -295,6 +302,25 @@ export class Intake {
 			}
 		}
 		return wait;
+	}
+
+	/**
+	 * Milliseconds to keep waiting for a sidecar whose JSON ends too early and that changed less than
+	 * INCOMPLETE_GRACE (10 × stableMs, 5 s to 60 s) ago; undefined to take it now. A sidecar over the
+	 * size cap is not held: it is refused by its size before a byte is read.
+	 */
+	private holdIncomplete(c: Candidate): number | undefined {
+		if (c.problem) return undefined;
+		const read = readBoundedJson(c.sidecarPath);
+		if (read.ok || !read.incomplete) return undefined;
+		const grace = Math.min(Math.max(10 * this.opts.config.stableMs, 5_000), 60_000);
+		let age: number;
+		try {
+			age = this.now() - lstatSync(c.sidecarPath).mtimeMs;
+		} catch {
+			return undefined;
+		}
+		return age < grace ? Math.max(grace - age, 50) : undefined;
 	}
 
 	private async ingest(layout: FolderLayout, c: Candidate, folderDefaults: unknown): Promise<void> {
