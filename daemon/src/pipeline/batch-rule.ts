@@ -43,6 +43,12 @@ export interface StoredRequest {
 	publishAt?: number;
 	/** PostFast: this target's entry in `body.posts` (a batched create holds several). */
 	index?: number;
+	/**
+	 * PostFast, a post recovered from .processing/ without its database row (intake/recover.ts): the
+	 * body only says what to look for (no media); absent on the service, the post is uploaded and
+	 * created as usual instead of this body being sent.
+	 */
+	lookupOnly?: boolean;
 }
 
 /** The request-wide part of a PostFast create; only posts that agree on it share a request. */
@@ -193,7 +199,10 @@ export function postsiderCalls(
  * requests a day are the scarce budget, 12 per create carries 600 posts a day instead of 555.
  * All of them when no prefix does or none has images.
  */
-export function alignedPrefix(imagesPerPost: number[], imagesPerRequest = DEFAULT_IMAGES_PER_REQUEST): number {
+export function alignedPrefix(
+	imagesPerPost: number[],
+	imagesPerRequest = DEFAULT_IMAGES_PER_REQUEST,
+): number {
 	let total = 0;
 	let best = 0;
 	imagesPerPost.forEach((n, i) => {
