@@ -122,6 +122,11 @@ export function buildProgram(): Command {
 		.command('retry [id]')
 		.description('re-queue the failed or parked targets of an item')
 		.option('--failed', 'every failed item')
+		.option(
+			'--at <time>',
+			'send for this time instead (ISO time with offset, "asap" or "next-slot"); default: the "when" of the sidecar in the item\'s folder',
+		)
+		.option('--now', 'send as soon as the budgets allow')
 		.action(act((o, id) => retryCommand(o as never, id)));
 	program
 		.command('cancel <id>')

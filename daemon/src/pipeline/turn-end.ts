@@ -115,7 +115,7 @@ export class TargetOutcomes {
 				at > this.now() && t.service === 'postfast'
 					? scheduleTooSoon(at, this.now())!
 					: `the time ${new Date(at).toISOString()} passed before the budgets allowed sending`,
-			fix: 'Set a later "when", or "late": "post-now", and run "postspool retry <id>".',
+			fix: `Run "postspool retry ${item.id} --at <new time>" (or --now), or edit "when" in the sidecar in failed/ and run "postspool retry ${item.id}" (retry re-reads "when" and "late" there).`,
 			path: '$.when',
 		});
 	}
