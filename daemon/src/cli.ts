@@ -107,6 +107,7 @@ export function buildProgram(): Command {
 		.description('what the daemon told: queued, failed, needs-review, published, publish-failed')
 		.option('-f, --follow', 'keep printing new events (one JSON object per line with --json)')
 		.option('--last <n>', 'start with the last n events (default 20)')
+		.option('--redeliver', 'send the events the webhook receiver refused (parked) again')
 		.action(act((o) => eventsCommand(o as never)));
 	program
 		.command('plan [path]')
