@@ -10,6 +10,7 @@ import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import { stableJson } from '../../../contract/stable-json';
 import { checkLength } from '../../../contract/postsider/providers';
+import { scheduleTooSoon } from '../../../contract/postfast';
 import { POSTSIDER_PROVIDER_OF } from '../platforms';
 import { type MediaInfo, checkMediaFor, inspectMedia, symlinkMessage } from '../sidecar/media';
 import { type Issue, resolveWhen, validateSidecar } from '../sidecar/resolve';
@@ -53,7 +54,8 @@ function readJson(
 }
 
 const FIX: Record<string, string> = {
-	'$.when': 'Set "when" to a future time with an offset, or add "late": "post-now" / "skip".',
+	'$.when':
+		'Set "when" to a later time with an offset (for PostFast at least 30 s ahead), or add "late": "post-now" / "skip".',
 };
 
 /** Validates a candidate without moving anything (also used by `plan`). */
@@ -150,15 +152,19 @@ export async function validateSidecarValue(
 	});
 	let when = resolveWhen(sidecar.when);
 	let skip = false;
-	if (when.kind === 'at' && when.at <= now && !sidecar.draft) {
+	// Past for any target, or too soon for PostFast (one rule with the send: contract/postfast).
+	const tooSoon =
+		when.kind === 'at' && !sidecar.draft
+			? when.at <= now
+				? `the time ${new Date(when.at).toISOString()} is in the past`
+				: targets.some((t) => t.service === 'postfast')
+					? scheduleTooSoon(when.at, now)
+					: undefined
+			: undefined;
+	if (tooSoon) {
 		if (sidecar.late === 'post-now') when = { kind: 'asap' };
 		else if (sidecar.late === 'skip') skip = true;
-		else
-			errors.push({
-				path: '$.when',
-				message: `the time ${new Date(when.at).toISOString()} is in the past`,
-				fix: FIX['$.when'],
-			});
+		else errors.push({ path: '$.when', message: tooSoon, fix: FIX['$.when'] });
 	}
 	if (errors.length > 0) return { ok: false, errors };
 

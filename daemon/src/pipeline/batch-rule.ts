@@ -13,6 +13,7 @@
 import {
 	MAX_IMAGE_URLS_PER_REQUEST,
 	MAX_POSTS_PER_REQUEST,
+	MIN_SCHEDULE_LEAD_MS,
 	POSTFAST_DEFAULT_PROFILE,
 } from '../../../contract/postfast';
 
@@ -30,8 +31,8 @@ import { postfastBody } from './requests';
 /** PostFast: a post sent as soon as it can be is scheduled this far ahead (half of it). */
 export const PF_WINDOW_MS = 2 * 60_000;
 
-/** A PostFast time closer than this counts as passed (it would arrive in the past). */
-export const PF_MIN_LEAD_MS = 30_000;
+/** A PostFast time closer than this is too soon to send (contract/postfast `scheduleTooSoon`). */
+export const PF_MIN_LEAD_MS = MIN_SCHEDULE_LEAD_MS;
 
 export const PF_URL_ENDPOINT = POSTFAST_ENDPOINTS.uploadUrls;
 export const PF_CREATE_ENDPOINT = POSTFAST_ENDPOINTS.createPosts;

@@ -6,6 +6,7 @@
  * 429 waits for its Retry-After and never uses one; other 4xx fail the target with the service's
  * reason. Targets are independent: one failing never holds back another.
  */
+import { scheduleTooSoon } from '../../../contract/postfast';
 import { type ApiError, LOCAL_FILE_CODE } from '../api/http';
 import type { PostFastCreateBody } from '../api/postfast';
 import type { CallSpec, ReserveResult } from '../budget/types';
@@ -107,11 +108,14 @@ export class TargetOutcomes {
 	protected missedTime(item: ItemRow, post: PostRecord, t: TargetRow, at: number): TargetRow {
 		if (post.sidecar.late === 'skip')
 			return this.settle(item, t, 'skipped', {
-				message: 'skipped: the time passed before the budgets allowed sending ("late": "skip")',
+				message: `skipped: ${at > this.now() && t.service === 'postfast' ? scheduleTooSoon(at, this.now()) : 'the time passed before the budgets allowed sending'} ("late": "skip")`,
 			});
 		return this.fail(item, t, {
-			message: `the time ${new Date(at).toISOString()} passed before the budgets allowed sending`,
-			fix: 'Set a later "when", or "late": "post-now", and run "postspool retry <id>".',
+			message:
+				at > this.now() && t.service === 'postfast'
+					? scheduleTooSoon(at, this.now())!
+					: `the time ${new Date(at).toISOString()} passed before the budgets allowed sending`,
+			fix: `Run "postspool retry ${item.id} --at <new time>" (or --now), or edit "when" in the sidecar in failed/ and run "postspool retry ${item.id}" (retry re-reads "when" and "late" there).`,
 			path: '$.when',
 		});
 	}
