@@ -49,7 +49,7 @@ function nodePost(w: Wide, n: number): ReadyPost {
 		uploadedMedia: [],
 		controlsByParameter: {},
 		fingerprint: String(n),
-		controls: w.controls ?? {},
+		controls: (w.controls ?? {}) as ReadyPost['controls'],
 		mediaItems: [],
 	};
 }
