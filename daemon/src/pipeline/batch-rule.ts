@@ -11,6 +11,7 @@
  * sequence on its own: find-slot when it still needs a time, one upload per file left, the create.
  */
 import {
+	batchGroupKey,
 	MAX_IMAGE_URLS_PER_REQUEST,
 	MAX_POSTS_PER_REQUEST,
 	MIN_SCHEDULE_LEAD_MS,
@@ -22,7 +23,6 @@ export const DEFAULT_IMAGES_PER_REQUEST = MAX_IMAGE_URLS_PER_REQUEST[POSTFAST_DE
 import { POSTFAST_ENDPOINTS, type PostFastCreateBody } from '../api/postfast';
 import { POSTSIDER_ENDPOINTS } from '../api/postsider';
 import type { CallSpec } from '../budget/types';
-import { stableJson } from '../../../contract/stable-json';
 import type { PostRecord } from '../item';
 import { postfastPlatform } from '../platforms';
 import type { TargetRow } from '../state/store';
@@ -66,7 +66,7 @@ export type TargetProgress = Pick<
 
 /** A PostFast target's remaining work: what is left to upload, its request-wide group, its time. */
 export interface PostFastWork {
-	/** The request-wide fields as stable JSON: only equal groups share a create. */
+	/** The request-wide fields' batch group (contract `batchGroupKey`): only equal groups share a create. */
 	group: string;
 	/** Uploaded media by position in the post (empty: not yet). */
 	media: Array<{ key: string; kind: 'image' | 'video' } | null>;
@@ -94,7 +94,7 @@ export function postfastWork(post: PostRecord, t: TargetProgress): PostFastWork 
 		: stored
 			? storedAt && Date.parse(storedAt)
 			: (t.publish_at ?? (post.when.kind === 'at' ? post.when.at : undefined));
-	return { group: stableJson(requestWide(body)), media, todo, at: at || undefined };
+	return { group: batchGroupKey(body), media, todo, at: at || undefined };
 }
 
 /** Held by the budgets past its time, under a policy other than "post-now". */

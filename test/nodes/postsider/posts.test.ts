@@ -273,6 +273,82 @@ describe('Post → Create', () => {
 		expect(await allPosts(ps)).toHaveLength(1);
 	});
 
+	it('a re-run of a "Now" post with media finds it without uploading again: alreadyCreated with its postId', async () => {
+		const x = channelOn(channels, 'x');
+		const params = create({ channelIds: [x.id], postType: 'now', binaryProperties: 'data' });
+		const items = [
+			{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+		];
+		// The node looks back from its own clock; here PostSider's clock agrees with it.
+		ps.clock.set(Date.now());
+		const first = await runPostSider(ps, params, { items });
+		const second = await runPostSider(ps, params, { items });
+		expect(first.error?.message).toBeUndefined();
+		expect(second.error?.message).toBeUndefined();
+		expect(output(first)[0].status).toBe('created');
+		expect(output(second)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+			integration: x.id,
+		});
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(1);
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(1);
+		expect(await allPosts(ps)).toHaveLength(1);
+	});
+
+	it('a re-run of an undated draft with a thread and media is found by its texts and files; another file is a new post', async () => {
+		const x = channelOn(channels, 'x');
+		const params = create({
+			channelIds: [x.id],
+			postType: 'draft',
+			binaryProperties: 'data',
+			thread: { items: [{ content: 'second part', binaryProperties: 'more' }] },
+		});
+		const png = (data: Buffer) => ({ data, fileName: 'p.png', mimeType: 'image/png' });
+		const items = [{ json: {}, binary: { data: png(PNG), more: png(MP4) } }];
+		ps.clock.set(Date.now());
+		const first = await runPostSider(ps, params, { items });
+		expect(first.error?.message).toBeUndefined();
+		const again = await runPostSider(ps, params, { items });
+		expect(output(again)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+		});
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(2);
+		// Same texts, another thread file (one byte more): a different post, created.
+		const other = [
+			{ json: {}, binary: { data: png(PNG), more: png(Buffer.concat([MP4, Buffer.from([0])])) } },
+		];
+		const changed = await runPostSider(ps, params, { items: other });
+		expect(changed.error?.message).toBeUndefined();
+		expect(output(changed)[0].status).toBe('created');
+		expect(output(changed)[0].postId).not.toBe(output(first)[0].postId);
+		expect(await allPosts(ps)).toHaveLength(2);
+	});
+
+	it('a re-run of a "Now" text post is found before anything is sent; without the look-up the key stops it and it is still found', async () => {
+		const x = channelOn(channels, 'x');
+		const params = create({ channelIds: [x.id], postType: 'now', content: 'now text' });
+		ps.clock.set(Date.now());
+		const first = await runPostSider(ps, params);
+		const again = await runPostSider(ps, params);
+		expect(output(again)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+		});
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(1);
+		const unlooked = await runPostSider(ps, {
+			...params,
+			options: { lookUpExisting: false },
+		});
+		expect(output(unlooked)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+		});
+		expect(requestsTo(ps, 'POST', '/posts').map((r) => r.status)).toEqual([201, 409]);
+		expect(await allPosts(ps)).toHaveLength(1);
+	});
+
 	it('a re-run without the look-up still posts nothing twice: the derived Idempotency-Key, even with fresh uploads', async () => {
 		const x = channelOn(channels, 'x');
 		const params = create({

@@ -53,7 +53,7 @@ function optionsProperty(withPostFields: boolean): INodeProperties {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to look for the post on PostSider before uploading and creating it (a post with a set date: same channel, date and text), and return one from an earlier run as "alreadyCreated" without uploading its files again. Turn off to post the same text at the same time on purpose.',
+					'Whether to look for the post on PostSider before uploading and creating it, and return one from an earlier run as "alreadyCreated" without uploading its files again: with a set date, the post on the channel at that date with the same text; for Now and drafts without a date, a post of the last 30 days on the channel with the same texts and files. Turn off to post the same text at the same time on purpose.',
 			},
 			maxRateLimitWaitOption,
 			{
