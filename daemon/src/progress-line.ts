@@ -15,7 +15,9 @@ export function formatProgressLine(uploads: readonly UploadInFlight[]): string {
 	if (uploads.length === 0) return '';
 	const parts = uploads.map((u, i) => {
 		const name = escapeControl(u.file);
-		return i === 0 ? `${name} ${percent(u)} ${mb(u.sent)}/${mb(u.total)} MB` : `${name} ${percent(u)}`;
+		return i === 0
+			? `${name} ${percent(u)} ${mb(u.sent)}/${mb(u.total)} MB`
+			: `${name} ${percent(u)}`;
 	});
 	return `↑ ${uploads.length} upload${uploads.length === 1 ? '' : 's'}  ${parts.join(' · ')}`;
 }

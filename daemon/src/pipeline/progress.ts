@@ -3,8 +3,8 @@
  * run`. One registry per process: the pipeline registers each file upload as it starts, feeds it
  * the bytes sent, and removes it when the upload ends, whether it succeeded or failed.
  *
- * Listeners hear `'change'` at once when an upload starts or ends, and at most every 100 ms while
- * bytes move (a 500 MB video reports thousands of chunks). Entries hold names and byte counts
+ * Listeners hear `'change'` at once when an upload starts, has sent its last byte, or ends, and at
+ * most every 100 ms while bytes move (a 500 MB video reports thousands of chunks). Entries hold names and byte counts
  * only: never a URL (S3 signatures), a header or a key.
  */
 import { EventEmitter } from 'node:events';
@@ -28,7 +28,10 @@ export interface UploadInFlight {
 	startedAt: number;
 }
 
-export type UploadStart = Pick<UploadInFlight, 'itemId' | 'name' | 'target' | 'service' | 'file'> & {
+export type UploadStart = Pick<
+	UploadInFlight,
+	'itemId' | 'name' | 'target' | 'service' | 'file'
+> & {
 	/** Expected length until the transport reports the exact one. */
 	total: number;
 };
@@ -63,7 +66,9 @@ export class UploadProgress extends EventEmitter<{ change: [] }> {
 				if (!u) return;
 				u.sent = sent;
 				if (total > 0) u.total = total;
-				this.emitThrottled();
+				// The whole body sent (the answer still pending) is shown at once, like start and end.
+				if (u.sent >= u.total) this.emitNow();
+				else this.emitThrottled();
 			},
 			end: () => {
 				if (this.live.delete(id)) this.emitNow();
