@@ -79,7 +79,7 @@ export const silentLogger: Logger = { log() {} };
 
 /** `line` cut to fit a terminal of `columns` (a wrapped line could not be rewritten in place). */
 function fitColumns(line: string, columns: number | undefined): string {
-	const max = Math.max((columns ?? 80) - 1, 1);
+	const max = Math.max((columns || 80) - 1, 1);
 	const chars = [...line];
 	return chars.length <= max ? line : `${chars.slice(0, max - 1).join('')}…`;
 }
