@@ -73,12 +73,12 @@ export async function runCommand(
 				.catch(() => undefined)
 				.then(() => daemon.stop())
 				.then(
-				() => resolve(code),
-				(err) => {
-					log.log('error', `stop failed: ${(err as Error).message}`);
-					resolve(EXIT.error);
-				},
-			);
+					() => resolve(code),
+					(err) => {
+						log.log('error', `stop failed: ${(err as Error).message}`);
+						resolve(EXIT.error);
+					},
+				);
 		};
 		fatal = (message) => stop(message, EXIT.error);
 		process.once('SIGTERM', () => stop('SIGTERM'));

@@ -142,14 +142,23 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 		}
 		const session = sessions.get(sessionIdOf(req.headers.cookie));
 		if (!session) {
-			if (method === 'GET' && !url.pathname.startsWith('/events') && !url.pathname.startsWith('/media'))
+			if (
+				method === 'GET' &&
+				!url.pathname.startsWith('/events') &&
+				!url.pathname.startsWith('/media')
+			)
 				return sendHtml(res, 401, unauthorizedPage());
 			return send(res, 401, 'text/plain', 'not signed in: run "postspool open"');
 		}
 		if (method === 'POST') {
 			const form = await readForm(req);
 			if (!form || !sameSecret(form.get('_csrf') ?? '', session.csrf))
-				return send(res, 403, 'text/plain', 'refused: the form is missing its CSRF token or it is stale; reload the page');
+				return send(
+					res,
+					403,
+					'text/plain',
+					'refused: the form is missing its CSRF token or it is stale; reload the page',
+				);
 			const id = form.get('item') ?? '';
 			if (url.pathname === '/actions/retry') {
 				const r = retryItem(store, id);
@@ -167,7 +176,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 			live.changed();
 			return redirect(res, safeBack(form.get('back')));
 		}
-		if (method !== 'GET') return send(res, 405, 'text/plain', 'use GET or POST');
+		if (method !== 'GET' || url.pathname.startsWith('/actions/'))
+			return send(res, 405, 'text/plain', 'actions are POSTs from the page forms');
 		if (url.pathname === '/events') return live.attach(req, res);
 		const media = /^\/media\/([^/]+)\/(\d{1,3})$/.exec(url.pathname);
 		if (media) {
@@ -178,8 +188,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 			return;
 		}
 		const route = ROUTES[url.pathname];
-		if (!route)
-			return sendHtml(res, 404, page({ title: 'Not found', path: '', body: notFound() }));
+		if (!route) return sendHtml(res, 404, page({ title: 'Not found', path: '', body: notFound() }));
 		const ctx: PageContext = {
 			loaded,
 			db,
@@ -195,7 +204,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 		if (req.headers['x-fragment'] === '1') return sendHtml(res, 200, body);
 		const flash = session.flash;
 		session.flash = undefined;
-		return sendHtml(res, 200, page({ title: route.title, path: url.pathname, body, flash }));
+		return sendHtml(
+			res,
+			200,
+			page({ title: route.title, path: url.pathname, body, flash, csrf: session.csrf }),
+		);
 	}
 
 	function sameOrigin(req: IncomingMessage): boolean {
@@ -237,7 +250,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 }
 
 function notFound(): Html {
-	return html`<h1>Not found</h1><p><a href="/">Back to the schedule</a></p>`;
+	return html`<h1>Not found</h1>
+		<p><a href="/">Back to the schedule</a></p>`;
 }
 
 function safeBack(back: string | null): string {

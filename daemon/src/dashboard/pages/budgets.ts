@@ -25,13 +25,31 @@ function windowBar(w: WindowStatus, now: number): Html {
 	const next =
 		w.nextFreeAt <= now ? 'now' : Number.isFinite(w.nextFreeAt) ? time(w.nextFreeAt) : 'never';
 	const summary = `${w.used} used, ${w.inFlight} reserved, ${w.remaining} free of ${w.effectiveLimit}${w.effectiveLimit !== w.limit ? ` (published limit ${w.limit})` : ''}; next free: ${next}`;
-	return html`<li class="window"><h3>${w.label}${w.endpoint && !w.label.includes(w.endpoint) ? html` <small>${w.endpoint}</small>` : ''}${w.account ? html` <small>account ${w.account}</small>` : ''} <small>per ${windowName(w.windowMs)}</small></h3>
-<svg class="bar" viewBox="0 0 ${W} 16" width="100%" height="16" role="img" aria-label="${summary}">
-<rect x="0" y="0" width="${W}" height="16" class="free"/>
-<rect x="0" y="0" width="${used}" height="16" class="used"/>
-<rect x="${used}" y="0" width="${reserved}" height="16" class="reserved"/>
-</svg>
-<p>${summary}${w.frozenUntil ? html` <strong>Frozen until ${timeEl(w.frozenUntil)}</strong> (after a 429)` : ''}</p></li>`;
+	return html`<li class="window">
+		<h3>
+			${w.label}${w.endpoint && !w.label.includes(w.endpoint)
+				? html` <small>${w.endpoint}</small>`
+				: ''}${w.account ? html` <small>account ${w.account}</small>` : ''}
+			<small>per ${windowName(w.windowMs)}</small>
+		</h3>
+		<svg
+			class="bar"
+			viewBox="0 0 ${W} 16"
+			width="100%"
+			height="16"
+			role="img"
+			aria-label="${summary}"
+		>
+			<rect x="0" y="0" width="${W}" height="16" class="free" />
+			<rect x="0" y="0" width="${used}" height="16" class="used" />
+			<rect x="${used}" y="0" width="${reserved}" height="16" class="reserved" />
+		</svg>
+		<p>
+			${summary}${w.frozenUntil
+				? html` <strong>Frozen until ${timeEl(w.frozenUntil)}</strong> (after a 429)`
+				: ''}
+		</p>
+	</li>`;
 }
 
 /** Calls per hour over the last 24 h: per hour the busiest of the key's logs (a shared window counts every call). */
@@ -53,9 +71,10 @@ export function hourlyCalls(
 	}
 	const rejections = Array.from({ length: 24 }, () => ({ n: 0, reasons: [] as string[] }));
 	for (const r of ctx.db
-		.prepare<[string, number], { at: number; reason: string }>(
-			`SELECT at, reason FROM budget_rejections WHERE key_id = ? AND at >= ? ORDER BY at`,
-		)
+		.prepare<
+			[string, number],
+			{ at: number; reason: string }
+		>(`SELECT at, reason FROM budget_rejections WHERE key_id = ? AND at >= ? ORDER BY at`)
 		.all(key, first * HOUR)) {
 		const slot = rejections[Math.floor(r.at / HOUR) - first];
 		if (!slot) continue;
@@ -80,32 +99,65 @@ function chart(key: string, windows: WindowStatus[], ctx: PageContext): Html {
 	const total = calls.reduce((a, b) => a + b, 0);
 	const total429 = rejections.reduce((a, b) => a + b.n, 0);
 	return html`<figure class="chart">
-<svg viewBox="0 0 ${W} ${H + 20}" width="100%" role="img" aria-label="${`Calls per hour over the last 24 hours for ${key}: ${total} calls, ${total429} answered 429${limit !== undefined ? `; limit ${limit} per hour` : ''}`}">
-${calls.map(
-	(n, i) =>
-		html`<rect x="${(i * bw + 1).toFixed(1)}" y="${y(n).toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${(H - y(n)).toFixed(1)}" class="calls"><title>${`${time((first + i) * HOUR).slice(11, 16)}: ${n} call(s)`}</title></rect>`,
-)}
-${limit !== undefined ? html`<line x1="0" x2="${W}" y1="${y(limit).toFixed(1)}" y2="${y(limit).toFixed(1)}" class="limit"/>` : ''}
-${rejections.map((r, i) =>
-	r.n > 0
-		? html`<path d="M${(i * bw + bw / 2).toFixed(1)} ${H + 4} l5 12 h-10 z" class="r429"><title>${`${r.n} × 429: ${r.reasons.join('; ')}`}</title></path>`
-		: '',
-)}
-<line x1="0" x2="${W}" y1="${H}" y2="${H}" class="axis"/>
-</svg>
-<figcaption>Calls per hour, last 24 hours (${total} in all). ${limit !== undefined && tightest ? `Line: ${limit} calls/hour, the pace "${tightest.w.label}" allows.` : ''} ${total429 > 0 ? `Red marks: ${total429} answer(s) 429.` : 'No 429 answers.'}</figcaption>
-</figure>`;
+		<svg
+			viewBox="0 0 ${W} ${H + 20}"
+			width="100%"
+			role="img"
+			aria-label="${`Calls per hour over the last 24 hours for ${key}: ${total} calls, ${total429} answered 429${limit !== undefined ? `; limit ${limit} per hour` : ''}`}"
+		>
+			${calls.map(
+				(n, i) =>
+					html`<rect
+						x="${(i * bw + 1).toFixed(1)}"
+						y="${y(n).toFixed(1)}"
+						width="${(bw - 2).toFixed(1)}"
+						height="${(H - y(n)).toFixed(1)}"
+						class="calls"
+						><title>${`${time((first + i) * HOUR).slice(11, 16)}: ${n} call(s)`}</title></rect
+					>`,
+			)}
+			${limit !== undefined
+				? html`<line
+						x1="0"
+						x2="${W}"
+						y1="${y(limit).toFixed(1)}"
+						y2="${y(limit).toFixed(1)}"
+						class="limit"
+					/>`
+				: ''}
+			${rejections.map((r, i) =>
+				r.n > 0
+					? html`<path d="M${(i * bw + bw / 2).toFixed(1)} ${H + 4} l5 12 h-10 z" class="r429"
+							><title>${`${r.n} × 429: ${r.reasons.join('; ')}`}</title></path
+						>`
+					: '',
+			)}
+			<line x1="0" x2="${W}" y1="${H}" y2="${H}" class="axis" />
+		</svg>
+		<figcaption>
+			Calls per hour, last 24 hours (${total} in all).
+			${limit !== undefined && tightest
+				? `Line: ${limit} calls/hour, the pace "${tightest.w.label}" allows.`
+				: ''}
+			${total429 > 0 ? `Red marks: ${total429} answer(s) 429.` : 'No 429 answers.'}
+		</figcaption>
+	</figure>`;
 }
 
 export function budgetsPage(ctx: PageContext): Html {
 	const budgets = ctx.budgets();
 	const keys = Object.keys(ctx.loaded.config.keys);
 	return html`<h1>Budgets</h1>
-${keys.map((k) => {
-	const windows = budgets.status(k);
-	return html`<section aria-labelledby="${`key-${k}`}"><h2 id="${`key-${k}`}">${k} <small>${ctx.loaded.config.keys[k].service}</small></h2>
-${windows.length === 0 ? html`<p>No calls yet.</p>` : html`<ul class="windows">${windows.map((w) => windowBar(w, ctx.now))}</ul>`}
-${chart(k, windows, ctx)}
-</section>`;
-})}`;
+		${keys.map((k) => {
+			const windows = budgets.status(k);
+			return html`<section aria-labelledby="${`key-${k}`}">
+				<h2 id="${`key-${k}`}">${k} <small>${ctx.loaded.config.keys[k].service}</small></h2>
+				${windows.length === 0
+					? html`<p>No calls yet.</p>`
+					: html`<ul class="windows">
+							${windows.map((w) => windowBar(w, ctx.now))}
+						</ul>`}
+				${chart(k, windows, ctx)}
+			</section>`;
+		})}`;
 }

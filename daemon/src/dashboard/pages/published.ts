@@ -33,7 +33,11 @@ export function publishedPage(
 			 WHERE o.published_at IS NOT NULL AND (o.published_at, o.target_id) < (?, ?)
 			 ORDER BY o.published_at DESC, o.target_id DESC LIMIT ?`,
 		)
-		.all(before?.at ?? Number.MAX_SAFE_INTEGER, before?.id ?? Number.MAX_SAFE_INTEGER, PAGE_SIZE + 1);
+		.all(
+			before?.at ?? Number.MAX_SAFE_INTEGER,
+			before?.id ?? Number.MAX_SAFE_INTEGER,
+			PAGE_SIZE + 1,
+		);
 	const more = rows.length > PAGE_SIZE;
 	if (more) rows.pop();
 	const last = rows[rows.length - 1];
@@ -49,18 +53,42 @@ export function publishedView(ctx: PageContext): Html {
 	const before = parseCursor(ctx.query.get('before'));
 	const { rows, next } = publishedPage(ctx, before);
 	return html`<h1>Published</h1>
-${
-	rows.length === 0
-		? html`<p>${before ? 'No older posts.' : 'Nothing published yet. Posts appear here once the service has published them.'}</p>`
-		: html`<table><caption class="sr">Published posts, newest first</caption>
-<thead><tr><th scope="col">Published</th><th scope="col">Post</th><th scope="col">Account</th><th scope="col">Live post</th></tr></thead>
-<tbody>${rows.map((r) => {
-				const href = safeHref(r.url);
-				return html`<tr><td>${timeEl(r.published_at)}</td><td class="name">${r.name} <small>(${r.item})</small></td><td>${r.label} <small>${r.platform}, ${r.service}</small></td><td>${href ? html`<a href="${href}" rel="noopener noreferrer" target="_blank">${r.url}</a>` : html`post ${r.remote_id}`}</td></tr>`;
-			})}</tbody></table>`
-}
-<nav class="pager" aria-label="Pages of the history">
-${before ? html`<a href="/published">Newest</a>` : ''}
-${next ? html`<a href="/published?before=${next}" rel="next">Older</a>` : ''}
-</nav>`;
+		${rows.length === 0
+			? html`<p>
+					${before
+						? 'No older posts.'
+						: 'Nothing published yet. Posts appear here once the service has published them.'}
+				</p>`
+			: html`<table>
+					<caption class="sr">
+						Published posts, newest first
+					</caption>
+					<thead>
+						<tr>
+							<th scope="col">Published</th>
+							<th scope="col">Post</th>
+							<th scope="col">Account</th>
+							<th scope="col">Live post</th>
+						</tr>
+					</thead>
+					<tbody>
+						${rows.map((r) => {
+							const href = safeHref(r.url);
+							return html`<tr>
+								<td>${timeEl(r.published_at)}</td>
+								<td class="name">${r.name} <small>(${r.item})</small></td>
+								<td>${r.label} <small>${r.platform}, ${r.service}</small></td>
+								<td>
+									${href
+										? html`<a href="${href}" rel="noopener noreferrer" target="_blank">${r.url}</a>`
+										: html`post ${r.remote_id}`}
+								</td>
+							</tr>`;
+						})}
+					</tbody>
+				</table>`}
+		<nav class="pager" aria-label="Pages of the history">
+			${before ? html`<a href="/published">Newest</a>` : ''}
+			${next ? html`<a href="/published?before=${next}" rel="next">Older</a>` : ''}
+		</nav>`;
 }

@@ -27,7 +27,7 @@ function range(ctx: PageContext): { view: 'week' | 'day'; from: number; days: nu
 	const asked = Date.parse(`${ctx.query.get('date') ?? ''}T00:00:00Z`);
 	const day = Math.floor((Number.isNaN(asked) ? ctx.now : asked) / DAY) * DAY;
 	// A week starts on Monday (1970-01-01 was a Thursday).
-	const from = view === 'day' ? day : day - (((day / DAY + 3) % 7) * DAY);
+	const from = view === 'day' ? day : day - ((day / DAY + 3) % 7) * DAY;
 	return { view, from, days: view === 'day' ? 1 : 7 };
 }
 
@@ -77,11 +77,48 @@ export function scheduleEntries(ctx: PageContext, from: number, to: number): Ent
 function entryView(e: Entry): Html {
 	const { t } = e;
 	return html`<li class="entry s-${t.state}">
-${e.thumb.image !== undefined ? html`<img class="thumb" src="/media/${encodeURIComponent(t.item_id)}/${e.thumb.image}" alt="" width="48" height="48" loading="lazy">` : e.thumb.video ? html`<svg class="thumb icon" viewBox="0 0 24 24" width="48" height="48" role="img" aria-label="video"><rect x="2" y="5" width="14" height="14" rx="2"/><path d="M16 10l6-4v12l-6-4z"/></svg>` : html`<span class="thumb none" aria-hidden="true"></span>`}
-<div><p><strong>${timeEl(e.at)}</strong> · ${t.label} <small>${t.platform}, ${t.service}</small></p>
-<p class="name">${e.name}</p>
-<p><span class="state s-${t.state}">${t.state === 'confirmed' ? 'scheduled' : LIVE.includes(t.state) ? 'planned' : t.state}</span>${e.eta !== undefined && Number.isFinite(e.eta) ? html` · ETA ${time(e.eta)}${e.gating ? html` · gated by ${e.gating}` : ''}` : ''}${e.eta !== undefined && !Number.isFinite(e.eta) ? ' · cannot fit the budgets as given' : ''}</p></div>
-</li>`;
+		${e.thumb.image !== undefined
+			? html`<img
+					class="thumb"
+					src="/media/${encodeURIComponent(t.item_id)}/${e.thumb.image}"
+					alt=""
+					width="48"
+					height="48"
+					loading="lazy"
+				/>`
+			: e.thumb.video
+				? html`<svg
+						class="thumb icon"
+						viewBox="0 0 24 24"
+						width="48"
+						height="48"
+						role="img"
+						aria-label="video"
+					>
+						<rect x="2" y="5" width="14" height="14" rx="2" />
+						<path d="M16 10l6-4v12l-6-4z" />
+					</svg>`
+				: html`<span class="thumb none" aria-hidden="true"></span>`}
+		<div>
+			<p>
+				<strong>${timeEl(e.at)}</strong> · ${t.label} <small>${t.platform}, ${t.service}</small>
+			</p>
+			<p class="name">${e.name}</p>
+			<p>
+				<span class="state s-${t.state}"
+					>${t.state === 'confirmed'
+						? 'scheduled'
+						: LIVE.includes(t.state)
+							? 'planned'
+							: t.state}</span
+				>${e.eta !== undefined && Number.isFinite(e.eta)
+					? html` · ETA ${time(e.eta)}${e.gating ? html` · gated by ${e.gating}` : ''}`
+					: ''}${e.eta !== undefined && !Number.isFinite(e.eta)
+					? ' · cannot fit the budgets as given'
+					: ''}
+			</p>
+		</div>
+	</li>`;
 }
 
 export function schedulePage(ctx: PageContext): Html {
@@ -94,22 +131,35 @@ export function schedulePage(ctx: PageContext): Html {
 	const title =
 		view === 'day' ? `Day ${isoDay(from)}` : `Week of ${isoDay(from)} to ${isoDay(to - DAY)}`;
 	return html`<h1>Schedule</h1>
-<nav class="pager" aria-label="Calendar">
-${link(view, from - step, view === 'day' ? 'Previous day' : 'Previous week')}
-${link(view, ctx.now, 'Today')}
-${link(view, from + step, view === 'day' ? 'Next day' : 'Next week')}
-${view === 'day' ? link('week', from, 'Week view') : link('day', Math.max(from, Math.floor(ctx.now / DAY) * DAY), 'Day view')}
-</nav>
-<h2>${title} <small>(UTC)</small></h2>
-<div class="calendar">
-${Array.from({ length: days }, (_, d) => {
-	const day = from + d * DAY;
-	const today = entries.filter((e) => e.at >= day && e.at < day + DAY);
-	const accounts = [...new Set(today.map((e) => e.t.label))];
-	return html`<section class="day${isoDay(day) === isoDay(ctx.now) ? ' today' : ''}" aria-labelledby="${`d-${isoDay(day)}`}">
-<h3 id="${`d-${isoDay(day)}`}">${new Date(day).toUTCString().slice(0, 11)}</h3>
-${today.length === 0 ? html`<p class="empty">Nothing planned.</p>` : accounts.map((a) => html`<h4>${a}</h4><ul class="entries">${today.filter((e) => e.t.label === a).map(entryView)}</ul>`)}
-</section>`;
-})}
-</div>`;
+		<nav class="pager" aria-label="Calendar">
+			${link(view, from - step, view === 'day' ? 'Previous day' : 'Previous week')}
+			${link(view, ctx.now, 'Today')}
+			${link(view, from + step, view === 'day' ? 'Next day' : 'Next week')}
+			${view === 'day'
+				? link('week', from, 'Week view')
+				: link('day', Math.max(from, Math.floor(ctx.now / DAY) * DAY), 'Day view')}
+		</nav>
+		<h2>${title} <small>(UTC)</small></h2>
+		<div class="calendar">
+			${Array.from({ length: days }, (_, d) => {
+				const day = from + d * DAY;
+				const today = entries.filter((e) => e.at >= day && e.at < day + DAY);
+				const accounts = [...new Set(today.map((e) => e.t.label))];
+				return html`<section
+					class="day${isoDay(day) === isoDay(ctx.now) ? ' today' : ''}"
+					aria-labelledby="${`d-${isoDay(day)}`}"
+				>
+					<h3 id="${`d-${isoDay(day)}`}">${new Date(day).toUTCString().slice(0, 11)}</h3>
+					${today.length === 0
+						? html`<p class="empty">Nothing planned.</p>`
+						: accounts.map(
+								(a) =>
+									html`<h4>${a}</h4>
+										<ul class="entries">
+											${today.filter((e) => e.t.label === a).map(entryView)}
+										</ul>`,
+							)}
+				</section>`;
+			})}
+		</div>`;
 }
