@@ -146,7 +146,6 @@ export interface DaemonOptions {
 	now?(): number;
 	/** Targets worked on at once. */
 	concurrency?: number;
-	onProgress?: WorkerOptions['onProgress'];
 	/** Exit once the queue is empty and nothing is waiting in an inbox (demo, tests). */
 	once?: boolean;
 	/** Retry backoff for 5xx and network errors (default 2 s doubling to 10 min, full jitter). */
@@ -306,7 +305,6 @@ export class Daemon {
 			owner: this.owner,
 			maxAttempts: config.maxAttempts,
 			now: this.now,
-			onProgress: this.o.onProgress,
 			backoff: this.o.backoff ?? { baseMs: config.backoffMs, capMs: config.backoffCapMs },
 			onSettled: (itemId) => {
 				// An accepted post is followed from its publish time on: enroll it now.

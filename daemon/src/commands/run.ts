@@ -5,6 +5,7 @@ import { ConfigError } from '../config/load';
 import { LockError } from '../state/lock';
 import { type Dashboard, startDashboard } from '../dashboard/server';
 import { createLogger } from '../log';
+import { showUploadProgress } from '../progress-line';
 import { CliError, EXIT, type GlobalOpts, load } from './context';
 
 export async function runCommand(
@@ -13,7 +14,6 @@ export async function runCommand(
 	const loaded = load(opts);
 	const tty = Boolean(process.stdout.isTTY);
 	const log = createLogger({ pretty: opts.pretty ?? (tty && !opts.json) });
-	let lastProgress = 0;
 	let fatal: ((message: string) => void) | undefined;
 	const daemon = new Daemon({
 		onFatal: (message) => fatal?.(message),
@@ -21,18 +21,9 @@ export async function runCommand(
 		log,
 		once: opts.once,
 		concurrency: opts.concurrency ? Number(opts.concurrency) : undefined,
-		// Upload progress on a TTY only (a service log does not want a line per chunk).
-		onProgress: tty
-			? ({ item, file, sent, total }) => {
-					const now = Date.now();
-					if (sent < total && now - lastProgress < 250) return;
-					lastProgress = now;
-					process.stderr.write(
-						`\r${item}: ${file} ${Math.floor((sent / Math.max(total, 1)) * 100)}% (${(sent / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MB)${sent >= total ? '\n' : ''}`,
-					);
-				}
-			: undefined,
 	});
+	// Upload progress as one live line on a terminal only (the logger ignores it elsewhere).
+	const hideProgress = showUploadProgress(log);
 	try {
 		await daemon.start();
 	} catch (err) {
@@ -73,8 +64,12 @@ export async function runCommand(
 				.catch(() => undefined)
 				.then(() => daemon.stop())
 				.then(
-					() => resolve(code),
+					() => {
+						hideProgress();
+						resolve(code);
+					},
 					(err) => {
+						hideProgress();
 						log.log('error', `stop failed: ${(err as Error).message}`);
 						resolve(EXIT.error);
 					},

@@ -2,18 +2,8 @@
 import type { Budgets } from '../budget/budgets';
 import type { LoadedConfig } from '../config/load';
 import type { Db } from '../state/db';
+import type { UploadInFlight } from '../pipeline/progress';
 import type { Store } from '../state/store';
-
-/** An upload in progress (the shape of `uploadProgress.snapshot()`). */
-export interface UploadProgress {
-	itemId: string;
-	name: string;
-	service: 'postsider' | 'postfast';
-	file: string;
-	sent: number;
-	total: number;
-	startedAt: number;
-}
 
 export interface PageContext {
 	loaded: LoadedConfig;
@@ -21,7 +11,7 @@ export interface PageContext {
 	store: Store;
 	/** Budgets to read from (never to reserve with): the daemon's own, or the state alone's. */
 	budgets(): Budgets;
-	uploads(): UploadProgress[];
+	uploads(): UploadInFlight[];
 	now: number;
 	csrf: string;
 	query: URLSearchParams;

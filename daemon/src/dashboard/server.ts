@@ -15,13 +15,14 @@ import { cancelLocally } from '../commands/cancel';
 import type { LoadedConfig } from '../config/load';
 import { createBudgets } from '../daemon';
 import type { Logger } from '../log';
+import { type UploadInFlight, uploadProgress } from '../pipeline/progress';
 import { retryItem } from '../pipeline/retry-cancel';
 import { openDb } from '../state/db';
 import { lockHolder } from '../state/lock';
 import { Store } from '../state/store';
 import { DASHBOARD_CSS, DASHBOARD_JS, LOGIN_JS } from './assets';
 import { Sessions, dashboardToken, sameSecret, sessionCookie, sessionIdOf } from './auth';
-import type { PageContext, UploadProgress } from './context';
+import type { PageContext } from './context';
 import { LiveEvents } from './events';
 import { type Html, html } from './html';
 import { loginPage, page, unauthorizedPage } from './layout';
@@ -37,7 +38,7 @@ const MAX_BODY_BYTES = 8 * 1024;
 
 /** Upload progress as the pipeline reports it (pipeline/progress.ts's `uploadProgress`). */
 export interface ProgressSource {
-	snapshot(): UploadProgress[];
+	snapshot(): UploadInFlight[];
 	on(event: 'change', fn: () => void): unknown;
 	off(event: 'change', fn: () => void): unknown;
 }
@@ -47,6 +48,7 @@ export interface DashboardOptions {
 	log: Logger;
 	/** The running daemon's budgets (read only). Without: the state directory's own (bench, tests). */
 	budgets?: Budgets;
+	/** Default: this process's `uploadProgress` (the pipeline's). */
 	progress?: ProgressSource;
 	/** Default: the config's `dashboard.port` (0: any free port). */
 	port?: number;
@@ -101,8 +103,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 		ownBudgets ??= createBudgets(db, loaded.config, now);
 		return ownBudgets;
 	};
-	const uploads = () => opts.progress?.snapshot() ?? [];
-	const live = new LiveEvents(db, opts.progress);
+	const progress = opts.progress ?? uploadProgress;
+	const uploads = () => progress.snapshot();
+	const live = new LiveEvents(db, progress);
 
 	const server = createServer((req, res) => {
 		handle(req, res).catch((err) => {
