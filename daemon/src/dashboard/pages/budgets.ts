@@ -52,23 +52,34 @@ function windowBar(w: WindowStatus, now: number): Html {
 	</li>`;
 }
 
-/** Calls per hour over the last 24 h: per hour the busiest of the key's logs (a shared window counts every call). */
+/**
+ * Calls per hour over the last 24 h. A call is logged once in each window it counts against
+ * (per endpoint for some rules): per hour, the rule whose logs hold the most calls in all, which
+ * is every call when a window covers every endpoint. Per-account caps (anchored at publish times) are left out.
+ */
 export function hourlyCalls(
 	ctx: Pick<PageContext, 'db'>,
 	key: string,
 	now: number,
 ): { calls: number[]; rejections: Array<{ n: number; reasons: string[] }> } {
 	const first = Math.floor(now / HOUR) - 23;
-	const calls = new Array<number>(24).fill(0);
+	const perRule = new Map<string, number[]>();
 	for (const r of ctx.db
-		.prepare<[string, number], { h: number; n: number }>(
-			`SELECT at / ${HOUR} h, COUNT(*) n FROM budget_events
-			 WHERE key_id = ? AND kind = 'hit' AND at >= ? GROUP BY bucket, h`,
+		.prepare<[string, number], { bucket: string; h: number; n: number }>(
+			`SELECT bucket, at / ${HOUR} h, COUNT(*) n FROM budget_events
+			 WHERE key_id = ? AND kind = 'hit' AND fixed_anchor = 0 AND at >= ? GROUP BY bucket, h`,
 		)
 		.all(key, first * HOUR)) {
 		const i = r.h - first;
-		if (i >= 0 && i < 24) calls[i] = Math.max(calls[i], r.n);
+		if (i < 0 || i >= 24) continue;
+		const rule = r.bucket.split('@')[0];
+		const hours = perRule.get(rule) ?? new Array<number>(24).fill(0);
+		hours[i] += r.n;
+		perRule.set(rule, hours);
 	}
+	const calls = new Array<number>(24).fill(0);
+	for (const hours of perRule.values())
+		for (let i = 0; i < 24; i++) calls[i] = Math.max(calls[i], hours[i]);
 	const rejections = Array.from({ length: 24 }, () => ({ n: 0, reasons: [] as string[] }));
 	for (const r of ctx.db
 		.prepare<
