@@ -196,6 +196,11 @@ export class Daemon {
 		return this.o.loaded.stateDir;
 	}
 
+	/** The live budgets, for reading only (the dashboard's bars and ETAs); set once started. */
+	get budgetsView(): Budgets {
+		return this.budgets;
+	}
+
 	async start(): Promise<void> {
 		const { loaded, log } = this.o;
 		const config = loaded.config;

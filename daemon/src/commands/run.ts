@@ -3,6 +3,7 @@ import { Daemon } from '../daemon';
 import { isDiskFull } from '../state/disk';
 import { ConfigError } from '../config/load';
 import { LockError } from '../state/lock';
+import { type Dashboard, startDashboard } from '../dashboard/server';
 import { createLogger } from '../log';
 import { showUploadProgress } from '../progress-line';
 import { CliError, EXIT, type GlobalOpts, load } from './context';
@@ -41,23 +42,38 @@ export async function runCommand(
 		}
 		throw err;
 	}
+	// The dashboard is an extra: a port in use is said in the log, the daemon works on without it.
+	let dashboard: Dashboard | undefined;
+	if (loaded.config.dashboard.enabled && !opts.once)
+		dashboard = await startDashboard({ loaded, log, budgets: daemon.budgetsView }).catch(
+			(err: NodeJS.ErrnoException) => {
+				log.log(
+					'warn',
+					`dashboard not started: ${err.code === 'EADDRINUSE' ? `port ${loaded.config.dashboard.port} on 127.0.0.1 is in use (set "dashboard": { "port": 0 } for any free port, or another number)` : err.message}`,
+				);
+				return undefined;
+			},
+		);
 	return new Promise<number>((resolve) => {
 		let stopping = false;
 		const stop = (signal: string, code: number = EXIT.ok) => {
 			if (stopping) return;
 			stopping = true;
 			log.log('info', `${signal}: finishing in-flight calls`);
-			daemon.stop().then(
-				() => {
-					hideProgress();
-					resolve(code);
-				},
-				(err) => {
-					hideProgress();
-					log.log('error', `stop failed: ${(err as Error).message}`);
-					resolve(EXIT.error);
-				},
-			);
+			(dashboard?.close() ?? Promise.resolve())
+				.catch(() => undefined)
+				.then(() => daemon.stop())
+				.then(
+					() => {
+						hideProgress();
+						resolve(code);
+					},
+					(err) => {
+						hideProgress();
+						log.log('error', `stop failed: ${(err as Error).message}`);
+						resolve(EXIT.error);
+					},
+				);
 		};
 		fatal = (message) => stop(message, EXIT.error);
 		process.once('SIGTERM', () => stop('SIGTERM'));
