@@ -84,13 +84,28 @@ export function insertHistory(
 				kind: 'file',
 				sidecar: {} as never,
 				targets: [
-					{ label: 'acme-x', keyName: 'sider', service: 'postsider', accountId: 'ch-x', platform: 'x' },
+					{
+						label: 'acme-x',
+						keyName: 'sider',
+						service: 'postsider',
+						accountId: 'ch-x',
+						platform: 'x',
+					},
 				],
 				when: { kind: 'at', at },
 				media: [],
 				droppedAt: at - 3_600_000,
 			};
-			item.run(id, `identity-${id}`, name, `/drop/done/${id}`, JSON.stringify(post), `/drop/done/${id}`, at, at);
+			item.run(
+				id,
+				`identity-${id}`,
+				name,
+				`/drop/done/${id}`,
+				JSON.stringify(post),
+				`/drop/done/${id}`,
+				at,
+				at,
+			);
 			const t = Number(target.run(id, at, `post-${i}`, at).lastInsertRowid);
 			outcome.run(t, id, `post-${i}`, at, `https://x.example/status/${i}`, at + 1_000, at);
 			ids.push(t);

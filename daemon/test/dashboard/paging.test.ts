@@ -48,7 +48,9 @@ describe('paging at many rows', () => {
 		while (path) {
 			const r = await call(dash.url, path, { headers: { Cookie: cookie } });
 			expect(r.status).toBe(200);
-			const rows = [...r.body.matchAll(/https:\/\/x\.example\/status\/(\d+)"/g)].map((m) => Number(m[1]));
+			const rows = [...r.body.matchAll(/https:\/\/x\.example\/status\/(\d+)"/g)].map((m) =>
+				Number(m[1]),
+			);
 			expect(rows.length).toBeLessThanOrEqual(PAGE_SIZE);
 			seen.push(...rows);
 			pages++;

@@ -80,7 +80,9 @@ export function scheduleEntries(
 		const at = planned !== undefined ? Math.max(planned, eta) : eta;
 		if (at < from || at >= to) continue;
 		const d = Math.floor((at - from) / DAY);
-		if (entries.filter((x) => x.at >= from + d * DAY && x.at < from + (d + 1) * DAY).length >= perDay) {
+		if (
+			entries.filter((x) => x.at >= from + d * DAY && x.at < from + (d + 1) * DAY).length >= perDay
+		) {
 			hidden[d]++;
 			continue;
 		}
@@ -182,9 +184,8 @@ export function schedulePage(ctx: PageContext): Html {
 							)}
 					${hidden[d] > 0
 						? html`<p class="more">
-								${hidden[d]} more not shown${view === 'week'
-									? html`: ${link('day', day, 'see the day')}`
-									: ''}
+								${hidden[d]} more not
+								shown${view === 'week' ? html`: ${link('day', day, 'see the day')}` : ''}
 							</p>`
 						: ''}
 				</section>`;
