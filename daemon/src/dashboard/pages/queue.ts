@@ -19,7 +19,8 @@ export function queuePage(ctx: PageContext): Html {
 						${uploads.map((u) => {
 							const pct = Math.floor((u.sent / Math.max(u.total, 1)) * 100);
 							return html`<li>
-								<span class="name">${u.name}</span> → ${u.target} <small>${u.service}</small>: ${u.file}
+								<span class="name">${u.name}</span> → ${u.target} <small>${u.service}</small>:
+								${u.file}
 								<progress max="${u.total}" value="${u.sent}" aria-label="${`upload of ${u.file}`}">
 									${pct}%
 								</progress>

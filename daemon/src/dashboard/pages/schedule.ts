@@ -33,8 +33,18 @@ function range(ctx: PageContext): { view: 'week' | 'day'; from: number; days: nu
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function scheduleEntries(ctx: PageContext, from: number, to: number): Entry[] {
+/** Posts shown per day: a busy history (a post a minute) must not make a week a 10,000-row page. */
+export const PER_DAY = { week: 40, day: 400 };
+
+export function scheduleEntries(
+	ctx: PageContext,
+	from: number,
+	days: number,
+	perDay: number,
+): { entries: Entry[]; hidden: number[] } {
 	const entries: Entry[] = [];
+	const hidden = new Array<number>(days).fill(0);
+	const to = from + days * DAY;
 	const items = new Map<string, { name: string; thumb: ReturnType<typeof thumbOf> }>();
 	const itemOf = (id: string) => {
 		let i = items.get(id);
@@ -45,14 +55,20 @@ export function scheduleEntries(ctx: PageContext, from: number, to: number): Ent
 		}
 		return i;
 	};
-	// Scheduled: accepted by the service with a publish time (indexed by targets_publish_at).
-	for (const t of ctx.db
-		.prepare<[number, number], TargetRow>(
-			`SELECT * FROM targets WHERE publish_at >= ? AND publish_at < ?
-			   AND state IN ('confirmed', 'published', 'publish-failed') ORDER BY publish_at, id`,
-		)
-		.all(from, to))
-		entries.push({ at: t.publish_at!, t, ...itemOf(t.item_id) });
+	// Scheduled: accepted by the service with a publish time. `+state`: the week's range on
+	// targets_publish_at, not every published post of the history through targets_due.
+	const scheduled = `FROM targets WHERE publish_at >= ? AND publish_at < ?
+	   AND +state IN ('confirmed', 'published', 'publish-failed')`;
+	const list = ctx.db.prepare<[number, number, number], TargetRow>(
+		`SELECT * ${scheduled} ORDER BY publish_at, id LIMIT ?`,
+	);
+	const count = ctx.db.prepare<[number, number], { n: number }>(`SELECT COUNT(*) n ${scheduled}`);
+	for (let d = 0; d < days; d++) {
+		const day = from + d * DAY;
+		const rows = list.all(day, day + DAY, perDay);
+		for (const t of rows) entries.push({ at: t.publish_at!, t, ...itemOf(t.item_id) });
+		if (rows.length === perDay) hidden[d] = count.get(day, day + DAY)!.n - perDay;
+	}
 	// Planned: queued targets at their publish time, or when the budgets let them go.
 	const etas = planEtas(ctx.budgets(), ctx.loaded.config, queuedTargets(ctx.store), ctx.now);
 	for (const t of ctx.store.liveTargets()) {
@@ -63,6 +79,13 @@ export function scheduleEntries(ctx: PageContext, from: number, to: number): Ent
 		const eta = Math.max(t.next_attempt_at, e?.at ?? 0, ctx.now);
 		const at = planned !== undefined ? Math.max(planned, eta) : eta;
 		if (at < from || at >= to) continue;
+		const d = Math.floor((at - from) / DAY);
+		if (
+			entries.filter((x) => x.at >= from + d * DAY && x.at < from + (d + 1) * DAY).length >= perDay
+		) {
+			hidden[d]++;
+			continue;
+		}
 		const delayed = planned === undefined || eta > planned;
 		entries.push({
 			at,
@@ -71,7 +94,7 @@ export function scheduleEntries(ctx: PageContext, from: number, to: number): Ent
 			...itemOf(t.item_id),
 		});
 	}
-	return entries.sort((a, b) => a.at - b.at || a.t.id - b.t.id);
+	return { entries: entries.sort((a, b) => a.at - b.at || a.t.id - b.t.id), hidden };
 }
 
 function entryView(e: Entry): Html {
@@ -124,7 +147,7 @@ function entryView(e: Entry): Html {
 export function schedulePage(ctx: PageContext): Html {
 	const { view, from, days } = range(ctx);
 	const to = from + days * DAY;
-	const entries = scheduleEntries(ctx, from, to);
+	const { entries, hidden } = scheduleEntries(ctx, from, days, PER_DAY[view]);
 	const step = days * DAY;
 	const link = (v: string, d: number, label: string) =>
 		html`<a href="/?view=${v}&amp;date=${isoDay(d)}">${label}</a>`;
@@ -159,6 +182,12 @@ export function schedulePage(ctx: PageContext): Html {
 											${today.filter((e) => e.t.label === a).map(entryView)}
 										</ul>`,
 							)}
+					${hidden[d] > 0
+						? html`<p class="more">
+								${hidden[d]} more not
+								shown${view === 'week' ? html`: ${link('day', day, 'see the day')}` : ''}
+							</p>`
+						: ''}
 				</section>`;
 			})}
 		</div>`;
