@@ -18,6 +18,7 @@ import { doctorCommand } from './commands/doctor';
 import { eventsCommand } from './commands/events';
 import { historyCommand } from './commands/history';
 import { initCommand } from './commands/init';
+import { openCommand } from './commands/open';
 import { planCommand } from './commands/plan';
 import { queueLsCommand } from './commands/queue';
 import { retryCommand } from './commands/retry';
@@ -80,6 +81,11 @@ export function buildProgram(): Command {
 		.option('--concurrency <n>', 'targets worked on at once', '2')
 		.option('--pretty', 'readable log lines even without a TTY')
 		.action(act((o) => runCommand(o as never)));
+	program
+		.command('open')
+		.description("open the running daemon's dashboard in the browser, signed in")
+		.option('--print', 'print a one-time sign-in link (60 s) instead of starting a browser')
+		.action(act((o) => openCommand(o as never)));
 	program
 		.command('status')
 		.description('daemon, queue counts, budgets (used, remaining, next free) and last errors')

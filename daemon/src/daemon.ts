@@ -149,7 +149,6 @@ export interface DaemonOptions {
 	now?(): number;
 	/** Targets worked on at once. */
 	concurrency?: number;
-	onProgress?: WorkerOptions['onProgress'];
 	/** Exit once the queue is empty and nothing is waiting in an inbox (demo, tests). */
 	once?: boolean;
 	/** Retry backoff for 5xx and network errors (default 2 s doubling to 10 min, full jitter). */
@@ -200,6 +199,11 @@ export class Daemon {
 
 	get stateDir(): string {
 		return this.o.loaded.stateDir;
+	}
+
+	/** The live budgets, for reading only (the dashboard's bars and ETAs); set once started. */
+	get budgetsView(): Budgets {
+		return this.budgets;
 	}
 
 	/**
@@ -311,7 +315,6 @@ export class Daemon {
 			owner: this.owner,
 			maxAttempts: config.maxAttempts,
 			now: this.now,
-			onProgress: this.o.onProgress,
 			backoff: this.o.backoff ?? { baseMs: config.backoffMs, capMs: config.backoffCapMs },
 			onSettled: (itemId) => {
 				// An accepted post is followed from its publish time on: enroll it now.

@@ -6,7 +6,15 @@ export type Level = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
 	log(level: Level, msg: string, fields?: Record<string, unknown>): void;
+	/**
+	 * One live line under the log (upload progress), rewritten in place; '' removes it. Only on a
+	 * terminal: elsewhere it is ignored, so log files and service journals never see it.
+	 */
+	status?(line: string): void;
 }
+
+/** Carriage return and erase-line: the status line is rewritten in place, never scrolled. */
+const CLEAR_LINE = '\r\x1b[2K';
 
 const COLORS: Record<Level, string> = {
 	debug: '\x1b[90m',
@@ -32,7 +40,20 @@ export function createLogger(
 	const pretty = opts.pretty ?? Boolean((stream as NodeJS.WriteStream).isTTY);
 	const order: Level[] = ['debug', 'info', 'warn', 'error'];
 	const min = order.indexOf(opts.minLevel ?? 'info');
+	const tty = Boolean((stream as NodeJS.WriteStream).isTTY);
+	let status = '';
+	// A log line clears the status line first and draws it again below, in one write, so the two
+	// never interleave.
+	const write = (line: string) =>
+		stream.write(status ? `${CLEAR_LINE}${line}${status}` : line);
 	return {
+		status(line) {
+			if (!tty) return;
+			const fitted = fitColumns(line, (stream as NodeJS.WriteStream).columns);
+			if (fitted === status) return;
+			status = fitted;
+			stream.write(`${CLEAR_LINE}${status}`);
+		},
 		log(level, msg, fields = {}) {
 			if (order.indexOf(level) < min) return;
 			const text = redact(msg);
@@ -42,11 +63,11 @@ export function createLogger(
 				const extra = Object.entries(fields)
 					.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
 					.join(' ');
-				stream.write(
+				write(
 					`${COLORS[level]}${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)}\x1b[0m ${escapeControl(text)}${extra ? ` \x1b[90m${escapeControl(redact(extra))}\x1b[0m` : ''}\n`,
 				);
 			} else {
-				stream.write(
+				write(
 					`${redact(JSON.stringify({ time: new Date().toISOString(), level, msg: text, ...fields }))}\n`,
 				);
 			}
@@ -55,6 +76,13 @@ export function createLogger(
 }
 
 export const silentLogger: Logger = { log() {} };
+
+/** `line` cut to fit a terminal of `columns` (a wrapped line could not be rewritten in place). */
+function fitColumns(line: string, columns: number | undefined): string {
+	const max = Math.max((columns || 80) - 1, 1);
+	const chars = [...line];
+	return chars.length <= max ? line : `${chars.slice(0, max - 1).join('')}…`;
+}
 
 /**
  * Control characters (C0, DEL, C1) and bidirectional overrides as visible escapes (`\x1b`,

@@ -7,23 +7,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CHROMIUM, assertChromium } from './lib/chromium';
+import { CHROMIUM, CHROMIUM_ARGS, assertChromium } from './lib/chromium';
 import { CREDENTIALS, credentialData, startEmulators, type Emulators } from './lib/emulators';
 import { startServer, type N8nServer } from './lib/n8nCli';
 import { keyFingerprint } from '../../emulators/src/index';
 
 const e2e = inject('e2e');
-/** The flags this machine's closed network needs (node.md): no background fetches, no QUIC. */
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
 const OWNER = {
 	email: 'owner@postspool.test',
 	firstName: 'E2E',

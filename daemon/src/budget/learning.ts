@@ -84,6 +84,7 @@ export function freeze(
 		retry.windows.length > 0 ? ` (window ${retry.windows.join(', ')})` : ''
 	}`;
 	ledger.stmt.freezeSet.run(keyId, until, reason, observation.receivedAt);
+	ledger.stmt.rejection.run(keyId, observation.receivedAt, reason);
 	// The server says the window is spent: fill the local log so it agrees after the freeze.
 	for (const rule of named) {
 		const bucket = bucketOf(rule, call.endpoint);

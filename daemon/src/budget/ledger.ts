@@ -44,6 +44,8 @@ function prepare(db: Db) {
 		),
 		remove: db.prepare(`DELETE FROM budget_events WHERE id = ?`),
 		release: db.prepare(`DELETE FROM budget_events WHERE reservation = ? AND kind = 'pending'`),
+		pruneRejections: db.prepare(`DELETE FROM budget_rejections WHERE at < ?`),
+		rejection: db.prepare(`INSERT INTO budget_rejections (key_id, at, reason) VALUES (?, ?, ?)`),
 		freezeGet: db.prepare<[string], { until: number; reason: string }>(
 			`SELECT until, reason FROM budget_freezes WHERE key_id = ?`,
 		),
@@ -273,5 +275,7 @@ export class BudgetLedger {
 		let longest = 86_400_000;
 		for (const r of this.opts.limits.rules) longest = Math.max(longest, r.windowMs);
 		this.stmt.prune.run(this.opts.now() - longest - this.opts.marginMs - 1);
+		// The dashboard charts the last 24 hours of 429s.
+		this.stmt.pruneRejections.run(this.opts.now() - 2 * 86_400_000);
 	}
 }

@@ -6,12 +6,46 @@ import { createClients } from '../daemon';
 import { consequence, remoteTargets, unschedule } from '../outcomes/unschedule';
 import { emitFromCli } from '../notify/cli-emit';
 import { cancelItem } from '../pipeline/retry-cancel';
+import type { LoadedConfig } from '../config/load';
+import type { Db } from '../state/db';
+import type { ItemRow, Store } from '../state/store';
 import { EXIT, type GlobalOpts, load, openState, print } from './context';
 
 /**
  * Targets not created yet are cancelled here; posts the service already accepted are only deleted
  * there with `--remote`, after the consequence was spelled out (without it, nothing remote changes).
  */
+/**
+ * The local part of a cancel, shared by the CLI and the dashboard: the targets not created yet are
+ * cancelled and the 'cancelled' event is emitted; the posts the service already accepted are listed
+ * (only `--remote` deletes them there).
+ */
+export async function cancelLocally(
+	loaded: LoadedConfig,
+	db: Db,
+	store: Store,
+	id: string,
+): Promise<{
+	r: ReturnType<typeof cancelItem>;
+	item: ItemRow | undefined;
+	remote: ReturnType<typeof remoteTargets>;
+}> {
+	const r = cancelItem(store, id, Date.now());
+	const item = store.item(id);
+	const remote = item ? remoteTargets(store, item) : [];
+	if (item && r.cancelled > 0)
+		await emitFromCli(loaded, db, [
+			{
+				type: 'cancelled',
+				item: item.id,
+				name: item.name,
+				folder: store.item(item.id)?.final_dir ?? item.work_dir,
+				reason: `cancelled by "postspool cancel" before ${r.cancelled} target(s) were sent`,
+			},
+		]);
+	return { r, item, remote };
+}
+
 export async function cancelCommand(
 	opts: GlobalOpts & { remote?: boolean },
 	id: string,
@@ -19,19 +53,7 @@ export async function cancelCommand(
 	const loaded = load(opts);
 	const s = openState(loaded);
 	try {
-		const r = cancelItem(s.store, id, Date.now());
-		const item = s.store.item(id);
-		const remote = item ? remoteTargets(s.store, item) : [];
-		if (item && r.cancelled > 0)
-			await emitFromCli(loaded, s.db, [
-				{
-					type: 'cancelled',
-					item: item.id,
-					name: item.name,
-					folder: s.store.item(item.id)?.final_dir ?? item.work_dir,
-					reason: `cancelled by "postspool cancel" before ${r.cancelled} target(s) were sent`,
-				},
-			]);
+		const { r, item, remote } = await cancelLocally(loaded, s.db, s.store, id);
 		if (!r.ok || !item || remote.length === 0) {
 			print(opts, r, () => r.message);
 			return r.ok ? EXIT.ok : EXIT.error;

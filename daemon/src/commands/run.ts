@@ -3,7 +3,9 @@ import { Daemon } from '../daemon';
 import { isDiskFull } from '../state/disk';
 import { ConfigError } from '../config/load';
 import { LockError } from '../state/lock';
+import { type Dashboard, startDashboard } from '../dashboard/server';
 import { createLogger } from '../log';
+import { showUploadProgress } from '../progress-line';
 import { CliError, EXIT, type GlobalOpts, load } from './context';
 
 export async function runCommand(
@@ -12,7 +14,6 @@ export async function runCommand(
 	const loaded = load(opts);
 	const tty = Boolean(process.stdout.isTTY);
 	const log = createLogger({ pretty: opts.pretty ?? (tty && !opts.json) });
-	let lastProgress = 0;
 	let fatal: ((message: string) => void) | undefined;
 	const daemon = new Daemon({
 		onFatal: (message) => fatal?.(message),
@@ -20,18 +21,9 @@ export async function runCommand(
 		log,
 		once: opts.once,
 		concurrency: opts.concurrency ? Number(opts.concurrency) : undefined,
-		// Upload progress on a TTY only (a service log does not want a line per chunk).
-		onProgress: tty
-			? ({ item, file, sent, total }) => {
-					const now = Date.now();
-					if (sent < total && now - lastProgress < 250) return;
-					lastProgress = now;
-					process.stderr.write(
-						`\r${item}: ${file} ${Math.floor((sent / Math.max(total, 1)) * 100)}% (${(sent / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MB)${sent >= total ? '\n' : ''}`,
-					);
-				}
-			: undefined,
 	});
+	// Upload progress as one live line on a terminal only (the logger ignores it elsewhere).
+	const hideProgress = showUploadProgress(log);
 	try {
 		await daemon.start();
 	} catch (err) {
@@ -48,19 +40,38 @@ export async function runCommand(
 			throw new CliError(err.message, EXIT.validation, { issues: err.issues });
 		throw err;
 	}
+	// The dashboard is an extra: a port in use is said in the log, the daemon works on without it.
+	let dashboard: Dashboard | undefined;
+	if (loaded.config.dashboard.enabled && !opts.once)
+		dashboard = await startDashboard({ loaded, log, budgets: daemon.budgetsView }).catch(
+			(err: NodeJS.ErrnoException) => {
+				log.log(
+					'warn',
+					`dashboard not started: ${err.code === 'EADDRINUSE' ? `port ${loaded.config.dashboard.port} on 127.0.0.1 is in use (set "dashboard": { "port": 0 } for any free port, or another number)` : err.message}`,
+				);
+				return undefined;
+			},
+		);
 	return new Promise<number>((resolve) => {
 		let stopping = false;
 		const stop = (signal: string, code: number = EXIT.ok) => {
 			if (stopping) return;
 			stopping = true;
 			log.log('info', `${signal}: finishing in-flight calls`);
-			daemon.stop().then(
-				() => resolve(code),
-				(err) => {
-					log.log('error', `stop failed: ${(err as Error).message}`);
-					resolve(EXIT.error);
-				},
-			);
+			(dashboard?.close() ?? Promise.resolve())
+				.catch(() => undefined)
+				.then(() => daemon.stop())
+				.then(
+					() => {
+						hideProgress();
+						resolve(code);
+					},
+					(err) => {
+						hideProgress();
+						log.log('error', `stop failed: ${(err as Error).message}`);
+						resolve(EXIT.error);
+					},
+				);
 		};
 		fatal = (message) => stop(message, EXIT.error);
 		process.once('SIGTERM', () => stop('SIGTERM'));

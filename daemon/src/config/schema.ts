@@ -164,6 +164,15 @@ export const NotifyConfig = z
 	.strict();
 export type NotifyConfig = z.infer<typeof NotifyConfig>;
 
+/** The local dashboard `postspool run` serves on 127.0.0.1 (`postspool open` opens it). */
+export const DashboardConfig = z
+	.object({
+		enabled: z.boolean().default(true),
+		/** Port on 127.0.0.1; 0 picks any free port (`postspool open` finds it in <stateDir>/dashboard.json). */
+		port: z.number().int().min(0).max(65_535).default(7717),
+	})
+	.strict();
+
 export const ConfigSchema = z
 	.object({
 		version: z.literal(1),
@@ -197,6 +206,7 @@ export const ConfigSchema = z
 		polling: z.boolean().default(false),
 		tracking: TrackingConfig.prefault({}),
 		notify: NotifyConfig.prefault({}),
+		dashboard: DashboardConfig.prefault({}),
 	})
 	.strict()
 	.superRefine((cfg, ctx) => {

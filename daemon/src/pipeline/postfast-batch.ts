@@ -25,6 +25,7 @@ import {
 	requestWide,
 } from './batch-rule';
 import { CreateRequests } from './create-request';
+import { uploadProgress } from './progress';
 import { MIN_REPARK_MS, type Refused } from './turn-end';
 
 /** Refusals a smaller PostFast batch may not meet (see postfastBatch). */
@@ -203,12 +204,16 @@ export class PostFastBatch extends CreateRequests {
 				if (!live.has(m)) continue; // an earlier file of its post failed
 				const file = m.post.media[f.index];
 				if (m.t.state === 'pending') m.t = store.transition(m.t, 'uploading');
-				const put = await client.putToS3(
-					urls.value[j].signedUrl,
-					join(m.item.work_dir, file.name),
-					request.contentType,
-					(sent, total) => this.o.onProgress?.({ item: m.item.name, file: file.name, sent, total }),
-					file,
+				const put = await uploadProgress.track(
+					{ itemId: m.item.id, name: m.item.name, target: m.t.label, service: 'postfast', file: file.name, total: file.size },
+					(onProgress) =>
+						client.putToS3(
+							urls.value[j].signedUrl,
+							join(m.item.work_dir, file.name),
+							request.contentType,
+							onProgress,
+							file,
+						),
 				);
 				if (!put.ok) {
 					m.t = this.onFailure(m.item, m.t, put.error, `uploading ${file.name} to storage`);

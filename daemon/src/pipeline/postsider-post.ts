@@ -11,6 +11,7 @@ import type { ItemRow, TargetRow } from '../state/store';
 import { postsiderCalls } from './batch-rule';
 import { type UploadedMedia } from './requests';
 import { CreateRequests } from './create-request';
+import { uploadProgress } from './progress';
 
 export class PostSiderPost extends CreateRequests {
 	/** PostSider: find-slot, uploads and create of one post, reserved as one sequence. */
@@ -91,11 +92,11 @@ export class PostSiderPost extends CreateRequests {
 		for (let i = items.length; i < post.media.length; i++) {
 			const m = post.media[i];
 			const res = await call(() =>
-				client.uploadFile(join(item.work_dir, m.name), {
-					onProgress: (sent, total) =>
-						this.o.onProgress?.({ item: item.name, file: m.name, sent, total }),
-					expected: m,
-				}),
+				uploadProgress.track(
+					{ itemId: item.id, name: item.name, target: t.label, service: 'postsider', file: m.name, total: m.size },
+					(onProgress) =>
+						client.uploadFile(join(item.work_dir, m.name), { onProgress, expected: m }),
+				),
 			);
 			if (!res.ok)
 				return { ok: false, target: this.onFailure(item, t, res.error, `uploading ${m.name}`) };

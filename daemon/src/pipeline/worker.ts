@@ -33,8 +33,6 @@ export interface WorkerOptions {
 	maxAttempts: number;
 	now?(): number;
 	leaseMs?: number;
-	/** Upload progress (bytes) per file. */
-	onProgress?(info: { item: string; file: string; sent: number; total: number }): void;
 	/** Called when a target settles; the item may be ready to finalize. */
 	onSettled?(itemId: string): void;
 	/** Backoff base and cap (ms). */

@@ -36,6 +36,14 @@ export function migrateBudgetTables(db: BetterSqlite3.Database): void {
 				observed_at INTEGER NOT NULL,
 				PRIMARY KEY (key_id, bucket)
 			);
+			-- Every 429 a key met (the freeze keeps only the latest): the dashboard's 24-hour chart.
+			CREATE TABLE IF NOT EXISTS budget_rejections (
+				id INTEGER PRIMARY KEY,
+				key_id TEXT NOT NULL,
+				at INTEGER NOT NULL,
+				reason TEXT NOT NULL
+			);
+			CREATE INDEX IF NOT EXISTS budget_rejections_key ON budget_rejections (key_id, at);
 			CREATE TABLE IF NOT EXISTS budget_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 			INSERT OR IGNORE INTO budget_meta (name, value) VALUES ('schema_version', '${SCHEMA_VERSION}');
 		`);

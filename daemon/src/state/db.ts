@@ -63,6 +63,8 @@ const MIGRATIONS: string[] = [
 	);
 	CREATE INDEX events_item ON events (item_id);`,
 	`ALTER TABLE targets ADD COLUMN solo INTEGER NOT NULL DEFAULT 0;`,
+	// The dashboard's calendar: the posts scheduled in a week, without reading the whole history.
+	`CREATE INDEX targets_publish_at ON targets (publish_at) WHERE publish_at IS NOT NULL;`,
 ];
 
 /** Distinct SQL texts kept prepared; dynamic ones (`IN (?, ?, …)`, patch columns) fall out LRU. */

@@ -23,6 +23,9 @@ export function migrateOutcomeTables(db: BetterSqlite3.Database): void {
 			updated_at INTEGER NOT NULL
 		);
 		CREATE INDEX IF NOT EXISTS outcomes_due ON outcomes (state, next_check_at);
+		-- The dashboard's Published page: newest first, paged by (published_at, target_id).
+		CREATE INDEX IF NOT EXISTS outcomes_published ON outcomes (published_at, target_id)
+			WHERE published_at IS NOT NULL;
 		-- The tracker's own calls, so it keeps to its share of each window across restarts.
 		CREATE TABLE IF NOT EXISTS outcome_polls (
 			id INTEGER PRIMARY KEY,

@@ -4,8 +4,26 @@
  * wastes them.
  */
 import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.POSTSPOOL_CHROMIUM || '/usr/bin/chromium';
+
+/** The flags a machine without internet needs: no background fetches, no QUIC. */
+export const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+/** Headless Chromium (playwright-core driving the system's binary). */
+export function launchChromium(): Promise<Browser> {
+	return chromium.launch({ executablePath: assertChromium(), headless: true, args: CHROMIUM_ARGS });
+}
 
 /** Throws, saying how to install it, when the Chromium binary is not there. */
 export function assertChromium(): string {

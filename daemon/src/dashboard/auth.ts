@@ -1,0 +1,124 @@
+/**
+ * Who may use the dashboard. A random 32-byte token lives in `<stateDir>/dashboard-token` (0600):
+ * whoever can read it is the user. `postspool open` turns it into a one-time login code that
+ * expires in 60 s and puts it in the URL's fragment (a fragment is never sent to a server, and a
+ * code in the browser's history is spent); the login page POSTs it, and the server answers with a
+ * session cookie (a random id, never the token). Each session has its own CSRF token for actions.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { tighten } from '../state/db';
+
+export const TOKEN_FILE = 'dashboard-token';
+export const LOGIN_CODE_TTL_MS = 60_000;
+export const SESSION_COOKIE = 'postspool_session';
+const SESSION_TTL_MS = 12 * 3_600_000;
+
+/** The token, created (0600) if missing. */
+export function dashboardToken(stateDir: string): string {
+	const path = join(stateDir, TOKEN_FILE);
+	try {
+		const text = readFileSync(path, 'utf8').trim();
+		if (/^[0-9a-f]{64}$/.test(text)) {
+			tighten(path, 0o600);
+			return text;
+		}
+	} catch (err) {
+		if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+	}
+	const token = randomBytes(32).toString('hex');
+	// O_EXCL on a fresh name would race a second writer; O_TRUNC on our own 0600 file is enough here.
+	const fd = openSync(
+		path,
+		constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0),
+		0o600,
+	);
+	try {
+		writeSync(fd, `${token}\n`);
+	} finally {
+		closeSync(fd);
+	}
+	tighten(path, 0o600);
+	return token;
+}
+
+/** A login code: its expiry and an HMAC of it under the token (`postspool open` makes one). */
+export function loginCode(token: string, now = Date.now()): string {
+	const expires = now + LOGIN_CODE_TTL_MS;
+	return `${expires}.${sign(token, expires)}`;
+}
+
+function sign(token: string, expires: number): string {
+	return createHmac('sha256', token).update(`postspool-login:${expires}`).digest('hex');
+}
+
+export function sameSecret(a: string, b: string): boolean {
+	const x = Buffer.from(a);
+	const y = Buffer.from(b);
+	return x.length === y.length && timingSafeEqual(x, y);
+}
+
+interface Session {
+	csrf: string;
+	expires: number;
+	/** One message shown once on the next page (the outcome of an action). */
+	flash?: { ok: boolean; text: string };
+}
+
+export class Sessions {
+	private readonly sessions = new Map<string, Session>();
+	/** Codes already exchanged, kept until they expire: each works once. */
+	private readonly spent = new Map<string, number>();
+
+	constructor(
+		private readonly token: string,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	/** The token itself (pasted into the login form) or an unexpired, unspent login code. */
+	accepts(secret: string): boolean {
+		const now = this.now();
+		for (const [code, exp] of this.spent) if (exp < now) this.spent.delete(code);
+		if (sameSecret(secret, this.token)) return true;
+		const m = /^(\d{13})\.([0-9a-f]{64})$/.exec(secret);
+		if (!m) return false;
+		const expires = Number(m[1]);
+		if (expires < now || expires > now + LOGIN_CODE_TTL_MS + 5_000) return false;
+		if (!sameSecret(m[2], sign(this.token, expires)) || this.spent.has(secret)) return false;
+		this.spent.set(secret, expires);
+		return true;
+	}
+
+	create(): { id: string; csrf: string } {
+		const id = randomBytes(32).toString('base64url');
+		const csrf = randomBytes(32).toString('base64url');
+		this.sessions.set(id, { csrf, expires: this.now() + SESSION_TTL_MS });
+		return { id, csrf };
+	}
+
+	get(id: string | undefined): Session | undefined {
+		if (!id) return undefined;
+		const s = this.sessions.get(id);
+		if (!s) return undefined;
+		if (s.expires < this.now()) {
+			this.sessions.delete(id);
+			return undefined;
+		}
+		return s;
+	}
+}
+
+/** The session id from a Cookie header. */
+export function sessionIdOf(cookie: string | undefined): string | undefined {
+	if (!cookie) return undefined;
+	for (const part of cookie.split(';')) {
+		const [k, ...v] = part.trim().split('=');
+		if (k === SESSION_COOKIE) return v.join('=');
+	}
+	return undefined;
+}
+
+export function sessionCookie(id: string): string {
+	return `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_TTL_MS / 1000}`;
+}

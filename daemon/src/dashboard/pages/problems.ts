@@ -1,0 +1,86 @@
+/**
+ * Problems: failed and needs-review posts (and posts the service failed to publish) with the
+ * message and the fix recorded for error.json, and Retry / Cancel buttons (POST, CSRF token).
+ */
+import type { TargetError } from '../../item';
+import type { ItemRow } from '../../state/store';
+import type { PageContext } from '../context';
+import { type Html, html, timeEl } from '../html';
+
+const SHOWN = 500;
+
+export function problemItems(ctx: PageContext): ItemRow[] {
+	return ctx.db
+		.prepare<[number], ItemRow>(
+			`SELECT * FROM items WHERE state IN ('failed', 'needs-review')
+			    OR id IN (SELECT item_id FROM targets WHERE state = 'publish-failed')
+			 ORDER BY updated_at DESC, id DESC LIMIT ?`,
+		)
+		.all(SHOWN);
+}
+
+export function actionForm(ctx: PageContext, action: 'retry' | 'cancel', item: ItemRow): Html {
+	const label = action === 'retry' ? 'Retry' : 'Cancel';
+	return html`<form method="post" action="/actions/${action}" class="inline">
+		<input type="hidden" name="_csrf" value="${ctx.csrf}" />
+		<input type="hidden" name="item" value="${item.id}" />
+		<button type="submit" class="${action}" aria-label="${`${label} ${item.name}`}">
+			${label}
+		</button>
+	</form>`;
+}
+
+export function problemsPage(ctx: PageContext): Html {
+	const items = problemItems(ctx);
+	return html`<h1>Problems</h1>
+		${items.length === 0
+			? html`<p>No failed posts. Posts that fail or need a review show up here with what to do.</p>`
+			: html`<p>
+						${items.length} post(s). Retry sends the failed targets again (like
+						<code>postspool retry ID</code>); Cancel stops the targets not created yet (like
+						<code>postspool cancel ID</code>).
+					</p>
+					<ul class="cards">
+						${items.map((i) => {
+							const bad = ctx.store
+								.targets(i.id)
+								.filter(
+									(t) =>
+										t.state === 'failed' ||
+										t.state === 'needs-review' ||
+										t.state === 'publish-failed',
+								);
+							const itemError = i.error ? (JSON.parse(i.error) as Partial<TargetError>) : undefined;
+							return html`<li class="card">
+								<h2>${i.name} <small>${i.id}</small></h2>
+								<p>
+									State: <span class="state s-${i.state}">${i.state}</span>, updated
+									${timeEl(i.updated_at)}. Folder:
+									<span class="path">${i.final_dir ?? i.work_dir}</span>
+								</p>
+								${itemError?.message && bad.length === 0
+									? html`<p class="msg">${itemError.message}</p>
+											${itemError.fix ? html`<p class="fix">Fix: ${itemError.fix}</p>` : ''}`
+									: ''}
+								${bad.map((t) => {
+									const e = t.error ? (JSON.parse(t.error) as Partial<TargetError>) : {};
+									return html`<div class="target">
+										<h3>
+											${t.label} <small>${t.platform}, ${t.service}</small>
+											<span class="state s-${t.state}">${t.state}</span>
+										</h3>
+										<p class="msg">${e.message ?? t.state}</p>
+										${e.fix ? html`<p class="fix">Fix: ${e.fix}</p>` : ''}
+									</div>`;
+								})}
+								<div class="actions">
+									${bad.length > 0 ? actionForm(ctx, 'retry', i) : ''}${actionForm(
+										ctx,
+										'cancel',
+										i,
+									)}
+								</div>
+							</li>`;
+						})}
+					</ul>`}`;
+}

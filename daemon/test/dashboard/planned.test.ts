@@ -1,0 +1,75 @@
+/**
+ * Planned posts: queued through the real intake, not sent (no worker runs here), on a key whose
+ * budget allows one call a minute. The calendar and the Queue page show each post's ETA and the
+ * window that gates it, the same ETAs `queue ls` computes (commands/eta.ts).
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBudgets } from '../../src/daemon';
+import { planEtas, queuedTargets } from '../../src/commands/eta';
+import { dashboardToken, loginCode } from '../../src/dashboard/auth';
+import { escapeHtml, time } from '../../src/dashboard/html';
+import { type Dashboard, startDashboard } from '../../src/dashboard/server';
+import { Intake } from '../../src/intake/ingest';
+import { silentLogger } from '../../src/log';
+import type { Store } from '../../src/state/store';
+import { type Env, drop, makeEnv, openStore } from '../helpers';
+import { call, signIn } from './client';
+
+let env: Env;
+let store: Store;
+let dash: Dashboard;
+let cookie: string;
+
+beforeAll(async () => {
+	env = makeEnv({ dashboard: { port: 0 } });
+	// One call a minute on the PostSider key: three posts queue behind each other.
+	const cfg = env.loaded.config;
+	(cfg.keys.sider as { apiLimit?: number }).apiLimit = 1;
+	store = openStore(env);
+	const intake = new Intake({ config: cfg, store, log: silentLogger });
+	for (const n of [1, 2, 3])
+		drop(join(env.inbox, `plan-${n}.json`), {
+			version: 1,
+			text: `post ${n}`,
+			targets: ['acme-x'],
+			when: 'asap',
+		});
+	await intake.scan();
+	expect(store.items('processing')).toHaveLength(3);
+	dash = await startDashboard({ loaded: env.loaded, log: silentLogger });
+	cookie = (await signIn(dash.url, loginCode(dashboardToken(env.loaded.stateDir)))).cookie;
+});
+
+afterAll(async () => {
+	await dash?.close();
+	store?.db.close();
+});
+
+describe('planned posts', () => {
+	it('the calendar and the Queue page give the ETAs and gating windows queue ls computes', async () => {
+		const etas = planEtas(
+			createBudgets(store.db, env.loaded.config, Date.now),
+			env.loaded.config,
+			queuedTargets(store),
+		);
+		const targets = store.liveTargets();
+		expect(targets).toHaveLength(3);
+		const last = etas.get(`queued:${targets[2].id}`)!;
+		expect(last.at).toBeGreaterThan(Date.now() + 60_000);
+		expect(last.gating).toBeTruthy();
+		const day = new Date(last.at).toISOString().slice(0, 10);
+		const cal = await call(dash.url, `/?view=day&date=${day}`, { headers: { Cookie: cookie } });
+		expect(cal.status).toBe(200);
+		expect(cal.body).toContain('plan-3');
+		expect(cal.body).toContain('planned');
+		// Minutes: the page planned a few milliseconds later than this test.
+		expect(cal.body).toContain(`ETA ${time(last.at)}`);
+		expect(cal.body).toContain(`gated by ${escapeHtml(last.gating!)}`);
+		const queue = await call(dash.url, '/queue', { headers: { Cookie: cookie } });
+		expect(queue.body).toContain('Queued (3)');
+		for (const n of [1, 2, 3]) expect(queue.body).toContain(`plan-${n}`);
+		expect(queue.body).toContain(escapeHtml(last.gating!));
+		expect(queue.body).toContain(`>${time(last.at)}</time>`);
+	});
+});
