@@ -5,7 +5,15 @@
  * ends the post in failed/ with error.json naming the file, before anything is sent.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+	readFileSync,
+	renameSync,
+	rmSync,
+	statSync,
+	symlinkSync,
+	utimesSync,
+	writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleMp4, samplePng } from '../src/demo/media';
@@ -62,7 +70,7 @@ describe('the sidecar identity, stored and re-checked on every move', () => {
 		expect(store.targets(item.id).map((t) => t.state)).toEqual(['failed']);
 		const error = JSON.parse(readFileSync(join(item.final_dir!, 'error.json'), 'utf8'));
 		expect(error.errors[0].message).toMatch(
-			/^the sidecar "clip\.png\.json" (has different content|was written to) since it was checked, so nothing was sent$/,
+			/^the sidecar "clip\.png\.json" changed after it was validated \((its content differs|it was written to)\), so nothing was sent$/,
 		);
 		expect(error.errors[0].fix).toMatch(/Drop the post again/);
 		// The user's files moved with it, nothing lost.
@@ -71,31 +79,20 @@ describe('the sidecar identity, stored and re-checked on every move', () => {
 		);
 	});
 
-	it('a media file swapped for another between validation and the move: failed/ naming the media file', async () => {
-		const { env, store, intake } = setup();
-		drop(join(env.inbox, 'clip.png'), samplePng());
-		drop(join(env.inbox, 'clip.png.json'), sidecar('media swap'));
-		const scanning = intake.scan();
-		drop(join(env.inbox, 'clip.png'), samplePng(64, 64, [200, 10, 10]));
-		await scanning;
-		const [item] = store.items();
-		expect(item.state).toBe('failed');
-		const error = JSON.parse(readFileSync(join(item.final_dir!, 'error.json'), 'utf8'));
-		expect(error.errors[0].message).toMatch(
-			/^the media file "clip\.png" was replaced by another file since it was checked/,
-		);
-	});
-
 	it('names what differs: content, size, a write, a link, a FIFO, a removal', () => {
 		const dir = tempDir();
 		const write = (name: string, data: string | Buffer) => writeFileSync(join(dir, name), data);
-		const files = ['a.json', 'b.json', 'c.json', 'd.json', 'e.json', 'f.json', 'g.mp4'];
-		for (const f of files) write(f, f === 'g.mp4' ? sampleMp4() : '{"text":"same size"}');
+		const files = ['a.json', 'b.json', 'c.json', 'd.json', 'e.json', 'f.json', 'g.mp4', 'h.mp4'];
+		for (const f of files) write(f, f.endsWith('.mp4') ? sampleMp4() : '{"text":"same size"}');
 		const identities = files.map((name) => {
+			if (name.endsWith('.mp4')) {
+				const st = statSync(join(dir, name));
+				const { dev, ino, size, mtimeMs } = st;
+				return { what: 'media file', name, dev, ino, size, mtimeMs };
+			}
 			const r = readBoundedJson(join(dir, name));
-			return name.endsWith('.json') && r.ok
-				? { what: 'sidecar', name, ...r.identity }
-				: { what: 'media file', name, size: sampleMp4().length };
+			if (!r.ok) throw new Error(r.message);
+			return { what: 'sidecar', name, ...r.identity };
 		});
 		expect(changedFiles(dir, identities)).toEqual([]);
 		write('a.json', '{"text":"diff text"}'); // same size, other bytes
@@ -107,15 +104,19 @@ describe('the sidecar identity, stored and re-checked on every move', () => {
 		expect(spawnSync('mkfifo', [join(dir, 'e.json')]).status).toBe(0);
 		rmSync(join(dir, 'f.json'));
 		renameSync(join(dir, 'g.mp4'), join(dir, 'moved.mp4'));
+		// The same bytes under the same name, but another file: a swap.
+		write('h.tmp', sampleMp4());
+		renameSync(join(dir, 'h.tmp'), join(dir, 'h.mp4'));
 		const changed = changedFiles(dir, identities);
 		expect(changed).toEqual([
-			'the sidecar "a.json" was written to since it was checked',
-			'the sidecar "b.json" changed size (20 → 29 bytes) since it was checked',
-			'the sidecar "c.json" was written to since it was checked',
-			'the sidecar "d.json" was replaced by a symbolic link since it was checked',
-			'the sidecar "e.json" was replaced by something that is not a regular file since it was checked',
-			'the sidecar "f.json" was removed since it was checked',
-			'the media file "g.mp4" was removed since it was checked',
+			'the sidecar "a.json" changed after it was validated (it was written to)',
+			'the sidecar "b.json" changed after it was validated (29 bytes instead of 20)',
+			'the sidecar "c.json" changed after it was validated (it was written to)',
+			'the sidecar "d.json" changed after it was validated (it is now a symbolic link)',
+			'the sidecar "e.json" changed after it was validated (it is now a named pipe (FIFO), not a regular file)',
+			'the sidecar "f.json" changed after it was validated (it was removed)',
+			'the media file "g.mp4" changed after it was validated (it was removed)',
+			'the media file "h.mp4" changed after it was validated (another file is in its place)',
 		]);
 	});
 
@@ -130,7 +131,7 @@ describe('the sidecar identity, stored and re-checked on every move', () => {
 		writeFileSync(path, '{"text":"bbbb"}');
 		utimesSync(path, old, old);
 		expect(changedFiles(dir, [{ what: 'sidecar', name: 'post.json', ...r.identity }])).toEqual([
-			'the sidecar "post.json" has different content since it was checked',
+			'the sidecar "post.json" changed after it was validated (its content differs)',
 		]);
 	});
 });

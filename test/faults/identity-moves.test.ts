@@ -92,7 +92,7 @@ describe('a sidecar rewritten in .processing/ while its post waits', () => {
 		};
 		expect(error.filesChanged).toEqual([
 			expect.stringMatching(
-				/^the sidecar "post\.json" was written to since it was checked: this folder no longer holds the file that was checked; what was sent \(if anything\) is the checked file/,
+				/^the sidecar "post\.json" changed after it was validated \(it was written to\): this folder no longer holds the file that was validated; what was sent \(if anything\) is the validated file/,
 			),
 		]);
 		// What was posted is the text that was checked.

@@ -125,7 +125,9 @@ describe('the database lost while stopped', () => {
 		const media = byId.get(of('ps-image').id)!;
 		expect(media.state).toBe('needs-review');
 		const mediaError = JSON.parse(readFileSync(join(media.final_dir, 'error.json'), 'utf8'));
-		expect(mediaError.errors[0].message).toMatch(/Idempotency-Key/);
+		expect(mediaError.errors[0].message).toMatch(
+			/already sent under this post.s Idempotency-Key with another body .* most likely on PostSider already/,
+		);
 		// The changed one is not the post that was sent: set aside, with the reason.
 		expect(byId.has(changed.id)).toBe(false);
 		const aside = join(rig.drop, 'failed', `${changed.id}-needs-review`);

@@ -16,7 +16,7 @@ import {
 	writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { SAFE_OPEN_FLAGS } from '../sidecar/read';
+import { SAFE_OPEN_FLAGS, fileKind } from '../sidecar/read';
 
 /** A file of a post as it was validated (a sidecar, or a media file): its name and identity. */
 export interface ValidatedFile {
@@ -41,7 +41,8 @@ export function changedFiles(dir: string, files: readonly ValidatedFile[]): stri
 	const changed: string[] = [];
 	for (const f of files) {
 		const why = differs(join(dir, f.name), f);
-		if (why) changed.push(`the ${f.what} "${f.name}" ${why} since it was checked`);
+		// Worded like the upload's own check (api/upload.ts), so one phrase finds both.
+		if (why) changed.push(`the ${f.what} "${f.name}" changed after it was validated (${why})`);
 	}
 	return changed;
 }
@@ -53,18 +54,18 @@ function differs(path: string, f: ValidatedFile): string | undefined {
 	} catch (err) {
 		const code = (err as NodeJS.ErrnoException).code;
 		return code === 'ENOENT'
-			? 'was removed'
-			: code === 'ELOOP'
-				? 'was replaced by a symbolic link'
-				: `could not be opened (${code ?? (err as Error).message})`;
+			? 'it was removed'
+			: code === 'ELOOP' || code === 'EMLINK'
+				? 'it is now a symbolic link'
+				: `it cannot be opened: ${code ?? (err as Error).message}`;
 	}
 	try {
 		const st = fstatSync(fd);
-		if (!st.isFile()) return 'was replaced by something that is not a regular file';
+		if (!st.isFile()) return `it is now ${fileKind(st)}, not a regular file`;
 		if ((f.dev !== undefined && st.dev !== f.dev) || (f.ino !== undefined && st.ino !== f.ino))
-			return 'was replaced by another file';
-		if (st.size !== f.size) return `changed size (${f.size} → ${st.size} bytes)`;
-		if (f.mtimeMs !== undefined && st.mtimeMs !== f.mtimeMs) return 'was written to';
+			return 'another file is in its place';
+		if (st.size !== f.size) return `${st.size} bytes instead of ${f.size}`;
+		if (f.mtimeMs !== undefined && st.mtimeMs !== f.mtimeMs) return 'it was written to';
 		if (f.sha256 === undefined) return undefined;
 		const hash = createHash('sha256');
 		const buf = Buffer.alloc(64 * 1024);
@@ -74,9 +75,9 @@ function differs(path: string, f: ValidatedFile): string | undefined {
 			hash.update(buf.subarray(0, n));
 			pos += n;
 		}
-		return hash.digest('hex') === f.sha256 ? undefined : 'has different content';
+		return hash.digest('hex') === f.sha256 ? undefined : 'its content differs';
 	} catch (err) {
-		return `could not be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+		return `it cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
 	} finally {
 		closeSync(fd);
 	}

@@ -78,7 +78,7 @@ export function writeSettledFiles(
 			? {
 					filesChanged: changed.map(
 						(c) =>
-							`${c}: this folder no longer holds the file that was checked; what was sent (if anything) is the checked file, whose sha256 is in receipt.json`,
+							`${c}: this folder no longer holds the file that was validated; what was sent (if anything) is the validated file, whose sha256 is in receipt.json`,
 					),
 				}
 			: {}),

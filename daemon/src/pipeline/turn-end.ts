@@ -7,6 +7,7 @@
  * reason. Targets are independent: one failing never holds back another.
  */
 import { scheduleTooSoon } from '../../../contract/postfast';
+import { IDEMPOTENCY_MESSAGES } from '../../../contract/postsider';
 import { type ApiError, LOCAL_FILE_CODE } from '../api/http';
 import type { PostFastCreateBody } from '../api/postfast';
 import type { CallSpec, ReserveResult } from '../budget/types';
@@ -161,6 +162,14 @@ export class TargetOutcomes {
 			// "processing" for good (the server crashed mid-create) ends parked after maxAttempts.
 			if (/already processing/i.test(error.message))
 				return this.retryLater(item, t, error, ' on create', 'unknown');
+			// The key was used with another body: this post was most likely created before (an earlier
+			// run whose record was lost, its media uploaded again since), so it is not sent under a new key.
+			if (error.message === IDEMPOTENCY_MESSAGES.mismatch)
+				return this.park(
+					item,
+					t,
+					`PostSider answered 409 (${error.message}): a post was already sent under this post's Idempotency-Key with another body (an earlier run, e.g. before its database record was lost), so it is most likely on PostSider already`,
+				);
 			return this.park(
 				item,
 				t,
