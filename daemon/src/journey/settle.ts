@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TargetError, postOf } from '../item';
-import { outcomeFields } from '../outcomes/store';
+import { outcomeFields } from '../state/outcome-tables';
 import type { ItemRow, Store } from '../state/store';
 import { freePath, layoutOf, monthDir } from './layout';
 import { moveDir, removeOwnFile, writeJson } from './moves';
