@@ -4,7 +4,7 @@
  * an injected command; `postspool events` reading the same store.
  */
 import { createHmac } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -324,6 +324,62 @@ describe('desktop notifications', () => {
 			't',
 			'm',
 		]);
+	});
+
+	it('never from a test: POSTSPOOL_DESKTOP=off (set by the test configs) turns the built-in ones off, even in a desktop session with the default config', async () => {
+		// A desktop session whose notify-send only leaves a mark.
+		const home = tempDir('postspool-desktop-off-');
+		const bin = join(home, 'bin');
+		const mark = join(home, 'shown');
+		mkdirSync(bin);
+		writeFileSync(join(bin, 'notify-send'), `#!/bin/sh\necho "$@" >> ${JSON.stringify(mark)}\n`, {
+			mode: 0o755,
+		});
+		const session = { DISPLAY: ':0', PATH: `${bin}:${process.env.PATH}` };
+		expect(desktopCommand('t', 'm', { platform: 'linux', env: session })?.[0]).toBe('notify-send');
+		expect(
+			desktopCommand('t', 'm', {
+				platform: 'linux',
+				env: { ...session, POSTSPOOL_DESKTOP: 'off' },
+			}),
+		).toBeUndefined();
+		// A configured command is the user's own choice (and how tests observe): it still runs.
+		expect(
+			desktopCommand('t', 'm', { command: ['x'], env: { ...session, POSTSPOOL_DESKTOP: 'off' } }),
+		).toEqual(['x', 't', 'm']);
+		// The test run itself carries the switch (vitest configs), so a daemon under test with the
+		// default desktop config, in that desktop session, shows nothing.
+		expect(process.env.POSTSPOOL_DESKTOP).toBe('off');
+		const env = makeEnv();
+		expect(env.loaded.config.notify.desktop.on).toBe('failures');
+		const d = new Daemon({
+			loaded: env.loaded,
+			log: silentLogger,
+			once: true,
+			env: { ...process.env, ...session },
+		});
+		cleanups.push(() => d.stop(1000));
+		await d.start();
+		drop(join(env.inbox, 'broken.json'), {
+			version: 1,
+			text: 'hi',
+			targets: ['nope'],
+			when: inFuture(),
+		});
+		const db = openDb(env.loaded.stateDir);
+		cleanups.push(() => db.close());
+		await until(() =>
+			new Notifier({
+				db,
+				config: env.loaded.config.notify,
+				log: silentLogger,
+				now: Date.now,
+			}).outbox
+				.since(0)
+				.some((e) => e.type === 'failed'),
+		);
+		await new Promise((r) => setTimeout(r, 500));
+		expect(existsSync(mark)).toBe(false);
 	});
 
 	it('the daemon shows failures (not successes) and stores every event for "postspool events"', async () => {
