@@ -309,7 +309,7 @@ describe('webhook queue (outside tester findings)', () => {
 		expect(r.state.hits).toBeGreaterThanOrEqual(1); // refused (503): nothing delivered yet
 		expect(r.got).toHaveLength(0);
 		up = true;
-		await until(() => r.got.length === 1, 5000);
+		await until(() => r.got.length >= 1, 5000);
 		expect(JSON.parse(r.got[0].body)).toMatchObject({ type: 'cancelled', name: 'oops.png' });
 	});
 });
