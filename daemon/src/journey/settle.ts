@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TargetError, postOf, validatedFiles } from '../item';
-import { outcomeFields } from '../outcomes/store';
+import { outcomeFields } from '../state/outcome-tables';
 import type { ItemRow, Store } from '../state/store';
 import { freePath, layoutOf, monthDir } from './layout';
 import { changedFiles, moveDir, removeOwnFile, writeJson } from './moves';

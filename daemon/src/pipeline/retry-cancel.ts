@@ -11,6 +11,39 @@ import { resolveWhen } from '../sidecar/resolve';
 import { When } from '../sidecar/schema';
 import type { ItemRow, Store, TargetRow } from '../state/store';
 
+/**
+ * The item an id or id prefix names, or why none: a prefix that starts several ids is refused with
+ * the candidates (never the first of them), and a number that is no id's start says ids are not
+ * row numbers.
+ */
+export function findItem(
+	store: Store,
+	idOrPrefix: string,
+): { ok: true; item: ItemRow } | { ok: false; message: string } {
+	const rows = /^[\w-]+$/.test(idOrPrefix)
+		? store.db
+				.prepare<
+					[number, string],
+					Pick<ItemRow, 'id' | 'name' | 'state'>
+				>(`SELECT id, name, state FROM items WHERE substr(id, 1, ?) = ? ORDER BY created_at, id LIMIT 11`)
+				.all(idOrPrefix.length, idOrPrefix)
+		: [];
+	const one = rows.find((r) => r.id === idOrPrefix) ?? (rows.length === 1 ? rows[0] : undefined);
+	if (one) return { ok: true, item: store.item(one.id)! };
+	if (rows.length > 1)
+		return {
+			ok: false,
+			message: [
+				`"${idOrPrefix}" is the start of ${rows.length > 10 ? 'more than 10' : rows.length} item ids, so it names none of them (items are named by id, not by a row number); give more of the id:`,
+				...rows.slice(0, 10).map((r) => `  ${r.id}  ${r.state.padEnd(12)} ${r.name}`),
+			].join('\n'),
+		};
+	return {
+		ok: false,
+		message: `no item "${idOrPrefix}"${/^\d+$/.test(idOrPrefix) ? ' (items are named by id, not by a row number)' : ''}; "postspool queue ls --all" lists them`,
+	};
+}
+
 /** The time a retry gives the post: `--at <time>` or `--now` (undefined: the sidecar's, see below). */
 export type RetryTime = { when: string } | undefined;
 
@@ -112,13 +145,9 @@ export function retryItem(
 	itemId: string,
 	opts: { time?: RetryTime; now?: number } = {},
 ): { ok: boolean; message: string; targets: number } {
-	const item = store.item(itemId);
-	if (!item)
-		return {
-			ok: false,
-			message: `no item "${itemId}"; "postspool queue ls" lists them`,
-			targets: 0,
-		};
+	const found = findItem(store, itemId);
+	if (!found.ok) return { ok: false, message: found.message, targets: 0 };
+	const item = found.item;
 	const targets = store
 		.targets(item.id)
 		.filter(
@@ -177,13 +206,9 @@ export function cancelItem(
 	itemId: string,
 	now: number,
 ): { ok: boolean; message: string; cancelled: number } {
-	const item = store.item(itemId);
-	if (!item)
-		return {
-			ok: false,
-			message: `no item "${itemId}"; "postspool queue ls" lists them`,
-			cancelled: 0,
-		};
+	const found = findItem(store, itemId);
+	if (!found.ok) return { ok: false, message: found.message, cancelled: 0 };
+	const item = found.item;
 	let n = 0;
 	for (const t of store.targets(item.id)) {
 		if (
