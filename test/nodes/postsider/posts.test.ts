@@ -202,7 +202,7 @@ describe('Post → Create', () => {
 						{ content: 'third', binaryProperties: '' },
 					],
 				},
-				options: { media: { values: [{ id: earlier.id, path: earlier.path }] } },
+				additionalFields: { media: { values: [{ id: earlier.id, path: earlier.path }] } },
 			}),
 			{
 				items: [
