@@ -9,6 +9,7 @@ import {
 	type PostListItem,
 	type PostRow,
 } from '../../../../contract/postsider';
+import { transferTimeoutMs } from '../../../shared/binary';
 import type { RateLimitPolicy } from '../../../shared/transport';
 import { postSiderRequest } from '../transport';
 import type { Channel } from './channels';
@@ -197,6 +198,7 @@ async function sha256Of(
 			method: 'GET',
 			url,
 			encoding: 'stream',
+			timeout: transferTimeoutMs(size),
 		})) as AsyncIterable<Buffer> & { destroy(): void };
 		const hash = createHash('sha256');
 		let read = 0;
