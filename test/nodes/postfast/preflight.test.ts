@@ -144,7 +144,7 @@ describe('field errors name the n8n item', () => {
 			'refused by PostFast',
 		);
 		expect(remote.error).toMatch(
-			/"Binary Properties \/ Uploaded Media" \(mediaItems\.0\) of item 2: the file "image\/never-uploaded\.png" was never uploaded/,
+			/"Binary Properties \/ Media From Earlier Uploads" \(mediaItems\.0\) of item 2: the file "image\/never-uploaded\.png" was never uploaded/,
 		);
 		// The message and the advice speak of the item; the API's own reason stays in details.
 		const advice = String((remote.details as IDataObject).description);

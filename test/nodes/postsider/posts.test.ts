@@ -202,7 +202,7 @@ describe('Post → Create', () => {
 						{ content: 'third', binaryProperties: '' },
 					],
 				},
-				options: { media: { values: [{ id: earlier.id, path: earlier.path }] } },
+				additionalFields: { media: { values: [{ id: earlier.id, path: earlier.path }] } },
 			}),
 			{
 				items: [
@@ -293,6 +293,19 @@ describe('Post → Create', () => {
 		});
 		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(1);
 		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(1);
+		// Without the look-up the file is uploaded again and the derived key stops the post (409);
+		// the node then looks once, so the output still has the postId.
+		const unlooked = await runPostSider(
+			ps,
+			{ ...params, options: { lookUpExisting: false } },
+			{ items },
+		);
+		expect(output(unlooked)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+		});
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(2);
+		expect(requestsTo(ps, 'POST', '/posts').map((r) => r.status)).toEqual([201, 409]);
 		expect(await allPosts(ps)).toHaveLength(1);
 	});
 
@@ -347,6 +360,18 @@ describe('Post → Create', () => {
 		});
 		expect(requestsTo(ps, 'POST', '/posts').map((r) => r.status)).toEqual([201, 409]);
 		expect(await allPosts(ps)).toHaveLength(1);
+	});
+
+	it('a run of several "Now" items lists the recent posts once, not once per item', async () => {
+		const x = channelOn(channels, 'x');
+		ps.clock.set(Date.now());
+		const result = await runPostSider(
+			ps,
+			create({ channelIds: [x.id], postType: 'now', content: '={{ $json.text }}' }),
+			{ items: ['one', 'two', 'three'].map((text) => ({ json: { text } })) },
+		);
+		expect(output(result).map((o) => o.status)).toEqual(['created', 'created', 'created']);
+		expect(requestsTo(ps, 'GET', '/posts')).toHaveLength(1);
 	});
 
 	it('a re-run without the look-up still posts nothing twice: the derived Idempotency-Key, even with fresh uploads', async () => {

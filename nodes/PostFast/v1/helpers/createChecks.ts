@@ -118,7 +118,7 @@ const FIELD_LABELS: Record<string, string> = {
 	socialMediaId: 'Account',
 	content: 'Content',
 	scheduledAt: 'Scheduled At',
-	mediaItems: 'Binary Properties / Uploaded Media',
+	mediaItems: 'Binary Properties / Media From Earlier Uploads',
 	firstComment: 'First Comment',
 	binaryProperties: 'Binary Properties',
 };

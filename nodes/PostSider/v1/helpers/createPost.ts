@@ -137,7 +137,7 @@ export function checkBeforeUpload(
 			`PostSider would refuse this post for ${check.name} (${check.provider}): ${check.message}`,
 			{
 				itemIndex: i,
-				description: `Nothing was uploaded or posted. ${mediaRuleOf(check.provider)}Change the media in "Media Binary Properties" / "Media From Earlier Uploads" (or the channel's settings) and run again.`,
+				description: `Nothing was uploaded or posted. ${mediaRuleOf(check.provider)}Change the media in "Binary Properties" / "Media From Earlier Uploads" (or the channel's settings) and run again.`,
 			},
 		);
 	}

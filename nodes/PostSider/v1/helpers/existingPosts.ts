@@ -9,6 +9,7 @@ import {
 	type PostListItem,
 	type PostRow,
 } from '../../../../contract/postsider';
+import { transferTimeoutMs } from '../../../shared/binary';
 import type { RateLimitPolicy } from '../../../shared/transport';
 import { postSiderRequest } from '../transport';
 import type { Channel } from './channels';
@@ -83,21 +84,9 @@ export async function findSamePosts(
 	rateLimit: RateLimitPolicy,
 ): Promise<Map<string, PostListItem>> {
 	const found = new Map<string, PostListItem>();
-	const now = Date.now();
 	let posts: PostListItem[];
 	try {
-		const response = await postSiderRequest.call(this, {
-			method: 'GET',
-			path: postsiderPath('listPosts'),
-			qs: {
-				startDate: new Date(now - REPLAY_LOOKBACK_DAYS * 86_400_000).toISOString(),
-				// PostSider dates a "Now" post by its own clock, which may run a little ahead.
-				endDate: new Date(now + 5 * 60_000).toISOString(),
-			},
-			itemIndex: i,
-			rateLimit,
-		});
-		posts = ((response.body as ListPostsResponse).posts ?? []) as PostListItem[];
+		posts = await recentPosts.call(this, i, rateLimit);
 	} catch {
 		return found;
 	}
@@ -120,6 +109,40 @@ export async function findSamePosts(
 		}
 	}
 	return found;
+}
+
+/**
+ * The organisation's posts of the last REPLAY_LOOKBACK_DAYS days, listed once per execution (a
+ * list without pagination can be long, and every item of a bulk "Now" run would ask again). A failed
+ * listing is not kept, so the next item asks again.
+ */
+const recentLists = new WeakMap<object, Promise<PostListItem[]>>();
+
+function recentPosts(
+	this: IExecuteFunctions,
+	i: number,
+	rateLimit: RateLimitPolicy,
+): Promise<PostListItem[]> {
+	let pending = recentLists.get(this);
+	if (!pending) {
+		const now = Date.now();
+		pending = postSiderRequest
+			.call(this, {
+				method: 'GET',
+				path: postsiderPath('listPosts'),
+				qs: {
+					startDate: new Date(now - REPLAY_LOOKBACK_DAYS * 86_400_000).toISOString(),
+					// PostSider dates a "Now" post by its own clock, which may run a little ahead.
+					endDate: new Date(now + 5 * 60_000).toISOString(),
+				},
+				itemIndex: i,
+				rateLimit,
+			})
+			.then((response) => ((response.body as ListPostsResponse).posts ?? []) as PostListItem[]);
+		pending.catch(() => recentLists.delete(this));
+		recentLists.set(this, pending);
+	}
+	return pending;
 }
 
 /** Whether post `id` (its chain from `GET /posts/:id`) has these texts and files, in order. */
@@ -175,6 +198,7 @@ async function sha256Of(
 			method: 'GET',
 			url,
 			encoding: 'stream',
+			timeout: transferTimeoutMs(size),
 		})) as AsyncIterable<Buffer> & { destroy(): void };
 		const hash = createHash('sha256');
 		let read = 0;
