@@ -13,8 +13,9 @@
  *    elements DOMPurify forbids together with their content (script, style, svg, …).
  * 3. Serialise: `&`, no-break space, `<`, `>` escaped in text; `&`, no-break space, `"` in attributes.
  *
- * Simplified (the parser's table, select and foreign-content modes, the markers of applet, object
- * and marquee): emulators/README.md lists where that can differ.
+ * Simplified: the table modes (no foster parenting), select (text kept, tags ignored) and foreign
+ * content (svg/math elements tracked only to know where they end); emulators/README.md says where
+ * that can differ.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -137,6 +138,8 @@ interface Element {
 	attrs: Attribute[];
 	children: Node[];
 	parent?: Element;
+	/** An svg/math element or one inside it (dropped with its content). */
+	foreign?: boolean;
 }
 interface Text {
 	text: string;
@@ -172,6 +175,10 @@ function parseAttributes(source: string): Attribute[] {
 const sameAttributes = (a: Attribute[], b: Attribute[]) =>
 	a.length === b.length && a.every(([n, v]) => b.some(([m, w]) => m === n && w === v));
 
+/** The scope marker applet/object/marquee put on the list of active formatting elements. */
+const MARKER: Element = { name: '#marker', attrs: [], children: [] };
+const MARKS = set('applet marquee object');
+
 /** The "in body" insertion mode over a stack whose bottom is <body>. */
 class TreeBuilder {
 	readonly body: Element = { name: 'body', attrs: [], children: [] };
@@ -184,12 +191,38 @@ class TreeBuilder {
 
 	/** True inside <svg>/<math>, whose content the sanitiser drops. */
 	get inForeign(): boolean {
-		return FOREIGN.has(this.current.name);
+		return this.current.foreign === true;
 	}
 
 	/** A tag that breaks out of foreign content closes it first. */
 	leaveForeign(): void {
 		while (this.inForeign) this.stack.pop();
+	}
+
+	/** A start tag inside svg/math: one more foreign element (its content is dropped anyway). */
+	foreignStart(name: string, selfClosing: boolean): void {
+		if (selfClosing) return;
+		const element: Element = { name: `foreign:${name}`, attrs: [], children: [], foreign: true };
+		append(this.current, element);
+		this.stack.push(element);
+	}
+
+	/** An end tag inside svg/math closes the foreign element of that name, or goes to the HTML rules. */
+	foreignEnd(name: string): void {
+		for (let i = this.stack.length - 1; this.stack[i].foreign; i--) {
+			if (this.stack[i].name === name || this.stack[i].name === `foreign:${name}`) {
+				this.stack.length = i;
+				return;
+			}
+		}
+		this.endTag(name);
+	}
+
+	/** The last formatting element of this name after the last marker. */
+	private lastFormatting(name: string): Element | undefined {
+		for (let i = this.active.length - 1; i >= 0 && this.active[i] !== MARKER; i--)
+			if (this.active[i].name === name) return this.active[i];
+		return undefined;
 	}
 
 	private insert(name: string, attrs: Attribute[]): Element {
@@ -225,14 +258,16 @@ class TreeBuilder {
 	/** "Reconstruct the active formatting elements": re-open those a block closed. */
 	private reconstruct(): void {
 		const list = this.active;
-		if (list.length === 0 || this.stack.includes(list[list.length - 1])) return;
+		const last = list[list.length - 1];
+		if (list.length === 0 || last === MARKER || this.stack.includes(last)) return;
 		let i = list.length - 1;
-		while (i > 0 && !this.stack.includes(list[i - 1])) i--;
+		while (i > 0 && list[i - 1] !== MARKER && !this.stack.includes(list[i - 1])) i--;
 		for (; i < list.length; i++) list[i] = this.insert(list[i].name, list[i].attrs);
 	}
 
 	private pushFormatting(element: Element): void {
-		const same = this.active.filter(
+		const afterMarker = this.active.slice(this.active.lastIndexOf(MARKER) + 1);
+		const same = afterMarker.filter(
 			(e) => e.name === element.name && sameAttributes(e.attrs, element.attrs),
 		);
 		// "Noah's Ark": at most three identical entries.
@@ -281,7 +316,7 @@ class TreeBuilder {
 			this.popUntil(set('button'));
 		}
 		if (name === 'a') {
-			const open = this.active.findLast((e) => e.name === 'a');
+			const open = this.lastFormatting('a');
 			if (open) {
 				this.adoptionAgency('a');
 				if (this.active.includes(open)) this.active.splice(this.active.indexOf(open), 1);
@@ -294,7 +329,9 @@ class TreeBuilder {
 		}
 		if (!set('param source track textarea').has(name)) this.reconstruct();
 		const element = this.insert(name === 'image' ? 'img' : name, attrs);
+		if (FOREIGN.has(name)) element.foreign = true;
 		if (FORMATTING.has(name)) this.pushFormatting(element);
+		if (MARKS.has(name)) this.active.push(MARKER);
 	}
 
 	endTag(name: string): void {
@@ -303,6 +340,8 @@ class TreeBuilder {
 			if (!this.inScope(set(name))) return;
 			this.generateImpliedEndTags();
 			this.popUntil(set(name));
+			// applet/object/marquee: forget the formatting elements opened inside.
+			if (MARKS.has(name)) while (this.active.length > 0 && this.active.pop() !== MARKER);
 			return;
 		}
 		if (name === 'p') {
@@ -350,7 +389,7 @@ class TreeBuilder {
 			return;
 		}
 		for (let outer = 0; outer < 8; outer++) {
-			const formatting = active.findLast((e) => e.name === subject);
+			const formatting = this.lastFormatting(subject);
 			if (!formatting) return this.anyOtherEndTag(subject);
 			const at = stack.indexOf(formatting);
 			if (at < 0) {
@@ -447,7 +486,8 @@ function parseBody(input: string, fragment = false): Element {
 			if ((start && BREAKS_FOREIGN.has(start)) || end === 'br' || end === 'p')
 				builder.leaveForeign();
 			else {
-				if (end) builder.endTag(end);
+				if (end) builder.foreignEnd(end);
+				else if (start) builder.foreignStart(start, /\/\s*$/.test(m[2]));
 				continue;
 			}
 		} else text(before);
@@ -465,8 +505,8 @@ function parseBody(input: string, fragment = false): Element {
 				else if (!/\/\s*$/.test(m[2])) dropUntil = start;
 				continue;
 			}
-			if (FOREIGN.has(start) && /\/\s*$/.test(m[2])) continue;
 			builder.startTag(start, parseAttributes(m[2]));
+			if (FOREIGN.has(start) && /\/\s*$/.test(m[2])) builder.leaveForeign();
 			if (start === 'select') inSelect = true;
 			if (start === 'textarea') {
 				// RCDATA: everything up to `</textarea` is text, kept when the element is unwrapped.
@@ -521,7 +561,7 @@ function serializeAllowed(children: Node[]): string {
 	let out = '';
 	for (const node of children) {
 		if (!isElement(node)) out += escapeText(node.text);
-		else if (FOREIGN.has(node.name)) continue;
+		else if (node.foreign) continue;
 		else if (!ALLOWED_TAGS.has(node.name)) out += serializeAllowed(node.children);
 		else if (VOID_TAGS.has(node.name)) out += `<${node.name}${serializeAttributes(node.attrs)}>`;
 		else

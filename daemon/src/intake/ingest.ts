@@ -133,8 +133,8 @@ export async function validateSidecarValue(
 		}))
 			errors.push({ path: `$.targets.${i}`, target: t.label, message });
 		// PostSider refuses over-long text for non-drafts, counted its way (escaped HTML, UTF-16,
-		// X's link weighting). X: verified accounts get 4000 and the daemon cannot tell, so it
-		// refuses only what every X account would.
+		// X's link weighting). X: verified accounts get 4000, which only the server knows, so intake
+		// refuses only what every X account would; the pipeline asks for the account's limit.
 		const provider = POSTSIDER_PROVIDER_OF[t.platform];
 		if (t.service === 'postsider' && provider && !sidecar.draft) {
 			const length = checkLength(provider, textFor(sidecar, t.platform), provider === 'x');

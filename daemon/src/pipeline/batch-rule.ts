@@ -24,9 +24,10 @@ import { POSTFAST_ENDPOINTS, type PostFastCreateBody } from '../api/postfast';
 import { POSTSIDER_ENDPOINTS } from '../api/postsider';
 import type { CallSpec } from '../budget/types';
 import type { PostRecord } from '../item';
-import { postfastPlatform } from '../platforms';
+import { lengthDependsOnChannel } from '../../../contract/postsider/providers';
+import { POSTSIDER_PROVIDER_OF, postfastPlatform } from '../platforms';
 import type { TargetRow } from '../state/store';
-import { postfastBody } from './requests';
+import { postfastBody, textOf } from './requests';
 
 /** PostFast: a post sent as soon as it can be is scheduled this far ahead (half of it). */
 export const PF_WINDOW_MS = 2 * 60_000;
@@ -178,20 +179,31 @@ export function postfastCalls<M extends Batchable>(
 /** PostSider: the calls of this target's remaining work, reserved as one sequence. */
 export function postsiderCalls(
 	post: PostRecord,
-	t: Pick<TargetRow, 'media' | 'publish_at'>,
-): { specs: CallSpec[]; findSlot: boolean } {
+	t: Pick<TargetRow, 'media' | 'publish_at' | 'platform'>,
+): { specs: CallSpec[]; findSlot: boolean; askLimit: boolean } {
 	const done = t.media ? (JSON.parse(t.media) as { items: unknown[] }).items.length : 0;
 	const findSlot = post.when.kind === 'next-slot' && t.publish_at == null && !post.sidecar.draft;
+	// X's limit depends on the account (280, or 4000 verified): ask the server when the text is
+	// between the two and files are still to upload (a refused post then costs no uploads).
+	const provider = POSTSIDER_PROVIDER_OF[t.platform as keyof typeof POSTSIDER_PROVIDER_OF];
+	const askLimit =
+		!post.sidecar.draft &&
+		done < post.media.length &&
+		provider !== undefined &&
+		lengthDependsOnChannel(provider, textOf(post, t.platform as Parameters<typeof textOf>[1]));
 	const specs: CallSpec[] = [
 		...(findSlot
 			? [{ service: 'postsider' as const, endpoint: POSTSIDER_ENDPOINTS.findSlot }]
+			: []),
+		...(askLimit
+			? [{ service: 'postsider' as const, endpoint: POSTSIDER_ENDPOINTS.integrationSettings }]
 			: []),
 		...post.media
 			.slice(done)
 			.map((): CallSpec => ({ service: 'postsider', endpoint: POSTSIDER_ENDPOINTS.upload })),
 		{ service: 'postsider', endpoint: POSTSIDER_ENDPOINTS.createPosts },
 	];
-	return { specs, findSlot };
+	return { specs, findSlot, askLimit };
 }
 
 /**

@@ -479,6 +479,42 @@ describe('Post → Create', () => {
 		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
 	});
 
+	it('with files to upload, an X text over 280 fails before any upload unless the server says the account is verified', async () => {
+		const x = channelOn(channels, 'x');
+		const run = () =>
+			runPostSider(
+				ps,
+				create({
+					channelIds: [x.id],
+					postType: 'now',
+					content: 'a'.repeat(300),
+					binaryProperties: 'data',
+				}),
+				{
+					items: [
+						{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+					],
+				},
+			);
+		// The demo X account is not verified: the server's limit (GET /integration-settings/:id) is 280.
+		const refused = await run();
+		expect(refused.status).toBe('error');
+		expect(refused.errors.PostSider?.message).toMatch(
+			/would refuse this post for .*\(x\): the text is too long, 300 of 280 for X: twitter-text weighted length 300/,
+		);
+		expect(requestsTo(ps, 'GET', `/integration-settings/${x.id}`)).toHaveLength(1);
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
+		// The same account marked Verified (how the server decides): 4000, so the post goes through.
+		ps.store.channels.get(x.id)!.additionalSettings = JSON.stringify([
+			{ title: 'Verified', value: true },
+		]);
+		const accepted = await run();
+		expect(accepted.status).toBe('success');
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(1);
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(1);
+	});
+
 	it('a missing YouTube title is one message naming the panel field and the channel, before sending', async () => {
 		const youtube = channelOn(channels, 'youtube');
 		for (const typeVersion of [2, 1]) {

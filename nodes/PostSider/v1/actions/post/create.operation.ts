@@ -30,6 +30,7 @@ import {
 	settingsFor,
 } from '../../helpers/providerSettings';
 import {
+	channelLimits,
 	checkBeforeUpload,
 	parseJsonObject,
 	postDate,
@@ -177,8 +178,17 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		ownKey || `n8n:${createHash('sha256').update(stableJson(logical)).digest('hex')}`;
 
 	// With files to upload, check the post first as PostSider will, so a refused post costs no uploads.
-	if (mainBinaries.length > 0 || threadBinaries.some((list) => list.length > 0))
-		checkBeforeUpload.call(this, i, { mainBinaries, threadBinaries, earlier, channels, buildBody });
+	if (mainBinaries.length > 0 || threadBinaries.some((list) => list.length > 0)) {
+		const limits = await channelLimits.call(this, i, buildBody([], []), channels, rateLimit);
+		checkBeforeUpload.call(this, i, {
+			mainBinaries,
+			threadBinaries,
+			earlier,
+			channels,
+			buildBody,
+			limits,
+		});
+	}
 
 	const { mainMedia, threadMedia } = await uploadMedia.call(
 		this,
