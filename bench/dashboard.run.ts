@@ -8,6 +8,7 @@
  *   on after each page was served once (target: on within 10 MiB of off).
  */
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { it } from 'vitest';
@@ -130,6 +131,12 @@ it('dashboard: page time at N items of history, idle RSS with the dashboard on a
 		await dash.close();
 	}
 	part.table = { columns: ['page', 'path', 'median ms', 'p95 ms', 'KiB'], rows };
+	// A shared 2-core machine: the load says how far the times are from an idle one.
+	part.notes!.push(
+		`Load average while the pages were timed: ${loadavg()
+			.map((l) => l.toFixed(1))
+			.join(', ')} (1, 5, 15 min) on ${cpus().length} cores.`,
+	);
 	part.notes!.push(
 		`State: ${n.toLocaleString('en-US')} items (${counts.published} published with links over the past year, ${counts.failed} failed, ${counts.scheduled} scheduled over the next 4 weeks, ${counts.queued} queued) and ${counts.budgetCalls.toLocaleString('en-US')} budget calls of the last 24 h (every window half full), written with the daemon's schema in one transaction (${populateSeconds.toFixed(1)} s).`,
 		`${requests} GETs a page after 3 warm-up ones, one at a time, signed in, over loopback to startDashboard() in the bench process (no daemon running: the budgets are read from the state directory).`,
