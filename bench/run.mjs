@@ -5,13 +5,15 @@
  * bench/results/report.md and report.json with the machine noted.
  *
  *   --quick               small sizes (CI smoke: minutes, not the full hour)
- *   --only a,b            sections: budget, ingest, upload, n8n, n8n-upload
+ *   --only a,b            sections: budget, ingest, upload, n8n, n8n-upload, dashboard
  *   --soak-hours N        virtual soak length for the budget section (default 24)
  *   --ingest N            sidecars dropped at once (default 10000)
  *   --done N --pending N  restart: items in done/ and waiting in the inbox (default 100000 / 5000)
  *   --queued N            idle CPU: posts queued (default 1000)
  *   --upload-mb N         upload size, daemon and n8n nodes (default 500)
  *   --items N             n8n items per node (default 100)
+ *   --dash-items N        dashboard: items of history in the database (default 100000)
+ *   --dash-requests N     dashboard: timed requests per page (default 30)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const SECTIONS = ['budget', 'ingest', 'upload', 'n8n', 'n8n-upload'];
+const SECTIONS = ['budget', 'ingest', 'upload', 'n8n', 'n8n-upload', 'dashboard'];
 const FLAGS = {
 	'soak-hours': 'BENCH_SOAK_HOURS',
 	ingest: 'BENCH_INGEST',
@@ -30,6 +32,8 @@ const FLAGS = {
 	queued: 'BENCH_QUEUED',
 	'upload-mb': 'BENCH_UPLOAD_MB',
 	items: 'BENCH_ITEMS',
+	'dash-items': 'BENCH_DASH_ITEMS',
+	'dash-requests': 'BENCH_DASH_REQUESTS',
 };
 
 const args = process.argv.slice(2);

@@ -192,7 +192,7 @@ describe('uploadProgress in the daemon, against the emulators', () => {
 	it('a PostSider multipart upload and a PostFast S3 PUT: each grows to its total and is gone at the end', async () => {
 		const env = setup();
 		// The emulator reads nothing for a while: the 12 MB body stalls part-way, as on a slow line.
-		ps.faults.add({ method: 'POST', path: '/public/v1/upload', kind: 'latency', delayMs: 400 });
+		ps.faults.add({ method: 'POST', path: '/public/v1/upload', kind: 'latency', delayMs: 1000 });
 		const video = sampleMp4(12 * 1024 * 1024);
 		const image = samplePng(64, 64, [9, 9, 9]);
 		const seen = await runRecording(env.configPath, () => {

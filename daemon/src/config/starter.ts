@@ -51,7 +51,11 @@ export function starterConfig(opts: { dropFolder: string; stateDir?: string }): 
 	// Attempts for server errors and network failures before a target is marked failed.
 	"maxAttempts": 8,
 	// Poll the filesystem instead of native events (network shares).
-	"polling": false
+	"polling": false,
+
+	// The local dashboard "postspool run" serves on 127.0.0.1 ("postspool open" opens it signed in).
+	// "port": 0 picks any free port.
+	"dashboard": { "enabled": true, "port": 7717 }
 }
 `;
 }

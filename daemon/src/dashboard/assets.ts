@@ -67,7 +67,8 @@ small { color: var(--muted); }
 code { background: #f2f2f2; padding: 0 3px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-.name, .path, td { overflow-wrap: anywhere; }
+.name, .path { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
 .state { font-weight: 600; }
 .s-failed, .s-needs-review, .s-publish-failed { color: var(--bad); }
 .s-confirmed, .s-published, .s-done { color: var(--ok); }
@@ -96,10 +97,13 @@ input[type=password] { font: inherit; padding: 6px; width: 100%; max-width: 32re
 .thumb.icon { fill: none; stroke: var(--muted); stroke-width: 1.5; padding: 8px; }
 .windows { list-style: none; padding: 0; }
 .window h3 { font-size: 1rem; margin: 12px 0 4px; } .window p { margin: 4px 0; font-size: 14px; }
+.bar { display: block; max-width: 40rem; }
 .bar .used { fill: var(--used); } .bar .reserved { fill: var(--reserved); } .bar .free { fill: var(--free); }
 .chart { margin: 12px 0; max-width: 640px; }
 .chart .calls { fill: var(--used); } .chart .limit { stroke: var(--bad); stroke-dasharray: 4 3; stroke-width: 1.5; }
 .chart .axis { stroke: var(--muted); } .chart .r429 { fill: var(--bad); }
+.chart .tick { font-size: 12px; fill: var(--muted); text-anchor: middle; } .chart .tick.end { text-anchor: end; }
+.more { margin: 4px 0 0; font-size: 14px; }
 .chart figcaption { font-size: 14px; color: var(--muted); }
 .uploads { list-style: none; padding: 0; } .uploads li { margin: 6px 0; }
 progress { width: 100%; max-width: 24rem; height: 14px; display: block; }

@@ -22,7 +22,7 @@ export function page(opts: {
 			<head>
 				<meta charset="utf-8" />
 				<meta name="viewport" content="width=device-width, initial-scale=1" />
-				<meta name="referrer" content="no-referrer" />
+				<meta name="referrer" content="same-origin" />
 				${opts.csrf ? html`<meta name="csrf-token" content="${opts.csrf}" />` : ''}
 				<title>${opts.title} · postspool</title>
 				<link rel="stylesheet" href="/assets/dashboard.css" />
@@ -88,7 +88,7 @@ export function loginPage(failed = false): Html {
 			<head>
 				<meta charset="utf-8" />
 				<meta name="viewport" content="width=device-width, initial-scale=1" />
-				<meta name="referrer" content="no-referrer" />
+				<meta name="referrer" content="same-origin" />
 				<title>Sign in · postspool</title>
 				<link rel="stylesheet" href="/assets/dashboard.css" />
 				<script src="/assets/login.js" defer></script>

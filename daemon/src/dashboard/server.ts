@@ -73,7 +73,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 		"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'",
 	'X-Content-Type-Options': 'nosniff',
 	'X-Frame-Options': 'DENY',
-	'Referrer-Policy': 'no-referrer',
+	// same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on a form POST.
+	'Referrer-Policy': 'same-origin',
 	'Cross-Origin-Opener-Policy': 'same-origin',
 	'Cross-Origin-Resource-Policy': 'same-origin',
 	'Cache-Control': 'no-store',
@@ -133,6 +134,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 		if (method === 'POST' && !sameOrigin(req))
 			return send(res, 403, 'text/plain', 'refused: a cross-origin POST');
 		if (method === 'GET' && url.pathname.startsWith('/assets/')) return asset(res, url.pathname);
+		if (url.pathname === '/favicon.ico') {
+			res.writeHead(204);
+			res.end();
+			return;
+		}
 		if (url.pathname === '/login') {
 			if (method === 'GET') return sendHtml(res, 200, loginPage());
 			if (method !== 'POST') return send(res, 405, 'text/plain', 'use GET or POST');

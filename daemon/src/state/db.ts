@@ -63,8 +63,6 @@ const MIGRATIONS: string[] = [
 	);
 	CREATE INDEX events_item ON events (item_id);`,
 	`ALTER TABLE targets ADD COLUMN solo INTEGER NOT NULL DEFAULT 0;`,
-	// The dashboard's calendar: the posts scheduled in a week, without reading the whole history.
-	`CREATE INDEX targets_publish_at ON targets (publish_at) WHERE publish_at IS NOT NULL;`,
 ];
 
 /** Distinct SQL texts kept prepared; dynamic ones (`IN (?, ?, …)`, patch columns) fall out LRU. */
@@ -163,6 +161,10 @@ export function migrate(db: Db): void {
 			db.pragma(`user_version = ${v + 1}`);
 		}).immediate();
 	}
+	// The dashboard's calendar: the posts scheduled in a week, without reading the whole history.
+	db.exec(
+		'CREATE INDEX IF NOT EXISTS targets_publish_at ON targets (publish_at) WHERE publish_at IS NOT NULL',
+	);
 	migrateBudgetTables(db);
 	migrateOutcomeTables(db);
 	migrateNotifyTables(db);

@@ -11,6 +11,7 @@ import { dashboardToken, loginCode } from '../../src/dashboard/auth';
 import { escapeHtml, time } from '../../src/dashboard/html';
 import { type Dashboard, startDashboard } from '../../src/dashboard/server';
 import { Intake } from '../../src/intake/ingest';
+import { uploadProgress } from '../../src/pipeline/progress';
 import { silentLogger } from '../../src/log';
 import type { Store } from '../../src/state/store';
 import { type Env, drop, makeEnv, openStore } from '../helpers';
@@ -71,5 +72,37 @@ describe('planned posts', () => {
 		for (const n of [1, 2, 3]) expect(queue.body).toContain(`plan-${n}`);
 		expect(queue.body).toContain(escapeHtml(last.gating!));
 		expect(queue.body).toContain(`>${time(last.at)}</time>`);
+	});
+
+	it('the Queue page shows an upload in flight with its progress bar, and SSE tells when it moves', async () => {
+		const item = store.items('processing')[0];
+		const upload = uploadProgress.begin({
+			itemId: item.id,
+			name: item.name,
+			target: 'acme-x',
+			service: 'postsider',
+			file: 'clip.mp4',
+			total: 4 * 1048576,
+		});
+		try {
+			// The next 'change' on /events once the upload moves.
+			const events = await fetch(new URL('/events', dash.url), { headers: { Cookie: cookie } });
+			const reader = events.body!.getReader();
+			await reader.read(); // retry: line
+			upload.update(1048576, 4 * 1048576);
+			let text = '';
+			while (!text.includes('event: change'))
+				text += new TextDecoder().decode((await reader.read()).value);
+			await reader.cancel();
+			const queue = await call(dash.url, '/queue', { headers: { Cookie: cookie } });
+			const flat = queue.body.replace(/\s+/g, ' ');
+			expect(flat).toContain('clip.mp4');
+			expect(flat).toMatch(/<progress max="4194304" value="1048576"/);
+			expect(flat).toContain('25% (1.0 of 4.0 MB)');
+		} finally {
+			upload.end();
+		}
+		const after = await call(dash.url, '/queue', { headers: { Cookie: cookie } });
+		expect(after.body).toContain('No upload in progress.');
 	});
 });

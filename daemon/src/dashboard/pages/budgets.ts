@@ -1,7 +1,7 @@
 /**
  * Budgets: every window of every key as a bar (used, reserved, free) with its next free time
  * (budget/report.ts via Budgets.status), and a 24-hour chart of calls per hour against the
- * tightest hourly pace the key's windows allow, 429s marked. Inline SVG drawn here: no script,
+ * tightest hourly pace of the key's windows over every call, 429s marked. Inline SVG drawn here: no script,
  * no style attribute (the CSP allows neither).
  */
 import type { WindowStatus } from '../../budget/types';
@@ -23,7 +23,12 @@ function windowBar(w: WindowStatus, now: number): Html {
 	const used = Math.round((Math.min(w.used, cap) / cap) * W);
 	const reserved = Math.round((Math.min(w.inFlight, cap - Math.min(w.used, cap)) / cap) * W);
 	const next =
-		w.nextFreeAt <= now ? 'now' : Number.isFinite(w.nextFreeAt) ? time(w.nextFreeAt) : 'never';
+		// Within a second: now (the status was taken a moment after the page's clock).
+		w.nextFreeAt <= now + 1_000
+			? 'now'
+			: Number.isFinite(w.nextFreeAt)
+				? time(w.nextFreeAt)
+				: 'never';
 	const summary = `${w.used} used, ${w.inFlight} reserved, ${w.remaining} free of ${w.effectiveLimit}${w.effectiveLimit !== w.limit ? ` (published limit ${w.limit})` : ''}; next free: ${next}`;
 	return html`<li class="window">
 		<h3>
@@ -35,6 +40,7 @@ function windowBar(w: WindowStatus, now: number): Html {
 		<svg
 			class="bar"
 			viewBox="0 0 ${W} 16"
+			preserveAspectRatio="none"
 			width="100%"
 			height="16"
 			role="img"
@@ -97,8 +103,11 @@ export function hourlyCalls(
 
 function chart(key: string, windows: WindowStatus[], ctx: PageContext): Html {
 	const { calls, rejections } = hourlyCalls(ctx, key, ctx.now);
-	// The tightest hourly pace any window allows (a minute window × 60, a day window ÷ 24).
-	const paces = windows.map((w) => ({ pace: (w.effectiveLimit * HOUR) / w.windowMs, w }));
+	// The tightest hourly pace of the windows that count every call of the key and last at most an
+	// hour (a minute window × 60); per-endpoint and per-account windows count only some calls.
+	const paces = windows
+		.filter((w) => !w.endpoint && !w.account && w.windowMs <= HOUR)
+		.map((w) => ({ pace: (w.effectiveLimit * HOUR) / w.windowMs, w }));
 	const tightest = paces.length ? paces.reduce((a, b) => (b.pace < a.pace ? b : a)) : undefined;
 	const limit = tightest ? Math.round(tightest.pace * 10) / 10 : undefined;
 	const top = Math.max(...calls, limit ?? 0, 1) * 1.1;
@@ -111,7 +120,7 @@ function chart(key: string, windows: WindowStatus[], ctx: PageContext): Html {
 	const total429 = rejections.reduce((a, b) => a + b.n, 0);
 	return html`<figure class="chart">
 		<svg
-			viewBox="0 0 ${W} ${H + 20}"
+			viewBox="0 0 ${W} ${H + 36}"
 			width="100%"
 			role="img"
 			aria-label="${`Calls per hour over the last 24 hours for ${key}: ${total} calls, ${total429} answered 429${limit !== undefined ? `; limit ${limit} per hour` : ''}`}"
@@ -144,6 +153,16 @@ function chart(key: string, windows: WindowStatus[], ctx: PageContext): Html {
 					: '',
 			)}
 			<line x1="0" x2="${W}" y1="${H}" y2="${H}" class="axis" />
+			${[0, 6, 12, 18, 23].map(
+				(i) =>
+					html`<text
+						x="${i === 23 ? W : (i * bw + bw / 2).toFixed(1)}"
+						y="${H + 30}"
+						class="${i === 23 ? 'tick end' : 'tick'}"
+					>
+						${time((first + i) * HOUR).slice(11, 16)}
+					</text>`,
+			)}
 		</svg>
 		<figcaption>
 			Calls per hour, last 24 hours (${total} in all).
@@ -160,7 +179,8 @@ export function budgetsPage(ctx: PageContext): Html {
 	const keys = Object.keys(ctx.loaded.config.keys);
 	return html`<h1>Budgets</h1>
 		${keys.map((k) => {
-			const windows = budgets.status(k);
+			// Every window of the key's service, also before its first call.
+			const windows = budgets.status(k, ctx.loaded.config.keys[k].service);
 			return html`<section aria-labelledby="${`key-${k}`}">
 				<h2 id="${`key-${k}`}">${k} <small>${ctx.loaded.config.keys[k].service}</small></h2>
 				${windows.length === 0

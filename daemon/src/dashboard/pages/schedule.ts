@@ -41,8 +41,9 @@ export function scheduleEntries(
 	from: number,
 	days: number,
 	perDay: number,
-): { entries: Entry[]; hidden: number[] } {
+): { entries: Entry[]; hidden: number[]; unplaceable: Entry[] } {
 	const entries: Entry[] = [];
+	const unplaceable: Entry[] = [];
 	const hidden = new Array<number>(days).fill(0);
 	const to = from + days * DAY;
 	const items = new Map<string, { name: string; thumb: ReturnType<typeof thumbOf> }>();
@@ -78,6 +79,10 @@ export function scheduleEntries(
 		const e = etas.get(`queued:${t.id}`);
 		const eta = Math.max(t.next_attempt_at, e?.at ?? 0, ctx.now);
 		const at = planned !== undefined ? Math.max(planned, eta) : eta;
+		if (!Number.isFinite(at)) {
+			unplaceable.push({ at, eta, gating: t.gating ?? e?.gating, t, ...itemOf(t.item_id) });
+			continue;
+		}
 		if (at < from || at >= to) continue;
 		const d = Math.floor((at - from) / DAY);
 		if (
@@ -94,12 +99,12 @@ export function scheduleEntries(
 			...itemOf(t.item_id),
 		});
 	}
-	return { entries: entries.sort((a, b) => a.at - b.at || a.t.id - b.t.id), hidden };
+	return { entries: entries.sort((a, b) => a.at - b.at || a.t.id - b.t.id), hidden, unplaceable };
 }
 
 function entryView(e: Entry): Html {
 	const { t } = e;
-	return html`<li class="entry s-${t.state}">
+	return html`<li class="entry">
 		${e.thumb.image !== undefined
 			? html`<img
 					class="thumb"
@@ -137,7 +142,7 @@ function entryView(e: Entry): Html {
 				>${e.eta !== undefined && Number.isFinite(e.eta)
 					? html` · ETA ${time(e.eta)}${e.gating ? html` · gated by ${e.gating}` : ''}`
 					: ''}${e.eta !== undefined && !Number.isFinite(e.eta)
-					? ' · cannot fit the budgets as given'
+					? html` · cannot fit the budgets as given${e.gating ? html` (${e.gating})` : ''}`
 					: ''}
 			</p>
 		</div>
@@ -147,7 +152,7 @@ function entryView(e: Entry): Html {
 export function schedulePage(ctx: PageContext): Html {
 	const { view, from, days } = range(ctx);
 	const to = from + days * DAY;
-	const { entries, hidden } = scheduleEntries(ctx, from, days, PER_DAY[view]);
+	const { entries, hidden, unplaceable } = scheduleEntries(ctx, from, days, PER_DAY[view]);
 	const step = days * DAY;
 	const link = (v: string, d: number, label: string) =>
 		html`<a href="/?view=${v}&amp;date=${isoDay(d)}">${label}</a>`;
@@ -162,6 +167,14 @@ export function schedulePage(ctx: PageContext): Html {
 				? link('week', from, 'Week view')
 				: link('day', Math.max(from, Math.floor(ctx.now / DAY) * DAY), 'Day view')}
 		</nav>
+		${unplaceable.length > 0
+			? html`<section class="card" aria-labelledby="unplaceable-h">
+					<h2 id="unplaceable-h">Cannot fit the budgets as given (${unplaceable.length})</h2>
+					<ul class="entries">
+						${unplaceable.slice(0, PER_DAY.week).map(entryView)}
+					</ul>
+				</section>`
+			: ''}
 		<h2>${title} <small>(UTC)</small></h2>
 		<div class="calendar">
 			${Array.from({ length: days }, (_, d) => {
