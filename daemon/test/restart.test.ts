@@ -378,7 +378,8 @@ describe('run on a terminal', () => {
 		child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
 		const code = await new Promise((r) => child.on('exit', r));
 		expect(code).toBe(0);
-		expect(out).toMatch(/film\.mp4: film\.mp4 100% \(3\.0\/3\.0 MB\)/);
+		// The live upload line (drawn in place, cleared before each log line).
+		expect(out).toMatch(/↑ 1 upload {2}film\.mp4 100% 3\.0\/3\.0 MB/);
 		expect(out).toMatch(/info .*queued film\.mp4/);
 		expect(out).not.toMatch(/^\{"time"/m);
 		expect(receipts(join(folder, 'done'))).toHaveLength(1);
