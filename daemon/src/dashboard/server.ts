@@ -190,7 +190,13 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 		if (url.pathname === '/events') return live.attach(req, res);
 		const media = /^\/media\/([^/]+)\/(\d{1,3})$/.exec(url.pathname);
 		if (media) {
-			const thumb = await readThumb(store, decodeURIComponent(media[1]), Number(media[2]));
+			let id: string;
+			try {
+				id = decodeURIComponent(media[1]);
+			} catch {
+				return send(res, 404, 'text/plain', 'no image');
+			}
+			const thumb = await readThumb(store, id, Number(media[2]));
 			if (!thumb) return send(res, 404, 'text/plain', 'no image');
 			res.writeHead(200, { 'Content-Type': thumb.mime, 'Content-Length': thumb.bytes.length });
 			res.end(thumb.bytes);
