@@ -1,7 +1,7 @@
 /**
- * What waits in the inboxes and why: the candidates intake would take (inboxCandidates), held back while
- * a file is still being written (changed within `stableMs`), and sidecars whose media has not
- * arrived (intake skips those silently until it does).
+ * What waits in the inboxes and why: the candidates intake would take (inboxCandidates), held
+ * back while a file is still being written (changed within `stableMs`), and sidecars whose media
+ * has not arrived (intake skips those silently until it does).
  */
 import { readdirSync, lstatSync } from 'node:fs';
 import type { Config } from '../config/schema';
