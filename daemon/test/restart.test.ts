@@ -323,7 +323,8 @@ describe('run on a terminal', () => {
 		child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
 		const code = await new Promise((r) => child.on('exit', r));
 		expect(code).toBe(0);
-		expect(out).toMatch(/film\.mp4: film\.mp4 100% \(3\.0\/3\.0 MB\)/);
+		// The live upload line (progress-line.ts), drawn in place at 100% before the answer comes.
+		expect(out).toMatch(/\r\x1b\[2K↑ 1 upload {2}film\.mp4 100% 3\.0\/3\.0 MB/);
 		expect(out).toMatch(/info .*queued film\.mp4/);
 		expect(out).not.toMatch(/^\{"time"/m);
 		expect(receipts(join(folder, 'done'))).toHaveLength(1);
