@@ -91,6 +91,8 @@ export class Sessions {
 	}
 
 	create(): { id: string; csrf: string } {
+		const now = this.now();
+		for (const [key, s] of this.sessions) if (s.expires < now) this.sessions.delete(key);
 		const id = randomBytes(32).toString('base64url');
 		const csrf = randomBytes(32).toString('base64url');
 		this.sessions.set(id, { csrf, expires: this.now() + SESSION_TTL_MS });

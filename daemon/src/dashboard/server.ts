@@ -92,17 +92,29 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	const store = new Store(db, now);
 	const sessions = new Sessions(dashboardToken(loaded.stateDir), now);
 	let ownBudgets: Budgets | undefined;
-	const budgets = (): Budgets => {
-		if (opts.budgets) return opts.budgets;
-		// A daemon runs on this state without us in it: a snapshot, as the CLI reads it.
-		if (lockHolder(loaded.stateDir) !== undefined) {
-			const image = db.serialize();
-			image[18] = 1;
-			image[19] = 1;
-			return createBudgets(new Database(image), loaded.config, now);
-		}
-		ownBudgets ??= createBudgets(db, loaded.config, now);
-		return ownBudgets;
+	/** Budgets to read for one request; `done` closes a snapshot it had to take. */
+	const budgetsFor = (): { get(): Budgets; done(): void } => {
+		let snapshot: Database.Database | undefined;
+		let taken: Budgets | undefined;
+		return {
+			get() {
+				if (opts.budgets) return opts.budgets;
+				// A daemon runs on this state without us in it: a snapshot, as the CLI reads it.
+				if (lockHolder(loaded.stateDir) !== undefined) {
+					if (!taken) {
+						const image = db.serialize();
+						image[18] = 1;
+						image[19] = 1;
+						snapshot = new Database(image);
+						taken = createBudgets(snapshot, loaded.config, now);
+					}
+					return taken;
+				}
+				ownBudgets ??= createBudgets(db, loaded.config, now);
+				return ownBudgets;
+			},
+			done: () => snapshot?.close(),
+		};
 	};
 	const progress = opts.progress ?? uploadProgress;
 	const uploads = () => progress.snapshot();
@@ -190,7 +202,13 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 		if (url.pathname === '/events') return live.attach(req, res);
 		const media = /^\/media\/([^/]+)\/(\d{1,3})$/.exec(url.pathname);
 		if (media) {
-			const thumb = await readThumb(store, decodeURIComponent(media[1]), Number(media[2]));
+			let id: string;
+			try {
+				id = decodeURIComponent(media[1]);
+			} catch {
+				return send(res, 404, 'text/plain', 'no image');
+			}
+			const thumb = await readThumb(store, id, Number(media[2]));
 			if (!thumb) return send(res, 404, 'text/plain', 'no image');
 			res.writeHead(200, { 'Content-Type': thumb.mime, 'Content-Length': thumb.bytes.length });
 			res.end(thumb.bytes);
@@ -198,17 +216,23 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 		}
 		const route = ROUTES[url.pathname];
 		if (!route) return sendHtml(res, 404, page({ title: 'Not found', path: '', body: notFound() }));
+		const budgets = budgetsFor();
 		const ctx: PageContext = {
 			loaded,
 			db,
 			store,
-			budgets,
+			budgets: budgets.get,
 			uploads,
 			now: now(),
 			csrf: session.csrf,
 			query: url.searchParams,
 		};
-		const body = route.render(ctx);
+		let body: Html;
+		try {
+			body = route.render(ctx);
+		} finally {
+			budgets.done();
+		}
 		// The live script asks for the page's region alone.
 		if (req.headers['x-fragment'] === '1') return sendHtml(res, 200, body);
 		const flash = session.flash;

@@ -1,11 +1,11 @@
 /**
- * What waits in the inboxes and why: the candidates intake would take (scanInbox), held back while
- * a file is still being written (changed within `stableMs`), and sidecars whose media has not
- * arrived (intake skips those silently until it does).
+ * What waits in the inboxes and why: the candidates intake would take (inboxCandidates), held
+ * back while a file is still being written (changed within `stableMs`), and sidecars whose media
+ * has not arrived (intake skips those silently until it does).
  */
 import { readdirSync, lstatSync } from 'node:fs';
 import type { Config } from '../config/schema';
-import { isIgnoredName, isMediaName, scanInbox } from '../intake/scan';
+import { inboxCandidates, isIgnoredName, isMediaName } from '../intake/scan';
 import { layoutOf } from '../journey/layout';
 
 export interface Waiting {
@@ -22,7 +22,8 @@ export function inboxWaiting(config: Config, now: number): Waiting[] {
 	for (const f of config.folders) {
 		const inbox = layoutOf(f.path).inbox;
 		let n = 0;
-		for (const c of scanInbox(inbox)) {
+		// One candidate at a time: a flooded inbox is not grouped in full for a page.
+		for (const c of inboxCandidates(inbox)) {
 			if (n++ >= MAX_PER_FOLDER) break;
 			const changed = Math.max(
 				...[c.sidecarPath, ...c.mediaPaths].map((p) => {

@@ -3,7 +3,7 @@
  * SQLite, real HTTP. Posts go in through the real intake (dropped files); Retry and Cancel from a
  * page change state exactly as `postspool retry` / `cancel` do; SSE says when something changed.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +165,17 @@ describe('dashboard pages against a running daemon', () => {
 		expect(img.status).toBe(200);
 		expect(img.headers['content-type']).toBe('image/png');
 		expect(Buffer.from(img.body, 'latin1').length).toBeGreaterThan(0);
+		// Read like intake reads media: a file swapped for a link (or a malformed path) gets no bytes.
+		const file = join(item.final_dir!, 'launch.png');
+		renameSync(file, `${file}.orig`);
+		symlinkSync(`${file}.orig`, file);
+		expect((await call(dash.url, src, { headers: { Cookie: session.cookie } })).status).toBe(404);
+		rmSync(file);
+		renameSync(`${file}.orig`, file);
+		for (const bad of [`/media/${item.id}/1`, '/media/%E0%A4%A/0', `/media/..%2F${item.id}/0`])
+			expect((await call(dash.url, bad, { headers: { Cookie: session.cookie } })).status, bad).toBe(
+				404,
+			);
 		// The week view holds it too; the week before does not.
 		expect(await page(`/?date=${when.slice(0, 10)}`)).toContain('launch.png');
 		const before = new Date(Date.parse(when) - 7 * 86_400_000).toISOString().slice(0, 10);

@@ -5,13 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardToken, loginCode } from '../../src/dashboard/auth';
 import { PAGE_SIZE } from '../../src/dashboard/pages/published';
+import { SHOWN } from '../../src/dashboard/pages/problems';
 import { PER_DAY } from '../../src/dashboard/pages/schedule';
 import { type Dashboard, startDashboard } from '../../src/dashboard/server';
 import { silentLogger } from '../../src/log';
 import type { Store } from '../../src/state/store';
 import { type Env, makeEnv, openStore } from '../helpers';
 import { call, signIn } from './client';
-import { insertHistory } from './fixtures';
+import { insertFailed, insertHistory } from './fixtures';
 
 const N = 3_000;
 let env: Env;
@@ -97,5 +98,14 @@ describe('paging at many rows', () => {
 			expect(shown).toBeLessThanOrEqual(7 * PER_DAY.week);
 			expect(r.body.replace(/\s+/g, ' ')).toMatch(/1400 more not shown/);
 		});
+	});
+
+	it('the Problems page shows the most recent problems and counts the rest', async () => {
+		for (let i = 0; i < SHOWN + 20; i++) insertFailed(store, `broken-${i}.png`);
+		const r = await call(dash.url, '/problems', { headers: { Cookie: cookie } });
+		expect(r.body.match(/<li class="card"/g)).toHaveLength(SHOWN);
+		expect(r.body.replace(/\s+/g, ' ')).toContain(
+			`${SHOWN + 20} posts; the ${SHOWN} most recent are shown`,
+		);
 	});
 });

@@ -12,6 +12,7 @@ import { escapeHtml, time } from '../../src/dashboard/html';
 import { type Dashboard, startDashboard } from '../../src/dashboard/server';
 import { Intake } from '../../src/intake/ingest';
 import { uploadProgress } from '../../src/pipeline/progress';
+import { acquireLock } from '../../src/state/lock';
 import { silentLogger } from '../../src/log';
 import type { Store } from '../../src/state/store';
 import { type Env, drop, makeEnv, openStore } from '../helpers';
@@ -104,5 +105,19 @@ describe('planned posts', () => {
 		}
 		const after = await call(dash.url, '/queue', { headers: { Cookie: cookie } });
 		expect(after.body).toContain('No upload in progress.');
+	});
+
+	it('while a daemon holds the state, pages read the budgets from a snapshot (never settle its reservations)', async () => {
+		const release = acquireLock(env.loaded.stateDir);
+		try {
+			for (const p of ['/', '/queue', '/budgets']) {
+				const r = await call(dash.url, p, { headers: { Cookie: cookie } });
+				expect(r.status, p).toBe(200);
+			}
+			const cal = await call(dash.url, '/', { headers: { Cookie: cookie } });
+			expect(cal.body).toContain('plan-1');
+		} finally {
+			release();
+		}
 	});
 });

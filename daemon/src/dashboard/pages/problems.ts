@@ -7,16 +7,21 @@ import type { ItemRow } from '../../state/store';
 import type { PageContext } from '../context';
 import { type Html, html, timeEl } from '../html';
 
-const SHOWN = 500;
+/** The most recent problems; the rest are counted (`postspool queue ls --state failed` lists all). */
+export const SHOWN = 100;
 
-export function problemItems(ctx: PageContext): ItemRow[] {
-	return ctx.db
-		.prepare<[number], ItemRow>(
-			`SELECT * FROM items WHERE state IN ('failed', 'needs-review')
-			    OR id IN (SELECT item_id FROM targets WHERE state = 'publish-failed')
-			 ORDER BY updated_at DESC, id DESC LIMIT ?`,
-		)
+const PROBLEMS = `FROM items WHERE state IN ('failed', 'needs-review')
+	OR id IN (SELECT item_id FROM targets WHERE state = 'publish-failed')`;
+
+export function problemItems(ctx: PageContext): { items: ItemRow[]; total: number } {
+	const items = ctx.db
+		.prepare<[number], ItemRow>(`SELECT * ${PROBLEMS} ORDER BY updated_at DESC, id DESC LIMIT ?`)
 		.all(SHOWN);
+	const total =
+		items.length < SHOWN
+			? items.length
+			: ctx.db.prepare<[], { n: number }>(`SELECT COUNT(*) n ${PROBLEMS}`).get()!.n;
+	return { items, total };
 }
 
 export function actionForm(ctx: PageContext, action: 'retry' | 'cancel', item: ItemRow): Html {
@@ -31,12 +36,15 @@ export function actionForm(ctx: PageContext, action: 'retry' | 'cancel', item: I
 }
 
 export function problemsPage(ctx: PageContext): Html {
-	const items = problemItems(ctx);
+	const { items, total } = problemItems(ctx);
 	return html`<h1>Problems</h1>
 		${items.length === 0
 			? html`<p>No failed posts. Posts that fail or need a review show up here with what to do.</p>`
 			: html`<p>
-						${items.length} post(s). Retry sends the failed targets again (like
+						${total > items.length
+							? `${total} posts; the ${items.length} most recent are shown ("postspool queue ls --state failed" lists every one).`
+							: `${total} post(s).`}
+						Retry sends the failed targets again (like
 						<code>postspool retry ID</code>); Cancel stops the targets not created yet (like
 						<code>postspool cancel ID</code>).
 					</p>
