@@ -134,3 +134,30 @@ describe('Post → Create after an earlier run', () => {
 		});
 	});
 });
+
+describe('Post → Create, requests and messages', () => {
+	it('asks GET /integration-settings/:id once per channel per execution, not once per item', async () => {
+		const x = channelOn(channels, 'x');
+		const items = [0, 1, 2, 3, 4].map((n) => ({
+			...withPng[0],
+			json: { text: `${'a'.repeat(290)} ${n}` },
+		}));
+		ps.store.channels.get(x.id)!.additionalSettings = JSON.stringify([
+			{ title: 'Verified', value: true },
+		]);
+		const result = await runPostSider(
+			ps,
+			create({
+				channelIds: [x.id],
+				postType: 'schedule',
+				scheduledAt: inFuture(ps),
+				content: '={{ $json.text }}',
+				binaryProperties: 'data',
+			}),
+			{ items },
+		);
+		expect(result.error?.message).toBeUndefined();
+		expect(output(result).map((o) => o.status)).toEqual(Array(5).fill('created'));
+		expect(requestsTo(ps, 'GET', `/integration-settings/${x.id}`)).toHaveLength(1);
+	});
+});

@@ -104,17 +104,42 @@ export async function channelLimits(
 			(v) => typeof v.content === 'string' && lengthDependsOnChannel(provider, v.content),
 		);
 		if (!depends) continue;
-		const response = await postSiderRequest.call(this, {
-			method: 'GET',
-			path: postsiderPath('integrationSettings', { id: channel.id }),
-			itemIndex: i,
-			rateLimit,
-		});
-		const max = (response.body as { output?: { maxLength?: unknown } } | undefined)?.output
-			?.maxLength;
-		if (typeof max === 'number' && max > 0) limits.set(channel.id, max);
+		const max = await accountLimit.call(this, channel.id, i, rateLimit);
+		if (max !== undefined) limits.set(channel.id, max);
 	}
 	return limits;
+}
+
+/** Per execution, per channel: the limit asked once, not once per item (60 requests a minute). */
+const accountLimits = new WeakMap<object, Map<string, Promise<number | undefined>>>();
+
+function accountLimit(
+	this: IExecuteFunctions,
+	channelId: string,
+	i: number,
+	rateLimit: RateLimitPolicy,
+): Promise<number | undefined> {
+	let known = accountLimits.get(this);
+	if (!known) accountLimits.set(this, (known = new Map()));
+	let pending = known.get(channelId);
+	if (!pending) {
+		pending = postSiderRequest
+			.call(this, {
+				method: 'GET',
+				path: postsiderPath('integrationSettings', { id: channelId }),
+				itemIndex: i,
+				rateLimit,
+			})
+			.then((response) => {
+				const max = (response.body as { output?: { maxLength?: unknown } } | undefined)?.output
+					?.maxLength;
+				return typeof max === 'number' && max > 0 ? max : undefined;
+			});
+		// A failed look-up is not kept: the next item asks again (and reports its own index).
+		pending.catch(() => known.delete(channelId));
+		known.set(channelId, pending);
+	}
+	return pending;
 }
 
 /**
