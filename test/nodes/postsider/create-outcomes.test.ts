@@ -160,4 +160,22 @@ describe('Post → Create, requests and messages', () => {
 		expect(output(result).map((o) => o.status)).toEqual(Array(5).fill('created'));
 		expect(requestsTo(ps, 'GET', `/integration-settings/${x.id}`)).toHaveLength(1);
 	});
+
+	it('the length hint names only what applied: with <p>, & is not said to count 5', async () => {
+		const bluesky = channelOn(channels, 'bluesky');
+		const run = (content: string) =>
+			runPostSider(
+				ps,
+				create({ channelIds: [bluesky.id], postType: 'now', content, binaryProperties: 'data' }),
+				{ items: withPng },
+			);
+		const inParagraph = await run(`<p>${'Tom & Jerry '.repeat(30)}</p>`);
+		expect(inParagraph.errors.PostSider?.message).toMatch(/the text is too long, \d+ of 300/);
+		const said = `${inParagraph.errors.PostSider?.message} ${inParagraph.errors.PostSider?.description}`;
+		expect(said).not.toMatch(/counts 5|no-break space/);
+		const plain = await run('Tom & Jerry '.repeat(30));
+		expect(plain.errors.PostSider?.message).toMatch(/& counts 5 \(&amp;\) ×30/);
+		expect(plain.errors.PostSider?.description).not.toMatch(/no-break space/);
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
+	});
 });

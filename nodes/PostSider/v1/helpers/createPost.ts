@@ -201,8 +201,10 @@ export function checkBeforeUpload(
 			`PostSider would refuse this post for ${check.name} (${check.provider}): the text is too long, ${check.detail}`,
 			{
 				itemIndex: i,
+				// The count's own notes (contract/postsider/length.ts) are in the message: only what
+				// applied to this text, e.g. "& counts 5" only without a <p> (docs/postsider-api.md, Text length).
 				description:
-					'Nothing was uploaded or posted. PostSider counts the text after its HTML clean-up: & counts 5 (&amp;), a no-break space 6, emoji 2, and on X every link or bare domain 23. Shorten the text and run again.',
+					'Nothing was uploaded or posted. The figures above are PostSider\'s own count, after its HTML clean-up. Shorten the text and run again.',
 			},
 		);
 	}
