@@ -161,6 +161,36 @@ describe('Post → Create, requests and messages', () => {
 		expect(requestsTo(ps, 'GET', `/integration-settings/${x.id}`)).toHaveLength(1);
 	});
 
+	it('a failure that stops the node names the item and the posts already created', async () => {
+		const x = channelOn(channels, 'x');
+		const result = await runPostSider(
+			ps,
+			create({
+				channelIds: [x.id],
+				postType: 'schedule',
+				scheduledAt: '={{ $json.at }}',
+				content: '={{ $json.text }}',
+			}),
+			{
+				items: [
+					{ json: { text: 'ok one', at: inFuture(ps) } },
+					{ json: { text: 'ok two', at: inFuture(ps) } },
+					{ json: { text: 'x'.repeat(400), at: inFuture(ps) } },
+					{ json: { text: 'never sent', at: inFuture(ps) } },
+				],
+			},
+		);
+		expect(result.status).toBe('error');
+		const posts = await allPosts(ps);
+		const created = ['ok one', 'ok two'].map((text) => posts.find((p) => p.content === text)?.id);
+		expect(posts).toHaveLength(2);
+		const error = result.errors.PostSider!;
+		expect(error.message).toMatch(/\(item 2\)$/);
+		expect(error.description).toContain(
+			`PostSider already created the posts of items 0, 1 (post IDs ${created.join(', ')})`,
+		);
+	});
+
 	it('the length hint names only what applied: with <p>, & is not said to count 5', async () => {
 		const bluesky = channelOn(channels, 'bluesky');
 		const run = (content: string) =>
