@@ -73,7 +73,9 @@ describe('Post → Create after an earlier run', () => {
 		const out = output(again)[0];
 		expect(out).toMatchObject({ status: 'alreadyCreated', postId: null, integration: linkedin.id });
 		expect(out.message).toMatch(/no longer listed on this channel \(deleted\?\)/);
-		expect(out.message).toMatch(/Nothing was posted\. To post it again, set Options → Idempotency Key to a new value/);
+		expect(out.message).toMatch(
+			/Nothing was posted\. To post it again, set Options → Idempotency Key to a new value/,
+		);
 		expect(out.message).not.toMatch(/already accepted in an earlier run; it was not sent again/);
 		expect(requestsTo(ps, 'POST', '/posts').map((r) => r.status)).toEqual([201, 409]);
 

@@ -204,7 +204,7 @@ export function checkBeforeUpload(
 				// The count's own notes (contract/postsider/length.ts) are in the message: only what
 				// applied to this text, e.g. "& counts 5" only without a <p> (docs/postsider-api.md, Text length).
 				description:
-					'Nothing was uploaded or posted. The figures above are PostSider\'s own count, after its HTML clean-up. Shorten the text and run again.',
+					"Nothing was uploaded or posted. The figures above are PostSider's own count, after its HTML clean-up. Shorten the text and run again.",
 			},
 		);
 	}
