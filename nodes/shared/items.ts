@@ -29,6 +29,8 @@ type HandlerResult = IDataObject | IDataObject[] | INodeExecutionData | INodeExe
 export async function forEachItem(
 	this: IExecuteFunctions,
 	handler: (itemIndex: number) => Promise<HandlerResult>,
+	/** When given, a stop names the item and adds these words on what the earlier items did. */
+	doneNote?: (done: INodeExecutionData[][]) => string,
 ): Promise<INodeExecutionData[]> {
 	const outcomes: ItemOutcome[] = [];
 	const count = this.getInputData().length;
@@ -36,6 +38,14 @@ export async function forEachItem(
 		try {
 			outcomes.push({ output: executionItems(await handler(i)) });
 		} catch (error) {
+			if (!this.continueOnFail() && doneNote) {
+				const stop = nodeErrorOf.call(this, error as Error, i);
+				// The message names the item, as PostFast's do; the description what is already done.
+				if (count > 1 && !/\bitem \d+\b/.test(stop.message)) stop.message += ` (item ${i})`;
+				const note = doneNote(outcomes.map((o) => o.output ?? []));
+				if (note) stop.description = `${stop.description ?? ''} ${note}`.trim();
+				throw stop;
+			}
 			outcomes.push({ error: error as Error });
 			if (!this.continueOnFail()) break;
 		}

@@ -45,5 +45,23 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${postSider.operation}" of resource "${postSider.resource}" is not supported`,
 		);
 	}
-	return [await forEachItem.call(this, async (i) => await operation.execute.call(this, i))];
+	return [
+		await forEachItem.call(
+			this,
+			async (i) => await operation.execute.call(this, i),
+			postSider.resource === 'post' && postSider.operation === 'create' ? createdNote : undefined,
+		),
+	];
+}
+
+/** After a stop, the posts the earlier items created, as PostFast says it (README, PostFast Create). */
+function createdNote(done: INodeExecutionData[][]): string {
+	const created = done.flatMap((items, itemIndex) =>
+		items
+			.filter((item) => item.json.status === 'created')
+			.map((item) => ({ itemIndex, postId: String(item.json.postId) })),
+	);
+	if (created.length === 0) return '';
+	const items = [...new Set(created.map((c) => c.itemIndex))];
+	return `PostSider already created the posts of items ${items.join(', ')} (post IDs ${created.map((c) => c.postId).join(', ')}); a re-run will not post them again (it reports them as "alreadyCreated").`;
 }

@@ -104,17 +104,42 @@ export async function channelLimits(
 			(v) => typeof v.content === 'string' && lengthDependsOnChannel(provider, v.content),
 		);
 		if (!depends) continue;
-		const response = await postSiderRequest.call(this, {
-			method: 'GET',
-			path: postsiderPath('integrationSettings', { id: channel.id }),
-			itemIndex: i,
-			rateLimit,
-		});
-		const max = (response.body as { output?: { maxLength?: unknown } } | undefined)?.output
-			?.maxLength;
-		if (typeof max === 'number' && max > 0) limits.set(channel.id, max);
+		const max = await accountLimit.call(this, channel.id, i, rateLimit);
+		if (max !== undefined) limits.set(channel.id, max);
 	}
 	return limits;
+}
+
+/** Per execution, per channel: the limit asked once, not once per item (60 requests a minute). */
+const accountLimits = new WeakMap<object, Map<string, Promise<number | undefined>>>();
+
+function accountLimit(
+	this: IExecuteFunctions,
+	channelId: string,
+	i: number,
+	rateLimit: RateLimitPolicy,
+): Promise<number | undefined> {
+	let known = accountLimits.get(this);
+	if (!known) accountLimits.set(this, (known = new Map()));
+	let pending = known.get(channelId);
+	if (!pending) {
+		pending = postSiderRequest
+			.call(this, {
+				method: 'GET',
+				path: postsiderPath('integrationSettings', { id: channelId }),
+				itemIndex: i,
+				rateLimit,
+			})
+			.then((response) => {
+				const max = (response.body as { output?: { maxLength?: unknown } } | undefined)?.output
+					?.maxLength;
+				return typeof max === 'number' && max > 0 ? max : undefined;
+			});
+		// A failed look-up is not kept: the next item asks again (and reports its own index).
+		pending.catch(() => known.delete(channelId));
+		known.set(channelId, pending);
+	}
+	return pending;
 }
 
 /**
@@ -176,8 +201,10 @@ export function checkBeforeUpload(
 			`PostSider would refuse this post for ${check.name} (${check.provider}): the text is too long, ${check.detail}`,
 			{
 				itemIndex: i,
+				// The count's own notes (contract/postsider/length.ts) are in the message: only what
+				// applied to this text, e.g. "& counts 5" only without a <p> (docs/postsider-api.md, Text length).
 				description:
-					'Nothing was uploaded or posted. PostSider counts the text after its HTML clean-up: & counts 5 (&amp;), a no-break space 6, emoji 2, and on X every link or bare domain 23. Shorten the text and run again.',
+					"Nothing was uploaded or posted. The figures above are PostSider's own count, after its HTML clean-up. Shorten the text and run again.",
 			},
 		);
 	}

@@ -55,6 +55,27 @@ export async function findPostsAt(
 	return found;
 }
 
+/** Why post `id` failed to publish (`GET /posts/:id`, its `error`); undefined when it cannot be read. */
+export async function publishErrorOf(
+	this: IExecuteFunctions,
+	id: string,
+	i: number,
+	rateLimit: RateLimitPolicy,
+): Promise<string | undefined> {
+	try {
+		const response = await postSiderRequest.call(this, {
+			method: 'GET',
+			path: postsiderPath('getPost', { id }),
+			itemIndex: i,
+			rateLimit,
+		});
+		const rows = (response.body as GetPostResponse).posts ?? [];
+		return rows.find((row) => row.error)?.error ?? undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** How far back a "Now" post or an undated draft of an earlier run is looked for. */
 export const REPLAY_LOOKBACK_DAYS = 30;
 

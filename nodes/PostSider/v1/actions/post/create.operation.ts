@@ -36,7 +36,13 @@ import {
 	postDate,
 	uploadMedia,
 } from '../../helpers/createPost';
-import { findPostsAt, findSamePosts, type PostContents } from '../../helpers/existingPosts';
+import {
+	findPostsAt,
+	findSamePosts,
+	publishErrorOf,
+	REPLAY_LOOKBACK_DAYS,
+	type PostContents,
+} from '../../helpers/existingPosts';
 import { postSiderRequest } from '../../transport';
 
 export { description } from './create.description';
@@ -119,18 +125,32 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			? await findSamePosts.call(this, contents, among, i, rateLimit)
 			: await findPostsAt.call(this, date, content, among, i, rateLimit);
 	const existing = lookUp ? await findExisting(chosen) : new Map<string, PostListItem>();
-	const alreadyCreated = (channel: Channel): IDataObject => ({
-		status: 'alreadyCreated',
-		postId: existing.get(channel.id)!.id,
-		...describe(channel),
-		message: `PostSider already has this post (${dateIsAuto ? 'same channel, text and files' : 'same channel, date and text'}), from an earlier run; it was not uploaded or sent again`,
-	});
+	const how = dateIsAuto ? 'same channel, text and files' : 'same channel, date and text';
+	// The earlier post as it is now: its own date and state, and why it failed if it did.
+	const earlierOutput = async (channel: Channel, post: PostListItem): Promise<IDataObject> => {
+		const failed = post.state === 'ERROR';
+		const error = failed ? await publishErrorOf.call(this, post.id, i, rateLimit) : undefined;
+		return {
+			status: 'alreadyCreated',
+			postId: post.id,
+			...describe(channel),
+			date: post.publishDate,
+			state: post.state,
+			...(failed ? { error: error ?? null } : {}),
+			message: failed
+				? `PostSider found the earlier post (${how}), but it failed to publish: ${error ?? 'PostSider gives no reason'}. It was not uploaded or sent again; retry it in PostSider, or delete it and run with a new Idempotency Key option`
+				: `PostSider already has this post (${how}), from an earlier run; it was not uploaded or sent again`,
+		};
+	};
+	const alreadyCreated = new Map<string, IDataObject>();
+	for (const channel of chosen) {
+		const post = existing.get(channel.id);
+		if (post) alreadyCreated.set(channel.id, await earlierOutput(channel, post));
+	}
 	const channels = chosen.filter((c) => !existing.has(c.id));
-	if (channels.length === 0) return chosen.map(alreadyCreated);
+	if (channels.length === 0) return chosen.map((c) => alreadyCreated.get(c.id)!);
 	const inChosenOrder = (fresh: IDataObject[]): IDataObject[] =>
-		chosen.map((c) =>
-			existing.has(c.id) ? alreadyCreated(c) : fresh.find((o) => o.integration === c.id)!,
-		);
+		chosen.map((c) => alreadyCreated.get(c.id) ?? fresh.find((o) => o.integration === c.id)!);
 
 	const tags = splitNames(options.tags).map((label) => ({ value: label, label }));
 	const shortLink = options.shortLink === true;
@@ -219,15 +239,23 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 			// earlier run (its uploads or automatic date differ, not the post). Do not post it twice.
 			// Find the earlier posts so the output still carries their ids (unless that look-up ran).
 			const earlierPosts = lookUp ? new Map<string, PostListItem>() : await findExisting(channels);
-			return inChosenOrder(
-				channels.map((channel) => ({
-					status: 'alreadyCreated',
-					...(earlierPosts.has(channel.id) ? { postId: earlierPosts.get(channel.id)!.id } : {}),
-					...describe(channel),
-					idempotencyKey,
-					message: 'PostSider already accepted this post in an earlier run; it was not sent again',
-				})),
-			);
+			const outputs: IDataObject[] = [];
+			for (const channel of channels) {
+				const post = earlierPosts.get(channel.id);
+				// The key is PostSider's for good, but the post it made is gone (deleted) or out of reach.
+				outputs.push(
+					post
+						? { ...(await earlierOutput(channel, post)), idempotencyKey }
+						: {
+								status: 'alreadyCreated',
+								postId: null,
+								...describe(channel),
+								idempotencyKey,
+								message: `PostSider already accepted this post (Idempotency-Key ${idempotencyKey}) in an earlier run, but that run's post is no longer listed on this channel${dateIsAuto ? ` in the last ${REPLAY_LOOKBACK_DAYS} days` : ''} (deleted?). Nothing was posted. To post it again, set Options → Idempotency Key to a new value (e.g. "${idempotencyKey.slice(4, 16)}-2")`,
+							},
+				);
+			}
+			return inChosenOrder(outputs);
 		}
 		// Both constructors hand back an error that already is one of theirs, unchanged.
 		if (error instanceof NodeApiError)
