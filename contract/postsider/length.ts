@@ -286,6 +286,21 @@ export interface MeasuredLength {
 	counted: string;
 	/** Short notes on why the count differs from what a user sees, for error messages. */
 	notes: string[];
+	/**
+	 * The content opens an HTML table, so `length` is only our estimate: the server's parser moves
+	 * text and tags out of a table ("foster parenting") in ways ./sanitize-html does not rebuild, and
+	 * its count can be higher. Checks treat such content as over every limit (see `hasHtmlTable`).
+	 */
+	unmeasurable?: 'table';
+}
+
+/**
+ * Whether the HTML parser could see a `<table>` start tag (the only way into its table modes; other
+ * table tags are ignored outside a table). Any `<table` not followed by more tag-name characters
+ * counts, also inside comments, scripts or attributes: stricter than needed, never less.
+ */
+export function hasHtmlTable(content: unknown): boolean {
+	return typeof content === 'string' && /<table(?![^\t\n\f\r />])/i.test(content);
 }
 
 /**
@@ -299,7 +314,9 @@ export function measurePostLength(content: unknown, x: boolean): MeasuredLength 
 	const weighted = x ? xWeightedLength(counted) : undefined;
 	const length = weighted !== undefined && weighted > units ? weighted : units;
 	const first = weighted ?? units;
-	return { length, first, units, weighted, counted, notes: explain(counted, weighted, units) };
+	const notes = explain(counted, weighted, units);
+	if (!hasHtmlTable(content)) return { length, first, units, weighted, counted, notes };
+	return { length, first, units, weighted, counted, notes, unmeasurable: 'table' };
 }
 
 function count(text: string, pattern: RegExp): number {

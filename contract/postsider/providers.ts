@@ -574,9 +574,10 @@ export function checkProviderMedia(
 // Length (the measuring itself lives in ./length)
 
 export interface LengthCheck {
-	/** The number the server compares with `max`. */
+	/** The number the server compares with `max` (only our estimate when the text has a table). */
 	length: number;
 	max: number;
+	/** Fits; always false for a text with a `<table>`, whose count we cannot reproduce. */
 	ok: boolean;
 	/** How it was counted, e.g. "312 of 280 for X: 2 links count 23 each, & counts 5 (&amp;) ×3". */
 	explanation: string;
@@ -614,7 +615,8 @@ export function maxLengthFor(provider: SupportedProvider, additionalSettings?: u
 export function lengthDependsOnChannel(provider: SupportedProvider, content: string): boolean {
 	const rules = PROVIDER_RULES[provider];
 	if (!rules.verifiedMaxLength) return false;
-	const { length } = measurePostLength(content, provider === 'x');
+	const { length, unmeasurable } = measurePostLength(content, provider === 'x');
+	if (unmeasurable) return false;
 	return length > rules.maxLength && length <= rules.verifiedMaxLength;
 }
 
@@ -637,6 +639,17 @@ export function checkLength(
 				? rules.verifiedMaxLength
 				: rules.maxLength;
 	const notes = measured.notes.length > 0 ? `: ${measured.notes.join(', ')}` : '';
+	if (measured.unmeasurable === 'table')
+		return {
+			length: measured.length,
+			max,
+			ok: false,
+			explanation:
+				`the text has an HTML table (<table>), and the server's HTML parser moves text out of ` +
+				`tables before it counts, which this check does not reproduce, so the length cannot be ` +
+				`checked ahead (the server may count more than ${measured.length}); remove the table ` +
+				`tags (a ${rules.label} post cannot show a table anyway)`,
+		};
 	return {
 		length: measured.length,
 		max,

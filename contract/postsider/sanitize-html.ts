@@ -13,9 +13,9 @@
  *    elements DOMPurify forbids together with their content (script, style, svg, …).
  * 3. Serialise: `&`, no-break space, `<`, `>` escaped in text; `&`, no-break space, `"` in attributes.
  *
- * Simplified: the table modes (no foster parenting), select (text kept, tags ignored) and foreign
- * content (svg/math elements tracked only to know where they end); emulators/README.md says where
- * that can differ.
+ * Simplified: the table modes (no foster parenting; the length checks refuse any `<table>` instead,
+ * see `hasHtmlTable` in ./length), select (text kept, tags ignored) and foreign content (svg/math
+ * elements tracked only to know where they end); emulators/README.md says where that can differ.
  */
 
 // ---------------------------------------------------------------------------------------------

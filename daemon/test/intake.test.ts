@@ -488,6 +488,23 @@ describe('intake', () => {
 			),
 		});
 	});
+	it('refuses a PostSider text with an HTML table, whose count cannot be checked ahead', async () => {
+		const env = makeEnv({ accounts: { bsky: { key: 'sider', id: 'b1', platform: 'bluesky' } } });
+		const store = openStore(env);
+		const intake = new Intake({ config: env.loaded.config, store, log: silentLogger });
+		drop(join(env.inbox, 'table.json'), {
+			version: 1,
+			text: { default: 'ok', bluesky: '<table><tr><td>short</td></tr></table>' },
+			targets: ['bsky'],
+			when: inFuture(),
+		});
+		await intake.scan();
+		expect(store.items()).toEqual([]);
+		expect(errorOf(env.folder, 'table').errors[0]).toMatchObject({
+			path: '$.text.bluesky',
+			message: expect.stringMatching(/has an HTML table \(<table>\).*remove the table tags/),
+		});
+	});
 	it('cancel stops targets not yet created and files the item under done/ as cancelled', async () => {
 		const { env, store, intake } = setup();
 		drop(join(env.inbox, 'c.png'), samplePng(8, 8, [77, 1, 1]));

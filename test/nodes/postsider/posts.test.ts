@@ -479,6 +479,30 @@ describe('Post → Create', () => {
 		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
 	});
 
+	it('with files to upload, a text with an HTML table fails before any upload (its count cannot be checked)', async () => {
+		const bluesky = channelOn(channels, 'bluesky');
+		const result = await runPostSider(
+			ps,
+			create({
+				channelIds: [bluesky.id],
+				postType: 'now',
+				content: '<table><tr><td>short</td></tr></table>',
+				binaryProperties: 'data',
+			}),
+			{
+				items: [
+					{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+				],
+			},
+		);
+		expect(result.status).toBe('error');
+		expect(result.errors.PostSider?.message).toMatch(
+			/would refuse this post for .*\(bluesky\): the text is too long, the text has an HTML table \(<table>\).*remove the table tags/,
+		);
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
+	});
+
 	it('with files to upload, an X text over 280 fails before any upload unless the server says the account is verified', async () => {
 		const x = channelOn(channels, 'x');
 		const run = () =>

@@ -195,7 +195,12 @@ export function checkBeforeUpload(
 				: { ...channel, verified: channel.identifier === 'x' || undefined })
 		);
 	});
-	if (!check.ok && check.shape === 'E4' && check.detail) {
+	if (
+		!check.ok &&
+		check.shape === 'E4' &&
+		check.detail &&
+		check.message === POSTSIDER_MESSAGES.tooLong
+	) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`PostSider would refuse this post for ${check.name} (${check.provider}): the text is too long, ${check.detail}`,
@@ -211,7 +216,7 @@ export function checkBeforeUpload(
 	if (!check.ok && check.shape === 'E4' && check.message !== POSTSIDER_MESSAGES.tooLong) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`PostSider would refuse this post for ${check.name} (${check.provider}): ${check.message}`,
+			`PostSider would refuse this post for ${check.name} (${check.provider}): ${check.message}${check.detail ? ` (${check.detail})` : ''}`,
 			{
 				itemIndex: i,
 				description: `Nothing was uploaded or posted. ${mediaRuleOf(check.provider)}Change the media in "Binary Properties" / "Media From Earlier Uploads" (or the channel's settings) and run again.`,

@@ -3,6 +3,7 @@
  * the server's own pipeline rebuilt on class-validator/class-transformer with its DTOs
  * (./oracle-create). Settings per provider, media combinations, body conversions.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateCreatePost, type ChannelInfo } from '../../../../contract/postsider/validate';
 import { oracleCreatePost, type OracleAnswer } from './oracle-create';
@@ -512,4 +513,109 @@ describe('differential: POST /posts validation vs the server DTOs (class-validat
 			expect(ours(raw)).toEqual(await oracleCreatePost(raw, lookup));
 		});
 	}
+});
+
+/** Soups with a <table> (docs/postsider-api.md, "Text length": our count is only an estimate). */
+const TABLE_SOUP = [
+	'<table>',
+	'</table>',
+	'<tr>',
+	'</tr>',
+	'<td>',
+	'</td>',
+	'<th>',
+	'<tbody>',
+	'<thead>',
+	'<col>',
+	'<caption>',
+	'</caption>',
+	'<p>',
+	'</p>',
+	'<strong>',
+	'</strong>',
+	'<a href="https://example.com/a">',
+	'</a>',
+	'<br>',
+	'<img>',
+	'<object>',
+	'</object>',
+	'</svg>',
+	'<select>',
+	'ab',
+	'&amp;',
+	' ',
+];
+
+describe('differential: POST /posts with an HTML table (stricter than the server)', () => {
+	it('refuses a post with a table before upload, naming the table (the server may accept it)', () => {
+		const raw = body(
+			'x',
+			{ who_can_reply_post: 'everyone' },
+			{ value: [{ content: '<table><tr><td>hi</td></tr></table>', image: [] }] },
+		);
+		const check = validateCreatePost(raw, lookup);
+		expect(check).toMatchObject({
+			ok: false,
+			shape: 'E4',
+			message: 'post is too long, please fix it',
+		});
+		expect(check.ok === false && check.shape === 'E4' && check.detail).toMatch(
+			/has an HTML table \(<table>\).*remove the table tags/,
+		);
+	});
+
+	// The server measures a draft only to see that it is not empty; with a <table> our measure cannot
+	// say so for sure (a link can count as an empty address), so a draft without media is refused.
+	it('refuses a draft with a table and no media, naming the table', async () => {
+		const raw = body(
+			'linkedin',
+			{},
+			{
+				type: 'draft',
+				value: [{ content: '<table><tr><td><p>hi</p></td></tr></table>', image: [] }],
+			},
+		);
+		expect(await oracleCreatePost(raw, lookup)).toEqual({ shape: 'OK' });
+		const check = validateCreatePost(raw, lookup);
+		expect(check).toMatchObject({
+			ok: false,
+			shape: 'E4',
+			message: 'Your post should have at least one character or one image.',
+		});
+		expect(check.ok === false && check.shape === 'E4' && check.detail).toMatch(/HTML table/);
+		const withImage = body(
+			'linkedin',
+			{},
+			{ type: 'draft', value: [{ content: '<table><tr><td>hi</td></tr></table>', image: [IMG] }] },
+		);
+		expect(validateCreatePost(withImage, lookup).ok).toBe(true);
+	});
+
+	it('refuses every post and draft with a table and no media, so never one the server refuses', async () => {
+		let refusedByServer = 0;
+		await fc.assert(
+			fc.asyncProperty(
+				fc
+					.array(fc.constantFrom(...TABLE_SOUP), { maxLength: 14 })
+					.map((p) => `<table>${p.join('')}`),
+				fc.constantFrom('draft', 'schedule'),
+				fc.constantFrom('x', 'linkedin', 'bluesky'),
+				async (content, type, provider) => {
+					const raw = body(provider, provider === 'x' ? { who_can_reply_post: 'everyone' } : {}, {
+						type,
+						value: [{ content, image: [] }],
+					});
+					const oracle = await oracleCreatePost(raw, lookup);
+					const check = validateCreatePost(raw, lookup);
+					if (oracle.shape !== 'OK') {
+						refusedByServer++;
+						expect(check.ok).toBe(false);
+					}
+					expect(check.ok).toBe(false);
+				},
+			),
+			{ numRuns: 300 },
+		);
+		expect(refusedByServer).toBeGreaterThan(0);
+	});
 });

@@ -12,6 +12,7 @@ import {
 	checkLength,
 } from '../../../../contract/postsider/providers';
 import {
+	hasHtmlTable,
 	hasVisibleContent,
 	measurePostLength,
 	sanitizePostContent,
@@ -83,6 +84,35 @@ export const LENGTH_CASES: Array<[string, string]> = [
 	['object content is kept', '<object>x<p>y</object>z'],
 	['head inside the body is ignored', 'a<head>b</head>c'],
 	['p breaks out of svg', '<svg><p>s</svg>t'],
+	// Table tags without a <table> start tag are ignored by the parser: counted exactly.
+	['table tags without <table>', '<tr><td>a</td><caption>b</caption></tr><p>c</p></table>'],
+	['<tablet> is not a table', '<tablet>x</tablet><p>y</p>'],
+];
+
+/**
+ * Inputs with a <table>: the server's parser moves text and formatting out of the table ("foster
+ * parenting"), which sanitize-html does not rebuild. These generated soups were counted LOWER than
+ * the server counts them (ours → server), so preflight would have accepted what the server refuses;
+ * any <table> is now refused by every check (over every limit, with an explanation).
+ */
+export const TABLE_CASES: Array<[string, string]> = [
+	[
+		'foster-parented strong (18 → 34 on X)',
+		'<table><colgroup> <strong><td></object></ul><tr><object>',
+	],
+	['paragraph fostered out (6 → 7)', '<table></caption><li></ul>c </object><tfoot><p>&amp;'],
+	['strong re-opened (34 → 51)', '<table></b><strong><tbody><em><strong></h2></tr></li></span>'],
+	[
+		'links fostered (123 → 161 on X)',
+		'<table><a href="https://example.com/a"><object><br><a href="https://example.com/a"><tfoot>&amp;<b><a href="https://example.com/a">',
+	],
+	[
+		'empty for us, not for the server (0 → 17)',
+		'<table></tr><tbody></strong><select><thead><strong><tr>',
+	],
+	['table in table (22 → 39)', '<table></tr><nobr>9<strong></tr><table><br></tr>'],
+	['a plain table', '<table><tr><td>' + 'x'.repeat(10) + '</td></tr></table>'],
+	['upper case, attributes', '<TABLE border="1"><tr><td>a</td></tr></TABLE>'],
 ];
 
 describe('differential: text length (all ten providers)', () => {
@@ -97,6 +127,19 @@ describe('differential: text length (all ten providers)', () => {
 				expect(measurePostLength(content, provider === 'x').first === 0).toBe(oracle.empty);
 			});
 		}
+	}
+
+	for (const [name, content] of TABLE_CASES) {
+		it(`table: ${name} is refused for every provider and limit`, () => {
+			expect(hasHtmlTable(content)).toBe(true);
+			for (const provider of SUPPORTED_PROVIDERS) {
+				for (const limit of [false, true, 1_000_000]) {
+					const check = checkLength(provider, content, limit);
+					expect(check.ok).toBe(false);
+					expect(check.explanation).toMatch(/has an HTML table \(<table>\).*remove the table tags/);
+				}
+			}
+		});
 	}
 
 	it('explains an over-long X post with what was counted', () => {
@@ -257,7 +300,68 @@ const OTHER_TAGS = [
 	'&nbsp;',
 ];
 
+const TABLE_TAGS = [
+	'<table>',
+	'</table>',
+	'<tbody>',
+	'</tbody>',
+	'<thead>',
+	'</thead>',
+	'<tfoot>',
+	'</tfoot>',
+	'<tr>',
+	'</tr>',
+	'<td>',
+	'</td>',
+	'<th>',
+	'</th>',
+	'<caption>',
+	'</caption>',
+	'<colgroup>',
+	'</colgroup>',
+	'<col>',
+];
+
+const SOUP_WITH_TABLES = [...EDITOR_TAGS, ...OTHER_TAGS, ...TABLE_TAGS, ...TABLE_TAGS];
+
 describe('differential: text length (property-based)', () => {
+	// Before the <table> rule: 6 of 10,000 such soups counted lower than the server, 5 higher, all
+	// with a <table> start tag; none without one.
+	it('never accepts tag soup with table tags that the server refuses (exact without <table>)', () => {
+		let tables = 0;
+		let others = 0;
+		fc.assert(
+			fc.property(
+				fc.oneof(
+					// A <table> somewhere, more table tags around it.
+					fc
+						.tuple(misnested(SOUP_WITH_TABLES), misnested(SOUP_WITH_TABLES))
+						.map(([before, after]) => `${before}<table>${after}`),
+					// Other table tags only.
+					misnested(SOUP_WITH_TABLES.filter((tag) => tag !== '<table>')),
+				),
+				fc.constantFrom(...SUPPORTED_PROVIDERS),
+				(content, provider) => {
+					const x = provider === 'x';
+					const oracle = oracleLength(content, x);
+					const ours = checkLength(provider, content);
+					if (hasHtmlTable(content)) {
+						tables++;
+						expect(ours.ok).toBe(false);
+					} else {
+						others++;
+						expect(ours.length).toBe(oracle.length);
+						expect(ours.ok).toBe(oracle.length <= PROVIDER_RULES[provider].maxLength);
+					}
+				},
+			),
+			{ numRuns: 2000 },
+		);
+		// Both branches really ran.
+		expect(tables).toBeGreaterThan(500);
+		expect(others).toBeGreaterThan(500);
+	});
+
 	// Found 34 in 3,000 before the adoption agency was rebuilt (counted short: accepted too much).
 	it('counts misnested editor markup exactly as the server (adoption agency, re-opened formatting)', () => {
 		fc.assert(
