@@ -385,7 +385,8 @@ describe('publish tracking', () => {
 });
 
 describe('publish tracking under a busy share', () => {
-	const gets = () => ps.requests.filter((r) => r.method === 'GET' && /\/posts\/[^/?]+$/.test(r.path));
+	const gets = () =>
+		ps.requests.filter((r) => r.method === 'GET' && /\/posts\/[^/?]+$/.test(r.path));
 	/** One tracker pass, waited for (the daemon re-arms its own timer; this drives it by hand). */
 	async function pass(d: Daemon) {
 		d.trackNow();

@@ -149,9 +149,10 @@ export class Outbox {
 	/** Events after the row `afterId`, and the row to continue after (the cursor of `events --follow`). */
 	page(afterId: number, limit = 500): { events: PostspoolEvent[]; last: number } {
 		const rows = this.db
-			.prepare<[number, number], { id: number; payload: string }>(
-				`SELECT id, payload FROM notify_events WHERE id > ? ORDER BY id LIMIT ?`,
-			)
+			.prepare<
+				[number, number],
+				{ id: number; payload: string }
+			>(`SELECT id, payload FROM notify_events WHERE id > ? ORDER BY id LIMIT ?`)
 			.all(afterId, limit);
 		return {
 			events: rows.map((r) => JSON.parse(r.payload) as PostspoolEvent),
