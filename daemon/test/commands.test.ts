@@ -125,6 +125,40 @@ describe('history', () => {
 		);
 	});
 
+	it('a time without an offset is refused with the fix (never read in the local zone); --since after --until is refused', () => {
+		const env = makeEnv();
+		for (const v of [
+			'2026-12-07T09:00',
+			'2026-12-07T09:00:00',
+			'2026-12-07 09:00',
+			'2026-12-07T09:00:00.000',
+		]) {
+			expect(() => historyCommand({ config: env.configPath, since: v })).toThrow(
+				/--since ".*" has no offset, so it could mean any time zone; add one: "2026-12-07T09:00[^"]*Z"/,
+			);
+			expect(() => historyCommand({ config: env.configPath, until: v })).toThrow(
+				/--until .* has no offset/,
+			);
+		}
+		// With an offset the instant is the same whatever the machine's zone.
+		expect(parseWhen('2026-12-07T09:00:00+13:00', '--since')).toBe(
+			Date.parse('2026-12-06T20:00:00Z'),
+		);
+		expect(parseWhen('2026-12-07T09:00:00z', '--since')).toBe(Date.parse('2026-12-07T09:00:00Z'));
+		expect(() =>
+			historyCommand({ config: env.configPath, since: '2026-12-08', until: '2026-12-07' }),
+		).toThrow(
+			/--since "2026-12-08" is not before --until "2026-12-07", so no post could match; swap them/,
+		);
+		expect(() =>
+			historyCommand({
+				config: env.configPath,
+				since: '2026-12-07T10:00:00Z',
+				until: '2026-12-07T09:00:00Z',
+			}),
+		).toThrow(/is not before --until/);
+	});
+
 	it('a draft the service accepted shows as "draft", not "confirmed"; --state filters by it', async () => {
 		const env = makeEnv();
 		seed(env, [

@@ -53,6 +53,13 @@ export function parseWhen(
 			EXIT.validation,
 		);
 	}
+	// A time without an offset would be read in this machine's zone: refused, as "when" and
+	// "retry --at" refuse it (the same post list must not depend on TZ).
+	if (/^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(value))
+		throw new CliError(
+			`${flag} "${value}" has no offset, so it could mean any time zone; add one: "${value.replace(' ', 'T')}Z" (UTC, as history prints times) or e.g. "${value.replace(' ', 'T')}+01:00"`,
+			EXIT.validation,
+		);
 	const at = Date.parse(value);
 	if (Number.isNaN(at))
 		throw new CliError(
@@ -78,6 +85,11 @@ export function historyCommand(opts: HistoryOpts): number {
 	const since = opts.since ? parseWhen(opts.since, '--since') : undefined;
 	const until = opts.until ? parseWhen(opts.until, '--until', Date.now(), 'end') : undefined;
 	const untilDay = opts.until !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(opts.until);
+	if (since !== undefined && until !== undefined && (untilDay ? since >= until : since > until))
+		throw new CliError(
+			`--since "${opts.since}" is not before --until "${opts.until}", so no post could match; swap them or widen the range`,
+			EXIT.validation,
+		);
 	const loaded = load(opts);
 	if (opts.account && !loaded.config.accounts[opts.account])
 		throw new CliError(
