@@ -508,6 +508,7 @@ describe('CSV as spreadsheets write it (outside tester findings)', () => {
 				'a,acme-x,2027-02-30 10:00,Europe/Berlin',
 				'b,acme-x,2027-02-28 24:00,Europe/Berlin',
 				'c,acme-x,2027-02-28 10:00,Europe/Berlin',
+				'd,acme-x,2027-03-28 02:30,Europe/Berlin',
 			].join('\n'),
 		);
 		const checked = await checkCsv(
@@ -522,8 +523,13 @@ describe('CSV as spreadsheets write it (outside tester findings)', () => {
 			['when.local'],
 			['when.local'],
 			[],
+			['when.local'],
 		]);
 		expect(checked.rows[0].problems[0].message).toMatch(/does not exist on a calendar/);
+		// A DST gap: the same rule as a sidecar's (zoned-time.ts).
+		expect(checked.rows[3].problems[0].message).toMatch(
+			/that time does not exist in Europe\/Berlin on that day \(clocks go forward and skip it\); give a time the clock shows, e.g. "2027-03-28 03:30"/,
+		);
 		expect(checked.rows[2].validation!.post.when).toEqual({
 			kind: 'at',
 			at: Date.parse('2027-02-28T09:00:00Z'),

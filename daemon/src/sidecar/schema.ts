@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PLATFORMS, Platform } from '../config/schema';
+import { zonedTimeProblem } from './zoned-time';
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
@@ -68,7 +69,13 @@ export const When = z.union(
 					.string()
 					.refine(isTimeZone, 'unknown time zone; use an IANA name such as "Europe/Berlin"'),
 			})
-			.strict(),
+			.strict()
+			// A time the zone skips (DST gap) is refused; one it has twice is the first (zoned-time.ts).
+			.superRefine((v, ctx) => {
+				if (!isRealLocalTime(v.local) || !isTimeZone(v.tz)) return;
+				const problem = zonedTimeProblem(v.local, v.tz);
+				if (problem) ctx.addIssue({ code: 'custom', path: ['local'], message: problem });
+			}),
 	],
 	{
 		error:
