@@ -52,12 +52,17 @@ export const When = z.union(
 		z
 			.literal('next-slot')
 			.describe("The channel's next free slot from PostSider's find-slot (PostSider targets only)"),
-		z
-			.string()
-			.refine(
-				(s) => ISO_WITH_OFFSET.test(s) && isRealDate(s),
-				'use a real ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", or {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"',
-			),
+		z.string().superRefine((s, ctx) => {
+			// Say which part is wrong: no offset, or a day the calendar does not have.
+			const message = ISO_WITH_OFFSET.test(s)
+				? isRealDate(s)
+					? undefined
+					: `"${s}" is a day the calendar does not have (e.g. 2027-02-30 or 2027-13-01); write a real date`
+				: LOCAL_TIME.test(s.trim()) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)
+					? `"${s}" has no offset, so it could mean any time zone; add one ("...Z" for UTC, "+01:00") or write {"local": "...", "tz": "Europe/Berlin"}`
+					: 'use a real ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", or {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"';
+			if (message) ctx.addIssue({ code: 'custom', message });
+		}),
 		z
 			.object({
 				local: z
