@@ -159,6 +159,29 @@ describe('history', () => {
 		).toThrow(/is not before --until/);
 	});
 
+	it('a PostFast target recovered without its database record shows its scheduled time (from the look-up request), not "-"', async () => {
+		const env = makeEnv();
+		const at = Date.parse('2027-03-01T09:00:00Z');
+		seed(env, [{ id: 'r1', publishAt: at }]);
+		const db = openDb(env.loaded.stateDir);
+		db.prepare(`UPDATE targets SET publish_at = NULL, request = ? WHERE item_id = 'r1'`).run(
+			JSON.stringify({ body: {}, publishAt: at, index: 0, lookupOnly: true }),
+		);
+		db.close();
+		const rows = JSON.parse(
+			(await cli(() => historyCommand({ config: env.configPath, json: true }))).out,
+		);
+		expect(rows[0].scheduledAt).toBe('2027-03-01T09:00:00.000Z');
+		expect((await cli(() => historyCommand({ config: env.configPath }))).out).toContain(
+			'2027-03-01T09:00:00Z',
+		);
+		const since = JSON.parse(
+			(await cli(() => historyCommand({ config: env.configPath, json: true, since: '2027-03-01' })))
+				.out,
+		);
+		expect(since).toHaveLength(1);
+	});
+
 	it('a draft the service accepted shows as "draft", not "confirmed"; --state filters by it', async () => {
 		const env = makeEnv();
 		seed(env, [

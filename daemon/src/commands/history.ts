@@ -110,8 +110,11 @@ export function historyCommand(opts: HistoryOpts): number {
 			where.push('t.label = ?');
 			args.push(opts.account);
 		}
-		// The post's time: when it is (or was) to be published, else when it was dropped.
-		const at = 'COALESCE(o.published_at, t.publish_at, i.created_at)';
+		// The post's time: when it is (or was) to be published, else when it was dropped. A target
+		// recovered without its database record (PostFast, found by a look-up) has its time only in
+		// the stored request.
+		const scheduled = `COALESCE(t.publish_at, json_extract(t.request, '$.publishAt'))`;
+		const at = `COALESCE(o.published_at, ${scheduled}, i.created_at)`;
 		if (since !== undefined) {
 			where.push(`${at} >= ?`);
 			args.push(since);
@@ -139,7 +142,7 @@ export function historyCommand(opts: HistoryOpts): number {
 					folder: string;
 				}
 			>(
-				`SELECT i.id item, i.name, t.label, t.platform, t.service, t.remote_id, ${state} state, t.publish_at,
+				`SELECT i.id item, i.name, t.label, t.platform, t.service, t.remote_id, ${state} state, ${scheduled} publish_at,
 					o.published_at, o.url, t.error, COALESCE(i.final_dir, i.work_dir) folder
 				 FROM targets t JOIN items i ON i.id = t.item_id LEFT JOIN outcomes o ON o.target_id = t.id
 				 ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
