@@ -125,6 +125,63 @@ describe('history', () => {
 		);
 	});
 
+	it('a time without an offset is refused with the fix (never read in the local zone); --since after --until is refused', () => {
+		const env = makeEnv();
+		for (const v of [
+			'2026-12-07T09:00',
+			'2026-12-07T09:00:00',
+			'2026-12-07 09:00',
+			'2026-12-07T09:00:00.000',
+		]) {
+			expect(() => historyCommand({ config: env.configPath, since: v })).toThrow(
+				/--since ".*" has no offset, so it could mean any time zone; add one: "2026-12-07T09:00[^"]*Z"/,
+			);
+			expect(() => historyCommand({ config: env.configPath, until: v })).toThrow(
+				/--until .* has no offset/,
+			);
+		}
+		// With an offset the instant is the same whatever the machine's zone.
+		expect(parseWhen('2026-12-07T09:00:00+13:00', '--since')).toBe(
+			Date.parse('2026-12-06T20:00:00Z'),
+		);
+		expect(parseWhen('2026-12-07T09:00:00z', '--since')).toBe(Date.parse('2026-12-07T09:00:00Z'));
+		expect(() =>
+			historyCommand({ config: env.configPath, since: '2026-12-08', until: '2026-12-07' }),
+		).toThrow(
+			/--since "2026-12-08" is not before --until "2026-12-07", so no post could match; swap them/,
+		);
+		expect(() =>
+			historyCommand({
+				config: env.configPath,
+				since: '2026-12-07T10:00:00Z',
+				until: '2026-12-07T09:00:00Z',
+			}),
+		).toThrow(/is not before --until/);
+	});
+
+	it('a PostFast target recovered without its database record shows its scheduled time (from the look-up request), not "-"', async () => {
+		const env = makeEnv();
+		const at = Date.parse('2027-03-01T09:00:00Z');
+		seed(env, [{ id: 'r1', publishAt: at }]);
+		const db = openDb(env.loaded.stateDir);
+		db.prepare(`UPDATE targets SET publish_at = NULL, request = ? WHERE item_id = 'r1'`).run(
+			JSON.stringify({ body: {}, publishAt: at, index: 0, lookupOnly: true }),
+		);
+		db.close();
+		const rows = JSON.parse(
+			(await cli(() => historyCommand({ config: env.configPath, json: true }))).out,
+		);
+		expect(rows[0].scheduledAt).toBe('2027-03-01T09:00:00.000Z');
+		expect((await cli(() => historyCommand({ config: env.configPath }))).out).toContain(
+			'2027-03-01T09:00:00Z',
+		);
+		const since = JSON.parse(
+			(await cli(() => historyCommand({ config: env.configPath, json: true, since: '2027-03-01' })))
+				.out,
+		);
+		expect(since).toHaveLength(1);
+	});
+
 	it('a draft the service accepted shows as "draft", not "confirmed"; --state filters by it', async () => {
 		const env = makeEnv();
 		seed(env, [

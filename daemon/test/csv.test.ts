@@ -452,8 +452,9 @@ describe('CSV as spreadsheets write it (outside tester findings)', () => {
 				const d = decodeCsv(bytes);
 				const bom = bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
 				if (d.ok) expect(Buffer.from(d.text, 'utf8').equals(bytes.subarray(bom))).toBe(true);
-				// Refused only when the bytes really are not UTF-8 (a lenient decoder would replace some).
-				else expect(new TextDecoder().decode(bytes)).toContain('\uFFFD');
+				// Refused only when the bytes really are not UTF-8 (a lenient decoder would replace some),
+				// or hold a NUL (UTF-16 without its BOM).
+				else if (!bytes.includes(0)) expect(new TextDecoder().decode(bytes)).toContain('\uFFFD');
 			}),
 			{ numRuns: 2000 },
 		);
@@ -464,7 +465,8 @@ describe('CSV as spreadsheets write it (outside tester findings)', () => {
 					Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]),
 				]) {
 					const d = decodeCsv(bytes);
-					expect(d.ok && d.text).toBe(s);
+					if (s.includes('\0') && bytes[0] !== 0xff) expect(d.ok).toBe(false);
+					else expect(d.ok && d.text).toBe(s);
 				}
 			}),
 		);
@@ -508,6 +510,7 @@ describe('CSV as spreadsheets write it (outside tester findings)', () => {
 				'a,acme-x,2027-02-30 10:00,Europe/Berlin',
 				'b,acme-x,2027-02-28 24:00,Europe/Berlin',
 				'c,acme-x,2027-02-28 10:00,Europe/Berlin',
+				'd,acme-x,2027-03-28 02:30,Europe/Berlin',
 			].join('\n'),
 		);
 		const checked = await checkCsv(
@@ -522,8 +525,13 @@ describe('CSV as spreadsheets write it (outside tester findings)', () => {
 			['when.local'],
 			['when.local'],
 			[],
+			['when.local'],
 		]);
 		expect(checked.rows[0].problems[0].message).toMatch(/does not exist on a calendar/);
+		// A DST gap: the same rule as a sidecar's (zoned-time.ts).
+		expect(checked.rows[3].problems[0].message).toMatch(
+			/that time does not exist in Europe\/Berlin on that day \(clocks go forward and skip it\); give a time the clock shows, e.g. "2027-03-28 03:30"/,
+		);
 		expect(checked.rows[2].validation!.post.when).toEqual({
 			kind: 'at',
 			at: Date.parse('2027-02-28T09:00:00Z'),
@@ -553,6 +561,63 @@ describe('CSV as spreadsheets write it (outside tester findings)', () => {
 				},
 			),
 			{ numRuns: 3000 },
+		);
+	});
+
+	it('classic Mac CR-only line endings read as lines; UTF-16 without a BOM is refused with "save as UTF-8"', () => {
+		const p = parseCsvBatch('text,targets,when\ra,acme-x,2030-01-01T09:00:00Z\r\rb,acme-x,asap\r');
+		if (!p.ok) throw new Error(p.problem.message);
+		expect(p.rows.map((r) => [r.line, r.sidecar.text, r.problems])).toEqual([
+			[2, 'a', []],
+			[4, 'b', []],
+		]);
+		for (const bytes of [
+			Buffer.from('text,targets,when\na,acme-x,asap\n', 'utf16le'),
+			Buffer.from('text,targets,when\na,acme-x,asap\n', 'utf16le').swap16(),
+		]) {
+			const d = decodeCsv(bytes);
+			expect(d.ok).toBe(false);
+			if (!d.ok) {
+				expect(d.problem.message).toMatch(/looks like UTF-16 saved without a byte-order mark/);
+				expect(d.problem.fix).toMatch(/^Save the file as UTF-8/);
+			}
+		}
+	});
+
+	it('when.local: "9:00" as Excel writes it is read; a wrong format is one problem naming when.local; a DST gap names when.local', async () => {
+		const env = makeEnv();
+		const csv = join(env.home, 'local2.csv');
+		writeFileSync(
+			csv,
+			[
+				'text,targets,when.local,when.tz',
+				'a,acme-x,2027-07-01 9:00,Europe/Berlin',
+				'b,acme-x,01/07/2027 09:00,Europe/Berlin',
+				'c,acme-x,2027-03-28 02:30,Europe/Berlin',
+			].join('\n'),
+		);
+		const checked = await checkCsv(
+			csv,
+			[],
+			{},
+			env.loaded.config,
+			Date.parse('2026-12-07T00:00:00Z'),
+		);
+		if (!checked.ok) throw new Error(checked.problem.message);
+		expect(checked.rows[0].problems).toEqual([]);
+		expect(checked.rows[0].validation!.post.when).toEqual({
+			kind: 'at',
+			at: Date.parse('2027-07-01T07:00:00Z'),
+		});
+		expect(checked.rows[1].problems).toHaveLength(1);
+		expect(checked.rows[1].problems[0]).toMatchObject({ column: 'when.local' });
+		expect(checked.rows[1].problems[0].message).toMatch(
+			/write the local time as "YYYY-MM-DD HH:mm"/,
+		);
+		expect(checked.rows[1].problems[0].message).not.toMatch(/calendar/);
+		expect(checked.rows[2].problems.map((x) => x.column)).toEqual(['when.local']);
+		expect(checked.rows.flatMap((r) => r.problems).some((x) => /_defaults/.test(x.column))).toBe(
+			false,
 		);
 	});
 

@@ -230,6 +230,40 @@ describe('webhook queue (outside tester findings)', () => {
 		expect(JSON.parse(r.got[2].body).id).toBe(parked.id);
 	});
 
+	it('delivery ids are unique across databases (a new one after losing the old) and repeat on a redelivery', async () => {
+		let fail = true;
+		const r = await receiver(0, () => (fail ? 503 : 200));
+		cleanups.push(() => r.close());
+		const config = NotifyConfig.parse({
+			webhook: { url: `http://127.0.0.1:${r.port}/hook`, retryMs: 40, timeoutMs: 2000 },
+			desktop: { on: 'off' },
+		});
+		const ids: string[] = [];
+		for (const round of [1, 2]) {
+			// A fresh state directory each round: the database was lost and started again.
+			const db = openDb(tempDir(`postspool-notify-new-${round}-`));
+			const n = new Notifier({ db, config, log: silentLogger, now: Date.now });
+			n.start();
+			fail = round === 1;
+			const e = n.emit({ type: 'queued', item: `i${round}`, name: 'a.png' });
+			if (round === 1) {
+				await until(() => r.state.hits >= 2);
+				fail = false;
+			}
+			await until(() => r.got.some((g) => JSON.parse(g.body).item === `i${round}`));
+			const got = r.got.filter((g) => JSON.parse(g.body).item === `i${round}`);
+			expect(got).toHaveLength(1);
+			// The header and the body carry the event's id, the one emit returned, after retries too.
+			expect(got[0].headers['x-postspool-delivery']).toBe(e.id);
+			expect(JSON.parse(got[0].body).id).toBe(e.id);
+			ids.push(e.id);
+			n.stop();
+			db.close();
+		}
+		expect(ids[0]).not.toBe(ids[1]);
+		expect(ids.every((id) => /^[0-9a-f-]{36}$/.test(id))).toBe(true);
+	});
+
 	it('status shows the backlog while the receiver is down: count, oldest, attempts, last error, next try', async () => {
 		const down = await receiver(0, () => 503);
 		cleanups.push(() => down.close());
@@ -263,7 +297,7 @@ describe('webhook queue (outside tester findings)', () => {
 		});
 		expect(status.webhook.oldest.attempts).toBeGreaterThanOrEqual(2);
 		expect((await cli(() => statusCommand({ config: env.configPath }))).out).toMatch(
-			/webhook: 2 event\(s\) waiting; oldest \d+ \(failed\) since .*last: the receiver answered 503, next try /,
+			/webhook: 2 event\(s\) waiting; oldest [0-9a-f-]{36} \(failed\) since .*last: the receiver answered 503, next try /,
 		);
 	});
 

@@ -384,6 +384,65 @@ describe('publish tracking', () => {
 	});
 });
 
+describe('publish tracking under a busy share', () => {
+	const gets = () =>
+		ps.requests.filter((r) => r.method === 'GET' && /\/posts\/[^/?]+$/.test(r.path));
+	/** One tracker pass, waited for (the daemon re-arms its own timer; this drives it by hand). */
+	async function pass(d: Daemon) {
+		d.trackNow();
+		await (d as unknown as { tracking?: Promise<void> }).tracking;
+	}
+
+	it('a PostSider post in ERROR is settled publish-failed (reason read) even when the share allows one call a minute', async () => {
+		// 2% of 60/min: one tracker call per minute. The list call spends it; the reason call must not wait for it.
+		const env = setup({ tracking: { share: 0.02 } });
+		const when = new Date(now() + 5 * 60_000).toISOString();
+		const d = await start(env.configPath);
+		drop(join(env.inbox, 'ps-err.json'), { text: 'busy [fail]', targets: ['ps-li'], when });
+		await until(() => find(join(env.folder, 'done'), 'receipt.json').length === 1);
+		const [beforeLists, beforeGets] = [lists().ps, gets().length];
+		advance(6 * 60_000);
+		for (let i = 0; i < 6; i++) {
+			await pass(d);
+			advance(20_000);
+		}
+		const [t] = targets(env.stateDir);
+		expect(t.t.state).toBe('publish-failed');
+		expect(JSON.parse(t.t.error!).message).toMatch(/could not publish it on linkedin: Simulated/);
+		expect(gets().length - beforeGets).toBe(1);
+		expect(lists().ps - beforeLists).toBe(1);
+		await until(() => find(join(env.folder, 'failed'), 'error.json').length === 1);
+	});
+
+	it('a post not final yet is looked at again 1 min, 2, 4, 8 … later, not every pass', async () => {
+		const env = setup();
+		const when = new Date(now() + 5 * 60_000).toISOString();
+		const d = await start(env.configPath);
+		drop(join(env.inbox, 'ps-gone.json'), { text: 'removed elsewhere', targets: ['ps-li'], when });
+		await until(() => find(join(env.folder, 'done'), 'receipt.json').length === 1);
+		// Deleted outside postspool: the list never shows it, so it is never final.
+		const [t] = targets(env.stateDir);
+		const del = await new PostSiderClient({ baseUrl: ps.baseUrl, apiKey: ps.apiKey }).deletePost(
+			t.t.remote_id!,
+		);
+		expect(del.ok).toBe(true);
+		const before = lists().ps;
+		advance(5 * 60_000);
+		const seen: number[] = [];
+		// 16 min in 15 s steps: 64 passes. Looks at +30 s, then 1, 2, 4, 8 min later.
+		for (let i = 0; i < 64; i++) {
+			const n = lists().ps;
+			await pass(d);
+			if (lists().ps > n) seen.push(now());
+			advance(15_000);
+		}
+		expect(lists().ps - before).toBe(seen.length);
+		const gaps = seen.slice(1).map((at, i) => Math.round((at - seen[i]) / 60_000));
+		expect(gaps).toEqual([1, 2, 4, 8]);
+		expect(targets(env.stateDir)[0].t.state).toBe('confirmed');
+	});
+});
+
 describe('cancel --remote', () => {
 	it('spells out the consequence first, then deletes the scheduled posts on both services and files the folder as .cancelled', async () => {
 		// The CLI runs on the wall clock: emulators whose clocks stand at it.

@@ -38,7 +38,11 @@ describe('sidecar schema', () => {
 	});
 
 	it.each([
-		[{ ...valid, when: '2030-01-01T09:00:00' }, '$.when', /real ISO time WITH an offset/],
+		[
+			{ ...valid, when: '2030-01-01T09:00:00' },
+			'$.when',
+			/"2030-01-01T09:00:00" has no offset, so it could mean any time zone; add one/,
+		],
 		[
 			{ ...valid, when: { local: '2030-01-01 09:00', tz: 'Mars/Olympus' } },
 			'$.when.tz',
@@ -73,7 +77,12 @@ describe('sidecar schema', () => {
 		}
 		const bad = validateSidecar({ ...valid, when: '2030-02-30T09:00:00Z' }, [], config);
 		expect(!bad.ok && bad.issues).toEqual([
-			{ path: '$.when', message: expect.stringMatching(/real ISO time WITH an offset/) },
+			{
+				path: '$.when',
+				message: expect.stringMatching(
+					/^"2030-02-30T09:00:00Z" is a day the calendar does not have/,
+				),
+			},
 		]);
 	});
 

@@ -137,7 +137,9 @@ describe('daemon webhook → a real n8n', () => {
 			const [event] = outbox.since(0);
 			expect(event).toMatchObject({ type: 'failed', name: 'broken' });
 			const body = (
-				db.prepare('SELECT payload FROM notify_events WHERE id = ?').get(event.id) as {
+				db
+					.prepare(`SELECT payload FROM notify_events WHERE json_extract(payload, '$.id') = ?`)
+					.get(event.id) as {
 					payload: string;
 				}
 			).payload;

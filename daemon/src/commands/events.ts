@@ -54,9 +54,9 @@ export async function eventsCommand(opts: EventsOpts): Promise<number> {
 		let after = outbox.tailStart(last);
 		const drain = () => {
 			for (;;) {
-				const batch = outbox.since(after);
+				const { events: batch, last: next } = outbox.page(after);
 				for (const e of batch) out(e);
-				if (batch.length > 0) after = batch[batch.length - 1].id;
+				after = next;
 				if (batch.length < 500) return;
 			}
 		};

@@ -53,6 +53,13 @@ export function parseWhen(
 			EXIT.validation,
 		);
 	}
+	// A time without an offset would be read in this machine's zone: refused, as "when" and
+	// "retry --at" refuse it (the same post list must not depend on TZ).
+	if (/^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(value))
+		throw new CliError(
+			`${flag} "${value}" has no offset, so it could mean any time zone; add one: "${value.replace(' ', 'T')}Z" (UTC, as history prints times) or e.g. "${value.replace(' ', 'T')}+01:00"`,
+			EXIT.validation,
+		);
 	const at = Date.parse(value);
 	if (Number.isNaN(at))
 		throw new CliError(
@@ -78,6 +85,11 @@ export function historyCommand(opts: HistoryOpts): number {
 	const since = opts.since ? parseWhen(opts.since, '--since') : undefined;
 	const until = opts.until ? parseWhen(opts.until, '--until', Date.now(), 'end') : undefined;
 	const untilDay = opts.until !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(opts.until);
+	if (since !== undefined && until !== undefined && (untilDay ? since >= until : since > until))
+		throw new CliError(
+			`--since "${opts.since}" is not before --until "${opts.until}", so no post could match; swap them or widen the range`,
+			EXIT.validation,
+		);
 	const loaded = load(opts);
 	if (opts.account && !loaded.config.accounts[opts.account])
 		throw new CliError(
@@ -98,8 +110,11 @@ export function historyCommand(opts: HistoryOpts): number {
 			where.push('t.label = ?');
 			args.push(opts.account);
 		}
-		// The post's time: when it is (or was) to be published, else when it was dropped.
-		const at = 'COALESCE(o.published_at, t.publish_at, i.created_at)';
+		// The post's time: when it is (or was) to be published, else when it was dropped. A target
+		// recovered without its database record (PostFast, found by a look-up) has its time only in
+		// the stored request.
+		const scheduled = `COALESCE(t.publish_at, json_extract(t.request, '$.publishAt'))`;
+		const at = `COALESCE(o.published_at, ${scheduled}, i.created_at)`;
 		if (since !== undefined) {
 			where.push(`${at} >= ?`);
 			args.push(since);
@@ -127,7 +142,7 @@ export function historyCommand(opts: HistoryOpts): number {
 					folder: string;
 				}
 			>(
-				`SELECT i.id item, i.name, t.label, t.platform, t.service, t.remote_id, ${state} state, t.publish_at,
+				`SELECT i.id item, i.name, t.label, t.platform, t.service, t.remote_id, ${state} state, ${scheduled} publish_at,
 					o.published_at, o.url, t.error, COALESCE(i.final_dir, i.work_dir) folder
 				 FROM targets t JOIN items i ON i.id = t.item_id LEFT JOIN outcomes o ON o.target_id = t.id
 				 ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

@@ -128,6 +128,20 @@ export function decodeCsv(
 				? 'utf-16be'
 				: undefined;
 	if (utf16) return { ok: true, text: new TextDecoder(utf16).decode(bytes) };
+	// NUL bytes: UTF-16 without its BOM (every other byte of plain text is 0); never text in a CSV.
+	const nul = bytes.indexOf(0);
+	if (nul !== -1) {
+		const line = bytes.subarray(0, nul).filter((b) => b === 0x0a).length + 1;
+		return {
+			ok: false,
+			problem: {
+				line,
+				column: '(file)',
+				message: `the file holds NUL bytes (the first on line ${line}): it looks like UTF-16 saved without a byte-order mark, which postspool cannot tell from other encodings; nothing was read`,
+				fix: 'Save the file as UTF-8 (Excel: "CSV UTF-8 (Comma delimited)"; LibreOffice: character set "Unicode (UTF-8)") and drop it again',
+			},
+		};
+	}
 	try {
 		return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
 	} catch {
@@ -171,6 +185,8 @@ function firstInvalidUtf8(b: Buffer): number {
 
 /** Reads the file into rows; only a file the parser cannot read, or a bad header, fails as a whole. */
 export function parseCsvBatch(text: string): ParsedCsv {
+	// Classic Mac line endings (CR only): read as line breaks, so lines are numbered as an editor shows them.
+	if (text.includes('\r') && !text.includes('\n')) text = text.replace(/\r/g, '\n');
 	let parsed: Array<{ record: string[]; info: { bytes: number } }>;
 	try {
 		parsed = parse(text, {
@@ -276,13 +292,17 @@ export function parseCsvBatch(text: string): ParsedCsv {
 }
 
 /** The column a sidecar path came from (`$.targets.1` → `targets`, `$.text.x` → `text.x`). */
-export function columnOf(path: string | undefined, columns: string[]): string {
+export function columnOf(path: string | undefined, columns: string[], message?: string): string {
 	if (!path || path === '$') return '(row)';
 	const p = path.replace(/^\$\.?/, '');
 	const match = columns
 		.filter((c) => p === c || p.startsWith(`${c}.`))
 		.sort((a, b) => b.length - a.length)[0];
 	if (match) return match;
+	// An issue on the whole of a field written in sub-columns (`when` from `when.local` + `when.tz`):
+	// the sub-column the message names, else all of them.
+	const parts = columns.filter((c) => c.startsWith(`${p}.`));
+	if (parts.length > 0) return parts.find((c) => message?.includes(`$.${c}`)) ?? parts.join(' + ');
 	const top = p.split('.')[0];
 	return top === 'version' ? 'version' : `${top} (from _defaults.json or missing)`;
 }
@@ -334,7 +354,7 @@ export async function checkCsv(
 					const column =
 						e.target && e.path?.startsWith('$.targets')
 							? 'targets'
-							: columnOf(e.path, parsed.columns);
+							: columnOf(e.path, parsed.columns, e.message);
 					return {
 						line: row.line,
 						column,

@@ -8,7 +8,7 @@ import type { NotifyConfig } from '../config/schema';
 import type { Logger } from '../log';
 import type { Db } from '../state/db';
 import { desktopCommand, showDesktop } from './desktop';
-import { type EventType, Outbox, type PostspoolEvent } from './outbox';
+import { type EventType, Outbox, type PostspoolEvent, eventIdOf } from './outbox';
 import { deliverDue } from './webhook';
 
 const FAILURES: EventType[] = ['failed', 'needs-review', 'publish-failed'];
@@ -91,12 +91,12 @@ export class Notifier {
 			(row, message) =>
 				this.o.log.log(
 					'warn',
-					`webhook: event ${row.id} (${row.type}) not delivered: ${message}; kept and retried (attempt ${row.attempts + 1})`,
+					`webhook: event ${eventIdOf(row)} (${row.type}) not delivered: ${message}; kept and retried (attempt ${row.attempts + 1})`,
 				),
 			(row, message) =>
 				this.o.log.log(
 					'warn',
-					`webhook: event ${row.id} (${row.type}) parked: ${message}, which sending it again will not change; the next events are delivered. Fix the receiver (n8n: is the workflow published?) and run "postspool events --redeliver"`,
+					`webhook: event ${eventIdOf(row)} (${row.type}) parked: ${message}, which sending it again will not change; the next events are delivered. Fix the receiver (n8n: is the workflow published?) and run "postspool events --redeliver"`,
 				),
 		)
 			.catch((err) => {

@@ -2,6 +2,7 @@
  * Every notification event, stored in the state database before anything is sent: the webhook
  * delivers from here (and retries until it is delivered), and `postspool events --follow` reads it.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../state/db';
 import { migrateNotifyTables } from '../state/notify-tables';
 
@@ -17,8 +18,11 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /** What a webhook receives (and `events --json` prints), one per event. */
 export interface PostspoolEvent {
-	/** Unique per state directory and increasing: a receiver can drop duplicates by it. */
-	id: number;
+	/**
+	 * A UUID per event, kept in the stored payload so every redelivery repeats it: a receiver can drop
+	 * duplicates by it. Random, not a row number, so a new database (after losing one) never reuses one.
+	 */
+	id: string;
 	type: EventType;
 	at: string;
 	item?: string;
@@ -69,7 +73,7 @@ export class Outbox {
 						)
 						.run(event.type, at, webhook ? 'pending' : 'skipped', at).lastInsertRowid,
 				);
-				const full: PostspoolEvent = { id, ...event, at: new Date(at).toISOString() };
+				const full: PostspoolEvent = { id: randomUUID(), ...event, at: new Date(at).toISOString() };
 				this.db
 					.prepare(`UPDATE notify_events SET payload = ? WHERE id = ?`)
 					.run(JSON.stringify(full), id);
@@ -139,12 +143,21 @@ export class Outbox {
 
 	/** Events after `afterId` (for `events --follow`), oldest first. */
 	since(afterId: number, limit = 500): PostspoolEvent[] {
-		return this.db
-			.prepare<[number, number], { payload: string }>(
-				`SELECT payload FROM notify_events WHERE id > ? ORDER BY id LIMIT ?`,
-			)
-			.all(afterId, limit)
-			.map((r) => JSON.parse(r.payload) as PostspoolEvent);
+		return this.page(afterId, limit).events;
+	}
+
+	/** Events after the row `afterId`, and the row to continue after (the cursor of `events --follow`). */
+	page(afterId: number, limit = 500): { events: PostspoolEvent[]; last: number } {
+		const rows = this.db
+			.prepare<
+				[number, number],
+				{ id: number; payload: string }
+			>(`SELECT id, payload FROM notify_events WHERE id > ? ORDER BY id LIMIT ?`)
+			.all(afterId, limit);
+		return {
+			events: rows.map((r) => JSON.parse(r.payload) as PostspoolEvent),
+			last: rows.length > 0 ? rows[rows.length - 1].id : afterId,
+		};
 	}
 
 	/** The id before the last `n` events. */
@@ -170,20 +183,25 @@ export class Outbox {
 	}
 }
 
+/** The id a stored event carries (its body and `X-Postspool-Delivery`): the same on every redelivery. */
+export function eventIdOf(row: Pick<OutboxRow, 'payload'>): string {
+	return String((JSON.parse(row.payload) as { id: unknown }).id);
+}
+
 /** What `status` shows of the webhook's queue. */
 export interface WebhookBacklog {
 	pending: number;
 	parked: number;
 	/** The oldest undelivered event: since when, how often tried, the last error, the next try. */
 	oldest?: {
-		id: number;
+		id: string;
 		type: string;
 		at: string;
 		attempts: number;
 		lastError: string | null;
 		nextAt: string;
 	};
-	lastParked?: { id: number; type: string; error: string | null };
+	lastParked?: { id: string; type: string; error: string | null };
 }
 
 /** Read-only: a database without the table (no event yet) has no backlog. */
@@ -217,7 +235,7 @@ export function webhookBacklog(db: Db): WebhookBacklog {
 		...(oldest
 			? {
 					oldest: {
-						id: oldest.id,
+						id: eventIdOf(oldest),
 						type: oldest.type,
 						at: new Date(oldest.at).toISOString(),
 						attempts: oldest.attempts,
@@ -227,7 +245,7 @@ export function webhookBacklog(db: Db): WebhookBacklog {
 				}
 			: {}),
 		...(parked
-			? { lastParked: { id: parked.id, type: parked.type, error: parked.last_error } }
+			? { lastParked: { id: eventIdOf(parked), type: parked.type, error: parked.last_error } }
 			: {}),
 	};
 }

@@ -6,7 +6,7 @@
  * rest is still delivered (`postspool events --redeliver` sends parked events again).
  */
 import { createHmac } from 'node:crypto';
-import type { Outbox, OutboxRow } from './outbox';
+import { type Outbox, type OutboxRow, eventIdOf } from './outbox';
 
 export const SIGNATURE_HEADER = 'x-postspool-signature';
 
@@ -85,7 +85,7 @@ async function post(
 		'content-type': 'application/json',
 		'user-agent': 'postspool-daemon/0.1',
 		'x-postspool-event': row.type,
-		'x-postspool-delivery': String(row.id),
+		'x-postspool-delivery': eventIdOf(row),
 	};
 	if (o.secret) headers[SIGNATURE_HEADER] = sign(o.secret, row.payload);
 	try {

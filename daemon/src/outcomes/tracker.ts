@@ -3,7 +3,8 @@
  * or failed (its reason). Cheap by construction:
  * - one list call covers every due post of a key (PostSider: `GET /posts` over a date range,
  *   docs/postsider-api.md "Posts"; PostFast: `GET /social-posts` filtered by up to 50 ids,
- *   docs/postfast-api.md "Posts"); only a PostSider post in ERROR costs one more call (its reason);
+ *   docs/postfast-api.md "Posts"); only a PostSider post in ERROR costs one more call (its reason),
+ *   made right after the list call that saw it, budgets permitting;
  * - a post is first looked at just after its publish time, then backing off (1 min doubling to 6 h);
  * - the tracker spends at most `share` of every window its calls count in (its own log), and every
  *   call still goes through the key's budgets, so posting keeps the rest and no call meets a 429.
@@ -114,28 +115,40 @@ export class Tracker {
 			if (res === 'held') return false;
 			if (!res.ok) return this.failedCall(key, batch, res.error.message);
 			const byId = new Map(res.value.posts.map((p) => [p.id, p]));
+			const failed: OutcomeRow[] = [];
 			for (const row of batch) {
 				const p = byId.get(row.remote_id);
-				if (!p || p.state === 'QUEUE' || p.state === 'APPROVAL') this.outcomes.notYet(row);
-				else if (p.state === 'PUBLISHED')
+				if (p?.state === 'PUBLISHED')
 					this.settle(row, 'published', {
 						url: p.releaseURL,
 						publishedAt: Date.parse(p.publishDate) || this.o.now(),
 					});
-				else if (p.state === 'DRAFT') this.outcomes.notYet(row);
-				else {
-					// The list has no reason; the post itself does (its answer holds tokens: only `error` is read).
-					const one = await this.call(key, service, POSTSIDER_ENDPOINTS.getPost, () =>
-						this.o.clients.postsider(key).getPost(row.remote_id),
-					);
-					if (one === 'held') return false;
-					const reason = one.ok
-						? one.value.posts.find((x) => x.id === row.remote_id)?.error
-						: undefined;
-					this.settle(row, 'publish-failed', {
-						reason: reason || 'PostSider reports the post as ERROR without a reason',
-					});
+				else if (p?.state === 'ERROR') failed.push(row);
+				// Absent, QUEUE, APPROVAL, DRAFT: not final yet (back off).
+				else this.outcomes.notYet(row);
+			}
+			// The list has no reason; the post itself does (its answer holds tokens: only `error` is
+			// read). One call per failed post, outside the share (the list call already paid for the
+			// look), so a busy share can never keep an ERROR post from being settled.
+			for (const row of failed) {
+				const one = await this.call(
+					key,
+					service,
+					POSTSIDER_ENDPOINTS.getPost,
+					() => this.o.clients.postsider(key).getPost(row.remote_id),
+					{ share: false },
+				);
+				if (one === 'held') {
+					// The key's budget is full: the post is known failed, its reason waits a back-off step.
+					this.outcomes.notYet(row);
+					continue;
 				}
+				const reason = one.ok
+					? one.value.posts.find((x) => x.id === row.remote_id)?.error
+					: undefined;
+				this.settle(row, 'publish-failed', {
+					reason: reason || 'PostSider reports the post as ERROR without a reason',
+				});
 			}
 			return true;
 		}
@@ -179,9 +192,10 @@ export class Tracker {
 		service: Service,
 		endpoint: string,
 		send: () => Promise<ApiResult<T>>,
+		opts: { share: boolean } = { share: true },
 	): Promise<ApiResult<T> | 'held'> {
 		const now = this.o.now();
-		const shareAt = this.shareFreeAt(key, service, endpoint, now);
+		const shareAt = opts.share ? this.shareFreeAt(key, service, endpoint, now) : now;
 		if (shareAt > now) {
 			this.waitUntil.set(key, shareAt);
 			return 'held';

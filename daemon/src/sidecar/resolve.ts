@@ -3,6 +3,7 @@
  * resolution against the config's keys and aliases, and time resolution. Every problem carries the
  * sidecar JSON path it concerns.
  */
+import { zonedToInstant } from './zoned-time';
 import type { z } from 'zod';
 import type { Config, Platform } from '../config/schema';
 import { type Sidecar, SidecarSchema, type When } from './schema';
@@ -212,38 +213,7 @@ export function validateSidecar(raw: unknown, defaults: unknown[], config: Confi
 	return issues.length > 0 ? { ok: false, issues } : { ok: true, sidecar, targets };
 }
 
-/** Offset of `tz` at instant `ms`, in ms (local = utc + offset). */
-function zoneOffset(ms: number, tz: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone: tz,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(ms));
-	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const asUtc = Date.UTC(
-		get('year'),
-		get('month') - 1,
-		get('day'),
-		get('hour'),
-		get('minute'),
-		get('second'),
-	);
-	return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
-/** A wall-clock time in an IANA zone → epoch ms (a time skipped by a DST jump moves forward). */
-export function zonedToInstant(local: string, tz: string): number {
-	const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local)!;
-	const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
-	let guess = wall - zoneOffset(wall, tz);
-	guess = wall - zoneOffset(guess, tz);
-	return guess;
-}
+export { zonedToInstant } from './zoned-time';
 
 export type ResolvedWhen = { kind: 'at'; at: number } | { kind: 'asap' } | { kind: 'next-slot' };
 

@@ -4,10 +4,12 @@
  */
 import { z } from 'zod';
 import { PLATFORMS, Platform } from '../config/schema';
+import { zonedTimeProblem } from './zoned-time';
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
-const LOCAL_TIME_PARTS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
+// The hour may have one digit (`2027-07-01 9:00`, as Excel writes it).
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?$/;
+const LOCAL_TIME_PARTS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 
 /** `2030-02-30` parses in V8 (it rolls over); refuse days a calendar does not have. */
 function isRealDate(s: string): boolean {
@@ -19,7 +21,8 @@ function isRealDate(s: string): boolean {
 /** A local "YYYY-MM-DD HH:mm[:ss]" that a calendar and a clock have (never rolled over). */
 function isRealLocalTime(s: string): boolean {
 	const m = LOCAL_TIME_PARTS.exec(s);
-	if (!m) return false;
+	// Not the format at all: the format's own message says so (one problem, not two).
+	if (!m) return true;
 	const [y, mo, d, h, mi, sec] = m.slice(1).map((v) => Number(v ?? 0));
 	const date = new Date(Date.UTC(y, mo - 1, d));
 	return (
@@ -49,17 +52,25 @@ export const When = z.union(
 		z
 			.literal('next-slot')
 			.describe("The channel's next free slot from PostSider's find-slot (PostSider targets only)"),
-		z
-			.string()
-			.refine(
-				(s) => ISO_WITH_OFFSET.test(s) && isRealDate(s),
-				'use a real ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", or {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"',
-			),
+		z.string().superRefine((s, ctx) => {
+			// Say which part is wrong: no offset, or a day the calendar does not have.
+			const message = ISO_WITH_OFFSET.test(s)
+				? isRealDate(s)
+					? undefined
+					: `"${s}" is a day the calendar does not have (e.g. 2027-02-30 or 2027-13-01); write a real date`
+				: LOCAL_TIME.test(s.trim()) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s)
+					? `"${s}" has no offset, so it could mean any time zone; add one ("...Z" for UTC, "+01:00") or write {"local": "...", "tz": "Europe/Berlin"}`
+					: 'use a real ISO time WITH an offset, e.g. "2026-12-01T09:00:00+01:00" or "...Z", or {"local": "2026-12-01 09:00", "tz": "Europe/Berlin"}, "next-slot" or "asap"';
+			if (message) ctx.addIssue({ code: 'custom', message });
+		}),
 		z
 			.object({
 				local: z
 					.string()
-					.regex(LOCAL_TIME, 'write the local time as "YYYY-MM-DD HH:mm"')
+					.regex(
+						LOCAL_TIME,
+						'write the local time as "YYYY-MM-DD HH:mm" (e.g. "2027-07-01 09:00"; seconds optional)',
+					)
 					.refine(
 						isRealLocalTime,
 						'that day or time does not exist on a calendar (e.g. 2027-02-30, 24:00); write a real date and a time from 00:00 to 23:59',
@@ -68,7 +79,13 @@ export const When = z.union(
 					.string()
 					.refine(isTimeZone, 'unknown time zone; use an IANA name such as "Europe/Berlin"'),
 			})
-			.strict(),
+			.strict()
+			// A time the zone skips (DST gap) is refused; one it has twice is the first (zoned-time.ts).
+			.superRefine((v, ctx) => {
+				if (!LOCAL_TIME.test(v.local) || !isRealLocalTime(v.local) || !isTimeZone(v.tz)) return;
+				const problem = zonedTimeProblem(v.local, v.tz);
+				if (problem) ctx.addIssue({ code: 'custom', path: ['local'], message: problem });
+			}),
 	],
 	{
 		error:
