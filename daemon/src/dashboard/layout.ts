@@ -82,6 +82,24 @@ export function unauthorizedPage(): Html {
 }
 
 /** The login page: its script posts the one-time code from the URL fragment; the form takes a pasted token. */
+/** After a sign-in from `postspool open`'s page: on to the schedule (a same-site navigation). */
+export function signedInPage(): Html {
+	return html`<!doctype html>
+		<html lang="en">
+			<head>
+				<meta charset="utf-8" />
+				<meta http-equiv="refresh" content="0; url=/" />
+				<title>Signed in · postspool</title>
+				<link rel="stylesheet" href="/assets/dashboard.css" />
+			</head>
+			<body>
+				<main id="main">
+					<p>Signed in. <a href="/">Open the dashboard</a></p>
+				</main>
+			</body>
+		</html> `;
+}
+
 export function loginPage(failed = false): Html {
 	return html`<!doctype html>
 		<html lang="en">

@@ -21,11 +21,19 @@ import { openDb } from '../state/db';
 import { lockHolder } from '../state/lock';
 import { Store } from '../state/store';
 import { DASHBOARD_CSS, DASHBOARD_JS, LOGIN_JS } from './assets';
-import { Sessions, dashboardToken, sameSecret, sessionCookie, sessionIdOf } from './auth';
+import {
+	Sessions,
+	dashboardToken,
+	isLoginCode,
+	sameSecret,
+	sessionCookie,
+	sessionIdOf,
+	sweepOpenPages,
+} from './auth';
 import type { PageContext } from './context';
 import { LiveEvents } from './events';
 import { type Html, html } from './html';
-import { loginPage, page, unauthorizedPage } from './layout';
+import { loginPage, page, signedInPage, unauthorizedPage } from './layout';
 import { budgetsPage } from './pages/budgets';
 import { problemsPage } from './pages/problems';
 import { publishedView } from './pages/published';
@@ -119,6 +127,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	const progress = opts.progress ?? uploadProgress;
 	const uploads = () => progress.snapshot();
 	const live = new LiveEvents(db, progress);
+	// `postspool open`'s sign-in pages no browser used go within a minute or so of their code.
+	const sweeper = setInterval(() => sweepOpenPages(loaded.stateDir), 20_000);
+	sweeper.unref();
 
 	const server = createServer((req, res) => {
 		handle(req, res).catch((err) => {
@@ -143,7 +154,10 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 			);
 		const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 		const method = req.method ?? 'GET';
-		if (method === 'POST' && !sameOrigin(req))
+		// `postspool open`'s page is a file, so its login POST says `Origin: null`: only there, and
+		// only with a one-time code (the secret itself), is that let in.
+		const fromOpenPage = url.pathname === '/login' && req.headers.origin === 'null';
+		if (method === 'POST' && !sameOrigin(req) && !fromOpenPage)
 			return send(res, 403, 'text/plain', 'refused: a cross-origin POST');
 		if (method === 'GET' && url.pathname.startsWith('/assets/')) return asset(res, url.pathname);
 		if (url.pathname === '/favicon.ico') {
@@ -155,10 +169,15 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 			if (method === 'GET') return sendHtml(res, 200, loginPage());
 			if (method !== 'POST') return send(res, 405, 'text/plain', 'use GET or POST');
 			const form = await readForm(req);
-			if (!form || !sessions.accepts(form.get('secret') ?? ''))
+			const secret = form?.get('secret') ?? '';
+			if (!form || (fromOpenPage && !isLoginCode(secret)) || !sessions.accepts(secret))
 				return sendHtml(res, 401, loginPage(true));
+			sweepOpenPages(loaded.stateDir, secret);
 			const s = sessions.create();
 			res.setHeader('Set-Cookie', sessionCookie(s.id));
+			// After a cross-site POST a redirect stays cross-site, and a SameSite=Strict cookie would
+			// not go with it: a page of our own moves on to / as a same-site navigation.
+			if (fromOpenPage) return sendHtml(res, 200, signedInPage());
 			return redirect(res, '/');
 		}
 		const session = sessions.get(sessionIdOf(req.headers.cookie));
@@ -256,6 +275,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	try {
 		await once(server, 'listening');
 	} catch (err) {
+		clearInterval(sweeper);
 		live.close();
 		db.close();
 		throw err;
@@ -267,6 +287,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	return {
 		url,
 		async close() {
+			clearInterval(sweeper);
 			live.close();
 			server.closeAllConnections();
 			await new Promise<void>((r) => server.close(() => r()));
