@@ -3,7 +3,7 @@
  * SQLite, real HTTP. Posts go in through the real intake (dropped files); Retry and Cancel from a
  * page change state exactly as `postspool retry` / `cancel` do; SSE says when something changed.
  */
-import { existsSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { cancelCommand } from '../../src/commands/cancel';
 import { retryCommand } from '../../src/commands/retry';
 import { loadConfig } from '../../src/config/load';
 import { dashboardToken, loginCode } from '../../src/dashboard/auth';
+import { escapeHtml } from '../../src/dashboard/html';
 import { type Dashboard, startDashboard } from '../../src/dashboard/server';
 import { Daemon } from '../../src/daemon';
 import { samplePng } from '../../src/demo/media';
@@ -188,6 +189,32 @@ describe('dashboard pages against a running daemon', () => {
 		expect(body).toContain('later.mp4');
 		expect(body).toContain('waits for its media file later.mp4');
 		expect(body).toContain('No upload in progress.');
+	});
+
+	it("Problems: posts refused at intake show with error.json's message and fix, and how to drop them again", async () => {
+		drop(join(inbox, 'who.png'), samplePng(8, 8, [9, 9, 9]));
+		drop(join(inbox, 'who.png.json'), { text: 'who', targets: ['nobody'], when: future() });
+		drop(join(inbox, 'old.png'), samplePng(8, 8, [7, 7, 7]));
+		drop(join(inbox, 'old.png.json'), {
+			text: 'old',
+			targets: ['ps-x'],
+			when: '2020-01-01T00:00:00Z',
+		});
+		await until(() =>
+			['who.png', 'old.png'].every((n) => existsSync(join(folder, 'failed', n, 'error.json'))),
+		);
+		const body = await page('/problems');
+		expect(body).toContain('Refused at intake');
+		for (const n of ['who.png', 'old.png']) {
+			const error = JSON.parse(readFileSync(join(folder, 'failed', n, 'error.json'), 'utf8'));
+			expect(body).toContain(`<h3>${n}</h3>`);
+			expect(body).toContain(escapeHtml(error.errors[0].message));
+			if (error.errors[0].fix) expect(body).toContain(`Fix: ${escapeHtml(error.errors[0].fix)}`);
+		}
+		expect(body).toContain('nobody');
+		expect(body).toContain(escapeHtml(inbox));
+		// Never items: no Retry for them (the CLI has none either).
+		expect(store.items().some((i) => i.name === 'who.png' || i.name === 'old.png')).toBe(false);
 	});
 
 	it('Problems: a failed post with its message and fix; Retry sends it again like `postspool retry`', async () => {
