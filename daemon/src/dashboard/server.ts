@@ -40,6 +40,7 @@ import { publishedView } from './pages/published';
 import { queuePage } from './pages/queue';
 import { schedulePage } from './pages/schedule';
 import { readThumb } from './thumbs';
+import { inboxWaiting, waitingKey } from './waiting';
 
 export const DASHBOARD_FILE = 'dashboard.json';
 const MAX_BODY_BYTES = 8 * 1024;
@@ -126,7 +127,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	};
 	const progress = opts.progress ?? uploadProgress;
 	const uploads = () => progress.snapshot();
-	const live = new LiveEvents(db, progress);
+	const live = new LiveEvents(db, progress, () =>
+		JSON.stringify(inboxWaiting(loaded.config, now()).map(waitingKey)),
+	);
 	// `postspool open`'s sign-in pages no browser used go within a minute or so of their code.
 	const sweeper = setInterval(() => sweepOpenPages(loaded.stateDir), 20_000);
 	sweeper.unref();
@@ -218,7 +221,10 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 		}
 		if (method !== 'GET' || url.pathname.startsWith('/actions/'))
 			return send(res, 405, 'text/plain', 'actions are POSTs from the page forms');
-		if (url.pathname === '/events') return live.attach(req, res);
+		if (url.pathname === '/events') {
+			live.attach(req, res, sessionIdOf(req.headers.cookie) ?? '');
+			return;
+		}
 		const media = /^\/media\/([^/]+)\/(\d{1,3})$/.exec(url.pathname);
 		if (media) {
 			let id: string;

@@ -191,6 +191,16 @@ describe('dashboard pages against a running daemon', () => {
 		expect(body).toContain('No upload in progress.');
 	});
 
+	it('Queue: a change in what waits in the inboxes is told over SSE (no database change with it)', async () => {
+		const version = store.db.pragma('data_version', { simple: true });
+		await nextChange(() =>
+			drop(join(inbox, 'soon.mp4.json'), { text: 'soon', targets: ['ps-x'], when: future() }),
+		);
+		expect(await page('/queue')).toContain('waits for its media file soon.mp4');
+		// Nothing was committed: the event came from the inbox check.
+		expect(store.db.pragma('data_version', { simple: true })).toBe(version);
+	});
+
 	it("Problems: posts refused at intake show with error.json's message and fix, and how to drop them again", async () => {
 		drop(join(inbox, 'who.png'), samplePng(8, 8, [9, 9, 9]));
 		drop(join(inbox, 'who.png.json'), { text: 'who', targets: ['nobody'], when: future() });
