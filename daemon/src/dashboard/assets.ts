@@ -93,6 +93,7 @@ input[type=password] { font: inherit; padding: 6px; width: 100%; max-width: 32re
 .entries { list-style: none; padding: 0; margin: 0; }
 .entry { display: flex; gap: 8px; padding: 4px 0; border-top: 1px solid #eee; }
 .entry p { margin: 0; font-size: 14px; }
+.entry.published { opacity: 0.75; border-left: 4px solid var(--ok); padding-left: 6px; }
 .thumb { width: 48px; height: 48px; object-fit: cover; flex: none; border-radius: 4px; background: #eee; }
 .thumb.icon { fill: none; stroke: var(--muted); stroke-width: 1.5; padding: 8px; }
 .windows { list-style: none; padding: 0; }

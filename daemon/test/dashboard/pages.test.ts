@@ -183,6 +183,23 @@ describe('dashboard pages against a running daemon', () => {
 		expect(await page(`/?date=${before}`)).not.toContain('launch.png');
 	});
 
+	it('Schedule: an asap post shows on today, once sent, in the style of a post gone out', async () => {
+		drop(join(inbox, 'now.png'), samplePng(16, 16, [5, 6, 7]));
+		drop(join(inbox, 'now.png.json'), { text: 'now', targets: ['ps-x'], when: 'asap' });
+		const item = await until(() => {
+			const i = itemNamed('now.png');
+			return i?.state === 'done' ? i : undefined;
+		});
+		const t = store.targets(item.id)[0];
+		const day = await page(`/?view=day&date=${new Date().toISOString().slice(0, 10)}`);
+		const entry = day.slice(day.indexOf('now.png') - 1500, day.indexOf('now.png'));
+		expect(day).toContain('now.png');
+		expect(entry).toContain('class="entry published"');
+		expect(entry).toContain(
+			`<time datetime="${new Date(t.publish_at ?? t.updated_at).toISOString()}">`,
+		);
+	});
+
 	it('Queue: a sidecar waiting for its media says so', async () => {
 		drop(join(inbox, 'later.mp4.json'), { text: 'later', targets: ['ps-x'], when: future() });
 		const body = await page('/queue');

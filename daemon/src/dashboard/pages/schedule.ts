@@ -58,17 +58,23 @@ export function scheduleEntries(
 	};
 	// Scheduled: accepted by the service with a publish time. `+state`: the week's range on
 	// targets_publish_at, not every published post of the history through targets_due.
-	const scheduled = `FROM targets WHERE publish_at >= ? AND publish_at < ?
+	// An asap post has no publish time: it went out when the service accepted it (updated_at);
+	// `publish_at IS NULL` is the front of the same index.
+	const scheduled = `FROM targets WHERE ((publish_at >= @from AND publish_at < @to)
+	     OR (publish_at IS NULL AND updated_at >= @from AND updated_at < @to))
 	   AND +state IN ('confirmed', 'published', 'publish-failed')`;
-	const list = ctx.db.prepare<[number, number, number], TargetRow>(
-		`SELECT * ${scheduled} ORDER BY publish_at, id LIMIT ?`,
+	const list = ctx.db.prepare<[{ from: number; to: number; limit: number }], TargetRow>(
+		`SELECT * ${scheduled} ORDER BY COALESCE(publish_at, updated_at), id LIMIT @limit`,
 	);
-	const count = ctx.db.prepare<[number, number], { n: number }>(`SELECT COUNT(*) n ${scheduled}`);
+	const count = ctx.db.prepare<[{ from: number; to: number }], { n: number }>(
+		`SELECT COUNT(*) n ${scheduled}`,
+	);
 	for (let d = 0; d < days; d++) {
 		const day = from + d * DAY;
-		const rows = list.all(day, day + DAY, perDay);
-		for (const t of rows) entries.push({ at: t.publish_at!, t, ...itemOf(t.item_id) });
-		if (rows.length === perDay) hidden[d] = count.get(day, day + DAY)!.n - perDay;
+		const rows = list.all({ from: day, to: day + DAY, limit: perDay });
+		for (const t of rows)
+			entries.push({ at: t.publish_at ?? t.updated_at, t, ...itemOf(t.item_id) });
+		if (rows.length === perDay) hidden[d] = count.get({ from: day, to: day + DAY })!.n - perDay;
 	}
 	// Planned: queued targets at their publish time, or when the budgets let them go.
 	const etas = planEtas(ctx.budgets(), ctx.loaded.config, queuedTargets(ctx.store), ctx.now);
@@ -102,9 +108,13 @@ export function scheduleEntries(
 	return { entries: entries.sort((a, b) => a.at - b.at || a.t.id - b.t.id), hidden, unplaceable };
 }
 
-function entryView(e: Entry): Html {
+/** Gone out: published (tracked), or accepted by the service for a time now past. */
+const wentOut = (e: Entry, now: number) =>
+	e.t.state === 'published' || (e.t.state === 'confirmed' && e.at <= now);
+
+function entryView(e: Entry, now: number): Html {
 	const { t } = e;
-	return html`<li class="entry">
+	return html`<li class="entry${wentOut(e, now) ? ' published' : ''}">
 		${e.thumb.image !== undefined
 			? html`<img
 					class="thumb"
@@ -135,7 +145,9 @@ function entryView(e: Entry): Html {
 			<p>
 				<span class="state s-${t.state}"
 					>${t.state === 'confirmed'
-						? 'scheduled'
+						? e.at <= now
+							? 'sent'
+							: 'scheduled'
 						: LIVE.includes(t.state)
 							? 'planned'
 							: t.state}</span
@@ -171,7 +183,7 @@ export function schedulePage(ctx: PageContext): Html {
 			? html`<section class="card" aria-labelledby="unplaceable-h">
 					<h2 id="unplaceable-h">Cannot fit the budgets as given (${unplaceable.length})</h2>
 					<ul class="entries">
-						${unplaceable.slice(0, PER_DAY.week).map(entryView)}
+						${unplaceable.slice(0, PER_DAY.week).map((e) => entryView(e, ctx.now))}
 					</ul>
 				</section>`
 			: ''}
@@ -192,7 +204,7 @@ export function schedulePage(ctx: PageContext): Html {
 								(a) =>
 									html`<h4>${a}</h4>
 										<ul class="entries">
-											${today.filter((e) => e.t.label === a).map(entryView)}
+											${today.filter((e) => e.t.label === a).map((e) => entryView(e, ctx.now))}
 										</ul>`,
 							)}
 					${hidden[d] > 0
