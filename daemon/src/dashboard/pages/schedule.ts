@@ -22,13 +22,36 @@ interface Entry {
 	thumb: ReturnType<typeof thumbOf>;
 }
 
-function range(ctx: PageContext): { view: 'week' | 'day'; from: number; days: number } {
+/** The first and last day the calendar shows: four-digit years, a whole week either side. */
+const FIRST_DAY = Date.UTC(1970, 0, 8);
+const LAST_DAY = Date.UTC(9999, 11, 24);
+
+/** `?date=YYYY-MM-DD` as a day, or why it is refused (Date.parse rolls 02-30 over to March). */
+export function askedDay(text: string | null): { day?: number; refused?: string } {
+	if (text === null || text === '') return {};
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+	const day = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+	if (!m || new Date(day).toISOString().slice(0, 10) !== text)
+		return { refused: `"${text}" is not a date (YYYY-MM-DD, a day that exists)` };
+	if (day < FIRST_DAY || day > LAST_DAY)
+		return {
+			refused: `${text} is out of range (the calendar shows ${isoDay(FIRST_DAY)} to ${isoDay(LAST_DAY)})`,
+		};
+	return { day };
+}
+
+function range(ctx: PageContext): {
+	view: 'week' | 'day';
+	from: number;
+	days: number;
+	refused?: string;
+} {
 	const view = ctx.query.get('view') === 'day' ? 'day' : 'week';
-	const asked = Date.parse(`${ctx.query.get('date') ?? ''}T00:00:00Z`);
-	const day = Math.floor((Number.isNaN(asked) ? ctx.now : asked) / DAY) * DAY;
+	const asked = askedDay(ctx.query.get('date'));
+	const day = Math.floor((asked.day ?? ctx.now) / DAY) * DAY;
 	// A week starts on Monday (1970-01-01 was a Thursday).
 	const from = view === 'day' ? day : day - ((day / DAY + 3) % 7) * DAY;
-	return { view, from, days: view === 'day' ? 1 : 7 };
+	return { view, from, days: view === 'day' ? 1 : 7, refused: asked.refused };
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -56,25 +79,29 @@ export function scheduleEntries(
 		}
 		return i;
 	};
-	// Scheduled: accepted by the service with a publish time. `+state`: the week's range on
+	// Scheduled: accepted by the service with a publish time. `+state`: the day's range on
 	// targets_publish_at, not every published post of the history through targets_due.
-	// An asap post has no publish time: it went out when the service accepted it (updated_at);
-	// `publish_at IS NULL` is the front of the same index.
-	const scheduled = `FROM targets WHERE ((publish_at >= @from AND publish_at < @to)
-	     OR (publish_at IS NULL AND updated_at >= @from AND updated_at < @to))
-	   AND +state IN ('confirmed', 'published', 'publish-failed')`;
-	const list = ctx.db.prepare<[{ from: number; to: number; limit: number }], TargetRow>(
-		`SELECT * ${scheduled} ORDER BY COALESCE(publish_at, updated_at), id LIMIT @limit`,
+	const states = `+state IN ('confirmed', 'published', 'publish-failed')`;
+	const timed = `FROM targets WHERE publish_at >= @from AND publish_at < @to AND ${states}`;
+	// An asap post has no publish time: it went out when the service accepted it (updated_at),
+	// read through targets_asap_sent.
+	const asap = `FROM targets WHERE publish_at IS NULL AND updated_at >= @from AND updated_at < @to AND ${states}`;
+	type Range = { from: number; to: number; limit: number };
+	const lists = [
+		ctx.db.prepare<[Range], TargetRow>(`SELECT * ${timed} ORDER BY publish_at, id LIMIT @limit`),
+		ctx.db.prepare<[Range], TargetRow>(`SELECT * ${asap} ORDER BY updated_at, id LIMIT @limit`),
+	];
+	const counts = [timed, asap].map((q) =>
+		ctx.db.prepare<[{ from: number; to: number }], { n: number }>(`SELECT COUNT(*) n ${q}`),
 	);
-	const count = ctx.db.prepare<[{ from: number; to: number }], { n: number }>(
-		`SELECT COUNT(*) n ${scheduled}`,
-	);
+	const atOf = (t: TargetRow) => t.publish_at ?? t.updated_at;
 	for (let d = 0; d < days; d++) {
-		const day = from + d * DAY;
-		const rows = list.all({ from: day, to: day + DAY, limit: perDay });
-		for (const t of rows)
-			entries.push({ at: t.publish_at ?? t.updated_at, t, ...itemOf(t.item_id) });
-		if (rows.length === perDay) hidden[d] = count.get({ from: day, to: day + DAY })!.n - perDay;
+		const range = { from: from + d * DAY, to: from + (d + 1) * DAY };
+		const found = lists.flatMap((l) => l.all({ ...range, limit: perDay }));
+		const rows = found.sort((a, b) => atOf(a) - atOf(b) || a.id - b.id).slice(0, perDay);
+		for (const t of rows) entries.push({ at: atOf(t), t, ...itemOf(t.item_id) });
+		if (rows.length === perDay)
+			hidden[d] = counts.reduce((n, c) => n + c.get(range)!.n, 0) - perDay;
 	}
 	// Planned: queued targets at their publish time, or when the budgets let them go.
 	const etas = planEtas(ctx.budgets(), ctx.loaded.config, queuedTargets(ctx.store), ctx.now);
@@ -162,7 +189,7 @@ function entryView(e: Entry, now: number): Html {
 }
 
 export function schedulePage(ctx: PageContext): Html {
-	const { view, from, days } = range(ctx);
+	const { view, from, days, refused } = range(ctx);
 	const to = from + days * DAY;
 	const { entries, hidden, unplaceable } = scheduleEntries(ctx, from, days, PER_DAY[view]);
 	const step = days * DAY;
@@ -171,6 +198,11 @@ export function schedulePage(ctx: PageContext): Html {
 	const title =
 		view === 'day' ? `Day ${isoDay(from)}` : `Week of ${isoDay(from)} to ${isoDay(to - DAY)}`;
 	return html`<h1>Schedule</h1>
+		${refused
+			? html`<p class="flash bad" role="alert">
+					${refused}; showing ${view === 'day' ? 'today' : 'this week'} instead.
+				</p>`
+			: ''}
 		<nav class="pager" aria-label="Calendar">
 			${link(view, from - step, view === 'day' ? 'Previous day' : 'Previous week')}
 			${link(view, ctx.now, 'Today')}
