@@ -100,6 +100,9 @@ describe('dashboard access', () => {
 			expect(r.body).not.toContain('<h1>Schedule');
 		}
 		expect((await get('/', { Host: `localhost:${port}`, Cookie: cookie })).status).toBe(200);
+		// Host names are case-insensitive.
+		for (const host of [`LOCALHOST:${port}`, `LocalHost:${port}`])
+			expect((await get('/', { Host: host, Cookie: cookie })).status, host).toBe(200);
 		expect((await get('/', { Cookie: cookie })).status).toBe(200);
 	});
 
