@@ -147,7 +147,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
 		// DNS rebinding: a page on evil.example resolved to 127.0.0.1 still sends its own Host.
-		const host = req.headers.host ?? '';
+		// Host names are case-insensitive (RFC 9110): LOCALHOST:PORT is this dashboard too.
+		const host = (req.headers.host ?? '').toLowerCase();
 		if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
 			return send(
 				res,
