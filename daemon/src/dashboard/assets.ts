@@ -6,6 +6,9 @@
 /** Live updates: on a change event the page's <main> is fetched again and swapped in. */
 export const DASHBOARD_JS = `'use strict';
 (function () {
+	// After an action: focus on its outcome (autofocus alone is not honoured everywhere).
+	var flash = document.getElementById('flash');
+	if (flash) flash.focus();
 	var main = document.getElementById('main');
 	var status = document.getElementById('live-status');
 	if (!main || !window.EventSource) return;

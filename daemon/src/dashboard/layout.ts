@@ -48,7 +48,14 @@ export function page(opts: {
 				</header>
 				<main id="main" tabindex="-1" data-live="${opts.path}">
 					${opts.flash
-						? html`<p class="flash ${opts.flash.ok ? 'ok' : 'bad'}" role="alert">
+						? // Focus on the outcome of the action just taken (not the page's start).
+							html`<p
+								class="flash ${opts.flash.ok ? 'ok' : 'bad'}"
+								role="alert"
+								id="flash"
+								tabindex="-1"
+								autofocus
+							>
 								${opts.flash.text}
 							</p>`
 						: ''}

@@ -283,6 +283,13 @@ describe('dashboard pages against a running daemon', () => {
 		// The flash says what happened, once.
 		const after = await page('/problems');
 		expect(after).toContain(`re-queued 1 target(s) of ${a.id}`);
+		// Focus goes to it (not to BODY): focusable, autofocus, and the script focuses it.
+		expect(after).toMatch(
+			/<p\s+class="flash ok"\s+role="alert"\s+id="flash"\s+tabindex="-1"\s+autofocus\s*>/,
+		);
+		const js = await call(dash.url, '/assets/dashboard.js', {});
+		expect(js.body).toContain("document.getElementById('flash')");
+		expect(js.body).toMatch(/flash\.focus\(\)/);
 		expect(await page('/problems')).not.toContain('re-queued');
 	});
 
