@@ -20,7 +20,11 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'test/faults/**', '**/node_modules/**'],
     setupFiles: ['reflect-metadata'],
     // n8n-core writes an encryption key into $N8N_USER_FOLDER/.n8n at import time.
-    env: { N8N_USER_FOLDER: mkdtempSync(join(tmpdir(), 'postspool-n8n-')) },
+    // POSTSPOOL_DESKTOP: no desktop notification ever pops up from a test (daemon/src/notify/desktop.ts).
+    env: {
+      N8N_USER_FOLDER: mkdtempSync(join(tmpdir(), 'postspool-n8n-')),
+      POSTSPOOL_DESKTOP: 'off',
+    },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

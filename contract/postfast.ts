@@ -19,3 +19,4 @@ export * from './postfast/controls';
 export * from './postfast/checks';
 export * from './postfast/s3';
 export * from './postfast/reconcile';
+export * from './postfast/batching';

@@ -59,6 +59,8 @@ export function populate(
 	configPath: string,
 	n: number,
 	now: number,
+	/** Keep 1% of the items queued; without, they are scheduled too (history alone). */
+	queued = true,
 ): Record<string, number> {
 	const db = openDb(stateDir);
 	const accounts = [
@@ -86,7 +88,8 @@ export function populate(
 		for (let i = 0; i < n; i++) {
 			const a = accounts[i % accounts.length];
 			const r = i % 100;
-			const kind = r < 94 ? 'published' : r < 96 ? 'failed' : r < 99 ? 'scheduled' : 'queued';
+			const kind =
+				r < 94 ? 'published' : r < 96 ? 'failed' : r < 99 || !queued ? 'scheduled' : 'queued';
 			counts[kind]++;
 			const id = `b${i.toString(36).padStart(6, '0')}`;
 			const name = `post-${i}.png`;

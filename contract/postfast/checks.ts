@@ -26,6 +26,7 @@ import {
 	MAX_MEDIA_ITEMS_PER_POST,
 	MAX_POSTS_PER_REQUEST,
 	MAX_SCHEDULE_AHEAD_MS,
+	MIN_SCHEDULE_LEAD_MS,
 	acceptedContentTypes,
 	maxUploadUrlsPerRequest,
 	uploadKindOfKey,
@@ -236,6 +237,18 @@ export function checkScheduledAt(
 	if (t <= now) return { path, message: `${path} must be in the future` };
 	if (t > now + MAX_SCHEDULE_AHEAD_MS)
 		return { path, message: `${path} must be within 1 year from now` };
+	return undefined;
+}
+
+/**
+ * Why a post for `at` cannot be sent at `now`, in words, or undefined when it can: the one rule for
+ * a client's preflight, its send and its message (past, or within MIN_SCHEDULE_LEAD_MS).
+ */
+export function scheduleTooSoon(at: number, now: number): string | undefined {
+	const iso = new Date(at).toISOString();
+	if (at <= now) return `the time ${iso} has passed`;
+	if (at <= now + MIN_SCHEDULE_LEAD_MS)
+		return `the time ${iso} is only ${Math.ceil((at - now) / 1000)} s ahead: PostFast refuses a time that has passed when the post arrives, so it needs at least ${MIN_SCHEDULE_LEAD_MS / 1000} s`;
 	return undefined;
 }
 

@@ -147,6 +147,12 @@ export const MAX_FILTER_IDS = 100;
 export const MAX_BULK_DELETE_IDS = 100;
 /** `scheduledAt` must be before now + this (docs/postfast-api.md, Creating posts "within 1 year"). */
 export const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 60 * 60 * 1000;
+/**
+ * A client's lead before `scheduledAt`. The service refuses a time that is not in the future when
+ * the create arrives (docs/postfast-api.md, Create body), so a time closer than this to the moment
+ * of sending is too soon: the request and a batch's uploads could land after it.
+ */
+export const MIN_SCHEDULE_LEAD_MS = 30_000;
 
 /** Image URLs per upload-URL request: vendor page 4, current 8; video/documents/captions exactly 1. */
 export const MAX_IMAGE_URLS_PER_REQUEST: Record<PostFastProfile, number> = {

@@ -582,15 +582,60 @@ export interface LengthCheck {
 	explanation: string;
 }
 
-/** Length as the server counts it for this provider, and whether it fits. */
+/**
+ * A channel's text limit as the server decides it: each provider's `maxLength(additionalSettings)`
+ * on the integration's stored `additionalSettings` (a JSON string or the parsed array). X gives
+ * 4000 when the entry titled `Verified` has a truthy value, else 280; the others have one limit.
+ * `GET /integration-settings/:id` answers the same figure as `output.maxLength`.
+ */
+export function maxLengthFor(provider: SupportedProvider, additionalSettings?: unknown): number {
+	const rules = PROVIDER_RULES[provider];
+	if (!rules.verifiedMaxLength) return rules.maxLength;
+	let settings = additionalSettings;
+	if (typeof settings === 'string') {
+		try {
+			settings = JSON.parse(settings || '[]');
+		} catch {
+			settings = [];
+		}
+	}
+	const verified =
+		Array.isArray(settings) &&
+		!!(settings as Array<{ title?: unknown; value?: unknown } | null>).find(
+			(p) => p?.title === 'Verified',
+		)?.value;
+	return verified ? rules.verifiedMaxLength : rules.maxLength;
+}
+
+/**
+ * Whether the verdict on this text depends on the channel (X: over 280 but within the verified
+ * 4000), so a client must ask the server for the channel's limit before deciding.
+ */
+export function lengthDependsOnChannel(provider: SupportedProvider, content: string): boolean {
+	const rules = PROVIDER_RULES[provider];
+	if (!rules.verifiedMaxLength) return false;
+	const { length } = measurePostLength(content, provider === 'x');
+	return length > rules.maxLength && length <= rules.verifiedMaxLength;
+}
+
+/**
+ * Length as the server counts it for this provider, and whether it fits. `limit` is the channel's
+ * limit when known (`maxLengthFor`, or `output.maxLength` of `GET /integration-settings/:id`), or
+ * `true`/`false` for a verified / unverified X account.
+ */
 export function checkLength(
 	provider: SupportedProvider,
 	content: string,
-	verified = false,
+	limit: boolean | number = false,
 ): LengthCheck {
 	const rules = PROVIDER_RULES[provider];
 	const measured = measurePostLength(content, provider === 'x');
-	const max = verified && rules.verifiedMaxLength ? rules.verifiedMaxLength : rules.maxLength;
+	const max =
+		typeof limit === 'number' && limit > 0
+			? limit
+			: limit === true && rules.verifiedMaxLength
+				? rules.verifiedMaxLength
+				: rules.maxLength;
 	const notes = measured.notes.length > 0 ? `: ${measured.notes.join(', ')}` : '';
 	return {
 		length: measured.length,

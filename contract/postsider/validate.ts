@@ -30,6 +30,11 @@ export interface ChannelInfo {
 	name: string;
 	/** X: the channel's additional setting `Verified` allows 4000 weighted characters. */
 	verified?: boolean;
+	/**
+	 * The channel's text limit as the server gives it (`maxLengthFor` on its additional settings,
+	 * or `output.maxLength` of `GET /integration-settings/:id`); wins over `verified`.
+	 */
+	maxLength?: number;
 }
 
 export type CreatePostCheck =
@@ -324,7 +329,13 @@ export function validateCreatePost(
 		const mediaProblem = checkProviderMedia(channel.identifier, entry.settings, entry.value, sizes);
 		if (mediaProblem) return fail(channel, mediaProblem);
 		const tooLong = entry.value
-			.map((v) => checkLength(channel.identifier as SupportedProvider, v.content, channel.verified))
+			.map((v) =>
+				checkLength(
+					channel.identifier as SupportedProvider,
+					v.content,
+					channel.maxLength ?? channel.verified ?? false,
+				),
+			)
 			.find((c) => !c.ok);
 		if (tooLong) return fail(channel, 'post is too long, please fix it', tooLong.explanation);
 	}

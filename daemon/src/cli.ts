@@ -113,6 +113,7 @@ export function buildProgram(): Command {
 		.description('what the daemon told: queued, failed, needs-review, published, publish-failed')
 		.option('-f, --follow', 'keep printing new events (one JSON object per line with --json)')
 		.option('--last <n>', 'start with the last n events (default 20)')
+		.option('--redeliver', 'send the events the webhook receiver refused (parked) again')
 		.action(act((o) => eventsCommand(o as never)));
 	program
 		.command('plan [path]')
@@ -128,6 +129,11 @@ export function buildProgram(): Command {
 		.command('retry [id]')
 		.description('re-queue the failed or parked targets of an item')
 		.option('--failed', 'every failed item')
+		.option(
+			'--at <time>',
+			'send for this time instead (ISO time with offset, "asap" or "next-slot"); default: the "when" of the sidecar in the item\'s folder',
+		)
+		.option('--now', 'send as soon as the budgets allow')
 		.action(act((o, id) => retryCommand(o as never, id)));
 	program
 		.command('cancel <id>')

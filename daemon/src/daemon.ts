@@ -19,8 +19,8 @@ import { type LimitTable, limitTable, postfastLimits, postsiderLimits } from './
 import { type LoadedConfig, resolveApiKey } from './config/load';
 import type { Config } from './config/schema';
 import { Intake } from './intake/ingest';
+import { recoverUnknown } from './intake/recover';
 import { isIgnoredName } from './intake/scan';
-import { setAsideUnknown } from './journey/enter';
 import { layoutOf } from './journey/layout';
 import type { Logger } from './log';
 import { finalizeItem, recoverMoves } from './journey/settle';
@@ -134,7 +134,10 @@ export function createClients(
 			return c;
 		},
 		imagesPerRequest(name) {
-			return limitsForKey(loaded.config, name)?.perRequest.postfastImageUrlsPerRequest ?? DEFAULT_IMAGES_PER_REQUEST;
+			return (
+				limitsForKey(loaded.config, name)?.perRequest.postfastImageUrlsPerRequest ??
+				DEFAULT_IMAGES_PER_REQUEST
+			);
 		},
 	};
 }
@@ -160,7 +163,7 @@ export class Daemon {
 	private budgets!: Budgets;
 	private intake!: Intake;
 	private worker!: Worker;
-	private releaseLock!: () => void;
+	private releaseLock?: () => void;
 	private leases: Lease[] = [];
 	private tracker?: Tracker;
 	private notifier!: Notifier;
@@ -183,6 +186,8 @@ export class Daemon {
 	private scanned = false;
 	/** Set while the disk is full: the probe timer that resumes work. */
 	private diskFull?: NodeJS.Timeout;
+	/** When the disk filled: posts settled since then are finished when space returns. */
+	private diskFullSince?: number;
 	private readonly now: () => number;
 	private idleResolve?: () => void;
 	readonly owner = `${hostname()}:${process.pid}`;
@@ -201,7 +206,21 @@ export class Daemon {
 		return this.budgets;
 	}
 
+	/**
+	 * Starts the daemon. A start that fails part way (a bad folder, a lease held by another daemon,
+	 * an unreadable key) undoes what it took — lock, leases, database, timers — before it throws, so
+	 * the next start in this process (or another) finds nothing left behind.
+	 */
 	async start(): Promise<void> {
+		try {
+			await this.startNow();
+		} catch (err) {
+			await this.stop(0).catch(() => undefined);
+			throw err;
+		}
+	}
+
+	private async startNow(): Promise<void> {
 		const { loaded, log } = this.o;
 		const config = loaded.config;
 		mkdirSync(loaded.stateDir, { recursive: true, mode: 0o700 });
@@ -220,20 +239,13 @@ export class Daemon {
 			tighten(l.processing, 0o700);
 		}
 		// One folder, one daemon: a second daemon (another config, another host) is refused.
-		try {
-			for (const f of config.folders)
-				this.leases.push(
-					acquireLease(f.path, loaded.stateDir, {
-						now: this.now,
-						onTakeover: (message) => log.log('warn', message),
-					}),
-				);
-		} catch (err) {
-			for (const l of this.leases) l.release();
-			this.db.close();
-			this.releaseLock();
-			throw err;
-		}
+		for (const f of config.folders)
+			this.leases.push(
+				acquireLease(f.path, loaded.stateDir, {
+					now: this.now,
+					onTakeover: (message) => log.log('warn', message),
+				}),
+			);
 		this.timers.push(
 			setInterval(() => {
 				for (const l of this.leases) {
@@ -257,17 +269,15 @@ export class Daemon {
 				}
 			}, HEARTBEAT_MS),
 		);
-		recoverMoves(this.store);
+		recoverMoves(this.store, this.now());
+		// Posts in .processing/ the database does not know (it was lost while stopped): recovered
+		// without a duplicate, or set aside for review (intake/recover.ts).
 		for (const f of config.folders)
-			for (const dest of setAsideUnknown(
+			await recoverUnknown(
+				{ config, store: this.store, log, now: this.now() },
 				layoutOf(f.path),
-				(id) => this.store.item(id) !== undefined,
-				this.now(),
-			))
-				log.log(
-					'warn',
-					`found a post in .processing/ with no database record: set aside for review in ${dest}`,
-				);
+				f.defaults,
+			);
 		const hook = config.notify.webhook;
 		this.notifier = new Notifier({
 			db: this.db,
@@ -513,6 +523,7 @@ export class Daemon {
 	private pauseForDisk(err: unknown): void {
 		if (this.diskFull || this.stopping) return;
 		this.diskFull = setInterval(() => this.probeDisk(), DISK_PROBE_MS);
+		this.diskFullSince = this.now();
 		clearTimeout(this.dueTimer);
 		this.o.log.log(
 			'error',
@@ -553,6 +564,16 @@ export class Daemon {
 		clearInterval(this.diskFull);
 		this.diskFull = undefined;
 		this.o.log.log('info', 'disk space is back: intake and work resume');
+		// Posts that settled while the disk was full may lack receipt.json or error.json, or their move.
+		try {
+			recoverMoves(this.store, this.now(), (this.diskFullSince ?? this.now()) - 60_000);
+		} catch (err) {
+			if (isDiskFull(err)) return this.pauseForDisk(err);
+			this.o.log.log(
+				'error',
+				`could not finish the posts settled while the disk was full: ${(err as Error).message}`,
+			);
+		}
 		void this.rescan();
 		this.pump();
 	}
@@ -663,10 +684,13 @@ export class Daemon {
 			]);
 		}
 		await this.notifier?.stop();
-		this.writeStatusFinal();
-		this.db.close();
+		// Also after a start that failed part way: only what was taken is given back.
+		if (this.releaseLock) this.writeStatusFinal();
+		if (this.db?.open) this.db.close();
 		for (const l of this.leases) l.release();
-		this.releaseLock();
+		this.leases = [];
+		this.releaseLock?.();
+		this.releaseLock = undefined;
 		this.o.log.log('info', 'postspool stopped');
 	}
 

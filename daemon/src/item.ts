@@ -2,7 +2,9 @@
  * The item every stage reads: what intake recorded about a post (stored as JSON in `items.post`),
  * and what a settled target's error holds (stored in `targets.error`, copied into error.json).
  */
+import type { ValidatedFile } from './journey/moves';
 import type { MediaInfo } from './sidecar/media';
+import type { FileIdentity } from './sidecar/read';
 import type { ResolvedTarget, ResolvedWhen } from './sidecar/resolve';
 import type { Sidecar } from './sidecar/schema';
 import type { ItemRow } from './state/store';
@@ -20,7 +22,22 @@ export interface PostRecord {
 			Partial<Pick<MediaInfo, 'dev' | 'ino' | 'mtimeMs'>>
 	>;
 	droppedAt: number;
+	/** The sidecar as validated (a CSV row has none): every move re-checks it (journey/moves.ts). */
+	sidecarFile?: FileIdentity & { name: string };
 }
+
+/** The files of a post as validated, as every move re-checks them. */
+export const validatedFiles = (post: PostRecord): ValidatedFile[] => [
+	...(post.sidecarFile ? [{ what: 'sidecar', ...post.sidecarFile }] : []),
+	...post.media.map(({ name, size, dev, ino, mtimeMs }) => ({
+		what: 'media file',
+		name,
+		size,
+		dev,
+		ino,
+		mtimeMs,
+	})),
+];
 
 /** The post record of an item row. */
 export const postOf = (item: Pick<ItemRow, 'post'>): PostRecord =>

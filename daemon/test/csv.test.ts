@@ -1,7 +1,7 @@
 /**
  * Bulk CSV intake: RFC 4180 reading (quotes, embedded newlines, BOM, `;`), a 1,000-row file with 50
  * bad rows of 10 kinds (good rows queued, every bad one in error.json with line/column/fix and in
- * rejected.csv), re-drops that never queue a row twice, and a batch through the daemon to the
+ * <name>.rejected.csv), re-drops that never queue a row twice, and a batch through the daemon to the
  * PostSider emulator.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,11 @@ import { checkCommand } from '../src/commands/check';
 import { loadConfig } from '../src/config/load';
 import { Daemon } from '../src/daemon';
 import { samplePng } from '../src/demo/media';
-import { parseCsvBatch } from '../src/intake/csv';
+import fc from 'fast-check';
+import { checkCsv, parseCsvBatch } from '../src/intake/csv';
+import { decodeCsv } from '../src/intake/csv-rows';
+import { resolveWhen } from '../src/sidecar/resolve';
+import { When } from '../src/sidecar/schema';
 import { Intake } from '../src/intake/ingest';
 import { silentLogger } from '../src/log';
 import { openDb } from '../src/state/db';
@@ -157,7 +161,7 @@ function intakeOf(env: ReturnType<typeof makeEnv>) {
 }
 
 describe('bulk CSV intake', () => {
-	it('1,000 rows with 50 bad ones of 10 kinds: 950 queued, one error.json and a rejected.csv; re-drops never duplicate', async () => {
+	it('1,000 rows with 50 bad ones of 10 kinds: 950 queued, one error.json and a campaign.rejected.csv; re-drops never duplicate', async () => {
 		const env = makeEnv({
 			accounts: {
 				'acme-x': { key: 'sider', id: 'ch-x', platform: 'x' },
@@ -195,8 +199,11 @@ describe('bulk CSV intake', () => {
 					expect(e.fix.length).toBeGreaterThan(5);
 				}
 			}
-			// rejected.csv: the header and exactly the bad rows, as written.
-			const rejected = parseCsvBatch(readFileSync(join(failedDir, 'rejected.csv'), 'utf8'));
+			// campaign.rejected.csv: the header and exactly the bad rows, as written.
+			expect(report.rejectedFile).toBe('campaign.rejected.csv');
+			const rejected = parseCsvBatch(
+				readFileSync(join(failedDir, 'campaign.rejected.csv'), 'utf8'),
+			);
 			if (!rejected.ok) throw new Error(rejected.problem.message);
 			expect(rejected.columns).toEqual(COLUMNS);
 			expect(rejected.rows).toHaveLength(50);
@@ -215,9 +222,9 @@ describe('bulk CSV intake', () => {
 			expect(second.alreadyQueued).toHaveLength(950);
 			expect(second.queued).toHaveLength(0);
 
-			// The corrected rejected.csv: each fixed row is queued once, nothing else.
+			// The corrected campaign.rejected.csv: each fixed row is queued once, nothing else.
 			let n = 0;
-			const fixed = readFileSync(join(failedDir, 'rejected.csv'), 'utf8')
+			const fixed = readFileSync(join(failedDir, 'campaign.rejected.csv'), 'utf8')
 				.replace(/acme-nope/g, 'acme-x')
 				.replace(/,next tuesday,/g, `,${when},`)
 				.replace(/,2020-01-01T09:00:00Z,/g, `,${when},`)
@@ -230,11 +237,13 @@ describe('bulk CSV intake', () => {
 				.replace(/^(.*?),,(\d{4}-)/gm, (m, a: string, b: string) =>
 					a.endsWith('"') ? `${a},acme-x,${b}` : m,
 				);
-			drop(join(env.inbox, 'rejected.csv'), fixed);
+			drop(join(env.inbox, 'campaign.rejected.csv'), fixed);
 			await intake.scan();
-			const left = join(env.folder, 'failed', 'rejected.csv', 'error.json');
+			const left = join(env.folder, 'failed', 'campaign.rejected.csv', 'error.json');
 			const month = readdirSync(join(env.folder, 'done')).find((x) => /^\d{4}-\d{2}$/.test(x));
-			const batchFile = month ? join(env.folder, 'done', month, 'rejected.csv', 'batch.json') : '';
+			const batchFile = month
+				? join(env.folder, 'done', month, 'campaign.rejected.csv', 'batch.json')
+				: '';
 			expect(
 				store.items(),
 				existsSync(left)
@@ -243,10 +252,12 @@ describe('bulk CSV intake', () => {
 						? readFileSync(batchFile, 'utf8').slice(0, 3000)
 						: 'none',
 			).toHaveLength(1000);
-			expect(existsSync(join(env.folder, 'failed', 'rejected.csv'))).toBe(false);
+			expect(existsSync(join(env.folder, 'failed', 'campaign.rejected.csv'))).toBe(false);
 			const done = readdirSync(join(env.folder, 'done'));
 			expect(
-				done.some((d) => existsSync(join(env.folder, 'done', d, 'rejected.csv', 'batch.json'))),
+				done.some((d) =>
+					existsSync(join(env.folder, 'done', d, 'campaign.rejected.csv', 'batch.json')),
+				),
 			).toBe(true);
 		} finally {
 			db.close();
@@ -377,6 +388,205 @@ describe('bulk CSV intake', () => {
 			).toHaveLength(3);
 		} finally {
 			await ps.close();
+		}
+	});
+});
+
+describe('CSV as spreadsheets write it (outside tester findings)', () => {
+	const ROW = (when: string) => `Café crème €5 — naïve,acme-x,${when}`;
+
+	it('a Latin-1 / Windows-1252 file is refused with its line and "save as UTF-8", nothing queued, the file kept byte for byte', async () => {
+		const env = makeEnv();
+		const bytes = Buffer.from(
+			`text,targets,when\nplain,acme-x,${inFuture()}\n${ROW(inFuture())}\n`,
+			'latin1',
+		);
+		const decoded = decodeCsv(bytes);
+		expect(decoded.ok).toBe(false);
+		if (!decoded.ok)
+			expect(decoded.problem).toMatchObject({
+				line: 3,
+				message: expect.stringMatching(/not UTF-8: byte 0xE9 on line 3 .*Latin-1/),
+				fix: expect.stringMatching(/Save the file as UTF-8/),
+			});
+		drop(join(env.inbox, 'latin.csv'), bytes);
+		const { db, store, intake } = intakeOf(env);
+		try {
+			await intake.scan();
+			expect(store.items()).toHaveLength(0);
+			const dir = join(env.folder, 'failed', 'latin.csv');
+			expect(readFileSync(join(dir, 'latin.csv')).equals(bytes)).toBe(true);
+			expect(JSON.parse(readFileSync(join(dir, 'error.json'), 'utf8')).fix).toMatch(/UTF-8/);
+		} finally {
+			db.close();
+		}
+	});
+
+	it('UTF-16 with a BOM (LE and BE, "Unicode text" exports) reads as the same rows as UTF-8', () => {
+		const text = `\uFEFFtext\ttargets\twhen\n${ROW('2030-01-01T09:00:00Z').replace(/,/g, '\t')}\n`;
+		const le = Buffer.from(text, 'utf16le');
+		const be = Buffer.from(le).swap16();
+		for (const bytes of [Buffer.from(text, 'utf8'), le, be]) {
+			const d = decodeCsv(bytes);
+			if (!d.ok) throw new Error(d.problem.message);
+			const p = parseCsvBatch(d.text);
+			if (!p.ok) throw new Error(p.problem.message);
+			expect(p.rows.map((r) => r.sidecar)).toEqual([
+				{
+					version: 1,
+					text: 'Café crème €5 — naïve',
+					targets: ['acme-x'],
+					when: '2030-01-01T09:00:00Z',
+				},
+			]);
+		}
+	});
+
+	it('any bytes: decoding either refuses or returns exactly the text the bytes hold (never a replaced character)', () => {
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 64 }), (arr) => {
+				const bytes = Buffer.from(arr);
+				fc.pre(
+					!(bytes[0] === 0xff && bytes[1] === 0xfe) && !(bytes[0] === 0xfe && bytes[1] === 0xff),
+				);
+				const d = decodeCsv(bytes);
+				const bom = bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
+				if (d.ok) expect(Buffer.from(d.text, 'utf8').equals(bytes.subarray(bom))).toBe(true);
+				// Refused only when the bytes really are not UTF-8 (a lenient decoder would replace some).
+				else expect(new TextDecoder().decode(bytes)).toContain('\uFFFD');
+			}),
+			{ numRuns: 2000 },
+		);
+		fc.assert(
+			fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
+				for (const bytes of [
+					Buffer.from(s, 'utf8'),
+					Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]),
+				]) {
+					const d = decodeCsv(bytes);
+					expect(d.ok && d.text).toBe(s);
+				}
+			}),
+		);
+	});
+
+	it('trailing empty columns, blank rows and a capitalised or spaced header do not reject the file', () => {
+		const p = parseCsvBatch(
+			`Text, When ,TARGETS,FirstComment,,\n` +
+				`hello,2030-01-01T09:00:00Z,acme-x,first,,\n` +
+				`,,,,,\n` +
+				`\n` +
+				`  ,  ,,,,\n` +
+				`again,2030-01-01T10:00:00Z,acme-x,,,\n` +
+				`,,,,,\n`,
+		);
+		if (!p.ok) throw new Error(p.problem.message);
+		expect(p.columns).toEqual(['text', 'when', 'targets', 'firstComment']);
+		expect(p.rows.map((r) => [r.line, r.problems])).toEqual([
+			[2, []],
+			[6, []],
+		]);
+		expect(p.rows[0].sidecar).toEqual({
+			version: 1,
+			text: 'hello',
+			when: '2030-01-01T09:00:00Z',
+			targets: ['acme-x'],
+			firstComment: 'first',
+		});
+		// A cell written past the header is still a problem; only empty padding is dropped.
+		const extra = parseCsvBatch('text,when\nhi,2030-01-01T09:00:00Z,surplus\n');
+		expect(extra.ok && extra.rows[0].problems.map((x) => x.column)).toEqual(['(row)']);
+	});
+
+	it('an impossible local date or time (2027-02-30 10:00, 24:00) is refused in its column, never rolled over', async () => {
+		const env = makeEnv();
+		const csv = join(env.home, 'local.csv');
+		writeFileSync(
+			csv,
+			[
+				'text,targets,when.local,when.tz',
+				'a,acme-x,2027-02-30 10:00,Europe/Berlin',
+				'b,acme-x,2027-02-28 24:00,Europe/Berlin',
+				'c,acme-x,2027-02-28 10:00,Europe/Berlin',
+			].join('\n'),
+		);
+		const checked = await checkCsv(
+			csv,
+			[],
+			{},
+			env.loaded.config,
+			Date.parse('2026-12-07T00:00:00Z'),
+		);
+		if (!checked.ok) throw new Error(checked.problem.message);
+		expect(checked.rows.map((r) => r.problems.map((x) => x.column))).toEqual([
+			['when.local'],
+			['when.local'],
+			[],
+		]);
+		expect(checked.rows[0].problems[0].message).toMatch(/does not exist on a calendar/);
+		expect(checked.rows[2].validation!.post.when).toEqual({
+			kind: 'at',
+			at: Date.parse('2027-02-28T09:00:00Z'),
+		});
+	});
+
+	it('local times: accepted exactly when the calendar has the day and the clock the time, at that wall time', () => {
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 2000, max: 2099 }),
+				fc.integer({ min: 1, max: 12 }),
+				fc.integer({ min: 1, max: 31 }),
+				fc.integer({ min: 0, max: 25 }),
+				fc.integer({ min: 0, max: 61 }),
+				(y, m, d, h, mi) => {
+					const two = (n: number) => String(n).padStart(2, '0');
+					const local = `${y}-${two(m)}-${two(d)} ${two(h)}:${two(mi)}`;
+					const r = When.safeParse({ local, tz: 'UTC' });
+					const exists = d <= new Date(Date.UTC(y, m, 0)).getUTCDate() && h <= 23 && mi <= 59;
+					expect(r.success).toBe(exists);
+					if (r.success)
+						expect(
+							new Date(
+								resolveWhen(r.data).kind === 'at' ? (resolveWhen(r.data) as { at: number }).at : 0,
+							).toISOString(),
+						).toBe(`${y}-${two(m)}-${two(d)}T${two(h)}:${two(mi)}:00.000Z`);
+				},
+			),
+			{ numRuns: 3000 },
+		);
+	});
+
+	it('a corrected file dropped again and rejected again keeps its own name: nothing overwritten, names say which is which', async () => {
+		const env = makeEnv();
+		const first = `text,targets,when\nok,acme-x,${inFuture()}\nbad,acme-nope,${inFuture()}\n`;
+		drop(join(env.inbox, 'posts.csv'), first);
+		const { db, store, intake } = intakeOf(env);
+		try {
+			await intake.scan();
+			const dir1 = join(env.folder, 'failed', 'posts.csv');
+			expect(readdirSync(dir1).sort()).toEqual(['error.json', 'posts.csv', 'posts.rejected.csv']);
+			expect(readFileSync(join(dir1, 'posts.csv'), 'utf8')).toBe(first);
+			// The user "fixes" the row wrongly and drops the rejected file again.
+			const second = readFileSync(join(dir1, 'posts.rejected.csv'), 'utf8').replace(
+				'acme-nope',
+				'acme-typo',
+			);
+			drop(join(env.inbox, 'posts.rejected.csv'), second);
+			await intake.scan();
+			const dir2 = join(env.folder, 'failed', 'posts.rejected.csv');
+			expect(readdirSync(dir2).sort()).toEqual([
+				'error.json',
+				'posts.rejected.csv',
+				'posts.rejected.rejected.csv',
+			]);
+			// What was dropped is kept as dropped; the new rejected rows are beside it.
+			expect(readFileSync(join(dir2, 'posts.rejected.csv'), 'utf8')).toBe(second);
+			const report = JSON.parse(readFileSync(join(dir2, 'error.json'), 'utf8'));
+			expect(report.rejectedFile).toBe('posts.rejected.rejected.csv');
+			expect(report.fix).toContain('drop posts.rejected.rejected.csv into the inbox again');
+			expect(store.items()).toHaveLength(1);
+		} finally {
+			db.close();
 		}
 	});
 });

@@ -307,8 +307,25 @@ describe('intake', () => {
 		expect(readdirSync(item.work_dir).sort()).toEqual(['c.png', 'c.png.json']);
 	});
 
+	it('JSON cut short is waited for while it is young (a paused writer), refused once it is not', async () => {
+		const { env, store, intake } = setup();
+		const path = join(env.inbox, 'cut.json');
+		drop(path, '{"version": 1, "text": ');
+		const wait = await intake.scan();
+		// stableMs 0 here: the grace is its 5 s floor.
+		expect(wait).toBeGreaterThan(4000);
+		expect(wait).toBeLessThanOrEqual(5000);
+		expect(readdirSync(env.inbox)).toEqual(['cut.json']);
+		expect(store.items()).toEqual([]);
+		const old = (Date.now() - 6000) / 1000;
+		utimesSync(path, old, old);
+		await intake.scan();
+		const err = errorOf(env.folder, 'cut');
+		expect(err.errors[0].message).toMatch(/not valid JSON \(the file ends too early\)/);
+	});
+
 	it.each([
-		['bad JSON', 'broken.json', '{"version": 1, "text": ', '$', /not valid JSON/],
+		['bad JSON', 'broken.json', '{"version": 1, "text": ]', '$', /not valid JSON \(at line 1/],
 		[
 			'past time',
 			'late.json',

@@ -4,13 +4,18 @@
  * an injected command; `postspool events` reading the same store.
  */
 import { createHmac } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli';
 import { eventsCommand } from '../src/commands/events';
+import { statusCommand } from '../src/commands/status';
+import { emitFromCli } from '../src/notify/cli-emit';
+import { webhookBacklog } from '../src/notify/outbox';
+import { refusedForGood, webhookBackoff } from '../src/notify/webhook';
 import { ConfigError, loadConfig } from '../src/config/load';
 import { NotifyConfig } from '../src/config/schema';
 import { Daemon } from '../src/daemon';
@@ -145,6 +150,170 @@ describe('webhook', () => {
 	});
 });
 
+describe('webhook queue (outside tester findings)', () => {
+	/** Runs a command in process and returns its exit code and what it printed. */
+	async function cli(fn: () => number | Promise<number>): Promise<{ code: number; out: string }> {
+		let out = '';
+		const write = process.stdout.write.bind(process.stdout);
+		process.stdout.write = ((chunk: string) => {
+			out += chunk;
+			return true;
+		}) as typeof process.stdout.write;
+		try {
+			return { code: await fn(), out };
+		} finally {
+			process.stdout.write = write;
+		}
+	}
+
+	it('a 410 for one event parks it with a message and delivers the rest; status shows the backlog and the parked one; --redeliver sends it again', async () => {
+		let gone = true;
+		const r = await receiver(0, () => 200);
+		cleanups.push(() => r.close());
+		// The receiver refuses the event named "gone" (410) until it is fixed.
+		const refusing = createServer((req, res) => {
+			let body = '';
+			req.on('data', (c) => (body += c));
+			req.on('end', () => {
+				const code = gone && body.includes('"gone.png"') ? 410 : 200;
+				if (code === 200) r.got.push({ headers: req.headers, body });
+				res.writeHead(code).end();
+			});
+		});
+		await new Promise<void>((ok) => refusing.listen(0, '127.0.0.1', ok));
+		cleanups.push(() => new Promise<void>((ok) => refusing.close(() => ok())));
+		const port = (refusing.address() as AddressInfo).port;
+		const env = makeEnv({
+			notify: {
+				webhook: { url: `http://127.0.0.1:${port}/hook`, retryMs: 40, timeoutMs: 2000 },
+				desktop: { on: 'off' },
+			},
+		});
+		const db = openDb(env.loaded.stateDir);
+		cleanups.push(() => db.close());
+		const logs: string[] = [];
+		const n = new Notifier({
+			db,
+			config: env.loaded.config.notify,
+			log: { log: (_level, msg) => logs.push(msg) },
+			now: Date.now,
+		});
+		cleanups.push(() => n.stop());
+		n.start();
+		n.emit({ type: 'queued', name: 'first.png' });
+		const parked = n.emit({ type: 'failed', name: 'gone.png', reason: 'x' });
+		n.emit({ type: 'published', name: 'after.png' });
+		await until(() => r.got.length === 2);
+		expect(r.got.map((g) => JSON.parse(g.body).name)).toEqual(['first.png', 'after.png']);
+		expect(logs.join('\n')).toMatch(
+			new RegExp(
+				`event ${parked.id} \\(failed\\) parked: the receiver answered 410.*events --redeliver`,
+			),
+		);
+		const status = JSON.parse(
+			(await cli(() => statusCommand({ config: env.configPath, json: true }))).out,
+		);
+		expect(status.webhook).toMatchObject({
+			pending: 0,
+			parked: 1,
+			lastParked: { id: parked.id, error: 'the receiver answered 410' },
+		});
+		expect((await cli(() => statusCommand({ config: env.configPath }))).out).toMatch(
+			/webhook: 0 event\(s\) waiting; 1 parked \(the receiver refused them: the receiver answered 410; "postspool events --redeliver"/,
+		);
+
+		gone = false;
+		const redo = await cli(() => eventsCommand({ config: env.configPath, redeliver: true }));
+		expect(redo.out).toMatch(/^1 parked event\(s\) back in the webhook's queue/);
+		// The running notifier picks it up by itself (no new event needed).
+		await until(() => r.got.length === 3);
+		expect(JSON.parse(r.got[2].body).id).toBe(parked.id);
+	});
+
+	it('status shows the backlog while the receiver is down: count, oldest, attempts, last error, next try', async () => {
+		const down = await receiver(0, () => 503);
+		cleanups.push(() => down.close());
+		const env = makeEnv({
+			notify: {
+				webhook: { url: `http://127.0.0.1:${down.port}/hook`, retryMs: 40, timeoutMs: 2000 },
+				desktop: { on: 'off' },
+			},
+		});
+		const db = openDb(env.loaded.stateDir);
+		cleanups.push(() => db.close());
+		const n = new Notifier({
+			db,
+			config: env.loaded.config.notify,
+			log: silentLogger,
+			now: Date.now,
+		});
+		cleanups.push(() => n.stop());
+		n.start();
+		const first = n.emit({ type: 'failed', name: 'a.png' });
+		n.emit({ type: 'failed', name: 'b.png' });
+		// Two attempts on record (the receiver's count runs ahead of the daemon's write).
+		await until(() => (webhookBacklog(db).oldest?.attempts ?? 0) >= 2);
+		const status = JSON.parse(
+			(await cli(() => statusCommand({ config: env.configPath, json: true }))).out,
+		);
+		expect(status.webhook).toMatchObject({
+			pending: 2,
+			parked: 0,
+			oldest: { id: first.id, type: 'failed', lastError: 'the receiver answered 503' },
+		});
+		expect(status.webhook.oldest.attempts).toBeGreaterThanOrEqual(2);
+		expect((await cli(() => statusCommand({ config: env.configPath }))).out).toMatch(
+			/webhook: 2 event\(s\) waiting; oldest \d+ \(failed\) since .*last: the receiver answered 503, next try /,
+		);
+	});
+
+	it('the backoff doubles from retryMs and never waits more than 5 minutes', () => {
+		expect(webhookBackoff(0, 5000)).toBe(5000);
+		expect(webhookBackoff(3, 5000)).toBe(40_000);
+		fc.assert(
+			fc.property(fc.nat(10_000), fc.integer({ min: 10, max: 600_000 }), (attempts, retryMs) => {
+				const wait = webhookBackoff(attempts, retryMs);
+				expect(wait).toBeLessThanOrEqual(5 * 60_000);
+				expect(wait).toBeLessThanOrEqual(webhookBackoff(attempts + 1, retryMs));
+			}),
+		);
+		// Which answers park an event and which hold the queue.
+		expect([400, 401, 403, 404, 410, 413, 422].every(refusedForGood)).toBe(true);
+		expect([408, 425, 429, 500, 502, 503, 200].some(refusedForGood)).toBe(false);
+	});
+
+	it('a cancelled event a CLI command could not deliver goes out from the running daemon within seconds, without another event', async () => {
+		let up = false;
+		const r = await receiver(0, () => (up ? 200 : 503));
+		cleanups.push(() => r.close());
+		const env = makeEnv({
+			notify: {
+				webhook: { url: `http://127.0.0.1:${r.port}/hook`, retryMs: 40, timeoutMs: 2000 },
+				desktop: { on: 'off' },
+			},
+		});
+		const db = openDb(env.loaded.stateDir);
+		cleanups.push(() => db.close());
+		const daemonSide = new Notifier({
+			db,
+			config: env.loaded.config.notify,
+			log: silentLogger,
+			now: Date.now,
+		});
+		cleanups.push(() => daemonSide.stop());
+		daemonSide.start();
+		// "postspool cancel" in another process: its own connection, its one delivery attempt fails.
+		const cliDb = openDb(env.loaded.stateDir);
+		await emitFromCli(env.loaded, cliDb, [{ type: 'cancelled', item: 'i1', name: 'oops.png' }]);
+		cliDb.close();
+		expect(r.state.hits).toBeGreaterThanOrEqual(1); // refused (503): nothing delivered yet
+		expect(r.got).toHaveLength(0);
+		up = true;
+		await until(() => r.got.length >= 1, 5000);
+		expect(JSON.parse(r.got[0].body)).toMatchObject({ type: 'cancelled', name: 'oops.png' });
+	});
+});
+
 describe('desktop notifications', () => {
 	it('picks the platform command, and none on Linux without a graphical session', () => {
 		expect(
@@ -158,6 +327,62 @@ describe('desktop notifications', () => {
 			't',
 			'm',
 		]);
+	});
+
+	it('never from a test: POSTSPOOL_DESKTOP=off (set by the test configs) turns the built-in ones off, even in a desktop session with the default config', async () => {
+		// A desktop session whose notify-send only leaves a mark.
+		const home = tempDir('postspool-desktop-off-');
+		const bin = join(home, 'bin');
+		const mark = join(home, 'shown');
+		mkdirSync(bin);
+		writeFileSync(join(bin, 'notify-send'), `#!/bin/sh\necho "$@" >> ${JSON.stringify(mark)}\n`, {
+			mode: 0o755,
+		});
+		const session = { DISPLAY: ':0', PATH: `${bin}:${process.env.PATH}` };
+		expect(desktopCommand('t', 'm', { platform: 'linux', env: session })?.[0]).toBe('notify-send');
+		expect(
+			desktopCommand('t', 'm', {
+				platform: 'linux',
+				env: { ...session, POSTSPOOL_DESKTOP: 'off' },
+			}),
+		).toBeUndefined();
+		// A configured command is the user's own choice (and how tests observe): it still runs.
+		expect(
+			desktopCommand('t', 'm', { command: ['x'], env: { ...session, POSTSPOOL_DESKTOP: 'off' } }),
+		).toEqual(['x', 't', 'm']);
+		// The test run itself carries the switch (vitest configs), so a daemon under test with the
+		// default desktop config, in that desktop session, shows nothing.
+		expect(process.env.POSTSPOOL_DESKTOP).toBe('off');
+		const env = makeEnv();
+		expect(env.loaded.config.notify.desktop.on).toBe('failures');
+		const d = new Daemon({
+			loaded: env.loaded,
+			log: silentLogger,
+			once: true,
+			env: { ...process.env, ...session },
+		});
+		cleanups.push(() => d.stop(1000));
+		await d.start();
+		drop(join(env.inbox, 'broken.json'), {
+			version: 1,
+			text: 'hi',
+			targets: ['nope'],
+			when: inFuture(),
+		});
+		const db = openDb(env.loaded.stateDir);
+		cleanups.push(() => db.close());
+		await until(() =>
+			new Notifier({
+				db,
+				config: env.loaded.config.notify,
+				log: silentLogger,
+				now: Date.now,
+			}).outbox
+				.since(0)
+				.some((e) => e.type === 'failed'),
+		);
+		await new Promise((r) => setTimeout(r, 500));
+		expect(existsSync(mark)).toBe(false);
 	});
 
 	it('the daemon shows failures (not successes) and stores every event for "postspool events"', async () => {

@@ -306,6 +306,82 @@ describe('publish tracking', () => {
 		});
 		expect(d2).toBeDefined();
 	});
+
+	it('retry of a publish-failed post whose time passed says so with the ways out; an edited "when" in failed/ or --at/--now sends it for the new time', async () => {
+		const env = setup();
+		const when = new Date(now() + 10 * 60_000).toISOString();
+		const d = await start(env.configPath);
+		for (const name of ['edited', 'given', 'asap'])
+			drop(join(env.inbox, `${name}.json`), { text: `${name} [fail]`, targets: ['ps-li'], when });
+		await until(() => find(join(env.folder, 'done'), 'receipt.json').length === 3);
+		advance(11 * 60_000);
+		// The tracker's small share of the budgets takes the three failures in turns.
+		await until(
+			() => {
+				advance(5 * 60_000);
+				d.trackNow();
+				return find(join(env.folder, 'failed'), 'error.json').length === 3;
+			},
+			20_000,
+			200,
+		);
+		await d.stop(2000);
+		running = undefined;
+
+		const db = openDb(env.stateDir);
+		const store = new Store(db);
+		const byName = (n: string) => store.items().find((i) => i.name === n)!;
+		// The stored time passed and nothing new was given: refused, saying exactly that and how.
+		const edited = byName('edited');
+		const sidecar = join(edited.final_dir!, 'edited.json');
+		const refused = retryItem(store, edited.id, { now: now() });
+		expect(refused.ok).toBe(false);
+		expect(refused.message).toContain(`the time ${when} has passed`);
+		expect(refused.message).toContain(`postspool retry ${edited.id} --at `);
+		expect(refused.message).toContain(`postspool retry ${edited.id} --now`);
+		expect(refused.message).toContain(`edit "when" (or set "late": "post-now") in ${sidecar}`);
+		expect(byName('edited').state).toBe('failed');
+		expect(existsSync(sidecar)).toBe(true);
+		// A time in the past given on the command line is refused the same way.
+		expect(retryItem(store, edited.id, { now: now(), time: { when: when } }).message).toMatch(
+			/has passed \(--at /,
+		);
+		expect(retryItem(store, edited.id, { now: now(), time: { when: 'tomorrow' } })).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/is not a time postspool reads: .*ISO time WITH an offset/),
+		});
+
+		// The user edits "when" in failed/: retry picks it up and says where the time came from.
+		const newWhen = new Date(now() + 30 * 60_000).toISOString();
+		writeFileSync(sidecar, JSON.stringify({ ...readJson(sidecar), when: newWhen }));
+		const r1 = retryItem(store, edited.id, { now: now() });
+		expect(r1).toMatchObject({ ok: true, targets: 1 });
+		expect(r1.message).toContain(`"when" in ${sidecar}`);
+		const at = new Date(now() + 45 * 60_000).toISOString();
+		expect(retryItem(store, byName('given').id, { now: now(), time: { when: at } })).toMatchObject({
+			ok: true,
+			message: expect.stringContaining(`--at ${at}`),
+		});
+		expect(
+			retryItem(store, byName('asap').id, { now: now(), time: { when: 'asap' } }),
+		).toMatchObject({ ok: true, message: expect.stringContaining('--now') });
+		db.close();
+
+		await start(env.configPath);
+		const sent = await until(() => {
+			const all = targets(env.stateDir);
+			return all.every((x) => x.t.state === 'confirmed') ? all : undefined;
+		});
+		const scheduled = Object.fromEntries(sent.map((x) => [x.name, x.t.publish_at]));
+		expect(new Date(scheduled.edited!).toISOString()).toBe(newWhen);
+		expect(new Date(scheduled.given!).toISOString()).toBe(at);
+		// PostSider has the new posts at those times.
+		const got = await new PostSiderClient({ baseUrl: ps.baseUrl, apiKey: ps.apiKey }).getPost(
+			sent.find((x) => x.name === 'edited')!.t.remote_id!,
+		);
+		if (!got.ok) throw new Error(got.error.message);
+		expect(Date.parse(got.value.posts[0].publishDate)).toBe(Date.parse(newWhen));
+	});
 });
 
 describe('cancel --remote', () => {

@@ -212,8 +212,22 @@ describe('pipeline against the emulators', () => {
 	it('a 4xx fails only its target: error.json names it and says how to fix it; the other target is created', async () => {
 		const env = setup();
 		const d = await start(env.configPath);
+		// A refusal only the server makes (the text fits every check before upload).
+		ps.faults.add({
+			method: 'POST',
+			path: '/public/v1/posts',
+			kind: 'status',
+			status: 400,
+			body: {
+				statusCode: 400,
+				provider: 'x',
+				name: 'Demo X',
+				message: 'post is too long, please fix it',
+			},
+			times: 1,
+		});
 		drop(join(env.inbox, 'long.json'), {
-			text: { default: 'short enough', x: 'x'.repeat(400) },
+			text: { default: 'short enough', x: 'x'.repeat(200) },
 			targets: ['ps-x', 'pf-a'],
 			when: future(),
 			postfast: { controls: {} },
@@ -234,6 +248,43 @@ describe('pipeline against the emulators', () => {
 		expect(err.errors[0].fix).toMatch(/Fix the sidecar/);
 		expect(err.succeeded).toEqual([{ target: 'pf-a', postId: expect.any(String) }]);
 		expect(existsSync(join(errPath, '..', 'long.png'))).toBe(true);
+	});
+
+	it('an X text over 280 fails before any upload unless the server says the account is verified', async () => {
+		const x = ps.store.channels.get(channels.x)!;
+		const saved = x.additionalSettings;
+		const run = async (name: string) => {
+			const env = setup();
+			const d = await start(env.configPath);
+			const uploads = creates(ps, '/upload').length;
+			drop(join(env.inbox, `${name}.json`), {
+				text: 'a'.repeat(300),
+				targets: ['ps-x'],
+				when: future(),
+			});
+			drop(join(env.inbox, `${name}.png`), samplePng(20, 20, [1, 2, 3]));
+			await d.idle();
+			await d.stop(2000);
+			return { env, uploads: creates(ps, '/upload').length - uploads };
+		};
+		try {
+			// The demo X account is not verified: GET /integration-settings/:id says 280.
+			const refused = await run('unverified');
+			const [errPath] = find(join(refused.env.folder, 'failed'), 'error.json');
+			const err = readJson(errPath);
+			expect(err.errors[0]).toMatchObject({ target: 'ps-x', service: 'postsider' });
+			expect(err.errors[0].message).toMatch(
+				/too long as PostSider counts it for this account: 300 of 280 for X: twitter-text weighted length 300/,
+			);
+			expect(refused.uploads).toBe(0);
+			// Marked Verified, as the server decides: 4000, so the same post is uploaded and created.
+			x.additionalSettings = JSON.stringify([{ title: 'Verified', value: true }]);
+			const accepted = await run('verified');
+			expect(find(join(accepted.env.folder, 'done'), 'receipt.json')).toHaveLength(1);
+			expect(accepted.uploads).toBe(1);
+		} finally {
+			x.additionalSettings = saved;
+		}
 	});
 
 	it('a wrong key fails with the key named, and nothing crashes', async () => {

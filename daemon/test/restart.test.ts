@@ -228,6 +228,61 @@ describe('accounts and doctor against the emulators', () => {
 		).checks.find((c) => c.check === 'key fast');
 		expect(fast).toMatchObject({ ok: false, fix: expect.stringMatching(/wrong or revoked/) });
 	});
+	it('doctor flags an alias on a disabled channel (PostSider disabled, PostFast DISABLED) and one on no channel, each with the fix', async () => {
+		const { configPath, channel, account } = await crashSetup('postspool-doctor-off-');
+		const ints = await new PostSiderClient({
+			baseUrl: ps.baseUrl,
+			apiKey: ps.apiKey,
+		}).listIntegrations();
+		const acc = await new PostFastClient({ baseUrl: pf.baseUrl, apiKey: pf.apiKey }).listAccounts();
+		if (!ints.ok || !acc.ok) throw new Error('emulators did not answer');
+		const offPs = ints.value.find((i) => i.disabled);
+		const offPf = acc.value.find((a) => a.connectionStatus === 'DISABLED');
+		if (!offPs || !offPf) throw new Error('the emulators have no disabled channel to test with');
+		const config = JSON.parse(readFileSync(configPath, 'utf8'));
+		config.accounts = {
+			...config.accounts,
+			'ps-off': { key: 'sider', id: offPs.id, platform: offPs.identifier },
+			'pf-off': { key: 'fast', id: offPf.id, platform: offPf.platform.toLowerCase() },
+			'ps-gone': { key: 'sider', id: 'no-such-channel', platform: 'x' },
+		};
+		config.folders[0].defaults = { version: 1, targets: ['x', 'ghost'] };
+		writeFileSync(configPath, JSON.stringify(config), { mode: 0o600 });
+		const doctor = await cliRun(['--config', configPath, 'doctor', '--json']);
+		expect(doctor.status).toBe(1);
+		const checks = (
+			JSON.parse(doctor.stdout) as {
+				checks: Array<{ check: string; ok: boolean; detail: string; fix?: string }>;
+			}
+		).checks;
+		const byName = Object.fromEntries(checks.map((c) => [c.check, c]));
+		expect(byName['alias x']).toMatchObject({ ok: true, detail: `x channel ${channel.id}` });
+		expect(byName['alias fb']).toMatchObject({
+			ok: true,
+			detail: expect.stringContaining(account.id),
+		});
+		expect(byName['alias ps-off']).toMatchObject({
+			ok: false,
+			detail: `its ${offPs.identifier} channel ${offPs.id} is disabled in PostSider: every post to it would fail`,
+			fix: 'enable or reconnect the channel in PostSider, or remove "ps-off" from the targets that name it',
+		});
+		expect(byName['alias pf-off']).toMatchObject({
+			ok: false,
+			detail: expect.stringMatching(/is disabled in PostFast/),
+			fix: expect.stringMatching(/enable or reconnect the channel in PostFast/),
+		});
+		expect(byName['alias ps-gone']).toMatchObject({
+			ok: false,
+			detail: 'PostSider (key "sider") has no channel with the id "no-such-channel"',
+			fix: expect.stringMatching(/postspool accounts/),
+		});
+		expect(byName[`folder ${config.folders[0].path} defaults`]).toMatchObject({
+			ok: false,
+			detail:
+				'folders.0.defaults.targets names "ghost", which is not an account alias in the config',
+			fix: expect.stringMatching(/add "ghost" under "accounts"/),
+		});
+	});
 });
 
 describe('repeated SIGKILL at random points', () => {
@@ -323,7 +378,8 @@ describe('run on a terminal', () => {
 		child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
 		const code = await new Promise((r) => child.on('exit', r));
 		expect(code).toBe(0);
-		expect(out).toMatch(/film\.mp4: film\.mp4 100% \(3\.0\/3\.0 MB\)/);
+		// The live upload line (drawn in place, cleared before each log line).
+		expect(out).toMatch(/↑ 1 upload {2}film\.mp4 100% 3\.0\/3\.0 MB/);
 		expect(out).toMatch(/info .*queued film\.mp4/);
 		expect(out).not.toMatch(/^\{"time"/m);
 		expect(receipts(join(folder, 'done'))).toHaveLength(1);

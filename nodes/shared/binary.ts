@@ -32,6 +32,11 @@ async function* chunksOf(body: FileBody): AsyncGenerator<Buffer> {
 	}
 }
 
+/** At least two minutes, and long enough for the file at 50 kB/s: a stalled transfer must end. */
+export function transferTimeoutMs(bytes: number): number {
+	return Math.max(120_000, Math.ceil(bytes / 50_000) * 1000);
+}
+
 /** Bytes kept from the start of a file: enough for every type sniff and content scan we run. */
 export const HEAD_BYTES = 64 * 1024;
 

@@ -348,7 +348,7 @@ describe('the dashboard of a running daemon, in headless Chromium', () => {
 				{
 					text,
 					targets: ['ps-x'],
-					when: new Date(Date.now() + 8000).toISOString(),
+					when: new Date(Date.now() + 15_000).toISOString(),
 				},
 				{
 					'live.png': samplePng(42, 42, [9, 8, 7]),
@@ -360,7 +360,7 @@ describe('the dashboard of a running daemon, in headless Chromium', () => {
 					return !!i && targetStates(i.id)[0] === 'published';
 				},
 				'the tracker sees live.png published',
-				60_000,
+				120_000,
 			);
 			await tab.goto(`${base}published`);
 			const row = tab.locator('main tr, main li', { hasText: 'live.png' }).first();

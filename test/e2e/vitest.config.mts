@@ -16,6 +16,8 @@ export default defineConfig({
 		environment: 'node',
 		include: ['test/e2e/**/*.test.ts'],
 		globalSetup: ['test/e2e/globalSetup.ts'],
+		// No desktop notification ever pops up from a test (daemon/src/notify/desktop.ts).
+		env: { POSTSPOOL_DESKTOP: 'off' },
 		fileParallelism: false,
 		maxWorkers: 1,
 		// Each `n8n` CLI call takes 6–10 s on 2 cores; a test runs several.

@@ -3,7 +3,8 @@
  * directory pauses intake and work (one log line) and resumes when space returns, instead of an
  * uncaught SQLITE_FULL killing the daemon; a damaged database gives its path and the remedy (no
  * stack trace) and `doctor` finds it with quick_check; posts left in .processing/ without a
- * database record (the database lost while stopped) are set aside for review, never re-sent blind.
+ * database record (the database lost while stopped) are recovered without a duplicate
+ * (lost-database.test.ts).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -11,8 +12,8 @@ import {
 	existsSync,
 	mkdirSync,
 	openSync,
-	readFileSync,
 	readdirSync,
+	renameSync,
 	rmSync,
 	statSync,
 	writeFileSync,
@@ -118,6 +119,61 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 		await rig.stop();
 	});
 
+	it('a full disk under the drop folder: a refused post gets its error.json once space returns, never a failed/ folder without one', async (ctx) => {
+		const rig = rigFor();
+		if (!mountSmall(rig.drop, '2m')) ctx.skip(); // needs root (CI runs as root)
+		mounts.push(rig.drop);
+		mkdirSync(rig.inbox, { recursive: true });
+		// Refused at intake (an alias the config does not have): its error.json is all it gets.
+		// Written under hidden names first: they appear (a rename needs no space) once the disk is full.
+		const sidecar = JSON.stringify({
+			version: 1,
+			text: 'nobody',
+			targets: ['nobody'],
+			when: future(),
+		});
+		writeFileSync(join(rig.inbox, '.refused-full.json.tmp'), sidecar);
+		mkdirSync(join(rig.inbox, '.refused-full-folder.partial'));
+		writeFileSync(join(rig.inbox, '.refused-full-folder.partial', 'post.json'), sidecar);
+		rig.start();
+		await waitFor(
+			() => existsSync(join(rig.drop, '.postspool-lease.json')),
+			30_000,
+			() => rig.logText().slice(-1500),
+		);
+		const filler = join(rig.drop, 'filler');
+		fill(filler);
+		renameSync(join(rig.inbox, '.refused-full.json.tmp'), join(rig.inbox, 'refused-full.json'));
+		renameSync(
+			join(rig.inbox, '.refused-full-folder.partial'),
+			join(rig.inbox, 'refused-full-folder'),
+		);
+		await waitFor(
+			() => /the disk is full/.test(rig.logText()),
+			30_000,
+			() => `no disk-full line; log: ${rig.logText().slice(-2000)}`,
+		);
+		await new Promise((r) => setTimeout(r, 2000));
+		// Nothing in failed/ without the file that says why: the posts wait in the inbox.
+		const failed = join(rig.drop, 'failed');
+		const folders = existsSync(failed) ? readdirSync(failed) : [];
+		for (const f of folders)
+			expect(existsSync(join(failed, f, 'error.json')), `failed/${f} has no error.json`).toBe(true);
+		rmSync(filler);
+		await waitFor(
+			() => rig.errorFiles().length === 2,
+			30_000,
+			() =>
+				`no error.json after space returned: ${JSON.stringify(rig.errorFiles())}; log: ${rig.logText().slice(-2000)}`,
+		);
+		for (const e of rig.errorFiles()) expect(JSON.stringify(e.body.errors)).toMatch(/nobody/);
+		expect(existsSync(join(failed, 'refused-full', 'refused-full.json'))).toBe(true);
+		expect(existsSync(join(failed, 'refused-full-folder', 'post.json'))).toBe(true);
+		expect(rig.inboxEntries()).toEqual([]);
+		expect(rig.running).toBe(true);
+		await rig.stop();
+	});
+
 	it('a full disk under the drop folder: the lease heartbeat does not kill the daemon, no lease temp file stays, work goes on once space returns', async (ctx) => {
 		const rig = rigFor();
 		if (!mountSmall(rig.drop, '2m')) ctx.skip(); // needs root (CI runs as root)
@@ -205,7 +261,7 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 		expect(run.stderr).not.toMatch(/^\s+at /m);
 	});
 
-	it('the database lost while stopped: posts in .processing/ are set aside for review, not sent again', async () => {
+	it('the database lost while stopped: a post in .processing/ whose creates had failed is recovered and posted once', async () => {
 		const rig = rigFor();
 		// Every create fails with 500, so the post waits in .processing/ for its next attempt.
 		ps.faults.add({
@@ -225,25 +281,20 @@ describe('the environment: disk full, a damaged database, a lost database', () =
 			30_000,
 			() => rig.logText().slice(-1500),
 		);
-		const [id] = readdirSync(processing);
 		await rig.stop();
 		for (const f of readdirSync(rig.stateDir))
 			if (f.startsWith('postspool.sqlite')) rmSync(join(rig.stateDir, f));
 		ps.faults.clear();
 		rig.start();
-		const failed = join(rig.drop, 'failed', `${id}-needs-review`);
+		// Recovered (intake/recover.ts): created under the post's own Idempotency-Key, once.
 		await waitFor(
-			() => existsSync(join(failed, 'error.json')),
+			() => rig.doneNames().includes('orphan'),
 			30_000,
 			() => rig.logText().slice(-1500),
 		);
-		const body = JSON.parse(readFileSync(join(failed, 'error.json'), 'utf8'));
-		expect(body).toMatchObject({ item: id, state: 'needs-review' });
-		expect(JSON.stringify(body)).toMatch(/no record of it[\s\S]*may already have been posted/);
-		expect(existsSync(join(failed, 'orphan.json'))).toBe(true);
-		await new Promise((r) => setTimeout(r, 1500));
-		expect(countMarkers(ps, [m]).get(m)).toBe(0);
+		expect(countMarkers(ps, [m]).get(m)).toBe(1);
 		expect(readdirSync(processing)).toEqual([]);
+		expect(rig.logText()).toMatch(/recovered orphan from \.processing\//);
 		await rig.stop();
 	});
 	it('a zero-length database beside a drop folder with history: the daemon starts, and its log says the database is new but the folder has posted before', async () => {

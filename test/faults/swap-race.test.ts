@@ -6,16 +6,20 @@
  * at least 2,000 swaps: the secret must never be uploaded, every post must end (done, or failed
  * with error.json saying why), and a FIFO must never block the daemon.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonRig, marker, postsiderChannel, waitFor } from './lib/daemon';
 import { type Emulator, countMarkers, followRealTime, loadEmulators } from './lib/emulators';
 import { png } from './lib/media';
 
 const SWAPS = Number(process.env.POSTSPOOL_SWAPS ?? 2000);
+// The swapper runs asynchronously: the emulator lives in this process and must keep answering
+// the daemon while the swaps go on (a synchronous child blocked it for the swapper's 240 s).
+const run = promisify(execFile);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('the bytes posted are the bytes validated: swap races against the real daemon', () => {
@@ -75,21 +79,25 @@ describe('the bytes posted are the bytes validated: swap races against the real 
 				30_000,
 				() => rig.logText(),
 			);
-			const out = JSON.parse(
-				execFileSync(
-					'python3',
-					[
-						join(__dirname, 'lib/swapper.py'),
-						rig.inbox,
-						join(rig.dir, 'real.png'),
-						secretPath,
-						mode,
-						String(SWAPS),
-						sidecar,
-					],
-					{ encoding: 'utf8', timeout: 540_000 },
-				),
-			) as { swaps: number; posts: number; taken: number; exchange: boolean };
+			const swapper = await run(
+				'python3',
+				[
+					join(__dirname, 'lib/swapper.py'),
+					rig.inbox,
+					join(rig.dir, 'real.png'),
+					secretPath,
+					mode,
+					String(SWAPS),
+					sidecar,
+				],
+				{ encoding: 'utf8', timeout: 300_000 },
+			);
+			const out = JSON.parse(swapper.stdout) as {
+				swaps: number;
+				posts: number;
+				taken: number;
+				exchange: boolean;
+			};
 			expect(out.swaps).toBeGreaterThanOrEqual(SWAPS);
 			expect(
 				out.taken,

@@ -3,7 +3,7 @@
  * queue ls, plan, doctor) shows them escaped. A name such as `esc\x1b]0;PWNED\x07\x1b[2J` would
  * otherwise retitle the terminal and clear the screen of whoever runs `queue ls`.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAEMON_BIN, DaemonRig, postsiderChannel, waitFor } from './lib/daemon';
 import { type Emulator, followRealTime, loadEmulators } from './lib/emulators';
@@ -50,17 +50,20 @@ describe('control characters in names are escaped in human output', () => {
 		);
 		// One more left in the inbox for plan to read.
 		rig.dropPost(`${HOSTILE}-2`, sidecar);
-		const cli = (...args: string[]) => {
-			const r = spawnSync(process.execPath, [DAEMON_BIN, '--config', rig.configPath, ...args], {
-				env: rig.env,
-				encoding: 'utf8',
+		// Asynchronous: the emulator runs in this process and must answer doctor's requests.
+		const cli = (...args: string[]) =>
+			new Promise<string>((resolve) => {
+				execFile(
+					process.execPath,
+					[DAEMON_BIN, '--config', rig.configPath, ...args],
+					{ env: rig.env, encoding: 'utf8' },
+					(_err, stdout, stderr) => resolve(`${stdout}${stderr}`),
+				);
 			});
-			return `${r.stdout}${r.stderr}`;
-		};
 		for (const args of [['status'], ['queue', 'ls', '--all'], ['plan', rig.inbox], ['doctor']]) {
-			const out = cli(...args);
+			const out = await cli(...args);
 			expect(out, args.join(' ')).not.toMatch(CONTROL);
 		}
-		expect(cli('queue', 'ls', '--all')).toContain('esc2');
+		expect(await cli('queue', 'ls', '--all')).toContain('esc2');
 	});
 });

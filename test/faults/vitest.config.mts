@@ -20,7 +20,11 @@ export default defineConfig({
 		include: ['test/faults/**/*.test.ts'],
 		globalSetup: ['test/faults/globalSetup.ts'],
 		setupFiles: ['reflect-metadata'],
-		env: { N8N_USER_FOLDER: mkdtempSync(join(tmpdir(), 'postspool-faults-n8n-')) },
+		// No desktop notification ever pops up from a test (daemon/src/notify/desktop.ts).
+		env: {
+			N8N_USER_FOLDER: mkdtempSync(join(tmpdir(), 'postspool-faults-n8n-')),
+			POSTSPOOL_DESKTOP: 'off',
+		},
 		fileParallelism: false,
 		testTimeout: 15 * 60_000,
 		hookTimeout: 5 * 60_000,

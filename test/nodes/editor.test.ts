@@ -181,6 +181,79 @@ describe('one vocabulary in both Create panels (version 2)', () => {
 		}
 	});
 
+	it('earlier uploads are "Media From Earlier Uploads" under Additional Fields in both', () => {
+		const inFields = (node: PostFast | PostSider, name: string) =>
+			(property(node, 2, 'additionalFields').options as INodeProperties[]).find(
+				(o) => o.name === name,
+			);
+		expect(inFields(postSider, 'media')?.displayName).toBe('Media From Earlier Uploads');
+		expect(inFields(postFast, 'uploadedMedia')?.displayName).toBe('Media From Earlier Uploads');
+		expect(inFields(postFast, 'mediaItemsJson')?.displayName).toBe(
+			'Media From Earlier Uploads (JSON)',
+		);
+		expect(
+			(property(postSider, 2, 'options').options as INodeProperties[]).map((o) => o.name),
+		).not.toContain('media');
+		// Version 1 keeps it in Options.
+		expect(
+			(property(postSider, 1, 'options').options as INodeProperties[]).map((o) => o.name),
+		).toContain('media');
+	});
+
+	it('a setting both services have carries the same label in both panels', () => {
+		// [PostSider provider, its setting key, PostFast platform, its control, the shared label]
+		const same: Array<[string, string, string, string, string]> = [
+			['tiktok', 'privacy_level', 'TIKTOK', 'tiktokPrivacy', 'Who Can View'],
+			['tiktok', 'duet', 'TIKTOK', 'tiktokAllowDuet', 'Allow Duets'],
+			['tiktok', 'stitch', 'TIKTOK', 'tiktokAllowStitch', 'Allow Stitches'],
+			['tiktok', 'comment', 'TIKTOK', 'tiktokAllowComments', 'Allow Comments'],
+			['tiktok', 'autoAddMusic', 'TIKTOK', 'tiktokAutoAddMusic', 'Add Music Automatically'],
+			['tiktok', 'brand_content_toggle', 'TIKTOK', 'tiktokBrandContent', 'Branded Content'],
+			['tiktok', 'brand_organic_toggle', 'TIKTOK', 'tiktokBrandOrganic', 'Your Own Brand'],
+			['tiktok', 'title', 'TIKTOK', 'tiktokTitle', 'Title'],
+			['tiktok', 'video_made_with_ai', 'TIKTOK', 'tiktokIsAigc', 'Made with AI'],
+			['youtube', 'title', 'YOUTUBE', 'youtubeTitle', 'Video Title'],
+			['youtube', 'type', 'YOUTUBE', 'youtubePrivacy', 'Visibility'],
+			['youtube', 'selfDeclaredMadeForKids', 'YOUTUBE', 'youtubeMadeForKids', 'Made For Kids'],
+			['youtube', 'tags', 'YOUTUBE', 'youtubeTags', 'Tags'],
+			['instagram', 'collaborators', 'INSTAGRAM', 'instagramCollaborators', 'Collaborators'],
+			[
+				'instagram',
+				'graduation_strategy',
+				'INSTAGRAM',
+				'instagramTrialReelStrategy',
+				'Trial Reel Graduation',
+			],
+			['pinterest', 'link', 'PINTEREST', 'pinterestLink', 'Destination Link'],
+		];
+		const labelIn = (collection: INodeProperties, name: string) =>
+			(collection.options as INodeProperties[]).find((o) => o.name === name)?.displayName;
+		for (const [provider, key, platform, control, label] of same) {
+			const siderSettings = descriptionOf(postSider, 2).properties.find(
+				(p) => p.name === `${provider}Settings`,
+			)!;
+			const fastParameter = `${platform.toLowerCase()}Controls`;
+			const fastControls = descriptionOf(postFast, 2).properties.find(
+				(p) =>
+					p.name === fastParameter &&
+					(p.displayOptions?.show?.controlsPlatforms as string[] | undefined)?.includes(platform),
+			)!;
+			expect([labelIn(siderSettings, key), labelIn(fastControls, control)], control).toEqual([
+				label,
+				label,
+			]);
+		}
+		// The Instagram/Facebook post kind differs because the services' choices differ.
+		expect(
+			labelIn(
+				descriptionOf(postFast, 2).properties.find(
+					(p) => p.name === 'instagramControls' && p.displayOptions?.show?.controlsPlatforms,
+				)!,
+				'instagramPublishType',
+			),
+		).toBe('Post, Reel or Story');
+	});
+
 	it('PostSider version 1 keeps First Comment in Options and the flat Provider Settings', () => {
 		const values = shown(postSider, 1, {});
 		expect(values).toHaveProperty('providerSettings');

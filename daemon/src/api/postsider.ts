@@ -31,6 +31,7 @@ export const POSTSIDER_ENDPOINTS = {
 	deleteGroup: key('deleteGroup'),
 	changeStatus: key('changeStatus'),
 	findSlot: key('findSlot'),
+	integrationSettings: key('integrationSettings'),
 	listIntegrations: key('listChannels'),
 	isConnected: key('isConnected'),
 	listGroups: key('listGroups'),
@@ -113,6 +114,15 @@ export class PostSiderClient {
 		if (result.ok && typeof result.value?.date === 'string')
 			result.value = { date: C.findSlotToIso(result.value.date) };
 		return result;
+	}
+
+	/** A channel's rules and text limit: `output.maxLength` (X's depends on the account). */
+	integrationSettings(channelId: string): Promise<ApiResult<{ output?: { maxLength?: unknown } }>> {
+		return this.http.request({
+			method: 'GET',
+			path: path('integrationSettings', { id: channelId }),
+			endpoint: E.integrationSettings,
+		});
 	}
 
 	listIntegrations(opts: C.ListChannelsQuery = {}): Promise<ApiResult<C.ListChannelsResponse>> {

@@ -25,18 +25,43 @@ function defaultsChain(inbox: string | undefined, dir: string): string[] {
 	return chain;
 }
 
+/** What a command printed (plan's JSON, to merge into check's one document). */
+async function captureStdout(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+	let out = '';
+	const write = process.stdout.write.bind(process.stdout);
+	process.stdout.write = ((chunk: string | Uint8Array) => {
+		out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+		return true;
+	}) as typeof process.stdout.write;
+	try {
+		return { code: await fn(), out };
+	} finally {
+		process.stdout.write = write;
+	}
+}
+
 export async function checkCommand(opts: GlobalOpts, path: string): Promise<number> {
 	const abs = resolve(path);
 	if (!existsSync(abs))
 		throw new CliError(`${abs} does not exist; give a sidecar, a post folder or a .csv file`);
 	const isDir = statSync(abs).isDirectory();
-	const csvs = isDir
-		? inboxCsvFiles(abs).map((f) => f.path)
-		: extname(abs).toLowerCase() === '.csv'
-			? [abs]
-			: [];
+	const ext = extname(abs).toLowerCase();
+	if (!isDir && ext !== '.csv' && ext !== '.json')
+		throw new CliError(
+			`${abs} is not something postspool posts from: give a sidecar (.json), a post folder, an inbox folder or a .csv batch (media files are checked through their sidecar)`,
+			EXIT.validation,
+		);
+	const csvs = isDir ? inboxCsvFiles(abs).map((f) => f.path) : ext === '.csv' ? [abs] : [];
 	let code: number = EXIT.ok;
-	if (!(csvs.length > 0 && !isDir)) code = await planCommand(opts, abs);
+	// With --json, one document: the sidecars' plan and the CSV reports side by side.
+	let planned: Record<string, unknown> = {};
+	if (!(csvs.length > 0 && !isDir)) {
+		if (opts.json && csvs.length > 0) {
+			const captured = await captureStdout(() => planCommand(opts, abs));
+			code = captured.code;
+			planned = JSON.parse(captured.out) as Record<string, unknown>;
+		} else code = await planCommand(opts, abs);
+	}
 	if (csvs.length === 0) return code;
 
 	const loaded = load(opts);
@@ -110,7 +135,7 @@ export async function checkCommand(opts: GlobalOpts, path: string): Promise<numb
 					t.gating = eta?.gating ?? null;
 					delete t.ref;
 				}
-		print(opts, { csv: reports }, () =>
+		print(opts, { ...planned, csv: reports }, () =>
 			reports
 				.map((r) =>
 					[

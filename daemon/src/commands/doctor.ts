@@ -128,6 +128,24 @@ export async function doctorCommand(opts: GlobalOpts): Promise<number> {
 				continue;
 			}
 			add({ check: `key ${name}`, ok: true, detail: `${key.service} accepted the key` });
+			// Each alias of this key: is its channel there, and usable (a disabled one fails every post)?
+			const channels =
+				key.service === 'postsider'
+					? await clients.postsider(name).listIntegrations()
+					: (r as Awaited<ReturnType<ReturnType<typeof clients.postfast>['listAccounts']>>);
+			if (channels.ok)
+				for (const c of aliasChecks(
+					loaded.config,
+					name,
+					channels.value.map((ch) => ({
+						id: ch.id,
+						disabled:
+							'connectionStatus' in ch
+								? ch.connectionStatus === 'DISABLED'
+								: Boolean((ch as { disabled?: boolean }).disabled),
+					})),
+				))
+					add(c);
 			const date = getHeader(r.headers, 'date');
 			if (typeof date === 'string') {
 				const skew = Date.parse(date) - r.receivedAt;
@@ -184,6 +202,46 @@ function databaseCheck(stateDir: string): Check {
 	}
 }
 
+/** The starter config's placeholder ids ("<postsider channel id>"). */
+const PLACEHOLDER_ID = /^<.*>$|\bchannel id\b|\baccount id\b/i;
+
+/**
+ * The aliases of key `keyName` against the channels the service lists for it: an id it does not
+ * list, or a channel it lists as disabled (PostSider `disabled: true`, PostFast `DISABLED`), fails
+ * every post that names the alias; said here with the fix, before the first drop.
+ */
+export function aliasChecks(
+	config: Config,
+	keyName: string,
+	channels: ReadonlyArray<{ id: string; disabled: boolean }>,
+): Check[] {
+	const checks: Check[] = [];
+	const key = config.keys[keyName];
+	const service = key?.service === 'postfast' ? 'PostFast' : 'PostSider';
+	for (const [alias, a] of Object.entries(config.accounts)) {
+		// A placeholder id is said by configChecks.
+		if (a.key !== keyName || PLACEHOLDER_ID.test(a.id)) continue;
+		const channel = channels.find((c) => c.id === a.id);
+		if (!channel)
+			checks.push({
+				check: `alias ${alias}`,
+				ok: false,
+				detail: `${service} (key "${keyName}") has no channel with the id ${JSON.stringify(a.id)}`,
+				fix: `run "postspool accounts" and put the id of the ${a.platform} account in accounts.${alias}.id`,
+			});
+		else if (channel.disabled)
+			checks.push({
+				check: `alias ${alias}`,
+				ok: false,
+				detail: `its ${a.platform} channel ${a.id} is disabled in ${service}: every post to it would fail`,
+				fix: `enable or reconnect the channel in ${service}, or remove "${alias}" from the targets that name it`,
+			});
+		else
+			checks.push({ check: `alias ${alias}`, ok: true, detail: `${a.platform} channel ${a.id}` });
+	}
+	return checks;
+}
+
 /**
  * What the config says that no post could use: an alias still holding the starter's placeholder
  * id ("<postsider channel id>"), and folder defaults whose "targets" name an alias the config
@@ -192,7 +250,7 @@ function databaseCheck(stateDir: string): Check {
 export function configChecks(config: Config): Check[] {
 	const checks: Check[] = [];
 	for (const [alias, a] of Object.entries(config.accounts))
-		if (/^<.*>$|\bchannel id\b|\baccount id\b/i.test(a.id))
+		if (PLACEHOLDER_ID.test(a.id))
 			checks.push({
 				check: `alias ${alias}`,
 				ok: false,

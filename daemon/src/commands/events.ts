@@ -1,13 +1,16 @@
 /**
  * `postspool events [--follow] [--json]`: what the daemon told (queued, failed, needs-review,
  * published, publish-failed), from the state database; `--follow` keeps printing new ones, one JSON
- * object per line with `--json` (for scripts).
+ * object per line with `--json` (for scripts). `--redeliver` puts events the webhook receiver
+ * refused for good (parked) back in its queue.
  */
 import { Outbox, type PostspoolEvent } from '../notify/outbox';
 import { CliError, EXIT, type GlobalOpts, load, openState } from './context';
 
 export interface EventsOpts extends GlobalOpts {
 	follow?: boolean;
+	/** Puts the events the webhook receiver refused for good back in its queue. */
+	redeliver?: boolean;
 	last?: string;
 	/** Poll interval for --follow (tests). */
 	intervalMs?: number;
@@ -32,6 +35,19 @@ export async function eventsCommand(opts: EventsOpts): Promise<number> {
 	const loaded = load(opts);
 	const state = openState(loaded);
 	const outbox = new Outbox(state.db);
+	if (opts.redeliver) {
+		try {
+			const n = outbox.redeliverParked();
+			process.stdout.write(
+				opts.json
+					? `${JSON.stringify({ redeliver: n })}\n`
+					: `${n} parked event(s) back in the webhook's queue; ${state.running !== undefined ? 'the running daemon sends them within a second' : '"postspool run" sends them'}\n`,
+			);
+			return EXIT.ok;
+		} finally {
+			state.close();
+		}
+	}
 	const out = (e: PostspoolEvent) =>
 		process.stdout.write(`${opts.json ? JSON.stringify(e) : formatEvent(e)}\n`);
 	try {

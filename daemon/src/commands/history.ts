@@ -28,10 +28,31 @@ export interface HistoryRow {
 	folder: string;
 }
 
-/** A date given as `2027-03-01`, a full ISO time, or `7d` / `24h` ago. */
-export function parseWhen(value: string, flag: string, now = Date.now()): number {
+/**
+ * A date given as `2027-03-01`, a full ISO time, or `7d` / `24h` ago. A date alone is a whole day
+ * (UTC, as history prints times): `end` gives the first instant after it, so `--until 2027-03-01`
+ * includes that day.
+ */
+export function parseWhen(
+	value: string,
+	flag: string,
+	now = Date.now(),
+	end: 'start' | 'end' = 'start',
+): number {
 	const rel = /^(\d+)([dhm])$/.exec(value);
 	if (rel) return now - Number(rel[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[rel[2] as 'd'];
+	const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+	if (day) {
+		const [y, m, d] = day.slice(1).map(Number);
+		const start = Date.UTC(y, m - 1, d);
+		const real = new Date(start);
+		if (real.getUTCFullYear() === y && real.getUTCMonth() === m - 1 && real.getUTCDate() === d)
+			return end === 'end' ? start + 86_400_000 : start;
+		throw new CliError(
+			`${flag} "${value}" is not a day on the calendar; give a real date like 2027-03-01`,
+			EXIT.validation,
+		);
+	}
 	const at = Date.parse(value);
 	if (Number.isNaN(at))
 		throw new CliError(
@@ -42,9 +63,10 @@ export function parseWhen(value: string, flag: string, now = Date.now()): number
 }
 
 export function historyCommand(opts: HistoryOpts): number {
-	if (opts.state && !(TARGET_STATES as readonly string[]).includes(opts.state))
+	const states = [...TARGET_STATES, 'draft'];
+	if (opts.state && !states.includes(opts.state))
 		throw new CliError(
-			`--state "${opts.state}" is not a state; use one of ${TARGET_STATES.join(', ')}`,
+			`--state "${opts.state}" is not a state; use one of ${states.join(', ')}`,
 			EXIT.validation,
 		);
 	const limit = opts.limit === undefined ? 50 : Number(opts.limit);
@@ -54,7 +76,8 @@ export function historyCommand(opts: HistoryOpts): number {
 			EXIT.validation,
 		);
 	const since = opts.since ? parseWhen(opts.since, '--since') : undefined;
-	const until = opts.until ? parseWhen(opts.until, '--until') : undefined;
+	const until = opts.until ? parseWhen(opts.until, '--until', Date.now(), 'end') : undefined;
+	const untilDay = opts.until !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(opts.until);
 	const loaded = load(opts);
 	if (opts.account && !loaded.config.accounts[opts.account])
 		throw new CliError(
@@ -65,8 +88,10 @@ export function historyCommand(opts: HistoryOpts): number {
 	try {
 		const where: string[] = [];
 		const args: Array<string | number> = [];
+		// A draft the service accepted is a draft, not a post confirmed to go out.
+		const state = `CASE WHEN t.state = 'confirmed' AND json_extract(i.post, '$.sidecar.draft') = 1 THEN 'draft' ELSE t.state END`;
 		if (opts.state) {
-			where.push('t.state = ?');
+			where.push(`${state} = ?`);
 			args.push(opts.state);
 		}
 		if (opts.account) {
@@ -80,7 +105,8 @@ export function historyCommand(opts: HistoryOpts): number {
 			args.push(since);
 		}
 		if (until !== undefined) {
-			where.push(`${at} <= ?`);
+			// A whole day runs up to (not including) the next midnight; a time is inclusive.
+			where.push(untilDay ? `${at} < ?` : `${at} <= ?`);
 			args.push(until);
 		}
 		const raw = s.db
@@ -101,7 +127,7 @@ export function historyCommand(opts: HistoryOpts): number {
 					folder: string;
 				}
 			>(
-				`SELECT i.id item, i.name, t.label, t.platform, t.service, t.remote_id, t.state, t.publish_at,
+				`SELECT i.id item, i.name, t.label, t.platform, t.service, t.remote_id, ${state} state, t.publish_at,
 					o.published_at, o.url, t.error, COALESCE(i.final_dir, i.work_dir) folder
 				 FROM targets t JOIN items i ON i.id = t.item_id LEFT JOIN outcomes o ON o.target_id = t.id
 				 ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -121,7 +147,7 @@ export function historyCommand(opts: HistoryOpts): number {
 			publishedAt: iso(r.published_at),
 			url: r.url,
 			error:
-				r.error && r.state !== 'confirmed' && r.state !== 'published'
+				r.error && r.state !== 'confirmed' && r.state !== 'published' && r.state !== 'draft'
 					? (JSON.parse(r.error) as { message: string }).message
 					: null,
 			folder: r.folder,

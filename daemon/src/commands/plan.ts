@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { validateCandidate } from '../intake/ingest';
 import { type Candidate, scanInbox } from '../intake/scan';
+import { explainInbox } from '../intake/waiting';
 import { layoutOf } from '../journey/layout';
 import type { QueuedTarget } from '../pipeline/batch-rule';
 import { newTarget, planEtas, queuedTargets } from './eta';
@@ -37,6 +38,16 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 			if (!jobs.has(key)) jobs.set(key, []);
 			jobs.get(key)!.push(job);
 		};
+		// Every file still in an inbox, with what it waits for (not only the posts that validate).
+		const waiting = path
+			? []
+			: config.folders.flatMap((f) =>
+					explainInbox(layoutOf(f.path).inbox, {
+						stableMs: config.stableMs,
+						folder: f.path,
+						ownStateDir: loaded.stateDir,
+					}).map((w) => ({ folder: f.path, ...w })),
+				);
 		const results: Array<Record<string, unknown>> = [];
 		let invalid = 0;
 		for (const g of groups) {
@@ -76,11 +87,11 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 				delete t.ref;
 			}
 		}
-		print(opts, { posts: results, invalid }, () =>
-			results.length === 0
+		print(opts, { posts: results, invalid, waiting }, () =>
+			results.length === 0 && waiting.length === 0
 				? 'nothing waiting in the inboxes'
-				: results
-						.map((r) =>
+				: [
+						...results.map((r) =>
 							r.valid
 								? [
 										`OK   ${escapeControl(String(r.name))}${r.duplicateOf ? ` (duplicate of ${r.duplicateOf}: will not post again)` : ''}`,
@@ -95,11 +106,20 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 											(e) => `     ${e.path ?? ''} ${e.message}${e.fix ? ` — ${e.fix}` : ''}`,
 										),
 									].join('\n'),
-						)
-						.join('\n'),
+						),
+						...waitingLines(waiting),
+					].join('\n'),
 		);
 		return invalid > 0 ? EXIT.validation : EXIT.ok;
 	} finally {
 		s.close();
 	}
+}
+
+/** The inbox files and what each waits for, as lines (names escaped by `print`). */
+export function waitingLines(
+	waiting: Array<{ folder: string; path: string; reason: string }>,
+): string[] {
+	if (waiting.length === 0) return [];
+	return ['In the inboxes:', ...waiting.map((w) => `WAIT ${w.path}: ${w.reason}`)];
 }

@@ -2,7 +2,10 @@
 import { escapeControl } from '../log';
 import type { PostRecord } from '../item';
 import { LIVE } from '../state/store';
+import { explainInbox } from '../intake/waiting';
+import { layoutOf } from '../journey/layout';
 import { planEtas, queuedTargets } from './eta';
+import { waitingLines } from './plan';
 import { EXIT, type GlobalOpts, load, openState, print, when } from './context';
 
 export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolean }): number {
@@ -46,20 +49,33 @@ export function queueLsCommand(opts: GlobalOpts & { state?: string; all?: boolea
 				})),
 			};
 		});
+		// Human output also says what each file still in an inbox waits for (`plan --json` has it as data).
+		const waiting = opts.json
+			? []
+			: loaded.config.folders.flatMap((f) =>
+					explainInbox(layoutOf(f.path).inbox, {
+						stableMs: loaded.config.stableMs,
+						folder: f.path,
+						ownStateDir: loaded.stateDir,
+					}).map((w) => ({ folder: f.path, ...w })),
+				);
 		print(opts, rows, () =>
-			rows.length === 0
-				? 'queue is empty'
-				: rows
-						.map((r) =>
-							[
-								`${r.id}  ${r.state.padEnd(12)} ${escapeControl(r.name)} (${r.media} media)`,
-								...r.targets.map(
-									(t) =>
-										`    ${t.target.padEnd(20)} ${t.state.padEnd(12)} ${t.postId ? `post ${t.postId}` : t.eta ? `eta ${when(Date.parse(t.eta))}${t.gating ? ` (waiting for ${t.gating})` : ''}` : ''}${t.error ? ` — ${t.error}` : ''}`,
-								),
-							].join('\n'),
-						)
-						.join('\n'),
+			[
+				rows.length === 0
+					? 'queue is empty'
+					: rows
+							.map((r) =>
+								[
+									`${r.id}  ${r.state.padEnd(12)} ${escapeControl(r.name)} (${r.media} media)`,
+									...r.targets.map(
+										(t) =>
+											`    ${t.target.padEnd(20)} ${t.state.padEnd(12)} ${t.postId ? `post ${t.postId}` : t.eta ? `eta ${when(Date.parse(t.eta))}${t.gating ? ` (waiting for ${t.gating})` : ''}` : ''}${t.error ? ` — ${t.error}` : ''}`,
+									),
+								].join('\n'),
+							)
+							.join('\n'),
+				...waitingLines(waiting),
+			].join('\n'),
 		);
 		return EXIT.ok;
 	} finally {

@@ -1,8 +1,21 @@
-/** `postspool retry`: sends the failed or parked targets of an item again. */
-import { retryItem } from '../pipeline/retry-cancel';
+/**
+ * `postspool retry`: sends the failed or parked targets of an item again, at a new time when given
+ * (`--at <time>`, `--now`) or at the "when" of the sidecar in the item's folder.
+ */
+import { type RetryTime, retryItem } from '../pipeline/retry-cancel';
 import { CliError, EXIT, type GlobalOpts, load, openState, print } from './context';
 
-export function retryCommand(opts: GlobalOpts & { failed?: boolean }, id?: string): number {
+export function retryCommand(
+	opts: GlobalOpts & { failed?: boolean; at?: string; now?: boolean },
+	id?: string,
+): number {
+	if (opts.at !== undefined && opts.now)
+		throw new CliError('give either --at <time> or --now, not both', EXIT.validation);
+	const time: RetryTime = opts.now
+		? { when: 'asap' }
+		: opts.at !== undefined
+			? { when: opts.at }
+			: undefined;
 	const loaded = load(opts);
 	const s = openState(loaded);
 	try {
@@ -20,7 +33,7 @@ export function retryCommand(opts: GlobalOpts & { failed?: boolean }, id?: strin
 					? 'no failed items'
 					: 'give an item id ("postspool queue ls" lists them) or --failed',
 			);
-		const results = ids.map((i) => retryItem(s.store, i));
+		const results = ids.map((i) => retryItem(s.store, i, { time }));
 		print(
 			opts,
 			results,

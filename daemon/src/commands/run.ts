@@ -34,12 +34,10 @@ export async function runCommand(
 				`the disk is full (${(err as Error).message}); free space under the state directory and the drop folders, then start again. Nothing was lost`,
 				EXIT.error,
 			);
-		// A key or the webhook secret that cannot be read: a config error, not a crash.
-		// Its lock and lease are released first (the daemon started to take them).
-		if (err instanceof ConfigError) {
-			await daemon.stop(0).catch(() => undefined);
+		// A key or the webhook secret that cannot be read: a config error, not a crash (start()
+		// has released its lock and leases).
+		if (err instanceof ConfigError)
 			throw new CliError(err.message, EXIT.validation, { issues: err.issues });
-		}
 		throw err;
 	}
 	// The dashboard is an extra: a port in use is said in the log, the daemon works on without it.

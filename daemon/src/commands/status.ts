@@ -1,5 +1,6 @@
 /** `postspool status`: the daemon, the queue counts, every budget and the last errors. */
 import type { WindowStatus } from '../budget/types';
+import { webhookBacklog } from '../notify/outbox';
 import { EXIT, type GlobalOpts, load, openState, print, statusSnapshot, when } from './context';
 
 export function statusCommand(opts: GlobalOpts): number {
@@ -18,6 +19,7 @@ export function statusCommand(opts: GlobalOpts): number {
 			folders: loaded.config.folders.map((f) => f.path),
 			queue: s.store.counts(),
 			budgets,
+			webhook: loaded.config.notify.webhook ? webhookBacklog(s.db) : null,
 			lastErrors: s.store
 				.lastErrors(5)
 				.map((e) => ({ at: new Date(e.at).toISOString(), item: e.item_id, message: e.message })),
@@ -40,6 +42,7 @@ export function statusCommand(opts: GlobalOpts): number {
 						.map(([k, v]) => `${k} ${v}`)
 						.join(', ') || 'none'
 				}`,
+				...(value.webhook ? [webhookLine(value.webhook)] : []),
 				'budgets:',
 			];
 			for (const [key, windows] of Object.entries(budgets)) {
@@ -58,4 +61,17 @@ export function statusCommand(opts: GlobalOpts): number {
 	} finally {
 		s.close();
 	}
+}
+
+function webhookLine(b: ReturnType<typeof webhookBacklog>): string {
+	const parts = [`webhook: ${b.pending} event(s) waiting`];
+	if (b.oldest)
+		parts.push(
+			`oldest ${b.oldest.id} (${b.oldest.type}) since ${b.oldest.at}, ${b.oldest.attempts} attempt(s)${b.oldest.lastError ? `, last: ${b.oldest.lastError}` : ''}, next try ${b.oldest.nextAt}`,
+		);
+	if (b.parked > 0)
+		parts.push(
+			`${b.parked} parked (the receiver refused them${b.lastParked?.error ? `: ${b.lastParked.error}` : ''}; "postspool events --redeliver" sends them again)`,
+		);
+	return parts.join('; ');
 }

@@ -146,7 +146,7 @@ export const NotifyConfig = z
 					.min(1)
 					.default([...EVENT_NAMES]),
 				timeoutMs: z.number().int().min(100).default(10_000),
-				/** First retry delay after a failed delivery; doubles up to 30 min. */
+				/** First retry delay after a failed delivery; doubles up to 5 min (notify/webhook.ts). */
 				retryMs: z.number().int().min(10).default(5_000),
 			})
 			.strict()

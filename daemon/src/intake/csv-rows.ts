@@ -2,7 +2,7 @@
  * Bulk CSV intake, the rows: the file parsed with csv-parse (RFC 4180: quotes, embedded newlines, a
  * BOM; `;` or `,` as exported by spreadsheets), each row mapped to a sidecar value (columns are
  * the sidecar's fields) and validated as intake would, with every problem named by line and column.
- * Filing the batch and its error.json / rejected.csv is csv.ts.
+ * Filing the batch and its error.json / <stem>.rejected.csv is csv.ts.
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -21,7 +21,7 @@ export interface CsvProblem {
 
 export interface CsvRow {
 	line: number;
-	/** The row as written in the file (for rejected.csv). */
+	/** The row as written in the file (for <stem>.rejected.csv). */
 	raw: string;
 	/** The sidecar it stands for (before defaults). */
 	sidecar: Record<string, unknown>;
@@ -44,6 +44,7 @@ const NESTED = [
 	'postfast.approval',
 ];
 const KNOWN_COLUMNS = [...SIMPLE, ...PLATFORMS.map((p) => `text.${p}`), ...NESTED];
+const KNOWN_BY_LOWER = new Map(KNOWN_COLUMNS.map((c) => [c.toLowerCase(), c]));
 const BOOLEAN = new Set(['draft', 'postsider.shortLink']);
 const LISTS = new Set(['targets', 'media', 'postsider.tags']);
 
@@ -112,6 +113,62 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 	node[parts[parts.length - 1]] = value;
 }
 
+/**
+ * The file's text: UTF-8 (with or without a BOM) or UTF-16 with its BOM (what "Unicode text"
+ * exports write). Bytes that are not UTF-8 (a Latin-1 / Windows-1252 export) are refused with the
+ * line they are on, never replaced: a wrong guess would post changed text.
+ */
+export function decodeCsv(
+	bytes: Buffer,
+): { ok: true; text: string } | { ok: false; problem: CsvProblem } {
+	const utf16 =
+		bytes[0] === 0xff && bytes[1] === 0xfe
+			? 'utf-16le'
+			: bytes[0] === 0xfe && bytes[1] === 0xff
+				? 'utf-16be'
+				: undefined;
+	if (utf16) return { ok: true, text: new TextDecoder(utf16).decode(bytes) };
+	try {
+		return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+	} catch {
+		const bad = firstInvalidUtf8(bytes);
+		const line = bytes.subarray(0, bad).filter((b) => b === 0x0a).length + 1;
+		return {
+			ok: false,
+			problem: {
+				line,
+				column: '(file)',
+				message: `the file is not UTF-8: byte 0x${bytes[bad].toString(16).toUpperCase().padStart(2, '0')} on line ${line} is not valid UTF-8 (the file was probably saved as Latin-1 / Windows-1252, where "é" or "€" are single bytes); nothing was read, so no text is changed`,
+				fix: 'Save the file as UTF-8 (Excel: "CSV UTF-8 (Comma delimited)"; LibreOffice: character set "Unicode (UTF-8)"; Numbers and Google Sheets export UTF-8) and drop it again',
+			},
+		};
+	}
+}
+
+/** The offset of the first byte that breaks UTF-8. */
+function firstInvalidUtf8(b: Buffer): number {
+	for (let i = 0; i < b.length; ) {
+		const c = b[i];
+		const n =
+			c < 0x80
+				? 0
+				: c >= 0xc2 && c <= 0xdf
+					? 1
+					: c >= 0xe0 && c <= 0xef
+						? 2
+						: c >= 0xf0 && c <= 0xf4
+							? 3
+							: -1;
+		if (n < 0) return i;
+		for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+		// Overlongs, surrogates and values past U+10FFFF, as the decoder refuses them.
+		const cp = Buffer.from(b.subarray(i, i + n + 1)).toString('utf8');
+		if (n > 0 && cp === '\uFFFD') return i;
+		i += n + 1;
+	}
+	return 0;
+}
+
 /** Reads the file into rows; only a file the parser cannot read, or a bad header, fails as a whole. */
 export function parseCsvBatch(text: string): ParsedCsv {
 	let parsed: Array<{ record: string[]; info: { bytes: number } }>;
@@ -160,7 +217,10 @@ export function parseCsvBatch(text: string): ParsedCsv {
 			},
 		};
 	const [head, ...body] = records;
-	const columns = head.record.map((c) => c.trim());
+	// Spreadsheets add empty columns at the right; a header is read case-insensitively, trimmed.
+	const written = head.record.map((c) => c.trim());
+	while (written.length > 1 && written[written.length - 1] === '') written.pop();
+	const columns = written.map((c) => KNOWN_BY_LOWER.get(c.toLowerCase()) ?? c);
 	const seen = new Set<string>();
 	for (const c of columns) {
 		if (!KNOWN_COLUMNS.includes(c))
@@ -185,8 +245,13 @@ export function parseCsvBatch(text: string): ParsedCsv {
 			};
 		seen.add(c);
 	}
-	const rows: CsvRow[] = body.map(({ record, raw, line }) => {
+	// A row of empty cells (a blank row in a spreadsheet) is no post; cells past the header that
+	// are empty are the spreadsheet's padding.
+	const filled = body.filter(({ record }) => record.some((c) => c.trim() !== ''));
+	const rows: CsvRow[] = filled.map(({ record: cells, raw, line }) => {
 		const problems: CsvProblem[] = [];
+		const record = [...cells];
+		while (record.length > columns.length && record[record.length - 1].trim() === '') record.pop();
 		if (record.length !== columns.length)
 			problems.push({
 				line,
@@ -241,7 +306,9 @@ export async function checkCsv(
 	| { ok: true; columns: string[]; headerRaw: string; rows: CheckedRow[] }
 	| { ok: false; problem: CsvProblem }
 > {
-	const parsed = parseCsvBatch(readFileSync(path, 'utf8'));
+	const decoded = decodeCsv(readFileSync(path));
+	if (!decoded.ok) return decoded;
+	const parsed = parseCsvBatch(decoded.text);
 	if (!parsed.ok) return parsed;
 	const stem = basename(path, extname(path));
 	const rows: CheckedRow[] = [];
@@ -274,7 +341,7 @@ export async function checkCsv(
 						message: `${e.target ? `${e.target}: ` : ''}${e.message}`,
 						fix:
 							e.fix ??
-							`Correct the "${column.split(' ')[0]}" cell of line ${row.line} and drop rejected.csv again`,
+							`Correct the "${column.split(' ')[0]}" cell of line ${row.line} and drop ${basename(path, extname(path))}.rejected.csv again`,
 					};
 				}),
 			});

@@ -8,7 +8,9 @@
  *
  * The whole file is validated first. Good rows are queued, each as its own item whose identity is
  * its content (so a corrected file dropped again never queues a row twice); every bad row is named
- * in one error.json (line, column, message, fix) and copied verbatim into rejected.csv.
+ * in one error.json (line, column, message, fix) and copied verbatim into `<stem>.rejected.csv`
+ * (`rejectedName`), a name that never equals the dropped file's, so a corrected file dropped again
+ * and rejected again is kept beside its own rejected rows.
  */
 import { type Dirent, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
@@ -54,6 +56,11 @@ export function inboxCsvFiles(
 			out.push(...inboxCsvFiles(join(inbox, e.name), here, depth + 1));
 	}
 	return out;
+}
+
+/** `posts.csv` → `posts.rejected.csv`: the rejected rows' file, never the dropped file's own name. */
+export function rejectedName(csvName: string): string {
+	return `${basename(csvName, extname(csvName))}.rejected.csv`;
 }
 
 /** Media a row names, as paths beside the CSV. */
@@ -127,8 +134,9 @@ export function fileBatch(
 	}
 	const eol = report.headerRaw.endsWith('\r\n') ? '\r\n' : '\n';
 	const withEol = (s: string) => (/\r?\n$/.test(s) ? s : `${s}${eol}`);
+	const rejected = rejectedName(name);
 	writeOwnFile(
-		join(dest, 'rejected.csv'),
+		join(dest, rejected),
 		withEol(report.headerRaw.replace(/^\uFEFF/, '')) + bad.map((r) => withEol(r.raw)).join(''),
 	);
 	writeJson(join(dest, 'error.json'), {
@@ -136,7 +144,8 @@ export function fileBatch(
 		...summary,
 		rejected: bad.length,
 		errors: bad.flatMap((r) => r.problems),
-		fix: `Fix the rows in rejected.csv (line numbers above are those of ${name}) and drop rejected.csv into the inbox again, beside the media it names${keep.size > 0 ? ' (those media were left in the inbox)' : ''}: rows already queued are recognised and never posted twice.`,
+		rejectedFile: rejected,
+		fix: `Fix the rows in ${rejected} (line numbers above are those of ${name}, which is kept beside it unchanged) and drop ${rejected} into the inbox again, beside the media it names${keep.size > 0 ? ' (those media were left in the inbox)' : ''}: rows already queued are recognised and never posted twice.`,
 	});
 	return dest;
 }

@@ -10,19 +10,15 @@ import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import { stableJson } from '../../../contract/stable-json';
 import { checkLength } from '../../../contract/postsider/providers';
+import { scheduleTooSoon } from '../../../contract/postfast';
 import { POSTSIDER_PROVIDER_OF } from '../platforms';
-import {
-	type MediaInfo,
-	checkMediaFor,
-	inspectMedia,
-	symlinkMessage,
-} from '../sidecar/media';
+import { type MediaInfo, checkMediaFor, inspectMedia, symlinkMessage } from '../sidecar/media';
 import { type Issue, resolveWhen, validateSidecar } from '../sidecar/resolve';
-import { readBoundedJson } from '../sidecar/read';
+import { type FileIdentity, readBoundedJson } from '../sidecar/read';
 import { textFor } from '../sidecar/schema';
 import { isDiskFull } from '../state/disk';
 import type { Store, TargetState } from '../state/store';
-import type { PostRecord } from '../item';
+import { type PostRecord, type TargetError, validatedFiles } from '../item';
 import { ingestCsvBatch, inboxCsvFiles } from './csv';
 import {
 	type Arrival,
@@ -31,6 +27,8 @@ import {
 	rejectArrival,
 	setAsideDuplicate,
 } from '../journey/enter';
+import { changedFiles } from '../journey/moves';
+import { finalizeItem } from '../journey/settle';
 import { type FolderLayout, layoutOf } from '../journey/layout';
 import { type Candidate, StabilityTracker, inboxCandidates } from './scan';
 
@@ -49,12 +47,15 @@ function isLink(path: string): boolean {
 /** A sidecar or defaults file, read once through a bounded, link-refusing handle (sidecar/read.ts). */
 function readJson(
 	path: string,
-): { ok: true; value: unknown } | { ok: false; message: string; path?: string } {
+):
+	| { ok: true; value: unknown; identity?: FileIdentity }
+	| { ok: false; message: string; path?: string } {
 	return readBoundedJson(path);
 }
 
 const FIX: Record<string, string> = {
-	'$.when': 'Set "when" to a future time with an offset, or add "late": "post-now" / "skip".',
+	'$.when':
+		'Set "when" to a later time with an offset (for PostFast at least 30 s ahead), or add "late": "post-now" / "skip".',
 };
 
 /** Validates a candidate without moving anything (also used by `plan`). */
@@ -67,7 +68,10 @@ export async function validateCandidate(
 	if (c.problem) return { ok: false, errors: [c.problem] };
 	const raw = readJson(c.sidecarPath);
 	if (!raw.ok) return { ok: false, errors: [{ path: raw.path ?? '$', message: raw.message }] };
-	return validateSidecarValue(c, raw.value, folderDefaults, config, now);
+	const v = await validateSidecarValue(c, raw.value, folderDefaults, config, now);
+	// The sidecar's identity as read, so every move can re-check it (journey/moves.ts).
+	if (v.ok && raw.identity) v.post.sidecarFile = { name: basename(c.sidecarPath), ...raw.identity };
+	return v;
 }
 
 /** Validates a sidecar already read (a file's JSON, or a CSV row) with the candidate's defaults and media. */
@@ -129,8 +133,8 @@ export async function validateSidecarValue(
 		}))
 			errors.push({ path: `$.targets.${i}`, target: t.label, message });
 		// PostSider refuses over-long text for non-drafts, counted its way (escaped HTML, UTF-16,
-		// X's link weighting). X: verified accounts get 4000 and the daemon cannot tell, so it
-		// refuses only what every X account would.
+		// X's link weighting). X: verified accounts get 4000, which only the server knows, so intake
+		// refuses only what every X account would; the pipeline asks for the account's limit.
 		const provider = POSTSIDER_PROVIDER_OF[t.platform];
 		if (t.service === 'postsider' && provider && !sidecar.draft) {
 			const length = checkLength(provider, textFor(sidecar, t.platform), provider === 'x');
@@ -148,15 +152,19 @@ export async function validateSidecarValue(
 	});
 	let when = resolveWhen(sidecar.when);
 	let skip = false;
-	if (when.kind === 'at' && when.at <= now && !sidecar.draft) {
+	// Past for any target, or too soon for PostFast (one rule with the send: contract/postfast).
+	const tooSoon =
+		when.kind === 'at' && !sidecar.draft
+			? when.at <= now
+				? `the time ${new Date(when.at).toISOString()} is in the past`
+				: targets.some((t) => t.service === 'postfast')
+					? scheduleTooSoon(when.at, now)
+					: undefined
+			: undefined;
+	if (tooSoon) {
 		if (sidecar.late === 'post-now') when = { kind: 'asap' };
 		else if (sidecar.late === 'skip') skip = true;
-		else
-			errors.push({
-				path: '$.when',
-				message: `the time ${new Date(when.at).toISOString()} is in the past`,
-				fix: FIX['$.when'],
-			});
+		else errors.push({ path: '$.when', message: tooSoon, fix: FIX['$.when'] });
 	}
 	if (errors.length > 0) return { ok: false, errors };
 
@@ -266,6 +274,13 @@ export class Intake {
 				wait = Math.min(wait ?? w, w);
 				continue;
 			}
+			// A sidecar cut short is most likely still being written by a writer that paused longer
+			// than stableMs: it is waited for (a while longer) before it is refused as broken JSON.
+			const hold = this.holdIncomplete(c);
+			if (hold !== undefined) {
+				wait = Math.min(wait ?? hold, hold);
+				continue;
+			}
 			try {
 				await this.ingest(layout, c, folderDefaults);
 			} catch (err) {
@@ -293,6 +308,25 @@ export class Intake {
 			}
 		}
 		return wait;
+	}
+
+	/**
+	 * Milliseconds to keep waiting for a sidecar whose JSON ends too early and that changed less than
+	 * INCOMPLETE_GRACE (10 × stableMs, 5 s to 60 s) ago; undefined to take it now. A sidecar over the
+	 * size cap is not held: it is refused by its size before a byte is read.
+	 */
+	private holdIncomplete(c: Candidate): number | undefined {
+		if (c.problem) return undefined;
+		const read = readBoundedJson(c.sidecarPath);
+		if (read.ok || !read.incomplete) return undefined;
+		const grace = Math.min(Math.max(10 * this.opts.config.stableMs, 5_000), 60_000);
+		let age: number;
+		try {
+			age = this.now() - lstatSync(c.sidecarPath).mtimeMs;
+		} catch {
+			return undefined;
+		}
+		return age < grace ? Math.max(grace - age, 50) : undefined;
 	}
 
 	private async ingest(layout: FolderLayout, c: Candidate, folderDefaults: unknown): Promise<void> {
@@ -331,6 +365,7 @@ export class Intake {
 				// A crash between the commit and the move (even after the folder was made): finish it.
 				enterProcessing(arrival, existing.work_dir);
 				log.log('info', `resumed intake of ${c.name}`, { item: existing.id });
+				this.checkArrived(existing.id, v.post, existing.work_dir);
 				return;
 			}
 			const dest = setAsideDuplicate(layout, arrival, {
@@ -364,7 +399,27 @@ export class Intake {
 			})),
 		);
 		enterProcessing(arrival, workDir);
+		if (this.checkArrived(id, v.post, workDir)) return;
 		log.log('info', `queued ${c.name}`, { item: id, targets: v.post.targets.map((t) => t.label) });
 		this.opts.onQueued?.(id);
+	}
+
+	/**
+	 * After the move into .processing/: a file replaced or written to since it was validated ends
+	 * the post before anything is sent, in failed/ with error.json naming the file. True when it did.
+	 */
+	private checkArrived(id: string, post: PostRecord, workDir: string): boolean {
+		const changed = changedFiles(workDir, validatedFiles(post));
+		if (changed.length === 0) return false;
+		const { store, log } = this.opts;
+		const error: TargetError = {
+			message: `${changed.join('; ')}, so nothing was sent`,
+			fix: 'Drop the post again once nothing writes to its files any more: postspool posts only the files it checked.',
+		};
+		for (const t of store.targets(id))
+			store.force(t.id, ['pending', 'uploading'], 'failed', { error: JSON.stringify(error) });
+		const dest = finalizeItem(store, id, this.now());
+		log.log('error', `${post.name}: ${error.message}`, { item: id, movedTo: dest });
+		return true;
 	}
 }

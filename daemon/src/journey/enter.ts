@@ -3,9 +3,10 @@
  * into failed/<name>/ with error.json when it cannot be (bad sidecar, bad media), or into
  * done/duplicates/<name>/ with duplicate-of.json when the same post was already queued.
  */
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FolderLayout, duplicatesDir, freePath } from './layout';
+import { isIgnoredName } from '../intake/scan';
 import { moveDir, moveInto, writeJson } from './moves';
 
 /** error.json of a post that never got into the queue. */
@@ -44,12 +45,23 @@ export function rejectArrival(
 	now: number,
 ): string {
 	const dest = freePath(layout.failed, post.name);
-	moveInto(post.movePaths, dest, post.folderPost);
-	writeJson(join(dest, 'error.json'), {
-		name: post.name,
-		errors,
-		at: new Date(now).toISOString(),
-	} satisfies ErrorFile);
+	const body = { name: post.name, errors, at: new Date(now).toISOString() } satisfies ErrorFile;
+	// error.json is written before anything moves: when it cannot be (a full disk), the post stays
+	// in the inbox and is refused again, with its file, once space returns — never a failed/ folder
+	// that does not say why.
+	if (post.folderPost) {
+		writeJson(join(post.movePaths[0], 'error.json'), body);
+		moveInto(post.movePaths, dest, true);
+		return dest;
+	}
+	mkdirSync(dest, { recursive: true });
+	try {
+		writeJson(join(dest, 'error.json'), body);
+	} catch (err) {
+		rmSync(dest, { recursive: true, force: true });
+		throw err;
+	}
+	moveInto(post.movePaths, dest, false);
 	return dest;
 }
 
@@ -70,42 +82,42 @@ export function setAsideDuplicate(
 	return dest;
 }
 
-/**
- * Folders in .processing/ that the database has no record of (it was lost, replaced or restored
- * from an older copy while the daemon was stopped). They may have been posted already, so they are
- * never sent again blindly: each goes to failed/<name>/ with an error.json that says to check the
- * service and drop it again if it is missing there. Returns the folders set aside.
- */
-export function setAsideUnknown(
+/** The folders in .processing/ the database has no record of (lost, replaced or restored while stopped). */
+export function unknownInProcessing(
 	layout: FolderLayout,
 	known: (id: string) => boolean,
-	now: number,
 ): string[] {
-	let names: string[];
 	try {
-		names = readdirSync(layout.processing);
+		return readdirSync(layout.processing).filter((id) => !isIgnoredName(id) && !known(id));
 	} catch {
 		return [];
 	}
-	const moved: string[] = [];
-	for (const id of names) {
-		if (known(id)) continue;
-		const dest = freePath(layout.failed, `${id}-needs-review`);
-		moveDir(join(layout.processing, id), dest);
-		writeJson(join(dest, 'error.json'), {
-			item: id,
-			name: id,
-			state: 'needs-review',
-			errors: [
-				{
-					message:
-						'this post was in .processing/ but the state database has no record of it (the database was lost, replaced or restored while postspool was stopped), so it may already have been posted',
-					fix: 'check the service for this post; if it is not there, move its files back into the inbox to post it',
-				},
-			],
-			at: new Date(now).toISOString(),
-		});
-		moved.push(dest);
-	}
-	return moved;
+}
+
+/**
+ * A folder in .processing/ without a database record that could not be recovered (intake/recover.ts):
+ * it may have been posted already, so it is never sent again blindly. It goes to
+ * failed/<id>-needs-review/ with an error.json that says why and what to do. Returns where it went.
+ */
+export function setAsideUnknown(
+	layout: FolderLayout,
+	id: string,
+	why: string,
+	now: number,
+): string {
+	const dest = freePath(layout.failed, `${id}-needs-review`);
+	moveDir(join(layout.processing, id), dest);
+	writeJson(join(dest, 'error.json'), {
+		item: id,
+		name: id,
+		state: 'needs-review',
+		errors: [
+			{
+				message: `this post was in .processing/ but the state database has no record of it (the database was lost, replaced or restored while postspool was stopped), so it may already have been posted; it could not be recovered safely: ${why}`,
+				fix: 'check the service for this post; if it is not there, move its files back into the inbox to post it',
+			},
+		],
+		at: new Date(now).toISOString(),
+	});
+	return dest;
 }

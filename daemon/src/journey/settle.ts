@@ -7,11 +7,11 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type TargetError, postOf } from '../item';
-import { outcomeFields } from '../outcomes/store';
+import { type TargetError, postOf, validatedFiles } from '../item';
+import { outcomeFields } from '../state/outcome-tables';
 import type { ItemRow, Store } from '../state/store';
 import { freePath, layoutOf, monthDir } from './layout';
-import { moveDir, removeOwnFile, writeJson } from './moves';
+import { changedFiles, moveDir, removeOwnFile, writeJson } from './moves';
 
 export function receiptOf(store: Store, item: ItemRow) {
 	const post = postOf(item);
@@ -51,9 +51,16 @@ export function writeSettledFiles(
 	now: number,
 	/** The .processing/ folder that was removed while the post was worked on, if it was. */
 	removedFolder?: string,
+	/** Files of the post that are no longer the ones validated (journey/moves.ts, changedFiles). */
+	changed: string[] = [],
 ): void {
 	writeJson(join(dir, 'receipt.json'), receiptOf(store, item));
-	if (!removedFolder && item.state !== 'failed' && item.state !== 'needs-review') {
+	if (
+		!removedFolder &&
+		changed.length === 0 &&
+		item.state !== 'failed' &&
+		item.state !== 'needs-review'
+	) {
 		removeOwnFile(join(dir, 'error.json'));
 		return;
 	}
@@ -65,6 +72,14 @@ export function writeSettledFiles(
 		...(removedFolder
 			? {
 					folderMissing: `the post's folder ${removedFolder} was removed while the post was being worked on; its files are gone, this folder holds only the daemon's record of it`,
+				}
+			: {}),
+		...(changed.length > 0
+			? {
+					filesChanged: changed.map(
+						(c) =>
+							`${c}: this folder no longer holds the file that was validated; what was sent (if anything) is the validated file, whose sha256 is in receipt.json`,
+					),
 				}
 			: {}),
 		errors: targets
@@ -106,6 +121,12 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 	} else {
 		writeSettledFiles(store, settled, item.work_dir, now);
 		moveDir(item.work_dir, dest);
+		// What arrived is re-checked: a file swapped or rewritten in .processing/ is said in error.json.
+		const changed = changedFiles(dest, validatedFiles(postOf(item)));
+		if (changed.length > 0) {
+			writeSettledFiles(store, settled, dest, now, undefined, changed);
+			store.event(itemId, null, 'warn', `${item.name}: ${changed.join('; ')}`);
+		}
 	}
 	store.event(
 		itemId,
@@ -116,11 +137,25 @@ export function finalizeItem(store: Store, itemId: string, now: number): string 
 	return dest;
 }
 
-/** Items whose final move did not happen (crash): move them now. */
-export function recoverMoves(store: Store): void {
-	for (const item of store.settledDirs()) {
-		if (existsSync(item.work_dir) && !existsSync(item.final_dir))
-			moveDir(item.work_dir, item.final_dir);
+/**
+ * Items whose final move did not happen (a crash, or a full disk that refused receipt.json or
+ * error.json): their files are written if missing, then they are moved. At startup for every
+ * settled item; when disk space returns, for those settled since the disk filled (`since`).
+ */
+export function recoverMoves(store: Store, now: number, since?: number): void {
+	const todo: Array<{ id: string; work_dir: string; final_dir: string; unmoved: boolean }> = [];
+	// Streamed (a long history is not loaded at once); the files are written after the read.
+	for (const row of store.settledDirs(since)) {
+		const unmoved = existsSync(row.work_dir) && !existsSync(row.final_dir);
+		const dir = unmoved ? row.work_dir : row.final_dir;
+		const unwritten = !existsSync(join(dir, 'receipt.json')) && existsSync(dir);
+		if (unmoved || (since !== undefined && unwritten)) todo.push({ ...row, unmoved });
+	}
+	for (const row of todo) {
+		const dir = row.unmoved ? row.work_dir : row.final_dir;
+		const item = store.item(row.id);
+		if (item && !existsSync(join(dir, 'receipt.json'))) writeSettledFiles(store, item, dir, now);
+		if (row.unmoved) moveDir(row.work_dir, row.final_dir);
 	}
 }
 

@@ -1,7 +1,8 @@
 /**
  * Events from a CLI command (`cancel`): stored in the outbox like the daemon's, shown on the desktop
  * per the config, and offered to the webhook once right away; what is not delivered now stays
- * pending and a daemon delivers it (at its next start or with its next event).
+ * pending, and a running daemon delivers it within a second (it watches the outbox), else the next
+ * one at its start.
  */
 import { type LoadedConfig, resolveApiKey } from '../config/load';
 import { silentLogger } from '../log';

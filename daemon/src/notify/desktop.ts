@@ -7,6 +7,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
+/**
+ * `POSTSPOOL_DESKTOP=off` turns the built-in notifications off whatever the config says (the test
+ * configs set it, so no test run ever pops one up on a developer's desktop); a configured
+ * `command` still runs.
+ */
+export const DESKTOP_ENV = 'POSTSPOOL_DESKTOP';
+
 /** The argv that shows one notification, or undefined when this machine has no desktop session. */
 export function desktopCommand(
 	title: string,
@@ -16,6 +23,7 @@ export function desktopCommand(
 	if (opts.command && opts.command.length > 0) return [...opts.command, title, message];
 	const platform = opts.platform ?? process.platform;
 	const env = opts.env ?? process.env;
+	if (env[DESKTOP_ENV] === 'off') return undefined;
 	if (platform === 'darwin')
 		return [
 			'osascript',

@@ -23,9 +23,13 @@ export interface NotifierOptions {
 	env?: NodeJS.ProcessEnv;
 }
 
+/** How often a running daemon looks for events other processes stored (`cancel`, `--redeliver`). */
+const OUTBOX_POLL_MS = 1_000;
+
 export class Notifier {
 	readonly outbox: Outbox;
 	private timer?: NodeJS.Timeout;
+	private poll?: NodeJS.Timeout;
 	private sending?: Promise<void>;
 	private stopped = false;
 	private desktopWarned = false;
@@ -54,9 +58,20 @@ export class Notifier {
 		return stored;
 	}
 
-	/** Starts delivering what earlier runs left undelivered. */
+	/**
+	 * Starts delivering what earlier runs left undelivered, and watches the outbox for events a CLI
+	 * command stored while this runs (a `cancel` whose own delivery failed): they go out within a
+	 * second, not at the daemon's next event.
+	 */
 	start(): void {
-		if (this.o.config.webhook) this.wake(0);
+		if (!this.o.config.webhook) return;
+		this.wake(0);
+		this.poll = setInterval(() => {
+			if (this.sending || this.stopped) return;
+			const next = this.outbox.nextWebhookAt();
+			if (next !== undefined && next <= this.o.now()) this.wake(0);
+		}, OUTBOX_POLL_MS);
+		this.poll.unref?.();
 	}
 
 	private wake(delay: number): void {
@@ -78,6 +93,11 @@ export class Notifier {
 					'warn',
 					`webhook: event ${row.id} (${row.type}) not delivered: ${message}; kept and retried (attempt ${row.attempts + 1})`,
 				),
+			(row, message) =>
+				this.o.log.log(
+					'warn',
+					`webhook: event ${row.id} (${row.type}) parked: ${message}, which sending it again will not change; the next events are delivered. Fix the receiver (n8n: is the workflow published?) and run "postspool events --redeliver"`,
+				),
 		)
 			.catch((err) => {
 				this.o.log.log('warn', `webhook: ${(err as Error).message}`);
@@ -93,6 +113,7 @@ export class Notifier {
 	async stop(): Promise<void> {
 		this.stopped = true;
 		clearTimeout(this.timer);
+		clearInterval(this.poll);
 		await this.sending;
 	}
 }

@@ -42,7 +42,8 @@ export interface OutboxRow {
 	type: EventType;
 	at: number;
 	payload: string;
-	webhook: 'pending' | 'delivered' | 'skipped';
+	/** `parked`: the receiver refused it for good (a 4xx); kept, sent again only on request. */
+	webhook: 'pending' | 'delivered' | 'skipped' | 'parked';
 	attempts: number;
 	next_at: number;
 	last_error: string | null;
@@ -118,6 +119,24 @@ export class Outbox {
 			.run(error, nextAt, id);
 	}
 
+	/** The receiver refused this event for good: it stops holding the queue. */
+	park(id: number, error: string): void {
+		this.db
+			.prepare(
+				`UPDATE notify_events SET webhook = 'parked', attempts = attempts + 1, last_error = ? WHERE id = ?`,
+			)
+			.run(error, id);
+	}
+
+	/** Parked events back in the queue (`events --redeliver`); returns how many. */
+	redeliverParked(): number {
+		return this.db
+			.prepare(
+				`UPDATE notify_events SET webhook = 'pending', next_at = 0, last_error = NULL WHERE webhook = 'parked'`,
+			)
+			.run().changes;
+	}
+
 	/** Events after `afterId` (for `events --follow`), oldest first. */
 	since(afterId: number, limit = 500): PostspoolEvent[] {
 		return this.db
@@ -149,4 +168,66 @@ export class Outbox {
 				.get()?.n ?? 0
 		);
 	}
+}
+
+/** What `status` shows of the webhook's queue. */
+export interface WebhookBacklog {
+	pending: number;
+	parked: number;
+	/** The oldest undelivered event: since when, how often tried, the last error, the next try. */
+	oldest?: {
+		id: number;
+		type: string;
+		at: string;
+		attempts: number;
+		lastError: string | null;
+		nextAt: string;
+	};
+	lastParked?: { id: number; type: string; error: string | null };
+}
+
+/** Read-only: a database without the table (no event yet) has no backlog. */
+export function webhookBacklog(db: Db): WebhookBacklog {
+	const has = db
+		.prepare<
+			[],
+			{ n: number }
+		>(`SELECT COUNT(*) n FROM sqlite_master WHERE type = 'table' AND name = 'notify_events'`)
+		.get()!.n;
+	if (!has) return { pending: 0, parked: 0 };
+	const count = (state: string) =>
+		db
+			.prepare<[string], { n: number }>(`SELECT COUNT(*) n FROM notify_events WHERE webhook = ?`)
+			.get(state)!.n;
+	const oldest = db
+		.prepare<
+			[],
+			OutboxRow
+		>(`SELECT * FROM notify_events WHERE webhook = 'pending' ORDER BY id LIMIT 1`)
+		.get();
+	const parked = db
+		.prepare<
+			[],
+			OutboxRow
+		>(`SELECT * FROM notify_events WHERE webhook = 'parked' ORDER BY id DESC LIMIT 1`)
+		.get();
+	return {
+		pending: count('pending'),
+		parked: count('parked'),
+		...(oldest
+			? {
+					oldest: {
+						id: oldest.id,
+						type: oldest.type,
+						at: new Date(oldest.at).toISOString(),
+						attempts: oldest.attempts,
+						lastError: oldest.last_error,
+						nextAt: new Date(oldest.next_at).toISOString(),
+					},
+				}
+			: {}),
+		...(parked
+			? { lastParked: { id: parked.id, type: parked.type, error: parked.last_error } }
+			: {}),
+	};
 }

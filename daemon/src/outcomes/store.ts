@@ -5,27 +5,10 @@
  * The target's state moves to `published` / `publish-failed`; this table keeps the details.
  */
 import type { Db } from '../state/db';
-import { migrateOutcomeTables } from '../state/outcome-tables';
+import { type OutcomeRow, type OutcomeState, migrateOutcomeTables } from '../state/outcome-tables';
 
-/** `tracking`: waiting for the service's final state; `gave-up`: it never reported one. */
-export type OutcomeState = 'tracking' | 'published' | 'publish-failed' | 'gave-up' | 'draft';
-
-export interface OutcomeRow {
-	target_id: number;
-	item_id: string;
-	key_name: string;
-	service: 'postsider' | 'postfast';
-	account_id: string;
-	remote_id: string;
-	publish_at: number;
-	state: OutcomeState;
-	url: string | null;
-	published_at: number | null;
-	reason: string | null;
-	checks: number;
-	next_check_at: number;
-	updated_at: number;
-}
+export type { OutcomeRow, OutcomeState } from '../state/outcome-tables';
+export { outcomeFields } from '../state/outcome-tables';
 
 /** First look this long after the publish time (a service publishes on its own minute tick). */
 export const FIRST_CHECK_DELAY_MS = 30_000;
@@ -201,21 +184,4 @@ export class OutcomeStore {
 	prunePolls(olderThan: number): void {
 		this.db.prepare(`DELETE FROM outcome_polls WHERE at < ?`).run(olderThan);
 	}
-}
-
-/** The outcome fields a receipt, `history` and `queue ls` show for one target. */
-export function outcomeFields(
-	db: Db,
-	targetId: number,
-): { url?: string; publishedAt?: string; publishError?: string; tracking?: OutcomeState } {
-	const o = db
-		.prepare<[number], OutcomeRow>(`SELECT * FROM outcomes WHERE target_id = ?`)
-		.get(targetId);
-	if (!o) return {};
-	return {
-		tracking: o.state,
-		...(o.url ? { url: o.url } : {}),
-		...(o.published_at ? { publishedAt: new Date(o.published_at).toISOString() } : {}),
-		...(o.reason ? { publishError: o.reason } : {}),
-	};
 }

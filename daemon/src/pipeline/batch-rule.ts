@@ -11,8 +11,10 @@
  * sequence on its own: find-slot when it still needs a time, one upload per file left, the create.
  */
 import {
+	batchGroupKey,
 	MAX_IMAGE_URLS_PER_REQUEST,
 	MAX_POSTS_PER_REQUEST,
+	MIN_SCHEDULE_LEAD_MS,
 	POSTFAST_DEFAULT_PROFILE,
 } from '../../../contract/postfast';
 
@@ -21,17 +23,17 @@ export const DEFAULT_IMAGES_PER_REQUEST = MAX_IMAGE_URLS_PER_REQUEST[POSTFAST_DE
 import { POSTFAST_ENDPOINTS, type PostFastCreateBody } from '../api/postfast';
 import { POSTSIDER_ENDPOINTS } from '../api/postsider';
 import type { CallSpec } from '../budget/types';
-import { stableJson } from '../../../contract/stable-json';
 import type { PostRecord } from '../item';
-import { postfastPlatform } from '../platforms';
+import { lengthDependsOnChannel } from '../../../contract/postsider/providers';
+import { POSTSIDER_PROVIDER_OF, postfastPlatform } from '../platforms';
 import type { TargetRow } from '../state/store';
-import { postfastBody } from './requests';
+import { postfastBody, textOf } from './requests';
 
 /** PostFast: a post sent as soon as it can be is scheduled this far ahead (half of it). */
 export const PF_WINDOW_MS = 2 * 60_000;
 
-/** A PostFast time closer than this counts as passed (it would arrive in the past). */
-export const PF_MIN_LEAD_MS = 30_000;
+/** A PostFast time closer than this is too soon to send (contract/postfast `scheduleTooSoon`). */
+export const PF_MIN_LEAD_MS = MIN_SCHEDULE_LEAD_MS;
 
 export const PF_URL_ENDPOINT = POSTFAST_ENDPOINTS.uploadUrls;
 export const PF_CREATE_ENDPOINT = POSTFAST_ENDPOINTS.createPosts;
@@ -43,6 +45,12 @@ export interface StoredRequest {
 	publishAt?: number;
 	/** PostFast: this target's entry in `body.posts` (a batched create holds several). */
 	index?: number;
+	/**
+	 * PostFast, a post recovered from .processing/ without its database row (intake/recover.ts): the
+	 * body only says what to look for (no media); absent on the service, the post is uploaded and
+	 * created as usual instead of this body being sent.
+	 */
+	lookupOnly?: boolean;
 }
 
 /** The request-wide part of a PostFast create; only posts that agree on it share a request. */
@@ -59,7 +67,7 @@ export type TargetProgress = Pick<
 
 /** A PostFast target's remaining work: what is left to upload, its request-wide group, its time. */
 export interface PostFastWork {
-	/** The request-wide fields as stable JSON: only equal groups share a create. */
+	/** The request-wide fields' batch group (contract `batchGroupKey`): only equal groups share a create. */
 	group: string;
 	/** Uploaded media by position in the post (empty: not yet). */
 	media: Array<{ key: string; kind: 'image' | 'video' } | null>;
@@ -87,7 +95,7 @@ export function postfastWork(post: PostRecord, t: TargetProgress): PostFastWork 
 		: stored
 			? storedAt && Date.parse(storedAt)
 			: (t.publish_at ?? (post.when.kind === 'at' ? post.when.at : undefined));
-	return { group: stableJson(requestWide(body)), media, todo, at: at || undefined };
+	return { group: batchGroupKey(body), media, todo, at: at || undefined };
 }
 
 /** Held by the budgets past its time, under a policy other than "post-now". */
@@ -171,20 +179,31 @@ export function postfastCalls<M extends Batchable>(
 /** PostSider: the calls of this target's remaining work, reserved as one sequence. */
 export function postsiderCalls(
 	post: PostRecord,
-	t: Pick<TargetRow, 'media' | 'publish_at'>,
-): { specs: CallSpec[]; findSlot: boolean } {
+	t: Pick<TargetRow, 'media' | 'publish_at' | 'platform'>,
+): { specs: CallSpec[]; findSlot: boolean; askLimit: boolean } {
 	const done = t.media ? (JSON.parse(t.media) as { items: unknown[] }).items.length : 0;
 	const findSlot = post.when.kind === 'next-slot' && t.publish_at == null && !post.sidecar.draft;
+	// X's limit depends on the account (280, or 4000 verified): ask the server when the text is
+	// between the two and files are still to upload (a refused post then costs no uploads).
+	const provider = POSTSIDER_PROVIDER_OF[t.platform as keyof typeof POSTSIDER_PROVIDER_OF];
+	const askLimit =
+		!post.sidecar.draft &&
+		done < post.media.length &&
+		provider !== undefined &&
+		lengthDependsOnChannel(provider, textOf(post, t.platform as Parameters<typeof textOf>[1]));
 	const specs: CallSpec[] = [
 		...(findSlot
 			? [{ service: 'postsider' as const, endpoint: POSTSIDER_ENDPOINTS.findSlot }]
+			: []),
+		...(askLimit
+			? [{ service: 'postsider' as const, endpoint: POSTSIDER_ENDPOINTS.integrationSettings }]
 			: []),
 		...post.media
 			.slice(done)
 			.map((): CallSpec => ({ service: 'postsider', endpoint: POSTSIDER_ENDPOINTS.upload })),
 		{ service: 'postsider', endpoint: POSTSIDER_ENDPOINTS.createPosts },
 	];
-	return { specs, findSlot };
+	return { specs, findSlot, askLimit };
 }
 
 /**
@@ -193,7 +212,10 @@ export function postsiderCalls(
  * requests a day are the scarce budget, 12 per create carries 600 posts a day instead of 555.
  * All of them when no prefix does or none has images.
  */
-export function alignedPrefix(imagesPerPost: number[], imagesPerRequest = DEFAULT_IMAGES_PER_REQUEST): number {
+export function alignedPrefix(
+	imagesPerPost: number[],
+	imagesPerRequest = DEFAULT_IMAGES_PER_REQUEST,
+): number {
 	let total = 0;
 	let best = 0;
 	imagesPerPost.forEach((n, i) => {

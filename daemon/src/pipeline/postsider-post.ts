@@ -8,8 +8,11 @@ import type { ApiResult } from '../api/http';
 import { observationOf } from '../budget/types';
 import type { PostRecord } from '../item';
 import type { ItemRow, TargetRow } from '../state/store';
+import { checkLength } from '../../../contract/postsider/providers';
+import type { Platform } from '../config/schema';
+import { POSTSIDER_PROVIDER_OF } from '../platforms';
 import { postsiderCalls } from './batch-rule';
-import { type UploadedMedia } from './requests';
+import { textOf, type UploadedMedia } from './requests';
 import { CreateRequests } from './create-request';
 import { uploadProgress } from './progress';
 
@@ -52,11 +55,30 @@ export class PostSiderPost extends CreateRequests {
 				publishAt = Date.parse(slot.value.date);
 				t = store.transition(t, t.state, { publish_at: publishAt });
 			}
-			// 2. Media.
+			// 2. X's limit for this account, when the text is over 280 (checked before any upload).
+			if (calls.askLimit) {
+				const settings = await call(() =>
+					this.o.clients.postsider(t.key_name).integrationSettings(t.account_id),
+				);
+				if (!settings.ok)
+					return this.onFailure(item, t, settings.error, 'reading the channel limit');
+				const max = settings.value?.output?.maxLength;
+				const provider = POSTSIDER_PROVIDER_OF[t.platform as keyof typeof POSTSIDER_PROVIDER_OF];
+				if (provider && typeof max === 'number' && max > 0) {
+					const length = checkLength(provider, textOf(post, t.platform as Platform), max);
+					if (!length.ok)
+						return this.fail(item, t, {
+							message: `the text is too long as PostSider counts it for this account: ${length.explanation}`,
+							fix: `Shorten the text, or add a shorter "text": {"${t.platform}": "..."} to the sidecar, and drop it again.`,
+							service: 'postsider',
+						});
+				}
+			}
+			// 3. Media.
 			const uploaded = await this.upload(item, post, t, call);
 			if (!uploaded.ok) return uploaded.target;
 			t = uploaded.target;
-			// 3. The create body, committed before it is sent.
+			// 4. The create body, committed before it is sent.
 			const stored = this.buildRequest(item, post, t, uploaded.media, publishAt);
 			if ('late' in stored) {
 				budgets.release(r);

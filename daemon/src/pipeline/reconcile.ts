@@ -77,6 +77,13 @@ export class Reconciler extends CreateRequests {
 					t,
 					'PostFast lists more posts at that time than one page; the daemon cannot be sure the post is absent',
 				);
+			if (stored.lookupOnly) {
+				// Recovered without its record: absent, so it is uploaded and created as usual.
+				log.log('info', `${item.name} → ${t.label} is not on PostFast; sending it`, {
+					item: item.id,
+				});
+				return store.transition(t, 'pending', { request: null, gating: null });
+			}
 			log.log('info', `${item.name} → ${t.label} is not on PostFast; sending it again`, {
 				item: item.id,
 			});

@@ -6,6 +6,8 @@
  * 429 waits for its Retry-After and never uses one; other 4xx fail the target with the service's
  * reason. Targets are independent: one failing never holds back another.
  */
+import { scheduleTooSoon } from '../../../contract/postfast';
+import { IDEMPOTENCY_MESSAGES } from '../../../contract/postsider';
 import { type ApiError, LOCAL_FILE_CODE } from '../api/http';
 import type { PostFastCreateBody } from '../api/postfast';
 import type { CallSpec, ReserveResult } from '../budget/types';
@@ -107,11 +109,14 @@ export class TargetOutcomes {
 	protected missedTime(item: ItemRow, post: PostRecord, t: TargetRow, at: number): TargetRow {
 		if (post.sidecar.late === 'skip')
 			return this.settle(item, t, 'skipped', {
-				message: 'skipped: the time passed before the budgets allowed sending ("late": "skip")',
+				message: `skipped: ${at > this.now() && t.service === 'postfast' ? scheduleTooSoon(at, this.now()) : 'the time passed before the budgets allowed sending'} ("late": "skip")`,
 			});
 		return this.fail(item, t, {
-			message: `the time ${new Date(at).toISOString()} passed before the budgets allowed sending`,
-			fix: 'Set a later "when", or "late": "post-now", and run "postspool retry <id>".',
+			message:
+				at > this.now() && t.service === 'postfast'
+					? scheduleTooSoon(at, this.now())!
+					: `the time ${new Date(at).toISOString()} passed before the budgets allowed sending`,
+			fix: `Run "postspool retry ${item.id} --at <new time>" (or --now), or edit "when" in the sidecar in failed/ and run "postspool retry ${item.id}" (retry re-reads "when" and "late" there).`,
 			path: '$.when',
 		});
 	}
@@ -157,6 +162,14 @@ export class TargetOutcomes {
 			// "processing" for good (the server crashed mid-create) ends parked after maxAttempts.
 			if (/already processing/i.test(error.message))
 				return this.retryLater(item, t, error, ' on create', 'unknown');
+			// The key was used with another body: this post was most likely created before (an earlier
+			// run whose record was lost, its media uploaded again since), so it is not sent under a new key.
+			if (error.message === IDEMPOTENCY_MESSAGES.mismatch)
+				return this.park(
+					item,
+					t,
+					`PostSider answered 409 (${error.message}): a post was already sent under this post's Idempotency-Key with another body (an earlier run, e.g. before its database record was lost), so it is most likely on PostSider already`,
+				);
 			return this.park(
 				item,
 				t,

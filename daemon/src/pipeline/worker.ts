@@ -10,7 +10,7 @@ import type { Budgets } from '../budget/budgets';
 import { ConfigError } from '../config/load';
 import type { PostRecord } from '../item';
 import type { Logger } from '../log';
-import type { Store, TargetRow } from '../state/store';
+import type { ItemRow, Store, TargetRow } from '../state/store';
 import { LIVE, TransitionError } from '../state/store';
 import { TargetOutcomes } from './turn-end';
 import { PostFastBatch } from './postfast-batch';
@@ -106,11 +106,8 @@ export class Worker extends TargetOutcomes {
 				{ item: item.id },
 			);
 			try {
-				store.transition(t, t.state, {
-					next_attempt_at: this.now() + 60_000,
-					releaseLease: true,
-					error: JSON.stringify({ message: String((err as Error).message) }),
-				});
+				t = this.unexpected(item, t, err as Error);
+				if (!LIVE.includes(t.state)) this.o.onSettled?.(item.id);
 			} catch {
 				/* someone else moved it */
 			}
@@ -122,5 +119,34 @@ export class Worker extends TargetOutcomes {
 			await new Promise<void>((resolve) => setImmediate(resolve));
 		}
 		if (!LIVE.includes(t.state)) this.o.onSettled?.(item.id);
+	}
+
+	/**
+	 * An error that is not the service's answer (a bug, a local fault): it uses an attempt like a 5xx,
+	 * so an item that keeps failing this way ends (failed, or needs-review when a create may have been
+	 * in flight) with error.json instead of being retried every minute for ever.
+	 */
+	private unexpected(item: ItemRow, t: TargetRow, err: Error): TargetRow {
+		const attempts = t.attempts + 1;
+		const message = `unexpected error in postspool: ${String(err?.message ?? err)}`;
+		if (attempts >= this.o.maxAttempts) {
+			if (t.state === 'submitting' || t.state === 'unknown')
+				return this.park(
+					item,
+					t,
+					`${message} — ${attempts} attempts, the outcome of the last create is unknown`,
+				);
+			return this.fail(item, t, {
+				message: `${message} (gave up after ${attempts} attempts)`,
+				fix: `This is a fault in postspool or on this machine, not in the post: see the daemon's log for the stack, then run "postspool retry ${item.id}".`,
+			});
+		}
+		// Thrown while a create was in flight: its outcome is unknown (reconciled before any resend).
+		return this.o.store.transition(t, t.state === 'submitting' ? 'unknown' : t.state, {
+			attempts,
+			next_attempt_at: this.now() + 60_000,
+			releaseLease: true,
+			error: JSON.stringify({ message }),
+		});
 	}
 }

@@ -30,7 +30,8 @@ export interface FileIdentity {
 
 export type JsonRead =
 	| { ok: true; value: unknown; identity: FileIdentity }
-	| { ok: false; message: string };
+	/** `incomplete`: the text ends before the JSON does (empty, or cut short: still being written?). */
+	| { ok: false; message: string; incomplete?: boolean };
 
 /** Flags for opening a drop-folder file: read-only, never through a link, never waiting on a FIFO. */
 export const SAFE_OPEN_FLAGS =
@@ -273,7 +274,9 @@ export function parseBoundedJson(
 	bytes: Buffer,
 	name: string,
 	maxDepth = MAX_JSON_DEPTH,
-): { ok: true; value: unknown } | { ok: false; message: string; path?: string } {
+):
+	| { ok: true; value: unknown }
+	| { ok: false; message: string; path?: string; incomplete?: boolean } {
 	let text = bytes.toString('utf8');
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 	const deep = tooDeepAt(text, maxDepth);
@@ -289,10 +292,12 @@ export function parseBoundedJson(
 		// V8's message quotes the text around the error (and not always its position): find it ourselves.
 		void err;
 		const at = syntaxErrorAt(text);
-		const where = at >= text.length ? 'the file ends too early' : `at ${lineColumn(text, at)}`;
+		const incomplete = at >= text.length;
+		const where = incomplete ? 'the file ends too early' : `at ${lineColumn(text, at)}`;
 		return {
 			ok: false,
 			message: `${name} is not valid JSON (${where}); fix the syntax there, e.g. a missing comma, quote or bracket`,
+			...(incomplete ? { incomplete } : {}),
 		};
 	}
 	const duplicate = duplicateKeyAt(text);

@@ -7,12 +7,29 @@ import { PLATFORMS, Platform } from '../config/schema';
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
+const LOCAL_TIME_PARTS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 /** `2030-02-30` parses in V8 (it rolls over); refuse days a calendar does not have. */
 function isRealDate(s: string): boolean {
 	const [y, m, d] = s.slice(0, 10).split('-').map(Number);
 	const date = new Date(Date.UTC(y, m - 1, d));
 	return !Number.isNaN(Date.parse(s)) && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** A local "YYYY-MM-DD HH:mm[:ss]" that a calendar and a clock have (never rolled over). */
+function isRealLocalTime(s: string): boolean {
+	const m = LOCAL_TIME_PARTS.exec(s);
+	if (!m) return false;
+	const [y, mo, d, h, mi, sec] = m.slice(1).map((v) => Number(v ?? 0));
+	const date = new Date(Date.UTC(y, mo - 1, d));
+	return (
+		date.getUTCFullYear() === y &&
+		date.getUTCMonth() === mo - 1 &&
+		date.getUTCDate() === d &&
+		h <= 23 &&
+		mi <= 59 &&
+		sec <= 59
+	);
 }
 
 function isTimeZone(tz: string): boolean {
@@ -40,7 +57,13 @@ export const When = z.union(
 			),
 		z
 			.object({
-				local: z.string().regex(LOCAL_TIME, 'write the local time as "YYYY-MM-DD HH:mm"'),
+				local: z
+					.string()
+					.regex(LOCAL_TIME, 'write the local time as "YYYY-MM-DD HH:mm"')
+					.refine(
+						isRealLocalTime,
+						'that day or time does not exist on a calendar (e.g. 2027-02-30, 24:00); write a real date and a time from 00:00 to 23:59',
+					),
 				tz: z
 					.string()
 					.refine(isTimeZone, 'unknown time zone; use an IANA name such as "Europe/Berlin"'),

@@ -1,8 +1,30 @@
 /**
- * Publish tracking's tables in the daemon's database (the tracking itself is outcomes/).
+ * Publish tracking's tables in the daemon's database (the tracking itself is outcomes/), their row
+ * type and the one read a receipt needs (`outcomeFields`): journey/ writes receipts and outcomes/
+ * refiles through journey/, so what both read lives down here, not in outcomes/.
  * Idempotent: run by the state migrations and by every `OutcomeStore` on its database.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+
+/** `tracking`: waiting for the service's final state; `gave-up`: it never reported one. */
+export type OutcomeState = 'tracking' | 'published' | 'publish-failed' | 'gave-up' | 'draft';
+
+export interface OutcomeRow {
+	target_id: number;
+	item_id: string;
+	key_name: string;
+	service: 'postsider' | 'postfast';
+	account_id: string;
+	remote_id: string;
+	publish_at: number;
+	state: OutcomeState;
+	url: string | null;
+	published_at: number | null;
+	reason: string | null;
+	checks: number;
+	next_check_at: number;
+	updated_at: number;
+}
 
 export function migrateOutcomeTables(db: BetterSqlite3.Database): void {
 	db.exec(`
@@ -34,4 +56,21 @@ export function migrateOutcomeTables(db: BetterSqlite3.Database): void {
 		);
 		CREATE INDEX IF NOT EXISTS outcome_polls_key ON outcome_polls (key_name, at);
 	`);
+}
+
+/** The outcome fields a receipt, `history` and `queue ls` show for one target. */
+export function outcomeFields(
+	db: BetterSqlite3.Database,
+	targetId: number,
+): { url?: string; publishedAt?: string; publishError?: string; tracking?: OutcomeState } {
+	const o = db
+		.prepare<[number], OutcomeRow>(`SELECT * FROM outcomes WHERE target_id = ?`)
+		.get(targetId);
+	if (!o) return {};
+	return {
+		tracking: o.state,
+		...(o.url ? { url: o.url } : {}),
+		...(o.published_at ? { publishedAt: new Date(o.published_at).toISOString() } : {}),
+		...(o.reason ? { publishError: o.reason } : {}),
+	};
 }

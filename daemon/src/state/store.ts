@@ -51,7 +51,8 @@ const ALLOWED: Record<TargetState, TargetState[]> = {
 	// PostFast: media uploaded and body built; waits to share a create request with others.
 	ready: ['ready', 'submitting', 'failed', 'cancelled', 'skipped'],
 	submitting: ['confirmed', 'unknown', 'pending', 'ready', 'failed', 'needs-review'],
-	unknown: ['confirmed', 'submitting', 'needs-review', 'unknown', 'failed'],
+	// 'pending': a recovered PostFast post looked up and not found (intake/recover.ts).
+	unknown: ['confirmed', 'submitting', 'needs-review', 'unknown', 'failed', 'pending'],
 	// The service accepted it; publish tracking (outcomes/) follows it to its end there.
 	confirmed: ['published', 'publish-failed', 'cancelled'],
 	published: [],
@@ -136,6 +137,7 @@ export class Store {
 			Pick<TargetRow, 'label' | 'key_name' | 'service' | 'account_id' | 'platform'> & {
 				state?: TargetState;
 				error?: string | null;
+				request?: string | null;
 			}
 		>,
 	): boolean {
@@ -149,7 +151,7 @@ export class Store {
 					.run(item.id, item.identity, item.name, item.folder, item.work_dir, item.post, now, now);
 				if (res.changes === 0) return false;
 				const ins = this.db.prepare(
-					`INSERT INTO targets (item_id, idx, label, key_name, service, account_id, platform, state, error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					`INSERT INTO targets (item_id, idx, label, key_name, service, account_id, platform, state, error, request, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				);
 				targets.forEach((t, i) =>
 					ins.run(
@@ -162,6 +164,7 @@ export class Store {
 						t.platform,
 						t.state ?? 'pending',
 						t.error ?? null,
+						t.request ?? null,
 						now,
 					),
 				);
@@ -200,13 +203,13 @@ export class Store {
 	}
 
 	/** Settled items' folders, streamed: a long history must not be loaded into memory at startup. */
-	settledDirs(): IterableIterator<{ work_dir: string; final_dir: string }> {
+	settledDirs(since = 0): IterableIterator<{ id: string; work_dir: string; final_dir: string }> {
 		return this.db
 			.prepare<
-				[],
-				{ work_dir: string; final_dir: string }
-			>(`SELECT work_dir, final_dir FROM items WHERE state != 'processing' AND final_dir IS NOT NULL`)
-			.iterate();
+				[number],
+				{ id: string; work_dir: string; final_dir: string }
+			>(`SELECT id, work_dir, final_dir FROM items WHERE state != 'processing' AND final_dir IS NOT NULL AND updated_at >= ?`)
+			.iterate(since);
 	}
 
 	/**

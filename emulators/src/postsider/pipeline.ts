@@ -15,6 +15,8 @@ import {
 	POSTSIDER_MESSAGES,
 	POSTSIDER_REQUEST_ID_PATTERN,
 	imageSize,
+	isSupportedProvider,
+	maxLengthFor,
 	type ChannelInfo,
 	type EndpointDef,
 	type PostSiderEndpointName,
@@ -257,16 +259,11 @@ export function createKit(
 		(id: string): ChannelInfo | undefined => {
 			const c = store.channel(org.id, id);
 			if (!c) return undefined;
-			const verified = (() => {
-				try {
-					return (
-						JSON.parse(c.additionalSettings) as Array<{ title?: string; value?: unknown }>
-					).some((s) => s.title === 'Verified' && s.value === true);
-				} catch {
-					return false;
-				}
-			})();
-			return { id: c.id, identifier: c.providerIdentifier, name: c.name, verified };
+			// The server's own rule: X's `maxLength(additionalSettings)` (a truthy `Verified` gives 4000).
+			const maxLength = isSupportedProvider(c.providerIdentifier)
+				? maxLengthFor(c.providerIdentifier, c.additionalSettings)
+				: undefined;
+			return { id: c.id, identifier: c.providerIdentifier, name: c.name, maxLength };
 		};
 
 	return { router, store, now, iso, opts, route, lookup, storedImageSize };

@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { checkLength, maxLengthFor, validateCreatePost } from '../../../contract/postsider';
+
 import {
 	call,
 	channelId,
@@ -481,6 +483,67 @@ describe('POST /posts (docs/postsider-api.md, Per-platform rules): per-channel c
 		// The sanitiser drops a <script> with its content (DOMPurify, checked in differential/).
 		expect(post.content).toBe('5 &gt; 3 &amp; a &lt; b ');
 		expect(ps.store.chain(post)[1].content).toBe('plain & simple');
+	});
+});
+
+describe('X text limit from the channel (server x.provider.ts maxLength(additionalSettings))', () => {
+	// The server reads the integration's stored additionalSettings: a truthy `Verified` value gives
+	// 4000, anything else 280; GET /integration-settings/:id answers the same figure.
+	const rows: Array<{ desc: string; settings: string; max: number }> = [
+		{ desc: 'no additional settings', settings: '[]', max: 280 },
+		{ desc: 'Verified false', settings: '[{"title":"Verified","value":false}]', max: 280 },
+		{ desc: 'Verified true', settings: '[{"title":"Verified","value":true}]', max: 4000 },
+		{
+			desc: 'Verified "yes" (truthy)',
+			settings: '[{"title":"Verified","value":"yes"}]',
+			max: 4000,
+		},
+		{ desc: 'Verified 0 (falsy)', settings: '[{"title":"Verified","value":0}]', max: 280 },
+		{ desc: 'a null entry first', settings: '[null,{"title":"Verified","value":1}]', max: 4000 },
+		{ desc: 'not JSON', settings: '{oops', max: 280 },
+		{ desc: 'an object, not a list', settings: '{"Verified":true}', max: 280 },
+	];
+	it.each(rows)('$desc → $max', async ({ settings, max }) => {
+		expect(maxLengthFor('x', settings)).toBe(max);
+		const channel = ps.store.channels.get(channelId(ps, 'x'))!;
+		channel.additionalSettings = settings;
+		const limits = await call(ps, 'GET', `/integration-settings/${channel.id}`);
+		expect(limits.body.output.maxLength).toBe(max);
+		const post = (content: string) =>
+			call(ps, 'POST', '/posts', {
+				body: createBody(ps, 'x', {}, { value: [{ content, image: [] }] }),
+			});
+		expect((await post('a'.repeat(max))).status).toBe(201);
+		const over = await post('a'.repeat(max + 1));
+		expect(over.status).toBe(400);
+		expect(over.body.message).toBe('post is too long, please fix it');
+	});
+
+	it('the shared check takes the same limit and says what it counted', () => {
+		const content = 'Tom & Jerry '.repeat(25);
+		const lookup = (maxLength: number) => (id: string) =>
+			id === 'cx' ? { id, identifier: 'x', name: 'My X', maxLength } : undefined;
+		const body = {
+			type: 'schedule',
+			date: '2030-01-01T10:00:00.000Z',
+			shortLink: false,
+			tags: [],
+			posts: [
+				{
+					integration: { id: 'cx' },
+					value: [{ content, image: [] }],
+					settings: VALID_SETTINGS.x,
+				},
+			],
+		};
+		const refused = validateCreatePost(body, lookup(280));
+		expect(refused).toMatchObject({ ok: false, shape: 'E4', provider: 'x' });
+		expect(refused.ok === false && refused.shape === 'E4' && refused.detail).toMatch(
+			/^400 of 280 for X: .*& counts 5 \(&amp;\) ×25/,
+		);
+		expect(validateCreatePost(body, lookup(4000)).ok).toBe(true);
+		expect(checkLength('x', content, 4000).ok).toBe(true);
+		expect(checkLength('x', content, maxLengthFor('x', '[]')).ok).toBe(false);
 	});
 });
 

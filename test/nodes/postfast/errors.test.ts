@@ -159,7 +159,7 @@ describe('service errors reach the user with their reason', () => {
 			'PostFast would refuse the X post of item 1: scheduledAt must be in the future',
 		);
 		expect(String((late.details as IDataObject).description)).toMatch(
-			/^Field "Scheduled At"\. .*nothing was sent/,
+			/^Field "Scheduled At" \(scheduledAt\)\. .*nothing was sent/,
 		);
 		expect(far.error).toMatch(/item 2: scheduledAt must be within 1 year from now/);
 		// One create, holding only the good post: no 400, no batch sent again.

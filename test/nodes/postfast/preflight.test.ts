@@ -144,11 +144,63 @@ describe('field errors name the n8n item', () => {
 			'refused by PostFast',
 		);
 		expect(remote.error).toMatch(
-			/"Binary Properties \/ Uploaded Media" \(mediaItems\.0\) of item 2: the file "image\/never-uploaded\.png" was never uploaded/,
+			/"Binary Properties \/ Media From Earlier Uploads" \(mediaItems\.0\) of item 2: the file "image\/never-uploaded\.png" was never uploaded/,
 		);
 		// The message and the advice speak of the item; the API's own reason stays in details.
 		const advice = String((remote.details as IDataObject).description);
 		expect(`${String(remote.error)} ${advice}`).not.toMatch(/posts\.\d/);
 		expect((remote.details as IDataObject).code).toBe('media.invalidMedia');
+	});
+});
+
+describe('field errors name the n8n item in details too', () => {
+	it('item 1 refused here and item 2 refused by PostFast for its time: both say their item, never posts.N', async () => {
+		const x = accountOn(accounts, 'X');
+		const before = pf.clock.now();
+		// PostFast's clock runs 2 h ahead of this machine: a time 1 h ahead passes the node's own
+		// check and is then refused by PostFast.
+		pf.clock.set(Date.now() + 2 * 3_600_000);
+		try {
+			const result = await runPostFast(pf, createParameters(), {
+				items: [
+					{ json: { account: x.id, text: 'fine', at: inFuture(pf) } },
+					{
+						json: {
+							account: x.id,
+							text: 'refused here',
+							at: new Date(Date.now() - 60_000).toISOString(),
+						},
+					},
+					{
+						json: {
+							account: x.id,
+							text: 'refused by PostFast',
+							at: new Date(Date.now() + 3_600_000).toISOString(),
+						},
+					},
+				],
+				node: { onError: 'continueRegularOutput' },
+			});
+			expect(result.status).toBe('success');
+			const [fine, local, remote] = output(result);
+			expect(fine.postId).toBeTruthy();
+			expect(local.error).toMatch(/item 1: scheduledAt must be in the future/);
+			// PostFast saw item 2 as posts.1 of a two-post request and refused its scheduledAt.
+			const [refused] = requestsTo(pf, 'POST', '/social-posts');
+			expect(refused.status).toBe(400);
+			expect((refused.body as { posts: Array<{ content: string }> }).posts[1].content).toBe(
+				'refused by PostFast',
+			);
+			const details = remote.details as IDataObject;
+			const messages = details.messages as string[];
+			expect(messages.length).toBeGreaterThan(0);
+			for (const text of [String(remote.error), ...messages]) {
+				expect(text).toMatch(/item 2\b.*scheduledAt|scheduledAt.*item 2\b/);
+				expect(text).not.toMatch(/posts\.\d/);
+			}
+			expect(JSON.stringify(details)).not.toMatch(/posts\.\d/);
+		} finally {
+			pf.clock.set(before);
+		}
 	});
 });

@@ -202,7 +202,7 @@ describe('Post → Create', () => {
 						{ content: 'third', binaryProperties: '' },
 					],
 				},
-				options: { media: { values: [{ id: earlier.id, path: earlier.path }] } },
+				additionalFields: { media: { values: [{ id: earlier.id, path: earlier.path }] } },
 			}),
 			{
 				items: [
@@ -271,6 +271,107 @@ describe('Post → Create', () => {
 		expect(keys).toHaveLength(1);
 		expect(keys[0]).toMatch(/^n8n:[0-9a-f]{64}$/);
 		expect(await allPosts(ps)).toHaveLength(1);
+	});
+
+	it('a re-run of a "Now" post with media finds it without uploading again: alreadyCreated with its postId', async () => {
+		const x = channelOn(channels, 'x');
+		const params = create({ channelIds: [x.id], postType: 'now', binaryProperties: 'data' });
+		const items = [
+			{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+		];
+		// The node looks back from its own clock; here PostSider's clock agrees with it.
+		ps.clock.set(Date.now());
+		const first = await runPostSider(ps, params, { items });
+		const second = await runPostSider(ps, params, { items });
+		expect(first.error?.message).toBeUndefined();
+		expect(second.error?.message).toBeUndefined();
+		expect(output(first)[0].status).toBe('created');
+		expect(output(second)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+			integration: x.id,
+		});
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(1);
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(1);
+		// Without the look-up the file is uploaded again and the derived key stops the post (409);
+		// the node then looks once, so the output still has the postId.
+		const unlooked = await runPostSider(
+			ps,
+			{ ...params, options: { lookUpExisting: false } },
+			{ items },
+		);
+		expect(output(unlooked)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+		});
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(2);
+		expect(requestsTo(ps, 'POST', '/posts').map((r) => r.status)).toEqual([201, 409]);
+		expect(await allPosts(ps)).toHaveLength(1);
+	});
+
+	it('a re-run of an undated draft with a thread and media is found by its texts and files; another file is a new post', async () => {
+		const x = channelOn(channels, 'x');
+		const params = create({
+			channelIds: [x.id],
+			postType: 'draft',
+			binaryProperties: 'data',
+			thread: { items: [{ content: 'second part', binaryProperties: 'more' }] },
+		});
+		const png = (data: Buffer) => ({ data, fileName: 'p.png', mimeType: 'image/png' });
+		const items = [{ json: {}, binary: { data: png(PNG), more: png(MP4) } }];
+		ps.clock.set(Date.now());
+		const first = await runPostSider(ps, params, { items });
+		expect(first.error?.message).toBeUndefined();
+		const again = await runPostSider(ps, params, { items });
+		expect(output(again)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+		});
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(2);
+		// Same texts, another thread file (one byte more): a different post, created.
+		const other = [
+			{ json: {}, binary: { data: png(PNG), more: png(Buffer.concat([MP4, Buffer.from([0])])) } },
+		];
+		const changed = await runPostSider(ps, params, { items: other });
+		expect(changed.error?.message).toBeUndefined();
+		expect(output(changed)[0].status).toBe('created');
+		expect(output(changed)[0].postId).not.toBe(output(first)[0].postId);
+		expect(await allPosts(ps)).toHaveLength(2);
+	});
+
+	it('a re-run of a "Now" text post is found before anything is sent; without the look-up the key stops it and it is still found', async () => {
+		const x = channelOn(channels, 'x');
+		const params = create({ channelIds: [x.id], postType: 'now', content: 'now text' });
+		ps.clock.set(Date.now());
+		const first = await runPostSider(ps, params);
+		const again = await runPostSider(ps, params);
+		expect(output(again)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+		});
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(1);
+		const unlooked = await runPostSider(ps, {
+			...params,
+			options: { lookUpExisting: false },
+		});
+		expect(output(unlooked)[0]).toMatchObject({
+			status: 'alreadyCreated',
+			postId: output(first)[0].postId,
+		});
+		expect(requestsTo(ps, 'POST', '/posts').map((r) => r.status)).toEqual([201, 409]);
+		expect(await allPosts(ps)).toHaveLength(1);
+	});
+
+	it('a run of several "Now" items lists the recent posts once, not once per item', async () => {
+		const x = channelOn(channels, 'x');
+		ps.clock.set(Date.now());
+		const result = await runPostSider(
+			ps,
+			create({ channelIds: [x.id], postType: 'now', content: '={{ $json.text }}' }),
+			{ items: ['one', 'two', 'three'].map((text) => ({ json: { text } })) },
+		);
+		expect(output(result).map((o) => o.status)).toEqual(['created', 'created', 'created']);
+		expect(requestsTo(ps, 'GET', '/posts')).toHaveLength(1);
 	});
 
 	it('a re-run without the look-up still posts nothing twice: the derived Idempotency-Key, even with fresh uploads', async () => {
@@ -376,6 +477,42 @@ describe('Post → Create', () => {
 		);
 		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
 		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
+	});
+
+	it('with files to upload, an X text over 280 fails before any upload unless the server says the account is verified', async () => {
+		const x = channelOn(channels, 'x');
+		const run = () =>
+			runPostSider(
+				ps,
+				create({
+					channelIds: [x.id],
+					postType: 'now',
+					content: 'a'.repeat(300),
+					binaryProperties: 'data',
+				}),
+				{
+					items: [
+						{ json: {}, binary: { data: { data: PNG, fileName: 'p.png', mimeType: 'image/png' } } },
+					],
+				},
+			);
+		// The demo X account is not verified: the server's limit (GET /integration-settings/:id) is 280.
+		const refused = await run();
+		expect(refused.status).toBe('error');
+		expect(refused.errors.PostSider?.message).toMatch(
+			/would refuse this post for .*\(x\): the text is too long, 300 of 280 for X: twitter-text weighted length 300/,
+		);
+		expect(requestsTo(ps, 'GET', `/integration-settings/${x.id}`)).toHaveLength(1);
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(0);
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(0);
+		// The same account marked Verified (how the server decides): 4000, so the post goes through.
+		ps.store.channels.get(x.id)!.additionalSettings = JSON.stringify([
+			{ title: 'Verified', value: true },
+		]);
+		const accepted = await run();
+		expect(accepted.status).toBe('success');
+		expect(requestsTo(ps, 'POST', '/upload')).toHaveLength(1);
+		expect(requestsTo(ps, 'POST', '/posts')).toHaveLength(1);
 	});
 
 	it('a missing YouTube title is one message naming the panel field and the channel, before sending', async () => {

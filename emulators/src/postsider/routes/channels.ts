@@ -7,6 +7,7 @@ import {
 	POSTSIDER_MESSAGES,
 	PROVIDER_RULES,
 	isSupportedProvider,
+	maxLengthFor,
 } from '../../../../contract/postsider';
 
 import { type Channel } from '../store';
@@ -230,7 +231,12 @@ export function channelRoutes(kit: Kit): void {
 				? [{ methodName: 'boards', description: 'List the boards of the account', dataSchema: [] }]
 				: [];
 		ctx.json(200, {
-			output: { rules: rules.media.summary, maxLength: rules.maxLength, settings, tools },
+			output: {
+				rules: rules.media.summary,
+				maxLength: maxLengthFor(provider, channel.additionalSettings),
+				settings,
+				tools,
+			},
 		});
 	});
 

@@ -6,6 +6,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { batchGroupKey } from '../../../../contract/postfast';
 import type { rateLimitPolicy } from '../../../shared/options';
 import type { ItemOutcome } from '../../../shared/items';
 import { postFastApiRequest } from '../transport';
@@ -24,21 +25,26 @@ export interface SendContext {
 	fail: (itemIndex: number, error: Error) => boolean;
 }
 
+/** The posts that may share a create, in item order (the daemon groups by the same key). */
+export function batchGroups(posts: ReadyPost[]): ReadyPost[][] {
+	const groups = new Map<string, ReadyPost[]>();
+	for (const post of posts) {
+		const key = batchGroupKey(post);
+		const group = groups.get(key) ?? [];
+		group.push(post);
+		groups.set(key, group);
+	}
+	return [...groups.values()];
+}
+
 /** Sends `posts` and records each item's outcome; returns the posts PostFast accepted. */
 export async function sendInBatches(
 	this: IExecuteFunctions,
 	posts: ReadyPost[],
 	{ rateLimit, memo, outcomes, continueOnFail, fail }: SendContext,
 ): Promise<ReadyPost[]> {
-	const groups = new Map<string, ReadyPost[]>();
-	for (const post of posts) {
-		const key = JSON.stringify([post.status, post.approvalStatus, post.controls]);
-		const group = groups.get(key) ?? [];
-		group.push(post);
-		groups.set(key, group);
-	}
 	const queue: ReadyPost[][] = [];
-	for (const group of groups.values()) {
+	for (const group of batchGroups(posts)) {
 		for (let start = 0; start < group.length; start += MAX_POSTS_PER_REQUEST) {
 			queue.push(group.slice(start, start + MAX_POSTS_PER_REQUEST));
 		}

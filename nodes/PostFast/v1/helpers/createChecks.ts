@@ -2,7 +2,7 @@
  * Social Post → Create, its checks and errors: the contract's rules run on each post before
  * anything is spent, and PostFast's refusals told in n8n items and panel field names.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { apiErrorDetails } from '../../../shared/transport';
@@ -118,21 +118,23 @@ const FIELD_LABELS: Record<string, string> = {
 	socialMediaId: 'Account',
 	content: 'Content',
 	scheduledAt: 'Scheduled At',
-	mediaItems: 'Binary Properties / Uploaded Media',
+	mediaItems: 'Binary Properties / Media From Earlier Uploads',
 	firstComment: 'First Comment',
 	binaryProperties: 'Binary Properties',
 };
 
 function fieldLabel(path: string): string {
-	const [head, ...rest] = path.split('.');
+	const [head] = path.split('.');
 	const label = FIELD_LABELS[head];
-	if (!label) return path;
-	return rest.length ? `"${label}" (${path})` : `"${label}"`;
+	// The label is what the panel shows; the name in brackets is what PostFast's docs and answers use.
+	return label ? `"${label}" (${path})` : path;
 }
 
 /**
  * A create error told in the user's terms: PostFast names `posts.1.scheduledAt`, the index in the
  * request, which is not the n8n item when earlier items were refused or went in another batch.
+ * Every place the error carries text (message, advice, n8n's messages, `details`) says the item;
+ * `details.fieldPaths` keep the field inside the item's post.
  */
 export function inItemTerms(error: Error, batch: ReadyPost[], itemIndex: number): Error {
 	if (!(error instanceof NodeApiError)) return error;
@@ -142,8 +144,29 @@ export function inItemTerms(error: Error, batch: ReadyPost[], itemIndex: number)
 			if (!post) return whole;
 			return field ? `${fieldLabel(field)} of item ${post.itemIndex}` : `item ${post.itemIndex}`;
 		});
+	const renamePath = (path: string) =>
+		path.replace(/^posts\.(\d+)(?:\.|$)/, (whole, index: string) => {
+			const post = batch[Number(index)];
+			if (!post) return whole;
+			return post.itemIndex === itemIndex ? '' : `item ${post.itemIndex}.`;
+		}) || 'post';
+	const renameAll = (record: IDataObject | undefined) => {
+		if (!record) return;
+		if (typeof record.message === 'string') record.message = rename(record.message);
+		if (Array.isArray(record.messages))
+			record.messages = (record.messages as unknown[]).map((m) =>
+				typeof m === 'string' ? rename(m) : m,
+			) as string[];
+		if (Array.isArray(record.fieldPaths))
+			record.fieldPaths = (record.fieldPaths as unknown[]).map((p) =>
+				typeof p === 'string' ? renamePath(p) : p,
+			) as string[];
+	};
 	error.message = rename(error.message);
 	if (error.description) error.description = rename(error.description);
+	error.messages = error.messages.map(rename);
+	renameAll(apiErrorDetails(error));
+	renameAll(error.errorResponse as IDataObject | undefined);
 	error.context.itemIndex = itemIndex;
 	return error;
 }

@@ -53,16 +53,24 @@ function parseMediaJson(
 		try {
 			value = JSON.parse(raw);
 		} catch {
-			throw new NodeOperationError(this.getNode(), '"Uploaded Media (JSON)" is not valid JSON', {
-				itemIndex,
-				description: 'Give an array such as [{"key":"image/….png","type":"IMAGE"}].',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				'"Media From Earlier Uploads (JSON)" is not valid JSON',
+				{
+					itemIndex,
+					description: 'Give an array such as [{"key":"image/….png","type":"IMAGE"}].',
+				},
+			);
 		}
 	}
 	if (!Array.isArray(value)) {
-		throw new NodeOperationError(this.getNode(), '"Uploaded Media (JSON)" must be an array', {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'"Media From Earlier Uploads (JSON)" must be an array',
+			{
+				itemIndex,
+			},
+		);
 	}
 	return value.map((entry: IDataObject, n) => {
 		const key = String(entry?.key ?? '');
@@ -70,7 +78,7 @@ function parseMediaJson(
 		if (!key || (type !== 'IMAGE' && type !== 'VIDEO')) {
 			throw new NodeOperationError(
 				this.getNode(),
-				`"Uploaded Media (JSON)" entry ${n} needs a key and a type of IMAGE or VIDEO`,
+				`"Media From Earlier Uploads (JSON)" entry ${n} needs a key and a type of IMAGE or VIDEO`,
 				{
 					itemIndex,
 					description:

@@ -11,7 +11,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { parseApiError, type HeaderBag } from '../../../../contract/errors';
 import { redactSignedUrl } from '../../../../contract/postfast';
-import { closeBody, type FileBody } from '../../../shared/binary';
+import { closeBody, transferTimeoutMs, type FileBody } from '../../../shared/binary';
 
 export interface S3Upload {
 	signedUrl: string;
@@ -40,11 +40,6 @@ function s3Hint(code: string | undefined, status: number): string {
 				? 'The storage service had an error. Try again later.'
 				: 'The storage service refused the upload. Request a fresh upload URL and try again.';
 	}
-}
-
-/** At least two minutes, and long enough for the file at 50 kB/s: a stalled upload must end. */
-export function uploadTimeoutMs(bytes: number): number {
-	return Math.max(120_000, Math.ceil(bytes / 50_000) * 1000);
 }
 
 /**
@@ -85,7 +80,7 @@ async function putOnce(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout: uploadTimeoutMs(upload.size),
+			timeout: transferTimeoutMs(upload.size),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		const text = error instanceof Error ? error.message : String(error);

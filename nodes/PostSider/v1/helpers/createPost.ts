@@ -5,6 +5,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import {
 	isSupportedProvider,
+	lengthDependsOnChannel,
+	postsiderPath,
 	POSTSIDER_MESSAGES,
 	PROVIDER_RULES,
 	hasPostableExtension,
@@ -14,6 +16,7 @@ import {
 } from '../../../../contract/postsider';
 import type { RateLimitPolicy } from '../../../shared/transport';
 import { toUtcIso } from '../../../shared/dates';
+import { postSiderRequest } from '../transport';
 import type { Channel } from './channels';
 import { uploadForPost, type BinaryMedia, type MediaRef } from './media';
 
@@ -77,9 +80,48 @@ function extensionFor(media: BinaryMedia): string {
 }
 
 /**
+ * X's text limit depends on the account (280, or 4000 when verified), which only the server knows
+ * (docs/postsider-api.md, Text length): ask `GET /integration-settings/:id` for the X channels
+ * whose text falls between the two, so the check before upload uses the server's own limit.
+ */
+export async function channelLimits(
+	this: IExecuteFunctions,
+	i: number,
+	body: IDataObject,
+	channels: Channel[],
+	rateLimit: RateLimitPolicy,
+): Promise<Map<string, number>> {
+	const limits = new Map<string, number>();
+	const posts = (Array.isArray(body.posts) ? body.posts : []) as Array<{
+		integration?: { id?: string };
+		value?: Array<{ content?: unknown }>;
+	}>;
+	for (const post of posts) {
+		const channel = channels.find((c) => c.id === post.integration?.id);
+		if (!channel || !isSupportedProvider(channel.identifier) || limits.has(channel.id)) continue;
+		const provider = channel.identifier;
+		const depends = (post.value ?? []).some(
+			(v) => typeof v.content === 'string' && lengthDependsOnChannel(provider, v.content),
+		);
+		if (!depends) continue;
+		const response = await postSiderRequest.call(this, {
+			method: 'GET',
+			path: postsiderPath('integrationSettings', { id: channel.id }),
+			itemIndex: i,
+			rateLimit,
+		});
+		const max = (response.body as { output?: { maxLength?: unknown } } | undefined)?.output
+			?.maxLength;
+		if (typeof max === 'number' && max > 0) limits.set(channel.id, max);
+	}
+	return limits;
+}
+
+/**
  * With files to upload, check the post first as PostSider will (fields, settings and each
  * provider's media rules: count, images and video mixed), so a post the server refuses costs no
- * uploads. Text length stays with the server, whose counting is the reference.
+ * uploads. Text length is counted as the server counts it, against the channel's limit in
+ * `limits` where the server gave one.
  */
 export function checkBeforeUpload(
 	this: IExecuteFunctions,
@@ -90,9 +132,11 @@ export function checkBeforeUpload(
 		earlier: MediaRef[];
 		channels: Channel[];
 		buildBody: (mainMedia: unknown[], threadMedia: unknown[][]) => IDataObject;
+		/** The server's text limit per channel where it depends on the account (`channelLimits`). */
+		limits?: Map<string, number>;
 	},
 ): void {
-	const { mainBinaries, threadBinaries, earlier, channels, buildBody } = post;
+	const { mainBinaries, threadBinaries, earlier, channels, buildBody, limits } = post;
 	for (const media of [...mainBinaries, ...threadBinaries.flat()]) {
 		const ext = extensionFor(media);
 		if (ext !== 'bin' && !hasPostableExtension(`.${ext}`)) {
@@ -114,11 +158,17 @@ export function checkBeforeUpload(
 		[...mainBinaries.map(placeholder), ...earlier],
 		threadBinaries.map((list) => list.map(placeholder)),
 	);
-	// The channel list does not say whether an X account is verified (4000 instead of 280):
-	// assume it is, so only a length every X account would refuse stops the run here.
+	// The channel's limit as the server gave it; without one (the text fits every account, or the
+	// look-up was skipped) X is assumed verified, so only what every X account refuses stops here.
 	const check = validateCreatePost(draft, (id) => {
 		const channel = channels.find((c) => c.id === id && c.identifier !== '');
-		return channel && { ...channel, verified: channel.identifier === 'x' || undefined };
+		const maxLength = limits?.get(id);
+		return (
+			channel &&
+			(maxLength !== undefined
+				? { ...channel, maxLength }
+				: { ...channel, verified: channel.identifier === 'x' || undefined })
+		);
 	});
 	if (!check.ok && check.shape === 'E4' && check.detail) {
 		throw new NodeOperationError(
@@ -137,7 +187,7 @@ export function checkBeforeUpload(
 			`PostSider would refuse this post for ${check.name} (${check.provider}): ${check.message}`,
 			{
 				itemIndex: i,
-				description: `Nothing was uploaded or posted. ${mediaRuleOf(check.provider)}Change the media in "Media Binary Properties" / "Media From Earlier Uploads" (or the channel's settings) and run again.`,
+				description: `Nothing was uploaded or posted. ${mediaRuleOf(check.provider)}Change the media in "Binary Properties" / "Media From Earlier Uploads" (or the channel's settings) and run again.`,
 			},
 		);
 	}

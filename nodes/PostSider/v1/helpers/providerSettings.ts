@@ -42,6 +42,8 @@ const FORM_DEFAULTS: Record<string, string> = { youtube_selfDeclaredMadeForKids:
 /** Labels the description cannot give short enough for the panel. */
 const FORM_LABELS: Record<string, string> = {
 	tiktok_content_posting_method: 'Publish or Send to Inbox',
+	// PostFast's TikTok and Instagram AI labels are "Made with AI" too (docs/n8n.md, one vocabulary).
+	tiktok_video_made_with_ai: 'Made with AI',
 };
 
 const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'or', 'of', 'to', 'the', 'in', 'with']);

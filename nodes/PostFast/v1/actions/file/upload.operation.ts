@@ -31,7 +31,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** `mediaItems` entries ready for Social Post → Create ("Uploaded Media"). */
+/** `mediaItems` entries ready for Social Post → Create ("Media From Earlier Uploads"). */
 export function mediaItemsOf(media: UploadedMedia[]) {
 	return media
 		.filter((m) => m.type !== 'FILE')

@@ -35,11 +35,26 @@ const PLATFORM_LABELS: Partial<
 	THREADS: { parameter: 'threadsControls', label: 'Threads', prefix: 'threads' },
 };
 
-/** Display names where the one derived from the control name reads badly. */
+/**
+ * Display names where the one derived from the control name reads badly, or where the PostSider
+ * node names the same setting (one vocabulary in both Create panels; test/nodes/editor.test.ts).
+ */
 const DISPLAY_NAMES: Record<string, string> = {
-	tiktokIsAigc: 'AI-Generated Content',
+	tiktokIsAigc: 'Made with AI',
 	tiktokIsDraft: 'Send as TikTok Draft',
-	instagramIsAiGenerated: 'AI-Generated',
+	tiktokPrivacy: 'Who Can View',
+	tiktokAllowDuet: 'Allow Duets',
+	tiktokAllowStitch: 'Allow Stitches',
+	tiktokAutoAddMusic: 'Add Music Automatically',
+	tiktokBrandContent: 'Branded Content',
+	tiktokBrandOrganic: 'Your Own Brand',
+	instagramIsAiGenerated: 'Made with AI',
+	instagramPublishType: 'Post, Reel or Story',
+	instagramTrialReelStrategy: 'Trial Reel Graduation',
+	facebookContentType: 'Post, Reel or Story',
+	youtubeTitle: 'Video Title',
+	youtubePrivacy: 'Visibility',
+	pinterestLink: 'Destination Link',
 	youtubeIsShort: 'Is Short',
 	youtubeCategoryId: 'Category ID',
 	youtubeCaptionKey: 'Caption File Key',
@@ -99,7 +114,7 @@ const DESCRIPTIONS: Record<string, string> = {
 	pinterestBoardId: 'The board to pin to (required for Pinterest)',
 	youtubePlaylistId: 'A playlist of the account to add the video to',
 	gbpLocationId: 'The business location to post for (required for Google Business Profile)',
-	tiktokMusicSoundId: `A sound ID from ${LOOKUPS['tiktok-sounds']}; not together with "Auto Add Music"`,
+	tiktokMusicSoundId: `A sound ID from ${LOOKUPS['tiktok-sounds']}; not together with "Add Music Automatically"`,
 	tiktokAutoAddMusic: 'Let TikTok add music (photo posts only); not together with "Music Sound ID"',
 	tiktokPrivacy: 'Ignored by PostFast on TikTok Business accounts',
 	xCommunityId: 'PostFast accepts it but no longer uses it',

@@ -78,7 +78,7 @@ const properties: INodeProperties[] = [
 					'Comment posted right after publishing (X, Instagram, Facebook, YouTube, Threads, TikTok)',
 			},
 			{
-				displayName: 'Uploaded Media',
+				displayName: 'Media From Earlier Uploads',
 				name: 'uploadedMedia',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
@@ -128,7 +128,7 @@ const properties: INodeProperties[] = [
 				],
 			},
 			{
-				displayName: 'Uploaded Media (JSON)',
+				displayName: 'Media From Earlier Uploads (JSON)',
 				name: 'mediaItemsJson',
 				type: 'json',
 				default: '[]',

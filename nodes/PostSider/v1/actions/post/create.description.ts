@@ -22,7 +22,33 @@ const tagsOption: INodeProperties = {
 		'Comma-separated names of existing PostSider tags (unknown names are ignored by PostSider)',
 };
 
-/** The Options collection; version 1 also holds First Comment and Tags there. */
+/** Files already in PostSider, attached after the binary media (the same name as in PostFast). */
+const earlierMediaOption: INodeProperties = {
+	displayName: 'Media From Earlier Uploads',
+	name: 'media',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	default: {},
+	description: 'Media already in PostSider (from Media → Upload), attached after the binary media',
+	options: [
+		{
+			displayName: 'Media',
+			name: 'values',
+			values: [
+				{ displayName: 'ID', name: 'id', type: 'string', default: '' },
+				{
+					displayName: 'Path',
+					name: 'path',
+					type: 'string',
+					default: '',
+					description: 'The "path" URL Media → Upload returned',
+				},
+			],
+		},
+	],
+};
+
+/** The Options collection; version 1 also holds the post's First Comment, Tags and earlier media there. */
 function optionsProperty(withPostFields: boolean): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -53,34 +79,10 @@ function optionsProperty(withPostFields: boolean): INodeProperties {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to look for the post on PostSider before uploading and creating it (a post with a set date: same channel, date and text), and return one from an earlier run as "alreadyCreated" without uploading its files again. Turn off to post the same text at the same time on purpose.',
+					'Whether to look for the post on PostSider before uploading and creating it, and return one from an earlier run as "alreadyCreated" without uploading its files again: with a set date, the post on the channel at that date with the same text; for Now and drafts without a date, a post of the last 30 days on the channel with the same texts and files. Turn off to post the same text at the same time on purpose.',
 			},
 			maxRateLimitWaitOption,
-			{
-				displayName: 'Media From Earlier Uploads',
-				name: 'media',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				default: {},
-				description:
-					'Media already in PostSider (from Media → Upload), attached after the binary media',
-				options: [
-					{
-						displayName: 'Media',
-						name: 'values',
-						values: [
-							{ displayName: 'ID', name: 'id', type: 'string', default: '' },
-							{
-								displayName: 'Path',
-								name: 'path',
-								type: 'string',
-								default: '',
-								description: 'The "path" URL Media → Upload returned',
-							},
-						],
-					},
-				],
-			},
+			...(withPostFields ? [earlierMediaOption] : []),
 			{
 				displayName: 'Settings JSON',
 				name: 'settingsJson',
@@ -131,7 +133,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		required: true,
 		displayOptions: { show: { postType: ['schedule'] } },
-		description: 'When to publish; sent to PostSider as UTC. A time in the past publishes at once.',
+		description:
+			"When to publish (in the future). A time without an offset is read in the workflow's timezone; PostSider receives UTC.",
 	},
 	{
 		displayName: 'Content',
@@ -183,7 +186,8 @@ const properties: INodeProperties[] = [
 		],
 	},
 	...providerSettingsProperties,
-	// Version 1 keeps First Comment and Tags in Options; from version 2 they are post fields.
+	// Version 1 keeps First Comment, Tags and earlier media in Options; from version 2 they are post
+	// fields, under Additional Fields as in PostFast.
 	inVersion1(optionsProperty(true)),
 	fromVersion2({
 		displayName: 'Additional Fields',
@@ -191,7 +195,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		options: [firstCommentOption, tagsOption],
+		options: [firstCommentOption, earlierMediaOption, tagsOption],
 	}),
 	fromVersion2(optionsProperty(false)),
 ];

@@ -30,12 +30,13 @@ import {
 	settingsFor,
 } from '../../helpers/providerSettings';
 import {
+	channelLimits,
 	checkBeforeUpload,
 	parseJsonObject,
 	postDate,
 	uploadMedia,
 } from '../../helpers/createPost';
-import { findPostsAt } from '../../helpers/existingPosts';
+import { findPostsAt, findSamePosts, type PostContents } from '../../helpers/existingPosts';
 import { postSiderRequest } from '../../transport';
 
 export { description } from './create.description';
@@ -104,18 +105,25 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		if (missing) throw new NodeOperationError(this.getNode(), missing, { itemIndex: i });
 	}
 
-	// A post with a set date that PostSider already has (an earlier run): reported, and its files
-	// are not uploaded again. Only the channels that lack it get a new post.
-	const existing =
-		options.lookUpExisting !== false && !dateIsAuto
-			? await findPostsAt.call(this, date, content, chosen, i, rateLimit)
-			: new Map<string, PostListItem>();
+	// A post PostSider already has from an earlier run is reported, and its files are not uploaded
+	// again: with a set date, the post on the channel at that date with the same text; "Now" and
+	// undated drafts (dated by the run), the recent post on the channel with the same texts and
+	// files. Only the channels that lack it get a new post.
+	const lookUp = options.lookUpExisting !== false;
+	const contents: PostContents = {
+		texts: [content, ...threadItems.map((item) => String(item.content ?? ''))],
+		media: [[...mainBinaries, ...earlier], ...threadBinaries],
+	};
+	const findExisting = async (among: Channel[]) =>
+		dateIsAuto
+			? await findSamePosts.call(this, contents, among, i, rateLimit)
+			: await findPostsAt.call(this, date, content, among, i, rateLimit);
+	const existing = lookUp ? await findExisting(chosen) : new Map<string, PostListItem>();
 	const alreadyCreated = (channel: Channel): IDataObject => ({
 		status: 'alreadyCreated',
 		postId: existing.get(channel.id)!.id,
 		...describe(channel),
-		message:
-			'PostSider already has this post (same channel, date and text), from an earlier run; it was not uploaded or sent again',
+		message: `PostSider already has this post (${dateIsAuto ? 'same channel, text and files' : 'same channel, date and text'}), from an earlier run; it was not uploaded or sent again`,
 	});
 	const channels = chosen.filter((c) => !existing.has(c.id));
 	if (channels.length === 0) return chosen.map(alreadyCreated);
@@ -170,8 +178,17 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		ownKey || `n8n:${createHash('sha256').update(stableJson(logical)).digest('hex')}`;
 
 	// With files to upload, check the post first as PostSider will, so a refused post costs no uploads.
-	if (mainBinaries.length > 0 || threadBinaries.some((list) => list.length > 0))
-		checkBeforeUpload.call(this, i, { mainBinaries, threadBinaries, earlier, channels, buildBody });
+	if (mainBinaries.length > 0 || threadBinaries.some((list) => list.length > 0)) {
+		const limits = await channelLimits.call(this, i, buildBody([], []), channels, rateLimit);
+		checkBeforeUpload.call(this, i, {
+			mainBinaries,
+			threadBinaries,
+			earlier,
+			channels,
+			buildBody,
+			limits,
+		});
+	}
 
 	const { mainMedia, threadMedia } = await uploadMedia.call(
 		this,
@@ -200,10 +217,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<IData
 		if (!ownKey && details?.status === 409 && messages.includes(IDEMPOTENCY_MESSAGES.mismatch)) {
 			// Same derived key = same channels, text, media bytes and settings: this post was created by an
 			// earlier run (its uploads or automatic date differ, not the post). Do not post it twice.
-			// With a known date, find the earlier posts so the output still carries their ids.
-			const earlierPosts = dateIsAuto
-				? new Map<string, PostListItem>()
-				: await findPostsAt.call(this, date, content, channels, i, rateLimit);
+			// Find the earlier posts so the output still carries their ids (unless that look-up ran).
+			const earlierPosts = lookUp ? new Map<string, PostListItem>() : await findExisting(channels);
 			return inChosenOrder(
 				channels.map((channel) => ({
 					status: 'alreadyCreated',

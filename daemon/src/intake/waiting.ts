@@ -1,0 +1,179 @@
+/**
+ * What every file still in an inbox waits for, for `plan` and `queue ls` (issue 10: "every item
+ * ends"; a file that sits in the inbox must say why). Reads only names and `lstat` (never a file's
+ * content, never through a link), so nothing a drop folder holds can make it fail or block: a FIFO,
+ * a link to /usr, a name with control characters, a deeply nested tree are each explained.
+ */
+import { type Dirent, lstatSync, readdirSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { MAX_SIDECAR_BYTES } from '../sidecar/read';
+import { type LeaseRecord, readLease } from '../state/lease';
+import { inboxCandidates, isIgnoredName, isMediaName } from './scan';
+
+export interface WaitingFile {
+	/** Relative to the inbox. */
+	path: string;
+	/** What it waits for, or why it stays. */
+	reason: string;
+}
+
+/** Deepest folder looked into, and most entries explained (a huge tree is summarised, not walked). */
+const MAX_DEPTH = 8;
+const MAX_ENTRIES = 5_000;
+
+function list(dir: string): Dirent[] {
+	try {
+		return readdirSync(dir, { withFileTypes: true });
+	} catch {
+		return [];
+	}
+}
+
+function kindOf(e: Dirent): string | undefined {
+	if (e.isSymbolicLink()) return 'symbolic link';
+	if (e.isFIFO()) return 'named pipe (FIFO)';
+	if (e.isSocket()) return 'socket';
+	if (e.isBlockDevice() || e.isCharacterDevice()) return 'device';
+	return undefined;
+}
+
+/**
+ * Every file and folder in `inbox` with what it waits for. `stableMs` is the daemon's stability
+ * wait; `ownStateDir` tells this config's daemon from another one holding the folder's lease.
+ */
+export function explainInbox(
+	inbox: string,
+	opts: { stableMs: number; now?: number; folder?: string; ownStateDir?: string },
+): WaitingFile[] {
+	const now = opts.now ?? Date.now();
+	const out: WaitingFile[] = [];
+	const rel = (p: string) => relative(inbox, p) || '.';
+	const add = (p: string, reason: string) => {
+		if (out.length < MAX_ENTRIES) out.push({ path: rel(p), reason });
+	};
+	const lease = opts.folder ? safeLease(opts.folder) : undefined;
+	if (lease && opts.ownStateDir && lease.stateDir !== opts.ownStateDir)
+		add(
+			inbox,
+			`the drop folder's lease is held by another daemon (pid ${lease.pid} on ${lease.host}, state directory ${lease.stateDir}): that daemon takes these posts, this one does not`,
+		);
+	// The paths each post found by the scan takes with it, and what that post waits for.
+	const claimed = new Map<string, string>();
+	for (const c of safeCandidates(inbox)) {
+		const files = c.kind === 'folder' ? [c.sidecarPath, ...c.mediaPaths] : c.movePaths;
+		const young = files.filter((p) => changedWithin(p, now, opts.stableMs));
+		const reason = c.problem
+			? `post "${c.name}": will be refused (failed/ with error.json): ${c.problem.message}`
+			: young.length > 0
+				? `post "${c.name}": being written (${young.map(rel).join(', ')} changed less than ${opts.stableMs} ms ago); taken once unchanged for ${opts.stableMs} ms`
+				: `post "${c.name}": ready, taken by the next scan`;
+		for (const p of c.movePaths) claimed.set(p, reason);
+		if (c.kind === 'folder') claimed.set(c.sidecarPath, reason);
+	}
+	const walk = (dir: string, depth: number) => {
+		const entries = list(dir);
+		const names = new Set(entries.map((e) => e.name));
+		for (const e of entries) {
+			if (out.length >= MAX_ENTRIES) return;
+			const p = join(dir, e.name);
+			const post = claimed.get(p);
+			if (post) {
+				add(p, post);
+				continue;
+			}
+			if (isIgnoredName(e.name)) {
+				add(
+					p,
+					'ignored: a hidden, temporary or partial name (renamed to its final name, it is taken)',
+				);
+				continue;
+			}
+			const special = kindOf(e);
+			if (special === 'symbolic link') {
+				add(
+					p,
+					'a symbolic link: refused, links are never followed (it goes to failed/ with its post, or stays if no sidecar names it)',
+				);
+				continue;
+			}
+			if (special) {
+				add(p, `a ${special}, not a regular file: never read; remove it`);
+				continue;
+			}
+			if (e.isDirectory()) {
+				if (depth >= MAX_DEPTH) {
+					add(p, `a folder nested deeper than ${MAX_DEPTH} levels: not looked into`);
+					continue;
+				}
+				const before = out.length;
+				walk(p, depth + 1);
+				if (out.length === before)
+					add(p, 'an empty folder: a post folder needs post.json and its media');
+				continue;
+			}
+			add(p, fileReason(e.name, names, p, now, opts.stableMs));
+		}
+	};
+	walk(inbox, 0);
+	if (out.length >= MAX_ENTRIES)
+		out.push({ path: '…', reason: `more than ${MAX_ENTRIES} entries: the rest is not listed` });
+	return out;
+}
+
+/** A regular file that no post took: why. */
+function fileReason(
+	name: string,
+	names: Set<string>,
+	path: string,
+	now: number,
+	stableMs: number,
+): string {
+	let size = 0;
+	try {
+		size = lstatSync(path).size;
+	} catch {
+		return 'gone while listed';
+	}
+	const young = changedWithin(path, now, stableMs) ? ' (still being written)' : '';
+	if (name === '_defaults.json')
+		return size > MAX_SIDECAR_BYTES
+			? `defaults for the posts in this folder, but ${size} bytes: over the ${MAX_SIDECAR_BYTES}-byte cap, so the posts under it will be refused`
+			: `defaults for the posts in this folder${young}`;
+	if (name.toLowerCase().endsWith('.csv')) return `a CSV batch: one post per row${young}`;
+	if (name.endsWith('.json')) {
+		const base = name.slice(0, -'.json'.length);
+		if (isMediaName(base) && !names.has(base))
+			return `a sidecar waiting for its media file "${base}"${young}`;
+		return `a sidecar not taken yet${young}`;
+	}
+	if (isMediaName(name)) {
+		const stem = name.slice(0, -extname(name).length);
+		return `a media file waiting for its sidecar ("${name}.json" or "${stem}.json")${young}`;
+	}
+	if (size === 0 && young) return 'an empty file, still being written';
+	return `not a post: neither a sidecar (.json), a CSV batch nor a media file by its name; it stays here${young}`;
+}
+
+function changedWithin(path: string, now: number, ms: number): boolean {
+	try {
+		return now - lstatSync(path).mtimeMs < ms;
+	} catch {
+		return false;
+	}
+}
+
+function safeLease(folder: string): LeaseRecord | undefined {
+	try {
+		return readLease(folder);
+	} catch {
+		return undefined;
+	}
+}
+
+function safeCandidates(inbox: string) {
+	try {
+		return [...inboxCandidates(inbox)];
+	} catch {
+		return [];
+	}
+}

@@ -1,0 +1,208 @@
+/**
+ * The reading and item-naming commands as a user meets them (outside tester findings): history's
+ * date filters take a date as a whole day, `cancel`/`retry` refuse an id prefix that names several
+ * items (with the candidates), `check` refuses what it cannot check and prints one JSON document.
+ * Real SQLite state and real folders; the commands run in process.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cancelCommand } from '../src/commands/cancel';
+import { checkCommand } from '../src/commands/check';
+import { historyCommand, parseWhen } from '../src/commands/history';
+import { retryCommand } from '../src/commands/retry';
+import { openDb } from '../src/state/db';
+import { Store } from '../src/state/store';
+import { inFuture, makeEnv } from './helpers';
+
+async function cli(fn: () => number | Promise<number>): Promise<{ code: number; out: string }> {
+	let out = '';
+	const write = process.stdout.write.bind(process.stdout);
+	process.stdout.write = ((chunk: string) => {
+		out += chunk;
+		return true;
+	}) as typeof process.stdout.write;
+	try {
+		return { code: await fn(), out };
+	} finally {
+		process.stdout.write = write;
+	}
+}
+
+/** Items with given ids, each one target confirmed for `publishAt`. */
+function seed(
+	env: ReturnType<typeof makeEnv>,
+	items: Array<{ id: string; publishAt: number; state?: string; draft?: boolean }>,
+) {
+	const db = openDb(env.loaded.stateDir);
+	const store = new Store(db);
+	for (const it of items) {
+		store.insertItem(
+			{
+				id: it.id,
+				identity: `identity-${it.id}`,
+				name: `post-${it.id}`,
+				folder: env.folder,
+				work_dir: join(env.folder, '.processing', it.id),
+				post: JSON.stringify({
+					name: `post-${it.id}`,
+					kind: 'file',
+					sidecar: { version: 1, text: 'x', targets: ['acme-x'], when: 'asap', draft: !!it.draft },
+					targets: [],
+					when: { kind: 'asap' },
+					media: [],
+					droppedAt: 0,
+				}),
+			},
+			[
+				{
+					label: 'acme-x',
+					key_name: 'sider',
+					service: 'postsider',
+					account_id: 'ch-x',
+					platform: 'x',
+					state: (it.state ?? 'confirmed') as never,
+				},
+			],
+		);
+		db.prepare(`UPDATE targets SET publish_at = ?, remote_id = ? WHERE item_id = ?`).run(
+			it.publishAt,
+			`remote-${it.id}`,
+			it.id,
+		);
+	}
+	db.close();
+}
+
+describe('history', () => {
+	it('--until 2026-12-07 includes that whole day; --since a date starts at its midnight; an impossible date is refused', async () => {
+		const env = makeEnv();
+		const day = Date.parse('2026-12-07T00:00:00Z');
+		seed(env, [
+			{ id: 'a1', publishAt: day - 1 },
+			{ id: 'a2', publishAt: day },
+			{ id: 'a3', publishAt: day + 15 * 3_600_000 },
+			{ id: 'a4', publishAt: day + 86_400_000 - 1 },
+			{ id: 'a5', publishAt: day + 86_400_000 },
+		]);
+		const ids = async (o: Record<string, string>) =>
+			(
+				JSON.parse(
+					(await cli(() => historyCommand({ config: env.configPath, json: true, ...o }))).out,
+				) as Array<{ item: string }>
+			)
+				.map((r) => r.item)
+				.sort();
+		expect(await ids({ until: '2026-12-07' })).toEqual(['a1', 'a2', 'a3', 'a4']);
+		expect(await ids({ since: '2026-12-07', until: '2026-12-07' })).toEqual(['a2', 'a3', 'a4']);
+		expect(await ids({ since: '2026-12-08' })).toEqual(['a5']);
+		// A full time stays an instant.
+		expect(await ids({ until: '2026-12-07T15:00:00Z' })).toEqual(['a1', 'a2', 'a3']);
+		expect(() => historyCommand({ config: env.configPath, until: '2026-02-30' })).toThrow(
+			/"2026-02-30" is not a day on the calendar/,
+		);
+	});
+
+	it('a date as --since/--until takes exactly the instants of that UTC day', () => {
+		fc.assert(
+			fc.property(
+				fc.date({
+					min: new Date('2000-01-01T00:00:00Z'),
+					max: new Date('2099-12-31T23:59:59Z'),
+					noInvalidDate: true,
+				}),
+				(d) => {
+					const at = d.getTime();
+					const iso = d.toISOString().slice(0, 10);
+					expect(parseWhen(iso, '--since', 0, 'start')).toBeLessThanOrEqual(at);
+					expect(parseWhen(iso, '--until', 0, 'end')).toBeGreaterThan(at);
+					expect(parseWhen(iso, '--until', 0, 'end') - parseWhen(iso, '--since', 0, 'start')).toBe(
+						86_400_000,
+					);
+				},
+			),
+		);
+	});
+
+	it('a draft the service accepted shows as "draft", not "confirmed"; --state filters by it', async () => {
+		const env = makeEnv();
+		seed(env, [
+			{ id: 'd1', publishAt: Date.now(), draft: true },
+			{ id: 'c1', publishAt: Date.now() },
+		]);
+		const rows = JSON.parse(
+			(await cli(() => historyCommand({ config: env.configPath, json: true }))).out,
+		) as Array<{ item: string; state: string }>;
+		expect(Object.fromEntries(rows.map((r) => [r.item, r.state]))).toEqual({
+			d1: 'draft',
+			c1: 'confirmed',
+		});
+		const confirmed = JSON.parse(
+			(await cli(() => historyCommand({ config: env.configPath, json: true, state: 'confirmed' })))
+				.out,
+		) as Array<{ item: string }>;
+		expect(confirmed.map((r) => r.item)).toEqual(['c1']);
+		const drafts = JSON.parse(
+			(await cli(() => historyCommand({ config: env.configPath, json: true, state: 'draft' }))).out,
+		) as Array<{ item: string }>;
+		expect(drafts.map((r) => r.item)).toEqual(['d1']);
+		expect((await cli(() => historyCommand({ config: env.configPath }))).out).toMatch(
+			/draft\s+acme-x \(x, postsider\) post-d1/,
+		);
+	});
+});
+
+describe('naming an item', () => {
+	it('cancel 9 / retry 9 when "9" starts several ids: refused with the candidates, nothing changed', async () => {
+		const env = makeEnv();
+		seed(env, [
+			{ id: '9a1b2c3d4e5f', publishAt: Date.parse(inFuture()), state: 'pending' },
+			{ id: '9f0e1d2c3b4a', publishAt: Date.parse(inFuture()), state: 'failed' },
+			{ id: '1234567890ab', publishAt: Date.parse(inFuture()), state: 'pending' },
+		]);
+		const cancel = await cli(() => cancelCommand({ config: env.configPath }, '9'));
+		expect(cancel.code).toBe(1);
+		expect(cancel.out).toMatch(/"9" is the start of 2 item ids, so it names none of them/);
+		expect(cancel.out).toMatch(/not by a row number/);
+		expect(cancel.out).toContain('9a1b2c3d4e5f');
+		expect(cancel.out).toContain('9f0e1d2c3b4a');
+		const retry = await cli(() => retryCommand({ config: env.configPath }, '9'));
+		expect(retry.code).toBe(1);
+		expect(retry.out).toMatch(/"9" is the start of 2 item ids/);
+		const db = openDb(env.loaded.stateDir);
+		const store = new Store(db);
+		expect(store.targets('9a1b2c3d4e5f')[0].state).toBe('pending');
+		expect(store.targets('9f0e1d2c3b4a')[0].state).toBe('failed');
+		db.close();
+		// A number that starts no id says ids are not row numbers; a unique prefix still works.
+		expect((await cli(() => cancelCommand({ config: env.configPath }, '7'))).out).toMatch(
+			/no item "7" \(items are named by id, not by a row number\)/,
+		);
+		const one = await cli(() => cancelCommand({ config: env.configPath }, '9a'));
+		expect(one).toMatchObject({ code: 0, out: expect.stringMatching(/cancelled 1 target/) });
+	});
+});
+
+describe('check', () => {
+	it('refuses a path it cannot check, and prints one JSON document for a folder with sidecars and CSVs', async () => {
+		const env = makeEnv();
+		writeFileSync(join(env.home, 'notes.txt'), 'hello');
+		await expect(
+			checkCommand({ config: env.configPath }, join(env.home, 'notes.txt')),
+		).rejects.toThrow(
+			/is not something postspool posts from: give a sidecar \(\.json\), a post folder/,
+		);
+		writeFileSync(
+			join(env.inbox, 'a.json'),
+			JSON.stringify({ version: 1, text: 'x', targets: ['acme-nope'], when: inFuture() }),
+		);
+		writeFileSync(join(env.inbox, 'b.csv'), `text,targets,when\nhi,acme-x,${inFuture()}\n`);
+		const r = await cli(() => checkCommand({ config: env.configPath, json: true }, env.inbox));
+		expect(r.code).toBe(2);
+		const doc = JSON.parse(r.out);
+		expect(doc.invalid).toBe(1);
+		expect(doc.posts[0]).toMatchObject({ name: 'a', valid: false });
+		expect(doc.csv[0]).toMatchObject({ rows: 1, valid: 1, errors: [] });
+	});
+});
