@@ -16,7 +16,7 @@ import type { LoadedConfig } from '../config/load';
 import { createBudgets } from '../daemon';
 import type { Logger } from '../log';
 import { type UploadInFlight, uploadProgress } from '../pipeline/progress';
-import { retryItem } from '../pipeline/retry-cancel';
+import { type RetryTime, retryItem } from '../pipeline/retry-cancel';
 import { openDb } from '../state/db';
 import { lockHolder } from '../state/lock';
 import { Store } from '../state/store';
@@ -205,7 +205,18 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 				);
 			const id = form.get('item') ?? '';
 			if (url.pathname === '/actions/retry') {
-				const r = retryItem(store, id);
+				// The CLI's --now / --at <time>, for a post whose time passed.
+				const at = (form.get('at') ?? '').trim();
+				const time: RetryTime =
+					form.get('when') === 'now'
+						? { when: 'asap' }
+						: form.get('when') === 'at'
+							? { when: at }
+							: undefined;
+				const r =
+					time?.when === ''
+						? { ok: false, message: 'give the new time (e.g. 2027-01-05T09:00:00+01:00)' }
+						: retryItem(store, id, { time, now: now() });
 				session.flash = { ok: r.ok, text: r.message };
 			} else if (url.pathname === '/actions/cancel') {
 				const { r, item, remote } = await cancelLocally(loaded, db, store, id);

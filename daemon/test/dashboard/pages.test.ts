@@ -374,4 +374,48 @@ describe('dashboard pages against a running daemon', () => {
 		expect(body).toContain('launch.png');
 		expect(body).toContain('href="https://x.example/status/1"');
 	});
+
+	it('Retry at a new time from the page does what `retry --at` / `retry --now` do', async () => {
+		ps.faults.add({
+			method: 'POST',
+			path: /\/posts$/,
+			kind: 'status',
+			status: 400,
+			times: 3,
+			body: { message: 'not now', statusCode: 400 },
+		});
+		const names = ['late-1.png', 'late-2.png', 'late-3.png'];
+		for (const [k, name] of names.entries()) {
+			drop(join(inbox, name), samplePng(12, 12, [k, 8, 9]));
+			drop(join(inbox, `${name}.json`), { text: name, targets: ['ps-x'], when: future(5) });
+		}
+		const [c, d, e] = await until(() => {
+			const all = names.map(itemNamed);
+			return all.every((i) => i?.state === 'failed') ? all.map((i) => i!) : undefined;
+		});
+		const body = await page('/problems');
+		expect(body).toContain('Retry at a new time');
+		expect(body).toContain(`id="at-${c.id}"`);
+		const retry = (item: string, form: Record<string, string>) =>
+			call(dash.url, '/actions/retry', {
+				form: { item, _csrf: session.csrf, back: '/problems', ...form },
+				headers: { Cookie: session.cookie, Origin: dash.url.replace(/\/$/, '') },
+			});
+		// A time the CLI refuses is refused with the CLI's message, nothing re-queued.
+		expect((await retry(c.id, { when: 'at', at: 'tomorrowish' })).status).toBe(303);
+		expect(itemNamed('late-1.png')!.state).toBe('failed');
+		expect(await page('/problems')).toMatch(/class="flash bad"/);
+		// --at from the page (c) and the command line (d): the same new time.
+		const at = future(7);
+		expect((await retry(c.id, { when: 'at', at })).status).toBe(303);
+		expect(await quietly(() => retryCommand({ config: configPath, at }, d.id))).toBe(0);
+		// --now from the page (e).
+		expect((await retry(e.id, { when: 'now' })).status).toBe(303);
+		await until(() => names.every((n) => itemNamed(n)?.state === 'done'));
+		const when = (id: string) => JSON.parse(store.item(id)!.post).when;
+		expect(when(c.id)).toEqual({ kind: 'at', at: Date.parse(at) });
+		expect(when(c.id)).toEqual(when(d.id));
+		expect(store.targets(c.id)[0].publish_at).toBe(store.targets(d.id)[0].publish_at);
+		expect(when(e.id)).toEqual({ kind: 'asap' });
+	});
 });

@@ -73,6 +73,38 @@ function refusedSection(ctx: PageContext): Html {
 		</ul>`;
 }
 
+/** Retry at a new time: the CLI's `retry --now` and `retry --at <time>` (a post whose time passed). */
+function retryAtForm(ctx: PageContext, item: ItemRow): Html {
+	const at = `at-${item.id}`;
+	return html`<details class="retry-at">
+		<summary>Retry at a new time</summary>
+		<form method="post" action="/actions/retry">
+			<input type="hidden" name="_csrf" value="${ctx.csrf}" />
+			<input type="hidden" name="item" value="${item.id}" />
+			<label for="${at}">New time (ISO with offset, as <code>retry --at</code> takes)</label>
+			<input
+				id="${at}"
+				name="at"
+				type="text"
+				inputmode="text"
+				placeholder="2027-01-05T09:00:00+01:00"
+				autocomplete="off"
+			/>
+			<button
+				type="submit"
+				name="when"
+				value="at"
+				aria-label="${`Retry ${item.name} at this time`}"
+			>
+				Retry at this time
+			</button>
+			<button type="submit" name="when" value="now" aria-label="${`Retry ${item.name} now`}">
+				Or send now
+			</button>
+		</form>
+	</details>`;
+}
+
 export function problemsPage(ctx: PageContext): Html {
 	const { items, total } = problemItems(ctx);
 	return html`<h1>Problems</h1>
@@ -122,11 +154,9 @@ export function problemsPage(ctx: PageContext): Html {
 									</div>`;
 								})}
 								<div class="actions">
-									${bad.length > 0 ? actionForm(ctx, 'retry', i) : ''}${actionForm(
-										ctx,
-										'cancel',
-										i,
-									)}
+									${bad.length > 0 ? actionForm(ctx, 'retry', i) : ''}${bad.length > 0
+										? retryAtForm(ctx, i)
+										: ''}${actionForm(ctx, 'cancel', i)}
 								</div>
 							</li>`;
 						})}
