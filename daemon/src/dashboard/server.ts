@@ -39,6 +39,7 @@ import { problemsPage } from './pages/problems';
 import { publishedView } from './pages/published';
 import { queuePage } from './pages/queue';
 import { schedulePage } from './pages/schedule';
+import { PlanCache } from './plan-cache';
 import { readThumb } from './thumbs';
 import { inboxWaiting, waitingKey } from './waiting';
 
@@ -66,6 +67,8 @@ export interface DashboardOptions {
 
 export interface Dashboard {
 	url: string;
+	/** How many ETA plans the pages made (one per state change, not per request). */
+	plansMade(): number;
 	close(): Promise<void>;
 }
 
@@ -125,6 +128,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 			done: () => snapshot?.close(),
 		};
 	};
+	const plans = new PlanCache(db, store, loaded.config);
 	const progress = opts.progress ?? uploadProgress;
 	const uploads = () => progress.snapshot();
 	const live = new LiveEvents(db, progress, () =>
@@ -228,6 +232,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 							: r.message,
 				};
 			} else return send(res, 404, 'text/plain', 'no such action');
+			plans.changed();
 			live.changed();
 			return redirect(res, safeBack(form.get('back')));
 		}
@@ -260,6 +265,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 			store,
 			budgets: budgets.get,
 			uploads,
+			etas: () => plans.get(budgets.get, ctx.now),
 			now: now(),
 			csrf: session.csrf,
 			query: url.searchParams,
@@ -304,6 +310,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	log.log('info', `dashboard at ${url}`);
 	return {
 		url,
+		plansMade: () => plans.computed,
 		async close() {
 			clearInterval(sweeper);
 			live.close();

@@ -4,7 +4,6 @@
  * commands/eta.ts) and scheduled (accepted by the service) per account, with the media thumbnail.
  * Times are UTC (the daemon's clock), days run 00:00–24:00 UTC.
  */
-import { planEtas, queuedTargets } from '../../commands/eta';
 import { postOf } from '../../item';
 import { LIVE, type TargetRow } from '../../state/store';
 import type { PageContext } from '../context';
@@ -104,7 +103,7 @@ export function scheduleEntries(
 			hidden[d] = counts.reduce((n, c) => n + c.get(range)!.n, 0) - perDay;
 	}
 	// Planned: queued targets at their publish time, or when the budgets let them go.
-	const etas = planEtas(ctx.budgets(), ctx.loaded.config, queuedTargets(ctx.store), ctx.now);
+	const etas = ctx.etas();
 	for (const t of ctx.store.liveTargets()) {
 		if (!LIVE.includes(t.state)) continue;
 		const post = postOf(ctx.store.item(t.item_id)!);
