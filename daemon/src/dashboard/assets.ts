@@ -11,6 +11,23 @@ export const DASHBOARD_JS = `'use strict';
 	if (flash) flash.focus();
 	var main = document.getElementById('main');
 	var status = document.getElementById('live-status');
+	// Times are written in UTC (the page works without script); shown in the browser's own time,
+	// with the UTC text kept in the tooltip.
+	function two(n) { return (n < 10 ? '0' : '') + n; }
+	function localize(root) {
+		var els = root.querySelectorAll('time[datetime]');
+		for (var i = 0; i < els.length; i++) {
+			var el = els[i];
+			if (el.getAttribute('data-local')) continue;
+			var d = new Date(el.getAttribute('datetime'));
+			if (isNaN(d.getTime())) continue;
+			el.title = el.textContent;
+			el.textContent = d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' +
+				two(d.getHours()) + ':' + two(d.getMinutes());
+			el.setAttribute('data-local', '1');
+		}
+	}
+	localize(document);
 	if (!main || !window.EventSource) return;
 	var busy = false, again = false;
 	function refresh() {
@@ -22,6 +39,7 @@ export const DASHBOARD_JS = `'use strict';
 				// Keep focus where it was when the region is replaced (a button inside it).
 				var active = document.activeElement && document.activeElement.id;
 				main.innerHTML = text;
+				localize(main);
 				if (active) { var el = document.getElementById(active); if (el) el.focus(); }
 				main.setAttribute('data-updated', String(Date.now()));
 			})

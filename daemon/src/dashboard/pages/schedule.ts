@@ -2,7 +2,8 @@
  * Schedule: a week (or day) calendar of the posts planned (queued: their publish time, or their
  * ETA when the budgets delay them, with the window that gates them — the ETAs of `queue ls`, from
  * commands/eta.ts) and scheduled (accepted by the service) per account, with the media thumbnail.
- * Times are UTC (the daemon's clock), days run 00:00–24:00 UTC.
+ * Times are written in UTC (the daemon's clock; the script shows them in the browser's zone),
+ * days run 00:00–24:00 UTC.
  */
 import { postOf } from '../../item';
 import { LIVE, type TargetRow } from '../../state/store';
@@ -218,7 +219,7 @@ export function schedulePage(ctx: PageContext): Html {
 					</ul>
 				</section>`
 			: ''}
-		<h2>${title} <small>(UTC)</small></h2>
+		<h2>${title} <small>(days in UTC)</small></h2>
 		<div class="calendar">
 			${Array.from({ length: days }, (_, d) => {
 				const day = from + d * DAY;
