@@ -12,12 +12,13 @@ import {
 	statSync,
 	writeFileSync,
 } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCommand } from '../../src/commands/open';
-import { loginCode, sweepOpenPages } from '../../src/dashboard/auth';
+import { loginCode, sweepOpenPages, writeOpenPage } from '../../src/dashboard/auth';
 import { type Dashboard, startDashboard } from '../../src/dashboard/server';
 import { createLogger } from '../../src/log';
 import { acquireLock } from '../../src/state/lock';
@@ -38,6 +39,8 @@ beforeAll(async () => {
 afterAll(async () => {
 	await dash?.close();
 });
+
+const readToken = () => readFileSync(join(env.loaded.stateDir, 'dashboard-token'), 'utf8').trim();
 
 /** Every process's command line we can read, as text. */
 function allCommandLines(): string[] {
@@ -108,6 +111,32 @@ describe.runIf(process.platform === 'linux')('postspool open', () => {
 		});
 		expect(again.status).toBe(401);
 	});
+
+	it.runIf(existsSync('/usr/bin/chromium'))(
+		'signs a real browser in from the page (Chromium opens the file, lands on the Schedule)',
+		async () => {
+			const file = writeOpenPage(env.loaded.stateDir, dash.url, loginCode(readToken()));
+			const dom = await new Promise<string>((resolve, reject) =>
+				execFile(
+					'/usr/bin/chromium',
+					[
+						'--headless',
+						'--no-sandbox',
+						'--disable-gpu',
+						`--user-data-dir=${mkdtempSync(join(tmpdir(), 'postspool-chromium-'))}`,
+						'--timeout=8000',
+						'--dump-dom',
+						`file://${file}`,
+					],
+					{ encoding: 'utf8', timeout: 90_000 },
+					(err, out) => (err ? reject(err) : resolve(out)),
+				),
+			);
+			expect(dom).toContain('<h1>Schedule</h1>');
+			expect(existsSync(file)).toBe(false);
+		},
+		120_000,
+	);
 
 	it('lets Origin: null through only to /login, and only with a one-time code', async () => {
 		const token = readFileSync(join(env.loaded.stateDir, 'dashboard-token'), 'utf8').trim();
