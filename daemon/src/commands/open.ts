@@ -1,12 +1,15 @@
 /**
- * `postspool open`: opens the running daemon's dashboard in the browser, signed in. The URL carries
- * a one-time login code (60 s) in its fragment, which browsers never send to a server; the login
- * page posts it and gets a session cookie. The token itself never leaves the state directory.
+ * `postspool open`: opens the running daemon's dashboard in the browser, signed in. It writes a
+ * one-time login code (60 s) into a 0600 page in the state directory that POSTs it to /login, and
+ * gives the browser that file's path: a command line is readable by every local user, so no secret
+ * goes on one (the way Jupyter does it). The page is removed when its code is used or within 60 s.
+ * `--print` prints a sign-in link with the code in its fragment instead: it shows a secret (one use,
+ * 60 s) to whoever sees the terminal. The token itself never leaves the state directory.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dashboardToken, loginCode } from '../dashboard/auth';
+import { dashboardToken, loginCode, sweepOpenPages, writeOpenPage } from '../dashboard/auth';
 import { DASHBOARD_FILE } from '../dashboard/server';
 import { lockHolder } from '../state/lock';
 import { CliError, EXIT, type GlobalOpts, load, print } from './context';
@@ -38,22 +41,25 @@ export async function openCommand(opts: GlobalOpts & { print?: boolean }): Promi
 				: `the daemon (pid ${running}) serves no dashboard: its log says why (e.g. the port is in use; set "dashboard": { "port": 0 } for any free port)`,
 			EXIT.notRunning,
 		);
-	const link = `${info.url}login#${loginCode(dashboardToken(loaded.stateDir))}`;
+	const code = loginCode(dashboardToken(loaded.stateDir));
 	if (opts.print) {
 		// For a browser on another session or a script: the code works once, for 60 s.
+		const link = `${info.url}login#${code}`;
 		print(opts, { url: link }, () => link);
 		return EXIT.ok;
 	}
+	const file = writeOpenPage(loaded.stateDir, info.url, code);
 	const o = opener();
 	await new Promise<void>((resolve, reject) => {
-		const child = spawn(o.cmd, [...o.args, link], { stdio: 'ignore', detached: true });
-		child.once('error', (err) =>
+		const child = spawn(o.cmd, [...o.args, file], { stdio: 'ignore', detached: true });
+		child.once('error', (err) => {
+			sweepOpenPages(loaded.stateDir, code);
 			reject(
 				new CliError(
 					`cannot start a browser (${o.cmd}: ${err.message}); "postspool open --print" prints a sign-in link to open by hand (it works once, for 60 s)`,
 				),
-			),
-		);
+			);
+		});
 		child.once('spawn', () => {
 			child.unref();
 			resolve();

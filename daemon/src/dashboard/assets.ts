@@ -6,8 +6,28 @@
 /** Live updates: on a change event the page's <main> is fetched again and swapped in. */
 export const DASHBOARD_JS = `'use strict';
 (function () {
+	// After an action: focus on its outcome (autofocus alone is not honoured everywhere).
+	var flash = document.getElementById('flash');
+	if (flash) flash.focus();
 	var main = document.getElementById('main');
 	var status = document.getElementById('live-status');
+	// Times are written in UTC (the page works without script); shown in the browser's own time,
+	// with the UTC text kept in the tooltip.
+	function two(n) { return (n < 10 ? '0' : '') + n; }
+	function localize(root) {
+		var els = root.querySelectorAll('time[datetime]');
+		for (var i = 0; i < els.length; i++) {
+			var el = els[i];
+			if (el.getAttribute('data-local')) continue;
+			var d = new Date(el.getAttribute('datetime'));
+			if (isNaN(d.getTime())) continue;
+			el.title = el.textContent;
+			el.textContent = d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' +
+				two(d.getHours()) + ':' + two(d.getMinutes());
+			el.setAttribute('data-local', '1');
+		}
+	}
+	localize(document);
 	if (!main || !window.EventSource) return;
 	var busy = false, again = false;
 	function refresh() {
@@ -19,6 +39,7 @@ export const DASHBOARD_JS = `'use strict';
 				// Keep focus where it was when the region is replaced (a button inside it).
 				var active = document.activeElement && document.activeElement.id;
 				main.innerHTML = text;
+				localize(main);
 				if (active) { var el = document.getElementById(active); if (el) el.focus(); }
 				main.setAttribute('data-updated', String(Date.now()));
 			})
@@ -93,6 +114,7 @@ input[type=password] { font: inherit; padding: 6px; width: 100%; max-width: 32re
 .entries { list-style: none; padding: 0; margin: 0; }
 .entry { display: flex; gap: 8px; padding: 4px 0; border-top: 1px solid #eee; }
 .entry p { margin: 0; font-size: 14px; }
+.entry.published { opacity: 0.75; border-left: 4px solid var(--ok); padding-left: 6px; }
 .thumb { width: 48px; height: 48px; object-fit: cover; flex: none; border-radius: 4px; background: #eee; }
 .thumb.icon { fill: none; stroke: var(--muted); stroke-width: 1.5; padding: 8px; }
 .windows { list-style: none; padding: 0; }

@@ -6,7 +6,16 @@
  * session cookie (a random id, never the token). Each session has its own CSRF token for actions.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+	closeSync,
+	constants,
+	openSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	statSync,
+	writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { tighten } from '../state/db';
 
@@ -43,6 +52,64 @@ export function dashboardToken(stateDir: string): string {
 	return token;
 }
 
+/** `postspool open`'s sign-in pages: `<stateDir>/dashboard-open-<random>.html`. */
+const OPEN_PAGE = /^dashboard-open-[0-9a-f]{32}\.html$/;
+
+/**
+ * Writes the page `postspool open` hands to the browser: it POSTs a login code to the dashboard.
+ * The browser is given this file's path, never the code: any local user can read a process's argv
+ * (/proc/<pid>/cmdline), but not a 0600 file in the 0700 state directory. The page's POST comes
+ * from a file:// document, so it has `Origin: null`; the server accepts that for a valid code alone.
+ */
+export function writeOpenPage(stateDir: string, dashboardUrl: string, code: string): string {
+	sweepOpenPages(stateDir);
+	const path = join(stateDir, `dashboard-open-${randomBytes(16).toString('hex')}.html`);
+	const action = new URL('login', dashboardUrl).href;
+	const attr = (s: string) =>
+		s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+	const page = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>Signing in · postspool</title></head>
+<body><form method="post" action="${attr(action)}" id="f">
+<input type="hidden" name="secret" value="${attr(code)}">
+<p>Signing in to the postspool dashboard… <button type="submit">Sign in</button></p>
+</form><script>document.getElementById('f').submit();</script></body></html>
+`;
+	const fd = openSync(
+		path,
+		constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+		0o600,
+	);
+	try {
+		writeSync(fd, page);
+	} finally {
+		closeSync(fd);
+	}
+	return path;
+}
+
+/**
+ * Removes sign-in pages: the one holding `spent` (a code just used) and any older than a code
+ * lives. `postspool open` and the server's login both call it, so none outlives its code by long.
+ */
+export function sweepOpenPages(stateDir: string, spent?: string, now = Date.now()): void {
+	let names: string[];
+	try {
+		names = readdirSync(stateDir).filter((n) => OPEN_PAGE.test(n));
+	} catch {
+		return;
+	}
+	for (const name of names) {
+		const path = join(stateDir, name);
+		try {
+			const old = now - statSync(path).mtimeMs > LOGIN_CODE_TTL_MS;
+			if (old || (spent !== undefined && readFileSync(path, 'utf8').includes(`value="${spent}"`)))
+				rmSync(path, { force: true });
+		} catch {
+			/* gone already */
+		}
+	}
+}
+
 /** A login code: its expiry and an HMAC of it under the token (`postspool open` makes one). */
 export function loginCode(token: string, now = Date.now()): string {
 	const expires = now + LOGIN_CODE_TTL_MS;
@@ -51,6 +118,11 @@ export function loginCode(token: string, now = Date.now()): string {
 
 function sign(token: string, expires: number): string {
 	return createHmac('sha256', token).update(`postspool-login:${expires}`).digest('hex');
+}
+
+/** Shaped like a login code (not the token). */
+export function isLoginCode(secret: string): boolean {
+	return /^\d{13}\.[0-9a-f]{64}$/.test(secret);
 }
 
 export function sameSecret(a: string, b: string): boolean {

@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/load';
 import type { Db } from '../state/db';
 import type { UploadInFlight } from '../pipeline/progress';
 import type { Store } from '../state/store';
+import type { Etas } from './plan-cache';
 
 export interface PageContext {
 	loaded: LoadedConfig;
@@ -12,6 +13,8 @@ export interface PageContext {
 	/** Budgets to read from (never to reserve with): the daemon's own, or the state alone's. */
 	budgets(): Budgets;
 	uploads(): UploadInFlight[];
+	/** The queued posts' ETAs, as `queue ls` plans them (cached per state change). */
+	etas(): Etas;
 	now: number;
 	csrf: string;
 	query: URLSearchParams;

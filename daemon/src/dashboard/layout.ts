@@ -48,7 +48,14 @@ export function page(opts: {
 				</header>
 				<main id="main" tabindex="-1" data-live="${opts.path}">
 					${opts.flash
-						? html`<p class="flash ${opts.flash.ok ? 'ok' : 'bad'}" role="alert">
+						? // Focus on the outcome of the action just taken (not the page's start).
+							html`<p
+								class="flash ${opts.flash.ok ? 'ok' : 'bad'}"
+								role="alert"
+								id="flash"
+								tabindex="-1"
+								autofocus
+							>
 								${opts.flash.text}
 							</p>`
 						: ''}
@@ -82,6 +89,24 @@ export function unauthorizedPage(): Html {
 }
 
 /** The login page: its script posts the one-time code from the URL fragment; the form takes a pasted token. */
+/** After a sign-in from `postspool open`'s page: on to the schedule (a same-site navigation). */
+export function signedInPage(): Html {
+	return html`<!doctype html>
+		<html lang="en">
+			<head>
+				<meta charset="utf-8" />
+				<meta http-equiv="refresh" content="0; url=/" />
+				<title>Signed in · postspool</title>
+				<link rel="stylesheet" href="/assets/dashboard.css" />
+			</head>
+			<body>
+				<main id="main">
+					<p>Signed in. <a href="/">Open the dashboard</a></p>
+				</main>
+			</body>
+		</html> `;
+}
+
 export function loginPage(failed = false): Html {
 	return html`<!doctype html>
 		<html lang="en">

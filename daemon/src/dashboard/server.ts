@@ -16,22 +16,32 @@ import type { LoadedConfig } from '../config/load';
 import { createBudgets } from '../daemon';
 import type { Logger } from '../log';
 import { type UploadInFlight, uploadProgress } from '../pipeline/progress';
-import { retryItem } from '../pipeline/retry-cancel';
+import { type RetryTime, retryItem } from '../pipeline/retry-cancel';
 import { openDb } from '../state/db';
 import { lockHolder } from '../state/lock';
 import { Store } from '../state/store';
 import { DASHBOARD_CSS, DASHBOARD_JS, LOGIN_JS } from './assets';
-import { Sessions, dashboardToken, sameSecret, sessionCookie, sessionIdOf } from './auth';
+import {
+	Sessions,
+	dashboardToken,
+	isLoginCode,
+	sameSecret,
+	sessionCookie,
+	sessionIdOf,
+	sweepOpenPages,
+} from './auth';
 import type { PageContext } from './context';
 import { LiveEvents } from './events';
 import { type Html, html } from './html';
-import { loginPage, page, unauthorizedPage } from './layout';
+import { loginPage, page, signedInPage, unauthorizedPage } from './layout';
 import { budgetsPage } from './pages/budgets';
 import { problemsPage } from './pages/problems';
 import { publishedView } from './pages/published';
 import { queuePage } from './pages/queue';
 import { schedulePage } from './pages/schedule';
+import { PlanCache } from './plan-cache';
 import { readThumb } from './thumbs';
+import { inboxWaiting, waitingKey } from './waiting';
 
 export const DASHBOARD_FILE = 'dashboard.json';
 const MAX_BODY_BYTES = 8 * 1024;
@@ -57,6 +67,8 @@ export interface DashboardOptions {
 
 export interface Dashboard {
 	url: string;
+	/** How many ETA plans the pages made (one per state change, not per request). */
+	plansMade(): number;
 	close(): Promise<void>;
 }
 
@@ -116,9 +128,15 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 			done: () => snapshot?.close(),
 		};
 	};
+	const plans = new PlanCache(db, store, loaded.config);
 	const progress = opts.progress ?? uploadProgress;
 	const uploads = () => progress.snapshot();
-	const live = new LiveEvents(db, progress);
+	const live = new LiveEvents(db, progress, () =>
+		JSON.stringify(inboxWaiting(loaded.config, now()).map(waitingKey)),
+	);
+	// `postspool open`'s sign-in pages no browser used go within a minute or so of their code.
+	const sweeper = setInterval(() => sweepOpenPages(loaded.stateDir), 20_000);
+	sweeper.unref();
 
 	const server = createServer((req, res) => {
 		handle(req, res).catch((err) => {
@@ -133,7 +151,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
 		// DNS rebinding: a page on evil.example resolved to 127.0.0.1 still sends its own Host.
-		const host = req.headers.host ?? '';
+		// Host names are case-insensitive (RFC 9110): LOCALHOST:PORT is this dashboard too.
+		const host = (req.headers.host ?? '').toLowerCase();
 		if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
 			return send(
 				res,
@@ -143,7 +162,10 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 			);
 		const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 		const method = req.method ?? 'GET';
-		if (method === 'POST' && !sameOrigin(req))
+		// `postspool open`'s page is a file, so its login POST says `Origin: null`: only there, and
+		// only with a one-time code (the secret itself), is that let in.
+		const fromOpenPage = url.pathname === '/login' && req.headers.origin === 'null';
+		if (method === 'POST' && !sameOrigin(req) && !fromOpenPage)
 			return send(res, 403, 'text/plain', 'refused: a cross-origin POST');
 		if (method === 'GET' && url.pathname.startsWith('/assets/')) return asset(res, url.pathname);
 		if (url.pathname === '/favicon.ico') {
@@ -155,10 +177,15 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 			if (method === 'GET') return sendHtml(res, 200, loginPage());
 			if (method !== 'POST') return send(res, 405, 'text/plain', 'use GET or POST');
 			const form = await readForm(req);
-			if (!form || !sessions.accepts(form.get('secret') ?? ''))
+			const secret = form?.get('secret') ?? '';
+			if (!form || (fromOpenPage && !isLoginCode(secret)) || !sessions.accepts(secret))
 				return sendHtml(res, 401, loginPage(true));
+			sweepOpenPages(loaded.stateDir, secret);
 			const s = sessions.create();
 			res.setHeader('Set-Cookie', sessionCookie(s.id));
+			// After a cross-site POST a redirect stays cross-site, and a SameSite=Strict cookie would
+			// not go with it: a page of our own moves on to / as a same-site navigation.
+			if (fromOpenPage) return sendHtml(res, 200, signedInPage());
 			return redirect(res, '/');
 		}
 		const session = sessions.get(sessionIdOf(req.headers.cookie));
@@ -182,7 +209,18 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 				);
 			const id = form.get('item') ?? '';
 			if (url.pathname === '/actions/retry') {
-				const r = retryItem(store, id);
+				// The CLI's --now / --at <time>, for a post whose time passed.
+				const at = (form.get('at') ?? '').trim();
+				const time: RetryTime =
+					form.get('when') === 'now'
+						? { when: 'asap' }
+						: form.get('when') === 'at'
+							? { when: at }
+							: undefined;
+				const r =
+					time?.when === ''
+						? { ok: false, message: 'give the new time (e.g. 2027-01-05T09:00:00+01:00)' }
+						: retryItem(store, id, { time, now: now() });
 				session.flash = { ok: r.ok, text: r.message };
 			} else if (url.pathname === '/actions/cancel') {
 				const { r, item, remote } = await cancelLocally(loaded, db, store, id);
@@ -194,12 +232,16 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 							: r.message,
 				};
 			} else return send(res, 404, 'text/plain', 'no such action');
+			plans.changed();
 			live.changed();
 			return redirect(res, safeBack(form.get('back')));
 		}
 		if (method !== 'GET' || url.pathname.startsWith('/actions/'))
 			return send(res, 405, 'text/plain', 'actions are POSTs from the page forms');
-		if (url.pathname === '/events') return live.attach(req, res);
+		if (url.pathname === '/events') {
+			live.attach(req, res, sessionIdOf(req.headers.cookie) ?? '');
+			return;
+		}
 		const media = /^\/media\/([^/]+)\/(\d{1,3})$/.exec(url.pathname);
 		if (media) {
 			let id: string;
@@ -223,6 +265,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 			store,
 			budgets: budgets.get,
 			uploads,
+			etas: () => plans.get(budgets.get, ctx.now),
 			now: now(),
 			csrf: session.csrf,
 			query: url.searchParams,
@@ -256,6 +299,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	try {
 		await once(server, 'listening');
 	} catch (err) {
+		clearInterval(sweeper);
 		live.close();
 		db.close();
 		throw err;
@@ -266,7 +310,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	log.log('info', `dashboard at ${url}`);
 	return {
 		url,
+		plansMade: () => plans.computed,
 		async close() {
+			clearInterval(sweeper);
 			live.close();
 			server.closeAllConnections();
 			await new Promise<void>((r) => server.close(() => r()));

@@ -65,3 +65,8 @@ export function inboxWaiting(config: Config, now: number): Waiting[] {
 	}
 	return out;
 }
+
+/** An entry without its ages ("changed 3 s ago"): what the live check compares. */
+export function waitingKey(w: Waiting): string {
+	return `${w.folder}\0${w.name}\0${w.reason.replace(/\d+/g, '#')}`;
+}

@@ -165,6 +165,10 @@ export function migrate(db: Db): void {
 	db.exec(
 		'CREATE INDEX IF NOT EXISTS targets_publish_at ON targets (publish_at) WHERE publish_at IS NOT NULL',
 	);
+	// …and the asap posts (no publish time) by when they went out.
+	db.exec(
+		'CREATE INDEX IF NOT EXISTS targets_asap_sent ON targets (updated_at) WHERE publish_at IS NULL',
+	);
 	migrateBudgetTables(db);
 	migrateOutcomeTables(db);
 	migrateNotifyTables(db);

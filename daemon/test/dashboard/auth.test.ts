@@ -4,6 +4,7 @@
  * use per login code, CSRF and Origin on every POST, the CSP, and the token in no response or log.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { type ClientRequest, request } from 'node:http';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
@@ -99,6 +100,9 @@ describe('dashboard access', () => {
 			expect(r.body).not.toContain('<h1>Schedule');
 		}
 		expect((await get('/', { Host: `localhost:${port}`, Cookie: cookie })).status).toBe(200);
+		// Host names are case-insensitive.
+		for (const host of [`LOCALHOST:${port}`, `LocalHost:${port}`])
+			expect((await get('/', { Host: host, Cookie: cookie })).status, host).toBe(200);
 		expect((await get('/', { Cookie: cookie })).status).toBe(200);
 	});
 
@@ -203,6 +207,49 @@ describe('dashboard access', () => {
 		const page = await get('/problems', { Cookie: cookie });
 		expect(page.body).toContain('no item &quot;no-such-item&quot;');
 		store.db.close();
+	});
+
+	it('caps live streams per session (8) and in all (32) with a 429, and frees a slot when one closes', async () => {
+		const open: ClientRequest[] = [];
+		const stream = (cookie: string) =>
+			new Promise<number>((resolve, reject) => {
+				const req = request(
+					{
+						host: '127.0.0.1',
+						port: new URL(dash.url).port,
+						path: '/events',
+						headers: { Host: new URL(dash.url).host, Cookie: cookie },
+					},
+					(res) => {
+						resolve(res.statusCode ?? 0);
+						if (res.statusCode !== 200) res.resume();
+					},
+				);
+				req.on('error', (err) => (err.message.includes('aborted') ? undefined : reject(err)));
+				req.end();
+				open.push(req);
+			});
+		try {
+			const one = (await signIn(dash.url, token)).cookie;
+			const statuses = [];
+			for (let i = 0; i < 9; i++) statuses.push(await stream(one));
+			expect(statuses).toEqual([...Array(8).fill(200), 429]);
+			// Other sessions get theirs, up to 32 streams in all.
+			const others = await Promise.all(
+				[0, 1, 2].map(async () => (await signIn(dash.url, token)).cookie),
+			);
+			for (const c of others) for (let i = 0; i < 8; i++) expect(await stream(c)).toBe(200);
+			const fifth = (await signIn(dash.url, token)).cookie;
+			expect(await stream(fifth)).toBe(429);
+			// Pages are still answered.
+			expect((await get('/', { Cookie: fifth })).status).toBe(200);
+			// One closes: its session may open another.
+			open[0].destroy();
+			await new Promise((r) => setTimeout(r, 200));
+			expect(await stream(one)).toBe(200);
+		} finally {
+			for (const r of open) r.destroy();
+		}
 	});
 
 	it('postspool open --print gives a sign-in link whose fragment is a one-time code, not the token', async () => {

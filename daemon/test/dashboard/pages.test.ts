@@ -3,7 +3,7 @@
  * SQLite, real HTTP. Posts go in through the real intake (dropped files); Retry and Cancel from a
  * page change state exactly as `postspool retry` / `cancel` do; SSE says when something changed.
  */
-import { existsSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { cancelCommand } from '../../src/commands/cancel';
 import { retryCommand } from '../../src/commands/retry';
 import { loadConfig } from '../../src/config/load';
 import { dashboardToken, loginCode } from '../../src/dashboard/auth';
+import { escapeHtml } from '../../src/dashboard/html';
 import { type Dashboard, startDashboard } from '../../src/dashboard/server';
 import { Daemon } from '../../src/daemon';
 import { samplePng } from '../../src/demo/media';
@@ -182,12 +183,65 @@ describe('dashboard pages against a running daemon', () => {
 		expect(await page(`/?date=${before}`)).not.toContain('launch.png');
 	});
 
+	it('Schedule: an asap post shows on today, once sent, in the style of a post gone out', async () => {
+		drop(join(inbox, 'now.png'), samplePng(16, 16, [5, 6, 7]));
+		drop(join(inbox, 'now.png.json'), { text: 'now', targets: ['ps-x'], when: 'asap' });
+		const item = await until(() => {
+			const i = itemNamed('now.png');
+			return i?.state === 'done' ? i : undefined;
+		});
+		const t = store.targets(item.id)[0];
+		const day = await page(`/?view=day&date=${new Date().toISOString().slice(0, 10)}`);
+		const entry = day.slice(day.indexOf('now.png') - 1500, day.indexOf('now.png'));
+		expect(day).toContain('now.png');
+		expect(entry).toContain('class="entry published"');
+		expect(entry).toContain(
+			`<time datetime="${new Date(t.publish_at ?? t.updated_at).toISOString()}">`,
+		);
+	});
+
 	it('Queue: a sidecar waiting for its media says so', async () => {
 		drop(join(inbox, 'later.mp4.json'), { text: 'later', targets: ['ps-x'], when: future() });
 		const body = await page('/queue');
 		expect(body).toContain('later.mp4');
 		expect(body).toContain('waits for its media file later.mp4');
 		expect(body).toContain('No upload in progress.');
+	});
+
+	it('Queue: a change in what waits in the inboxes is told over SSE (no database change with it)', async () => {
+		const version = store.db.pragma('data_version', { simple: true });
+		await nextChange(() =>
+			drop(join(inbox, 'soon.mp4.json'), { text: 'soon', targets: ['ps-x'], when: future() }),
+		);
+		expect(await page('/queue')).toContain('waits for its media file soon.mp4');
+		// Nothing was committed: the event came from the inbox check.
+		expect(store.db.pragma('data_version', { simple: true })).toBe(version);
+	});
+
+	it("Problems: posts refused at intake show with error.json's message and fix, and how to drop them again", async () => {
+		drop(join(inbox, 'who.png'), samplePng(8, 8, [9, 9, 9]));
+		drop(join(inbox, 'who.png.json'), { text: 'who', targets: ['nobody'], when: future() });
+		drop(join(inbox, 'old.png'), samplePng(8, 8, [7, 7, 7]));
+		drop(join(inbox, 'old.png.json'), {
+			text: 'old',
+			targets: ['ps-x'],
+			when: '2020-01-01T00:00:00Z',
+		});
+		await until(() =>
+			['who.png', 'old.png'].every((n) => existsSync(join(folder, 'failed', n, 'error.json'))),
+		);
+		const body = await page('/problems');
+		expect(body).toContain('Refused at intake');
+		for (const n of ['who.png', 'old.png']) {
+			const error = JSON.parse(readFileSync(join(folder, 'failed', n, 'error.json'), 'utf8'));
+			expect(body).toContain(`<h3>${n}</h3>`);
+			expect(body).toContain(escapeHtml(error.errors[0].message));
+			if (error.errors[0].fix) expect(body).toContain(`Fix: ${escapeHtml(error.errors[0].fix)}`);
+		}
+		expect(body).toContain('nobody');
+		expect(body).toContain(escapeHtml(inbox));
+		// Never items: no Retry for them (the CLI has none either).
+		expect(store.items().some((i) => i.name === 'who.png' || i.name === 'old.png')).toBe(false);
 	});
 
 	it('Problems: a failed post with its message and fix; Retry sends it again like `postspool retry`', async () => {
@@ -229,6 +283,13 @@ describe('dashboard pages against a running daemon', () => {
 		// The flash says what happened, once.
 		const after = await page('/problems');
 		expect(after).toContain(`re-queued 1 target(s) of ${a.id}`);
+		// Focus goes to it (not to BODY): focusable, autofocus, and the script focuses it.
+		expect(after).toMatch(
+			/<p\s+class="flash ok"\s+role="alert"\s+id="flash"\s+tabindex="-1"\s+autofocus\s*>/,
+		);
+		const js = await call(dash.url, '/assets/dashboard.js', {});
+		expect(js.body).toContain("document.getElementById('flash')");
+		expect(js.body).toMatch(/flash\.focus\(\)/);
 		expect(await page('/problems')).not.toContain('re-queued');
 	});
 
@@ -312,5 +373,49 @@ describe('dashboard pages against a running daemon', () => {
 		const body = await page('/published');
 		expect(body).toContain('launch.png');
 		expect(body).toContain('href="https://x.example/status/1"');
+	});
+
+	it('Retry at a new time from the page does what `retry --at` / `retry --now` do', async () => {
+		ps.faults.add({
+			method: 'POST',
+			path: /\/posts$/,
+			kind: 'status',
+			status: 400,
+			times: 3,
+			body: { message: 'not now', statusCode: 400 },
+		});
+		const names = ['late-1.png', 'late-2.png', 'late-3.png'];
+		for (const [k, name] of names.entries()) {
+			drop(join(inbox, name), samplePng(12, 12, [k, 8, 9]));
+			drop(join(inbox, `${name}.json`), { text: name, targets: ['ps-x'], when: future(5) });
+		}
+		const [c, d, e] = await until(() => {
+			const all = names.map(itemNamed);
+			return all.every((i) => i?.state === 'failed') ? all.map((i) => i!) : undefined;
+		});
+		const body = await page('/problems');
+		expect(body).toContain('Retry at a new time');
+		expect(body).toContain(`id="at-${c.id}"`);
+		const retry = (item: string, form: Record<string, string>) =>
+			call(dash.url, '/actions/retry', {
+				form: { item, _csrf: session.csrf, back: '/problems', ...form },
+				headers: { Cookie: session.cookie, Origin: dash.url.replace(/\/$/, '') },
+			});
+		// A time the CLI refuses is refused with the CLI's message, nothing re-queued.
+		expect((await retry(c.id, { when: 'at', at: 'tomorrowish' })).status).toBe(303);
+		expect(itemNamed('late-1.png')!.state).toBe('failed');
+		expect(await page('/problems')).toMatch(/class="flash bad"/);
+		// --at from the page (c) and the command line (d): the same new time.
+		const at = future(7);
+		expect((await retry(c.id, { when: 'at', at })).status).toBe(303);
+		expect(await quietly(() => retryCommand({ config: configPath, at }, d.id))).toBe(0);
+		// --now from the page (e).
+		expect((await retry(e.id, { when: 'now' })).status).toBe(303);
+		await until(() => names.every((n) => itemNamed(n)?.state === 'done'));
+		const when = (id: string) => JSON.parse(store.item(id)!.post).when;
+		expect(when(c.id)).toEqual({ kind: 'at', at: Date.parse(at) });
+		expect(when(c.id)).toEqual(when(d.id));
+		expect(store.targets(c.id)[0].publish_at).toBe(store.targets(d.id)[0].publish_at);
+		expect(when(e.id)).toEqual({ kind: 'asap' });
 	});
 });

@@ -2,6 +2,7 @@
  * A long history: the Published page walks it by keyset (every post once, newest first) and the
  * pages' queries use their indexes (no full scan, no sort of the whole table).
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardToken, loginCode } from '../../src/dashboard/auth';
 import { PAGE_SIZE } from '../../src/dashboard/pages/published';
@@ -80,13 +81,22 @@ describe('paging at many rows', () => {
 	});
 
 	it("the calendar's week reads targets by publish time (targets_publish_at)", () => {
+		const states = `+state IN ('confirmed', 'published', 'publish-failed')`;
 		const p = plan(
-			`SELECT * FROM targets WHERE publish_at >= ? AND publish_at < ?
-			   AND +state IN ('confirmed', 'published', 'publish-failed') ORDER BY publish_at, id`,
+			`SELECT * FROM targets WHERE publish_at >= ? AND publish_at < ? AND ${states} ORDER BY publish_at, id`,
 			0,
 			1,
 		);
 		expect(p).toMatch(/targets_publish_at/);
+		// Asap posts (no publish time): their own partial index, not a scan of every target.
+		const asap = plan(
+			`SELECT * FROM targets WHERE publish_at IS NULL AND updated_at >= ? AND updated_at < ? AND ${states} ORDER BY updated_at, id`,
+			0,
+			1,
+		);
+		expect(asap).toMatch(
+			/SEARCH targets USING INDEX targets_asap_sent \(updated_at>\? AND updated_at<\?\)/,
+		);
 		const week = Date.now() - 3 * 86_400_000;
 		return call(dash.url, `/?date=${new Date(week).toISOString().slice(0, 10)}`, {
 			headers: { Cookie: cookie },
@@ -98,6 +108,45 @@ describe('paging at many rows', () => {
 			expect(shown).toBeLessThanOrEqual(7 * PER_DAY.week);
 			expect(r.body.replace(/\s+/g, ' ')).toMatch(/1400 more not shown/);
 		});
+	});
+
+	it('refuses an impossible or out-of-range ?date= and shows this week with a notice', async () => {
+		const thisWeek = await call(dash.url, '/', { headers: { Cookie: cookie } });
+		const heading = (body: string) => /<h2>(Week of [^<]*)/.exec(body)?.[1];
+		for (const [date, says] of [
+			['2027-02-30', 'is not a date'],
+			['-001000-01-01', 'is not a date'],
+			['2027-2-3', 'is not a date'],
+			['0999-01-01', 'is out of range'],
+			['1970-01-01', 'is out of range'],
+			['9999-12-31', 'is out of range'],
+		]) {
+			const r = await call(dash.url, `/?date=${date}`, { headers: { Cookie: cookie } });
+			expect(r.status, date).toBe(200);
+			expect(r.body, date).toContain(says);
+			expect(heading(r.body), date).toBe(heading(thisWeek.body));
+		}
+		// Any real day in range: its own week, a well-formed heading, no notice.
+		await fc.assert(
+			fc.asyncProperty(
+				fc.date({
+					min: new Date(Date.UTC(1970, 0, 8)),
+					max: new Date(Date.UTC(9999, 11, 24)),
+					noInvalidDate: true,
+				}),
+				async (d) => {
+					const day = d.toISOString().slice(0, 10);
+					const r = await call(dash.url, `/?date=${day}`, { headers: { Cookie: cookie } });
+					expect(r.status).toBe(200);
+					expect(r.body).not.toContain('role="alert"');
+					const h = heading(r.body)!;
+					expect(h).toMatch(/^Week of \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} $/);
+					const [from, to] = h.match(/\d{4}-\d{2}-\d{2}/g)!;
+					expect(from <= day && day <= to).toBe(true);
+				},
+			),
+			{ numRuns: 40 },
+		);
 	});
 
 	it('the Problems page shows the most recent problems and counts the rest', async () => {

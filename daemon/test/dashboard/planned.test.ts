@@ -75,6 +75,28 @@ describe('planned posts', () => {
 		expect(queue.body).toContain(`>${time(last.at)}</time>`);
 	});
 
+	it('plans the ETAs once per state change: repeated pages and fragment re-fetches reuse the plan', async () => {
+		const get = (path: string, headers: Record<string, string> = {}) =>
+			call(dash.url, path, { headers: { Cookie: cookie, ...headers } }).then((r) => {
+				expect(r.status, path).toBe(200);
+				return r.body;
+			});
+		await get('/queue');
+		const made = dash.plansMade();
+		for (let i = 0; i < 5; i++) {
+			await get('/queue');
+			await get('/', { 'X-Fragment': '1' });
+		}
+		expect(dash.plansMade()).toBe(made);
+		// Another connection commits (as the daemon does): the next page plans again, once.
+		const other = openStore(env);
+		other.event(null, null, 'info', 'a change');
+		other.db.close();
+		expect(await get('/queue')).toContain('Queued (3)');
+		await get('/queue');
+		expect(dash.plansMade()).toBe(made + 1);
+	});
+
 	it('the Queue page shows an upload in flight with its progress bar, and SSE tells when it moves', async () => {
 		const item = store.items('processing')[0];
 		const upload = uploadProgress.begin({

@@ -6,6 +6,7 @@ import type { TargetError } from '../../item';
 import type { ItemRow } from '../../state/store';
 import type { PageContext } from '../context';
 import { type Html, html, timeEl } from '../html';
+import { intakeRefusals } from '../refused';
 
 /** The most recent problems; the rest are counted (`postspool queue ls --state failed` lists all). */
 export const SHOWN = 100;
@@ -35,11 +36,82 @@ export function actionForm(ctx: PageContext, action: 'retry' | 'cancel', item: I
 	</form>`;
 }
 
+/** Posts refused at intake: no item, so no Retry; the fix, then a drop into the inbox again. */
+function refusedSection(ctx: PageContext): Html {
+	const { refusals, total } = intakeRefusals(
+		ctx.loaded.config,
+		(id) => ctx.store.item(id) !== undefined,
+		SHOWN,
+	);
+	if (refusals.length === 0) return html``;
+	return html`<h2 id="refused">Refused at intake</h2>
+		<p>
+			${total > refusals.length
+				? `${total} posts; the ${refusals.length} most recent are shown.`
+				: `${total} post(s).`}
+			These never entered the queue (nothing was sent), so there is nothing to retry: fix what
+			error.json says, then move the files back into the inbox.
+		</p>
+		<ul class="cards">
+			${refusals.map(
+				(r) =>
+					html`<li class="card">
+						<h3>${r.name}</h3>
+						<p>Refused ${timeEl(r.at)}. Folder: <span class="path">${r.dir}</span></p>
+						${r.errors.map(
+							(e) =>
+								html`<p class="msg">${e.where ? `${e.where}: ` : ''}${e.message}</p>
+									${e.fix ? html`<p class="fix">Fix: ${e.fix}</p>` : ''}`,
+						)}
+						${r.fix ? html`<p class="fix">${r.fix}</p>` : ''}
+						<p>
+							Then move the corrected files from <span class="path">${r.dir}</span> into
+							<span class="path">${r.inbox}</span> (error.json stays behind).
+						</p>
+					</li>`,
+			)}
+		</ul>`;
+}
+
+/** Retry at a new time: the CLI's `retry --now` and `retry --at <time>` (a post whose time passed). */
+function retryAtForm(ctx: PageContext, item: ItemRow): Html {
+	const at = `at-${item.id}`;
+	return html`<details class="retry-at">
+		<summary>Retry at a new time</summary>
+		<form method="post" action="/actions/retry">
+			<input type="hidden" name="_csrf" value="${ctx.csrf}" />
+			<input type="hidden" name="item" value="${item.id}" />
+			<label for="${at}">New time (ISO with offset, as <code>retry --at</code> takes)</label>
+			<input
+				id="${at}"
+				name="at"
+				type="text"
+				inputmode="text"
+				placeholder="2027-01-05T09:00:00+01:00"
+				autocomplete="off"
+			/>
+			<button
+				type="submit"
+				name="when"
+				value="at"
+				aria-label="${`Retry ${item.name} at this time`}"
+			>
+				Retry at this time
+			</button>
+			<button type="submit" name="when" value="now" aria-label="${`Retry ${item.name} now`}">
+				Or send now
+			</button>
+		</form>
+	</details>`;
+}
+
 export function problemsPage(ctx: PageContext): Html {
 	const { items, total } = problemItems(ctx);
 	return html`<h1>Problems</h1>
 		${items.length === 0
-			? html`<p>No failed posts. Posts that fail or need a review show up here with what to do.</p>`
+			? html`<p>
+					No failed queued posts. Posts that fail or need a review show up here with what to do.
+				</p>`
 			: html`<p>
 						${total > items.length
 							? `${total} posts; the ${items.length} most recent are shown ("postspool queue ls --state failed" lists every one).`
@@ -82,13 +154,12 @@ export function problemsPage(ctx: PageContext): Html {
 									</div>`;
 								})}
 								<div class="actions">
-									${bad.length > 0 ? actionForm(ctx, 'retry', i) : ''}${actionForm(
-										ctx,
-										'cancel',
-										i,
-									)}
+									${bad.length > 0 ? actionForm(ctx, 'retry', i) : ''}${bad.length > 0
+										? retryAtForm(ctx, i)
+										: ''}${actionForm(ctx, 'cancel', i)}
 								</div>
 							</li>`;
 						})}
-					</ul>`}`;
+					</ul>`}
+		${refusedSection(ctx)}`;
 }

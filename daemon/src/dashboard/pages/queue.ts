@@ -1,5 +1,4 @@
 /** Queue: what waits in the inboxes and why, the queued posts with ETAs, uploads with progress. */
-import { planEtas, queuedTargets } from '../../commands/eta';
 import { LIVE } from '../../state/store';
 import type { PageContext } from '../context';
 import { type Html, html, timeEl } from '../html';
@@ -8,7 +7,7 @@ import { inboxWaiting } from '../waiting';
 export function queuePage(ctx: PageContext): Html {
 	const uploads = ctx.uploads();
 	const waiting = inboxWaiting(ctx.loaded.config, ctx.now);
-	const etas = planEtas(ctx.budgets(), ctx.loaded.config, queuedTargets(ctx.store), ctx.now);
+	const etas = ctx.etas();
 	const items = ctx.store.items('processing');
 	return html`<h1>Queue</h1>
 		<section aria-labelledby="sending-h">

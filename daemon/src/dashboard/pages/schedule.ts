@@ -2,9 +2,9 @@
  * Schedule: a week (or day) calendar of the posts planned (queued: their publish time, or their
  * ETA when the budgets delay them, with the window that gates them — the ETAs of `queue ls`, from
  * commands/eta.ts) and scheduled (accepted by the service) per account, with the media thumbnail.
- * Times are UTC (the daemon's clock), days run 00:00–24:00 UTC.
+ * Times are written in UTC (the daemon's clock; the script shows them in the browser's zone),
+ * days run 00:00–24:00 UTC.
  */
-import { planEtas, queuedTargets } from '../../commands/eta';
 import { postOf } from '../../item';
 import { LIVE, type TargetRow } from '../../state/store';
 import type { PageContext } from '../context';
@@ -22,13 +22,36 @@ interface Entry {
 	thumb: ReturnType<typeof thumbOf>;
 }
 
-function range(ctx: PageContext): { view: 'week' | 'day'; from: number; days: number } {
+/** The first and last day the calendar shows: four-digit years, a whole week either side. */
+const FIRST_DAY = Date.UTC(1970, 0, 8);
+const LAST_DAY = Date.UTC(9999, 11, 24);
+
+/** `?date=YYYY-MM-DD` as a day, or why it is refused (Date.parse rolls 02-30 over to March). */
+export function askedDay(text: string | null): { day?: number; refused?: string } {
+	if (text === null || text === '') return {};
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+	const day = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+	if (!m || new Date(day).toISOString().slice(0, 10) !== text)
+		return { refused: `"${text}" is not a date (YYYY-MM-DD, a day that exists)` };
+	if (day < FIRST_DAY || day > LAST_DAY)
+		return {
+			refused: `${text} is out of range (the calendar shows ${isoDay(FIRST_DAY)} to ${isoDay(LAST_DAY)})`,
+		};
+	return { day };
+}
+
+function range(ctx: PageContext): {
+	view: 'week' | 'day';
+	from: number;
+	days: number;
+	refused?: string;
+} {
 	const view = ctx.query.get('view') === 'day' ? 'day' : 'week';
-	const asked = Date.parse(`${ctx.query.get('date') ?? ''}T00:00:00Z`);
-	const day = Math.floor((Number.isNaN(asked) ? ctx.now : asked) / DAY) * DAY;
+	const asked = askedDay(ctx.query.get('date'));
+	const day = Math.floor((asked.day ?? ctx.now) / DAY) * DAY;
 	// A week starts on Monday (1970-01-01 was a Thursday).
 	const from = view === 'day' ? day : day - ((day / DAY + 3) % 7) * DAY;
-	return { view, from, days: view === 'day' ? 1 : 7 };
+	return { view, from, days: view === 'day' ? 1 : 7, refused: asked.refused };
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -56,22 +79,32 @@ export function scheduleEntries(
 		}
 		return i;
 	};
-	// Scheduled: accepted by the service with a publish time. `+state`: the week's range on
+	// Scheduled: accepted by the service with a publish time. `+state`: the day's range on
 	// targets_publish_at, not every published post of the history through targets_due.
-	const scheduled = `FROM targets WHERE publish_at >= ? AND publish_at < ?
-	   AND +state IN ('confirmed', 'published', 'publish-failed')`;
-	const list = ctx.db.prepare<[number, number, number], TargetRow>(
-		`SELECT * ${scheduled} ORDER BY publish_at, id LIMIT ?`,
+	const states = `+state IN ('confirmed', 'published', 'publish-failed')`;
+	const timed = `FROM targets WHERE publish_at >= @from AND publish_at < @to AND ${states}`;
+	// An asap post has no publish time: it went out when the service accepted it (updated_at),
+	// read through targets_asap_sent.
+	const asap = `FROM targets WHERE publish_at IS NULL AND updated_at >= @from AND updated_at < @to AND ${states}`;
+	type Range = { from: number; to: number; limit: number };
+	const lists = [
+		ctx.db.prepare<[Range], TargetRow>(`SELECT * ${timed} ORDER BY publish_at, id LIMIT @limit`),
+		ctx.db.prepare<[Range], TargetRow>(`SELECT * ${asap} ORDER BY updated_at, id LIMIT @limit`),
+	];
+	const counts = [timed, asap].map((q) =>
+		ctx.db.prepare<[{ from: number; to: number }], { n: number }>(`SELECT COUNT(*) n ${q}`),
 	);
-	const count = ctx.db.prepare<[number, number], { n: number }>(`SELECT COUNT(*) n ${scheduled}`);
+	const atOf = (t: TargetRow) => t.publish_at ?? t.updated_at;
 	for (let d = 0; d < days; d++) {
-		const day = from + d * DAY;
-		const rows = list.all(day, day + DAY, perDay);
-		for (const t of rows) entries.push({ at: t.publish_at!, t, ...itemOf(t.item_id) });
-		if (rows.length === perDay) hidden[d] = count.get(day, day + DAY)!.n - perDay;
+		const range = { from: from + d * DAY, to: from + (d + 1) * DAY };
+		const found = lists.flatMap((l) => l.all({ ...range, limit: perDay }));
+		const rows = found.sort((a, b) => atOf(a) - atOf(b) || a.id - b.id).slice(0, perDay);
+		for (const t of rows) entries.push({ at: atOf(t), t, ...itemOf(t.item_id) });
+		if (rows.length === perDay)
+			hidden[d] = counts.reduce((n, c) => n + c.get(range)!.n, 0) - perDay;
 	}
 	// Planned: queued targets at their publish time, or when the budgets let them go.
-	const etas = planEtas(ctx.budgets(), ctx.loaded.config, queuedTargets(ctx.store), ctx.now);
+	const etas = ctx.etas();
 	for (const t of ctx.store.liveTargets()) {
 		if (!LIVE.includes(t.state)) continue;
 		const post = postOf(ctx.store.item(t.item_id)!);
@@ -102,9 +135,13 @@ export function scheduleEntries(
 	return { entries: entries.sort((a, b) => a.at - b.at || a.t.id - b.t.id), hidden, unplaceable };
 }
 
-function entryView(e: Entry): Html {
+/** Gone out: published (tracked), or accepted by the service for a time now past. */
+const wentOut = (e: Entry, now: number) =>
+	e.t.state === 'published' || (e.t.state === 'confirmed' && e.at <= now);
+
+function entryView(e: Entry, now: number): Html {
 	const { t } = e;
-	return html`<li class="entry">
+	return html`<li class="entry${wentOut(e, now) ? ' published' : ''}">
 		${e.thumb.image !== undefined
 			? html`<img
 					class="thumb"
@@ -135,7 +172,9 @@ function entryView(e: Entry): Html {
 			<p>
 				<span class="state s-${t.state}"
 					>${t.state === 'confirmed'
-						? 'scheduled'
+						? e.at <= now
+							? 'sent'
+							: 'scheduled'
 						: LIVE.includes(t.state)
 							? 'planned'
 							: t.state}</span
@@ -150,7 +189,7 @@ function entryView(e: Entry): Html {
 }
 
 export function schedulePage(ctx: PageContext): Html {
-	const { view, from, days } = range(ctx);
+	const { view, from, days, refused } = range(ctx);
 	const to = from + days * DAY;
 	const { entries, hidden, unplaceable } = scheduleEntries(ctx, from, days, PER_DAY[view]);
 	const step = days * DAY;
@@ -159,6 +198,11 @@ export function schedulePage(ctx: PageContext): Html {
 	const title =
 		view === 'day' ? `Day ${isoDay(from)}` : `Week of ${isoDay(from)} to ${isoDay(to - DAY)}`;
 	return html`<h1>Schedule</h1>
+		${refused
+			? html`<p class="flash bad" role="alert">
+					${refused}; showing ${view === 'day' ? 'today' : 'this week'} instead.
+				</p>`
+			: ''}
 		<nav class="pager" aria-label="Calendar">
 			${link(view, from - step, view === 'day' ? 'Previous day' : 'Previous week')}
 			${link(view, ctx.now, 'Today')}
@@ -171,11 +215,11 @@ export function schedulePage(ctx: PageContext): Html {
 			? html`<section class="card" aria-labelledby="unplaceable-h">
 					<h2 id="unplaceable-h">Cannot fit the budgets as given (${unplaceable.length})</h2>
 					<ul class="entries">
-						${unplaceable.slice(0, PER_DAY.week).map(entryView)}
+						${unplaceable.slice(0, PER_DAY.week).map((e) => entryView(e, ctx.now))}
 					</ul>
 				</section>`
 			: ''}
-		<h2>${title} <small>(UTC)</small></h2>
+		<h2>${title} <small>(days in UTC)</small></h2>
 		<div class="calendar">
 			${Array.from({ length: days }, (_, d) => {
 				const day = from + d * DAY;
@@ -192,7 +236,7 @@ export function schedulePage(ctx: PageContext): Html {
 								(a) =>
 									html`<h4>${a}</h4>
 										<ul class="entries">
-											${today.filter((e) => e.t.label === a).map(entryView)}
+											${today.filter((e) => e.t.label === a).map((e) => entryView(e, ctx.now))}
 										</ul>`,
 							)}
 					${hidden[d] > 0
