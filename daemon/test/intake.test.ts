@@ -13,6 +13,7 @@ import {
 	utimesSync,
 	writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleMp4, samplePng } from '../src/demo/media';
@@ -148,6 +149,39 @@ describe('intake', () => {
 		);
 		expect(byName.carousel.media.map((m) => m.name)).toEqual(['1.png', '2.png', '10.png']);
 		expect(byName.ordered.media.map((m) => m.name)).toEqual(['y.png', 'x.png']);
+	});
+
+	it('folder posts without "media": a FIFO or directory named like media, or a stray file, refuses the post', async () => {
+		const { env, store, intake } = setup();
+		const cases: Record<string, (dir: string) => void> = {
+			car3: (d) => execFileSync('mkfifo', [join(d, '2.png')]),
+			car6: (d) => mkdirSync(join(d, '2.png')),
+			car7: (d) => writeFileSync(join(d, 'notes.txt'), 'hello'),
+		};
+		for (const [name, add] of Object.entries(cases)) {
+			const dir = join(env.inbox, name);
+			mkdirSync(dir);
+			drop(join(dir, '1.png'), samplePng());
+			add(dir);
+			// Ignored names stay ignored (they never refuse a post).
+			writeFileSync(join(dir, '.DS_Store'), 'x');
+			drop(join(dir, 'post.json'), {
+				version: 1,
+				text: 'c',
+				targets: ['acme-ig'],
+				when: inFuture(),
+			});
+		}
+		await intake.scan();
+		expect(store.items()).toEqual([]);
+		expect(errorOf(env.folder, 'car3').errors[0].message).toMatch(
+			/"2\.png" is a named pipe \(FIFO\)/,
+		);
+		expect(errorOf(env.folder, 'car6').errors[0].message).toMatch(/"2\.png" is a folder/);
+		expect(errorOf(env.folder, 'car7').errors[0].message).toMatch(
+			/"notes\.txt", which postspool does not post/,
+		);
+		expect(existsSync(join(env.folder, 'failed', 'car3', '2.png'))).toBe(true);
 	});
 
 	it('waits for post.json before a folder is a post', async () => {

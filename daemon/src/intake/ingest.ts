@@ -12,7 +12,13 @@ import { stableJson } from '../../../contract/stable-json';
 import { checkLength } from '../../../contract/postsider/providers';
 import { scheduleTooSoon } from '../../../contract/postfast';
 import { POSTSIDER_PROVIDER_OF } from '../platforms';
-import { type MediaInfo, checkMediaFor, inspectMedia, symlinkMessage } from '../sidecar/media';
+import {
+	MEDIA_EXTENSIONS,
+	type MediaInfo,
+	checkMediaFor,
+	inspectMedia,
+	symlinkMessage,
+} from '../sidecar/media';
 import { type Issue, resolveWhen, validateSidecar } from '../sidecar/resolve';
 import { type FileIdentity, readBoundedJson } from '../sidecar/read';
 import { textFor } from '../sidecar/schema';
@@ -116,6 +122,13 @@ export async function validateSidecarValue(
 			else mediaPaths.push(p);
 		});
 	}
+	// A folder post without a "media" list posts every media file in it; anything else in the
+	// folder would silently stay behind, so it is refused (a "media" list picks files explicitly).
+	if (!sidecar.media && c.strays && c.strays.length > 0)
+		errors.push({
+			path: '$',
+			message: `the post folder holds ${c.strays.map((n) => `"${n}"`).join(', ')}, which postspool does not post (media files end in ${MEDIA_EXTENSIONS.join(' ')}); remove what is not part of the post, start a name with "." to have it ignored, or list the files to post in "media"`,
+		});
 	const media: MediaInfo[] = [];
 	for (const [i, p] of mediaPaths.entries()) {
 		const info = await inspectMedia(p);

@@ -34,6 +34,11 @@ export interface Candidate {
 	defaults: string[];
 	/** Every path that moves with the post (sidecar, media, or the folder). */
 	movePaths: string[];
+	/**
+	 * Folder posts: entries that are not media the daemon posts (`notes.txt`, a sub-folder `extra/`).
+	 * Without a "media" list they refuse the post, so nothing is silently left out of a carousel.
+	 */
+	strays?: string[];
 	/** A problem found while grouping (ambiguous stem). */
 	problem?: { path: string; message: string };
 }
@@ -48,10 +53,29 @@ function entries(dir: string): Dirent[] {
 
 const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-/** Media of a folder post in natural name order (`01.jpg`, `2.jpg`, `10.jpg`). */
+/**
+ * Media of a folder post in natural name order (`01.jpg`, `2.jpg`, `10.jpg`). Every media-named
+ * entry counts, whatever it is: a FIFO, socket, device or directory named `2.png` is then refused
+ * by its kind (sidecar/media.ts) instead of silently dropping out of the carousel. Links are
+ * refused by the scan (linkProblem).
+ */
 export function folderMedia(dir: string): string[] {
 	return entries(dir)
-		.filter((e) => e.isFile() && !isIgnoredName(e.name) && isMediaName(e.name))
+		.filter((e) => !e.isSymbolicLink() && !isIgnoredName(e.name) && isMediaName(e.name))
+		.map((e) => e.name)
+		.sort(natural.compare);
+}
+
+/** Entries of a folder post that are neither its sidecar, media, a link (refused anyway) nor ignored. */
+export function folderStrays(dir: string): string[] {
+	return entries(dir)
+		.filter(
+			(e) =>
+				!e.isSymbolicLink() &&
+				!isIgnoredName(e.name) &&
+				!isMediaName(e.name) &&
+				e.name !== 'post.json',
+		)
 		.map((e) => e.name)
 		.sort(natural.compare);
 }
@@ -130,6 +154,7 @@ export function* inboxCandidates(inbox: string, defaults: string[] = []): Genera
 					name: e.name,
 					sidecarPath: join(dir, 'post.json'),
 					mediaPaths: folderMedia(dir).map((m) => join(dir, m)),
+					strays: folderStrays(dir),
 					folderPath: dir,
 					defaults: here,
 					movePaths: [dir],
