@@ -184,6 +184,25 @@ describe('intake', () => {
 		expect(existsSync(join(env.folder, 'failed', 'car3', '2.png'))).toBe(true);
 	});
 
+	it('a FIFO or a link named .csv is refused to failed/ with error.json, like such a sidecar', async () => {
+		const { env, store, intake } = setup();
+		execFileSync('mkfifo', [join(env.inbox, 'pipe.csv')]);
+		writeFileSync(join(env.home, 'real.csv'), `text,targets,when\nhi,acme-x,${inFuture()}\n`);
+		symlinkSync(join(env.home, 'real.csv'), join(env.inbox, 'link.csv'));
+		await intake.scan();
+		expect(store.items()).toEqual([]);
+		expect(errorOf(env.folder, 'pipe.csv').errors[0].message).toMatch(
+			/CSV batch "pipe\.csv" is a named pipe \(FIFO\), not a regular file/,
+		);
+		expect(errorOf(env.folder, 'link.csv').errors[0].message).toMatch(
+			/"link\.csv" \(a link to .*real\.csv\) is a symbolic link/,
+		);
+		expect(lstatSync(join(env.folder, 'failed', 'link.csv', 'link.csv')).isSymbolicLink()).toBe(
+			true,
+		);
+		expect(readdirSync(env.inbox)).toEqual([]);
+	});
+
 	it('waits for post.json before a folder is a post', async () => {
 		const { env, store, intake } = setup();
 		const a = join(env.inbox, 'later');

@@ -102,6 +102,14 @@ function linkProblem(links: string[]): Pick<Candidate, 'problem'> {
 	};
 }
 
+function direntKind(e: Dirent): string {
+	return e.isFIFO()
+		? 'a named pipe (FIFO)'
+		: e.isSocket()
+			? 'a socket'
+			: 'a device or special file';
+}
+
 function isDirectoryLink(path: string): boolean {
 	try {
 		return statSync(path).isDirectory();
@@ -178,6 +186,26 @@ export function* inboxCandidates(inbox: string, defaults: string[] = []): Genera
 				defaults: here,
 				movePaths: [link],
 				...linkProblem([link]),
+			};
+			continue;
+		}
+		if (!e.isDirectory() && !e.isFile() && extname(e.name).toLowerCase() === '.csv') {
+			// A CSV batch that is a link, FIFO, socket or device is refused like such a sidecar (the
+			// CSV reader takes regular files only), instead of sitting in the inbox for ever.
+			const path = join(inbox, e.name);
+			yield {
+				kind: 'file',
+				name: e.name,
+				sidecarPath: path,
+				mediaPaths: [],
+				defaults: here,
+				movePaths: [path],
+				problem: e.isSymbolicLink()
+					? linkProblem([path]).problem!
+					: {
+							path: '$',
+							message: `CSV batch "${e.name}" is ${direntKind(e)}, not a regular file; postspool reads only regular files. Save the CSV as an ordinary file and drop it again`,
+						},
 			};
 			continue;
 		}
