@@ -377,6 +377,42 @@ describe('intake', () => {
 		expect(err.errors[0].message).toMatch(/not valid JSON \(the file ends too early\)/);
 	});
 
+	it('a media file cut short is waited for while it is young (a paused writer), queued once complete, refused once old', async () => {
+		const { env, store, intake } = setup();
+		const png = samplePng();
+		const path = join(env.inbox, 'slow.png');
+		drop(path, png.subarray(0, 100));
+		drop(join(env.inbox, 'slow.png.json'), {
+			version: 1,
+			text: 's',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		const wait = await intake.scan();
+		// stableMs 0 here: the grace is its 5 s floor.
+		expect(wait).toBeGreaterThan(4000);
+		expect(wait).toBeLessThanOrEqual(5000);
+		expect(readdirSync(env.inbox).sort()).toEqual(['slow.png', 'slow.png.json']);
+		expect(existsSync(join(env.folder, 'failed'))).toBe(false);
+		// The writer resumes: the whole file is queued.
+		writeFileSync(path, png);
+		await intake.scan();
+		expect(store.items()).toHaveLength(1);
+		// A cut file that has not changed for the grace is refused.
+		const cut = join(env.inbox, 'cut.png');
+		drop(cut, png.subarray(0, 100));
+		drop(join(env.inbox, 'cut.png.json'), {
+			version: 1,
+			text: 'c',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		const old = (Date.now() - 6000) / 1000;
+		utimesSync(cut, old, old);
+		await intake.scan();
+		expect(errorOf(env.folder, 'cut.png').errors[0].message).toMatch(/"cut\.png" is incomplete/);
+	});
+
 	it.each([
 		['bad JSON', 'broken.json', '{"version": 1, "text": ]', '$', /not valid JSON \(at line 1/],
 		[

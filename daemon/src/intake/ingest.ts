@@ -40,7 +40,7 @@ import { type Candidate, StabilityTracker, inboxCandidates } from './scan';
 
 export type Validation =
 	| { ok: true; post: PostRecord; identity: string; skip: boolean }
-	| { ok: false; errors: ErrorFile['errors'] };
+	| { ok: false; errors: ErrorFile['errors']; incompleteMedia?: string[] };
 
 function isLink(path: string): boolean {
 	try {
@@ -130,13 +130,16 @@ export async function validateSidecarValue(
 			message: `the post folder holds ${c.strays.map((n) => `"${n}"`).join(', ')}, which postspool does not post (media files end in ${MEDIA_EXTENSIONS.join(' ')}); remove what is not part of the post, start a name with "." to have it ignored, or list the files to post in "media"`,
 		});
 	const media: MediaInfo[] = [];
+	const incompleteMedia: string[] = [];
 	for (const [i, p] of mediaPaths.entries()) {
 		const info = await inspectMedia(p);
-		if ('error' in info)
+		if ('error' in info) {
 			errors.push({ path: sidecar.media ? `$.media.${i}` : '$', message: info.error });
-		else media.push(info);
+			if (info.incomplete) incompleteMedia.push(p);
+		} else media.push(info);
 	}
-	if (errors.length > 0) return { ok: false, errors };
+	if (errors.length > 0)
+		return { ok: false, errors, ...(incompleteMedia.length > 0 ? { incompleteMedia } : {}) };
 	targets.forEach((t, i) => {
 		const key = config.keys[t.keyName];
 		const profile = key.service === 'postfast' ? key.profile : undefined;
@@ -295,7 +298,12 @@ export class Intake {
 				continue;
 			}
 			try {
-				await this.ingest(layout, c, folderDefaults);
+				// A media file cut short is held the same way (its writer may only have paused).
+				const held = await this.ingest(layout, c, folderDefaults);
+				if (held !== undefined) {
+					wait = Math.min(wait ?? held, held);
+					continue;
+				}
 			} catch (err) {
 				// A full disk stops the whole scan (the daemon pauses); the post waits in the inbox.
 				if (isDiskFull(err)) throw err;
@@ -332,20 +340,36 @@ export class Intake {
 		if (c.problem) return undefined;
 		const read = readBoundedJson(c.sidecarPath);
 		if (read.ok || !read.incomplete) return undefined;
+		return this.holdRecent([c.sidecarPath]);
+	}
+
+	/** Milliseconds until the newest of `paths` changed INCOMPLETE_GRACE ago; undefined once it has. */
+	private holdRecent(paths: string[]): number | undefined {
 		const grace = Math.min(Math.max(10 * this.opts.config.stableMs, 5_000), 60_000);
-		let age: number;
-		try {
-			age = this.now() - lstatSync(c.sidecarPath).mtimeMs;
-		} catch {
-			return undefined;
+		let age = Number.POSITIVE_INFINITY;
+		for (const p of paths) {
+			try {
+				age = Math.min(age, this.now() - lstatSync(p).mtimeMs);
+			} catch {
+				// Gone: nothing to wait for on this one.
+			}
 		}
 		return age < grace ? Math.max(grace - age, 50) : undefined;
 	}
 
-	private async ingest(layout: FolderLayout, c: Candidate, folderDefaults: unknown): Promise<void> {
+	/** Files the post, or returns milliseconds to wait when a media file may still be being written. */
+	private async ingest(
+		layout: FolderLayout,
+		c: Candidate,
+		folderDefaults: unknown,
+	): Promise<number | undefined> {
 		const { store, log, config } = this.opts;
 		const now = this.now();
 		const v = await validateCandidate(c, folderDefaults, config, now);
+		if (!v.ok && v.incompleteMedia) {
+			const hold = this.holdRecent(v.incompleteMedia);
+			if (hold !== undefined) return hold;
+		}
 		// A single-file sidecar may name its media in "media": those files move with it (they were
 		// left in the inbox, and the upload then failed "file does not exist" forever).
 		const named =
@@ -368,7 +392,7 @@ export class Intake {
 				movedTo: dest,
 			});
 			this.opts.onRejected?.(c.name, dest, v.errors);
-			return;
+			return undefined;
 		}
 		const existing = store.itemByIdentity(v.identity);
 		if (existing) {
@@ -379,7 +403,7 @@ export class Intake {
 				enterProcessing(arrival, existing.work_dir);
 				log.log('info', `resumed intake of ${c.name}`, { item: existing.id });
 				this.checkArrived(existing.id, v.post, existing.work_dir);
-				return;
+				return undefined;
 			}
 			const dest = setAsideDuplicate(layout, arrival, {
 				id: existing.id,
@@ -388,7 +412,7 @@ export class Intake {
 			});
 			store.event(existing.id, null, 'info', `re-drop of ${c.name} ignored (duplicate)`);
 			log.log('info', `duplicate of ${existing.id}: ${c.name}`, { movedTo: dest });
-			return;
+			return undefined;
 		}
 		const id = v.identity.slice(0, 12);
 		const workDir = join(layout.processing, id);
@@ -412,9 +436,10 @@ export class Intake {
 			})),
 		);
 		enterProcessing(arrival, workDir);
-		if (this.checkArrived(id, v.post, workDir)) return;
+		if (this.checkArrived(id, v.post, workDir)) return undefined;
 		log.log('info', `queued ${c.name}`, { item: id, targets: v.post.targets.map((t) => t.label) });
 		this.opts.onQueued?.(id);
+		return undefined;
 	}
 
 	/**
