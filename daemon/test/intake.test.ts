@@ -17,7 +17,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleMp4, samplePng } from '../src/demo/media';
-import { Intake } from '../src/intake/ingest';
+import { Intake, NAMED_MEDIA_WAIT_MS } from '../src/intake/ingest';
+import { planCommand } from '../src/commands/plan';
 import type { PostRecord } from '../src/item';
 import { cancelItem } from '../src/pipeline/retry-cancel';
 import { StabilityTracker, isIgnoredName } from '../src/intake/scan';
@@ -30,6 +31,21 @@ function setup(extra: Record<string, unknown> = {}) {
 	const store = openStore(env);
 	const intake = new Intake({ config: env.loaded.config, store, log: silentLogger });
 	return { env, store, intake };
+}
+
+/** A command's exit code and what it printed. */
+async function cli(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+	let out = '';
+	const write = process.stdout.write.bind(process.stdout);
+	process.stdout.write = ((chunk: string) => {
+		out += chunk;
+		return true;
+	}) as typeof process.stdout.write;
+	try {
+		return { code: await fn(), out };
+	} finally {
+		process.stdout.write = write;
+	}
 }
 
 const errorOf = (folder: string, name: string) =>
@@ -413,6 +429,52 @@ describe('intake', () => {
 		expect(errorOf(env.folder, 'cut.png').errors[0].message).toMatch(/"cut\.png" is incomplete/);
 	});
 
+	it('a sidecar waits for the media its "media" list names (synced folders deliver it first), refused after NAMED_MEDIA_WAIT_MS', async () => {
+		const { env, store, intake } = setup();
+		const sidecar = join(env.inbox, 'm.json');
+		drop(sidecar, {
+			version: 1,
+			text: 'm',
+			targets: ['acme-x'],
+			when: inFuture(),
+			media: ['later.png'],
+		});
+		const wait = await intake.scan();
+		expect(wait).toBeGreaterThan(0);
+		expect(wait).toBeLessThanOrEqual(60_000);
+		expect(readdirSync(env.inbox)).toEqual(['m.json']);
+		expect(existsSync(join(env.folder, 'failed'))).toBe(false);
+		// plan says it waits (not refused).
+		const planned = await cli(() => planCommand({ config: env.configPath, json: true }));
+		expect(planned.code).toBe(0);
+		expect(JSON.parse(planned.out).waiting).toContainEqual(
+			expect.objectContaining({
+				path: 'm.json',
+				reason: expect.stringMatching(/waiting for "later\.png" named in "media"/),
+			}),
+		);
+		drop(join(env.inbox, 'later.png'), samplePng());
+		await intake.scan();
+		expect(store.items()).toHaveLength(1);
+		expect(readdirSync(env.inbox)).toEqual([]);
+		// A sidecar unchanged for longer than the bound is refused.
+		const old = join(env.inbox, 'old.json');
+		drop(old, {
+			version: 1,
+			text: 'o',
+			targets: ['acme-x'],
+			when: inFuture(),
+			media: ['never.png'],
+		});
+		const t = (Date.now() - NAMED_MEDIA_WAIT_MS - 1000) / 1000;
+		utimesSync(old, t, t);
+		await intake.scan();
+		expect(errorOf(env.folder, 'old').errors[0]).toMatchObject({
+			path: '$.media.0',
+			message: expect.stringMatching(/"never\.png" is not in the inbox \(waited 15 minutes/),
+		});
+	});
+
 	it.each([
 		['bad JSON', 'broken.json', '{"version": 1, "text": ]', '$', /not valid JSON \(at line 1/],
 		[
@@ -428,13 +490,6 @@ describe('intake', () => {
 			{ version: 1, text: 'w', targets: ['ghost'], when: 'asap' },
 			'$.targets.0',
 			/not an account alias/,
-		],
-		[
-			'missing listed media',
-			'm.json',
-			{ version: 1, text: 'm', targets: ['acme-x'], when: 'asap', media: ['nope.png'] },
-			'$.media.0',
-			/not in the inbox/,
 		],
 	])('%s → failed/ with error.json naming %s', async (_label, file, content, path, message) => {
 		const { env, store, intake } = setup();

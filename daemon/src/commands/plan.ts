@@ -4,9 +4,9 @@
  * behind what is already queued. Exits 2 when a post is invalid.
  */
 import { escapeControl } from '../log';
-import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { validateCandidate } from '../intake/ingest';
+import { lstatSync, statSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { NAMED_MEDIA_WAIT_MS, type Validation, validateCandidate } from '../intake/ingest';
 import { type Candidate, scanInbox } from '../intake/scan';
 import { explainInbox } from '../intake/waiting';
 import { layoutOf } from '../journey/layout';
@@ -19,7 +19,12 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 	const config = loaded.config;
 	const s = openState(loaded);
 	try {
-		const groups: Array<{ defaults: unknown; candidates: Candidate[] }> = [];
+		const groups: Array<{
+			defaults: unknown;
+			candidates: Candidate[];
+			folder: string;
+			inbox: string;
+		}> = [];
 		if (path) {
 			const abs = resolve(path);
 			const folder = config.folders.find((f) => abs.startsWith(f.path));
@@ -27,10 +32,20 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 			const found = scanInbox(isDir ? abs : dirname(abs)).filter(
 				(c) => isDir || c.sidecarPath === abs,
 			);
-			groups.push({ defaults: folder?.defaults ?? {}, candidates: found });
+			groups.push({
+				defaults: folder?.defaults ?? {},
+				candidates: found,
+				folder: folder?.path ?? abs,
+				inbox: folder ? layoutOf(folder.path).inbox : isDir ? abs : dirname(abs),
+			});
 		} else {
 			for (const f of config.folders)
-				groups.push({ defaults: f.defaults, candidates: scanInbox(layoutOf(f.path).inbox) });
+				groups.push({
+					defaults: f.defaults,
+					candidates: scanInbox(layoutOf(f.path).inbox),
+					folder: f.path,
+					inbox: layoutOf(f.path).inbox,
+				});
 		}
 		// What is queued goes first.
 		const jobs = queuedTargets(s.store);
@@ -53,6 +68,20 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 		for (const g of groups) {
 			for (const c of g.candidates) {
 				const v = await validateCandidate(c, g.defaults, config, Date.now());
+				const until = v.ok ? undefined : namedMediaDeadline(c.sidecarPath, v);
+				if (!v.ok && until !== undefined) {
+					// Waits for the files its "media" list names, as intake does (not refused yet).
+					const path = relative(g.inbox, c.sidecarPath);
+					const names = (v.missingMedia ?? []).map((m) => `"${basename(m)}"`).join(', ');
+					const at = waiting.findIndex((w) => w.folder === g.folder && w.path === path);
+					if (at >= 0) waiting.splice(at, 1);
+					waiting.push({
+						folder: g.folder,
+						path,
+						reason: `post "${c.name}": waiting for ${names} named in "media"; refused with error.json if still missing ${when(until)}`,
+					});
+					continue;
+				}
 				if (!v.ok) {
 					invalid++;
 					results.push({ name: c.name, sidecar: c.sidecarPath, valid: false, errors: v.errors });
@@ -113,6 +142,17 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 		return invalid > 0 ? EXIT.validation : EXIT.ok;
 	} finally {
 		s.close();
+	}
+}
+
+/** When intake gives up on a sidecar waiting only for its named media; undefined when it does not wait. */
+function namedMediaDeadline(sidecar: string, v: Validation): number | undefined {
+	if (v.ok || !v.missingMedia || v.missingMedia.length !== v.errors.length) return undefined;
+	try {
+		const until = lstatSync(sidecar).mtimeMs + NAMED_MEDIA_WAIT_MS;
+		return until > Date.now() ? until : undefined;
+	} catch {
+		return undefined;
 	}
 }
 

@@ -40,7 +40,20 @@ import { type Candidate, StabilityTracker, inboxCandidates } from './scan';
 
 export type Validation =
 	| { ok: true; post: PostRecord; identity: string; skip: boolean }
-	| { ok: false; errors: ErrorFile['errors']; incompleteMedia?: string[] };
+	| {
+			ok: false;
+			errors: ErrorFile['errors'];
+			/** Media files cut short (maybe still being written). */
+			incompleteMedia?: string[];
+			/** Files "media" names that are not there (maybe not synced yet). */
+			missingMedia?: string[];
+	  };
+
+/**
+ * How long a sidecar waits for the files its "media" list names, counted from when the sidecar last
+ * changed: a synced folder often delivers the sidecar first (docs in daemon/README.md).
+ */
+export const NAMED_MEDIA_WAIT_MS = 15 * 60_000;
 
 function isLink(path: string): boolean {
 	try {
@@ -109,17 +122,19 @@ export async function validateSidecarValue(
 
 	// Media: a folder post's order comes from "media" when given.
 	let mediaPaths = c.mediaPaths;
+	const missingMedia: string[] = [];
 	if (sidecar.media) {
 		const dir = c.folderPath ?? join(c.sidecarPath, '..');
 		mediaPaths = [];
 		sidecar.media.forEach((name, i) => {
 			const p = join(dir, name);
-			if (basename(name) !== name || !existsSync(p))
+			if (basename(name) !== name || !existsSync(p)) {
 				errors.push({
 					path: `$.media.${i}`,
-					message: `media file "${name}" is not in ${c.kind === 'folder' ? 'the post folder' : 'the inbox'}; fix the name or add the file`,
+					message: `media file "${name}" is not in ${c.kind === 'folder' ? 'the post folder' : 'the inbox'} (waited ${NAMED_MEDIA_WAIT_MS / 60_000} minutes after the sidecar last changed); fix the name or add the file`,
 				});
-			else mediaPaths.push(p);
+				if (basename(name) === name) missingMedia.push(p);
+			} else mediaPaths.push(p);
 		});
 	}
 	// A folder post without a "media" list posts every media file in it; anything else in the
@@ -139,7 +154,12 @@ export async function validateSidecarValue(
 		} else media.push(info);
 	}
 	if (errors.length > 0)
-		return { ok: false, errors, ...(incompleteMedia.length > 0 ? { incompleteMedia } : {}) };
+		return {
+			ok: false,
+			errors,
+			...(incompleteMedia.length > 0 ? { incompleteMedia } : {}),
+			...(missingMedia.length > 0 ? { missingMedia } : {}),
+		};
 	targets.forEach((t, i) => {
 		const key = config.keys[t.keyName];
 		const profile = key.service === 'postfast' ? key.profile : undefined;
@@ -343,9 +363,14 @@ export class Intake {
 		return this.holdRecent([c.sidecarPath]);
 	}
 
-	/** Milliseconds until the newest of `paths` changed INCOMPLETE_GRACE ago; undefined once it has. */
-	private holdRecent(paths: string[]): number | undefined {
-		const grace = Math.min(Math.max(10 * this.opts.config.stableMs, 5_000), 60_000);
+	/**
+	 * Milliseconds until the newest of `paths` changed `grace` ago (INCOMPLETE_GRACE, 10 × stableMs
+	 * within 5 s to 60 s, unless given); undefined once it has.
+	 */
+	private holdRecent(
+		paths: string[],
+		grace = Math.min(Math.max(10 * this.opts.config.stableMs, 5_000), 60_000),
+	): number | undefined {
 		let age = Number.POSITIVE_INFINITY;
 		for (const p of paths) {
 			try {
@@ -369,6 +394,11 @@ export class Intake {
 		if (!v.ok && v.incompleteMedia) {
 			const hold = this.holdRecent(v.incompleteMedia);
 			if (hold !== undefined) return hold;
+		}
+		// Named media not there yet: wait for it (the watcher rescans when it lands; a minute at most between looks).
+		if (!v.ok && v.missingMedia && v.missingMedia.length === v.errors.length) {
+			const hold = this.holdRecent([c.sidecarPath], NAMED_MEDIA_WAIT_MS);
+			if (hold !== undefined) return Math.min(hold, 60_000);
 		}
 		// A single-file sidecar may name its media in "media": those files move with it (they were
 		// left in the inbox, and the upload then failed "file does not exist" forever).
