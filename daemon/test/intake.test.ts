@@ -656,6 +656,30 @@ describe('intake', () => {
 			message: expect.stringMatching(/queue ls/),
 		});
 	});
+	it('cancel of a target in state unknown says what happens and when unless a request is in flight', async () => {
+		const { env, store, intake } = setup();
+		drop(join(env.inbox, 'u.json'), {
+			version: 1,
+			text: 'unsure',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		await intake.scan();
+		const [item] = store.items();
+		const [t] = store.targets(item.id);
+		const next = Date.now() + 120_000;
+		expect(store.force(t.id, ['pending'], 'unknown', { next_attempt_at: next })).toBe(true);
+		const waiting = cancelItem(store, item.id, Date.now());
+		expect(waiting.ok).toBe(false);
+		expect(waiting.message).toContain('is not being sent right now');
+		expect(waiting.message).toContain(`At ${new Date(next).toISOString()} the daemon`);
+		expect(waiting.message).toContain(`"postspool cancel --remote ${item.id}"`);
+		// A worker holds its lease: the request is in flight.
+		store.db
+			.prepare('UPDATE targets SET lease_owner = ?, lease_until = ? WHERE id = ?')
+			.run('w', Date.now() + 60_000, t.id);
+		expect(cancelItem(store, item.id, Date.now()).message).toMatch(/is being created right now/);
+	});
 	describe('symbolic links are refused, never followed or moved through', () => {
 		const sidecar = () => ({ version: 1, text: 'l', targets: ['acme-x'], when: inFuture() });
 
