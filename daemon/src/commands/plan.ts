@@ -29,14 +29,13 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 			const abs = resolve(path);
 			const folder = config.folders.find((f) => abs.startsWith(f.path));
 			const isDir = statSync(abs).isDirectory();
-			const found = scanInbox(isDir ? abs : dirname(abs)).filter(
-				(c) => isDir || c.sidecarPath === abs,
-			);
+			const dir = isDir ? abs : dirname(abs);
+			const found = scanInbox(dir).filter((c) => isDir || c.sidecarPath === abs);
 			groups.push({
 				defaults: folder?.defaults ?? {},
 				candidates: found,
-				folder: folder?.path ?? abs,
-				inbox: folder ? layoutOf(folder.path).inbox : isDir ? abs : dirname(abs),
+				folder: folder?.path ?? dir,
+				inbox: dir,
 			});
 		} else {
 			for (const f of config.folders)
@@ -54,8 +53,18 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 			jobs.get(key)!.push(job);
 		};
 		// Every file still in an inbox, with what it waits for (not only the posts that validate).
+		// With a path: what waits under it (a file: that file), so check/plan of a folder agree.
+		const pathIsDir = path !== undefined && statSync(resolve(path)).isDirectory();
 		const waiting = path
-			? []
+			? groups.flatMap((g) =>
+					explainInbox(g.inbox, {
+						stableMs: config.stableMs,
+						folder: g.folder === g.inbox ? undefined : g.folder,
+						ownStateDir: loaded.stateDir,
+					})
+						.filter((w) => pathIsDir || w.path === basename(path))
+						.map((w) => ({ folder: g.folder, ...w })),
+				)
 			: config.folders.flatMap((f) =>
 					explainInbox(layoutOf(f.path).inbox, {
 						stableMs: config.stableMs,
@@ -139,7 +148,9 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 						...waitingLines(waiting),
 					].join('\n'),
 		);
-		return invalid > 0 ? EXIT.validation : EXIT.ok;
+		// Links, pipes and the like that no post takes are refused too (they never go out).
+		const refused = waiting.filter((w) => w.refused && !w.reason.startsWith('post "')).length;
+		return invalid + refused > 0 ? EXIT.validation : EXIT.ok;
 	} finally {
 		s.close();
 	}
