@@ -116,7 +116,7 @@ export function explainInbox(
 					add(p, 'an empty folder: a post folder needs post.json and its media');
 				continue;
 			}
-			add(p, fileReason(e.name, names, p, now, opts.stableMs));
+			add(p, fileReason(e.name, names, p, now, opts.stableMs, depth > 0));
 		}
 	};
 	walk(inbox, 0);
@@ -132,6 +132,7 @@ function fileReason(
 	path: string,
 	now: number,
 	stableMs: number,
+	inSubfolder = false,
 ): string {
 	let size = 0;
 	try {
@@ -153,7 +154,10 @@ function fileReason(
 	}
 	if (isMediaName(name)) {
 		const stem = name.slice(0, -extname(name).length);
-		return `a media file waiting for its sidecar ("${name}.json" or "${stem}.json")${young}`;
+		// In a sub-folder it is most likely one of a folder post's media (a carousel): post.json first.
+		return inSubfolder
+			? `a media file waiting for this folder's post.json (a folder with post.json is one post), or for its own sidecar ("${name}.json")${young}`
+			: `a media file waiting for its sidecar ("${name}.json" or "${stem}.json")${young}`;
 	}
 	if (size === 0 && young) return 'an empty file, still being written';
 	return `not a post: neither a sidecar (.json), a CSV batch nor a media file by its name; it stays here${young}`;
