@@ -1,6 +1,6 @@
 /** The CLI as users run it: spawned with node, real files, real signals. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/state/db';
@@ -91,6 +91,23 @@ describe('postspool CLI', () => {
 		const targets = ok.json().posts[0].targets;
 		expect(targets.map((t: { target: string }) => t.target)).toEqual(['acme-x', 'acme-bsky']);
 		for (const t of targets) expect(Date.parse(t.eta)).toBeGreaterThan(0);
+	});
+
+	it('check refuses a FIFO and a link named .csv by their kind: no hang, the link target is never read', () => {
+		const env = makeEnv();
+		const fifo = join(env.inbox, 'pipe.csv');
+		spawnSync('mkfifo', [fifo]);
+		const secret = join(env.home, 'secret.txt');
+		writeFileSync(secret, 'root:x:0:0:SECRET-FIRST-LINE\n');
+		const link = join(env.inbox, 'link.csv');
+		symlinkSync(secret, link);
+		const p = run(['--config', env.configPath, 'check', fifo]);
+		expect(p.code).toBe(2);
+		expect(p.stderr).toMatch(/is a named pipe \(FIFO\), not a regular file/);
+		const l = run(['--config', env.configPath, 'check', link]);
+		expect(l.code).toBe(2);
+		expect(l.stderr).toMatch(/is a symbolic link; postspool does not follow links/);
+		expect(l.stdout + l.stderr).not.toContain('SECRET-FIRST-LINE');
 	});
 
 	it('plan gives PostFast posts the ETAs of batched creates: 150 text posts fit one day (75 creates of up to 15)', () => {

@@ -4,12 +4,13 @@
  * items (with the candidates), `check` refuses what it cannot check and prints one JSON document.
  * Real SQLite state and real folders; the commands run in process.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cancelCommand } from '../src/commands/cancel';
 import { checkCommand } from '../src/commands/check';
+import { planCommand } from '../src/commands/plan';
 import { historyCommand, parseWhen } from '../src/commands/history';
 import { retryCommand } from '../src/commands/retry';
 import { openDb } from '../src/state/db';
@@ -261,5 +262,40 @@ describe('check', () => {
 		expect(doc.invalid).toBe(1);
 		expect(doc.posts[0]).toMatchObject({ name: 'a', valid: false });
 		expect(doc.csv[0]).toMatchObject({ rows: 1, valid: 1, errors: [] });
+	});
+
+	it('check <inbox> and plan agree on what waits; a folder holding only a link exits 2', async () => {
+		const env = makeEnv();
+		writeFileSync(
+			join(env.inbox, 'clip.mp4.json'),
+			JSON.stringify({ version: 1, text: 'x', targets: ['acme-x'], when: inFuture() }),
+		);
+		writeFileSync(join(env.inbox, 'loose.png'), 'x');
+		const checked = await cli(() =>
+			checkCommand({ config: env.configPath, json: true }, env.inbox),
+		);
+		const planned = await cli(() => planCommand({ config: env.configPath, json: true }));
+		expect(checked.code).toBe(0);
+		const paths = (out: string) =>
+			(JSON.parse(out).waiting as Array<{ path: string }>).map((w) => w.path).sort();
+		expect(paths(checked.out)).toEqual(['clip.mp4.json', 'loose.png']);
+		expect(paths(checked.out)).toEqual(paths(planned.out));
+		// plan <sidecar> names the sidecar waiting for its media.
+		const one = await cli(() =>
+			planCommand({ config: env.configPath, json: true }, join(env.inbox, 'clip.mp4.json')),
+		);
+		expect(JSON.parse(one.out).waiting).toEqual([
+			expect.objectContaining({
+				path: 'clip.mp4.json',
+				reason: expect.stringMatching(/waiting for its media file "clip\.mp4"/),
+			}),
+		]);
+		// A folder that is not an inbox, holding only a link: refused, rc 2.
+		const elsewhere = join(env.home, 'elsewhere');
+		mkdirSync(elsewhere);
+		symlinkSync('/etc/passwd', join(elsewhere, 'x.png'));
+		const linked = await cli(() => checkCommand({ config: env.configPath }, elsewhere));
+		expect(linked.code).toBe(2);
+		expect(linked.out).toMatch(/x\.png: a symbolic link: refused/);
 	});
 });

@@ -48,6 +48,7 @@ describe('what every file in an inbox waits for', () => {
 		);
 		put('fresh.json', '{"version": 1', false);
 		put('lonely.png', samplePng());
+		put('car/1.png', samplePng());
 		put('clip.mp4.json', '{}');
 		put('.hidden.png');
 		put('photo.png.part');
@@ -67,6 +68,9 @@ describe('what every file in an inbox waits for', () => {
 		);
 		expect(by['lonely.png']).toBe(
 			'a media file waiting for its sidecar ("lonely.png.json" or "lonely.json")',
+		);
+		expect(by['car/1.png']).toBe(
+			'a media file waiting for this folder\'s post.json (a folder with post.json is one post), or for its own sidecar ("1.png.json")',
 		);
 		expect(by['clip.mp4.json']).toBe('a sidecar waiting for its media file "clip.mp4"');
 		expect(by['.hidden.png']).toMatch(/^ignored: a hidden, temporary or partial name/);

@@ -13,10 +13,12 @@ import {
 	utimesSync,
 	writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sampleMp4, samplePng } from '../src/demo/media';
-import { Intake } from '../src/intake/ingest';
+import { Intake, NAMED_MEDIA_WAIT_MS } from '../src/intake/ingest';
+import { planCommand } from '../src/commands/plan';
 import type { PostRecord } from '../src/item';
 import { cancelItem } from '../src/pipeline/retry-cancel';
 import { StabilityTracker, isIgnoredName } from '../src/intake/scan';
@@ -29,6 +31,21 @@ function setup(extra: Record<string, unknown> = {}) {
 	const store = openStore(env);
 	const intake = new Intake({ config: env.loaded.config, store, log: silentLogger });
 	return { env, store, intake };
+}
+
+/** A command's exit code and what it printed. */
+async function cli(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+	let out = '';
+	const write = process.stdout.write.bind(process.stdout);
+	process.stdout.write = ((chunk: string) => {
+		out += chunk;
+		return true;
+	}) as typeof process.stdout.write;
+	try {
+		return { code: await fn(), out };
+	} finally {
+		process.stdout.write = write;
+	}
 }
 
 const errorOf = (folder: string, name: string) =>
@@ -148,6 +165,58 @@ describe('intake', () => {
 		);
 		expect(byName.carousel.media.map((m) => m.name)).toEqual(['1.png', '2.png', '10.png']);
 		expect(byName.ordered.media.map((m) => m.name)).toEqual(['y.png', 'x.png']);
+	});
+
+	it('folder posts without "media": a FIFO or directory named like media, or a stray file, refuses the post', async () => {
+		const { env, store, intake } = setup();
+		const cases: Record<string, (dir: string) => void> = {
+			car3: (d) => execFileSync('mkfifo', [join(d, '2.png')]),
+			car6: (d) => mkdirSync(join(d, '2.png')),
+			car7: (d) => writeFileSync(join(d, 'notes.txt'), 'hello'),
+		};
+		for (const [name, add] of Object.entries(cases)) {
+			const dir = join(env.inbox, name);
+			mkdirSync(dir);
+			drop(join(dir, '1.png'), samplePng());
+			add(dir);
+			// Ignored names stay ignored (they never refuse a post).
+			writeFileSync(join(dir, '.DS_Store'), 'x');
+			drop(join(dir, 'post.json'), {
+				version: 1,
+				text: 'c',
+				targets: ['acme-ig'],
+				when: inFuture(),
+			});
+		}
+		await intake.scan();
+		expect(store.items()).toEqual([]);
+		expect(errorOf(env.folder, 'car3').errors[0].message).toMatch(
+			/"2\.png" is a named pipe \(FIFO\)/,
+		);
+		expect(errorOf(env.folder, 'car6').errors[0].message).toMatch(/"2\.png" is a folder/);
+		expect(errorOf(env.folder, 'car7').errors[0].message).toMatch(
+			/"notes\.txt", which postspool does not post/,
+		);
+		expect(existsSync(join(env.folder, 'failed', 'car3', '2.png'))).toBe(true);
+	});
+
+	it('a FIFO or a link named .csv is refused to failed/ with error.json, like such a sidecar', async () => {
+		const { env, store, intake } = setup();
+		execFileSync('mkfifo', [join(env.inbox, 'pipe.csv')]);
+		writeFileSync(join(env.home, 'real.csv'), `text,targets,when\nhi,acme-x,${inFuture()}\n`);
+		symlinkSync(join(env.home, 'real.csv'), join(env.inbox, 'link.csv'));
+		await intake.scan();
+		expect(store.items()).toEqual([]);
+		expect(errorOf(env.folder, 'pipe.csv').errors[0].message).toMatch(
+			/CSV batch "pipe\.csv" is a named pipe \(FIFO\), not a regular file/,
+		);
+		expect(errorOf(env.folder, 'link.csv').errors[0].message).toMatch(
+			/"link\.csv" \(a link to .*real\.csv\) is a symbolic link/,
+		);
+		expect(lstatSync(join(env.folder, 'failed', 'link.csv', 'link.csv')).isSymbolicLink()).toBe(
+			true,
+		);
+		expect(readdirSync(env.inbox)).toEqual([]);
 	});
 
 	it('waits for post.json before a folder is a post', async () => {
@@ -324,6 +393,88 @@ describe('intake', () => {
 		expect(err.errors[0].message).toMatch(/not valid JSON \(the file ends too early\)/);
 	});
 
+	it('a media file cut short is waited for while it is young (a paused writer), queued once complete, refused once old', async () => {
+		const { env, store, intake } = setup();
+		const png = samplePng();
+		const path = join(env.inbox, 'slow.png');
+		drop(path, png.subarray(0, 100));
+		drop(join(env.inbox, 'slow.png.json'), {
+			version: 1,
+			text: 's',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		const wait = await intake.scan();
+		// stableMs 0 here: the grace is its 5 s floor.
+		expect(wait).toBeGreaterThan(4000);
+		expect(wait).toBeLessThanOrEqual(5000);
+		expect(readdirSync(env.inbox).sort()).toEqual(['slow.png', 'slow.png.json']);
+		expect(existsSync(join(env.folder, 'failed'))).toBe(false);
+		// The writer resumes: the whole file is queued.
+		writeFileSync(path, png);
+		await intake.scan();
+		expect(store.items()).toHaveLength(1);
+		// A cut file that has not changed for the grace is refused.
+		const cut = join(env.inbox, 'cut.png');
+		drop(cut, png.subarray(0, 100));
+		drop(join(env.inbox, 'cut.png.json'), {
+			version: 1,
+			text: 'c',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		const old = (Date.now() - 6000) / 1000;
+		utimesSync(cut, old, old);
+		await intake.scan();
+		expect(errorOf(env.folder, 'cut.png').errors[0].message).toMatch(/"cut\.png" is incomplete/);
+	});
+
+	it('a sidecar waits for the media its "media" list names (synced folders deliver it first), refused after NAMED_MEDIA_WAIT_MS', async () => {
+		const { env, store, intake } = setup();
+		const sidecar = join(env.inbox, 'm.json');
+		drop(sidecar, {
+			version: 1,
+			text: 'm',
+			targets: ['acme-x'],
+			when: inFuture(),
+			media: ['later.png'],
+		});
+		const wait = await intake.scan();
+		expect(wait).toBeGreaterThan(0);
+		expect(wait).toBeLessThanOrEqual(60_000);
+		expect(readdirSync(env.inbox)).toEqual(['m.json']);
+		expect(existsSync(join(env.folder, 'failed'))).toBe(false);
+		// plan says it waits (not refused).
+		const planned = await cli(() => planCommand({ config: env.configPath, json: true }));
+		expect(planned.code).toBe(0);
+		expect(JSON.parse(planned.out).waiting).toContainEqual(
+			expect.objectContaining({
+				path: 'm.json',
+				reason: expect.stringMatching(/waiting for "later\.png" named in "media"/),
+			}),
+		);
+		drop(join(env.inbox, 'later.png'), samplePng());
+		await intake.scan();
+		expect(store.items()).toHaveLength(1);
+		expect(readdirSync(env.inbox)).toEqual([]);
+		// A sidecar unchanged for longer than the bound is refused.
+		const old = join(env.inbox, 'old.json');
+		drop(old, {
+			version: 1,
+			text: 'o',
+			targets: ['acme-x'],
+			when: inFuture(),
+			media: ['never.png'],
+		});
+		const t = (Date.now() - NAMED_MEDIA_WAIT_MS - 1000) / 1000;
+		utimesSync(old, t, t);
+		await intake.scan();
+		expect(errorOf(env.folder, 'old').errors[0]).toMatchObject({
+			path: '$.media.0',
+			message: expect.stringMatching(/"never\.png" is not in the inbox \(waited 15 minutes/),
+		});
+	});
+
 	it.each([
 		['bad JSON', 'broken.json', '{"version": 1, "text": ]', '$', /not valid JSON \(at line 1/],
 		[
@@ -339,13 +490,6 @@ describe('intake', () => {
 			{ version: 1, text: 'w', targets: ['ghost'], when: 'asap' },
 			'$.targets.0',
 			/not an account alias/,
-		],
-		[
-			'missing listed media',
-			'm.json',
-			{ version: 1, text: 'm', targets: ['acme-x'], when: 'asap', media: ['nope.png'] },
-			'$.media.0',
-			/not in the inbox/,
 		],
 	])('%s → failed/ with error.json naming %s', async (_label, file, content, path, message) => {
 		const { env, store, intake } = setup();
@@ -528,6 +672,30 @@ describe('intake', () => {
 			ok: false,
 			message: expect.stringMatching(/queue ls/),
 		});
+	});
+	it('cancel of a target in state unknown says what happens and when unless a request is in flight', async () => {
+		const { env, store, intake } = setup();
+		drop(join(env.inbox, 'u.json'), {
+			version: 1,
+			text: 'unsure',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		await intake.scan();
+		const [item] = store.items();
+		const [t] = store.targets(item.id);
+		const next = Date.now() + 120_000;
+		expect(store.force(t.id, ['pending'], 'unknown', { next_attempt_at: next })).toBe(true);
+		const waiting = cancelItem(store, item.id, Date.now());
+		expect(waiting.ok).toBe(false);
+		expect(waiting.message).toContain('is not being sent right now');
+		expect(waiting.message).toContain(`At ${new Date(next).toISOString()} the daemon`);
+		expect(waiting.message).toContain(`"postspool cancel --remote ${item.id}"`);
+		// A worker holds its lease: the request is in flight.
+		store.db
+			.prepare('UPDATE targets SET lease_owner = ?, lease_until = ? WHERE id = ?')
+			.run('w', Date.now() + 60_000, t.id);
+		expect(cancelItem(store, item.id, Date.now()).message).toMatch(/is being created right now/);
 	});
 	describe('symbolic links are refused, never followed or moved through', () => {
 		const sidecar = () => ({ version: 1, text: 'l', targets: ['acme-x'], when: inFuture() });

@@ -224,11 +224,13 @@ describe('media checks', () => {
 		expect(await inspectMedia(join(dir, 'whole.mp4'))).toMatchObject({ mime: 'video/mp4' });
 		const half = await inspectMedia(join(dir, 'half.mp4'));
 		expect(half).toEqual({
+			incomplete: true,
 			error: expect.stringMatching(
 				/"half\.mp4" is incomplete: its "mdat" box needs 65536 bytes but the file has 40960\. If it is still being copied/,
 			),
 		});
 		expect(await inspectMedia(join(dir, 'header.mp4'))).toEqual({
+			incomplete: true,
 			error: expect.stringMatching(
 				/"header\.mp4" is incomplete: it ends \d+ bytes into a box header/,
 			),
@@ -239,6 +241,7 @@ describe('media checks', () => {
 		const ftypOnly = Buffer.from('\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom', 'latin1');
 		writeFileSync(join(dir, 'trunc.mp4'), ftypOnly);
 		expect(await inspectMedia(join(dir, 'trunc.mp4'))).toEqual({
+			incomplete: true,
 			error: expect.stringMatching(
 				/"trunc\.mp4" is incomplete: it has no media data \(no "mdat" box; its boxes: ftyp\)/,
 			),

@@ -4,7 +4,8 @@
  * its line, column and fix, and for every good row the ETA each target would get now (behind what
  * is queued). Exits 2 when anything is invalid.
  */
-import { existsSync, statSync } from 'node:fs';
+import { type Stats, existsSync, lstatSync } from 'node:fs';
+import { fileKind } from '../sidecar/read';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { type CsvProblem, checkCsv, inboxCsvFiles } from '../intake/csv';
 import { layoutOf } from '../journey/layout';
@@ -40,11 +41,34 @@ async function captureStdout(fn: () => Promise<number>): Promise<{ code: number;
 	}
 }
 
+/**
+ * What `check` is given, looked at as the daemon would: a link is never followed and anything but
+ * a folder or a regular file is refused by its kind, so a FIFO cannot hang `check` and a link to
+ * another file is never read (nor a line of it quoted in an error).
+ */
+function checkablePath(abs: string): Stats {
+	let st: Stats;
+	try {
+		st = lstatSync(abs);
+	} catch {
+		throw new CliError(`${abs} does not exist; give a sidecar, a post folder or a .csv file`);
+	}
+	if (st.isSymbolicLink())
+		throw new CliError(
+			`${abs} is a symbolic link; postspool does not follow links (the daemon refuses it too). Give the real file or copy it into the inbox`,
+			EXIT.validation,
+		);
+	if (!st.isDirectory() && !st.isFile())
+		throw new CliError(
+			`${abs} is ${fileKind(st)}, not a regular file; postspool only reads regular files (the daemon refuses it too)`,
+			EXIT.validation,
+		);
+	return st;
+}
+
 export async function checkCommand(opts: GlobalOpts, path: string): Promise<number> {
 	const abs = resolve(path);
-	if (!existsSync(abs))
-		throw new CliError(`${abs} does not exist; give a sidecar, a post folder or a .csv file`);
-	const isDir = statSync(abs).isDirectory();
+	const isDir = checkablePath(abs).isDirectory();
 	const ext = extname(abs).toLowerCase();
 	if (!isDir && ext !== '.csv' && ext !== '.json')
 		throw new CliError(

@@ -4,9 +4,9 @@
  * behind what is already queued. Exits 2 when a post is invalid.
  */
 import { escapeControl } from '../log';
-import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { validateCandidate } from '../intake/ingest';
+import { lstatSync, statSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { NAMED_MEDIA_WAIT_MS, type Validation, validateCandidate } from '../intake/ingest';
 import { type Candidate, scanInbox } from '../intake/scan';
 import { explainInbox } from '../intake/waiting';
 import { layoutOf } from '../journey/layout';
@@ -19,18 +19,32 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 	const config = loaded.config;
 	const s = openState(loaded);
 	try {
-		const groups: Array<{ defaults: unknown; candidates: Candidate[] }> = [];
+		const groups: Array<{
+			defaults: unknown;
+			candidates: Candidate[];
+			folder: string;
+			inbox: string;
+		}> = [];
 		if (path) {
 			const abs = resolve(path);
 			const folder = config.folders.find((f) => abs.startsWith(f.path));
 			const isDir = statSync(abs).isDirectory();
-			const found = scanInbox(isDir ? abs : dirname(abs)).filter(
-				(c) => isDir || c.sidecarPath === abs,
-			);
-			groups.push({ defaults: folder?.defaults ?? {}, candidates: found });
+			const dir = isDir ? abs : dirname(abs);
+			const found = scanInbox(dir).filter((c) => isDir || c.sidecarPath === abs);
+			groups.push({
+				defaults: folder?.defaults ?? {},
+				candidates: found,
+				folder: folder?.path ?? dir,
+				inbox: dir,
+			});
 		} else {
 			for (const f of config.folders)
-				groups.push({ defaults: f.defaults, candidates: scanInbox(layoutOf(f.path).inbox) });
+				groups.push({
+					defaults: f.defaults,
+					candidates: scanInbox(layoutOf(f.path).inbox),
+					folder: f.path,
+					inbox: layoutOf(f.path).inbox,
+				});
 		}
 		// What is queued goes first.
 		const jobs = queuedTargets(s.store);
@@ -39,8 +53,18 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 			jobs.get(key)!.push(job);
 		};
 		// Every file still in an inbox, with what it waits for (not only the posts that validate).
+		// With a path: what waits under it (a file: that file), so check/plan of a folder agree.
+		const pathIsDir = path !== undefined && statSync(resolve(path)).isDirectory();
 		const waiting = path
-			? []
+			? groups.flatMap((g) =>
+					explainInbox(g.inbox, {
+						stableMs: config.stableMs,
+						folder: g.folder === g.inbox ? undefined : g.folder,
+						ownStateDir: loaded.stateDir,
+					})
+						.filter((w) => pathIsDir || w.path === basename(path))
+						.map((w) => ({ folder: g.folder, ...w })),
+				)
 			: config.folders.flatMap((f) =>
 					explainInbox(layoutOf(f.path).inbox, {
 						stableMs: config.stableMs,
@@ -53,6 +77,20 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 		for (const g of groups) {
 			for (const c of g.candidates) {
 				const v = await validateCandidate(c, g.defaults, config, Date.now());
+				const until = v.ok ? undefined : namedMediaDeadline(c.sidecarPath, v);
+				if (!v.ok && until !== undefined) {
+					// Waits for the files its "media" list names, as intake does (not refused yet).
+					const path = relative(g.inbox, c.sidecarPath);
+					const names = (v.missingMedia ?? []).map((m) => `"${basename(m)}"`).join(', ');
+					const at = waiting.findIndex((w) => w.folder === g.folder && w.path === path);
+					if (at >= 0) waiting.splice(at, 1);
+					waiting.push({
+						folder: g.folder,
+						path,
+						reason: `post "${c.name}": waiting for ${names} named in "media"; refused with error.json if still missing ${when(until)}`,
+					});
+					continue;
+				}
 				if (!v.ok) {
 					invalid++;
 					results.push({ name: c.name, sidecar: c.sidecarPath, valid: false, errors: v.errors });
@@ -110,9 +148,22 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 						...waitingLines(waiting),
 					].join('\n'),
 		);
-		return invalid > 0 ? EXIT.validation : EXIT.ok;
+		// Links, pipes and the like that no post takes are refused too (they never go out).
+		const refused = waiting.filter((w) => w.refused && !w.reason.startsWith('post "')).length;
+		return invalid + refused > 0 ? EXIT.validation : EXIT.ok;
 	} finally {
 		s.close();
+	}
+}
+
+/** When intake gives up on a sidecar waiting only for its named media; undefined when it does not wait. */
+function namedMediaDeadline(sidecar: string, v: Validation): number | undefined {
+	if (v.ok || !v.missingMedia || v.missingMedia.length !== v.errors.length) return undefined;
+	try {
+		const until = lstatSync(sidecar).mtimeMs + NAMED_MEDIA_WAIT_MS;
+		return until > Date.now() ? until : undefined;
+	} catch {
+		return undefined;
 	}
 }
 

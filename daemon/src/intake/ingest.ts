@@ -12,7 +12,13 @@ import { stableJson } from '../../../contract/stable-json';
 import { checkLength } from '../../../contract/postsider/providers';
 import { scheduleTooSoon } from '../../../contract/postfast';
 import { POSTSIDER_PROVIDER_OF } from '../platforms';
-import { type MediaInfo, checkMediaFor, inspectMedia, symlinkMessage } from '../sidecar/media';
+import {
+	MEDIA_EXTENSIONS,
+	type MediaInfo,
+	checkMediaFor,
+	inspectMedia,
+	symlinkMessage,
+} from '../sidecar/media';
 import { type Issue, resolveWhen, validateSidecar } from '../sidecar/resolve';
 import { type FileIdentity, readBoundedJson } from '../sidecar/read';
 import { textFor } from '../sidecar/schema';
@@ -34,7 +40,20 @@ import { type Candidate, StabilityTracker, inboxCandidates } from './scan';
 
 export type Validation =
 	| { ok: true; post: PostRecord; identity: string; skip: boolean }
-	| { ok: false; errors: ErrorFile['errors'] };
+	| {
+			ok: false;
+			errors: ErrorFile['errors'];
+			/** Media files cut short (maybe still being written). */
+			incompleteMedia?: string[];
+			/** Files "media" names that are not there (maybe not synced yet). */
+			missingMedia?: string[];
+	  };
+
+/**
+ * How long a sidecar waits for the files its "media" list names, counted from when the sidecar last
+ * changed: a synced folder often delivers the sidecar first (docs in daemon/README.md).
+ */
+export const NAMED_MEDIA_WAIT_MS = 15 * 60_000;
 
 function isLink(path: string): boolean {
 	try {
@@ -103,27 +122,44 @@ export async function validateSidecarValue(
 
 	// Media: a folder post's order comes from "media" when given.
 	let mediaPaths = c.mediaPaths;
+	const missingMedia: string[] = [];
 	if (sidecar.media) {
 		const dir = c.folderPath ?? join(c.sidecarPath, '..');
 		mediaPaths = [];
 		sidecar.media.forEach((name, i) => {
 			const p = join(dir, name);
-			if (basename(name) !== name || !existsSync(p))
+			if (basename(name) !== name || !existsSync(p)) {
 				errors.push({
 					path: `$.media.${i}`,
-					message: `media file "${name}" is not in ${c.kind === 'folder' ? 'the post folder' : 'the inbox'}; fix the name or add the file`,
+					message: `media file "${name}" is not in ${c.kind === 'folder' ? 'the post folder' : 'the inbox'} (waited ${NAMED_MEDIA_WAIT_MS / 60_000} minutes after the sidecar last changed); fix the name or add the file`,
 				});
-			else mediaPaths.push(p);
+				if (basename(name) === name) missingMedia.push(p);
+			} else mediaPaths.push(p);
 		});
 	}
+	// A folder post without a "media" list posts every media file in it; anything else in the
+	// folder would silently stay behind, so it is refused (a "media" list picks files explicitly).
+	if (!sidecar.media && c.strays && c.strays.length > 0)
+		errors.push({
+			path: '$',
+			message: `the post folder holds ${c.strays.map((n) => `"${n}"`).join(', ')}, which postspool does not post (media files end in ${MEDIA_EXTENSIONS.join(' ')}); remove what is not part of the post, start a name with "." to have it ignored, or list the files to post in "media"`,
+		});
 	const media: MediaInfo[] = [];
+	const incompleteMedia: string[] = [];
 	for (const [i, p] of mediaPaths.entries()) {
 		const info = await inspectMedia(p);
-		if ('error' in info)
+		if ('error' in info) {
 			errors.push({ path: sidecar.media ? `$.media.${i}` : '$', message: info.error });
-		else media.push(info);
+			if (info.incomplete) incompleteMedia.push(p);
+		} else media.push(info);
 	}
-	if (errors.length > 0) return { ok: false, errors };
+	if (errors.length > 0)
+		return {
+			ok: false,
+			errors,
+			...(incompleteMedia.length > 0 ? { incompleteMedia } : {}),
+			...(missingMedia.length > 0 ? { missingMedia } : {}),
+		};
 	targets.forEach((t, i) => {
 		const key = config.keys[t.keyName];
 		const profile = key.service === 'postfast' ? key.profile : undefined;
@@ -282,7 +318,12 @@ export class Intake {
 				continue;
 			}
 			try {
-				await this.ingest(layout, c, folderDefaults);
+				// A media file cut short is held the same way (its writer may only have paused).
+				const held = await this.ingest(layout, c, folderDefaults);
+				if (held !== undefined) {
+					wait = Math.min(wait ?? held, held);
+					continue;
+				}
 			} catch (err) {
 				// A full disk stops the whole scan (the daemon pauses); the post waits in the inbox.
 				if (isDiskFull(err)) throw err;
@@ -319,20 +360,46 @@ export class Intake {
 		if (c.problem) return undefined;
 		const read = readBoundedJson(c.sidecarPath);
 		if (read.ok || !read.incomplete) return undefined;
-		const grace = Math.min(Math.max(10 * this.opts.config.stableMs, 5_000), 60_000);
-		let age: number;
-		try {
-			age = this.now() - lstatSync(c.sidecarPath).mtimeMs;
-		} catch {
-			return undefined;
+		return this.holdRecent([c.sidecarPath]);
+	}
+
+	/**
+	 * Milliseconds until the newest of `paths` changed `grace` ago (INCOMPLETE_GRACE, 10 × stableMs
+	 * within 5 s to 60 s, unless given); undefined once it has.
+	 */
+	private holdRecent(
+		paths: string[],
+		grace = Math.min(Math.max(10 * this.opts.config.stableMs, 5_000), 60_000),
+	): number | undefined {
+		let age = Number.POSITIVE_INFINITY;
+		for (const p of paths) {
+			try {
+				age = Math.min(age, this.now() - lstatSync(p).mtimeMs);
+			} catch {
+				// Gone: nothing to wait for on this one.
+			}
 		}
 		return age < grace ? Math.max(grace - age, 50) : undefined;
 	}
 
-	private async ingest(layout: FolderLayout, c: Candidate, folderDefaults: unknown): Promise<void> {
+	/** Files the post, or returns milliseconds to wait when a media file may still be being written. */
+	private async ingest(
+		layout: FolderLayout,
+		c: Candidate,
+		folderDefaults: unknown,
+	): Promise<number | undefined> {
 		const { store, log, config } = this.opts;
 		const now = this.now();
 		const v = await validateCandidate(c, folderDefaults, config, now);
+		if (!v.ok && v.incompleteMedia) {
+			const hold = this.holdRecent(v.incompleteMedia);
+			if (hold !== undefined) return hold;
+		}
+		// Named media not there yet: wait for it (the watcher rescans when it lands; a minute at most between looks).
+		if (!v.ok && v.missingMedia && v.missingMedia.length === v.errors.length) {
+			const hold = this.holdRecent([c.sidecarPath], NAMED_MEDIA_WAIT_MS);
+			if (hold !== undefined) return Math.min(hold, 60_000);
+		}
 		// A single-file sidecar may name its media in "media": those files move with it (they were
 		// left in the inbox, and the upload then failed "file does not exist" forever).
 		const named =
@@ -355,7 +422,7 @@ export class Intake {
 				movedTo: dest,
 			});
 			this.opts.onRejected?.(c.name, dest, v.errors);
-			return;
+			return undefined;
 		}
 		const existing = store.itemByIdentity(v.identity);
 		if (existing) {
@@ -366,7 +433,7 @@ export class Intake {
 				enterProcessing(arrival, existing.work_dir);
 				log.log('info', `resumed intake of ${c.name}`, { item: existing.id });
 				this.checkArrived(existing.id, v.post, existing.work_dir);
-				return;
+				return undefined;
 			}
 			const dest = setAsideDuplicate(layout, arrival, {
 				id: existing.id,
@@ -375,7 +442,7 @@ export class Intake {
 			});
 			store.event(existing.id, null, 'info', `re-drop of ${c.name} ignored (duplicate)`);
 			log.log('info', `duplicate of ${existing.id}: ${c.name}`, { movedTo: dest });
-			return;
+			return undefined;
 		}
 		const id = v.identity.slice(0, 12);
 		const workDir = join(layout.processing, id);
@@ -399,9 +466,10 @@ export class Intake {
 			})),
 		);
 		enterProcessing(arrival, workDir);
-		if (this.checkArrived(id, v.post, workDir)) return;
+		if (this.checkArrived(id, v.post, workDir)) return undefined;
 		log.log('info', `queued ${c.name}`, { item: id, targets: v.post.targets.map((t) => t.label) });
 		this.opts.onQueued?.(id);
+		return undefined;
 	}
 
 	/**

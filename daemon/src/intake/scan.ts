@@ -34,6 +34,11 @@ export interface Candidate {
 	defaults: string[];
 	/** Every path that moves with the post (sidecar, media, or the folder). */
 	movePaths: string[];
+	/**
+	 * Folder posts: entries that are not media the daemon posts (`notes.txt`, a sub-folder `extra/`).
+	 * Without a "media" list they refuse the post, so nothing is silently left out of a carousel.
+	 */
+	strays?: string[];
 	/** A problem found while grouping (ambiguous stem). */
 	problem?: { path: string; message: string };
 }
@@ -48,10 +53,29 @@ function entries(dir: string): Dirent[] {
 
 const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-/** Media of a folder post in natural name order (`01.jpg`, `2.jpg`, `10.jpg`). */
+/**
+ * Media of a folder post in natural name order (`01.jpg`, `2.jpg`, `10.jpg`). Every media-named
+ * entry counts, whatever it is: a FIFO, socket, device or directory named `2.png` is then refused
+ * by its kind (sidecar/media.ts) instead of silently dropping out of the carousel. Links are
+ * refused by the scan (linkProblem).
+ */
 export function folderMedia(dir: string): string[] {
 	return entries(dir)
-		.filter((e) => e.isFile() && !isIgnoredName(e.name) && isMediaName(e.name))
+		.filter((e) => !e.isSymbolicLink() && !isIgnoredName(e.name) && isMediaName(e.name))
+		.map((e) => e.name)
+		.sort(natural.compare);
+}
+
+/** Entries of a folder post that are neither its sidecar, media, a link (refused anyway) nor ignored. */
+export function folderStrays(dir: string): string[] {
+	return entries(dir)
+		.filter(
+			(e) =>
+				!e.isSymbolicLink() &&
+				!isIgnoredName(e.name) &&
+				!isMediaName(e.name) &&
+				e.name !== 'post.json',
+		)
 		.map((e) => e.name)
 		.sort(natural.compare);
 }
@@ -76,6 +100,14 @@ function linkProblem(links: string[]): Pick<Candidate, 'problem'> {
 			message: `${described.join(', ')} ${links.length > 1 ? 'are symbolic links' : 'is a symbolic link'}; postspool does not follow links, so it never posts or moves files outside its folders. Copy the real file into the folder instead of linking it`,
 		},
 	};
+}
+
+function direntKind(e: Dirent): string {
+	return e.isFIFO()
+		? 'a named pipe (FIFO)'
+		: e.isSocket()
+			? 'a socket'
+			: 'a device or special file';
 }
 
 function isDirectoryLink(path: string): boolean {
@@ -130,6 +162,7 @@ export function* inboxCandidates(inbox: string, defaults: string[] = []): Genera
 					name: e.name,
 					sidecarPath: join(dir, 'post.json'),
 					mediaPaths: folderMedia(dir).map((m) => join(dir, m)),
+					strays: folderStrays(dir),
 					folderPath: dir,
 					defaults: here,
 					movePaths: [dir],
@@ -153,6 +186,26 @@ export function* inboxCandidates(inbox: string, defaults: string[] = []): Genera
 				defaults: here,
 				movePaths: [link],
 				...linkProblem([link]),
+			};
+			continue;
+		}
+		if (!e.isDirectory() && !e.isFile() && extname(e.name).toLowerCase() === '.csv') {
+			// A CSV batch that is a link, FIFO, socket or device is refused like such a sidecar (the
+			// CSV reader takes regular files only), instead of sitting in the inbox for ever.
+			const path = join(inbox, e.name);
+			yield {
+				kind: 'file',
+				name: e.name,
+				sidecarPath: path,
+				mediaPaths: [],
+				defaults: here,
+				movePaths: [path],
+				problem: e.isSymbolicLink()
+					? linkProblem([path]).problem!
+					: {
+							path: '$',
+							message: `CSV batch "${e.name}" is ${direntKind(e)}, not a regular file; postspool reads only regular files. Save the CSV as an ordinary file and drop it again`,
+						},
 			};
 			continue;
 		}

@@ -15,6 +15,8 @@ export interface WaitingFile {
 	path: string;
 	/** What it waits for, or why it stays. */
 	reason: string;
+	/** It will never be posted as it is (a link, a FIFO, a post with a problem): `plan`/`check` exit 2. */
+	refused?: true;
 }
 
 /** Deepest folder looked into, and most entries explained (a huge tree is summarised, not walked). */
@@ -48,8 +50,9 @@ export function explainInbox(
 	const now = opts.now ?? Date.now();
 	const out: WaitingFile[] = [];
 	const rel = (p: string) => relative(inbox, p) || '.';
-	const add = (p: string, reason: string) => {
-		if (out.length < MAX_ENTRIES) out.push({ path: rel(p), reason });
+	const add = (p: string, reason: string, refused = false) => {
+		if (out.length < MAX_ENTRIES)
+			out.push({ path: rel(p), reason, ...(refused ? { refused } : {}) });
 	};
 	const lease = opts.folder ? safeLease(opts.folder) : undefined;
 	if (lease && opts.ownStateDir && lease.stateDir !== opts.ownStateDir)
@@ -58,7 +61,7 @@ export function explainInbox(
 			`the drop folder's lease is held by another daemon (pid ${lease.pid} on ${lease.host}, state directory ${lease.stateDir}): that daemon takes these posts, this one does not`,
 		);
 	// The paths each post found by the scan takes with it, and what that post waits for.
-	const claimed = new Map<string, string>();
+	const claimed = new Map<string, { reason: string; refused: boolean }>();
 	for (const c of safeCandidates(inbox)) {
 		const files = c.kind === 'folder' ? [c.sidecarPath, ...c.mediaPaths] : c.movePaths;
 		const young = files.filter((p) => changedWithin(p, now, opts.stableMs));
@@ -67,8 +70,9 @@ export function explainInbox(
 			: young.length > 0
 				? `post "${c.name}": being written (${young.map(rel).join(', ')} changed less than ${opts.stableMs} ms ago); taken once unchanged for ${opts.stableMs} ms`
 				: `post "${c.name}": ready, taken by the next scan`;
-		for (const p of c.movePaths) claimed.set(p, reason);
-		if (c.kind === 'folder') claimed.set(c.sidecarPath, reason);
+		const claim = { reason, refused: c.problem !== undefined };
+		for (const p of c.movePaths) claimed.set(p, claim);
+		if (c.kind === 'folder') claimed.set(c.sidecarPath, claim);
 	}
 	const walk = (dir: string, depth: number) => {
 		const entries = list(dir);
@@ -78,7 +82,7 @@ export function explainInbox(
 			const p = join(dir, e.name);
 			const post = claimed.get(p);
 			if (post) {
-				add(p, post);
+				add(p, post.reason, post.refused);
 				continue;
 			}
 			if (isIgnoredName(e.name)) {
@@ -93,11 +97,12 @@ export function explainInbox(
 				add(
 					p,
 					'a symbolic link: refused, links are never followed (it goes to failed/ with its post, or stays if no sidecar names it)',
+					true,
 				);
 				continue;
 			}
 			if (special) {
-				add(p, `a ${special}, not a regular file: never read; remove it`);
+				add(p, `a ${special}, not a regular file: never read; remove it`, true);
 				continue;
 			}
 			if (e.isDirectory()) {
@@ -111,7 +116,7 @@ export function explainInbox(
 					add(p, 'an empty folder: a post folder needs post.json and its media');
 				continue;
 			}
-			add(p, fileReason(e.name, names, p, now, opts.stableMs));
+			add(p, fileReason(e.name, names, p, now, opts.stableMs, depth > 0));
 		}
 	};
 	walk(inbox, 0);
@@ -127,6 +132,7 @@ function fileReason(
 	path: string,
 	now: number,
 	stableMs: number,
+	inSubfolder = false,
 ): string {
 	let size = 0;
 	try {
@@ -148,7 +154,10 @@ function fileReason(
 	}
 	if (isMediaName(name)) {
 		const stem = name.slice(0, -extname(name).length);
-		return `a media file waiting for its sidecar ("${name}.json" or "${stem}.json")${young}`;
+		// In a sub-folder it is most likely one of a folder post's media (a carousel): post.json first.
+		return inSubfolder
+			? `a media file waiting for this folder's post.json (a folder with post.json is one post), or for its own sidecar ("${name}.json")${young}`
+			: `a media file waiting for its sidecar ("${name}.json" or "${stem}.json")${young}`;
 	}
 	if (size === 0 && young) return 'an empty file, still being written';
 	return `not a post: neither a sidecar (.json), a CSV batch nor a media file by its name; it stays here${young}`;

@@ -200,6 +200,20 @@ export function retryItem(
 	};
 }
 
+/**
+ * A target whose create got no clear answer, waiting out a back-off: nothing is in flight, but the
+ * service may hold the post, so it cannot simply be dropped. What happens next, and when
+ * (pipeline/reconcile.ts), so the user knows when cancel works.
+ */
+function unknownOutcome(t: TargetRow, itemId: string, now: number): string {
+	const at = new Date(Math.max(t.next_attempt_at, now)).toISOString();
+	const lookup =
+		t.service === 'postsider'
+			? 'resends the same request under the same Idempotency-Key (PostSider answers with the post it already made, or makes it once)'
+			: 'looks for the post on PostFast first and resends only if it is absent';
+	return `target ${t.label} of ${itemId} is not being sent right now, but its last create got no clear answer, so the service may already hold the post; nothing was cancelled. At ${at} the daemon ${lookup}; once it is confirmed, "postspool cancel --remote ${itemId}" takes it back on the service, and if it fails, "postspool cancel ${itemId}" stops it`;
+}
+
 /** `cancel`: stop every target that has not been created; the item moves to done/ or failed/. */
 export function cancelItem(
 	store: Store,
@@ -220,9 +234,12 @@ export function cancelItem(
 		)
 			n++;
 		else if (t.state === 'submitting' || t.state === 'unknown') {
+			const inFlight = t.state === 'submitting' || (t.lease_until ?? 0) > now;
 			return {
 				ok: false,
-				message: `target ${t.label} of ${item.id} is being created right now; wait for it to settle and cancel again`,
+				message: inFlight
+					? `target ${t.label} of ${item.id} is being created right now; wait for it to settle and cancel again`
+					: unknownOutcome(t, item.id, now),
 				cancelled: n,
 			};
 		}

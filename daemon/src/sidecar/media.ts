@@ -101,7 +101,10 @@ export function symlinkMessage(path: string, what = 'media file'): string {
 	return `${what} "${basename(path)}" is a symbolic link${to}; postspool does not follow links (it never posts or moves files outside its folders). Copy the real file into the folder instead of linking it`;
 }
 
-export async function inspectMedia(path: string): Promise<MediaInfo | { error: string }> {
+/** `incomplete`: the file is cut short, which a writer still at work looks like (intake waits). */
+export async function inspectMedia(
+	path: string,
+): Promise<MediaInfo | { error: string; incomplete?: true }> {
 	const name = basename(path);
 	let size: number;
 	let handle: FileHandle;
@@ -162,6 +165,7 @@ export async function inspectMedia(path: string): Promise<MediaInfo | { error: s
 	}
 	if (short)
 		return {
+			incomplete: true,
 			error: `media file "${name}" is incomplete: ${short}. If it is still being copied, let the copy finish and drop the post again; otherwise export the ${type.kind} again`,
 		};
 	// PostSider's create only accepts media paths ending in png/jpg/jpeg/gif/webp/mp4 (docs/postsider-api.md, Creating posts).
