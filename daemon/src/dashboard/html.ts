@@ -21,8 +21,14 @@ const ESCAPES: Record<string, string> = {
 	'`': '&#96;',
 };
 
+/**
+ * Control characters other than HTML's whitespace (tab, LF, FF, CR): a NUL or an ESC from a query
+ * string or a file name must not reach the page raw. They show as U+FFFD, as a parser shows a NUL.
+ */
+const CONTROL = /[\0-\x08\x0b\x0e-\x1f\x7f-\x9f]/g;
+
 export function escapeHtml(text: string): string {
-	return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
+	return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c]).replace(CONTROL, '\ufffd');
 }
 
 function render(v: Value): string {

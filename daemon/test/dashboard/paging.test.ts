@@ -149,6 +149,37 @@ describe('paging at many rows', () => {
 		);
 	});
 
+	it('echoes a ?date= holding control characters with none of them raw (\\u0000 in the notice)', async () => {
+		const raw = /[\0-\x08\x0b\x0e-\x1f\x7f-\x9f]/;
+		const nul = await call(dash.url, '/?date=%00', { headers: { Cookie: cookie } });
+		expect(nul.status).toBe(200);
+		expect(nul.body).not.toMatch(raw);
+		expect(nul.body).toContain('&quot;\\u0000&quot; is not a date');
+		const control = fc
+			.integer({ min: 0, max: 0x9f })
+			.filter((c) => c < 0x20 || c >= 0x7f)
+			.map((c) => String.fromCharCode(c));
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(fc.oneof(control, fc.constantFrom('2027-01-0', '1', '-', 'x')), {
+					minLength: 1,
+					maxLength: 12,
+				}),
+				async (parts) => {
+					const date = parts.join('');
+					fc.pre(raw.test(date));
+					const r = await call(dash.url, `/?date=${encodeURIComponent(date)}`, {
+						headers: { Cookie: cookie },
+					});
+					expect(r.status).toBe(200);
+					expect(r.body).toContain('is not a date');
+					expect(r.body).not.toMatch(raw);
+				},
+			),
+			{ numRuns: 40 },
+		);
+	});
+
 	it('the Problems page shows the most recent problems and counts the rest', async () => {
 		for (let i = 0; i < SHOWN + 20; i++) insertFailed(store, `broken-${i}.png`);
 		const r = await call(dash.url, '/problems', { headers: { Cookie: cookie } });

@@ -32,7 +32,8 @@ export function askedDay(text: string | null): { day?: number; refused?: string 
 	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
 	const day = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
 	if (!m || new Date(day).toISOString().slice(0, 10) !== text)
-		return { refused: `"${text}" is not a date (YYYY-MM-DD, a day that exists)` };
+		// Quoted as JSON: a control character in the query reads as \u0000, not as an invisible byte.
+		return { refused: `${JSON.stringify(text)} is not a date (YYYY-MM-DD, a day that exists)` };
 	if (day < FIRST_DAY || day > LAST_DAY)
 		return {
 			refused: `${text} is out of range (the calendar shows ${isoDay(FIRST_DAY)} to ${isoDay(LAST_DAY)})`,
