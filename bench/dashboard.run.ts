@@ -107,7 +107,10 @@ it('dashboard: page time at N items of history, idle RSS with the dashboard on a
 			port: 0,
 		});
 		try {
-			const { cookie } = await signIn(dash.url, loginCode(dashboardToken(env.stateDir)));
+			const { cookie } = await signIn(
+				dash.url,
+				loginCode(dashboardToken(env.stateDir), dash.instance),
+			);
 			for (const [path, title] of PAGES) {
 				for (let w = 0; w < 3; w++) await timed(dash.url, path, cookie);
 				const times: number[] = [];
@@ -184,8 +187,12 @@ it('dashboard: page time at N items of history, idle RSS with the dashboard on a
 				rss[mode] = await idleRss(child.pid!);
 				if (mode === 'on') {
 					// After a user looked at every page once (and closed the tab).
-					const base = JSON.parse(readFileSync(join(rig.stateDir, 'dashboard.json'), 'utf8')).url;
-					const { cookie } = await signIn(base, loginCode(dashboardToken(rig.stateDir)));
+					const info = JSON.parse(readFileSync(join(rig.stateDir, 'dashboard.json'), 'utf8'));
+					const base: string = info.url;
+					const { cookie } = await signIn(
+						base,
+						loginCode(dashboardToken(rig.stateDir), info.instance),
+					);
 					for (const [path] of PAGES) await timed(base, path, cookie);
 					await new Promise((r) => setTimeout(r, settleMs));
 					rss.used = await idleRss(child.pid!);

@@ -9,7 +9,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dashboardToken, loginCode, sweepOpenPages, writeOpenPage } from '../dashboard/auth';
+import {
+	dashboardToken,
+	isInstance,
+	loginCode,
+	sweepOpenPages,
+	writeOpenPage,
+} from '../dashboard/auth';
 import { DASHBOARD_FILE } from '../dashboard/server';
 import { lockHolder } from '../state/lock';
 import { CliError, EXIT, type GlobalOpts, load, print } from './context';
@@ -27,7 +33,7 @@ export async function openCommand(opts: GlobalOpts & { print?: boolean }): Promi
 		throw new CliError(
 			'the dashboard is off in the config ("dashboard": { "enabled": false }); set it to true and restart "postspool run"',
 		);
-	let info: { url?: string; pid?: number } = {};
+	let info: { url?: string; pid?: number; instance?: unknown } = {};
 	try {
 		info = JSON.parse(readFileSync(join(loaded.stateDir, DASHBOARD_FILE), 'utf8'));
 	} catch {
@@ -41,7 +47,13 @@ export async function openCommand(opts: GlobalOpts & { print?: boolean }): Promi
 				: `the daemon (pid ${running}) serves no dashboard: its log says why (e.g. the port is in use; set "dashboard": { "port": 0 } for any free port)`,
 			EXIT.notRunning,
 		);
-	const code = loginCode(dashboardToken(loaded.stateDir));
+	// A code is bound to this start of the dashboard: a restart refuses it, spent or not.
+	if (!isInstance(info.instance))
+		throw new CliError(
+			`the daemon (pid ${running}) runs a dashboard from an older postspool; restart "postspool run"`,
+			EXIT.notRunning,
+		);
+	const code = loginCode(dashboardToken(loaded.stateDir), info.instance);
 	if (opts.print) {
 		// For a browser on another session or a script: the code works once, for 60 s.
 		const link = `${info.url}login#${code}`;

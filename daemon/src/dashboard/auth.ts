@@ -110,14 +110,28 @@ export function sweepOpenPages(stateDir: string, spent?: string, now = Date.now(
 	}
 }
 
-/** A login code: its expiry and an HMAC of it under the token (`postspool open` makes one). */
-export function loginCode(token: string, now = Date.now()): string {
+/**
+ * A login code: its expiry and an HMAC under the token of it and the running dashboard's instance
+ * nonce (`postspool open` reads it from dashboard.json). A dashboard makes a new nonce each start,
+ * so a code issued for an earlier start, or while none ran, is refused: the set of spent codes
+ * lives in memory and a restart forgets it.
+ */
+export function loginCode(token: string, instance: string, now = Date.now()): string {
 	const expires = now + LOGIN_CODE_TTL_MS;
-	return `${expires}.${sign(token, expires)}`;
+	return `${expires}.${sign(token, instance, expires)}`;
 }
 
-function sign(token: string, expires: number): string {
-	return createHmac('sha256', token).update(`postspool-login:${expires}`).digest('hex');
+/** A dashboard start's nonce: what its login codes are bound to. */
+export function newInstance(): string {
+	return randomBytes(16).toString('hex');
+}
+
+export function isInstance(text: unknown): text is string {
+	return typeof text === 'string' && /^[0-9a-f]{32}$/.test(text);
+}
+
+function sign(token: string, instance: string, expires: number): string {
+	return createHmac('sha256', token).update(`postspool-login:${instance}:${expires}`).digest('hex');
 }
 
 /** Shaped like a login code (not the token). */
@@ -145,6 +159,8 @@ export class Sessions {
 
 	constructor(
 		private readonly token: string,
+		/** This dashboard start's nonce (newInstance): codes signed for another are refused. */
+		private readonly instance: string,
 		private readonly now: () => number = Date.now,
 	) {}
 
@@ -157,7 +173,8 @@ export class Sessions {
 		if (!m) return false;
 		const expires = Number(m[1]);
 		if (expires < now || expires > now + LOGIN_CODE_TTL_MS + 5_000) return false;
-		if (!sameSecret(m[2], sign(this.token, expires)) || this.spent.has(secret)) return false;
+		if (!sameSecret(m[2], sign(this.token, this.instance, expires)) || this.spent.has(secret))
+			return false;
 		this.spent.set(secret, expires);
 		return true;
 	}

@@ -25,6 +25,7 @@ import {
 	Sessions,
 	dashboardToken,
 	isLoginCode,
+	newInstance,
 	sameSecret,
 	sessionCookie,
 	sessionIdOf,
@@ -67,6 +68,8 @@ export interface DashboardOptions {
 
 export interface Dashboard {
 	url: string;
+	/** This start's nonce, which login codes are bound to (auth.ts's loginCode). */
+	instance: string;
 	/** How many ETA plans the pages made (one per state change, not per request). */
 	plansMade(): number;
 	close(): Promise<void>;
@@ -93,8 +96,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * Starts the dashboard over `loaded.stateDir` and writes `<stateDir>/dashboard.json` ({ url, pid },
- * 0600, never the token). `postspool run` calls it with the daemon's budgets and upload progress;
+ * Starts the dashboard over `loaded.stateDir` and writes `<stateDir>/dashboard.json` ({ url, pid,
+ * instance }, 0600, never the token; `instance` is the nonce this start's login codes are bound to). `postspool run` calls it with the daemon's budgets and upload progress;
  * the bench and tests call it against a state directory alone.
  */
 export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
@@ -102,7 +105,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	const now = opts.now ?? Date.now;
 	const db = openDb(loaded.stateDir);
 	const store = new Store(db, now);
-	const sessions = new Sessions(dashboardToken(loaded.stateDir), now);
+	const instance = newInstance();
+	const sessions = new Sessions(dashboardToken(loaded.stateDir), instance, now);
 	let ownBudgets: Budgets | undefined;
 	/** Budgets to read for one request; `done` closes a snapshot it had to take. */
 	const budgetsFor = (): { get(): Budgets; done(): void } => {
@@ -306,10 +310,14 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 	}
 	port = (server.address() as AddressInfo).port;
 	const url = `http://127.0.0.1:${port}/`;
-	writePrivate(join(loaded.stateDir, DASHBOARD_FILE), JSON.stringify({ url, pid: process.pid }));
+	writePrivate(
+		join(loaded.stateDir, DASHBOARD_FILE),
+		JSON.stringify({ url, pid: process.pid, instance }),
+	);
 	log.log('info', `dashboard at ${url}`);
 	return {
 		url,
+		instance,
 		plansMade: () => plans.computed,
 		async close() {
 			clearInterval(sweeper);

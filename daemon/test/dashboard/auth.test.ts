@@ -60,7 +60,8 @@ describe('dashboard access', () => {
 		const file = join(env.loaded.stateDir, 'dashboard.json');
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 		const info = JSON.parse(readFileSync(file, 'utf8'));
-		expect(info).toEqual({ url: dash.url, pid: process.pid });
+		expect(info).toEqual({ url: dash.url, pid: process.pid, instance: dash.instance });
+		expect(dash.instance).toMatch(/^[0-9a-f]{32}$/);
 		expect(readFileSync(file, 'utf8')).not.toContain(token);
 		expect(dash.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
 		// The same token on the next start.
@@ -86,7 +87,7 @@ describe('dashboard access', () => {
 	});
 
 	it('refuses a foreign Host (DNS rebinding) even with a valid session', async () => {
-		const { cookie } = await signIn(dash.url, loginCode(token));
+		const { cookie } = await signIn(dash.url, loginCode(token, dash.instance));
 		const port = new URL(dash.url).port;
 		for (const host of [
 			'evil.example',
@@ -107,7 +108,7 @@ describe('dashboard access', () => {
 	});
 
 	it('exchanges a login code once for an HttpOnly SameSite=Strict session cookie (not the token)', async () => {
-		const code = loginCode(token);
+		const code = loginCode(token, dash.instance);
 		const r = await call(dash.url, '/login', {
 			form: { secret: code },
 			headers: { Origin: origin() },
@@ -131,8 +132,8 @@ describe('dashboard access', () => {
 		expect(again.headers['set-cookie']).toBeUndefined();
 		// Expired, forged and foreign codes too.
 		for (const secret of [
-			loginCode(token, Date.now() - 61_000),
-			loginCode('0'.repeat(64)),
+			loginCode(token, dash.instance, Date.now() - 61_000),
+			loginCode('0'.repeat(64), dash.instance),
 			`${Date.now() + 30_000}.${'a'.repeat(64)}`,
 			'',
 		]) {
@@ -148,7 +149,7 @@ describe('dashboard access', () => {
 	});
 
 	it('serves pages with a CSP that allows no inline script or style, and no frame', async () => {
-		const { cookie } = await signIn(dash.url, loginCode(token));
+		const { cookie } = await signIn(dash.url, loginCode(token, dash.instance));
 		for (const p of [...PAGES, '/login']) {
 			const r = await get(p, { Cookie: cookie });
 			expect(r.status, p).toBe(200);
@@ -172,7 +173,7 @@ describe('dashboard access', () => {
 	it('refuses a POST without the CSRF token, with a stale one, or from another origin', async () => {
 		const store = openStore(env);
 		const id = insertFailed(store, 'csrf.png');
-		const { cookie, csrf } = await signIn(dash.url, loginCode(token));
+		const { cookie, csrf } = await signIn(dash.url, loginCode(token, dash.instance));
 		expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
 		const post = async (form: Record<string, string>, headers: Record<string, string>) => {
 			const r = await call(dash.url, '/actions/cancel', {
@@ -192,7 +193,7 @@ describe('dashboard access', () => {
 			403,
 		);
 		// Another session's CSRF token is not this one's.
-		const other = await signIn(dash.url, loginCode(token));
+		const other = await signIn(dash.url, loginCode(token, dash.instance));
 		expect((await post({ item: id, _csrf: other.csrf }, { Origin: origin() })).status).toBe(403);
 		// Nothing changed.
 		expect(store.item(id)?.state).toBe('failed');
@@ -297,7 +298,7 @@ describe('escaping', () => {
 
 	it('a post named like markup shows as text on the Problems page (any name)', async () => {
 		const store = openStore(env);
-		const { cookie } = await signIn(dash.url, loginCode(token));
+		const { cookie } = await signIn(dash.url, loginCode(token, dash.instance));
 		await fc.assert(
 			fc.asyncProperty(
 				fc.string({ minLength: 1, maxLength: 40 }),
@@ -323,5 +324,77 @@ describe('escaping', () => {
 			{ numRuns: 25 },
 		);
 		store.db.close();
+	});
+});
+
+describe('login codes across a restart', () => {
+	/** `postspool open --print` while this process holds the daemon's lock: the code it prints. */
+	async function printedCode(e: Env): Promise<string> {
+		const release = acquireLock(e.loaded.stateDir);
+		let out = '';
+		const write = process.stdout.write;
+		process.stdout.write = ((chunk: string) => {
+			out += chunk;
+			return true;
+		}) as typeof process.stdout.write;
+		try {
+			expect(await openCommand({ config: e.configPath, print: true })).toBe(0);
+		} finally {
+			process.stdout.write = write;
+			release();
+		}
+		return new URL(out.trim()).hash.slice(1);
+	}
+	const login = (base: string, secret: string) =>
+		call(base, '/login', { form: { secret }, headers: { Origin: base.replace(/\/$/, '') } });
+
+	it('refuses a code from an earlier start (spent or not) or made while none ran; a fresh code works once', async () => {
+		const e = makeEnv({ dashboard: { port: 0 } });
+		const log = createLogger({ stream: new PassThrough(), pretty: false });
+		const first = await startDashboard({ loaded: e.loaded, log });
+		const secret = dashboardToken(e.loaded.stateDir);
+		const used = await printedCode(e);
+		const unused = await printedCode(e);
+		expect((await login(first.url, used)).status).toBe(303);
+		expect((await login(first.url, used)).status).toBe(401);
+		await first.close();
+
+		// While no dashboard runs, `open` makes no code; one made by hand for the old start is dead.
+		const release = acquireLock(e.loaded.stateDir);
+		try {
+			await expect(openCommand({ config: e.configPath, print: true })).rejects.toThrow(
+				/serves no dashboard/,
+			);
+		} finally {
+			release();
+		}
+		const meanwhile = loginCode(secret, first.instance);
+
+		// The same state directory and port: the old link's URL reaches the new start.
+		const second = await startDashboard({
+			loaded: e.loaded,
+			log,
+			port: Number(new URL(first.url).port),
+		});
+		try {
+			expect(second.url).toBe(first.url);
+			expect(second.instance).not.toBe(first.instance);
+			for (const [name, code] of [
+				['used', used],
+				['unused', unused],
+				['meanwhile', meanwhile],
+			]) {
+				const r = await login(second.url, code);
+				expect(r.status, name).toBe(401);
+				expect(r.headers['set-cookie'], name).toBeUndefined();
+			}
+			const fresh = await printedCode(e);
+			const ok = await login(second.url, fresh);
+			expect(ok.status).toBe(303);
+			expect(String(ok.headers['set-cookie'])).toMatch(/^postspool_session=/);
+			expect((await login(second.url, fresh)).status).toBe(401);
+		} finally {
+			await second.close();
+		}
 	});
 });

@@ -119,7 +119,11 @@ describe.runIf(process.platform === 'linux')('postspool open', () => {
 			// comes before the form's POST (a loaded machine), so a few tries, each with a fresh code.
 			let title = '';
 			for (let i = 0; i < 4 && !/Schedule|Signed in/.test(title); i++) {
-				const file = writeOpenPage(env.loaded.stateDir, dash.url, loginCode(readToken()));
+				const file = writeOpenPage(
+					env.loaded.stateDir,
+					dash.url,
+					loginCode(readToken(), dash.instance),
+				);
 				const dom = await new Promise<string>((resolve, reject) =>
 					execFile(
 						'/usr/bin/chromium',
@@ -162,7 +166,7 @@ describe.runIf(process.platform === 'linux')('postspool open', () => {
 		});
 		expect(action.status).toBe(403);
 		const foreign = await call(dash.url, '/login', {
-			form: { secret: loginCode(token) },
+			form: { secret: loginCode(token, dash.instance) },
 			headers: { Origin: 'http://evil.example' },
 		});
 		expect(foreign.status).toBe(403);

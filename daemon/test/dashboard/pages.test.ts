@@ -100,7 +100,7 @@ beforeAll(async () => {
 	await daemon.start();
 	dash = await startDashboard({ loaded, log: silentLogger, budgets: daemon.budgetsView });
 	store = new Store(openDb(loaded.stateDir));
-	session = await signIn(dash.url, loginCode(dashboardToken(loaded.stateDir)));
+	session = await signIn(dash.url, loginCode(dashboardToken(loaded.stateDir), dash.instance));
 }, 60_000);
 
 afterAll(async () => {

@@ -27,7 +27,8 @@ beforeAll(async () => {
 	store = openStore(env);
 	ids = insertHistory(store, N);
 	dash = await startDashboard({ loaded: env.loaded, log: silentLogger });
-	cookie = (await signIn(dash.url, loginCode(dashboardToken(env.loaded.stateDir)))).cookie;
+	cookie = (await signIn(dash.url, loginCode(dashboardToken(env.loaded.stateDir), dash.instance)))
+		.cookie;
 });
 
 afterAll(async () => {

@@ -40,7 +40,8 @@ beforeAll(async () => {
 	await intake.scan();
 	expect(store.items('processing')).toHaveLength(3);
 	dash = await startDashboard({ loaded: env.loaded, log: silentLogger });
-	cookie = (await signIn(dash.url, loginCode(dashboardToken(env.loaded.stateDir)))).cookie;
+	cookie = (await signIn(dash.url, loginCode(dashboardToken(env.loaded.stateDir), dash.instance)))
+		.cookie;
 });
 
 afterAll(async () => {
