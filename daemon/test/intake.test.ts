@@ -309,6 +309,41 @@ describe('intake', () => {
 		expect(store.items().length).toBe(1);
 	});
 
+	it('media named in "media" that arrives late waits until unchanged for stableMs; the final bytes are posted', async () => {
+		const { env, store } = setup();
+		const intake = new Intake({
+			config: { ...env.loaded.config, stableMs: 400 },
+			store,
+			log: silentLogger,
+		});
+		drop(join(env.inbox, 'waitD.json'), {
+			version: 1,
+			text: 'd',
+			targets: ['acme-x'],
+			when: inFuture(),
+			media: ['lateD.png'],
+		});
+		const earlier = new Date(Date.now() - 5000);
+		utimesSync(join(env.inbox, 'waitD.json'), earlier, earlier);
+		expect(await intake.scan()).toBeGreaterThan(0); // the sidecar waits for its media
+		drop(join(env.inbox, 'lateD.png'), samplePng(8, 8, [1, 2, 3]));
+		expect(await intake.scan()).toBeGreaterThan(0); // just arrived: not stable yet
+		expect(store.items()).toEqual([]);
+		await new Promise((r) => setTimeout(r, 200));
+		const final = samplePng(12, 12, [200, 100, 50]);
+		drop(join(env.inbox, 'lateD.png'), final); // rewritten within stableMs
+		await new Promise((r) => setTimeout(r, 250));
+		// The first version would be stable by now; the final one is not.
+		expect(await intake.scan()).toBeGreaterThan(0);
+		expect(store.items()).toEqual([]);
+		await new Promise((r) => setTimeout(r, 450));
+		await intake.scan();
+		const [item] = store.items();
+		expect(item.name).toBe('waitD');
+		expect(readFileSync(join(item.work_dir, 'lateD.png'))).toEqual(final);
+		expect(readdirSync(env.inbox)).toEqual([]);
+	});
+
 	it('waits for stability even when the sidecar was written after the media (a writer may still pause mid-file)', async () => {
 		const { env, store } = setup();
 		const intake = new Intake({

@@ -404,6 +404,11 @@ export class Intake {
 		// left in the inbox, and the upload then failed "file does not exist" forever).
 		const named =
 			c.kind === 'file' && v.ok ? v.post.media.map((m) => join(c.sidecarPath, '..', m.name)) : [];
+		// Those files were not watched with the sidecar: they too must stay unchanged for stableMs,
+		// or a file still being rewritten is posted in its first version.
+		const unwatched = named.filter((p) => !c.mediaPaths.includes(p));
+		if (!this.stability.stable(unwatched)) return this.stability.waitFor(unwatched);
+		this.stability.forget(unwatched); // they move with the post now
 		const arrival: Arrival = {
 			name: c.name,
 			movePaths: [...new Set([...named, ...c.movePaths])],
