@@ -8,7 +8,7 @@ import { lstatSync, statSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { NAMED_MEDIA_WAIT_MS, type Validation, validateCandidate } from '../intake/ingest';
 import { type Candidate, scanInbox } from '../intake/scan';
-import { explainInbox } from '../intake/waiting';
+import { explainInbox, namedMediaReason } from '../intake/waiting';
 import { layoutOf } from '../journey/layout';
 import type { QueuedTarget } from '../pipeline/batch-rule';
 import { newTarget, planEtas, queuedTargets } from './eta';
@@ -81,13 +81,17 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 				if (!v.ok && until !== undefined) {
 					// Waits for the files its "media" list names, as intake does (not refused yet).
 					const path = relative(g.inbox, c.sidecarPath);
-					const names = (v.missingMedia ?? []).map((m) => `"${basename(m)}"`).join(', ');
 					const at = waiting.findIndex((w) => w.folder === g.folder && w.path === path);
 					if (at >= 0) waiting.splice(at, 1);
 					waiting.push({
 						folder: g.folder,
 						path,
-						reason: `post "${c.name}": waiting for ${names} named in "media"; refused with error.json if still missing ${when(until)}`,
+						reason: namedMediaReason(
+							c.name,
+							(v.missingMedia ?? []).map((m) => basename(m)),
+							until,
+							Date.now(),
+						),
 					});
 					continue;
 				}
