@@ -368,6 +368,33 @@ describe('intake', () => {
 		expect(store.items().map((i) => i.name)).toEqual(['w.mp4']);
 	});
 
+	it('each "when" error has its own fix: only a time that has passed is told to set a later time', async () => {
+		const { env, intake } = setup();
+		const when = {
+			impossible: '2027-02-30T10:00:00+01:00',
+			nooffset: '2027-02-01T10:00:00',
+			past: '2020-01-01T10:00:00Z',
+		};
+		for (const [name, w] of Object.entries(when))
+			drop(join(env.inbox, `${name}.json`), {
+				version: 1,
+				text: name,
+				targets: ['acme-x'],
+				when: w,
+			});
+		await intake.scan();
+		const [impossible] = errorOf(env.folder, 'impossible').errors;
+		expect(impossible.path).toBe('$.when');
+		expect(impossible.message).toMatch(/a day the calendar does not have.*write a real date/);
+		expect(JSON.stringify(impossible)).not.toMatch(/later time/);
+		const [nooffset] = errorOf(env.folder, 'nooffset').errors;
+		expect(nooffset.message).toMatch(/has no offset.*add one/);
+		expect(JSON.stringify(nooffset)).not.toMatch(/later time/);
+		const [past] = errorOf(env.folder, 'past').errors;
+		expect(past).toMatchObject({ path: '$.when', message: expect.stringMatching(/in the past/) });
+		expect(past.fix).toMatch(/Set "when" to a later time/);
+	});
+
 	it('a re-drop of the same content under another name is a duplicate, never a second post', async () => {
 		const { env, store, intake } = setup();
 		const png = samplePng(16, 16, [9, 9, 9]);

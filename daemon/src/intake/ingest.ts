@@ -72,10 +72,12 @@ function readJson(
 	return readBoundedJson(path);
 }
 
-const FIX: Record<string, string> = {
-	'$.when':
-		'Set "when" to a later time with an offset (for PostFast at least 30 s ahead), or add "late": "post-now" / "skip".',
-};
+/**
+ * The fix for a time that has passed (or is too soon for PostFast) only: the other "when" errors
+ * (no offset, a day the calendar does not have, a bad form) say their own fix in their message.
+ */
+const LATE_FIX =
+	'Set "when" to a later time with an offset (for PostFast at least 30 s ahead), or add "late": "post-now" / "skip".';
 
 /** Validates a candidate without moving anything (also used by `plan`). */
 export async function validateCandidate(
@@ -102,12 +104,7 @@ export async function validateSidecarValue(
 	now: number,
 ): Promise<Validation> {
 	const errors: ErrorFile['errors'] = [];
-	const asErrors = (issues: Issue[]) =>
-		issues.map((i) => ({
-			path: i.path,
-			message: i.message,
-			...(FIX[i.path] ? { fix: FIX[i.path] } : {}),
-		}));
+	const asErrors = (issues: Issue[]) => issues.map((i) => ({ path: i.path, message: i.message }));
 	const defaults: unknown[] = [folderDefaults];
 	for (const d of c.defaults) {
 		if (isLink(d))
@@ -200,7 +197,7 @@ export async function validateSidecarValue(
 	if (tooSoon) {
 		if (sidecar.late === 'post-now') when = { kind: 'asap' };
 		else if (sidecar.late === 'skip') skip = true;
-		else errors.push({ path: '$.when', message: tooSoon, fix: FIX['$.when'] });
+		else errors.push({ path: '$.when', message: tooSoon, fix: LATE_FIX });
 	}
 	if (errors.length > 0) return { ok: false, errors };
 
