@@ -538,6 +538,33 @@ describe('intake', () => {
 	});
 
 	it.each([
+		['../secret.txt', 'the inbox', 'outside the inbox'],
+		['/etc/hostname', 'the inbox', 'outside the inbox'],
+		['sub/a.png', 'the inbox', 'into a sub-folder of the inbox'],
+	])(
+		'"media": "%s" is refused at once as a path that is not allowed',
+		async (name, where, what) => {
+			const { env, store, intake } = setup();
+			writeFileSync(join(env.home, 'secret.txt'), 'not for posting');
+			drop(join(env.inbox, 'p.json'), {
+				version: 1,
+				text: 'p',
+				targets: ['acme-x'],
+				when: inFuture(),
+				media: [name],
+			});
+			await intake.scan(); // a fresh sidecar: not waited for like a missing file
+			expect(store.items()).toEqual([]);
+			const [e] = errorOf(env.folder, 'p').errors;
+			expect(e.path).toBe('$.media.0');
+			expect(e.message).toContain(
+				`is a path ${what}, which is not allowed; name a file in ${where}`,
+			);
+			expect(e.message).not.toMatch(/waited/);
+		},
+	);
+
+	it.each([
 		['bad JSON', 'broken.json', '{"version": 1, "text": ]', '$', /not valid JSON \(at line 1/],
 		[
 			'past time',

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import { stableJson } from '../../../contract/stable-json';
@@ -125,12 +125,20 @@ export async function validateSidecarValue(
 		mediaPaths = [];
 		sidecar.media.forEach((name, i) => {
 			const p = join(dir, name);
-			if (basename(name) !== name || !existsSync(p)) {
+			const where = c.kind === 'folder' ? 'the post folder' : 'the inbox';
+			if (basename(name) !== name) {
+				// Never followed out of the post's folder (or into a sub-folder): refused at once.
+				const outside = isAbsolute(name) || name.split(/[\\/]/).includes('..');
 				errors.push({
 					path: `$.media.${i}`,
-					message: `media file "${name}" is not in ${c.kind === 'folder' ? 'the post folder' : 'the inbox'} (waited ${NAMED_MEDIA_WAIT_MS / 60_000} minutes after the sidecar last changed); fix the name or add the file`,
+					message: `media "${name}" is a path ${outside ? `outside ${where}` : `into a sub-folder of ${where}`}, which is not allowed; name a file in ${where} (no "/" or ".."), and put the file there`,
 				});
-				if (basename(name) === name) missingMedia.push(p);
+			} else if (!existsSync(p)) {
+				errors.push({
+					path: `$.media.${i}`,
+					message: `media file "${name}" is not in ${where} (waited ${NAMED_MEDIA_WAIT_MS / 60_000} minutes after the sidecar last changed); fix the name or add the file`,
+				});
+				missingMedia.push(p);
 			} else mediaPaths.push(p);
 		});
 	}
