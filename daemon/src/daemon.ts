@@ -49,18 +49,21 @@ function isFreshDb(path: string): boolean {
 }
 
 /** What a drop folder holds from earlier runs (done/, failed/, .processing/), for the fresh-database warning. */
-function folderHistory(layout: ReturnType<typeof layoutOf>): string[] {
-	const count = (dir: string) => {
+export function folderHistory(layout: ReturnType<typeof layoutOf>): string[] {
+	const entries = (dir: string) => {
 		try {
-			return readdirSync(dir).filter((n) => !n.startsWith('.')).length;
+			return readdirSync(dir).filter((n) => !n.startsWith('.'));
 		} catch {
-			return 0;
+			return [];
 		}
 	};
+	const count = (dir: string) => entries(dir).length;
+	// done/ holds posts one level down: done/YYYY-MM/<name>/ and done/duplicates/<name>/.
+	const posts = (dir: string) => entries(dir).reduce((n, sub) => n + count(join(dir, sub)), 0);
 	return (
 		[
 			['.processing/', count(layout.processing)],
-			['done/', count(layout.done)],
+			['done/', posts(layout.done)],
 			['failed/', count(layout.failed)],
 		] as const
 	)

@@ -298,4 +298,34 @@ describe('check', () => {
 		expect(linked.code).toBe(2);
 		expect(linked.out).toMatch(/x\.png: a symbolic link: refused/);
 	});
+
+	it('check of a sidecar outside every inbox validates it but never says a scan takes it', async () => {
+		const env = makeEnv();
+		const dir = join(env.home, 'some', 'dir');
+		mkdirSync(dir, { recursive: true });
+		writeFileSync(
+			join(dir, 's.json'),
+			JSON.stringify({ version: 1, text: 'x', targets: ['acme-nope'], when: inFuture() }),
+		);
+		const bad = await cli(() => checkCommand({ config: env.configPath }, join(dir, 's.json')));
+		expect(bad.code).toBe(2);
+		expect(bad.out).toMatch(/FAIL s/);
+		expect(bad.out).not.toMatch(/In the inboxes|taken by the next scan|WAIT/);
+		writeFileSync(
+			join(dir, 'ok.json'),
+			JSON.stringify({ version: 1, text: 'x', targets: ['acme-x'], when: inFuture() }),
+		);
+		const good = await cli(() => checkCommand({ config: env.configPath }, dir));
+		expect(good.out).toMatch(/OK {3}ok/);
+		expect(good.out).not.toMatch(/In the inboxes|taken by the next scan|WAIT/);
+		// In the inbox the same sidecar is said to wait for the next scan.
+		writeFileSync(
+			join(env.inbox, 'ok.json'),
+			JSON.stringify({ version: 1, text: 'x', targets: ['acme-x'], when: inFuture() }),
+		);
+		const inInbox = await cli(() =>
+			checkCommand({ config: env.configPath }, join(env.inbox, 'ok.json')),
+		);
+		expect(inInbox.out).toMatch(/WAIT ok\.json: post "ok": (ready|being written)/);
+	});
 });

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { planCommand } from '../src/commands/plan';
 import { queueLsCommand } from '../src/commands/queue';
 import { samplePng } from '../src/demo/media';
+import { inboxWaiting } from '../src/dashboard/waiting';
 import { explainInbox } from '../src/intake/waiting';
 import { LEASE_FILE } from '../src/state/lease';
 import { inFuture, makeEnv } from './helpers';
@@ -34,6 +35,38 @@ async function capture(fn: () => number | Promise<number>): Promise<{ code: numb
 const old = (path: string) => utimesSync(path, 1_700_000_000, 1_700_000_000);
 
 describe('what every file in an inbox waits for', () => {
+	it('a sidecar whose "media" names a missing file: plan, queue ls and the dashboard give the one explanation', async () => {
+		const env = makeEnv();
+		writeFileSync(
+			join(env.inbox, 'waiter.json'),
+			JSON.stringify({
+				version: 1,
+				text: 'w',
+				targets: ['acme-x'],
+				when: inFuture(),
+				media: ['later.png'],
+			}),
+		);
+		const expected =
+			/post "waiter": waiting for "later\.png" named in "media"; refused with error\.json if still missing in 1[45] min/;
+		const plan = await capture(() => planCommand({ config: env.configPath }));
+		expect(plan.out).toMatch(new RegExp(`WAIT waiter\\.json: ${expected.source}`));
+		const queue = await capture(() => queueLsCommand({ config: env.configPath }));
+		expect(queue.out).toMatch(new RegExp(`WAIT waiter\\.json: ${expected.source}`));
+		expect(queue.out).not.toMatch(/ready/);
+		const [dash] = inboxWaiting(env.loaded.config, Date.now());
+		expect(dash).toMatchObject({ name: 'waiter', reason: expect.stringMatching(expected) });
+		// Once the file is there, the post is ready again.
+		writeFileSync(join(env.inbox, 'later.png'), samplePng());
+		old(join(env.inbox, 'later.png'));
+		old(join(env.inbox, 'waiter.json'));
+		const after = explainInbox(env.inbox, { stableMs: 1000 });
+		expect(after.map((w) => w.reason)).toEqual([
+			'post "waiter": ready, taken by the next scan',
+			'post "waiter": ready, taken by the next scan',
+		]);
+	});
+
 	it('explains each case in words', () => {
 		const env = makeEnv();
 		const i = env.inbox;

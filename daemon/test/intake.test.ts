@@ -309,6 +309,41 @@ describe('intake', () => {
 		expect(store.items().length).toBe(1);
 	});
 
+	it('media named in "media" that arrives late waits until unchanged for stableMs; the final bytes are posted', async () => {
+		const { env, store } = setup();
+		const intake = new Intake({
+			config: { ...env.loaded.config, stableMs: 400 },
+			store,
+			log: silentLogger,
+		});
+		drop(join(env.inbox, 'waitD.json'), {
+			version: 1,
+			text: 'd',
+			targets: ['acme-x'],
+			when: inFuture(),
+			media: ['lateD.png'],
+		});
+		const earlier = new Date(Date.now() - 5000);
+		utimesSync(join(env.inbox, 'waitD.json'), earlier, earlier);
+		expect(await intake.scan()).toBeGreaterThan(0); // the sidecar waits for its media
+		drop(join(env.inbox, 'lateD.png'), samplePng(8, 8, [1, 2, 3]));
+		expect(await intake.scan()).toBeGreaterThan(0); // just arrived: not stable yet
+		expect(store.items()).toEqual([]);
+		await new Promise((r) => setTimeout(r, 200));
+		const final = samplePng(12, 12, [200, 100, 50]);
+		drop(join(env.inbox, 'lateD.png'), final); // rewritten within stableMs
+		await new Promise((r) => setTimeout(r, 250));
+		// The first version would be stable by now; the final one is not.
+		expect(await intake.scan()).toBeGreaterThan(0);
+		expect(store.items()).toEqual([]);
+		await new Promise((r) => setTimeout(r, 450));
+		await intake.scan();
+		const [item] = store.items();
+		expect(item.name).toBe('waitD');
+		expect(readFileSync(join(item.work_dir, 'lateD.png'))).toEqual(final);
+		expect(readdirSync(env.inbox)).toEqual([]);
+	});
+
 	it('waits for stability even when the sidecar was written after the media (a writer may still pause mid-file)', async () => {
 		const { env, store } = setup();
 		const intake = new Intake({
@@ -331,6 +366,33 @@ describe('intake', () => {
 		await new Promise((r) => setTimeout(r, 350));
 		await intake.scan();
 		expect(store.items().map((i) => i.name)).toEqual(['w.mp4']);
+	});
+
+	it('each "when" error has its own fix: only a time that has passed is told to set a later time', async () => {
+		const { env, intake } = setup();
+		const when = {
+			impossible: '2027-02-30T10:00:00+01:00',
+			nooffset: '2027-02-01T10:00:00',
+			past: '2020-01-01T10:00:00Z',
+		};
+		for (const [name, w] of Object.entries(when))
+			drop(join(env.inbox, `${name}.json`), {
+				version: 1,
+				text: name,
+				targets: ['acme-x'],
+				when: w,
+			});
+		await intake.scan();
+		const [impossible] = errorOf(env.folder, 'impossible').errors;
+		expect(impossible.path).toBe('$.when');
+		expect(impossible.message).toMatch(/a day the calendar does not have.*write a real date/);
+		expect(JSON.stringify(impossible)).not.toMatch(/later time/);
+		const [nooffset] = errorOf(env.folder, 'nooffset').errors;
+		expect(nooffset.message).toMatch(/has no offset.*add one/);
+		expect(JSON.stringify(nooffset)).not.toMatch(/later time/);
+		const [past] = errorOf(env.folder, 'past').errors;
+		expect(past).toMatchObject({ path: '$.when', message: expect.stringMatching(/in the past/) });
+		expect(past.fix).toMatch(/Set "when" to a later time/);
 	});
 
 	it('a re-drop of the same content under another name is a duplicate, never a second post', async () => {
@@ -474,6 +536,33 @@ describe('intake', () => {
 			message: expect.stringMatching(/"never\.png" is not in the inbox \(waited 15 minutes/),
 		});
 	});
+
+	it.each([
+		['../secret.txt', 'the inbox', 'outside the inbox'],
+		['/etc/hostname', 'the inbox', 'outside the inbox'],
+		['sub/a.png', 'the inbox', 'into a sub-folder of the inbox'],
+	])(
+		'"media": "%s" is refused at once as a path that is not allowed',
+		async (name, where, what) => {
+			const { env, store, intake } = setup();
+			writeFileSync(join(env.home, 'secret.txt'), 'not for posting');
+			drop(join(env.inbox, 'p.json'), {
+				version: 1,
+				text: 'p',
+				targets: ['acme-x'],
+				when: inFuture(),
+				media: [name],
+			});
+			await intake.scan(); // a fresh sidecar: not waited for like a missing file
+			expect(store.items()).toEqual([]);
+			const [e] = errorOf(env.folder, 'p').errors;
+			expect(e.path).toBe('$.media.0');
+			expect(e.message).toContain(
+				`is a path ${what}, which is not allowed; name a file in ${where}`,
+			);
+			expect(e.message).not.toMatch(/waited/);
+		},
+	);
 
 	it.each([
 		['bad JSON', 'broken.json', '{"version": 1, "text": ]', '$', /not valid JSON \(at line 1/],

@@ -1,6 +1,9 @@
 /** The state machine on a real SQLite file: CAS transitions, leases, outcomes, the instance lock. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { folderHistory } from '../src/daemon';
+import { layoutOf } from '../src/journey/layout';
 import { openDb } from '../src/state/db';
 import { acquireLock, LockError } from '../src/state/lock';
 import { Store, TransitionError } from '../src/state/store';
@@ -141,6 +144,18 @@ describe('state', () => {
 		writeFileSync(`${dir}/daemon.lock`, '999999\n');
 		const again = acquireLock(dir);
 		again();
+	});
+});
+
+describe('the new-database warning', () => {
+	it('counts the posts in done/ (inside its month and duplicates folders), not the folders', () => {
+		const root = tempDir('postspool-history-');
+		const layout = layoutOf(root);
+		for (const p of ['2026-11/a', '2026-11/b', '2026-12/c', 'duplicates/d'])
+			mkdirSync(join(layout.done, p), { recursive: true });
+		mkdirSync(join(layout.failed, 'e'), { recursive: true });
+		expect(folderHistory(layout)).toEqual(['4 in done/', '1 in failed/']);
+		expect(folderHistory(layoutOf(tempDir('postspool-history-')))).toEqual([]);
 	});
 });
 

@@ -5,10 +5,10 @@
  */
 import { escapeControl } from '../log';
 import { lstatSync, statSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { NAMED_MEDIA_WAIT_MS, type Validation, validateCandidate } from '../intake/ingest';
 import { type Candidate, scanInbox } from '../intake/scan';
-import { explainInbox } from '../intake/waiting';
+import { explainInbox, namedMediaReason } from '../intake/waiting';
 import { layoutOf } from '../journey/layout';
 import type { QueuedTarget } from '../pipeline/batch-rule';
 import { newTarget, planEtas, queuedTargets } from './eta';
@@ -24,6 +24,8 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 			candidates: Candidate[];
 			folder: string;
 			inbox: string;
+			/** A path given outside every inbox: no scan takes what is there, so no post "waits". */
+			outside?: true;
 		}> = [];
 		if (path) {
 			const abs = resolve(path);
@@ -31,11 +33,14 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 			const isDir = statSync(abs).isDirectory();
 			const dir = isDir ? abs : dirname(abs);
 			const found = scanInbox(dir).filter((c) => isDir || c.sidecarPath === abs);
+			const inbox = folder ? layoutOf(folder.path).inbox : undefined;
+			const inInbox = inbox !== undefined && (dir === inbox || dir.startsWith(inbox + sep));
 			groups.push({
 				defaults: folder?.defaults ?? {},
 				candidates: found,
 				folder: folder?.path ?? dir,
 				inbox: dir,
+				...(inInbox ? {} : { outside: true as const }),
 			});
 		} else {
 			for (const f of config.folders)
@@ -63,6 +68,8 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 						ownStateDir: loaded.stateDir,
 					})
 						.filter((w) => pathIsDir || w.path === basename(path))
+						// Outside an inbox no scan takes anything: only what is refused anyway (a link, a pipe).
+						.filter((w) => !g.outside || (w.refused && !w.reason.startsWith('post "')))
 						.map((w) => ({ folder: g.folder, ...w })),
 				)
 			: config.folders.flatMap((f) =>
@@ -78,16 +85,20 @@ export async function planCommand(opts: GlobalOpts, path?: string): Promise<numb
 			for (const c of g.candidates) {
 				const v = await validateCandidate(c, g.defaults, config, Date.now());
 				const until = v.ok ? undefined : namedMediaDeadline(c.sidecarPath, v);
-				if (!v.ok && until !== undefined) {
+				if (!v.ok && until !== undefined && !g.outside) {
 					// Waits for the files its "media" list names, as intake does (not refused yet).
 					const path = relative(g.inbox, c.sidecarPath);
-					const names = (v.missingMedia ?? []).map((m) => `"${basename(m)}"`).join(', ');
 					const at = waiting.findIndex((w) => w.folder === g.folder && w.path === path);
 					if (at >= 0) waiting.splice(at, 1);
 					waiting.push({
 						folder: g.folder,
 						path,
-						reason: `post "${c.name}": waiting for ${names} named in "media"; refused with error.json if still missing ${when(until)}`,
+						reason: namedMediaReason(
+							c.name,
+							(v.missingMedia ?? []).map((m) => basename(m)),
+							until,
+							Date.now(),
+						),
 					});
 					continue;
 				}

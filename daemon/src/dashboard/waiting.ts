@@ -6,6 +6,7 @@
 import { readdirSync, lstatSync } from 'node:fs';
 import type { Config } from '../config/schema';
 import { inboxCandidates, isIgnoredName, isMediaName } from '../intake/scan';
+import { namedMediaReason, namedMediaWait } from '../intake/waiting';
 import { layoutOf } from '../journey/layout';
 
 export interface Waiting {
@@ -35,14 +36,17 @@ export function inboxWaiting(config: Config, now: number): Waiting[] {
 				}),
 			);
 			const age = now - changed;
+			const named = namedMediaWait(c, now);
 			out.push({
 				folder: f.path,
 				name: c.name,
 				reason: c.problem
 					? c.problem.message
-					: age < config.stableMs
-						? `a file is still being written (changed ${Math.max(0, Math.round(age / 1000))} s ago; taken once unchanged for ${config.stableMs / 1000} s)`
-						: 'ready: taken at the next scan',
+					: named
+						? namedMediaReason(c.name, named.missing, named.until, now)
+						: age < config.stableMs
+							? `a file is still being written (changed ${Math.max(0, Math.round(age / 1000))} s ago; taken once unchanged for ${config.stableMs / 1000} s)`
+							: 'ready: taken at the next scan',
 			});
 		}
 		let names: string[] = [];

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import { stableJson } from '../../../contract/stable-json';
@@ -72,10 +72,12 @@ function readJson(
 	return readBoundedJson(path);
 }
 
-const FIX: Record<string, string> = {
-	'$.when':
-		'Set "when" to a later time with an offset (for PostFast at least 30 s ahead), or add "late": "post-now" / "skip".',
-};
+/**
+ * The fix for a time that has passed (or is too soon for PostFast) only: the other "when" errors
+ * (no offset, a day the calendar does not have, a bad form) say their own fix in their message.
+ */
+const LATE_FIX =
+	'Set "when" to a later time with an offset (for PostFast at least 30 s ahead), or add "late": "post-now" / "skip".';
 
 /** Validates a candidate without moving anything (also used by `plan`). */
 export async function validateCandidate(
@@ -102,12 +104,7 @@ export async function validateSidecarValue(
 	now: number,
 ): Promise<Validation> {
 	const errors: ErrorFile['errors'] = [];
-	const asErrors = (issues: Issue[]) =>
-		issues.map((i) => ({
-			path: i.path,
-			message: i.message,
-			...(FIX[i.path] ? { fix: FIX[i.path] } : {}),
-		}));
+	const asErrors = (issues: Issue[]) => issues.map((i) => ({ path: i.path, message: i.message }));
 	const defaults: unknown[] = [folderDefaults];
 	for (const d of c.defaults) {
 		if (isLink(d))
@@ -128,12 +125,20 @@ export async function validateSidecarValue(
 		mediaPaths = [];
 		sidecar.media.forEach((name, i) => {
 			const p = join(dir, name);
-			if (basename(name) !== name || !existsSync(p)) {
+			const where = c.kind === 'folder' ? 'the post folder' : 'the inbox';
+			if (basename(name) !== name) {
+				// Never followed out of the post's folder (or into a sub-folder): refused at once.
+				const outside = isAbsolute(name) || name.split(/[\\/]/).includes('..');
 				errors.push({
 					path: `$.media.${i}`,
-					message: `media file "${name}" is not in ${c.kind === 'folder' ? 'the post folder' : 'the inbox'} (waited ${NAMED_MEDIA_WAIT_MS / 60_000} minutes after the sidecar last changed); fix the name or add the file`,
+					message: `media "${name}" is a path ${outside ? `outside ${where}` : `into a sub-folder of ${where}`}, which is not allowed; name a file in ${where} (no "/" or ".."), and put the file there`,
 				});
-				if (basename(name) === name) missingMedia.push(p);
+			} else if (!existsSync(p)) {
+				errors.push({
+					path: `$.media.${i}`,
+					message: `media file "${name}" is not in ${where} (waited ${NAMED_MEDIA_WAIT_MS / 60_000} minutes after the sidecar last changed); fix the name or add the file`,
+				});
+				missingMedia.push(p);
 			} else mediaPaths.push(p);
 		});
 	}
@@ -200,7 +205,7 @@ export async function validateSidecarValue(
 	if (tooSoon) {
 		if (sidecar.late === 'post-now') when = { kind: 'asap' };
 		else if (sidecar.late === 'skip') skip = true;
-		else errors.push({ path: '$.when', message: tooSoon, fix: FIX['$.when'] });
+		else errors.push({ path: '$.when', message: tooSoon, fix: LATE_FIX });
 	}
 	if (errors.length > 0) return { ok: false, errors };
 
@@ -404,6 +409,11 @@ export class Intake {
 		// left in the inbox, and the upload then failed "file does not exist" forever).
 		const named =
 			c.kind === 'file' && v.ok ? v.post.media.map((m) => join(c.sidecarPath, '..', m.name)) : [];
+		// Those files were not watched with the sidecar: they too must stay unchanged for stableMs,
+		// or a file still being rewritten is posted in its first version.
+		const unwatched = named.filter((p) => !c.mediaPaths.includes(p));
+		if (!this.stability.stable(unwatched)) return this.stability.waitFor(unwatched);
+		this.stability.forget(unwatched); // they move with the post now
 		const arrival: Arrival = {
 			name: c.name,
 			movePaths: [...new Set([...named, ...c.movePaths])],

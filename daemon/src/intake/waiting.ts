@@ -1,14 +1,64 @@
 /**
  * What every file still in an inbox waits for, for `plan` and `queue ls` (issue 10: "every item
- * ends"; a file that sits in the inbox must say why). Reads only names and `lstat` (never a file's
- * content, never through a link), so nothing a drop folder holds can make it fail or block: a FIFO,
- * a link to /usr, a name with control characters, a deeply nested tree are each explained.
+ * ends"; a file that sits in the inbox must say why). Reads names and `lstat`, and a post's sidecar
+ * only through the bounded, link-refusing reader (for its "media" list), so nothing a drop folder
+ * holds can make it fail or block: a FIFO, a link to /usr, a name with control characters, a deeply
+ * nested tree are each explained.
  */
-import { type Dirent, lstatSync, readdirSync } from 'node:fs';
-import { extname, join, relative } from 'node:path';
-import { MAX_SIDECAR_BYTES } from '../sidecar/read';
+import { type Dirent, existsSync, lstatSync, readdirSync } from 'node:fs';
+import { basename, dirname, extname, join, relative } from 'node:path';
+import { MAX_SIDECAR_BYTES, readBoundedJson } from '../sidecar/read';
 import { type LeaseRecord, readLease } from '../state/lease';
-import { inboxCandidates, isIgnoredName, isMediaName } from './scan';
+import { NAMED_MEDIA_WAIT_MS } from './ingest';
+import { type Candidate, inboxCandidates, isIgnoredName, isMediaName } from './scan';
+
+/** The plain file names a post's "media" list names, split by whether they are there (paths). */
+function namedMedia(c: Candidate): { present: string[]; missing: string[] } {
+	const present: string[] = [];
+	const missing: string[] = [];
+	if (c.problem) return { present, missing };
+	const read = readBoundedJson(c.sidecarPath);
+	const media = read.ok ? (read.value as { media?: unknown } | null)?.media : undefined;
+	if (!Array.isArray(media)) return { present, missing };
+	const dir = c.folderPath ?? dirname(c.sidecarPath);
+	for (const n of media) {
+		if (typeof n !== 'string' || n === '' || basename(n) !== n) continue;
+		const p = join(dir, n);
+		(existsSync(p) ? present : missing).push(p);
+	}
+	return { present, missing };
+}
+
+/**
+ * Files a post's "media" list names that are not there yet (names), and until when intake waits
+ * for them (from when the sidecar last changed); undefined when none is missing or the wait is over.
+ */
+export function namedMediaWait(
+	c: Candidate,
+	now: number,
+): { missing: string[]; until: number } | undefined {
+	const { missing } = namedMedia(c);
+	if (missing.length === 0) return undefined;
+	try {
+		const until = lstatSync(c.sidecarPath).mtimeMs + NAMED_MEDIA_WAIT_MS;
+		return until > now ? { missing: missing.map((p) => basename(p)), until } : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The one explanation of a post waiting for its named media (`plan`, `queue ls`, the dashboard). */
+export function namedMediaReason(
+	name: string,
+	missing: string[],
+	until: number,
+	now: number,
+): string {
+	const d = until - now;
+	const left =
+		d < 90_000 ? `in ${Math.max(1, Math.round(d / 1000))} s` : `in ${Math.round(d / 60_000)} min`;
+	return `post "${name}": waiting for ${missing.map((m) => `"${m}"`).join(', ')} named in "media"; refused with error.json if still missing ${left}`;
+}
 
 export interface WaitingFile {
 	/** Relative to the inbox. */
@@ -63,15 +113,23 @@ export function explainInbox(
 	// The paths each post found by the scan takes with it, and what that post waits for.
 	const claimed = new Map<string, { reason: string; refused: boolean }>();
 	for (const c of safeCandidates(inbox)) {
-		const files = c.kind === 'folder' ? [c.sidecarPath, ...c.mediaPaths] : c.movePaths;
+		// A single-file sidecar's "media" files move with it too (intake/ingest.ts).
+		const named = c.kind === 'file' ? namedMedia(c).present : [];
+		const files =
+			c.kind === 'folder'
+				? [c.sidecarPath, ...c.mediaPaths]
+				: [...new Set([...c.movePaths, ...named])];
 		const young = files.filter((p) => changedWithin(p, now, opts.stableMs));
+		const waits = namedMediaWait(c, now);
 		const reason = c.problem
 			? `post "${c.name}": will be refused (failed/ with error.json): ${c.problem.message}`
-			: young.length > 0
-				? `post "${c.name}": being written (${young.map(rel).join(', ')} changed less than ${opts.stableMs} ms ago); taken once unchanged for ${opts.stableMs} ms`
-				: `post "${c.name}": ready, taken by the next scan`;
+			: waits
+				? namedMediaReason(c.name, waits.missing, waits.until, now)
+				: young.length > 0
+					? `post "${c.name}": being written (${young.map(rel).join(', ')} changed less than ${opts.stableMs} ms ago); taken once unchanged for ${opts.stableMs} ms`
+					: `post "${c.name}": ready, taken by the next scan`;
 		const claim = { reason, refused: c.problem !== undefined };
-		for (const p of c.movePaths) claimed.set(p, claim);
+		for (const p of [...c.movePaths, ...named]) claimed.set(p, claim);
 		if (c.kind === 'folder') claimed.set(c.sidecarPath, claim);
 	}
 	const walk = (dir: string, depth: number) => {
