@@ -309,6 +309,45 @@ describe('intake', () => {
 		expect(store.items().length).toBe(1);
 	});
 
+	it('a post committed just before a crash whose files never left the inbox is moved by the first scan after a restart, stableMs or not', async () => {
+		// Found by the 200-kill fault run: the restarted daemon's first scan held the files for
+		// stableMs, a worker claimed the committed target meanwhile and failed it "file does not exist".
+		const { env, store, intake } = setup();
+		drop(join(env.inbox, 'crash.png'), samplePng(8, 8, [9, 9, 9]));
+		drop(join(env.inbox, 'crash.png.json'), {
+			version: 1,
+			text: 'crash',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		await intake.scan();
+		const [item] = store.items();
+		// The crash: the row is committed, the files are back in the inbox, the work folder is gone.
+		for (const f of readdirSync(item.work_dir))
+			renameSync(join(item.work_dir, f), join(env.inbox, f));
+		rmdirSync(item.work_dir);
+		const now = new Date();
+		for (const f of readdirSync(env.inbox)) utimesSync(join(env.inbox, f), now, now);
+		const restarted = new Intake({
+			config: { ...env.loaded.config, stableMs: 60_000 },
+			store,
+			log: silentLogger,
+		});
+		await restarted.scan();
+		expect(readdirSync(env.inbox)).toEqual([]);
+		expect(readdirSync(item.work_dir).sort()).toEqual(['crash.png', 'crash.png.json']);
+		expect(store.items()).toHaveLength(1);
+		// A new post dropped now still waits for stableMs.
+		drop(join(env.inbox, 'fresh.json'), {
+			version: 1,
+			text: 'fresh',
+			targets: ['acme-x'],
+			when: inFuture(),
+		});
+		expect(await restarted.scan()).toBeGreaterThan(0);
+		expect(store.items()).toHaveLength(1);
+	});
+
 	it('media named in "media" that arrives late waits until unchanged for stableMs; the final bytes are posted', async () => {
 		const { env, store } = setup();
 		const intake = new Intake({

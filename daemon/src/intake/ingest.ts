@@ -23,7 +23,7 @@ import { type Issue, resolveWhen, validateSidecar } from '../sidecar/resolve';
 import { type FileIdentity, readBoundedJson } from '../sidecar/read';
 import { textFor } from '../sidecar/schema';
 import { isDiskFull } from '../state/disk';
-import type { Store, TargetState } from '../state/store';
+import type { ItemRow, Store, TargetState } from '../state/store';
 import { type PostRecord, type TargetError, validatedFiles } from '../item';
 import { ingestCsvBatch, inboxCsvFiles } from './csv';
 import {
@@ -311,6 +311,13 @@ export class Intake {
 			// Every post waits until its files stayed unchanged for stableMs, even with the sidecar
 			// written last: a writer can pause mid-file after the sidecar landed (test/faults).
 			if (!this.stability.stable(watched)) {
+				// After a crash between a post's commit and its move, its files are still here but this
+				// process has not watched them yet: finish that move now (they were stable when it was
+				// committed, and their identity proves they are the same), before any worker looks for them.
+				if (await this.resumeUnmoved(c, folderDefaults)) {
+					this.stability.forget(watched);
+					continue;
+				}
 				const w = this.stability.waitFor(watched);
 				wait = Math.min(wait ?? w, w);
 				continue;
@@ -387,6 +394,41 @@ export class Intake {
 		return age < grace ? Math.max(grace - age, 50) : undefined;
 	}
 
+	/**
+	 * A post committed just before a crash whose files never left the inbox (no work folder, or an
+	 * empty one): moves them into it. False when `existing` is anything else.
+	 */
+	private resumeMove(existing: ItemRow, arrival: Arrival, post: PostRecord): boolean {
+		const unmoved = !existsSync(existing.work_dir) || readdirSync(existing.work_dir).length === 0;
+		if (existing.state !== 'processing' || !unmoved) return false;
+		enterProcessing(arrival, existing.work_dir);
+		this.opts.log.log('info', `resumed intake of ${arrival.name}`, { item: existing.id });
+		this.checkArrived(existing.id, post, existing.work_dir);
+		return true;
+	}
+
+	/**
+	 * The startup side of resumeMove: a candidate not yet seen stable is moved at once when it is
+	 * exactly a committed post whose move was interrupted (same identity); anything else waits.
+	 */
+	private async resumeUnmoved(c: Candidate, folderDefaults: unknown): Promise<boolean> {
+		const { store, config } = this.opts;
+		const unmoved = (dir: string) => !existsSync(dir) || readdirSync(dir).length === 0;
+		if (!store.processingWorkDirs().some(unmoved)) return false;
+		const v = await validateCandidate(c, folderDefaults, config, this.now());
+		if (!v.ok) return false;
+		const existing = store.itemByIdentity(v.identity);
+		if (!existing) return false;
+		const named =
+			c.kind === 'file' ? v.post.media.map((m) => join(c.sidecarPath, '..', m.name)) : [];
+		const arrival: Arrival = {
+			name: c.name,
+			movePaths: [...new Set([...named, ...c.movePaths])],
+			folderPost: c.kind === 'folder',
+		};
+		return this.resumeMove(existing, arrival, v.post);
+	}
+
 	/** Files the post, or returns milliseconds to wait when a media file may still be being written. */
 	private async ingest(
 		layout: FolderLayout,
@@ -436,15 +478,7 @@ export class Intake {
 		}
 		const existing = store.itemByIdentity(v.identity);
 		if (existing) {
-			// Nothing moved yet: no folder, or the folder made and still empty.
-			const unmoved = !existsSync(existing.work_dir) || readdirSync(existing.work_dir).length === 0;
-			if (existing.state === 'processing' && unmoved) {
-				// A crash between the commit and the move (even after the folder was made): finish it.
-				enterProcessing(arrival, existing.work_dir);
-				log.log('info', `resumed intake of ${c.name}`, { item: existing.id });
-				this.checkArrived(existing.id, v.post, existing.work_dir);
-				return undefined;
-			}
+			if (this.resumeMove(existing, arrival, v.post)) return undefined;
 			const dest = setAsideDuplicate(layout, arrival, {
 				id: existing.id,
 				state: existing.state,

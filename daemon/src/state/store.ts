@@ -174,6 +174,14 @@ export class Store {
 			.immediate();
 	}
 
+	/** Work folders of the items being worked on (intake/ingest.ts looks for interrupted moves). */
+	processingWorkDirs(): string[] {
+		return this.db
+			.prepare<[], { work_dir: string }>(`SELECT work_dir FROM items WHERE state = 'processing'`)
+			.all()
+			.map((r) => r.work_dir);
+	}
+
 	itemByIdentity(identity: string): ItemRow | undefined {
 		return this.db
 			.prepare<[string], ItemRow>(`SELECT * FROM items WHERE identity = ?`)
