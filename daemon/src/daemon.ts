@@ -675,9 +675,16 @@ export class Daemon {
 		clearTimeout(this.scanTimer);
 		clearTimeout(this.debounce);
 		clearTimeout(this.trackTimer);
-		await this.cronTask?.stop();
-		await this.watcher?.close().catch(() => undefined);
-		await this.intake?.stop();
+		// Each step is bounded: a watcher or a scan that never settles (seen once in CI, with a
+		// drop folder swapping links thousands of times) must not keep the daemon from stopping.
+		const bounded = (p: unknown, ms: number) =>
+			Promise.race([
+				Promise.resolve(p).catch(() => undefined),
+				new Promise((r) => setTimeout(r, ms).unref()),
+			]);
+		await bounded(this.cronTask?.stop(), 2_000);
+		await bounded(this.watcher?.close(), 5_000);
+		await bounded(this.intake?.stop(), 5_000);
 		const pending = [...this.active.values(), ...(this.tracking ? [this.tracking] : [])];
 		if (pending.length > 0) {
 			this.o.log.log('info', `stopping: waiting for ${pending.length} call(s) in flight`);

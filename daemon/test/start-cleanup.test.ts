@@ -73,3 +73,24 @@ describe('a start that fails releases its lock and leases', () => {
 		await second.stop(0);
 	});
 });
+
+describe('a stop always ends', () => {
+	it('a watcher close and a scan that never settle do not keep stop() from releasing the lock and lease', async () => {
+		// Seen once in CI: a daemon never logged "postspool stopped" after SIGTERM while its drop
+		// folder had swapped links thousands of times (test/faults/swap-race.test.ts).
+		const env = makeEnv();
+		const loaded = loadConfig(env.configPath);
+		const daemon = new Daemon({ loaded, log: silentLogger });
+		await daemon.start();
+		const parts = daemon as unknown as {
+			watcher?: { close(): Promise<void> };
+			intake?: { stop(): Promise<void> };
+		};
+		const never = () => new Promise<void>(() => undefined);
+		if (parts.watcher) parts.watcher.close = never;
+		if (parts.intake) parts.intake.stop = never;
+		await daemon.stop(0);
+		expect(existsSync(lockPath(loaded.stateDir))).toBe(false);
+		expect(existsSync(join(env.folder, LEASE_FILE))).toBe(false);
+	}, 20_000);
+});

@@ -8,6 +8,9 @@ import { createLogger } from '../log';
 import { showUploadProgress } from '../progress-line';
 import { CliError, EXIT, type GlobalOpts, load } from './context';
 
+/** After SIGTERM/SIGINT the process exits by this time, whatever still runs. */
+const STOP_DEADLINE_MS = 35_000;
+
 export async function runCommand(
 	opts: GlobalOpts & { once?: boolean; concurrency?: string; pretty?: boolean },
 ): Promise<number> {
@@ -58,6 +61,14 @@ export async function runCommand(
 			if (stopping) return;
 			stopping = true;
 			log.log('info', `${signal}: finishing in-flight calls`);
+			// A stop always ends: whatever still holds the event loop after the grace for in-flight
+			// calls (20 s) and the bounded shutdown steps, the process exits (SQLite's WAL keeps the
+			// database consistent either way).
+			setTimeout(() => {
+				log.log('warn', `${signal}: shutdown took over ${STOP_DEADLINE_MS / 1000} s; exiting now`);
+				hideProgress();
+				process.exit(code);
+			}, STOP_DEADLINE_MS).unref();
 			(dashboard?.close() ?? Promise.resolve())
 				.catch(() => undefined)
 				.then(() => daemon.stop())
