@@ -419,14 +419,7 @@ export class Intake {
 		if (!v.ok) return false;
 		const existing = store.itemByIdentity(v.identity);
 		if (!existing) return false;
-		const named =
-			c.kind === 'file' ? v.post.media.map((m) => join(c.sidecarPath, '..', m.name)) : [];
-		const arrival: Arrival = {
-			name: c.name,
-			movePaths: [...new Set([...named, ...c.movePaths])],
-			folderPost: c.kind === 'folder',
-		};
-		return this.resumeMove(existing, arrival, v.post);
+		return this.resumeMove(existing, arrivalOf(c, namedMedia(c, v.post)), v.post);
 	}
 
 	/** Files the post, or returns milliseconds to wait when a media file may still be being written. */
@@ -449,18 +442,13 @@ export class Intake {
 		}
 		// A single-file sidecar may name its media in "media": those files move with it (they were
 		// left in the inbox, and the upload then failed "file does not exist" forever).
-		const named =
-			c.kind === 'file' && v.ok ? v.post.media.map((m) => join(c.sidecarPath, '..', m.name)) : [];
+		const named = v.ok ? namedMedia(c, v.post) : [];
 		// Those files were not watched with the sidecar: they too must stay unchanged for stableMs,
 		// or a file still being rewritten is posted in its first version.
 		const unwatched = named.filter((p) => !c.mediaPaths.includes(p));
 		if (!this.stability.stable(unwatched)) return this.stability.waitFor(unwatched);
 		this.stability.forget(unwatched); // they move with the post now
-		const arrival: Arrival = {
-			name: c.name,
-			movePaths: [...new Set([...named, ...c.movePaths])],
-			folderPost: c.kind === 'folder',
-		};
+		const arrival = arrivalOf(c, named);
 		if (!v.ok) {
 			const dest = rejectArrival(layout, arrival, v.errors, now);
 			store.event(
@@ -534,4 +522,18 @@ export class Intake {
 		log.log('error', `${post.name}: ${error.message}`, { item: id, movedTo: dest });
 		return true;
 	}
+}
+
+/** Files a single-file sidecar names in "media": they move with it. */
+function namedMedia(c: Candidate, post: PostRecord): string[] {
+	return c.kind === 'file' ? post.media.map((m) => join(c.sidecarPath, '..', m.name)) : [];
+}
+
+/** The candidate as it moves out of the inbox: its own paths and the media it names. */
+function arrivalOf(c: Candidate, named: string[]): Arrival {
+	return {
+		name: c.name,
+		movePaths: [...new Set([...named, ...c.movePaths])],
+		folderPost: c.kind === 'folder',
+	};
 }
